@@ -1,0 +1,264 @@
+"""Raw tables -> typed records and problems (DESIGN §4). A row with an error is left out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .locate import LocatedTab, RawTables, find_tabs, locate, tab_language
+from .messages import problem
+from .model import Booking, Book, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
+from .rows import Names, RowReader, is_empty, is_summary
+from .schema import BOOKINGS, CATEGORIES, EXPENSES, MEMBERS, PAYMENTS, SETTINGS, TRIPS, VEHICLES, category_id, category_names
+from .settings import read_settings
+from .text import suggest
+from .values import parse_shares
+
+
+@dataclass(frozen=True)
+class Parsed:
+    book: Book
+    problems: list[Problem]
+    settings_rows: dict[str, SourceRef]
+
+
+def parse_workbook(raw: RawTables, workbook_name: str) -> Parsed:
+    """Locate the tabs, read Settings, then every input tab, in dependency order."""
+    found = find_tabs(raw)
+    settings_tab = locate(SETTINGS, found.get("settings"), raw, {})
+    read = read_settings(settings_tab, workbook_name, tab_language(found))
+    settings = read.settings
+    tabs = {spec.id: locate(spec, found.get(spec.id), raw, settings.columns)
+            for spec in (MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)}
+    p = _Parser(settings, list(read.problems))
+    for tab in tabs.values():
+        for field_id, header in tab.duplicates:
+            p.problems.append(problem("column.duplicate", settings.language, tab.name, tab.header_row, header,
+                                      field=field_id, value=header, tab_id=tab.spec.id))
+    members = p.members(tabs["members"])
+    vehicles = p.vehicles(tabs["vehicles"])
+    book = Book(
+        settings=settings,
+        members=tuple(members),
+        vehicles=tuple(vehicles),
+        trips=tuple(p.rows(tabs["trips"], p.trip)),
+        expenses=tuple(p.rows(tabs["expenses"], p.expense)),
+        bookings=tuple(p.rows(tabs["bookings"], p.booking)),
+        payments=tuple(p.rows(tabs["payments"], p.payment)),
+        tab_names={tab_id: tab.name for tab_id, tab in tabs.items()} | {"settings": settings_tab.name},
+        headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
+    )
+    return Parsed(book, p.problems, read.rows)
+
+
+class _Parser:
+    def __init__(self, settings: Settings, problems: list[Problem]):
+        self.settings = settings
+        self.lang = settings.language
+        self.month_first = settings.date_format == "month_first"
+        self.problems = problems
+        self.member_names = Names()
+        self.vehicle_names = Names()
+
+    def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
+        return RowReader(tab, row, cells, self.lang, self.month_first)
+
+    def rows(self, tab: LocatedTab, parse_row, keep_partial: bool = False):
+        """Records parsed by `parse_row` from each data row that is not empty, a total, or wrong.
+
+        With `keep_partial` (members, vehicles), a record that `parse_row` still returned despite
+        a wrong cell is kept without that cell: leaving out a member would turn every trip of
+        theirs into an error too.
+        """
+        records = []
+        for row, cells in tab.data_rows():
+            if is_empty(cells):
+                continue
+            if is_summary(cells):
+                self.problems.append(problem("row.summary", self.lang, tab.name, row, None))
+                continue
+            r = self.reader(tab, row, cells)
+            record = parse_row(r)
+            self.problems.extend(r.problems)
+            if record is not None and (r.ok or keep_partial):
+                records.append(record)
+        return records
+
+    def members(self, tab: LocatedTab) -> list[Member]:
+        seen: dict[str, int] = {}
+
+        def member(r: RowReader) -> Member | None:
+            name = r.text("name")
+            if name is None:
+                r.flag("value.missing", "name")
+                return None
+            if (other := self.member_names.get(name)) is not None:
+                r.flag("member.duplicate", "name", value=name, other_row=seen[other])
+                return None
+            record = Member(SourceRef(tab.name, r.row), name, r.text("email"),
+                            _day(r.moment("joined")), _day(r.moment("left")),
+                            r.money("deposit"), r.number("expected_km"))
+            self.member_names.add(name)
+            seen[name] = r.row
+            return record
+
+        return self.rows(tab, member, keep_partial=True)
+
+    def vehicles(self, tab: LocatedTab) -> list[Vehicle]:
+        seen: dict[str, int] = {}
+
+        def vehicle(r: RowReader) -> Vehicle | None:
+            name = r.text("vehicle")
+            if name is None:
+                r.flag("value.missing", "vehicle")
+                return None
+            if (other := self.vehicle_names.get(name)) is not None:
+                r.flag("vehicle.duplicate", "vehicle", value=name, other_row=seen[other])
+                return None
+            owners = self._owners(r)
+            shared = self._member_list(r, "shared_with")
+            record = Vehicle(SourceRef(tab.name, r.row), name, owners, r.text("plate"), r.number("rate_per_km"),
+                             r.number("odometer_at_start"), _day(r.moment("inspection_due")),
+                             _day(r.moment("insurance_renewal")), shared)
+            if not owners:
+                return None
+            self.vehicle_names.add(name)
+            seen[name] = r.row
+            return record
+
+        return self.rows(tab, vehicle, keep_partial=True)
+
+    def _owners(self, r: RowReader) -> tuple[tuple[str, Decimal], ...]:
+        typed = r.text("owner")
+        if typed is None:
+            r.flag("value.missing", "owner")
+            return ()
+        try:
+            shares = parse_shares(typed, self.lang)
+        except ValueError:
+            r.flag("vehicle.shares", "owner", total="?")
+            return ()
+        owners = []
+        for name, share in shares:
+            found = self.member_names.get(name)
+            if found is None:
+                r.flag("ref.member", "owner", value=name, suggestion=suggest(name, self.member_names.all()) or "")
+            owners.append((found, share))
+        if any(name is None for name, _ in owners):
+            return ()
+        given = [s for _, s in owners if s is not None]
+        if not given:
+            return tuple((n, Decimal(1) / len(owners)) for n, _ in owners)
+        total = sum(given)
+        if len(given) != len(owners) or abs(total - 1) > Decimal("0.0001"):
+            r.flag("vehicle.shares", "owner", total=_percent(total))
+            return ()
+        return tuple((n, s) for n, s in owners)
+
+    def _member_list(self, r: RowReader, field: str) -> tuple[str, ...]:
+        typed = r.text(field)
+        if typed is None:
+            return ()
+        names = []
+        for part in re.split(r"[;,+&/]|\s+(?:et|and)\s+", typed):
+            if not part.strip():
+                continue
+            found = self.member_names.get(part)
+            if found is None:
+                r.flag("ref.member", field, value=part.strip(), suggestion=suggest(part, self.member_names.all()) or "")
+            else:
+                names.append(found)
+        return tuple(names)
+
+    def _vehicle(self, r: RowReader) -> str | None:
+        """The row's vehicle; when blank, the group's only vehicle."""
+        if r.text("vehicle") is None:
+            choices = self.vehicle_names.all()
+            if len(choices) == 1:
+                return choices[0]
+            r.flag("ref.vehicle_missing", "vehicle", choices=", ".join(choices) or "—")
+            return None
+        return r.name_in("vehicle", self.vehicle_names, "ref.vehicle")
+
+    def trip(self, r: RowReader) -> Trip | None:
+        day, returned = r.moment("date", True), r.moment("return")
+        vehicle = self._vehicle(r)
+        driver = r.name_in("driver", self.member_names, "ref.member", True)
+        start, km = r.number("odometer_start", True), r.number("km")
+        end = r.number("odometer_end", km is None)
+        if end is None and start is not None and km is not None:
+            end = start + km
+        fuel = r.money("fuel_paid")
+        if not r.ok:
+            return None
+        if end < start:
+            r.flag("trip.odometer_backwards", "odometer_end", start=_num(start), end=_num(end))
+        elif km is not None and km != end - start and r.raw("odometer_end") is not None:
+            r.flag("trip.km_mismatch", "km", km=_num(km), start=_num(start), end=_num(end), diff=_num(end - start))
+        return Trip(SourceRef(r.tab.name, r.row), day, vehicle,
+                    driver, start, end, returned, fuel, r.text("note"))
+
+    def expense(self, r: RowReader) -> Expense | None:
+        day = r.moment("date", True)
+        vehicle = self._vehicle(r)
+        payer = r.name_in("paid_by", self.member_names, "ref.member", True)
+        category = self._category(r)
+        amount = r.money("amount", True)
+        litres = r.number("litres")
+        responsible = r.name_in("responsible", self.member_names, "ref.member")
+        if not r.ok:
+            return None
+        return Expense(SourceRef(r.tab.name, r.row), day, vehicle, payer, category, amount, litres, responsible,
+                       r.text("note"))
+
+    def _category(self, r: RowReader) -> str | None:
+        typed = r.text("category")
+        if typed is None:
+            r.flag("value.missing", "category")
+            return None
+        found = category_id(typed)
+        if found is None:
+            names = [c.name(self.lang) for c in CATEGORIES]
+            r.flag("ref.category", "category", value=typed, suggestion=suggest(typed, category_names()) or "",
+                   choices=", ".join(names))
+        return found
+
+    def booking(self, r: RowReader) -> Booking | None:
+        vehicle = self._vehicle(r) if self.vehicle_names.all() else None
+        member = r.name_in("member", self.member_names, "ref.member", True)
+        start, end = r.moment("start", True), r.moment("end", True)
+        until, booked_at = r.moment("until"), r.moment("booked_at")
+        if not r.ok:
+            return None
+        if end <= start:
+            r.flag("booking.end_before_start", "end", start=_when(start), end=_when(end))
+        return Booking(SourceRef(r.tab.name, r.row), vehicle, member, start, end, r.text("repeat"), _day(until),
+                       booked_at, r.text("note"))
+
+    def payment(self, r: RowReader) -> Payment | None:
+        day = r.moment("date", True)
+        sender = r.name_in("from", self.member_names, "ref.member", True)
+        recipient = r.name_in("to", self.member_names, "ref.member", True)
+        amount = r.money("amount", True, negative_code="payment.negative")
+        if not r.ok:
+            return None
+        if sender == recipient:
+            r.flag("payment.self", "to", value=sender)
+        return Payment(SourceRef(r.tab.name, r.row), day, sender, recipient, amount, r.text("note"))
+
+
+def _day(moment):
+    return moment.date() if moment is not None else None
+
+
+def _num(value: Decimal) -> str:
+    return f"{value.normalize():f}"
+
+
+def _percent(total: Decimal) -> str:
+    return _num((total * 100).quantize(Decimal("0.01")))
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment.hour or moment.minute else moment.strftime("%Y-%m-%d")

@@ -1,0 +1,55 @@
+"""Accounting periods: month, quarter or year windows of dates."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    start: date
+    end: date  # inclusive
+    id: str  # "2025", "2025-Q1", "2025-03"
+
+    def contains(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+    def label(self, lang: str) -> str:
+        return self.id.replace("-Q", "-T") if lang == "fr" else self.id
+
+
+def month_start(day: date) -> date:
+    return day.replace(day=1)
+
+
+def month_end(day: date) -> date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def period_of(day: date, kind: str) -> Period:
+    """The `kind` ("month", "quarter" or "year") period holding `day`."""
+    if kind == "month":
+        return Period(month_start(day), month_end(day), f"{day.year}-{day.month:02d}")
+    if kind == "quarter":
+        q = (day.month - 1) // 3
+        start = date(day.year, 3 * q + 1, 1)
+        return Period(start, month_end(date(day.year, 3 * q + 3, 1)), f"{day.year}-Q{q + 1}")
+    return Period(date(day.year, 1, 1), date(day.year, 12, 31), str(day.year))
+
+
+def month_ends(first: date, last: date) -> list[date]:
+    """The last day of each month from `first`'s month to `last`'s month, the final one capped at `last`."""
+    ends, cursor = [], month_start(first)
+    while cursor <= last:
+        ends.append(min(month_end(cursor), last))
+        cursor = date(cursor.year + cursor.month // 12, cursor.month % 12 + 1, 1)
+    return ends
+
+
+def days_overlap(a_start: date | None, a_end: date | None, b_start: date, b_end: date) -> int:
+    """Days (inclusive) that [a_start, a_end] and [b_start, b_end] share; None bounds are open."""
+    start = max(a_start or b_start, b_start)
+    end = min(a_end or b_end, b_end)
+    return max(0, (end - start).days + 1)

@@ -1,0 +1,150 @@
+"""Who pays whom: the fewest transfers (exact up to 20 balances), or everyone through a hub."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+
+from .money import CENT, from_cents, round_half_up, to_cents
+
+EXACT_LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Transfer:
+    sender: str
+    recipient: str
+    amount: Decimal
+
+
+@dataclass(frozen=True)
+class Settlement:
+    transfers: list[Transfer]
+    method: str  # "minimal", "greedy" (minimal asked, too many balances) or "hub"
+    rounded_to: Decimal = CENT
+
+    @property
+    def exact(self) -> bool:
+        return self.method != "greedy"
+
+
+def settle(balances: dict[str, Decimal], method: str = "minimal", hub: str | None = None,
+           round_to: Decimal = CENT) -> Settlement:
+    """Transfers that bring every balance to zero (balances must sum to zero).
+
+    Amounts are then rounded to `round_to`; what rounding leaves stays in the balances.
+    """
+    cents = {name: to_cents(b) for name, b in balances.items() if b}
+    if sum(cents.values()) != 0:
+        raise ValueError("balances do not sum to zero")
+    if method == "hub" and hub is not None:
+        moves, used = _through_hub(cents, hub), "hub"
+    elif len(cents) <= EXACT_LIMIT:
+        moves, used = _fewest(cents), "minimal"
+    else:
+        moves, used = _greedy(cents), "greedy"
+    transfers = []
+    for sender, recipient, amount in moves:
+        rounded = round_half_up(from_cents(amount), round_to)
+        if rounded:
+            transfers.append(Transfer(sender, recipient, rounded))
+    return Settlement(transfers, used, round_to)
+
+
+def _through_hub(cents: dict[str, int], hub: str) -> list[tuple[str, str, int]]:
+    moves = []
+    for name, amount in sorted(cents.items(), key=lambda kv: kv[1]):
+        if name == hub:
+            continue
+        moves.append((name, hub, -amount) if amount < 0 else (hub, name, amount))
+    return moves
+
+
+def _greedy(cents: dict[str, int]) -> list[tuple[str, str, int]]:
+    """Exactly opposite balances first, then the largest debtor pays the largest creditor."""
+    left = dict(cents)
+    moves = []
+    by_amount: dict[int, list[str]] = {}
+    for name in sorted(left, key=lambda n: (-abs(left[n]), n)):
+        opposite = by_amount.get(-left[name])
+        if opposite:
+            other = opposite.pop(0)
+            debtor, creditor = (name, other) if left[name] < 0 else (other, name)
+            moves.append((debtor, creditor, abs(left[name])))
+            left[name] = left[other] = 0
+        else:
+            by_amount.setdefault(left[name], []).append(name)
+    while True:
+        debtors = sorted((n for n in left if left[n] < 0), key=lambda n: (left[n], n))
+        creditors = sorted((n for n in left if left[n] > 0), key=lambda n: (-left[n], n))
+        if not debtors:
+            return moves
+        d, c = debtors[0], creditors[0]
+        amount = min(-left[d], left[c])
+        moves.append((d, c, amount))
+        left[d] += amount
+        left[c] -= amount
+
+
+def _fewest(cents: dict[str, int]) -> list[tuple[str, str, int]]:
+    """The fewest transfers: n minus the largest number of disjoint zero-sum groups.
+
+    Exactly opposite balances always form a group of their own in some best split, so they are
+    paired first; the rest is solved exactly by a dynamic programme over subsets.
+    """
+    moves = []
+    rest = {}
+    waiting: dict[int, list[str]] = {}
+    for name in sorted(cents):
+        match = waiting.get(-cents[name])
+        if match:
+            other = match.pop(0)
+            debtor, creditor = (name, other) if cents[name] < 0 else (other, name)
+            moves.append((debtor, creditor, abs(cents[name])))
+            del rest[other]
+        else:
+            waiting.setdefault(cents[name], []).append(name)
+            rest[name] = cents[name]
+    for group in zero_sum_groups(list(rest.values())):
+        names = [list(rest)[i] for i in group]
+        moves.extend(_greedy({n: rest[n] for n in names}))
+    return moves
+
+
+def zero_sum_groups(values: list[int]) -> list[list[int]]:
+    """A partition of the indices of `values` (summing to 0) into as many zero-sum groups as possible."""
+    n = len(values)
+    if n == 0:
+        return []
+    size = 1 << n
+    sums = np.zeros(size, dtype=np.int64)
+    for i, v in enumerate(values):
+        sums[1 << i: 1 << (i + 1)] = sums[: 1 << i] + v
+    zero = (sums == 0).astype(np.int8)
+    masks = np.arange(size, dtype=np.int64)
+    popcount = np.zeros(size, dtype=np.int8)
+    for i in range(n):
+        popcount += ((masks >> i) & 1).astype(np.int8)
+    best = np.zeros(size, dtype=np.int8)  # most zero-sum groups a chain of subsets reaching the mask holds
+    for k in range(1, n + 1):
+        layer = masks[popcount == k]
+        top = np.full(layer.shape, -1, dtype=np.int8)
+        for i in range(n):
+            has = (layer >> i) & 1 == 1
+            top[has] = np.maximum(top[has], best[layer[has] ^ (1 << i)])
+        best[layer] = top + zero[layer]
+    # Walk back from the full set, cutting a group each time a zero-sum subset is passed.
+    groups, mask, current = [], size - 1, []
+    while mask:
+        for i in range(n):
+            if mask >> i & 1 and best[mask ^ (1 << i)] == best[mask] - zero[mask]:
+                break
+        if zero[mask] and current:
+            groups.append(current)
+            current = []
+        current.append(i)
+        mask ^= 1 << i
+    groups.append(current)
+    return [sorted(g) for g in groups]

@@ -1,0 +1,38 @@
+"""Loose matching of names as people type them: case, accents, spaces, punctuation, units."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+
+_UNIT = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]\s*$")
+_TRAILING_CURRENCY = re.compile(r"\s*(€|\$|£|eur|euros?)\s*$", re.IGNORECASE)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of a name, spaces collapsed ("  Françoise " -> "francoise")."""
+    return " ".join(strip_accents(text).casefold().split())
+
+
+def header_key(text: str) -> str:
+    """Key under which headers, tab names and setting words are compared.
+
+    "Carburant (€)" -> "carburant", "Km départ" -> "kmdepart", "Expected km / year" -> "expectedkmyear".
+    """
+    text = str(text).strip()
+    text = _UNIT.sub("", text)
+    text = _TRAILING_CURRENCY.sub("", text)
+    return re.sub(r"[^0-9a-z]", "", strip_accents(text).casefold())
+
+
+def suggest(word: str, candidates: list[str]) -> str | None:
+    """The candidate closest to `word` (compared folded), or None when nothing is close."""
+    by_key = {fold(c): c for c in candidates}
+    found = difflib.get_close_matches(fold(word), list(by_key), n=1, cutoff=0.6)
+    return by_key[found[0]] if found else None

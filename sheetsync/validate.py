@@ -1,0 +1,133 @@
+"""Checks across rows (DESIGN §5): each takes the parsed Book and returns (Book, problems).
+
+Checks that only need one cell or one row are done while parsing (parse.py); these need
+several rows or tabs at once.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import replace
+from decimal import Decimal
+
+from .messages import problem
+from .model import Book, Expense, Problem, SourceRef, Trip
+from .parse import _num
+from .rows import Names
+from .schema import CATEGORIES_BY_ID
+
+MAX_KM_PER_DAY = Decimal(2000)
+
+
+def split_rule(book: Book, category: str) -> str:
+    return book.settings.split.get(category, CATEGORIES_BY_ID[category].rule)
+
+
+def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
+    """Odometer readings of each vehicle, in date order: overlaps are errors, gaps warnings."""
+    lang = book.settings.language
+    problems: list[Problem] = []
+    dropped: set[SourceRef] = set()
+    by_vehicle: dict[str, list[Trip]] = defaultdict(list)
+    for trip in book.trips:
+        by_vehicle[trip.vehicle].append(trip)
+    for vehicle_name, trips in by_vehicle.items():
+        vehicle = book.vehicle(vehicle_name)
+        previous_end, previous_row = vehicle.odometer_at_start, None
+        for trip in sorted(trips, key=lambda t: (t.date, t.odometer_start, t.source.row)):
+            column = book.header("trips", "odometer_start")
+            if previous_end is not None and trip.odometer_start < previous_end and previous_row is not None:
+                problems.append(problem("trip.overlap", lang, trip.source.tab, trip.source.row, column,
+                                        start=_num(trip.odometer_start), previous=_num(previous_end),
+                                        other_row=previous_row))
+                dropped.add(trip.source)
+                continue
+            if previous_end is not None and trip.odometer_start > previous_end:
+                where = (f" (row {previous_row})" if lang == "en" else f" (ligne {previous_row})") if previous_row else ""
+                problems.append(problem("trip.gap", lang, trip.source.tab, trip.source.row, column,
+                                        km=_num(trip.odometer_start - previous_end), vehicle=vehicle_name,
+                                        previous=_num(previous_end), start=_num(trip.odometer_start), where=where))
+            previous_end, previous_row = trip.odometer_end, trip.source.row
+    return replace(book, trips=tuple(t for t in book.trips if t.source not in dropped)), problems
+
+
+def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
+    problems = []
+    for trip in book.trips:
+        days = 1
+        if trip.returned is not None and trip.returned.date() > trip.date.date():
+            days = (trip.returned.date() - trip.date.date()).days + 1
+        if trip.km > MAX_KM_PER_DAY * days:
+            problems.append(problem("trip.implausible", book.settings.language, trip.source.tab, trip.source.row,
+                                    book.headers.get(("trips", "km")) or book.header("trips", "odometer_end"),
+                                    km=_num(trip.km), days=days))
+    return book, problems
+
+
+def check_responsible(book: Book) -> tuple[Book, list[Problem]]:
+    """Give each `responsible`-rule expense its member: the one named, else the driver of the
+    single trip of that vehicle on that date."""
+    problems, kept = [], []
+    for expense in book.expenses:
+        if split_rule(book, expense.category) != "responsible" or expense.responsible:
+            kept.append(expense)
+            continue
+        drivers = {t.driver for t in book.trips if t.vehicle == expense.vehicle and _covers(t, expense)}
+        if len(drivers) == 1:
+            kept.append(replace(expense, responsible=drivers.pop()))
+            continue
+        category = CATEGORIES_BY_ID[expense.category].name(book.settings.language)
+        problems.append(problem("expense.no_responsible", book.settings.language, expense.source.tab,
+                                expense.source.row, book.header("expenses", "responsible"),
+                                category=category, vehicle=expense.vehicle, day=expense.date.date().isoformat()))
+    return replace(book, expenses=tuple(kept)), problems
+
+
+def _covers(trip: Trip, expense: Expense) -> bool:
+    day = expense.date.date()
+    last = trip.returned.date() if trip.returned else trip.date.date()
+    return trip.date.date() <= day <= last
+
+
+def check_rates(book: Book) -> tuple[Book, list[Problem]]:
+    """In fixed-rate mode every vehicle needs a rate (its own, or the group's)."""
+    if book.settings.cost_mode != "fixed" or book.settings.rate_per_km is not None:
+        return book, []
+    return book, [
+        problem("vehicle.no_rate", book.settings.language, v.source.tab, v.source.row, None, vehicle=v.name)
+        for v in book.vehicles if v.rate_per_km is None
+    ]
+
+
+def check_hub(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, list[Problem]]:
+    """The hub member for `settlement = hub`: the one named, else the owner of the only vehicle."""
+    s = book.settings
+    lang = s.language
+    where = settings_rows.get("settlement_hub") or settings_rows.get("settlement")
+    tab, row, column = (where.tab, where.row, where.column) if where else (book.tab_names.get("settings", "Settings"), None, None)
+    if s.settlement_hub:
+        found = Names(book.member_names()).get(s.settlement_hub)
+        if found is None:
+            return replace(book, settings=replace(s, settlement_hub=None, settlement="minimal")), [
+                problem("ref.member", lang, tab, row, column, value=s.settlement_hub)]
+        return replace(book, settings=replace(s, settlement_hub=found)), []
+    if s.settlement != "hub":
+        return book, []
+    if len(book.vehicles) == 1 and len(book.vehicles[0].owners) == 1:
+        return replace(book, settings=replace(s, settlement_hub=book.vehicles[0].owners[0][0])), []
+    return replace(book, settings=replace(s, settlement="minimal")), [
+        problem("settings.bad_value", lang, tab, row, column, value="hub", key="settlement", default="minimal",
+                choices="minimal; or name the hub member with settlement_hub / pivot")]
+
+
+CHECKS = (check_trip_sequence, check_implausible_trips, check_responsible, check_rates)
+
+
+def validate(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, list[Problem]]:
+    """Run every cross-row check; the Book returned holds only what can be computed."""
+    problems: list[Problem] = []
+    for check in CHECKS:
+        book, found = check(book)
+        problems.extend(found)
+    book, found = check_hub(book, settings_rows)
+    return book, problems + found
