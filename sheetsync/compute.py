@@ -112,7 +112,7 @@ def _vehicle_period(book: Book, vehicle: Vehicle, period: Period, usage: Usage, 
         costs_by_category=dict(usage.by_category),
         costs=usage.total_costs,
         cost_per_km=shared / total_km if total_km else None,
-        provisional=period.contains(as_of),
+        provisional=period.start <= as_of < period.end,  # a period whose last day is reached is closed
         bears={m: v for m, v in bears.items()},
         rate=rate,
         charges=charges,

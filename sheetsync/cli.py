@@ -1,0 +1,169 @@
+"""The command line: thin commands that wire a backend to the core and print the result.
+
+Exit codes (DESIGN §8): 0 fine (warnings allowed), 1 the data has errors, 2 usage or setup
+error, 3 a backend failed. Results go to stdout, messages to stderr.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+
+import click
+
+from . import __version__
+from .backends import open_backend
+from .errors import SheetsyncError
+from .generated import generated_tables
+from .init_tabs import input_tables
+from .model import Severity
+from .outputs import problem_dict, problems_text, report_csv, report_json, report_text, summary_line
+from .report import Report, build_report
+
+EXIT_DATA_ERRORS = 1
+
+
+def handles_errors(command: Callable) -> Callable:
+    """Turn a SheetsyncError into its message on stderr and its exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except SheetsyncError as exc:
+            click.echo(f"sheetsync: {exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"  hint: {exc.hint}", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def as_of_option(command: Callable) -> Callable:
+    return click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+                        help="Count only what is dated on or before this day (YYYY-MM-DD). Default: today.")(command)
+
+
+def quiet_option(command: Callable) -> Callable:
+    return click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron).")(command)
+
+
+@contextmanager
+def steps(labels: list[str], quiet: bool) -> Iterator[Callable[[], None]]:
+    """A progress bar on stderr, only when stderr is a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield lambda: None
+        return
+    with click.progressbar(length=len(labels), label="sheetsync", file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
+
+
+def _as_of(value: datetime | None) -> date:
+    return value.date() if value else date.today()
+
+
+def _read_report(workbook: str, as_of: datetime | None, history: bool, advance: Callable[[], None]):
+    backend = open_backend(workbook)
+    raw = backend.read_tabs()
+    advance()
+    report = build_report(raw, backend.display_name.rsplit(".", 1)[0], _as_of(as_of), history=history)
+    advance()
+    return backend, report
+
+
+def _exit_for(report: Report) -> None:
+    if report.has_errors:
+        sys.exit(EXIT_DATA_ERRORS)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="sheetsync")
+def cli() -> None:
+    """A car-sharing group's spreadsheet as its logbook: check it, compute who owes what, write it back.
+
+    WORKBOOK is a path to a .xlsx workbook.
+    """
+
+
+@cli.command()
+@click.argument("workbook")
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True,
+              help="Language of the tab names and headers.")
+@click.option("--example", is_flag=True, help="Fill the tabs with a small example group.")
+@handles_errors
+def init(workbook: str, lang: str, example: bool) -> None:
+    """Create the input tabs with headers and dropdowns. Never overwrites a workbook that has data."""
+    backend = open_backend(workbook)
+    backend.create_tabs(input_tables(lang, example))
+    click.echo(f"Created {workbook} ({'with an example group' if example else 'empty'}, {lang}).")
+
+
+@cli.command()
+@click.argument("workbook")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@as_of_option
+@quiet_option
+@handles_errors
+def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool) -> None:
+    """Read and check every entry; print the problems. Writes nothing."""
+    _, report = _read_report(workbook, as_of, False, lambda: None)
+    shown = [p for p in report.problems if not quiet or p.is_error]
+    if fmt == "json":
+        click.echo(json.dumps([problem_dict(p) for p in shown], ensure_ascii=False, indent=2))
+    elif shown:
+        click.echo(problems_text(shown))
+    elif not quiet:
+        click.echo("No problem found.")
+    _exit_for(report)
+
+
+@cli.command()
+@click.argument("workbook")
+@click.option("--dry-run", is_flag=True, help="Compute and print, but write nothing.")
+@as_of_option
+@quiet_option
+@handles_errors
+def sync(workbook: str, dry_run: bool, as_of: datetime | None, quiet: bool) -> None:
+    """Check, compute, and rewrite the generated tabs (Balances, Settlements, Summary, Problems, History)."""
+    with steps(["read", "compute", "write"], quiet) as advance:
+        backend, report = _read_report(workbook, as_of, True, advance)
+        tables = generated_tables(report, backend.display_name, datetime.now())
+        if not dry_run:
+            backend.write_tabs(tables)
+        advance()
+    errors = [p for p in report.problems if p.is_error]
+    if quiet:
+        if errors:
+            click.echo(problems_text(errors))
+    else:
+        written = "nothing written (dry run)" if dry_run else "wrote " + ", ".join(t.name for t in tables)
+        click.echo(f"{summary_line(report)}; {written}.")
+        if report.problems:
+            click.echo(problems_text([p for p in report.problems if p.severity is not Severity.INFO]) or
+                       f"{len(report.problems)} note(s) in the problems tab.")
+    _exit_for(report)
+
+
+@cli.command()
+@click.argument("workbook")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@as_of_option
+@handles_errors
+def report(workbook: str, fmt: str, as_of: datetime | None) -> None:
+    """Print balances, settlements, cost per km and problems. Writes nothing."""
+    _, result = _read_report(workbook, as_of, False, lambda: None)
+    render = {"table": report_text, "json": report_json, "csv": report_csv}[fmt]
+    click.echo(render(result), nl=fmt == "json")
+    _exit_for(result)
+
+
+def main() -> None:
+    cli(prog_name="sheetsync")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""Amounts, rates and dates as a person reads them, in the group's language (babel)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
+LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
+def locale(lang: str) -> str:
+    return LOCALES.get(lang, "en_GB")
+
+
+def money(amount: Decimal, currency: str, lang: str) -> str:
+    """"1 234,50 €" in French, "€1,234.50" in English."""
+    return format_currency(amount, currency, locale=locale(lang))
+
+
+def rate(value: Decimal | None, lang: str) -> str:
+    return "—" if value is None else format_decimal(value, format="0.0000", locale=locale(lang))
+
+
+def number(value: Decimal, lang: str) -> str:
+    return format_decimal(value, locale=locale(lang))
+
+
+def day(value: date, lang: str) -> str:
+    return format_date(value, format="medium", locale=locale(lang))
+
+
+def plain(amount: Decimal) -> str:
+    """Two decimals, a point, no grouping: how amounts travel in JSON and CSV."""
+    return f"{amount:.2f}"
+
+
+def plain_rate(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.4f}"
+
+
+def km_value(km: Decimal) -> int | float:
+    return int(km) if km == km.to_integral_value() else float(km)
