@@ -20,7 +20,7 @@ demo: $(STAMP)
 	$(VENV)/bin/sheetsync report build/demo.xlsx --as-of 2025-12-31
 
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -q
 
 bench: $(STAMP)
 	$(PY) bench/bench.py

@@ -113,7 +113,7 @@ def _vehicle_period(book: Book, vehicle: Vehicle, period: Period, usage: Usage, 
         costs=usage.total_costs,
         cost_per_km=shared / total_km if total_km else None,
         provisional=period.start <= as_of < period.end,  # a period whose last day is reached is closed
-        bears={m: v for m, v in bears.items()},
+        bears={m: v for m, v in bears.items() if v},
         rate=rate,
         charges=charges,
         charged_to_owner_for_no_km=no_km,

@@ -150,6 +150,7 @@ class Book:
     payments: tuple[Payment, ...] = ()
     tab_names: dict[str, str] = field(default_factory=dict)  # tab id -> name as written
     headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header as written
+    rejected_trip_rows: frozenset[int] = frozenset()  # trips left out for an error: they explain a gap
 
     def header(self, tab_id: str, field_id: str) -> str:
         """The column's header as the group wrote it (or its default name when the column is absent)."""

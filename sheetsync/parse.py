@@ -38,15 +38,19 @@ def parse_workbook(raw: RawTables, workbook_name: str) -> Parsed:
                                       field=field_id, value=header, tab_id=tab.spec.id))
     members = p.members(tabs["members"])
     vehicles = p.vehicles(tabs["vehicles"])
+    trips = p.rows(tabs["trips"], p.trip)
+    kept = {t.source.row for t in trips}
+    rejected = frozenset(row for row, cells in tabs["trips"].data_rows() if row not in kept and not is_empty(cells))
     book = Book(
         settings=settings,
         members=tuple(members),
         vehicles=tuple(vehicles),
-        trips=tuple(p.rows(tabs["trips"], p.trip)),
+        trips=tuple(trips),
         expenses=tuple(p.rows(tabs["expenses"], p.expense)),
         bookings=tuple(p.rows(tabs["bookings"], p.booking)),
         payments=tuple(p.rows(tabs["payments"], p.payment)),
         tab_names={tab_id: tab.name for tab_id, tab in tabs.items()} | {"settings": settings_tab.name},
+        rejected_trip_rows=rejected,
         headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
     )
     return Parsed(book, p.problems, read.rows)

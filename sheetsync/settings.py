@@ -177,7 +177,7 @@ class _Reader:
     def _bad(self, row: int, key: str, value: object, default: object, choices: str) -> None:
         self._problem("settings.bad_value", row, key, value=as_text(value) or "", key=key, default=default, choices=choices)
 
-    def _problem(self, code: str, row: int, key: str, **params: object) -> None:
+    def _problem(self, code: str, row: int, setting: str, **params: object) -> None:
         self.problems.append(problem(code, self.lang, self.tab.name, row, self.tab.header("value"), **params))
 
 

@@ -42,7 +42,8 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                                         other_row=previous_row))
                 dropped.add(trip.source)
                 continue
-            if previous_end is not None and trip.odometer_start > previous_end:
+            explained = any((previous_row or 0) < row < trip.source.row for row in book.rejected_trip_rows)
+            if previous_end is not None and trip.odometer_start > previous_end and not explained:
                 where = (f" (row {previous_row})" if lang == "en" else f" (ligne {previous_row})") if previous_row else ""
                 problems.append(problem("trip.gap", lang, trip.source.tab, trip.source.row, column,
                                         km=_num(trip.odometer_start - previous_end), vehicle=vehicle_name,

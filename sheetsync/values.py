@@ -45,7 +45,7 @@ def _number_from_text(text: str, lang: str) -> Decimal:
     negative = False
     if s.startswith("(") and s.endswith(")"):
         negative, s = True, s[1:-1].strip()
-    if s[:1] in "-−+":
+    if s and s[0] in "-−+":
         negative, s = s[0] != "+", s[1:].strip()
     s = _CURRENCY.sub("", s).strip()
     if not s or not re.fullmatch(r"[0-9.,\s\u00a0\u202f\u2009\u2007'’]+", s):

@@ -1,0 +1,88 @@
+"""Shared helpers: build a group's raw tabs inline (no files), or a real .xlsx from them."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from sheetsync.report import build_report
+
+AS_OF = date(2025, 12, 31)
+
+
+def group(members=("Laurent", "Catherine", "Julien"), owner="Laurent", vehicle="Clio", settings=(), trips=(),
+          expenses=(), payments=(), bookings=(), vehicle_extra=None, lang="en"):
+    """Raw tabs for a one-vehicle group. Trips are (date, driver, start, end[, fuel]); expenses
+    (date, paid by, category, amount[, responsible])."""
+    fr = lang == "fr"
+    raw = {
+        "Paramètres" if fr else "Settings": [["Paramètre", "Valeur"] if fr else ["Setting", "Value"], *map(list, settings)],
+        "Membres" if fr else "Members": [["Nom" if fr else "Name"], *[[m] for m in members]],
+        "Véhicules" if fr else "Vehicles": [["Véhicule", "Propriétaire", "Barème km"] if fr else ["Vehicle", "Owner", "Rate per km"],
+                                           [vehicle, owner, vehicle_extra]],
+        "Trajets" if fr else "Trips": [
+            ["Date", "Conducteur", "Compteur départ", "Compteur arrivée", "Carburant payé"] if fr
+            else ["Date", "Driver", "Odometer start", "Odometer end", "Fuel paid"], *map(list, trips)],
+        "Dépenses" if fr else "Expenses": [
+            ["Date", "Payé par", "Catégorie", "Montant", "Responsable"] if fr
+            else ["Date", "Paid by", "Category", "Amount", "Responsible"], *map(list, expenses)],
+        "Paiements" if fr else "Payments": [["Date", "De", "À", "Montant"] if fr else ["Date", "From", "To", "Amount"],
+                                            *map(list, payments)],
+    }
+    if bookings:
+        raw["Bookings"] = [["Member", "Start", "End"], *map(list, bookings)]
+    return raw
+
+
+def consecutive_trips(*legs, start_day=date(2025, 1, 1), odometer=10000):
+    """Trips of one vehicle, one after another: legs are (driver, km) or (driver, km, fuel)."""
+    trips, day = [], start_day.toordinal()
+    for leg in legs:
+        driver, km, *fuel = leg
+        trips.append([date.fromordinal(day), driver, odometer, odometer + km, *(fuel or [None])])
+        odometer += km
+        day += 2
+    return trips
+
+
+def report_of(raw, as_of=AS_OF, history=True):
+    return build_report(raw, "test", as_of, history=history)
+
+
+def codes(report):
+    """Problems flattened to (tab, row, column, code), frontiers-style."""
+    return [(p.tab, p.row, p.column, p.code) for p in report.problems]
+
+
+def write_xlsx(path: Path, raw: dict) -> Path:
+    wb = openpyxl.Workbook()
+    wb.remove(wb.active)
+    for name, rows in raw.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(list(row))
+    wb.save(path)
+    return path
+
+
+def read_xlsx(path: Path) -> dict[str, list[list]]:
+    wb = openpyxl.load_workbook(path)
+    return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
+
+
+@pytest.fixture
+def example2():
+    """Worked example 2 of the guide (real cost, Laurent owns, Catherine and Julien drive)."""
+    trips = consecutive_trips(("Laurent", 2000), ("Catherine", 1500), ("Julien", 1000), ("Laurent", 2000),
+                              ("Catherine", 1500), ("Julien", 1027), ("Laurent", 1211), ("Catherine", 1341),
+                              ("Laurent", 1211))
+    expenses = [
+        [date(2025, 2, 1), "Laurent", "depreciation", 940], [date(2025, 2, 1), "Laurent", "insurance", 351],
+        [date(2025, 3, 1), "Laurent", "repair", 235], [date(2025, 4, 1), "Laurent", "fuel", 655],
+        [date(2025, 5, 1), "Catherine", "supplies", 42], [date(2025, 6, 1), "Catherine", "fuel", 532],
+        [date(2025, 7, 1), "Julien", "fuel", 315],
+    ]
+    return group(trips=trips, expenses=expenses)

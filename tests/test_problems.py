@@ -1,0 +1,207 @@
+"""Every problem code, at its tab, row and column; the rest of the workbook is still computed."""
+
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from conftest import codes, consecutive_trips, group, report_of
+
+from sheetsync.errors import SetupError
+from sheetsync.model import Severity
+
+
+def trips3():
+    return consecutive_trips(("Laurent", 100), ("Catherine", 100), ("Julien", 100))
+
+
+def test_a_clean_workbook_has_no_problem(example2):
+    assert report_of(example2).problems == []
+
+
+def test_bad_number_names_the_cell_and_the_rest_is_computed():
+    trips = trips3()
+    trips[1][3] = "dix mille"
+    report = report_of(group(trips=trips, expenses=[[date(2025, 1, 2), "Laurent", "fuel", 30]]))
+    assert codes(report) == [("Trips", 3, "Odometer end", "value.number")]
+    p = report.problems[0]
+    assert p.severity is Severity.ERROR and '"dix mille"' in p.message and p.hint
+    assert {m.name: m.km for m in report.computation.members} == {"Laurent": 100, "Catherine": 0, "Julien": 100}
+
+
+def test_bad_date():
+    trips = trips3()
+    trips[0][0] = "32/01/2025"
+    assert codes(report_of(group(trips=trips))) == [("Trips", 2, "Date", "value.date")]
+
+
+def test_missing_required_cell():
+    trips = trips3()
+    trips[2][1] = None
+    assert codes(report_of(group(trips=trips))) == [("Trips", 4, "Driver", "value.missing")]
+
+
+def test_unknown_member_with_suggestion():
+    trips = trips3()
+    trips[1][1] = "catherin"
+    report = report_of(group(trips=trips))
+    assert codes(report) == [("Trips", 3, "Driver", "ref.member")]
+    assert "Catherine" in report.problems[0].hint
+
+
+def test_names_match_whatever_the_case_and_accents():
+    trips = consecutive_trips(("  francoise ", 100), ("FRANÇOISE", 100))
+    report = report_of(group(members=("Françoise", "Bob"), owner="Bob", trips=trips))
+    assert report.problems == []
+    assert report.computation.members[0].km == 200
+
+
+def test_unknown_vehicle_and_missing_vehicle_with_several():
+    raw = group(trips=trips3())
+    raw["Vehicles"].append(["Kangoo", "Julien", None])
+    raw["Trips"][0].append("Vehicle")
+    raw["Trips"][1].append("Clio")
+    raw["Trips"][2].append("Klio")
+    report = report_of(raw)
+    assert codes(report) == [("Trips", 3, "Vehicle", "ref.vehicle"), ("Trips", 4, "Vehicle", "ref.vehicle_missing")]
+    assert "Clio" in report.problems[0].hint
+
+
+def test_unknown_category():
+    report = report_of(group(trips=trips3(), expenses=[[date(2025, 1, 2), "Laurent", "carbrant", 30]]))
+    assert codes(report) == [("Expenses", 2, "Category", "ref.category")]
+    assert "carburant" in report.problems[0].hint
+
+
+def test_odometer_backwards():
+    trips = trips3()
+    trips[1][2], trips[1][3] = trips[1][3], trips[1][2]
+    report = report_of(group(trips=trips))
+    assert ("Trips", 3, "Odometer end", "trip.odometer_backwards") in codes(report)
+
+
+def test_km_mismatch():
+    raw = group(trips=trips3())
+    raw["Trips"][0].append("Km")
+    raw["Trips"][2] += [None] * (6 - len(raw["Trips"][2])) + [99]
+    raw["Trips"][2][5] = 99
+    assert codes(report_of(raw)) == [("Trips", 3, "Km", "trip.km_mismatch")]
+
+
+def test_km_alone_completes_a_missing_odometer_end():
+    raw = group(trips=[[date(2025, 1, 1), "Julien", 1000, None, None, 250]])
+    raw["Trips"][0].append("Km parcourus")
+    report = report_of(raw)
+    assert report.problems == [] and report.computation.members[2].km == 250
+
+
+def test_gap_is_a_warning_and_overlap_an_error():
+    trips = trips3()
+    trips[1][2] += 40  # 40 km nobody recorded
+    trips[1][3] += 40
+    trips[2][2] -= 10  # starts before the previous trip ended
+    report = report_of(group(trips=trips))
+    assert codes(report) == [("Trips", 4, "Odometer start", "trip.overlap"), ("Trips", 3, "Odometer start", "trip.gap")]
+    assert "40 km" in report.problems[1].message
+
+
+def test_implausible_distance():
+    trips = consecutive_trips(("Julien", 2500))
+    assert codes(report_of(group(trips=trips))) == [("Trips", 2, "Odometer end", "trip.implausible")]
+
+
+def test_negative_expense_and_payment():
+    report = report_of(group(trips=trips3(), expenses=[[date(2025, 1, 2), "Laurent", "fuel", "-30"]],
+                             payments=[[date(2025, 1, 3), "Julien", "Laurent", -5]]))
+    assert codes(report) == [("Expenses", 2, "Amount", "expense.negative"), ("Payments", 2, "Amount", "payment.negative")]
+
+
+def test_payment_to_oneself():
+    report = report_of(group(trips=trips3(), payments=[[date(2025, 1, 3), "Julien", "julien", 5]]))
+    assert codes(report) == [("Payments", 2, "To", "payment.self")]
+
+
+def test_accident_goes_to_the_driver_of_that_day_or_needs_a_responsible():
+    trips = trips3()  # 2025-01-01 Laurent, 01-03 Catherine, 01-05 Julien
+    report = report_of(group(trips=trips, expenses=[[date(2025, 1, 3), "Laurent", "accident", 400],
+                                                   [date(2025, 1, 4), "Laurent", "accident", 100]]))
+    assert codes(report) == [("Expenses", 3, "Responsible", "expense.no_responsible")]
+    assert report.computation.periods[0].bears["Catherine"] == D("400.00")
+
+
+def test_costs_in_a_period_without_km_go_to_the_owner():
+    raw = group(settings=[("period", "mois")], trips=consecutive_trips(("Julien", 100)),
+                expenses=[[date(2025, 3, 1), "Julien", "insurance", 50]])
+    report = report_of(raw, as_of=date(2025, 3, 31))
+    assert codes(report) == [("Vehicles", 2, None, "period.no_km")]
+    march = report.computation.periods[-1]
+    assert march.bears == {"Laurent": D("50.00")}
+
+
+def test_booking_ending_before_it_starts():
+    raw = group(trips=trips3(), bookings=[["Julien", "12/03/2025 20h", "12/03/2025 18h"]])
+    assert codes(report_of(raw)) == [("Bookings", 2, "End", "booking.end_before_start")]
+
+
+def test_settings_unknown_key_and_bad_value():
+    raw = group(trips=trips3(), settings=[("langage", "fr"), ("cost_mode", "au pif"), ("currency", "€")])
+    report = report_of(raw)
+    assert codes(report) == [("Settings", 3, "Value", "settings.bad_value"), ("Settings", 2, "Value", "settings.unknown_key")]
+    assert "language" in report.problems[1].hint
+    assert report.settings.cost_mode == "real" and report.settings.currency == "EUR"
+
+
+def test_duplicate_member_and_bad_owner_shares():
+    raw = group(members=("Anne", "Bruno", "anne"), owner="Anne 50%, Bruno 40%", trips=[])
+    report = report_of(raw)
+    assert ("Members", 4, "Name", "member.duplicate") in codes(report)
+    assert ("Vehicles", 2, "Owner", "vehicle.shares") in codes(report)
+
+
+def test_total_rows_are_skipped_with_a_note():
+    trips = trips3() + [["Total", None, None, None, None]]
+    report = report_of(group(trips=trips))
+    assert codes(report) == [("Trips", 5, None, "row.summary")]
+    assert report.problems[0].severity is Severity.INFO
+
+
+def test_fixed_mode_without_rate():
+    report = report_of(group(trips=trips3(), settings=[("cost_mode", "fixed")]))
+    assert codes(report) == [("Vehicles", 2, None, "vehicle.no_rate")]
+
+
+def test_rows_after_as_of_are_not_counted():
+    trips = consecutive_trips(("Julien", 100), ("Catherine", 50), start_day=date(2025, 12, 30))
+    report = report_of(group(trips=trips), as_of=date(2025, 12, 31))
+    assert {m.name: m.km for m in report.computation.members}["Catherine"] == 0
+
+
+def test_french_messages_in_a_french_workbook():
+    trips = [[date(2025, 1, 1), "Paul", 10, 20, None]]
+    report = report_of(group(trips=trips, lang="fr"))
+    (p,) = report.problems
+    assert (p.tab, p.column, p.code) == ("Trajets", "Conducteur", "ref.member")
+    assert "n'est pas dans l'onglet Membres" in p.message
+
+
+def test_missing_required_tab_is_a_setup_error():
+    raw = group(trips=trips3())
+    del raw["Vehicles"]
+    with pytest.raises(SetupError) as err:
+        report_of(raw)
+    assert "Vehicles" in err.value.message and "Tabs found" in err.value.hint
+
+
+def test_missing_required_column_names_headers_and_mapping():
+    raw = group(trips=trips3())
+    raw["Trips"][0][2] = "Compteur avant"
+    with pytest.raises(SetupError) as err:
+        report_of(raw)
+    assert "Compteur avant" in err.value.message and "Odometer start" in err.value.message
+    assert "column.trips.odometer_start" in err.value.hint
+
+
+def test_a_column_mapping_in_settings_fixes_it():
+    raw = group(trips=trips3(), settings=[("column.trips.odometer_start", "Compteur avant")])
+    raw["Trips"][0][2] = "Compteur avant"
+    report = report_of(raw)
+    assert report.problems == [] and sum(m.km for m in report.computation.members) == 300

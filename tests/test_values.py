@@ -1,0 +1,61 @@
+"""Numbers, money and dates as people type them (DESIGN §4)."""
+
+from datetime import date, datetime
+from decimal import Decimal as D
+
+import pytest
+
+from sheetsync.values import parse_datetime, parse_money, parse_number, parse_shares
+
+
+@pytest.mark.parametrize("text,lang,expected", [
+    ("12.5", "fr", "12.5"), ("12,5", "fr", "12.5"), ("12,5", "en", "12.5"),
+    ("1 234,50 €", "fr", "1234.50"), ("1\u202f234,50\u00a0€", "fr", "1234.50"), ("1\u00a0234,50", "fr", "1234.50"),
+    ("€1,234.50", "en", "1234.50"), ("1.234,50", "fr", "1234.50"), ("1,234.50", "fr", "1234.50"),
+    ("1.234", "fr", "1234"), ("1,234", "fr", "1.234"), ("1.234", "en", "1.234"), ("1,234", "en", "1234"),
+    ("0,320", "fr", "0.320"), ("0,32", "fr", "0.32"), ("-12", "en", "-12"), ("1.234.567", "fr", "1234567"),
+    ("45 €", "fr", "45"), ("EUR 45", "en", "45"), (12, "en", "12"), (0.1, "en", "0.1"), (D("3.5"), "en", "3.5"),
+])
+def test_numbers(text, lang, expected):
+    assert parse_number(text, lang) == D(expected)
+
+
+@pytest.mark.parametrize("text", ["abc", "12 5", "1,2,3", "1.2.3,4,5", "", "12-5", True])
+def test_not_numbers(text):
+    with pytest.raises(ValueError):
+        parse_number(text, "fr")
+
+
+def test_money_is_rounded_half_up_to_the_cent():
+    assert parse_money("12,345", "fr") == D("12.35")  # French: a decimal comma, even before three digits
+    assert parse_money("12.345", "fr") == D("12345.00")  # French: a dot groups thousands
+    assert parse_money("12.345", "en") == D("12.35")
+    assert parse_money(0.125, "en") == D("0.13")
+
+
+@pytest.mark.parametrize("value,expected", [
+    ("2025-03-12", datetime(2025, 3, 12)), ("12/03/2025", datetime(2025, 3, 12)), ("12/03/25", datetime(2025, 3, 12)),
+    ("12.03.2025", datetime(2025, 3, 12)), ("12/03/2025 20:30", datetime(2025, 3, 12, 20, 30)),
+    ("12/03/2025 20h30", datetime(2025, 3, 12, 20, 30)), ("12/03/2025 20h", datetime(2025, 3, 12, 20)),
+    ("2025-03-12T08:15:00", datetime(2025, 3, 12, 8, 15)), ("12 mars 2025", datetime(2025, 3, 12)),
+    ("1er janvier 2025", datetime(2025, 1, 1)), (45728, datetime(2025, 3, 12)),
+    (45728.5, datetime(2025, 3, 12, 12)), (date(2025, 3, 12), datetime(2025, 3, 12)),
+])
+def test_dates(value, expected):
+    assert parse_datetime(value) == expected
+
+
+def test_month_first_dates():
+    assert parse_datetime("03/12/2025", month_first=True) == datetime(2025, 3, 12)
+
+
+@pytest.mark.parametrize("text", ["31/02/2025", "next tuesday", "12/03/2025 25h", "2025-13-01", "0"])
+def test_not_dates(text):
+    with pytest.raises(ValueError):
+        parse_datetime(text)
+
+
+def test_owner_shares():
+    assert parse_shares("Anne 50%, Bruno 50%") == [("Anne", D("0.5")), ("Bruno", D("0.5"))]
+    assert parse_shares("Marie") == [("Marie", None)]
+    assert parse_shares("Anne 60 % et Bruno 40 %") == [("Anne", D("0.6")), ("Bruno", D("0.4"))]
