@@ -32,8 +32,8 @@ def allocate(total: Decimal, weights: Mapping[K, Decimal | Fraction | int]) -> d
     """Split `total` (whole cents) in proportion to `weights`, in cents that add up exactly to it.
 
     Each share is computed exactly, floored to the cent, and the cents left over go one each
-    to the largest remainders; equal remainders go to the larger weight, then to the key met
-    first in `weights` (so callers pass keys in a stable order). Zero weights get nothing.
+    to the largest remainders; equal remainders go to the larger weight, then to the smaller
+    key, so the result never depends on the order of rows. Zero weights get nothing.
     Raises ValueError when the weights sum to zero and there is something to share.
     """
     cents = to_cents(total)
@@ -46,12 +46,12 @@ def allocate(total: Decimal, weights: Mapping[K, Decimal | Fraction | int]) -> d
             return {k: ZERO for k in weights}
         raise ValueError("nothing to share by")
     shares, remainders = {}, []
-    for order, (key, weight) in enumerate(exact.items()):
+    for key, weight in exact.items():
         portion = cents * weight / whole
         floor = portion.numerator // portion.denominator
         shares[key] = floor
-        remainders.append((-(portion - floor), -weight, order, key))
+        remainders.append((-(portion - floor), -weight, str(key), key))
     left = cents - sum(shares.values())
-    for _, _, _, key in sorted(remainders)[:left]:
+    for _, _, _, key in sorted(remainders, key=lambda r: r[:3])[:left]:
         shares[key] += 1
     return {k: from_cents(v) for k, v in shares.items()}
