@@ -57,13 +57,22 @@ def codes(report):
     return [(p.tab, p.row, p.column, p.code) for p in report.problems]
 
 
+class Formula(str):
+    """A cell value written as a formula; every other string is written as text."""
+
+
 def write_xlsx(path: Path, raw: dict) -> Path:
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for name, rows in raw.items():
         ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(list(row))
+        for r, row in enumerate(rows, start=1):
+            for c, value in enumerate(row, start=1):
+                if value is None:
+                    continue
+                cell = ws.cell(r, c, value)
+                if isinstance(value, str) and not isinstance(value, Formula):
+                    cell.data_type = "s"
     wb.save(path)
     return path
 

@@ -1,0 +1,156 @@
+"""The command line, end to end on real .xlsx files: output, exit codes, JSON."""
+
+import json
+from datetime import date
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import consecutive_trips, group, read_xlsx, write_xlsx
+
+from sheetsync.cli import cli
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture
+def book(tmp_path, example2):
+    return write_xlsx(tmp_path / "group.xlsx", example2)
+
+
+@pytest.fixture
+def bad_book(tmp_path, example2):
+    example2["Trips"][3][3] = "4341 km?"
+    return write_xlsx(tmp_path / "bad.xlsx", example2)
+
+
+def test_report_json_follows_the_design(book):
+    result = run("report", book, "--format", "json", "--as-of", "2025-12-31")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data)[:7] == ["group", "currency", "as_of", "members", "settlements", "vehicles", "problems"]
+    assert (data["group"], data["currency"], data["as_of"]) == ("group", "EUR", "2025-12-31")
+    assert data["settlements"] == [{"from": "Catherine", "to": "Laurent", "amount": "467.98"},
+                                   {"from": "Julien", "to": "Laurent", "amount": "171.54"}]
+    assert data["vehicles"] == [{"name": "Clio", "periods": [
+        {"period": "2025", "km": 12790, "costs": "3070.00", "cost_per_km": "0.2400", "provisional": False}]}]
+    assert data["problems"] == []
+
+
+def test_report_table_and_csv(book):
+    table = run("report", book, "--as-of", "2025-12-31")
+    assert table.exit_code == 0
+    assert "Catherine → Laurent: €467.98" in table.stdout
+    assert "0.2400" in table.stdout
+    csv = run("report", book, "--format", "csv", "--as-of", "2025-12-31")
+    assert csv.stdout.splitlines()[2] == "Catherine,4341,1041.98,574.00,0.00,0.00,-467.98"
+
+
+def test_report_writes_nothing(book):
+    before = book.read_bytes()
+    run("report", book)
+    run("validate", book)
+    run("sync", book, "--dry-run")
+    assert book.read_bytes() == before
+
+
+def test_validate_prints_each_problem_at_its_cell_and_exits_1(bad_book):
+    result = run("validate", bad_book, "--as-of", "2025-12-31")
+    assert result.exit_code == 1
+    assert 'Trips, row 4, Odometer end: "4341 km?" is not a number. [value.number]' in result.stdout
+    as_json = json.loads(run("validate", bad_book, "--format", "json").stdout)
+    assert [(p["tab"], p["row"], p["column"], p["code"]) for p in as_json][0] == ("Trips", 4, "Odometer end", "value.number")
+
+
+def test_sync_with_errors_still_writes_what_it_could_and_exits_1(bad_book):
+    result = run("sync", bad_book, "--as-of", "2025-12-31")
+    assert result.exit_code == 1
+    tabs = read_xlsx(bad_book)
+    problems = tabs["Problems"]
+    assert problems[2][:4] == ["error", "Trips", 4, "Odometer end"]
+    assert len(tabs["Balances"]) == 2 + 3
+
+
+def test_sync_summary_and_quiet(book, bad_book):
+    result = run("sync", book, "--as-of", "2025-12-31")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("group: 3 members, 2 transfer(s) to settle, 0 error(s), 0 warning(s); wrote Balances")
+    assert run("sync", book, "--quiet").stdout == ""
+    quiet_bad = run("sync", bad_book, "--quiet")
+    assert quiet_bad.exit_code == 1 and "value.number" in quiet_bad.stdout and "warning" not in quiet_bad.stdout
+
+
+def test_missing_column_exits_2_naming_tab_headers_and_mapping(tmp_path, example2):
+    example2["Trips"][0][3] = "Arrivée"
+    path = write_xlsx(tmp_path / "g.xlsx", example2)
+    before = path.read_bytes()
+    result = run("sync", path)
+    assert result.exit_code == 2
+    assert "The Trips tab has no column for \"Odometer end\"" in result.stderr
+    assert "Arrivée" in result.stderr and "column.trips.odometer_end" in result.stderr
+    assert result.stdout == "" and path.read_bytes() == before
+
+
+def test_no_such_file_exits_2(tmp_path):
+    result = run("report", tmp_path / "nope.xlsx")
+    assert result.exit_code == 2 and "No such workbook" in result.stderr
+
+
+def test_locked_workbook_exits_3_and_writes_nothing(book):
+    (book.parent / ".~lock.group.xlsx#").write_text("x")
+    before = book.read_bytes()
+    result = run("sync", book)
+    assert result.exit_code == 3 and "open in a spreadsheet program" in result.stderr
+    assert book.read_bytes() == before
+
+
+@pytest.mark.parametrize("lang,tabs", [("fr", ["Paramètres", "Membres", "Véhicules", "Trajets", "Dépenses",
+                                               "Réservations", "Paiements"]),
+                                       ("en", ["Settings", "Members", "Vehicles", "Trips", "Expenses", "Bookings",
+                                               "Payments"])])
+def test_init_creates_tabs_with_frozen_headers_and_dropdowns(tmp_path, lang, tabs):
+    path = tmp_path / "new.xlsx"
+    result = run("init", path, "--lang", lang)
+    assert result.exit_code == 0, result.output
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == tabs
+    trips = wb[tabs[3]]
+    assert trips.freeze_panes == "A2"
+    formulas = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in trips.data_validations.dataValidation}
+    assert formulas["D2"] == f"'{tabs[1]}'!$A$2:$A$1000"  # driver from the members
+    assert formulas["C2"] == f"'{tabs[2]}'!$A$2:$A$1000"  # vehicle
+    expenses = wb[tabs[4]]
+    categories = [dv.formula1 for dv in expenses.data_validations.dataValidation if dv.formula1.startswith('"')]
+    assert ("carburant" if lang == "fr" else "fuel") in categories[0]
+
+
+def test_init_example_then_sync(tmp_path):
+    path = tmp_path / "ex.xlsx"
+    assert run("init", path, "--lang", "fr", "--example").exit_code == 0
+    result = run("sync", path, "--as-of", "2025-12-31")
+    assert result.exit_code == 0, result.output
+    assert "Soldes" in openpyxl.load_workbook(path).sheetnames
+
+
+def test_init_refuses_a_workbook_with_data(book):
+    before = book.read_bytes()
+    result = run("init", book)
+    assert result.exit_code == 2 and "never overwrites" in result.stderr
+    assert book.read_bytes() == before
+
+
+def test_as_of_excludes_later_rows(tmp_path):
+    raw = group(trips=consecutive_trips(("Julien", 100), ("Catherine", 100), start_day=date(2025, 6, 1)),
+                expenses=[[date(2025, 6, 1), "Laurent", "fuel", 20]])
+    path = write_xlsx(tmp_path / "g.xlsx", raw)
+    data = json.loads(run("report", path, "--format", "json", "--as-of", "2025-06-02").stdout)
+    assert {m["name"]: m["km"] for m in data["members"]} == {"Laurent": 0, "Catherine": 0, "Julien": 100}
+    assert data["vehicles"][0]["periods"][0]["provisional"] is True
+
+
+def test_every_command_has_help():
+    for name, command in cli.commands.items():
+        assert command.help, name
+        assert run(name, "--help").exit_code == 0
