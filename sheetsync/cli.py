@@ -44,8 +44,13 @@ def handles_errors(command: Callable) -> Callable:
 
 
 def as_of_option(command: Callable) -> Callable:
-    return click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
-                        help="Count only what is dated on or before this day (YYYY-MM-DD). Default: today.")(command)
+    return click.option(
+        "--as-of",
+        "as_of",
+        type=click.DateTime(["%Y-%m-%d"]),
+        default=None,
+        help="Count only what is dated on or before this day (YYYY-MM-DD). Default: today.",
+    )(command)
 
 
 def quiet_option(command: Callable) -> Callable:
@@ -91,8 +96,13 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("workbook")
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="en", show_default=True,
-              help="Language of the tab names and headers.")
+@click.option(
+    "--lang",
+    type=click.Choice(["fr", "en"]),
+    default="en",
+    show_default=True,
+    help="Language of the tab names and headers.",
+)
 @click.option("--example", is_flag=True, help="Fill the tabs with a small example group.")
 @handles_errors
 def init(workbook: str, lang: str, example: bool) -> None:
@@ -143,8 +153,10 @@ def sync(workbook: str, dry_run: bool, as_of: datetime | None, quiet: bool) -> N
         written = "nothing written (dry run)" if dry_run else "wrote " + ", ".join(t.name for t in tables)
         click.echo(f"{summary_line(report)}; {written}.")
         if report.problems:
-            click.echo(problems_text([p for p in report.problems if p.severity is not Severity.INFO]) or
-                       f"{len(report.problems)} note(s) in the problems tab.")
+            click.echo(
+                problems_text([p for p in report.problems if p.severity is not Severity.INFO])
+                or f"{len(report.problems)} note(s) in the problems tab."
+            )
     _exit_for(report)
 
 

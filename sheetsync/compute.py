@@ -55,12 +55,20 @@ class Computation:
         return {m.name: m.balance for m in self.members}
 
 
-def compute(book: Book, ledger: Ledger, cutoff: date, as_of: date | None = None) -> Computation:
+def compute(
+    book: Book,
+    ledger: Ledger,
+    cutoff: date,
+    as_of: date | None = None,
+    closed: dict[tuple[str, str], VehiclePeriod] | None = None,
+) -> Computation:
     """Everything owed, counting what happened up to `cutoff` (a month end, or the as-of date).
 
-    The period holding `as_of` (default: `cutoff`) is provisional.
+    The period holding `as_of` (default: `cutoff`) is provisional. `closed`, when given, keeps
+    the periods that ended by `cutoff` between calls (they no longer change): History uses it.
     """
     as_of = as_of or cutoff
+    closed = {} if closed is None else closed
     periods = []
     for vehicle in book.vehicles:
         by_period: dict[Period, Usage] = {}
@@ -68,11 +76,20 @@ def compute(book: Book, ledger: Ledger, cutoff: date, as_of: date | None = None)
             if month <= cutoff:
                 by_period.setdefault(period_of(month, book.settings.period), Usage()).add(usage)
         for period, usage in sorted(by_period.items()):
-            periods.append(_vehicle_period(book, vehicle, period, usage, cutoff, as_of))
+            key = (vehicle.name, period.id)
+            if key not in closed:
+                result = _vehicle_period(book, vehicle, period, usage, cutoff, as_of)
+                if period.end > cutoff:
+                    periods.append(result)
+                    continue
+                closed[key] = result
+            periods.append(closed[key])
     return Computation(cutoff, periods, _member_totals(book, ledger, periods, cutoff))
 
 
-def _vehicle_period(book: Book, vehicle: Vehicle, period: Period, usage: Usage, cutoff: date, as_of: date) -> VehiclePeriod:
+def _vehicle_period(
+    book: Book, vehicle: Vehicle, period: Period, usage: Usage, cutoff: date, as_of: date
+) -> VehiclePeriod:
     mode = vehicle_mode(book, vehicle)
     owners = dict(vehicle.owners)
     km_by_member = {m: km for m, km in sorted(usage.km.items()) if km}
@@ -132,8 +149,10 @@ def _membership_days(book: Book, vehicle: Vehicle, period: Period, cutoff: date)
     """Days each of the vehicle's members belonged to the group within the period (up to cutoff)."""
     end = min(period.end, cutoff)
     members = {m.name: m for m in book.members}
-    return {name: Decimal(days_overlap(members[name].joined, members[name].left, period.start, end))
-            for name in vehicle_members(book, vehicle)}
+    return {
+        name: Decimal(days_overlap(members[name].joined, members[name].left, period.start, end))
+        for name in vehicle_members(book, vehicle)
+    }
 
 
 def _member_totals(book: Book, ledger: Ledger, periods: list[VehiclePeriod], cutoff: date) -> list[MemberTotals]:
@@ -160,5 +179,7 @@ def _member_totals(book: Book, ledger: Ledger, periods: list[VehiclePeriod], cut
         if month <= cutoff:
             for member, value in amounts.items():
                 received[member] += value
-    return [MemberTotals(name, km[name], bears[name] + ZERO, paid[name] + ZERO, sent[name] + ZERO, received[name] + ZERO)
-            for name in book.member_names()]
+    return [
+        MemberTotals(name, km[name], bears[name] + ZERO, paid[name] + ZERO, sent[name] + ZERO, received[name] + ZERO)
+        for name in book.member_names()
+    ]

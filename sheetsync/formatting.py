@@ -16,7 +16,7 @@ def locale(lang: str) -> str:
 
 
 def money(amount: Decimal, currency: str, lang: str) -> str:
-    """"1 234,50 €" in French, "€1,234.50" in English."""
+    """ "1 234,50 €" in French, "€1,234.50" in English."""
     return format_currency(amount, currency, locale=locale(lang))
 
 

@@ -18,8 +18,9 @@ TAB_NAMES = {t.id: t for t in GENERATED_TABS}
 def generated_tables(report: Report, source: str, generated_at: datetime) -> list[Table]:
     """Every generated tab, in the group's language, each titled with when and from what it was made."""
     lang = report.settings.language
-    title = word("title", lang, when=generated_at.strftime("%Y-%m-%d %H:%M"), source=source,
-                 as_of=report.as_of.isoformat())
+    title = word(
+        "title", lang, when=generated_at.strftime("%Y-%m-%d %H:%M"), source=source, as_of=report.as_of.isoformat()
+    )
     builders = (balances_table, settlements_table, summary_table, problems_table, history_table)
     return [build(report, title) for build in builders]
 
@@ -53,9 +54,19 @@ def in_words(report: Report) -> dict[str, str]:
 
 def balances_table(report: Report, title: str) -> Table:
     lang = report.settings.language
-    columns = [Column(word(k, lang), kind) for k, kind in (
-        ("member", "text"), ("km", "number"), ("bears", "money"), ("paid", "money"), ("payments_sent", "money"),
-        ("payments_received", "money"), ("balance", "money"), ("in_words", "text"))]
+    columns = [
+        Column(word(k, lang), kind)
+        for k, kind in (
+            ("member", "text"),
+            ("km", "number"),
+            ("bears", "money"),
+            ("paid", "money"),
+            ("payments_sent", "money"),
+            ("payments_received", "money"),
+            ("balance", "money"),
+            ("in_words", "text"),
+        )
+    ]
     advances: dict[str, Decimal] = defaultdict(Decimal)
     for a in report.advances:
         advances[a.member] += a.per_quarter
@@ -103,8 +114,12 @@ def summary_table(report: Report, title: str) -> Table:
     categories = [c for c in CATEGORIES if c.id in used]
     fixed = any(vp.mode == "fixed" for vp in periods)
     members = report.book.member_names()
-    columns = [Column(word("vehicle", lang)), Column(word("period", lang)), Column(word("status", lang)),
-               Column(word("km", lang), "number")]
+    columns = [
+        Column(word("vehicle", lang)),
+        Column(word("period", lang)),
+        Column(word("status", lang)),
+        Column(word("km", lang), "number"),
+    ]
     columns += [Column(c.name(lang).capitalize(), "money") for c in categories]
     columns += [Column(word("total", lang), "money"), Column(word("cost_per_km", lang), "rate")]
     if fixed:

@@ -33,8 +33,13 @@ class Usage:
     by_category: defaultdict[str, Decimal] = field(default_factory=_amounts)
 
     def add(self, other: Usage) -> None:
-        for mine, theirs in ((self.km, other.km), (self.pools, other.pools), (self.direct, other.direct),
-                             (self.paid, other.paid), (self.by_category, other.by_category)):
+        for mine, theirs in (
+            (self.km, other.km),
+            (self.pools, other.pools),
+            (self.direct, other.direct),
+            (self.paid, other.paid),
+            (self.by_category, other.by_category),
+        ):
             for key, value in theirs.items():
                 mine[key] += value
 
@@ -59,7 +64,7 @@ class Ledger:
 
 
 def vehicle_mode(book: Book, vehicle: Vehicle) -> str:
-    """"fixed" when the group uses a fixed rate and this vehicle has one, else "real"."""
+    """ "fixed" when the group uses a fixed rate and this vehicle has one, else "real"."""
     if book.settings.cost_mode == "fixed" and vehicle_rate(book, vehicle) is not None:
         return "fixed"
     return "real"
@@ -82,8 +87,11 @@ def build_ledger(book: Book, as_of: date) -> Ledger:
     """Monthly totals of every trip, expense and payment dated on or before `as_of`."""
     usage: dict[str, dict[date, Usage]] = {v.name: {} for v in book.vehicles}
     vehicles = {v.name: v for v in book.vehicles}
-    rules = {(v.name, c): effective_rule(book, v, c) for v in book.vehicles
-             for c in {e.category for e in book.expenses} | {"fuel"}}
+    rules = {
+        (v.name, c): effective_rule(book, v, c)
+        for v in book.vehicles
+        for c in {e.category for e in book.expenses} | {"fuel"}
+    }
 
     def month(vehicle: str, day: date) -> Usage:
         return usage[vehicle].setdefault(month_start(day), Usage())

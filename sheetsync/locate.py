@@ -59,12 +59,21 @@ def find_tabs(raw: RawTables) -> dict[str, str]:
 
 
 def tab_language(found: dict[str, str]) -> str:
-    """"fr" when the group's main tabs are named in French, else "en"."""
+    """ "fr" when the group's main tabs are named in French, else "en"."""
     for tab_id in ("members", "trips", "vehicles"):
         if tab_id in found:
             spec = next(s for s in INPUT_TABS if s.id == tab_id)
             name_key = header_key(found[tab_id])
-            if name_key == header_key(spec.fr) or name_key in {"carnetdebord", "carnet", "journaldebord", "membre", "vehicule", "voitures", "voiture", "trajet"}:
+            if name_key == header_key(spec.fr) or name_key in {
+                "carnetdebord",
+                "carnet",
+                "journaldebord",
+                "membre",
+                "vehicule",
+                "voitures",
+                "voiture",
+                "trajet",
+            }:
                 return "fr"
             return "en"
     return "en"
@@ -94,7 +103,9 @@ def locate(spec: InputTab, name: str | None, raw: RawTables, mapping: dict[tuple
         return LocatedTab(spec, name, 0, {"key": (0, "A"), "value": (1, "B")}, rows)
     if not any(any(as_text(c) for c in r) for r in rows):
         if spec.required:
-            raise SetupError(f"The {name} tab is empty.", f"Put a header row in {name}: {', '.join(c.en for c in spec.columns)}.")
+            raise SetupError(
+                f"The {name} tab is empty.", f"Put a header row in {name}: {', '.join(c.en for c in spec.columns)}."
+            )
         return LocatedTab(spec, name, 0)
     _raise_missing_columns(spec, name, rows, best)
     raise AssertionError("unreachable")
@@ -128,8 +139,7 @@ def _raise_missing_columns(spec: InputTab, name: str, rows: list[list[Cell]], be
     first = missing[0]
     names = ", ".join(f'"{c.en}" / "{c.fr}"' for c in missing)
     raise SetupError(
-        f"The {name} tab has no column for {names} (headers found on row {index + 1}: "
-        f"{', '.join(headers) or 'none'}).",
+        f"The {name} tab has no column for {names} (headers found on row {index + 1}: {', '.join(headers) or 'none'}).",
         f"Rename a header, or map yours in the Settings tab: a row "
         f"'column.{spec.id}.{first.field}' with the header's text as value "
         f"(e.g. column.{spec.id}.{first.field} = {headers[0] if headers else first.fr}).",

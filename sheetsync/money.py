@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from math import lcm
 from typing import TypeVar
 
 K = TypeVar("K", bound=Hashable)
@@ -39,19 +40,25 @@ def allocate(total: Decimal, weights: Mapping[K, Decimal | Fraction | int]) -> d
     cents = to_cents(total)
     if cents < 0:
         return {k: -v for k, v in allocate(-total, weights).items()}
-    exact = {k: Fraction(w) for k, w in weights.items()}
-    whole = sum(exact.values(), Fraction(0))
+    scaled = _as_integers(weights)
+    whole = sum(scaled.values())
     if whole <= 0:
         if cents == 0:
             return {k: ZERO for k in weights}
         raise ValueError("nothing to share by")
     shares, remainders = {}, []
-    for key, weight in exact.items():
-        portion = cents * weight / whole
-        floor = portion.numerator // portion.denominator
+    for key, weight in scaled.items():
+        floor, remainder = divmod(cents * weight, whole)
         shares[key] = floor
-        remainders.append((-(portion - floor), -weight, str(key), key))
+        remainders.append((-remainder, -weight, str(key), key))
     left = cents - sum(shares.values())
     for _, _, _, key in sorted(remainders, key=lambda r: r[:3])[:left]:
         shares[key] += 1
     return {k: from_cents(v) for k, v in shares.items()}
+
+
+def _as_integers(weights: Mapping[K, Decimal | Fraction | int]) -> dict[K, int]:
+    """The same proportions as whole numbers (exact: Decimals are scaled by a power of ten)."""
+    exact = {k: Fraction(w) for k, w in weights.items()}
+    scale = lcm(*(v.denominator for v in exact.values())) if exact else 1
+    return {k: int(v * scale) for k, v in exact.items()}

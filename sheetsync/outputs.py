@@ -18,33 +18,61 @@ def report_dict(report: Report) -> dict:
     s = report.settings
     vehicles: dict[str, list] = {v.name: [] for v in report.book.vehicles}
     for vp in report.computation.periods:
-        vehicles[vp.vehicle].append({
-            "period": vp.period.id, "km": fmt.km_value(vp.km), "costs": fmt.plain(vp.costs),
-            "cost_per_km": fmt.plain_rate(vp.cost_per_km), "provisional": vp.provisional,
-        })
+        vehicles[vp.vehicle].append(
+            {
+                "period": vp.period.id,
+                "km": fmt.km_value(vp.km),
+                "costs": fmt.plain(vp.costs),
+                "cost_per_km": fmt.plain_rate(vp.cost_per_km),
+                "provisional": vp.provisional,
+            }
+        )
     return {
         "group": s.group,
         "currency": s.currency,
         "as_of": report.as_of.isoformat(),
-        "members": [{
-            "name": m.name, "km": fmt.km_value(m.km), "bears": fmt.plain(m.bears), "paid": fmt.plain(m.paid),
-            "payments_sent": fmt.plain(m.payments_sent), "payments_received": fmt.plain(m.payments_received),
-            "balance": fmt.plain(m.balance),
-        } for m in report.computation.members],
-        "settlements": [{"from": t.sender, "to": t.recipient, "amount": fmt.plain(t.amount)}
-                        for t in report.settlement.transfers],
+        "members": [
+            {
+                "name": m.name,
+                "km": fmt.km_value(m.km),
+                "bears": fmt.plain(m.bears),
+                "paid": fmt.plain(m.paid),
+                "payments_sent": fmt.plain(m.payments_sent),
+                "payments_received": fmt.plain(m.payments_received),
+                "balance": fmt.plain(m.balance),
+            }
+            for m in report.computation.members
+        ],
+        "settlements": [
+            {"from": t.sender, "to": t.recipient, "amount": fmt.plain(t.amount)} for t in report.settlement.transfers
+        ],
         "vehicles": [{"name": name, "periods": periods} for name, periods in vehicles.items()],
         "problems": [problem_dict(p) for p in report.problems],
         "settlement_method": report.settlement.method,
-        "advances": [{"member": a.member, "vehicle": a.vehicle, "basis_km": fmt.km_value(a.basis_km),
-                      "basis": a.basis, "rate_excluding_fuel": fmt.plain_rate(a.rate_excluding_fuel),
-                      "per_quarter": fmt.plain(a.per_quarter)} for a in report.advances],
+        "advances": [
+            {
+                "member": a.member,
+                "vehicle": a.vehicle,
+                "basis_km": fmt.km_value(a.basis_km),
+                "basis": a.basis,
+                "rate_excluding_fuel": fmt.plain_rate(a.rate_excluding_fuel),
+                "per_quarter": fmt.plain(a.per_quarter),
+            }
+            for a in report.advances
+        ],
     }
 
 
 def problem_dict(p: Problem) -> dict:
-    return {"severity": p.severity.value, "code": p.code, "tab": p.tab, "row": p.row, "column": p.column,
-            "message": p.message, "hint": p.hint}
+    return {
+        "severity": p.severity.value,
+        "code": p.code,
+        "tab": p.tab,
+        "row": p.row,
+        "column": p.column,
+        "message": p.message,
+        "hint": p.hint,
+    }
 
 
 def report_json(report: Report) -> str:
@@ -57,8 +85,17 @@ def report_csv(report: Report) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "km", "bears", "paid", "payments_sent", "payments_received", "balance"])
     for m in report.computation.members:
-        writer.writerow([m.name, fmt.km_value(m.km), fmt.plain(m.bears), fmt.plain(m.paid), fmt.plain(m.payments_sent),
-                         fmt.plain(m.payments_received), fmt.plain(m.balance)])
+        writer.writerow(
+            [
+                m.name,
+                fmt.km_value(m.km),
+                fmt.plain(m.bears),
+                fmt.plain(m.paid),
+                fmt.plain(m.payments_sent),
+                fmt.plain(m.payments_received),
+                fmt.plain(m.balance),
+            ]
+        )
     return out.getvalue()
 
 
@@ -66,8 +103,10 @@ def text_table(headers: list[str], rows: list[list[str]], right: set[int] = froz
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
 
     def line(cells):
-        return "  ".join(str(c).rjust(w) if i in right else str(c).ljust(w)
-                         for i, (c, w) in enumerate(zip(cells, widths, strict=False))).rstrip()
+        return "  ".join(
+            str(c).rjust(w) if i in right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+        ).rstrip()
 
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
 
@@ -79,23 +118,55 @@ def report_text(report: Report) -> str:
     heading = f"{s.group} — {word('balance', lang).lower()} {report.as_of.isoformat()}"
     members = text_table(
         [word("member", lang), word("km", lang), word("bears", lang), word("paid", lang), word("balance", lang), ""],
-        [[m.name, fmt.number(m.km, lang), fmt.money(m.bears, cur, lang), fmt.money(m.paid, cur, lang),
-          fmt.money(m.balance, cur, lang), phrases[m.name]] for m in report.computation.members],
+        [
+            [
+                m.name,
+                fmt.number(m.km, lang),
+                fmt.money(m.bears, cur, lang),
+                fmt.money(m.paid, cur, lang),
+                fmt.money(m.balance, cur, lang),
+                phrases[m.name],
+            ]
+            for m in report.computation.members
+        ],
         right={1, 2, 3, 4},
     )
     transfers = "\n".join(
-        f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers)
+        f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
+    )
     notes = "\n".join(f"  {n}" for n in settlement_notes(report))
     vehicles = text_table(
-        [word("vehicle", lang), word("period", lang), word("km", lang), word("total", lang), word("cost_per_km", lang),
-         word("status", lang)],
-        [[vp.vehicle, vp.period.label(lang), fmt.number(vp.km, lang), fmt.money(vp.costs, cur, lang),
-          fmt.rate(vp.cost_per_km, lang), word("provisional" if vp.provisional else "closed", lang)]
-         for vp in report.computation.periods],
+        [
+            word("vehicle", lang),
+            word("period", lang),
+            word("km", lang),
+            word("total", lang),
+            word("cost_per_km", lang),
+            word("status", lang),
+        ],
+        [
+            [
+                vp.vehicle,
+                vp.period.label(lang),
+                fmt.number(vp.km, lang),
+                fmt.money(vp.costs, cur, lang),
+                fmt.rate(vp.cost_per_km, lang),
+                word("provisional" if vp.provisional else "closed", lang),
+            ]
+            for vp in report.computation.periods
+        ],
         right={2, 3, 4},
     )
-    parts = [heading, "", members, "", word("from", lang) + " → " + word("to", lang) + ":",
-             "\n".join(x for x in (transfers, notes) if x), "", vehicles]
+    parts = [
+        heading,
+        "",
+        members,
+        "",
+        word("from", lang) + " → " + word("to", lang) + ":",
+        "\n".join(x for x in (transfers, notes) if x),
+        "",
+        vehicles,
+    ]
     if report.problems:
         parts += ["", problems_text(report.problems)]
     return "\n".join(parts) + "\n"
@@ -117,6 +188,8 @@ def summary_line(report: Report) -> str:
     from .model import Severity
 
     s = report.settlement
-    return (f"{report.settings.group}: {len(report.computation.members)} members, "
-            f"{len(s.transfers)} transfer(s) to settle, {report.count(Severity.ERROR)} error(s), "
-            f"{report.count(Severity.WARNING)} warning(s)")
+    return (
+        f"{report.settings.group}: {len(report.computation.members)} members, "
+        f"{len(s.transfers)} transfer(s) to settle, {report.count(Severity.ERROR)} error(s), "
+        f"{report.count(Severity.WARNING)} warning(s)"
+    )

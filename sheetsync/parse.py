@@ -8,9 +8,20 @@ from decimal import Decimal
 
 from .locate import LocatedTab, RawTables, find_tabs, locate, tab_language
 from .messages import problem
-from .model import Booking, Book, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
+from .model import Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
 from .rows import Names, RowReader, is_empty, is_summary
-from .schema import BOOKINGS, CATEGORIES, EXPENSES, MEMBERS, PAYMENTS, SETTINGS, TRIPS, VEHICLES, category_id, category_names
+from .schema import (
+    BOOKINGS,
+    CATEGORIES,
+    EXPENSES,
+    MEMBERS,
+    PAYMENTS,
+    SETTINGS,
+    TRIPS,
+    VEHICLES,
+    category_id,
+    category_names,
+)
 from .settings import read_settings
 from .text import suggest
 from .values import parse_shares
@@ -29,13 +40,25 @@ def parse_workbook(raw: RawTables, workbook_name: str) -> Parsed:
     settings_tab = locate(SETTINGS, found.get("settings"), raw, {})
     read = read_settings(settings_tab, workbook_name, tab_language(found))
     settings = read.settings
-    tabs = {spec.id: locate(spec, found.get(spec.id), raw, settings.columns)
-            for spec in (MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)}
+    tabs = {
+        spec.id: locate(spec, found.get(spec.id), raw, settings.columns)
+        for spec in (MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)
+    }
     p = _Parser(settings, list(read.problems))
     for tab in tabs.values():
         for field_id, header in tab.duplicates:
-            p.problems.append(problem("column.duplicate", settings.language, tab.name, tab.header_row, header,
-                                      field=field_id, value=header, tab_id=tab.spec.id))
+            p.problems.append(
+                problem(
+                    "column.duplicate",
+                    settings.language,
+                    tab.name,
+                    tab.header_row,
+                    header,
+                    field=field_id,
+                    value=header,
+                    tab_id=tab.spec.id,
+                )
+            )
     members = p.members(tabs["members"])
     vehicles = p.vehicles(tabs["vehicles"])
     trips = p.rows(tabs["trips"], p.trip)
@@ -100,9 +123,15 @@ class _Parser:
             if (other := self.member_names.get(name)) is not None:
                 r.flag("member.duplicate", "name", value=name, other_row=seen[other])
                 return None
-            record = Member(SourceRef(tab.name, r.row), name, r.text("email"),
-                            _day(r.moment("joined")), _day(r.moment("left")),
-                            r.money("deposit"), r.number("expected_km"))
+            record = Member(
+                SourceRef(tab.name, r.row),
+                name,
+                r.text("email"),
+                _day(r.moment("joined")),
+                _day(r.moment("left")),
+                r.money("deposit"),
+                r.number("expected_km"),
+            )
             self.member_names.add(name)
             seen[name] = r.row
             return record
@@ -122,9 +151,17 @@ class _Parser:
                 return None
             owners = self._owners(r)
             shared = self._member_list(r, "shared_with")
-            record = Vehicle(SourceRef(tab.name, r.row), name, owners, r.text("plate"), r.number("rate_per_km"),
-                             r.number("odometer_at_start"), _day(r.moment("inspection_due")),
-                             _day(r.moment("insurance_renewal")), shared)
+            record = Vehicle(
+                SourceRef(tab.name, r.row),
+                name,
+                owners,
+                r.text("plate"),
+                r.number("rate_per_km"),
+                r.number("odometer_at_start"),
+                _day(r.moment("inspection_due")),
+                _day(r.moment("insurance_renewal")),
+                shared,
+            )
             if not owners:
                 return None
             self.vehicle_names.add(name)
@@ -200,8 +237,7 @@ class _Parser:
             r.flag("trip.odometer_backwards", "odometer_end", start=_num(start), end=_num(end))
         elif km is not None and km != end - start and r.raw("odometer_end") is not None:
             r.flag("trip.km_mismatch", "km", km=_num(km), start=_num(start), end=_num(end), diff=_num(end - start))
-        return Trip(SourceRef(r.tab.name, r.row), day, vehicle,
-                    driver, start, end, returned, fuel, r.text("note"))
+        return Trip(SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"))
 
     def expense(self, r: RowReader) -> Expense | None:
         day = r.moment("date", True)
@@ -213,8 +249,9 @@ class _Parser:
         responsible = r.name_in("responsible", self.member_names, "ref.member")
         if not r.ok:
             return None
-        return Expense(SourceRef(r.tab.name, r.row), day, vehicle, payer, category, amount, litres, responsible,
-                       r.text("note"))
+        return Expense(
+            SourceRef(r.tab.name, r.row), day, vehicle, payer, category, amount, litres, responsible, r.text("note")
+        )
 
     def _category(self, r: RowReader) -> str | None:
         typed = r.text("category")
@@ -224,8 +261,13 @@ class _Parser:
         found = category_id(typed)
         if found is None:
             names = [c.name(self.lang) for c in CATEGORIES]
-            r.flag("ref.category", "category", value=typed, suggestion=suggest(typed, category_names()) or "",
-                   choices=", ".join(names))
+            r.flag(
+                "ref.category",
+                "category",
+                value=typed,
+                suggestion=suggest(typed, category_names()) or "",
+                choices=", ".join(names),
+            )
         return found
 
     def booking(self, r: RowReader) -> Booking | None:
@@ -237,8 +279,17 @@ class _Parser:
             return None
         if end <= start:
             r.flag("booking.end_before_start", "end", start=_when(start), end=_when(end))
-        return Booking(SourceRef(r.tab.name, r.row), vehicle, member, start, end, r.text("repeat"), _day(until),
-                       booked_at, r.text("note"))
+        return Booking(
+            SourceRef(r.tab.name, r.row),
+            vehicle,
+            member,
+            start,
+            end,
+            r.text("repeat"),
+            _day(until),
+            booked_at,
+            r.text("note"),
+        )
 
     def payment(self, r: RowReader) -> Payment | None:
         day = r.moment("date", True)

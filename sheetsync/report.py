@@ -72,8 +72,18 @@ def _computation_problems(book: Book, computation: Computation, settlement: Sett
     for vp in computation.periods:
         if vp.charged_to_owner_for_no_km:
             v = book.vehicle(vp.vehicle)
-            found.append(problem("period.no_km", lang, v.source.tab, v.source.row, None, vehicle=vp.vehicle,
-                                 period=vp.period.label(lang), amount=vp.charged_to_owner_for_no_km))
+            found.append(
+                problem(
+                    "period.no_km",
+                    lang,
+                    v.source.tab,
+                    v.source.row,
+                    None,
+                    vehicle=vp.vehicle,
+                    period=vp.period.label(lang),
+                    amount=vp.charged_to_owner_for_no_km,
+                )
+            )
     if settlement.method == "greedy":
         count = sum(1 for b in computation.balances().values() if b)
         found.append(problem("settlement.greedy", lang, "", None, None, count=count, limit=EXACT_LIMIT))
@@ -85,7 +95,8 @@ def _history(book: Book, ledger: Ledger, as_of: date) -> list[tuple[date, dict[s
     months = ledger.months()
     if not months:
         return []
-    return [(end, compute(book, ledger, end).balances()) for end in month_ends(months[0], as_of)]
+    closed: dict = {}
+    return [(end, compute(book, ledger, end, closed=closed).balances()) for end in month_ends(months[0], as_of)]
 
 
 def sort_problems(problems: list[Problem], book: Book) -> list[Problem]:

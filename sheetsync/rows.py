@@ -109,7 +109,5 @@ def is_empty(cells: list) -> bool:
 
 
 def is_summary(cells: list) -> bool:
-    first = next((as_text(c) for c in cells if not is_blank(c)), None)
-    if first is None:
-        return False
-    return bool(_SUMMARY.match(fold(first)))
+    first = next((c for c in cells if not is_blank(c)), None)
+    return isinstance(first, str) and bool(_SUMMARY.match(fold(first.strip())))

@@ -24,7 +24,9 @@ CHOICES: dict[str, dict[str, str]] = {
         ("real", ("réel", "coût réel", "real cost", "cout reel", "frais réels", "au réel")),
         ("fixed", ("barème", "fixe", "fixed rate", "forfait", "rate", "barème km")),
     ),
-    "fuel": _words(("included", ("inclus", "compris", "include")), ("separate", ("séparé", "à part", "exclu", "separately"))),
+    "fuel": _words(
+        ("included", ("inclus", "compris", "include")), ("separate", ("séparé", "à part", "exclu", "separately"))
+    ),
     "rule": _words(
         ("km", ("prorata", "au prorata des km", "by km", "kilomètres", "per km")),
         ("equal", ("égal", "parts égales", "equal shares", "égalité", "equally")),
@@ -152,8 +154,14 @@ class _Reader:
     def _split(self, row: int, key: str, category: str, value: object) -> None:
         cat = category_id(category)
         if cat is None:
-            self._problem("ref.category", row, key, value=category, suggestion=suggest(category, category_names()) or "",
-                          choices=", ".join(category_names()))
+            self._problem(
+                "ref.category",
+                row,
+                key,
+                value=category,
+                suggestion=suggest(category, category_names()) or "",
+                choices=", ".join(category_names()),
+            )
             return
         rule = CHOICES["rule"].get(header_key(as_text(value) or ""))
         if rule is None:
@@ -169,13 +177,16 @@ class _Reader:
             column = next((c for c in spec.columns if wanted in c.keys() | {header_key(c.field)}), None)
         if spec is None or column is None or is_blank(value):
             choices = ", ".join(f"column.{t.id}.{c.field}" for t in (spec,) if t for c in t.columns) or ", ".join(
-                f"column.{t}.…" for t in TABS_BY_ID)
+                f"column.{t}.…" for t in TABS_BY_ID
+            )
             self._bad(row, key, value, "—", choices)
             return
         self.values["columns"][(spec.id, column.field)] = as_text(value)
 
     def _bad(self, row: int, key: str, value: object, default: object, choices: str) -> None:
-        self._problem("settings.bad_value", row, key, value=as_text(value) or "", key=key, default=default, choices=choices)
+        self._problem(
+            "settings.bad_value", row, key, value=as_text(value) or "", key=key, default=default, choices=choices
+        )
 
     def _problem(self, code: str, row: int, setting: str, **params: object) -> None:
         self.problems.append(problem(code, self.lang, self.tab.name, row, self.tab.header("value"), **params))

@@ -30,8 +30,9 @@ class Settlement:
         return self.method != "greedy"
 
 
-def settle(balances: dict[str, Decimal], method: str = "minimal", hub: str | None = None,
-           round_to: Decimal = CENT) -> Settlement:
+def settle(
+    balances: dict[str, Decimal], method: str = "minimal", hub: str | None = None, round_to: Decimal = CENT
+) -> Settlement:
     """Transfers that bring every balance to zero (balances must sum to zero).
 
     Amounts are then rounded to `round_to`; what rounding leaves stays in the balances.
@@ -121,7 +122,7 @@ def zero_sum_groups(values: list[int]) -> list[list[int]]:
     size = 1 << n
     sums = np.zeros(size, dtype=np.int64)
     for i, v in enumerate(values):
-        sums[1 << i: 1 << (i + 1)] = sums[: 1 << i] + v
+        sums[1 << i : 1 << (i + 1)] = sums[: 1 << i] + v
     zero = (sums == 0).astype(np.int8)
     masks = np.arange(size, dtype=np.int64)
     popcount = np.zeros(size, dtype=np.int8)

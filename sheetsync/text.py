@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from functools import lru_cache
 
 _UNIT = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]\s*$")
 _TRAILING_CURRENCY = re.compile(r"\s*(€|\$|£|eur|euros?)\s*$", re.IGNORECASE)
@@ -15,11 +16,13 @@ def strip_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=4096)
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of a name, spaces collapsed ("  Françoise " -> "francoise")."""
     return " ".join(strip_accents(text).casefold().split())
 
 
+@lru_cache(maxsize=4096)
 def header_key(text: str) -> str:
     """Key under which headers, tab names and setting words are compared.
 

@@ -34,20 +34,42 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
     for vehicle_name, trips in by_vehicle.items():
         vehicle = book.vehicle(vehicle_name)
         previous_end, previous_row = vehicle.odometer_at_start, None
+        column = book.header("trips", "odometer_start")
         for trip in sorted(trips, key=lambda t: (t.date, t.odometer_start, t.source.row)):
-            column = book.header("trips", "odometer_start")
             if previous_end is not None and trip.odometer_start < previous_end and previous_row is not None:
-                problems.append(problem("trip.overlap", lang, trip.source.tab, trip.source.row, column,
-                                        start=_num(trip.odometer_start), previous=_num(previous_end),
-                                        other_row=previous_row))
+                problems.append(
+                    problem(
+                        "trip.overlap",
+                        lang,
+                        trip.source.tab,
+                        trip.source.row,
+                        column,
+                        start=_num(trip.odometer_start),
+                        previous=_num(previous_end),
+                        other_row=previous_row,
+                    )
+                )
                 dropped.add(trip.source)
                 continue
             explained = any((previous_row or 0) < row < trip.source.row for row in book.rejected_trip_rows)
             if previous_end is not None and trip.odometer_start > previous_end and not explained:
-                where = (f" (row {previous_row})" if lang == "en" else f" (ligne {previous_row})") if previous_row else ""
-                problems.append(problem("trip.gap", lang, trip.source.tab, trip.source.row, column,
-                                        km=_num(trip.odometer_start - previous_end), vehicle=vehicle_name,
-                                        previous=_num(previous_end), start=_num(trip.odometer_start), where=where))
+                where = (
+                    (f" (row {previous_row})" if lang == "en" else f" (ligne {previous_row})") if previous_row else ""
+                )
+                problems.append(
+                    problem(
+                        "trip.gap",
+                        lang,
+                        trip.source.tab,
+                        trip.source.row,
+                        column,
+                        km=_num(trip.odometer_start - previous_end),
+                        vehicle=vehicle_name,
+                        previous=_num(previous_end),
+                        start=_num(trip.odometer_start),
+                        where=where,
+                    )
+                )
             previous_end, previous_row = trip.odometer_end, trip.source.row
     return replace(book, trips=tuple(t for t in book.trips if t.source not in dropped)), problems
 
@@ -59,9 +81,17 @@ def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
         if trip.returned is not None and trip.returned.date() > trip.date.date():
             days = (trip.returned.date() - trip.date.date()).days + 1
         if trip.km > MAX_KM_PER_DAY * days:
-            problems.append(problem("trip.implausible", book.settings.language, trip.source.tab, trip.source.row,
-                                    book.headers.get(("trips", "km")) or book.header("trips", "odometer_end"),
-                                    km=_num(trip.km), days=days))
+            problems.append(
+                problem(
+                    "trip.implausible",
+                    book.settings.language,
+                    trip.source.tab,
+                    trip.source.row,
+                    book.headers.get(("trips", "km")) or book.header("trips", "odometer_end"),
+                    km=_num(trip.km),
+                    days=days,
+                )
+            )
     return book, problems
 
 
@@ -78,9 +108,18 @@ def check_responsible(book: Book) -> tuple[Book, list[Problem]]:
             kept.append(replace(expense, responsible=drivers.pop()))
             continue
         category = CATEGORIES_BY_ID[expense.category].name(book.settings.language)
-        problems.append(problem("expense.no_responsible", book.settings.language, expense.source.tab,
-                                expense.source.row, book.header("expenses", "responsible"),
-                                category=category, vehicle=expense.vehicle, day=expense.date.date().isoformat()))
+        problems.append(
+            problem(
+                "expense.no_responsible",
+                book.settings.language,
+                expense.source.tab,
+                expense.source.row,
+                book.header("expenses", "responsible"),
+                category=category,
+                vehicle=expense.vehicle,
+                day=expense.date.date().isoformat(),
+            )
+        )
     return replace(book, expenses=tuple(kept)), problems
 
 
@@ -96,7 +135,8 @@ def check_rates(book: Book) -> tuple[Book, list[Problem]]:
         return book, []
     return book, [
         problem("vehicle.no_rate", book.settings.language, v.source.tab, v.source.row, None, vehicle=v.name)
-        for v in book.vehicles if v.rate_per_km is None
+        for v in book.vehicles
+        if v.rate_per_km is None
     ]
 
 
@@ -105,20 +145,33 @@ def check_hub(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, li
     s = book.settings
     lang = s.language
     where = settings_rows.get("settlement_hub") or settings_rows.get("settlement")
-    tab, row, column = (where.tab, where.row, where.column) if where else (book.tab_names.get("settings", "Settings"), None, None)
+    tab, row, column = (
+        (where.tab, where.row, where.column) if where else (book.tab_names.get("settings", "Settings"), None, None)
+    )
     if s.settlement_hub:
         found = Names(book.member_names()).get(s.settlement_hub)
         if found is None:
             return replace(book, settings=replace(s, settlement_hub=None, settlement="minimal")), [
-                problem("ref.member", lang, tab, row, column, value=s.settlement_hub)]
+                problem("ref.member", lang, tab, row, column, value=s.settlement_hub)
+            ]
         return replace(book, settings=replace(s, settlement_hub=found)), []
     if s.settlement != "hub":
         return book, []
     if len(book.vehicles) == 1 and len(book.vehicles[0].owners) == 1:
         return replace(book, settings=replace(s, settlement_hub=book.vehicles[0].owners[0][0])), []
     return replace(book, settings=replace(s, settlement="minimal")), [
-        problem("settings.bad_value", lang, tab, row, column, value="hub", key="settlement", default="minimal",
-                choices="minimal; or name the hub member with settlement_hub / pivot")]
+        problem(
+            "settings.bad_value",
+            lang,
+            tab,
+            row,
+            column,
+            value="hub",
+            key="settlement",
+            default="minimal",
+            choices="minimal; or name the hub member with settlement_hub / pivot",
+        )
+    ]
 
 
 CHECKS = (check_trip_sequence, check_implausible_trips, check_responsible, check_rates)

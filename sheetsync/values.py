@@ -104,11 +104,47 @@ _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})")
 _TIME = re.compile(r"(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)(?::(\d{2}))?")
 MONTHS = {
-    "janvier": 1, "janv": 1, "january": 1, "jan": 1, "fevrier": 2, "fevr": 2, "fev": 2, "february": 2, "feb": 2,
-    "mars": 3, "march": 3, "mar": 3, "avril": 4, "avr": 4, "april": 4, "apr": 4, "mai": 5, "may": 5,
-    "juin": 6, "june": 6, "jun": 6, "juillet": 7, "juil": 7, "july": 7, "jul": 7, "aout": 8, "august": 8,
-    "aug": 8, "septembre": 9, "sept": 9, "september": 9, "sep": 9, "octobre": 10, "oct": 10, "october": 10,
-    "novembre": 11, "nov": 11, "november": 11, "decembre": 12, "dec": 12, "december": 12,
+    "janvier": 1,
+    "janv": 1,
+    "january": 1,
+    "jan": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "february": 2,
+    "feb": 2,
+    "mars": 3,
+    "march": 3,
+    "mar": 3,
+    "avril": 4,
+    "avr": 4,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "may": 5,
+    "juin": 6,
+    "june": 6,
+    "jun": 6,
+    "juillet": 7,
+    "juil": 7,
+    "july": 7,
+    "jul": 7,
+    "aout": 8,
+    "august": 8,
+    "aug": 8,
+    "septembre": 9,
+    "sept": 9,
+    "september": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "october": 10,
+    "novembre": 11,
+    "nov": 11,
+    "november": 11,
+    "decembre": 12,
+    "dec": 12,
+    "december": 12,
 }
 _WORDY = re.compile(r"(\d{1,2})(?:er)?\s+([a-zA-Zéèûô]+)\.?\s+(\d{4})")
 
@@ -142,15 +178,15 @@ def _datetime_from_text(text: str, month_first: bool) -> datetime:
     s = strip_accents(text.strip()).lower()
     if m := _ISO.match(s):
         year, month, dom = int(m[1]), int(m[2]), int(m[3])
-        rest = s[m.end():].removeprefix("t")
+        rest = s[m.end() :].removeprefix("t")
     elif m := _DMY.match(s):
         a, b, year = int(m[1]), int(m[2]), int(m[3])
         year = year + 2000 if year < 100 else year
         dom, month = (b, a) if month_first else (a, b)
-        rest = s[m.end():]
+        rest = s[m.end() :]
     elif (m := _WORDY.match(s)) and m[2].rstrip(".") in MONTHS:
         dom, month, year = int(m[1]), MONTHS[m[2].rstrip(".")], int(m[3])
-        rest = s[m.end():]
+        rest = s[m.end() :]
     else:
         raise ValueError(f'"{text}" is not a date')
     try:

@@ -13,24 +13,47 @@ from sheetsync.report import build_report
 AS_OF = date(2025, 12, 31)
 
 
-def group(members=("Laurent", "Catherine", "Julien"), owner="Laurent", vehicle="Clio", settings=(), trips=(),
-          expenses=(), payments=(), bookings=(), vehicle_extra=None, lang="en"):
+def group(
+    members=("Laurent", "Catherine", "Julien"),
+    owner="Laurent",
+    vehicle="Clio",
+    settings=(),
+    trips=(),
+    expenses=(),
+    payments=(),
+    bookings=(),
+    vehicle_extra=None,
+    lang="en",
+):
     """Raw tabs for a one-vehicle group. Trips are (date, driver, start, end[, fuel]); expenses
     (date, paid by, category, amount[, responsible])."""
     fr = lang == "fr"
     raw = {
-        "Paramètres" if fr else "Settings": [["Paramètre", "Valeur"] if fr else ["Setting", "Value"], *map(list, settings)],
+        "Paramètres" if fr else "Settings": [
+            ["Paramètre", "Valeur"] if fr else ["Setting", "Value"],
+            *map(list, settings),
+        ],
         "Membres" if fr else "Members": [["Nom" if fr else "Name"], *[[m] for m in members]],
-        "Véhicules" if fr else "Vehicles": [["Véhicule", "Propriétaire", "Barème km"] if fr else ["Vehicle", "Owner", "Rate per km"],
-                                           [vehicle, owner, vehicle_extra]],
+        "Véhicules" if fr else "Vehicles": [
+            ["Véhicule", "Propriétaire", "Barème km"] if fr else ["Vehicle", "Owner", "Rate per km"],
+            [vehicle, owner, vehicle_extra],
+        ],
         "Trajets" if fr else "Trips": [
-            ["Date", "Conducteur", "Compteur départ", "Compteur arrivée", "Carburant payé"] if fr
-            else ["Date", "Driver", "Odometer start", "Odometer end", "Fuel paid"], *map(list, trips)],
+            ["Date", "Conducteur", "Compteur départ", "Compteur arrivée", "Carburant payé"]
+            if fr
+            else ["Date", "Driver", "Odometer start", "Odometer end", "Fuel paid"],
+            *map(list, trips),
+        ],
         "Dépenses" if fr else "Expenses": [
-            ["Date", "Payé par", "Catégorie", "Montant", "Responsable"] if fr
-            else ["Date", "Paid by", "Category", "Amount", "Responsible"], *map(list, expenses)],
-        "Paiements" if fr else "Payments": [["Date", "De", "À", "Montant"] if fr else ["Date", "From", "To", "Amount"],
-                                            *map(list, payments)],
+            ["Date", "Payé par", "Catégorie", "Montant", "Responsable"]
+            if fr
+            else ["Date", "Paid by", "Category", "Amount", "Responsible"],
+            *map(list, expenses),
+        ],
+        "Paiements" if fr else "Payments": [
+            ["Date", "De", "À", "Montant"] if fr else ["Date", "From", "To", "Amount"],
+            *map(list, payments),
+        ],
     }
     if bookings:
         raw["Bookings"] = [["Member", "Start", "End"], *map(list, bookings)]
@@ -85,13 +108,24 @@ def read_xlsx(path: Path) -> dict[str, list[list]]:
 @pytest.fixture
 def example2():
     """Worked example 2 of the guide (real cost, Laurent owns, Catherine and Julien drive)."""
-    trips = consecutive_trips(("Laurent", 2000), ("Catherine", 1500), ("Julien", 1000), ("Laurent", 2000),
-                              ("Catherine", 1500), ("Julien", 1027), ("Laurent", 1211), ("Catherine", 1341),
-                              ("Laurent", 1211))
+    trips = consecutive_trips(
+        ("Laurent", 2000),
+        ("Catherine", 1500),
+        ("Julien", 1000),
+        ("Laurent", 2000),
+        ("Catherine", 1500),
+        ("Julien", 1027),
+        ("Laurent", 1211),
+        ("Catherine", 1341),
+        ("Laurent", 1211),
+    )
     expenses = [
-        [date(2025, 2, 1), "Laurent", "depreciation", 940], [date(2025, 2, 1), "Laurent", "insurance", 351],
-        [date(2025, 3, 1), "Laurent", "repair", 235], [date(2025, 4, 1), "Laurent", "fuel", 655],
-        [date(2025, 5, 1), "Catherine", "supplies", 42], [date(2025, 6, 1), "Catherine", "fuel", 532],
+        [date(2025, 2, 1), "Laurent", "depreciation", 940],
+        [date(2025, 2, 1), "Laurent", "insurance", 351],
+        [date(2025, 3, 1), "Laurent", "repair", 235],
+        [date(2025, 4, 1), "Laurent", "fuel", 655],
+        [date(2025, 5, 1), "Catherine", "supplies", 42],
+        [date(2025, 6, 1), "Catherine", "fuel", 532],
         [date(2025, 7, 1), "Julien", "fuel", 315],
     ]
     return group(trips=trips, expenses=expenses)

@@ -32,10 +32,18 @@ def test_report_json_follows_the_design(book):
     data = json.loads(result.stdout)
     assert list(data)[:7] == ["group", "currency", "as_of", "members", "settlements", "vehicles", "problems"]
     assert (data["group"], data["currency"], data["as_of"]) == ("group", "EUR", "2025-12-31")
-    assert data["settlements"] == [{"from": "Catherine", "to": "Laurent", "amount": "467.98"},
-                                   {"from": "Julien", "to": "Laurent", "amount": "171.54"}]
-    assert data["vehicles"] == [{"name": "Clio", "periods": [
-        {"period": "2025", "km": 12790, "costs": "3070.00", "cost_per_km": "0.2400", "provisional": False}]}]
+    assert data["settlements"] == [
+        {"from": "Catherine", "to": "Laurent", "amount": "467.98"},
+        {"from": "Julien", "to": "Laurent", "amount": "171.54"},
+    ]
+    assert data["vehicles"] == [
+        {
+            "name": "Clio",
+            "periods": [
+                {"period": "2025", "km": 12790, "costs": "3070.00", "cost_per_km": "0.2400", "provisional": False}
+            ],
+        }
+    ]
     assert data["problems"] == []
 
 
@@ -61,7 +69,12 @@ def test_validate_prints_each_problem_at_its_cell_and_exits_1(bad_book):
     assert result.exit_code == 1
     assert 'Trips, row 4, Odometer end: "4341 km?" is not a number. [value.number]' in result.stdout
     as_json = json.loads(run("validate", bad_book, "--format", "json").stdout)
-    assert [(p["tab"], p["row"], p["column"], p["code"]) for p in as_json][0] == ("Trips", 4, "Odometer end", "value.number")
+    assert [(p["tab"], p["row"], p["column"], p["code"]) for p in as_json][0] == (
+        "Trips",
+        4,
+        "Odometer end",
+        "value.number",
+    )
 
 
 def test_sync_with_errors_still_writes_what_it_could_and_exits_1(bad_book):
@@ -76,7 +89,9 @@ def test_sync_with_errors_still_writes_what_it_could_and_exits_1(bad_book):
 def test_sync_summary_and_quiet(book, bad_book):
     result = run("sync", book, "--as-of", "2025-12-31")
     assert result.exit_code == 0
-    assert result.stdout.startswith("group: 3 members, 2 transfer(s) to settle, 0 error(s), 0 warning(s); wrote Balances")
+    assert result.stdout.startswith(
+        "group: 3 members, 2 transfer(s) to settle, 0 error(s), 0 warning(s); wrote Balances"
+    )
     assert run("sync", book, "--quiet").stdout == ""
     quiet_bad = run("sync", bad_book, "--quiet")
     assert quiet_bad.exit_code == 1 and "value.number" in quiet_bad.stdout and "warning" not in quiet_bad.stdout
@@ -88,7 +103,7 @@ def test_missing_column_exits_2_naming_tab_headers_and_mapping(tmp_path, example
     before = path.read_bytes()
     result = run("sync", path)
     assert result.exit_code == 2
-    assert "The Trips tab has no column for \"Odometer end\"" in result.stderr
+    assert 'The Trips tab has no column for "Odometer end"' in result.stderr
     assert "Arrivée" in result.stderr and "column.trips.odometer_end" in result.stderr
     assert result.stdout == "" and path.read_bytes() == before
 
@@ -106,10 +121,13 @@ def test_locked_workbook_exits_3_and_writes_nothing(book):
     assert book.read_bytes() == before
 
 
-@pytest.mark.parametrize("lang,tabs", [("fr", ["Paramètres", "Membres", "Véhicules", "Trajets", "Dépenses",
-                                               "Réservations", "Paiements"]),
-                                       ("en", ["Settings", "Members", "Vehicles", "Trips", "Expenses", "Bookings",
-                                               "Payments"])])
+@pytest.mark.parametrize(
+    "lang,tabs",
+    [
+        ("fr", ["Paramètres", "Membres", "Véhicules", "Trajets", "Dépenses", "Réservations", "Paiements"]),
+        ("en", ["Settings", "Members", "Vehicles", "Trips", "Expenses", "Bookings", "Payments"]),
+    ],
+)
 def test_init_creates_tabs_with_frozen_headers_and_dropdowns(tmp_path, lang, tabs):
     path = tmp_path / "new.xlsx"
     result = run("init", path, "--lang", lang)
@@ -142,8 +160,10 @@ def test_init_refuses_a_workbook_with_data(book):
 
 
 def test_as_of_excludes_later_rows(tmp_path):
-    raw = group(trips=consecutive_trips(("Julien", 100), ("Catherine", 100), start_day=date(2025, 6, 1)),
-                expenses=[[date(2025, 6, 1), "Laurent", "fuel", 20]])
+    raw = group(
+        trips=consecutive_trips(("Julien", 100), ("Catherine", 100), start_day=date(2025, 6, 1)),
+        expenses=[[date(2025, 6, 1), "Laurent", "fuel", 20]],
+    )
     path = write_xlsx(tmp_path / "g.xlsx", raw)
     data = json.loads(run("report", path, "--format", "json", "--as-of", "2025-06-02").stdout)
     assert {m["name"]: m["km"] for m in data["members"]} == {"Laurent": 0, "Catherine": 0, "Julien": 100}

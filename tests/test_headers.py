@@ -8,21 +8,31 @@ from conftest import report_of
 
 def french_logbook(headers):
     return {
-        "Paramètres": [["Paramètre", "Valeur"], ["Mode de calcul", "Coût réel"], ["Période", "Trimestre"],
-                       ["Partage.Assurance", "Parts égales"], ["Langue", "français"]],
+        "Paramètres": [
+            ["Paramètre", "Valeur"],
+            ["Mode de calcul", "Coût réel"],
+            ["Période", "Trimestre"],
+            ["Partage.Assurance", "Parts égales"],
+            ["Langue", "français"],
+        ],
         "Membres": [["Prénom", "Courriel"], ["Élodie", "e@example.org"], ["Pierre", None]],
         "Voitures": [["Voiture", "Propriétaire"], ["Zoé", "Élodie"]],
-        "Carnet de bord": [["Carnet de bord de la Zoé — à remplir à chaque sortie"], [],
-                           headers,
-                           ["05/01/2025", "Pierre", "12 000", "12 150", "12,5"],
-                           ["07/01/2025", "elodie", "12150", "12 200", "30 €"]],
+        "Carnet de bord": [
+            ["Carnet de bord de la Zoé — à remplir à chaque sortie"],
+            [],
+            headers,
+            ["05/01/2025", "Pierre", "12 000", "12 150", "12,5"],
+            ["07/01/2025", "elodie", "12150", "12 200", "30 €"],
+        ],
     }
 
 
 def test_common_french_logbook_headers():
-    for headers in (["Date", "Chauffeur", "Km départ", "Km arrivée", "Essence"],
-                    ["Date", "Conducteur", "Kilométrage départ", "Kilométrage retour", "Carburant (€)"],
-                    ["Jour", "Qui", "Compteur au départ", "Compteur à l'arrivée", "Plein"]):
+    for headers in (
+        ["Date", "Chauffeur", "Km départ", "Km arrivée", "Essence"],
+        ["Date", "Conducteur", "Kilométrage départ", "Kilométrage retour", "Carburant (€)"],
+        ["Jour", "Qui", "Compteur au départ", "Compteur à l'arrivée", "Plein"],
+    ):
         report = report_of(french_logbook(headers))
         assert report.problems == [], headers
         assert report.settings.language == "fr" and report.settings.period == "quarter"
@@ -38,7 +48,8 @@ def test_km_column_synonyms_are_checked_against_the_odometer():
     raw["Carnet de bord"][3].append(140)
     report = report_of(raw)
     assert [(p.tab, p.row, p.column, p.code) for p in report.problems] == [
-        ("Carnet de bord", 4, "Km parcourus", "trip.km_mismatch")]
+        ("Carnet de bord", 4, "Km parcourus", "trip.km_mismatch")
+    ]
     assert "150" in report.problems[0].message
 
 
@@ -65,8 +76,11 @@ def test_co_owned_vehicle_in_fixed_mode_credits_owners_by_share():
         "Settings": [["Setting", "Value"], ["cost_mode", "fixed"], ["rate_per_km", "0.30"]],
         "Members": [["Name"], ["Anne"], ["Bruno"], ["Chloé"]],
         "Vehicles": [["Vehicle", "Owner"], ["Kangoo", "Anne 2/3, Bruno 1/3"]],
-        "Trips": [["Date", "Driver", "Odometer start", "Odometer end"],
-                  [date(2025, 3, 1), "Chloé", 0, 1001], [date(2025, 3, 2), "Anne", 1001, 2000]],
+        "Trips": [
+            ["Date", "Driver", "Odometer start", "Odometer end"],
+            [date(2025, 3, 1), "Chloé", 0, 1001],
+            [date(2025, 3, 2), "Anne", 1001, 2000],
+        ],
     }
     report = report_of(raw)
     (period,) = report.computation.periods
@@ -77,8 +91,12 @@ def test_co_owned_vehicle_in_fixed_mode_credits_owners_by_share():
 def test_equal_split_pro_rata_of_days_of_membership():
     raw = {
         "Settings": [["Setting", "Value"], ["split.insurance", "equal"]],
-        "Members": [["Name", "Joined", "Left"], ["Anne", None, None], ["Bruno", date(2025, 7, 1), None],
-                    ["Chloé", None, date(2025, 6, 30)]],
+        "Members": [
+            ["Name", "Joined", "Left"],
+            ["Anne", None, None],
+            ["Bruno", date(2025, 7, 1), None],
+            ["Chloé", None, date(2025, 6, 30)],
+        ],
         "Vehicles": [["Vehicle", "Owner"], ["Kangoo", "Anne"]],
         "Trips": [["Date", "Driver", "Odometer start", "Odometer end"], [date(2025, 3, 1), "Anne", 0, 10]],
         "Expenses": [["Date", "Paid by", "Category", "Amount"], [date(2025, 1, 1), "Anne", "insurance", 365]],

@@ -110,9 +110,17 @@ def test_implausible_distance():
 
 
 def test_negative_expense_and_payment():
-    report = report_of(group(trips=trips3(), expenses=[[date(2025, 1, 2), "Laurent", "fuel", "-30"]],
-                             payments=[[date(2025, 1, 3), "Julien", "Laurent", -5]]))
-    assert codes(report) == [("Expenses", 2, "Amount", "expense.negative"), ("Payments", 2, "Amount", "payment.negative")]
+    report = report_of(
+        group(
+            trips=trips3(),
+            expenses=[[date(2025, 1, 2), "Laurent", "fuel", "-30"]],
+            payments=[[date(2025, 1, 3), "Julien", "Laurent", -5]],
+        )
+    )
+    assert codes(report) == [
+        ("Expenses", 2, "Amount", "expense.negative"),
+        ("Payments", 2, "Amount", "payment.negative"),
+    ]
 
 
 def test_payment_to_oneself():
@@ -122,15 +130,22 @@ def test_payment_to_oneself():
 
 def test_accident_goes_to_the_driver_of_that_day_or_needs_a_responsible():
     trips = trips3()  # 2025-01-01 Laurent, 01-03 Catherine, 01-05 Julien
-    report = report_of(group(trips=trips, expenses=[[date(2025, 1, 3), "Laurent", "accident", 400],
-                                                   [date(2025, 1, 4), "Laurent", "accident", 100]]))
+    report = report_of(
+        group(
+            trips=trips,
+            expenses=[[date(2025, 1, 3), "Laurent", "accident", 400], [date(2025, 1, 4), "Laurent", "accident", 100]],
+        )
+    )
     assert codes(report) == [("Expenses", 3, "Responsible", "expense.no_responsible")]
     assert report.computation.periods[0].bears["Catherine"] == D("400.00")
 
 
 def test_costs_in_a_period_without_km_go_to_the_owner():
-    raw = group(settings=[("period", "mois")], trips=consecutive_trips(("Julien", 100)),
-                expenses=[[date(2025, 3, 1), "Julien", "insurance", 50]])
+    raw = group(
+        settings=[("period", "mois")],
+        trips=consecutive_trips(("Julien", 100)),
+        expenses=[[date(2025, 3, 1), "Julien", "insurance", 50]],
+    )
     report = report_of(raw, as_of=date(2025, 3, 31))
     assert codes(report) == [("Vehicles", 2, None, "period.no_km")]
     march = report.computation.periods[-1]
@@ -145,7 +160,10 @@ def test_booking_ending_before_it_starts():
 def test_settings_unknown_key_and_bad_value():
     raw = group(trips=trips3(), settings=[("langage", "fr"), ("cost_mode", "au pif"), ("currency", "€")])
     report = report_of(raw)
-    assert codes(report) == [("Settings", 3, "Value", "settings.bad_value"), ("Settings", 2, "Value", "settings.unknown_key")]
+    assert codes(report) == [
+        ("Settings", 3, "Value", "settings.bad_value"),
+        ("Settings", 2, "Value", "settings.unknown_key"),
+    ]
     assert "language" in report.problems[1].hint
     assert report.settings.cost_mode == "real" and report.settings.currency == "EUR"
 

@@ -26,19 +26,43 @@ def groups(draw):
         fuel = draw(st.one_of(st.none(), st.decimals("0.01", "90", places=2)))
         trips.append([day, draw(st.sampled_from(members)), odometer, odometer + km, fuel])
         odometer += km
-    expenses = [[date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 364))), draw(st.sampled_from(members)),
-                 draw(st.sampled_from(CATEGORY_WORDS)), draw(st.decimals("0.01", "2000", places=2)),
-                 draw(st.sampled_from(members))]
-                for _ in range(draw(st.integers(0, 12)))]
-    payments = [[date(2025, 6, 1), a, b, draw(st.decimals("0.01", "500", places=2))]
-                for a, b in draw(st.lists(st.tuples(st.sampled_from(members), st.sampled_from(members))
-                                          .filter(lambda p: p[0] != p[1]), max_size=4))]
-    mode = draw(st.sampled_from([[], [("cost_mode", "fixed"), ("rate_per_km", "0.31")],
-                                 [("cost_mode", "fixed"), ("rate_per_km", "0.2"), ("fuel", "separate")],
-                                 [("split.insurance", "equal"), ("split.repair", "owner")]]))
+    expenses = [
+        [
+            date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 364))),
+            draw(st.sampled_from(members)),
+            draw(st.sampled_from(CATEGORY_WORDS)),
+            draw(st.decimals("0.01", "2000", places=2)),
+            draw(st.sampled_from(members)),
+        ]
+        for _ in range(draw(st.integers(0, 12)))
+    ]
+    payments = [
+        [date(2025, 6, 1), a, b, draw(st.decimals("0.01", "500", places=2))]
+        for a, b in draw(
+            st.lists(
+                st.tuples(st.sampled_from(members), st.sampled_from(members)).filter(lambda p: p[0] != p[1]), max_size=4
+            )
+        )
+    ]
+    mode = draw(
+        st.sampled_from(
+            [
+                [],
+                [("cost_mode", "fixed"), ("rate_per_km", "0.31")],
+                [("cost_mode", "fixed"), ("rate_per_km", "0.2"), ("fuel", "separate")],
+                [("split.insurance", "equal"), ("split.repair", "owner")],
+            ]
+        )
+    )
     period = draw(st.sampled_from(["year", "quarter", "month"]))
-    return group(members=members, owner=owner, trips=trips, expenses=expenses, payments=payments,
-                 settings=mode + [("period", period)])
+    return group(
+        members=members,
+        owner=owner,
+        trips=trips,
+        expenses=expenses,
+        payments=payments,
+        settings=mode + [("period", period)],
+    )
 
 
 def balances(report):
@@ -84,6 +108,7 @@ def test_history_ends_on_the_balances_of_the_report(raw):
 
 def best_partition_count(values):
     """Most zero-sum blocks in a partition of `values`, by trying every set partition."""
+
     def partitions(items):
         if not items:
             yield []
@@ -91,7 +116,7 @@ def best_partition_count(values):
         first, rest = items[0], items[1:]
         for smaller in partitions(rest):
             for i in range(len(smaller)):
-                yield smaller[:i] + [[first] + smaller[i]] + smaller[i + 1:]
+                yield smaller[:i] + [[first] + smaller[i]] + smaller[i + 1 :]
             yield [[first]] + smaller
 
     return max(sum(1 for block in p if sum(block) == 0) for p in partitions(list(values)))
@@ -143,5 +168,7 @@ def test_allocation_ties_are_deterministic():
 def test_hub_and_rounded_transfers():
     balances_ = {"Marie": D("10.40"), "Paul": D("-4.30"), "Zoé": D("-6.10")}
     hub = settle(balances_, "hub", "Marie", D("1"))
-    assert [(t.sender, t.recipient, t.amount) for t in hub.transfers] == [("Zoé", "Marie", D("6.00")),
-                                                                          ("Paul", "Marie", D("4.00"))]
+    assert [(t.sender, t.recipient, t.amount) for t in hub.transfers] == [
+        ("Zoé", "Marie", D("6.00")),
+        ("Paul", "Marie", D("4.00")),
+    ]

@@ -50,7 +50,10 @@ def test_generated_values_read_back_exactly(workbook):
     assert rows["Laurent"][7].startswith("is owed €639.52")
     assert balances.cell(3, 7).number_format.startswith('#,##0.00 "€"')
     settlements = list(wb["Settlements"].iter_rows(min_row=3, values_only=True))
-    assert settlements == [("Catherine", "Laurent", pytest.approx(467.98)), ("Julien", "Laurent", pytest.approx(171.54))]
+    assert settlements == [
+        ("Catherine", "Laurent", pytest.approx(467.98)),
+        ("Julien", "Laurent", pytest.approx(171.54)),
+    ]
     summary = list(wb["Summary"].iter_rows(min_row=2, max_row=3, values_only=True))
     assert summary[1][:3] == ("Clio", "2025", "closed")
 
@@ -119,8 +122,11 @@ def test_never_replaces_a_tab_of_the_group_that_bears_a_generated_name(workbook)
 
 
 def test_french_workbook_gets_french_tabs(tmp_path):
-    raw = group(lang="fr", trips=consecutive_trips(("Laurent", 100), ("Julien", 50)),
-                expenses=[[date(2025, 1, 2), "Julien", "carburant", "12,50"]])
+    raw = group(
+        lang="fr",
+        trips=consecutive_trips(("Laurent", 100), ("Julien", 50)),
+        expenses=[[date(2025, 1, 2), "Julien", "carburant", "12,50"]],
+    )
     path = write_xlsx(tmp_path / "g.xlsx", raw)
     sync(path)
     wb = openpyxl.load_workbook(path)
@@ -135,10 +141,14 @@ def test_formulas_are_read_by_their_computed_value(tmp_path):
     path = write_xlsx(tmp_path / "f.xlsx", raw)
     with zipfile.ZipFile(path) as z:
         files = {n: z.read(n) for n in z.namelist()}
-    trips_sheet = next(n for n in files if n.startswith("xl/worksheets/sheet") and b"Odometer start" in files[n]
-                       or n == "xl/worksheets/sheet4.xml")
-    files[trips_sheet] = files[trips_sheet].replace(b'<c r="D2" t="n"><v>10100</v></c>',
-                                                    b'<c r="D2"><f>C2+100</f><v>10100</v></c>')
+    trips_sheet = next(
+        n
+        for n in files
+        if n.startswith("xl/worksheets/sheet") and b"Odometer start" in files[n] or n == "xl/worksheets/sheet4.xml"
+    )
+    files[trips_sheet] = files[trips_sheet].replace(
+        b'<c r="D2" t="n"><v>10100</v></c>', b'<c r="D2"><f>C2+100</f><v>10100</v></c>'
+    )
     assert b"<f>C2+100</f>" in files[trips_sheet]
     with zipfile.ZipFile(path, "w") as z:
         for n, data in files.items():

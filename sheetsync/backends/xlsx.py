@@ -1,4 +1,6 @@
-"""Local .xlsx/.xlsm workbooks, with openpyxl: the embedded default, no account, no server.
+"""Local .xlsx/.xlsm workbooks: the embedded default, no account, no server.
+
+Read with python-calamine (fast; openpyxl when calamine cannot), written with openpyxl.
 
 Writes are all-or-nothing: the new workbook is saved to a temporary file beside the original,
 which then replaces it atomically (the previous version is kept as NAME.xlsx.bak). A workbook
@@ -18,6 +20,7 @@ import openpyxl
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
+from python_calamine import CalamineWorkbook
 
 from ..errors import BackendError, SetupError
 from ..locate import RawTables
@@ -37,14 +40,21 @@ class XlsxBackend:
     # reading ---------------------------------------------------------------------------
     def read_tabs(self) -> RawTables:
         if not self.path.exists():
-            raise SetupError(f"No such workbook: {self.path}",
-                             f"Check the path, or create one with: sheetsync init {self.path}")
+            raise SetupError(
+                f"No such workbook: {self.path}", f"Check the path, or create one with: sheetsync init {self.path}"
+            )
         self._fingerprint = _fingerprint(self.path)
+        try:
+            return _read_with_calamine(self.path)
+        except Exception:  # noqa: BLE001 - calamine could not serve this file: openpyxl says why, or reads it
+            pass
         try:
             wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise SetupError(f"{self.path} is not a readable .xlsx workbook ({exc}).",
-                             "Open it in your spreadsheet program and save it again as .xlsx.") from exc
+            raise SetupError(
+                f"{self.path} is not a readable .xlsx workbook ({exc}).",
+                "Open it in your spreadsheet program and save it again as .xlsx.",
+            ) from exc
         try:
             tabs = {}
             for ws in wb.worksheets:
@@ -70,8 +80,10 @@ class XlsxBackend:
         if self.path.exists():
             self.read_tabs()
             if not self.is_blank():
-                raise SetupError(f"{self.path} already holds data: init never overwrites a workbook.",
-                                 "Give a new file name, or remove the file first.")
+                raise SetupError(
+                    f"{self.path} already holds data: init never overwrites a workbook.",
+                    "Give a new file name, or remove the file first.",
+                )
         self._refuse_if_open()
         wb = openpyxl.Workbook()
         wb.remove(wb.active)
@@ -83,23 +95,31 @@ class XlsxBackend:
         self._save(wb)
 
     def is_blank(self) -> bool:
-        return not any(any(c is not None and str(c).strip() for c in row)
-                       for rows in self.read_tabs().values() for row in rows)
+        return not any(
+            any(c is not None and str(c).strip() for c in row) for rows in self.read_tabs().values() for row in rows
+        )
 
     def _refuse_if_open(self) -> None:
         name = self.path.name
         # Excel's owner file is "~$" + the name, or "~$" + the name less its first two letters.
-        locks = {self.path.with_name("~$" + name), self.path.with_name("~$" + name[2:]),
-                 self.path.with_name(f".~lock.{name}#")}
+        locks = {
+            self.path.with_name("~$" + name),
+            self.path.with_name("~$" + name[2:]),
+            self.path.with_name(f".~lock.{name}#"),
+        }
         for lock in sorted(locks):
             if lock.exists():
-                raise BackendError(f"{self.path.name} is open in a spreadsheet program ({lock.name} exists).",
-                                   "Close it there (or delete the lock file if nobody has it open), then run again.")
+                raise BackendError(
+                    f"{self.path.name} is open in a spreadsheet program ({lock.name} exists).",
+                    "Close it there (or delete the lock file if nobody has it open), then run again.",
+                )
 
     def _refuse_if_changed(self) -> None:
         if self.path.exists() and _fingerprint(self.path) != self._fingerprint:
-            raise BackendError(f"{self.path.name} changed while sheetsync was computing; nothing was written.",
-                               "Run the command again.")
+            raise BackendError(
+                f"{self.path.name} changed while sheetsync was computing; nothing was written.",
+                "Run the command again.",
+            )
 
     def _save(self, wb) -> None:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=self.path.suffix, dir=self.path.parent)
@@ -115,10 +135,21 @@ class XlsxBackend:
                 shutil.copy2(self.path, self.path.with_name(self.path.name + ".bak"))
             os.replace(tmp, self.path)
         except OSError as exc:
-            raise BackendError(f"Could not write {self.path}: {exc}", "Check the folder's permissions and free space.") from exc
+            raise BackendError(
+                f"Could not write {self.path}: {exc}", "Check the folder's permissions and free space."
+            ) from exc
         finally:
             tmp.unlink(missing_ok=True)
         self._fingerprint = _fingerprint(self.path)
+
+
+def _read_with_calamine(path: Path) -> RawTables:
+    """Every worksheet's cells from row 1 and column A (formulas by their saved value), fast."""
+    wb = CalamineWorkbook.from_path(str(path))
+    return {
+        name: [_trim(list(row)) for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
+        for name in wb.sheet_names
+    }
 
 
 def _fingerprint(path: Path) -> str:
@@ -145,8 +176,10 @@ def _drop_generated(wb, names: set[str]) -> None:
         if isinstance(first, str) and first.startswith(GENERATED_MARKERS):
             wb.remove(ws)
         elif ws.title in names:
-            raise SetupError(f'The workbook has a tab "{ws.title}" that sheetsync did not generate; it is left as it is.',
-                             f'Rename that tab (sheetsync writes its own "{ws.title}" tab), then run again.')
+            raise SetupError(
+                f'The workbook has a tab "{ws.title}" that sheetsync did not generate; it is left as it is.',
+                f'Rename that tab (sheetsync writes its own "{ws.title}" tab), then run again.',
+            )
 
 
 def _number_format(kind: str, currency: str) -> str | None:

@@ -1,0 +1,137 @@
+"""`make bench`: speed and memory, as ratios measured in one run (never a timed test).
+
+1. Local .xlsx: a 50,000-trip workbook; `sheetsync sync` against openpyxl's own load + save of
+   the same file (what any openpyxl-based writer pays), each in a fresh process, with its peak
+   memory (max RSS).
+2. Core: parse + validate + compute (with the History tab) per 100,000 trips, in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+MEMBERS = ["Anne", "Bruno", "Chloé", "David", "Emma", "Farid", "Gaëlle", "Hugo"]
+VEHICLES = [("Clio", "Anne"), ("Kangoo", "Bruno 50%, Chloé 50%")]
+CATEGORIES = ["carburant", "assurance", "entretien", "réparation", "péage", "fournitures"]
+
+
+def raw_group(trips: int, seed: int = 7) -> dict[str, list[list]]:
+    """A French group's tabs with `trips` logbook lines over the years up to 2025."""
+    rng = random.Random(seed)
+    per_day = max(1, trips // 3000)
+    start = date(2025, 12, 31) - timedelta(days=trips // per_day + 1)
+    odometers = {v: 10000 for v, _ in VEHICLES}
+    rows = [["Date", "Véhicule", "Conducteur", "Km départ", "Km arrivée", "Essence", "Note"]]
+    for i in range(trips):
+        vehicle = VEHICLES[i % len(VEHICLES)][0]
+        km = rng.randint(3, 400)
+        fuel = f"{rng.randint(20, 80)},{rng.randint(0, 99):02d}" if i % 9 == 0 else None
+        day = datetime.combine(start + timedelta(days=i // per_day), datetime.min.time())
+        rows.append(
+            [
+                day,
+                vehicle,
+                rng.choice(MEMBERS),
+                odometers[vehicle],
+                odometers[vehicle] + km,
+                fuel,
+                "trajet" if i % 5 == 0 else None,
+            ]
+        )
+        odometers[vehicle] += km
+    expenses = [["Date", "Véhicule", "Payé par", "Catégorie", "Montant"]]
+    for i in range(trips // 50):
+        expenses.append(
+            [
+                datetime.combine(start + timedelta(days=rng.randint(0, trips // per_day)), datetime.min.time()),
+                VEHICLES[i % 2][0],
+                rng.choice(MEMBERS),
+                rng.choice(CATEGORIES),
+                rng.randint(10, 900),
+            ]
+        )
+    return {
+        "Paramètres": [["Paramètre", "Valeur"], ["période", "trimestre"], ["partage.assurance", "égal"]],
+        "Membres": [["Nom"], *[[m] for m in MEMBERS]],
+        "Véhicules": [["Véhicule", "Propriétaire"], *[list(v) for v in VEHICLES]],
+        "Trajets": rows,
+        "Dépenses": expenses,
+        "Paiements": [["Date", "De", "À", "Montant"], [datetime(2025, 6, 1), "Chloé", "Anne", 100]],
+    }
+
+
+def write_workbook(path: Path, raw: dict[str, list[list]]) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook(write_only=True)
+    for name, rows in raw.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+
+
+def in_fresh_process(code: str) -> dict:
+    """Run `code` in a new interpreter; it prints a JSON object; add its wall time and peak RSS."""
+    wrapper = (
+        f"import json, resource, time, sys; sys.path.insert(0, {str(ROOT)!r}); t0 = time.perf_counter()\n"
+        f"{code}\n"
+        "print(json.dumps({'seconds': time.perf_counter() - t0,"
+        " 'peak_mib': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))"
+    )
+    out = subprocess.run([sys.executable, "-c", wrapper], check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def bench_xlsx(trips: int = 50_000) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "bench.xlsx"
+        write_workbook(path, raw_group(trips))
+        size = path.stat().st_size / 2**20
+        baseline = in_fresh_process(
+            f"import openpyxl; wb = openpyxl.load_workbook({str(path)!r}); wb.save({str(path) + '.copy.xlsx'!r})"
+        )
+        ours = in_fresh_process(
+            "from click.testing import CliRunner; from sheetsync.cli import cli\n"
+            f"r = CliRunner().invoke(cli, ['sync', {str(path)!r}, '--as-of', '2025-12-31', '--quiet'])\n"
+            "assert r.exit_code in (0, 1), r.output"
+        )
+        print(f"Local .xlsx, {trips:,} trips ({size:.1f} MiB):")
+        print(f"  openpyxl load + save      {baseline['seconds']:6.2f} s   peak {baseline['peak_mib']:6.0f} MiB")
+        print(f"  sheetsync sync            {ours['seconds']:6.2f} s   peak {ours['peak_mib']:6.0f} MiB")
+        print(
+            f"  ratio sync / load+save    {ours['seconds'] / baseline['seconds']:6.2f} x time,"
+            f" {ours['peak_mib'] / baseline['peak_mib']:.2f} x memory"
+        )
+
+
+def bench_core(trips: int = 100_000) -> None:
+    from sheetsync.report import build_report
+
+    raw = raw_group(trips)
+    t0 = time.perf_counter()
+    report = build_report(raw, "bench", date(2025, 12, 31))
+    seconds = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"Core (parse + validate + compute + history), {trips:,} trips in memory:")
+    print(
+        f"  {seconds:6.2f} s per 100,000 trips ({seconds / trips * 1e6:.1f} µs a trip);"
+        f" {len(report.computation.periods)} vehicle-periods, {len(report.history)} months of history,"
+        f" {len(report.problems)} problems; process peak {peak:.0f} MiB"
+    )
+
+
+if __name__ == "__main__":
+    bench_xlsx()
+    bench_core()
