@@ -125,7 +125,7 @@ def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool) -> No
     if fmt == "json":
         click.echo(json.dumps([problem_dict(p) for p in shown], ensure_ascii=False, indent=2))
     elif shown:
-        click.echo(problems_text(shown))
+        click.echo(problems_text(shown, report.settings.language))
     elif not quiet:
         click.echo("No problem found.")
     _exit_for(report)
@@ -148,13 +148,13 @@ def sync(workbook: str, dry_run: bool, as_of: datetime | None, quiet: bool) -> N
     errors = [p for p in report.problems if p.is_error]
     if quiet:
         if errors:
-            click.echo(problems_text(errors))
+            click.echo(problems_text(errors, report.settings.language))
     else:
         written = "nothing written (dry run)" if dry_run else "wrote " + ", ".join(t.name for t in tables)
         click.echo(f"{summary_line(report)}; {written}.")
         if report.problems:
             click.echo(
-                problems_text([p for p in report.problems if p.severity is not Severity.INFO])
+                problems_text([p for p in report.problems if p.severity is not Severity.INFO], report.settings.language)
                 or f"{len(report.problems)} note(s) in the problems tab."
             )
     _exit_for(report)

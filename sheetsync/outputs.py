@@ -115,7 +115,7 @@ def report_text(report: Report) -> str:
     s = report.settings
     lang, cur = s.language, s.currency
     phrases = in_words(report)
-    heading = f"{s.group} — {word('balance', lang).lower()} {report.as_of.isoformat()}"
+    heading = word("balances_as_of", lang, group=s.group, day=fmt.day(report.as_of, lang))
     members = text_table(
         [word("member", lang), word("km", lang), word("bears", lang), word("paid", lang), word("balance", lang), ""],
         [
@@ -168,16 +168,17 @@ def report_text(report: Report) -> str:
         vehicles,
     ]
     if report.problems:
-        parts += ["", problems_text(report.problems)]
+        parts += ["", problems_text(report.problems, lang)]
     return "\n".join(parts) + "\n"
 
 
-def problems_text(problems: list[Problem]) -> str:
+def problems_text(problems: list[Problem], lang: str = "en") -> str:
     """One line per problem: where, what, and the hint on the next line."""
     lines = []
     for p in problems:
-        where = ", ".join(x for x in (p.tab, f"row {p.row}" if p.row else "", p.column or "") if x)
-        lines.append(f"{p.severity.value:7} {where}: {p.message} [{p.code}]")
+        row = word("row_n", lang, row=p.row) if p.row else ""
+        where = ", ".join(x for x in (p.tab, row, p.column or "") if x)
+        lines.append(f"{word(p.severity.value, lang):7} {where}: {p.message} [{p.code}]")
         if p.hint:
             lines.append(f"        → {p.hint}")
     return "\n".join(lines)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 WORDS: dict[str, tuple[str, str]] = {
     "member": ("Member", "Membre"),
+    "balances_as_of": ("{group}: balances as of {day}", "{group} : soldes au {day}"),
+    "row_n": ("row {row}", "ligne {row}"),
     "km": ("Km", "Km"),
     "bears": ("Bears", "À sa charge"),
     "paid": ("Paid", "Payé"),
