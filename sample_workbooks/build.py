@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 import sys
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -152,14 +152,21 @@ def marie() -> dict[str, list[list]]:
     }
 
 
-def build(path: Path, lang: str, rows: dict[str, list[list]]) -> None:
-    tables = [replace(t, rows=rows[t.id]) for t in input_tables(lang)]
-    path.unlink(missing_ok=True)
-    XlsxBackend(path).create_tabs(tables)
-    print(f"wrote {path.relative_to(HERE.parent)}")
+SAMPLES = {"exemple-laurent.xlsx": ("fr", laurent), "sample-marie.xlsx": ("en", marie)}
+
+
+def build(folder: Path = HERE) -> list[Path]:
+    """Write every sample workbook into `folder`; returns their paths."""
+    paths = []
+    for name, (lang, rows_of) in SAMPLES.items():
+        rows = rows_of()
+        path = folder / name
+        path.unlink(missing_ok=True)
+        XlsxBackend(path).create_tabs([replace(t, rows=rows[t.id]) for t in input_tables(lang)])
+        paths.append(path)
+    return paths
 
 
 if __name__ == "__main__":
-    build(HERE / "exemple-laurent.xlsx", "fr", laurent())
-    build(HERE / "sample-marie.xlsx", "en", marie())
-    _ = date  # dates above are datetimes: trips keep their departure time
+    for written in build(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE):
+        print(f"wrote {written}")

@@ -145,9 +145,8 @@ def check_hub(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, li
     s = book.settings
     lang = s.language
     where = settings_rows.get("settlement_hub") or settings_rows.get("settlement")
-    tab, row, column = (
-        (where.tab, where.row, where.column) if where else (book.tab_names.get("settings", "Settings"), None, None)
-    )
+    tab, row = (where.tab, where.row) if where else (book.tab_names.get("settings", "Settings"), None)
+    column = book.header("settings", "value")
     if s.settlement_hub:
         found = Names(book.member_names()).get(s.settlement_hub)
         if found is None:

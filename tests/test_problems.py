@@ -223,3 +223,34 @@ def test_a_column_mapping_in_settings_fixes_it():
     raw["Trips"][0][2] = "Compteur avant"
     report = report_of(raw)
     assert report.problems == [] and sum(m.km for m in report.computation.members) == 300
+
+
+def test_duplicate_vehicle_and_duplicate_column():
+    raw = group(trips=trips3())
+    raw["Vehicles"].append(["clio", "Julien", None])
+    raw["Trips"][0].append("Chauffeur")
+    report = report_of(raw)
+    assert ("Vehicles", 3, "Vehicle", "vehicle.duplicate") in codes(report)
+    assert ("Trips", 1, "Chauffeur", "column.duplicate") in codes(report)
+
+
+def test_many_balances_use_the_quick_settlement_and_say_so():
+    members = [f"M{i:02d}" for i in range(22)]
+    trips = consecutive_trips(*[(m, 10 + i) for i, m in enumerate(members)])
+    report = report_of(group(members=members, owner="M00", trips=trips,
+                             expenses=[[date(2025, 2, 1), "M00", "insurance", 1000]]))
+    assert report.settlement.method == "greedy"
+    assert [p.code for p in report.problems] == ["settlement.greedy"]
+
+
+def test_hub_settlement_and_rounding_from_settings(example2):
+    example2["Settings"] += [["règlement", "pivot"], ["pivot", "catherine"], ["arrondi", "1"]]
+    report = report_of(example2)
+    transfers = [(t.sender, t.recipient, t.amount) for t in report.settlement.transfers]
+    assert sorted(transfers) == [("Catherine", "Laurent", D("640.00")), ("Julien", "Catherine", D("172.00"))]
+    assert report.problems == []
+
+
+def test_unknown_hub_member():
+    raw = group(trips=trips3(), settings=[("settlement", "hub"), ("settlement_hub", "Zoé")])
+    assert codes(report_of(raw)) == [("Settings", 3, "Value", "ref.member")]

@@ -1,0 +1,45 @@
+"""The sample workbooks: rebuilt identically by their script, and they give the guide's figures."""
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import read_xlsx
+
+from sheetsync.cli import cli
+
+SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
+
+
+def load_build():
+    spec = importlib.util.spec_from_file_location("build_samples", SAMPLES / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_script_rebuilds_the_committed_samples(tmp_path):
+    for path in load_build().build(tmp_path):
+        assert read_xlsx(path) == read_xlsx(SAMPLES / path.name), path.name
+
+
+@pytest.mark.parametrize("name,balances", [
+    ("exemple-laurent.xlsx", {"Laurent": "639.52", "Catherine": "-467.98", "Julien": "-171.54"}),
+    ("sample-marie.xlsx", {"Marie": "1150.00", "Françoise": "-341.00", "Pierre": "-809.00"}),
+])
+def test_samples_give_the_worked_examples(name, balances):
+    result = CliRunner().invoke(cli, ["report", str(SAMPLES / name), "--format", "json", "--as-of", "2025-12-31"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {m["name"]: m["balance"] for m in data["members"]} == balances
+    assert data["problems"] == []
+
+
+def test_french_sample_is_a_realistic_year():
+    tabs = read_xlsx(SAMPLES / "exemple-laurent.xlsx")
+    trips = tabs["Trajets"][1:]
+    assert len(trips) > 80
+    assert len({t[0].month for t in trips}) == 12
+    assert sum(1 for t in trips if t[7]) >= 15  # fill-ups written on logbook lines
