@@ -53,6 +53,14 @@ def as_of_option(command: Callable) -> Callable:
     )(command)
 
 
+def google_options(command: Callable) -> Callable:
+    command = click.option("--oauth", is_flag=True,
+                           help="Google Sheets: sign in with your own Google account (opens a browser once).")(command)
+    return click.option("--credentials", type=click.Path(dir_okay=False), default=None,
+                        help="Google Sheets: service-account key (default: $SHEETSYNC_CREDENTIALS or "
+                        "$GOOGLE_APPLICATION_CREDENTIALS).")(command)
+
+
 def quiet_option(command: Callable) -> Callable:
     return click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron).")(command)
 
@@ -71,8 +79,8 @@ def _as_of(value: datetime | None) -> date:
     return value.date() if value else date.today()
 
 
-def _read_report(workbook: str, as_of: datetime | None, history: bool, advance: Callable[[], None]):
-    backend = open_backend(workbook)
+def _read_report(workbook: str, as_of: datetime | None, history: bool, advance: Callable[[], None], google: dict):
+    backend = open_backend(workbook, **google)
     raw = backend.read_tabs()
     advance()
     report = build_report(raw, backend.display_name.rsplit(".", 1)[0], _as_of(as_of), history=history)
@@ -90,7 +98,7 @@ def _exit_for(report: Report) -> None:
 def cli() -> None:
     """A car-sharing group's spreadsheet as its logbook: check it, compute who owes what, write it back.
 
-    WORKBOOK is a path to a .xlsx workbook.
+    WORKBOOK is a path to a .xlsx workbook, a Google Sheet URL as copied from the browser, or gsheet:ID.
     """
 
 
@@ -104,10 +112,11 @@ def cli() -> None:
     help="Language of the tab names and headers.",
 )
 @click.option("--example", is_flag=True, help="Fill the tabs with a small example group.")
+@google_options
 @handles_errors
-def init(workbook: str, lang: str, example: bool) -> None:
+def init(workbook: str, lang: str, example: bool, credentials: str | None, oauth: bool) -> None:
     """Create the input tabs with headers and dropdowns. Never overwrites a workbook that has data."""
-    backend = open_backend(workbook)
+    backend = open_backend(workbook, credentials, oauth)
     backend.create_tabs(input_tables(lang, example))
     click.echo(f"Created {workbook} ({'with an example group' if example else 'empty'}, {lang}).")
 
@@ -117,10 +126,11 @@ def init(workbook: str, lang: str, example: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @as_of_option
 @quiet_option
+@google_options
 @handles_errors
-def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool) -> None:
+def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **google) -> None:
     """Read and check every entry; print the problems. Writes nothing."""
-    _, report = _read_report(workbook, as_of, False, lambda: None)
+    _, report = _read_report(workbook, as_of, False, lambda: None, google)
     shown = [p for p in report.problems if not quiet or p.is_error]
     if fmt == "json":
         click.echo(json.dumps([problem_dict(p) for p in shown], ensure_ascii=False, indent=2))
@@ -136,11 +146,12 @@ def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool) -> No
 @click.option("--dry-run", is_flag=True, help="Compute and print, but write nothing.")
 @as_of_option
 @quiet_option
+@google_options
 @handles_errors
-def sync(workbook: str, dry_run: bool, as_of: datetime | None, quiet: bool) -> None:
+def sync(workbook: str, dry_run: bool, as_of: datetime | None, quiet: bool, **google) -> None:
     """Check, compute, and rewrite the generated tabs (Balances, Settlements, Summary, Problems, History)."""
     with steps(["read", "compute", "write"], quiet) as advance:
-        backend, report = _read_report(workbook, as_of, True, advance)
+        backend, report = _read_report(workbook, as_of, True, advance, google)
         tables = generated_tables(report, backend.display_name, datetime.now())
         if not dry_run:
             backend.write_tabs(tables)
@@ -164,10 +175,11 @@ def sync(workbook: str, dry_run: bool, as_of: datetime | None, quiet: bool) -> N
 @click.argument("workbook")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @as_of_option
+@google_options
 @handles_errors
-def report(workbook: str, fmt: str, as_of: datetime | None) -> None:
+def report(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
     """Print balances, settlements, cost per km and problems. Writes nothing."""
-    _, result = _read_report(workbook, as_of, False, lambda: None)
+    _, result = _read_report(workbook, as_of, False, lambda: None, google)
     render = {"table": report_text, "json": report_json, "csv": report_csv}[fmt]
     click.echo(render(result), nl=fmt == "json")
     _exit_for(result)

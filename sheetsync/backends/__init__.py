@@ -26,8 +26,16 @@ class Backend(Protocol):
         """Create the input tabs of a new workbook (`init`); refuses a workbook that has data."""
 
 
-def open_backend(location: str) -> Backend:
-    """The backend for a path to a .xlsx/.xlsm file."""
+def open_backend(location: str, credentials: str | None = None, oauth: bool = False) -> Backend:
+    """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm file."""
+    from .gsheets import spreadsheet_id
+
+    sheet_id = spreadsheet_id(location)
+    if sheet_id is not None:
+        from .gsheets import GoogleSheetsBackend, authorize
+
+        client, email = authorize(credentials, oauth)
+        return GoogleSheetsBackend(sheet_id, client, email)
     path = Path(location)
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         from .xlsx import XlsxBackend
@@ -35,5 +43,5 @@ def open_backend(location: str) -> Backend:
         return XlsxBackend(path)
     raise SetupError(
         f"Cannot open {location}: sheetsync reads .xlsx and .xlsm workbooks.",
-        "Save the spreadsheet as Excel 2007-365 (.xlsx) and give that file's path.",
+        "Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID.",
     )

@@ -1,0 +1,330 @@
+"""Google Sheets, in three requests per sync whatever the size (DESIGN §8-10).
+
+1. spreadsheets.get (metadata: sheet ids, sizes, protections),
+2. values:batchGet of every input tab (UNFORMATTED_VALUE, SERIAL_NUMBER: our parser reads
+   numbers and dates, never gspread's numericise, which reads "0,32" as 32),
+3. one spreadsheets:batchUpdate that adds missing generated sheets, writes their cells typed
+   (numbers as numbers, text as stringValue so nothing becomes a formula), drops what was
+   below, and protects them with a warning. Google applies a batch atomically: a failed
+   sync writes nothing.
+
+This is the only module that imports gspread; every call goes through a bounded retry.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import zlib
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import gspread
+import requests
+from gspread.exceptions import APIError
+
+from ..errors import BackendError, SetupError
+from ..locate import RawTables
+from ..schema import GENERATED_MARKERS, is_generated_name
+from ..tables import Table
+from .retry import RetryPolicy, Retryable
+
+SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+URL_ID = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
+EPOCH = datetime(1899, 12, 30)
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS")
+
+
+def spreadsheet_id(location: str) -> str | None:
+    """The spreadsheet id in a URL as copied from the browser, or in `gsheet:ID`; else None."""
+    if location.startswith("gsheet:"):
+        return location.removeprefix("gsheet:").strip() or None
+    found = URL_ID.search(location)
+    return found[1] if found and "docs.google.com" in location else None
+
+
+def a1_sheet(title: str) -> str:
+    """A sheet name as an A1 range: quoted, with quotes doubled."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+# Authentication ---------------------------------------------------------------------------
+
+def credentials_path(given: str | None) -> Path | None:
+    for candidate in (given, *(os.environ.get(v) for v in CREDENTIAL_VARIABLES)):
+        if candidate:
+            return Path(candidate).expanduser()
+    return None
+
+
+def authorize(credentials: str | None, oauth: bool = False) -> tuple[gspread.Client, str | None]:
+    """A gspread client and, for a service account, its email (the address to share the sheet with).
+
+    A service-account key (--credentials FILE, SHEETSYNC_CREDENTIALS or GOOGLE_APPLICATION_CREDENTIALS),
+    an authorized-user file, or with `oauth` the browser flow gspread offers. Keys are never printed.
+    """
+    path = credentials_path(credentials)
+    if oauth:
+        return _oauth_client(path), None
+    if path is None:
+        raise SetupError(
+            "No Google credentials: sheetsync needs a service-account key to reach a Google Sheet.",
+            "Pass --credentials key.json or set SHEETSYNC_CREDENTIALS; or use --oauth to sign in with "
+            "your own Google account. The README's 'Google Sheets' section shows how.",
+        )
+    try:
+        info = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise SetupError(f"Cannot read the credentials file {path}.", "Give the JSON key file downloaded from "
+                         "Google Cloud (IAM > Service accounts > Keys).") from exc
+    kind = info.get("type")
+    try:
+        if kind == "service_account":
+            from google.oauth2.service_account import Credentials
+
+            creds = Credentials.from_service_account_info(info, scopes=SCOPES)
+            return gspread.Client(auth=creds), info.get("client_email")
+        if kind == "authorized_user":
+            from google.oauth2.credentials import Credentials as UserCredentials
+
+            return gspread.Client(auth=UserCredentials.from_authorized_user_info(info, SCOPES)), None
+    except (ValueError, KeyError) as exc:
+        raise SetupError(f"The credentials file {path} is not a valid key ({type(exc).__name__}).",
+                         "Download a new JSON key for the service account.") from exc
+    raise SetupError(f"{path} is not a service-account key (its type is {kind!r}).",
+                     "For an OAuth client file (type 'installed'), use --oauth --credentials FILE.")
+
+
+def _oauth_client(path: Path | None) -> gspread.Client:
+    config = Path(os.environ.get("SHEETSYNC_CONFIG_DIR", "~/.config/sheetsync")).expanduser()
+    kwargs = {"authorized_user_filename": str(config / "authorized_user.json")}
+    if path is not None:
+        kwargs["credentials_filename"] = str(path)
+    try:
+        return gspread.oauth(scopes=SCOPES, **kwargs)
+    except FileNotFoundError as exc:
+        raise SetupError("No OAuth client file for --oauth.",
+                         "Create an OAuth client (Desktop app) in Google Cloud, download its JSON and pass "
+                         "it with --credentials.") from exc
+
+
+# The backend ------------------------------------------------------------------------------
+
+class GoogleSheetsBackend:
+    def __init__(self, sheet_id: str, client: gspread.Client, account_email: str | None = None,
+                 retry: RetryPolicy | None = None):
+        self.id = sheet_id
+        self.http = client.http_client
+        self.account_email = account_email
+        self.retry = retry or RetryPolicy()
+        self.display_name = sheet_id
+        self.requests_made = 0
+        self._sheets: dict[str, dict] = {}  # title -> properties + protectedRanges
+        self._first_cells: dict[str, object] = {}  # generated-looking title -> its A1
+        self._ids_taken: set[int] = set()
+
+    # reading ---------------------------------------------------------------------------
+    def read_tabs(self) -> RawTables:
+        meta = self._call(lambda: self.http.fetch_sheet_metadata(self.id, params={
+            "includeGridData": "false",
+            "fields": "properties.title,sheets.properties,sheets.protectedRanges"}))
+        self.display_name = meta.get("properties", {}).get("title", self.id)
+        self._sheets = {s["properties"]["title"]: s for s in meta.get("sheets", [])
+                        if s["properties"].get("sheetType", "GRID") == "GRID"}
+        titles = list(self._sheets)
+        if not titles:
+            return {}
+        answer = self._call(lambda: self.http.values_batch_get(self.id, [a1_sheet(t) for t in titles], params={
+            "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
+            "majorDimension": "ROWS"}))
+        tabs = {}
+        for title, value_range in zip(titles, answer.get("valueRanges", []), strict=False):
+            rows = [list(r) for r in value_range.get("values", [])]
+            tabs[title] = rows
+            if is_generated_name(title):
+                self._first_cells[title] = rows[0][0] if rows and rows[0] else None
+        return tabs
+
+    # writing ---------------------------------------------------------------------------
+    def write_tabs(self, tables: list[Table]) -> None:
+        if not self._sheets:
+            self.read_tabs()
+        requests_ = []
+        for table in tables:
+            requests_.extend(self._sheet_requests(table))
+        self._call(lambda: self.http.batch_update(self.id, {"requests": requests_}))
+
+    def create_tabs(self, tables: list[Table]) -> None:
+        raw = self.read_tabs()
+        if any(any(str(c).strip() for c in row) for rows in raw.values() for row in rows):
+            raise SetupError(f"The Google Sheet {self.display_name} already holds data: init never overwrites it.",
+                             "Create a new, empty Google Sheet and give its URL.")
+        ids = {t.id: self._new_sheet_id(t.name) for t in tables}
+        names = {t.id: t.name for t in tables}
+        requests_ = []
+        for table in tables:
+            requests_ += [_add_sheet(ids[table.id], table), _cells(ids[table.id], table)]
+            requests_ += [_dropdown(ids[table.id], table, col, source, ids, names)
+                          for col, source in table.dropdowns.items()]
+        requests_ += [{"deleteSheet": {"sheetId": s["properties"]["sheetId"]}} for s in self._sheets.values()]
+        self._call(lambda: self.http.batch_update(self.id, {"requests": requests_}))
+
+    def _sheet_requests(self, table: Table) -> list[dict]:
+        existing = self._sheets.get(table.name)
+        if existing is None:
+            sheet_id = self._new_sheet_id(table.name)
+            return [_add_sheet(sheet_id, table), _cells(sheet_id, table), _protect(sheet_id)]
+        first = self._first_cells.get(table.name)
+        if not (isinstance(first, str) and first.startswith(GENERATED_MARKERS)):
+            raise SetupError(f'The sheet has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
+                             f'Rename that tab (sheetsync writes its own "{table.name}" tab), then run again.')
+        sheet_id = existing["properties"]["sheetId"]
+        rows, cols = _grid(table)
+        found = [
+            {"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue,userEnteredFormat"}},
+            {"updateSheetProperties": {
+                "properties": {"sheetId": sheet_id, "gridProperties": {
+                    "rowCount": rows, "columnCount": cols, "frozenRowCount": table.header_row}},
+                "fields": "gridProperties(rowCount,columnCount,frozenRowCount)"}},
+            _cells(sheet_id, table),
+        ]
+        if not existing.get("protectedRanges"):
+            found.append(_protect(sheet_id))
+        return found
+
+    def _new_sheet_id(self, title: str) -> int:
+        """A sheet id for a sheet this batch adds: chosen by us, so later requests of the same batch can name it."""
+        used = {s["properties"]["sheetId"] for s in self._sheets.values()} | self._ids_taken
+        candidate = zlib.crc32(title.encode()) & 0x3FFFFFFF
+        while candidate in used:
+            candidate = (candidate + 1) & 0x3FFFFFFF
+        self._ids_taken.add(candidate)
+        return candidate
+
+    def _call(self, request):
+        """One API request, retried on 429/5xx/connection errors a bounded number of times."""
+
+        def once():
+            self.requests_made += 1
+            try:
+                return request()
+            except APIError as exc:
+                status = exc.response.status_code
+                if status == 429 or status >= 500:
+                    raise Retryable(f"HTTP {status}", _retry_after(exc.response)) from exc
+                raise self._api_error(exc) from exc
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                raise Retryable(str(exc)) from exc
+
+        try:
+            return self.retry.call(once)
+        except Retryable as exc:
+            raise BackendError(f"Google Sheets did not answer after {self.retry.attempts} tries ({exc}); "
+                               "nothing was written.", "Run again later (Google's quota is 60 requests a "
+                               "minute per user).") from exc
+
+    def _api_error(self, exc: APIError) -> Exception:
+        status = exc.response.status_code
+        if status in (403, 404):
+            share = (f"Share the sheet with {self.account_email} (as Editor)" if self.account_email
+                     else "Share the sheet with the account sheetsync signs in with (as Editor)")
+            what = "cannot be found" if status == 404 else "is not shared with sheetsync"
+            return SetupError(f"The Google Sheet {self.id} {what} (HTTP {status}).",
+                              f"{share}, and check the URL.")
+        if status in (400, 401):
+            return SetupError(f"Google Sheets refused the request (HTTP {status}): {_message(exc)}",
+                              "Check the credentials and the sheet's URL.")
+        return BackendError(f"Google Sheets failed (HTTP {status}): {_message(exc)}", "Run again later.")
+
+
+def _retry_after(response) -> float | None:
+    value = response.headers.get("Retry-After")
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _message(exc: APIError) -> str:
+    try:
+        return exc.response.json()["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        return exc.response.text[:200]
+
+
+# Request bodies --------------------------------------------------------------------------
+
+def _grid(table: Table) -> tuple[int, int]:
+    rows = table.header_row + max(len(table.rows), 1)
+    cols = max([len(table.columns), 1] + [len(r) for r in table.rows])
+    return rows, cols
+
+
+def _add_sheet(sheet_id: int, table: Table) -> dict:
+    rows, cols = _grid(table)
+    if not table.title:  # an input tab made by init: room for the group's rows
+        rows, cols = max(rows, 1000), max(cols, 26)
+    return {"addSheet": {"properties": {"sheetId": sheet_id, "title": table.name, "sheetType": "GRID",
+                                        "gridProperties": {"rowCount": rows, "columnCount": cols,
+                                                           "frozenRowCount": table.header_row}}}}
+
+
+def _protect(sheet_id: int) -> dict:
+    return {"addProtectedRange": {"protectedRange": {
+        "range": {"sheetId": sheet_id}, "description": "Generated by sheetsync: rewritten at every sync",
+        "warningOnly": True}}}
+
+
+def _cells(sheet_id: int, table: Table) -> dict:
+    rows = []
+    if table.title:
+        rows.append({"values": [{"userEnteredValue": {"stringValue": table.title},
+                                 "userEnteredFormat": {"textFormat": {"italic": True}}}]})
+    rows.append({"values": [{"userEnteredValue": {"stringValue": c.header},
+                             "userEnteredFormat": {"textFormat": {"bold": True}}} for c in table.columns]})
+    kinds = [c.kind for c in table.columns]
+    for values in table.rows:
+        rows.append({"values": [_cell(v, kinds[i] if i < len(kinds) else "text", table.currency)
+                                for i, v in enumerate(values)]})
+    return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}, "rows": rows,
+                            "fields": "userEnteredValue,userEnteredFormat"}}
+
+
+def _cell(value: object, kind: str, currency: str) -> dict:
+    if value is None:
+        return {}
+    if isinstance(value, str):
+        return {"userEnteredValue": {"stringValue": value}}  # text stays text: never a formula
+    if isinstance(value, bool):
+        return {"userEnteredValue": {"boolValue": value}}
+    if isinstance(value, (datetime, date)):
+        moment = value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
+        serial = (moment - EPOCH).total_seconds() / 86400
+        pattern = "yyyy-mm-dd hh:mm" if kind == "datetime" else "yyyy-mm-dd"
+        return {"userEnteredValue": {"numberValue": serial},
+                "userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": pattern}}}
+    number = float(value) if isinstance(value, Decimal) else value
+    cell: dict = {"userEnteredValue": {"numberValue": number}}
+    if kind == "money":
+        symbol = CURRENCY_SYMBOLS.get(currency, currency)
+        cell["userEnteredFormat"] = {"numberFormat": {"type": "CURRENCY", "pattern": f'#,##0.00 "{symbol}"'}}
+    elif kind == "rate":
+        cell["userEnteredFormat"] = {"numberFormat": {"type": "NUMBER", "pattern": "0.0000"}}
+    return cell
+
+
+def _dropdown(sheet_id: int, table: Table, col: int, source: tuple, ids: dict, names: dict) -> dict:
+    if source[0] == "list":
+        condition = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in source[1]]}
+    else:
+        _, tab_id, source_col = source
+        letter = chr(ord("A") + source_col)
+        condition = {"type": "ONE_OF_RANGE",
+                     "values": [{"userEnteredValue": f"={a1_sheet(names[tab_id])}!{letter}2:{letter}"}]}
+    return {"setDataValidation": {
+        "range": {"sheetId": sheet_id, "startRowIndex": table.header_row, "startColumnIndex": col,
+                  "endColumnIndex": col + 1},
+        "rule": {"condition": condition, "strict": False, "showCustomUi": True}}}

@@ -1,0 +1,472 @@
+"""A stateful fake of the Google Sheets REST API v4, for `responses`.
+
+It keeps each spreadsheet in memory and answers in the real API's shapes (see
+../shared/reference/gspread-cassettes and test_fake_sheets.py, which replays them):
+trailing empty cells and rows omitted, quoted sheet names in A1 ranges, 400 for an unknown
+range or a write beyond the grid, batchUpdate applied atomically, an OAuth token endpoint
+for service-account keys, and injectable 429/5xx answers.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from datetime import datetime, timedelta
+from urllib.parse import parse_qs, unquote, urlparse
+
+import responses
+
+API = "https://sheets.googleapis.com/v4/spreadsheets"
+TOKEN_URL = "https://oauth2.googleapis.com/token"
+TOKEN = "fake-access-token"
+EPOCH = datetime(1899, 12, 30)
+
+
+class ApiError(Exception):
+    def __init__(self, code: int, message: str, status: str = "INVALID_ARGUMENT"):
+        super().__init__(message)
+        self.code, self.message, self.status = code, message, status
+
+
+def col_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ord(ch) - 64
+    return n - 1
+
+
+def quote_title(title: str) -> str:
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", title) and not re.fullmatch(r"[A-Za-z]{1,3}\d+", title):
+        return title
+    return "'" + title.replace("'", "''") + "'"
+
+
+class Sheet:
+    def __init__(self, sheet_id: int, title: str, index: int, rows: int = 1000, cols: int = 26):
+        self.props = {"sheetId": sheet_id, "title": title, "index": index, "sheetType": "GRID",
+                      "gridProperties": {"rowCount": rows, "columnCount": cols}}
+        self.cells: dict[tuple[int, int], dict] = {}  # (row, col) -> {"value": ..., "format": {...}}
+        self.protected: list[dict] = []
+        self.validations: list[dict] = []
+
+    @property
+    def title(self) -> str:
+        return self.props["title"]
+
+    @property
+    def grid(self) -> tuple[int, int]:
+        g = self.props["gridProperties"]
+        return g["rowCount"], g["columnCount"]
+
+
+class Spreadsheet:
+    def __init__(self, sid: str, title: str):
+        self.id, self.title = sid, title
+        self.sheets: list[Sheet] = [Sheet(0, "Sheet1", 0)]
+        self.next_protected = 1000
+
+    def sheet(self, title: str) -> Sheet:
+        for s in self.sheets:
+            if s.title == title:
+                return s
+        raise ApiError(400, f"Unable to parse range: {title}")
+
+    def by_id(self, sheet_id: int) -> Sheet:
+        for s in self.sheets:
+            if s.props["sheetId"] == sheet_id:
+                return s
+        raise ApiError(400, f"Invalid requests: No grid with id: {sheet_id}")
+
+
+class FakeSheets:
+    def __init__(self):
+        self.books: dict[str, Spreadsheet] = {}
+        self.log: list[tuple[str, str]] = []  # (method, path) of every API request
+        self.failures: list[tuple[int, str | None]] = []  # answers to give instead, in order
+        self.forbidden: set[str] = set()
+
+    # set-up --------------------------------------------------------------------------
+    def install(self, rsps: responses.RequestsMock) -> FakeSheets:
+        rsps.add_callback(responses.POST, TOKEN_URL, callback=self._token)
+        pattern = re.compile(re.escape(API) + r"/.*")
+        for method in (responses.GET, responses.POST, responses.PUT):
+            rsps.add_callback(method, pattern, callback=self._dispatch)
+        return self
+
+    def create(self, sid: str, title: str = "Group", tabs: dict[str, list[list]] | None = None) -> Spreadsheet:
+        book = Spreadsheet(sid, title)
+        self.books[sid] = book
+        if tabs:
+            book.sheets = []
+            for i, (name, rows) in enumerate(tabs.items()):
+                sheet = Sheet(i * 7 + 11, name, i, max(1000, len(rows) + 10), max(26, *(len(r) for r in rows or [[]])))
+                for r, row in enumerate(rows):
+                    for c, value in enumerate(row):
+                        if value is not None and value != "":
+                            sheet.cells[(r, c)] = {"value": _to_sheet_value(value), "format": _format_of(value)}
+                book.sheets.append(sheet)
+        return book
+
+    def fail_next(self, status: int, times: int = 1, retry_after: str | None = None) -> None:
+        self.failures += [(status, retry_after)] * times
+
+    def rows(self, sid: str, title: str) -> list[list]:
+        """A sheet's values as UNFORMATTED_VALUE would give them."""
+        sheet = self.books[sid].sheet(title)
+        return _render(sheet, 0, 0, *sheet.grid, "UNFORMATTED_VALUE", "SERIAL_NUMBER")
+
+    def snapshot(self, sid: str):
+        book = self.books[sid]
+        return copy.deepcopy([(s.props, s.cells, s.protected, s.validations) for s in book.sheets])
+
+    def api_requests(self) -> int:
+        return len(self.log)
+
+    # dispatch ------------------------------------------------------------------------
+    def _token(self, request):
+        return 200, {"Content-Type": "application/json"}, json.dumps(
+            {"access_token": TOKEN, "expires_in": 3599, "token_type": "Bearer"})
+
+    def _dispatch(self, request):
+        url = urlparse(request.url)
+        path = unquote(url.path[len("/v4/spreadsheets/"):])
+        self.log.append((request.method, path))
+        if request.headers.get("Authorization") != f"Bearer {TOKEN}":
+            return _error(ApiError(401, "Request had invalid authentication credentials.", "UNAUTHENTICATED"))
+        if self.failures:
+            status, retry_after = self.failures.pop(0)
+            headers = {"Retry-After": retry_after} if retry_after else {}
+            return _error(ApiError(status, "Quota exceeded" if status == 429 else "Backend Error",
+                                   "RESOURCE_EXHAUSTED" if status == 429 else "INTERNAL"), headers)
+        params = {k: v for k, v in parse_qs(url.query, keep_blank_values=True).items()}
+        body = json.loads(request.body) if request.body else {}
+        sid, _, rest = path.partition("/")
+        sid, _, action = sid.partition(":")
+        if sid in self.forbidden:
+            return _error(ApiError(403, "The caller does not have permission", "PERMISSION_DENIED"))
+        book = self.books.get(sid)
+        if book is None:
+            return _error(ApiError(404, "Requested entity was not found.", "NOT_FOUND"))
+        try:
+            answer = self._route(book, request.method, action, rest, params, body)
+        except ApiError as exc:
+            return _error(exc)
+        return 200, {"Content-Type": "application/json"}, json.dumps(answer)
+
+    def _route(self, book, method, action, rest, params, body):
+        first = lambda name, default=None: params.get(name, [default])[0]  # noqa: E731
+        if method == "GET" and not rest and not action:
+            return _metadata(book)
+        if method == "POST" and action == "batchUpdate":
+            return self._batch_update(book, body)
+        if method == "GET" and rest == "values:batchGet":
+            return {"spreadsheetId": book.id, "valueRanges": [
+                _get_range(book, r, first("valueRenderOption", "FORMATTED_VALUE"),
+                           first("dateTimeRenderOption", "SERIAL_NUMBER")) for r in params.get("ranges", [])]}
+        if method == "POST" and rest == "values:batchUpdate":
+            answers = [_put_range(book, d["range"], d["values"], body.get("valueInputOption", "RAW"))
+                       for d in body.get("data", [])]
+            return {"spreadsheetId": book.id, "totalUpdatedRows": sum(a["updatedRows"] for a in answers),
+                    "totalUpdatedColumns": max((a["updatedColumns"] for a in answers), default=0),
+                    "totalUpdatedCells": sum(a["updatedCells"] for a in answers),
+                    "totalUpdatedSheets": len({a["updatedRange"].split("!")[0] for a in answers}),
+                    "responses": answers}
+        if method == "POST" and rest == "values:batchClear":
+            return {"spreadsheetId": book.id, "clearedRanges": [_clear_range(book, r) for r in body.get("ranges", [])]}
+        if rest.startswith("values/"):
+            target = rest[len("values/"):]
+            if method == "GET":
+                return _get_range(book, target, first("valueRenderOption", "FORMATTED_VALUE"),
+                                  first("dateTimeRenderOption", "SERIAL_NUMBER"))
+            if method == "PUT":
+                return _put_range(book, target, body.get("values", []), first("valueInputOption", "RAW"))
+            if method == "POST" and target.endswith(":clear"):
+                return {"spreadsheetId": book.id, "clearedRange": _clear_range(book, target[: -len(":clear")])}
+        raise ApiError(400, f"Unsupported request {method} {rest or action}")
+
+    def _batch_update(self, book: Spreadsheet, body: dict) -> dict:
+        """All requests or none: they are applied to a copy, which replaces the book only if all succeed."""
+        work = copy.deepcopy(book)
+        replies = [_apply(work, request) for request in body.get("requests", [])]
+        book.__dict__.update(work.__dict__)
+        return {"spreadsheetId": book.id, "replies": replies}
+
+
+# reading ---------------------------------------------------------------------------------
+
+def _metadata(book: Spreadsheet) -> dict:
+    sheets = []
+    for s in sorted(book.sheets, key=lambda s: s.props["index"]):
+        entry = {"properties": copy.deepcopy(s.props)}
+        if s.protected:
+            entry["protectedRanges"] = copy.deepcopy(s.protected)
+        sheets.append(entry)
+    return {"spreadsheetId": book.id,
+            "properties": {"title": book.title, "locale": "fr_FR", "autoRecalc": "ON_CHANGE", "timeZone": "Europe/Paris"},
+            "sheets": sheets, "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit"}
+
+
+def parse_range(book: Spreadsheet, text: str):
+    """(sheet, first row, first col, last row + 1, last col + 1) of an A1 range."""
+    text = text.strip()
+    if text.startswith("'"):
+        end = 1
+        while True:
+            end = text.index("'", end)
+            if text[end:end + 2] == "''":
+                end += 2
+                continue
+            break
+        title, cells = text[1:end].replace("''", "'"), text[end + 1:].lstrip("!")
+    elif "!" in text:
+        title, cells = text.rsplit("!", 1)
+    else:
+        title, cells = text, ""
+    sheet = book.sheet(title)
+    rows, cols = sheet.grid
+    if not cells:
+        return sheet, 0, 0, rows, cols
+    m = re.fullmatch(r"([A-Za-z]*)(\d*)(?::([A-Za-z]*)(\d*))?", cells)
+    if not m:
+        raise ApiError(400, f"Unable to parse range: {text}")
+    c0 = col_index(m[1]) if m[1] else 0
+    r0 = int(m[2]) - 1 if m[2] else 0
+    if m.group(3) is None and m.group(4) is None:
+        return sheet, r0, c0, r0 + 1, c0 + 1
+    c1 = col_index(m[3]) + 1 if m[3] else cols
+    r1 = int(m[4]) if m[4] else rows
+    return sheet, r0, c0, min(r1, rows), min(c1, cols)
+
+
+def _a1(sheet: Sheet, r0, c0, r1, c1) -> str:
+    return f"{quote_title(sheet.title)}!{col_letter(c0)}{r0 + 1}:{col_letter(c1 - 1)}{r1}"
+
+
+def _get_range(book, text, value_render, date_render) -> dict:
+    sheet, r0, c0, r1, c1 = parse_range(book, text)
+    answer = {"range": _a1(sheet, r0, c0, r1, c1), "majorDimension": "ROWS"}
+    values = _render(sheet, r0, c0, r1, c1, value_render, date_render)
+    if values:
+        answer["values"] = values
+    return answer
+
+
+def _render(sheet, r0, c0, r1, c1, value_render, date_render) -> list[list]:
+    rows = []
+    for r in range(r0, r1):
+        row = []
+        for c in range(c0, c1):
+            cell = sheet.cells.get((r, c))
+            row.append("" if cell is None else _shown(cell, value_render, date_render))
+        while row and row[-1] == "":
+            row.pop()
+        rows.append(row)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _shown(cell: dict, value_render: str, date_render: str):
+    value = cell["value"]
+    is_date = cell.get("format", {}).get("numberFormat", {}).get("type") in ("DATE", "DATE_TIME")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if value_render == "FORMATTED_VALUE" or (is_date and date_render == "FORMATTED_STRING"):
+        if is_date and isinstance(value, (int, float)):
+            return (EPOCH + timedelta(days=value)).strftime("%Y-%m-%d")
+        if isinstance(value, bool):
+            return "TRUE" if value else "FALSE"
+        return value if isinstance(value, str) else str(value)
+    return value
+
+
+# writing ---------------------------------------------------------------------------------
+
+def _put_range(book, text, values, input_option) -> dict:
+    sheet, r0, c0, _, _ = parse_range(book, text)
+    rows, cols = sheet.grid
+    width = max((len(v) for v in values), default=0)
+    if r0 + len(values) > rows or c0 + width > cols:
+        raise ApiError(400, f"Range ({text}) exceeds grid limits. Max rows: {rows}, max columns: {cols}")
+    for i, row in enumerate(values):
+        for j, value in enumerate(row):
+            value = _user_entered(value) if input_option == "USER_ENTERED" else value
+            if value in ("", None):
+                sheet.cells.pop((r0 + i, c0 + j), None)
+            else:
+                sheet.cells[(r0 + i, c0 + j)] = {"value": value[0] if isinstance(value, tuple) else value,
+                                                 "format": value[1] if isinstance(value, tuple) else {}}
+    return {"spreadsheetId": book.id, "updatedRange": _a1(sheet, r0, c0, r0 + len(values), c0 + max(width, 1)),
+            "updatedRows": len(values), "updatedColumns": width, "updatedCells": sum(len(v) for v in values)}
+
+
+def _user_entered(value):
+    """What Sheets makes of typed text: numbers and ISO dates become numbers."""
+    if not isinstance(value, str):
+        return value
+    if re.fullmatch(r"-?\d+(\.\d+)?", value):
+        return float(value)
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value):
+        serial = (datetime(int(m[1]), int(m[2]), int(m[3])) - EPOCH).days
+        return (float(serial), {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}})
+    return value
+
+
+def _clear_range(book, text) -> str:
+    sheet, r0, c0, r1, c1 = parse_range(book, text)
+    for key in [k for k in sheet.cells if r0 <= k[0] < r1 and c0 <= k[1] < c1]:
+        del sheet.cells[key]
+    return _a1(sheet, r0, c0, r1, c1)
+
+
+def _apply(book: Spreadsheet, request: dict) -> dict:
+    (kind, args), = request.items()
+    if kind == "addSheet":
+        props = args.get("properties", {})
+        title = props.get("title") or f"Sheet{len(book.sheets) + 1}"
+        if any(s.title == title for s in book.sheets):
+            raise ApiError(400, f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. '
+                                "Please enter another name.")
+        sheet_id = props.get("sheetId", 1_000_000 + len(book.sheets))
+        if any(s.props["sheetId"] == sheet_id for s in book.sheets):
+            raise ApiError(400, f"Invalid requests[0].addSheet: Sheet with id {sheet_id} already exists.")
+        grid = props.get("gridProperties", {})
+        sheet = Sheet(sheet_id, title, len(book.sheets), grid.get("rowCount", 1000), grid.get("columnCount", 26))
+        if "frozenRowCount" in grid:
+            sheet.props["gridProperties"]["frozenRowCount"] = grid["frozenRowCount"]
+        book.sheets.append(sheet)
+        return {"addSheet": {"properties": copy.deepcopy(sheet.props)}}
+    if kind == "deleteSheet":
+        sheet = book.by_id(args["sheetId"])
+        if len(book.sheets) == 1:
+            raise ApiError(400, "Invalid requests[0].deleteSheet: You can't remove all the sheets in a document.")
+        book.sheets.remove(sheet)
+        for i, s in enumerate(sorted(book.sheets, key=lambda s: s.props["index"])):
+            s.props["index"] = i
+        return {}
+    if kind == "updateSheetProperties":
+        props = args["properties"]
+        sheet = book.by_id(props["sheetId"])
+        grid = props.get("gridProperties", {})
+        for key in ("rowCount", "columnCount", "frozenRowCount"):
+            if key in grid:
+                sheet.props["gridProperties"][key] = grid[key]
+        if "title" in props:
+            sheet.props["title"] = props["title"]
+        rows, cols = sheet.grid
+        sheet.cells = {k: v for k, v in sheet.cells.items() if k[0] < rows and k[1] < cols}
+        return {}
+    if kind == "updateCells":
+        return _update_cells(book, args)
+    if kind == "addProtectedRange":
+        protected = copy.deepcopy(args["protectedRange"])
+        book.next_protected += 1
+        protected["protectedRangeId"] = book.next_protected
+        sheet = book.by_id(protected["range"].get("sheetId", 0))
+        sheet.protected.append(protected)
+        reply = copy.deepcopy(protected)
+        reply["range"].pop("sheetId", None) if reply["range"].get("sheetId") == 0 else None
+        reply.update({"requestingUserCanEdit": True, "editors": {}})
+        for key in ("description",):
+            if reply.get(key) is None:
+                reply.pop(key, None)
+        return {"addProtectedRange": {"protectedRange": reply}}
+    if kind == "setDataValidation":
+        book.by_id(args["range"]["sheetId"]).validations.append(copy.deepcopy(args))
+        return {}
+    if kind == "repeatCell":
+        sheet = book.by_id(args["range"].get("sheetId", 0))
+        rng = args["range"]
+        for r in range(rng.get("startRowIndex", 0), rng.get("endRowIndex", sheet.grid[0])):
+            for c in range(rng.get("startColumnIndex", 0), rng.get("endColumnIndex", sheet.grid[1])):
+                cell = sheet.cells.setdefault((r, c), {"value": "", "format": {}})
+                cell["format"].update(copy.deepcopy(args["cell"].get("userEnteredFormat", {})))
+        return {}
+    raise ApiError(400, f'Invalid JSON payload received. Unknown name "{kind}" at \'requests[0]\'')
+
+
+def _update_cells(book: Spreadsheet, args: dict) -> dict:
+    fields = {f.strip() for f in args.get("fields", "*").split(",")}
+    everything = "*" in fields
+    if "rows" not in args:  # a range and no rows: clear those fields
+        rng = args["range"]
+        sheet = book.by_id(rng["sheetId"])
+        rows, cols = sheet.grid
+        for key in [k for k in sheet.cells if rng.get("startRowIndex", 0) <= k[0] < rng.get("endRowIndex", rows)
+                    and rng.get("startColumnIndex", 0) <= k[1] < rng.get("endColumnIndex", cols)]:
+            if everything or {"userEnteredValue", "userEnteredFormat"} <= fields:
+                del sheet.cells[key]
+            elif "userEnteredValue" in fields:
+                sheet.cells[key]["value"] = ""
+        return {}
+    start = args["start"]
+    sheet = book.by_id(start.get("sheetId", 0))
+    rows, cols = sheet.grid
+    r0, c0 = start.get("rowIndex", 0), start.get("columnIndex", 0)
+    for i, row in enumerate(args["rows"]):
+        for j, data in enumerate(row.get("values", [])):
+            r, c = r0 + i, c0 + j
+            if r >= rows or c >= cols:
+                raise ApiError(400, f"Invalid requests[0].updateCells: Range ({quote_title(sheet.title)}!"
+                                    f"{col_letter(c)}{r + 1}) exceeds grid limits. Max rows: {rows}, max columns: {cols}")
+            entered = data.get("userEnteredValue")
+            cell = sheet.cells.get((r, c), {"value": "", "format": {}})
+            if everything or "userEnteredValue" in fields:
+                cell["value"] = "" if not entered else _entered_value(entered)
+            if everything or "userEnteredFormat" in fields:
+                cell["format"] = copy.deepcopy(data.get("userEnteredFormat", {}))
+            if cell["value"] == "" and not cell["format"]:
+                sheet.cells.pop((r, c), None)
+            else:
+                sheet.cells[(r, c)] = cell
+    return {}
+
+
+def _entered_value(entered: dict):
+    if "stringValue" in entered:
+        return entered["stringValue"]
+    if "numberValue" in entered:
+        return float(entered["numberValue"])
+    if "boolValue" in entered:
+        return bool(entered["boolValue"])
+    if "formulaValue" in entered:
+        return {"formula": entered["formulaValue"]}
+    raise ApiError(400, "Invalid value")
+
+
+def _to_sheet_value(value):
+    from datetime import date
+    from decimal import Decimal
+
+    if isinstance(value, datetime):
+        return (value - EPOCH).total_seconds() / 86400
+    if isinstance(value, date):
+        return float((value - EPOCH.date()).days)
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _format_of(value) -> dict:
+    from datetime import date
+
+    if isinstance(value, (datetime, date)):
+        return {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}
+    return {}
+
+
+def _error(exc: ApiError, headers: dict | None = None):
+    body = {"error": {"code": exc.code, "message": exc.message, "status": exc.status}}
+    return exc.code, {"Content-Type": "application/json", **(headers or {})}, json.dumps(body)

@@ -1,0 +1,228 @@
+"""The same commands on a Google Sheet, against the stateful fake of the Sheets API."""
+
+import json
+from datetime import date
+from decimal import Decimal as D
+
+import pytest
+from click.testing import CliRunner
+from conftest import consecutive_trips, group
+
+from sheetsync.backends import gsheets
+from sheetsync.backends.gsheets import GoogleSheetsBackend, a1_sheet, authorize, spreadsheet_id
+from sheetsync.backends.retry import RetryPolicy
+from sheetsync.cli import cli
+from sheetsync.errors import BackendError
+from sheetsync.generated import generated_tables
+from sheetsync.report import build_report
+
+SID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-xyz"
+URL = f"https://docs.google.com/spreadsheets/d/{SID}/edit#gid=0"
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def backend(key, waits=None):
+    client, email = authorize(str(key))
+    return GoogleSheetsBackend(SID, client, email, RetryPolicy(attempts=4, sleep=(waits if waits is not None else []).append))
+
+
+def input_rows(fake, raw):
+    return {name: fake.rows(SID, name) for name in raw}
+
+
+@pytest.mark.parametrize("location,expected", [
+    (URL, SID), (f"https://docs.google.com/spreadsheets/d/{SID}", SID), (f"gsheet:{SID}", SID),
+    ("group.xlsx", None), ("https://example.org/spreadsheets/d/abc", None),
+])
+def test_locations(location, expected):
+    assert spreadsheet_id(location) == expected
+
+
+def test_quoted_sheet_names():
+    assert a1_sheet("Carnet de bord") == "'Carnet de bord'"
+    assert a1_sheet("L'auto") == "'L''auto'"
+
+
+def test_worked_example_gives_the_same_figures_as_on_xlsx(fake_sheets, service_account_key, example2):
+    fake_sheets.create(SID, "Rue des Lilas", example2)
+    result = run("report", URL, "--credentials", service_account_key, "--format", "json", "--as-of", "2025-12-31")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["group"] == "Rue des Lilas"
+    assert {m["name"]: m["balance"] for m in data["members"]} == {
+        "Laurent": "639.52", "Catherine": "-467.98", "Julien": "-171.54"}
+    assert data["vehicles"][0]["periods"][0]["cost_per_km"] == "0.2400"
+    assert len(fake_sheets.log) == 2  # metadata + one batch read; report writes nothing
+
+
+def test_example_1_on_a_google_sheet_reads_french_decimals(fake_sheets, service_account_key):
+    trips = consecutive_trips(("Françoise", 2440), ("Pierre", 5320))
+    raw = group(members=("Marie", "Françoise", "Pierre"), owner="Marie", trips=trips,
+                settings=[("cost_mode", "fixed"), ("rate_per_km", "0,25")],
+                expenses=[[date(2025, 3, 1), "Françoise", "fuel", "194,00"], [date(2025, 4, 1), "Françoise", "repair", 75],
+                          [date(2025, 5, 1), "Pierre", "fuel", "521"]])
+    fake_sheets.create(SID, "Marie", raw)
+    data = json.loads(run("report", f"gsheet:{SID}", "--credentials", service_account_key, "--format", "json").stdout)
+    assert {m["name"]: m["balance"] for m in data["members"]} == {"Marie": "1150.00", "Françoise": "-341.00",
+                                                                  "Pierre": "-809.00"}
+
+
+def test_zero_comma_32_is_read_as_0_32(fake_sheets, service_account_key):
+    raw = group(trips=consecutive_trips(("Julien", 100)), settings=[("cost_mode", "barème"), ("barème km", "0,32")])
+    fake_sheets.create(SID, "g", raw)
+    report = build_report(backend(service_account_key).read_tabs(), "g", date(2025, 12, 31))
+    assert report.settings.rate_per_km == D("0.32")
+    assert report.computation.periods[0].charges == {"Julien": D("32.00")}
+
+
+def sync_requests(fake, key, trips):
+    raw = group(trips=consecutive_trips(*[("Julien" if i % 2 else "Catherine", 10) for i in range(trips)],
+                                        start_day=date(2020, 1, 1)))
+    fake.create(SID, "g", raw)
+    fake.log.clear()
+    result = run("sync", URL, "--credentials", key, "--as-of", "2025-12-31", "--quiet")
+    assert result.exit_code == 0, result.output
+    return len(fake.log)
+
+
+def test_a_sync_costs_three_requests_whatever_the_size(fake_sheets, service_account_key):
+    small = sync_requests(fake_sheets, service_account_key, 10)
+    large = sync_requests(fake_sheets, service_account_key, 10_000)
+    assert small == large == 3
+    assert [m for m, _ in fake_sheets.log] == ["GET", "GET", "POST"]
+    assert fake_sheets.log[2][1] == f"{SID}:batchUpdate"
+
+
+def test_sync_writes_typed_protected_tabs_and_leaves_input_tabs_unchanged(fake_sheets, service_account_key, example2):
+    example2["Members"].append(['=HYPERLINK("http://evil.example";"x")'])
+    fake_sheets.create(SID, "g", example2)
+    before = input_rows(fake_sheets, example2)
+    assert run("sync", URL, "--credentials", service_account_key, "--as-of", "2025-12-31").exit_code == 0
+    assert input_rows(fake_sheets, example2) == before
+    book = fake_sheets.books[SID]
+    balances = book.sheet("Balances")
+    assert balances.cells[(0, 0)]["value"].startswith("Generated by sheetsync")
+    rows = {r[0]: r for r in fake_sheets.rows(SID, "Balances")[2:]}
+    assert rows["Catherine"][6] == -467.98 and isinstance(rows["Catherine"][6], float)
+    assert rows['=HYPERLINK("http://evil.example";"x")'][0].startswith("=")  # stored as text, not a formula
+    money_format = balances.cells[(2, 6)]["format"]["numberFormat"]
+    assert money_format["type"] == "CURRENCY" and "€" in money_format["pattern"]
+    assert balances.protected and balances.protected[0]["warningOnly"] is True
+    assert balances.props["gridProperties"]["frozenRowCount"] == 2
+    assert fake_sheets.rows(SID, "Settlements")[2:] == [["Catherine", "Laurent", 467.98], ["Julien", "Laurent", 171.54]]
+
+
+def test_second_sync_clears_what_was_below(fake_sheets, service_account_key, example2):
+    bad = [row[:] for row in example2["Trips"]]
+    for row in bad[1:5]:
+        row[1] = "Nobody"
+    fake_sheets.create(SID, "g", {**example2, "Trips": bad})
+    assert run("sync", URL, "--credentials", service_account_key, "--as-of", "2025-12-31").exit_code == 1
+    assert len(fake_sheets.rows(SID, "Problems")) == 2 + 4
+    fake_sheets.books[SID].sheet("Trips").cells.clear()
+    for r, row in enumerate(example2["Trips"]):
+        for c, value in enumerate(row):
+            from fake_sheets import _format_of, _to_sheet_value
+            fake_sheets.books[SID].sheet("Trips").cells[(r, c)] = {"value": _to_sheet_value(value), "format": _format_of(value)}
+    fake_sheets.log.clear()
+    assert run("sync", URL, "--credentials", service_account_key, "--as-of", "2025-12-31").exit_code == 0
+    assert fake_sheets.rows(SID, "Problems") == fake_sheets.rows(SID, "Problems")[:2]
+    assert len(fake_sheets.log) == 3
+    assert len(fake_sheets.books[SID].sheet("Balances").protected) == 1  # not protected twice
+
+
+def test_429_then_success_honours_retry_after(fake_sheets, service_account_key, example2):
+    fake_sheets.create(SID, "g", example2)
+    waits = []
+    b = backend(service_account_key, waits)
+    fake_sheets.fail_next(429, times=2, retry_after="7")
+    tabs = b.read_tabs()
+    assert "Trips" in tabs and waits == [7.0, 7.0]
+    assert b.requests_made == 4
+
+
+def test_500_then_success_backs_off_with_jitter(fake_sheets, service_account_key, example2):
+    fake_sheets.create(SID, "g", example2)
+    waits = []
+    b = backend(service_account_key, waits)
+    fake_sheets.fail_next(503, times=3)
+    b.read_tabs()
+    assert len(waits) == 3 and all(0 <= w <= 1 * 2 ** i for i, w in enumerate(waits))
+
+
+def test_429_forever_gives_exit_3_and_the_sheet_unchanged(fake_sheets, service_account_key, example2, monkeypatch):
+    monkeypatch.setattr("sheetsync.backends.retry.RetryPolicy.delay", lambda self, attempt, after: 0)
+    fake_sheets.create(SID, "g", example2)
+    before = fake_sheets.snapshot(SID)
+    fake_sheets.fail_next(429, times=1000)
+    result = run("sync", URL, "--credentials", service_account_key)
+    assert result.exit_code == 3
+    assert "did not answer after 5 tries" in result.stderr and "nothing was written" in result.stderr
+    assert fake_sheets.snapshot(SID) == before
+    assert len(fake_sheets.log) == 5
+
+
+def test_a_failed_batch_writes_nothing(fake_sheets, service_account_key, example2):
+    fake_sheets.create(SID, "g", example2)
+    b = backend(service_account_key)
+    report = build_report(b.read_tabs(), "g", date(2025, 12, 31))
+    tables = generated_tables(report, "g", __import__("datetime").datetime(2026, 1, 1))
+    before = fake_sheets.snapshot(SID)
+    fake_sheets.fail_next(400)
+    with pytest.raises(Exception):
+        b.write_tabs(tables)
+    assert fake_sheets.snapshot(SID) == before
+
+
+def test_not_shared_names_the_service_account_and_never_prints_the_key(fake_sheets, service_account_key):
+    fake_sheets.create(SID, "g", {"Sheet1": []})
+    fake_sheets.forbidden.add(SID)
+    result = run("sync", URL, "--credentials", service_account_key)
+    assert result.exit_code == 2
+    assert "sheetsync@car-sharing.iam.gserviceaccount.com" in result.stderr
+    assert "PRIVATE KEY" not in result.output + result.stderr
+
+
+def test_unknown_sheet_is_a_setup_error(fake_sheets, service_account_key):
+    result = run("validate", "gsheet:doesnotexist", "--credentials", service_account_key)
+    assert result.exit_code == 2 and "cannot be found" in result.stderr
+
+
+def test_credentials_from_the_environment_or_missing(fake_sheets, service_account_key, example2, monkeypatch):
+    fake_sheets.create(SID, "g", example2)
+    monkeypatch.delenv("GOOGLE_APPLICATION_CREDENTIALS", raising=False)
+    monkeypatch.delenv("SHEETSYNC_CREDENTIALS", raising=False)
+    missing = run("report", URL)
+    assert missing.exit_code == 2 and "--credentials" in missing.stderr
+    monkeypatch.setenv("SHEETSYNC_CREDENTIALS", str(service_account_key))
+    assert run("report", URL, "--as-of", "2025-12-31").exit_code == 0
+
+
+def test_init_on_an_empty_google_sheet_in_one_batch(fake_sheets, service_account_key):
+    fake_sheets.create(SID, "Notre voiture")
+    result = run("init", URL, "--lang", "fr", "--credentials", service_account_key)
+    assert result.exit_code == 0, result.output
+    assert [m for m, _ in fake_sheets.log] == ["GET", "GET", "POST"]
+    book = fake_sheets.books[SID]
+    assert [s.title for s in book.sheets] == ["Paramètres", "Membres", "Véhicules", "Trajets", "Dépenses",
+                                              "Réservations", "Paiements"]
+    trips = book.sheet("Trajets")
+    assert fake_sheets.rows(SID, "Trajets")[0][:4] == ["Date", "Retour", "Véhicule", "Conducteur"]
+    assert trips.props["gridProperties"]["frozenRowCount"] == 1
+    conditions = [v["rule"]["condition"] for v in trips.validations]
+    assert {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": "='Membres'!A2:A"}]} in conditions
+    (categories,) = [v["rule"]["condition"] for v in book.sheet("Dépenses").validations
+                     if v["rule"]["condition"]["type"] == "ONE_OF_LIST"]
+    assert {"userEnteredValue": "carburant"} in categories["values"]
+    assert run("init", URL, "--credentials", service_account_key).exit_code == 2  # now it has data
+
+
+def test_a_tab_of_the_group_named_like_a_generated_one_is_never_replaced(fake_sheets, service_account_key, example2):
+    fake_sheets.create(SID, "g", {**example2, "Summary": [["our own summary"]]})
+    before = fake_sheets.snapshot(SID)
+    result = run("sync", URL, "--credentials", service_account_key)
+    assert result.exit_code == 2 and "did not generate" in result.stderr
+    assert fake_sheets.snapshot(SID) == before
