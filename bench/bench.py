@@ -1,9 +1,11 @@
-"""`make bench`: speed and memory, as ratios measured in one run (never a timed test).
+"""`make bench`: speed, memory and requests, as ratios measured in one run (never a timed test).
 
 1. Local .xlsx: a 50,000-trip workbook; `sheetsync sync` against openpyxl's own load + save of
    the same file (what any openpyxl-based writer pays), each in a fresh process, with its peak
    memory (max RSS).
 2. Core: parse + validate + compute (with the History tab) per 100,000 trips, in memory.
+3. Google Sheets: HTTP requests per sync, ours against the naive per-tab gspread loop, on the
+   stateful fake of the Sheets API (tests/fake_sheets.py), for a small and a large logbook.
 """
 
 from __future__ import annotations
@@ -132,6 +134,88 @@ def bench_core(trips: int = 100_000) -> None:
     )
 
 
+def _service_account_key(folder: Path) -> Path:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    pem = (
+        rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+        .decode()
+    )
+    path = folder / "key.json"
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "client_email": "bench@example.iam.gserviceaccount.com",
+                "private_key": pem,
+                "private_key_id": "1",
+                "client_id": "1",
+                "token_uri": "https://oauth2.googleapis.com/token",
+            }
+        )
+    )
+    return path
+
+
+def _naive_gspread_sync(client, sid: str, tab_names: list[str], tables) -> None:
+    """What a script written with gspread's everyday calls does: one tab at a time."""
+    import gspread
+
+    sheet = client.open_by_key(sid)
+    for name in tab_names:
+        sheet.worksheet(name).get_all_values()
+    for table in tables:
+        try:
+            ws = sheet.worksheet(table.name)
+        except gspread.WorksheetNotFound:
+            ws = sheet.add_worksheet(table.name, rows=len(table.rows) + 2, cols=len(table.columns))
+        ws.clear()
+        rows = [[table.title], [c.header for c in table.columns]] + [
+            [v if isinstance(v, (str, int, float)) or v is None else str(v) for v in row] for row in table.rows
+        ]
+        ws.update(rows, "A1")
+        ws.format("A2:Z2", {"textFormat": {"bold": True}})
+        ws.freeze(rows=2)
+
+
+def bench_google() -> None:
+    import gspread
+    import responses
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from fake_sheets import FakeSheets
+
+    from sheetsync.backends.gsheets import GoogleSheetsBackend, authorize
+    from sheetsync.generated import generated_tables
+    from sheetsync.report import build_report
+
+    print("Google Sheets, HTTP requests per sync (stateful fake of the Sheets API):")
+    with tempfile.TemporaryDirectory() as tmp, responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        key = _service_account_key(Path(tmp))
+        fake = FakeSheets().install(rsps)
+        for trips in (10, 10_000):
+            raw = raw_group(trips)
+            fake.create("bench", "bench", raw)
+            fake.log.clear()
+            client, email = authorize(str(key))
+            backend = GoogleSheetsBackend("bench", client, email)
+            report = build_report(backend.read_tabs(), "bench", date(2025, 12, 31))
+            tables = generated_tables(report, "bench", datetime(2026, 1, 1))
+            backend.write_tabs(tables)
+            ours = len(fake.log)
+            fake.create("bench", "bench", raw)
+            fake.log.clear()
+            _naive_gspread_sync(gspread.Client(auth=client.http_client.auth), "bench", list(raw), tables)
+            naive = len(fake.log)
+            print(
+                f"  {trips:>6,} trips: sheetsync {ours} requests; naive per-tab gspread loop {naive} requests"
+                f" ({naive / ours:.0f}x)"
+            )
+
+
 if __name__ == "__main__":
     bench_xlsx()
     bench_core()
+    bench_google()

@@ -54,11 +54,15 @@ def as_of_option(command: Callable) -> Callable:
 
 
 def google_options(command: Callable) -> Callable:
-    command = click.option("--oauth", is_flag=True,
-                           help="Google Sheets: sign in with your own Google account (opens a browser once).")(command)
-    return click.option("--credentials", type=click.Path(dir_okay=False), default=None,
-                        help="Google Sheets: service-account key (default: $SHEETSYNC_CREDENTIALS or "
-                        "$GOOGLE_APPLICATION_CREDENTIALS).")(command)
+    command = click.option(
+        "--oauth", is_flag=True, help="Google Sheets: sign in with your own Google account (opens a browser once)."
+    )(command)
+    return click.option(
+        "--credentials",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Google Sheets: service-account key (default: $SHEETSYNC_CREDENTIALS or $GOOGLE_APPLICATION_CREDENTIALS).",
+    )(command)
 
 
 def quiet_option(command: Callable) -> Callable:

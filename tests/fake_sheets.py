@@ -9,8 +9,10 @@ for service-account keys, and injectable 429/5xx answers.
 
 from __future__ import annotations
 
+import ast
 import copy
 import json
+import operator
 import re
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlparse
@@ -53,8 +55,13 @@ def quote_title(title: str) -> str:
 
 class Sheet:
     def __init__(self, sheet_id: int, title: str, index: int, rows: int = 1000, cols: int = 26):
-        self.props = {"sheetId": sheet_id, "title": title, "index": index, "sheetType": "GRID",
-                      "gridProperties": {"rowCount": rows, "columnCount": cols}}
+        self.props = {
+            "sheetId": sheet_id,
+            "title": title,
+            "index": index,
+            "sheetType": "GRID",
+            "gridProperties": {"rowCount": rows, "columnCount": cols},
+        }
         self.cells: dict[tuple[int, int], dict] = {}  # (row, col) -> {"value": ..., "format": {...}}
         self.protected: list[dict] = []
         self.validations: list[dict] = []
@@ -134,20 +141,29 @@ class FakeSheets:
 
     # dispatch ------------------------------------------------------------------------
     def _token(self, request):
-        return 200, {"Content-Type": "application/json"}, json.dumps(
-            {"access_token": TOKEN, "expires_in": 3599, "token_type": "Bearer"})
+        return (
+            200,
+            {"Content-Type": "application/json"},
+            json.dumps({"access_token": TOKEN, "expires_in": 3599, "token_type": "Bearer"}),
+        )
 
     def _dispatch(self, request):
         url = urlparse(request.url)
-        path = unquote(url.path[len("/v4/spreadsheets/"):])
+        path = unquote(url.path[len("/v4/spreadsheets/") :])
         self.log.append((request.method, path))
         if request.headers.get("Authorization") != f"Bearer {TOKEN}":
             return _error(ApiError(401, "Request had invalid authentication credentials.", "UNAUTHENTICATED"))
         if self.failures:
             status, retry_after = self.failures.pop(0)
             headers = {"Retry-After": retry_after} if retry_after else {}
-            return _error(ApiError(status, "Quota exceeded" if status == 429 else "Backend Error",
-                                   "RESOURCE_EXHAUSTED" if status == 429 else "INTERNAL"), headers)
+            return _error(
+                ApiError(
+                    status,
+                    "Quota exceeded" if status == 429 else "Backend Error",
+                    "RESOURCE_EXHAUSTED" if status == 429 else "INTERNAL",
+                ),
+                headers,
+            )
         params = {k: v for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         body = json.loads(request.body) if request.body else {}
         sid, _, rest = path.partition("/")
@@ -170,24 +186,42 @@ class FakeSheets:
         if method == "POST" and action == "batchUpdate":
             return self._batch_update(book, body)
         if method == "GET" and rest == "values:batchGet":
-            return {"spreadsheetId": book.id, "valueRanges": [
-                _get_range(book, r, first("valueRenderOption", "FORMATTED_VALUE"),
-                           first("dateTimeRenderOption", "SERIAL_NUMBER")) for r in params.get("ranges", [])]}
+            return {
+                "spreadsheetId": book.id,
+                "valueRanges": [
+                    _get_range(
+                        book,
+                        r,
+                        first("valueRenderOption", "FORMATTED_VALUE"),
+                        first("dateTimeRenderOption", "SERIAL_NUMBER"),
+                    )
+                    for r in params.get("ranges", [])
+                ],
+            }
         if method == "POST" and rest == "values:batchUpdate":
-            answers = [_put_range(book, d["range"], d["values"], body.get("valueInputOption", "RAW"))
-                       for d in body.get("data", [])]
-            return {"spreadsheetId": book.id, "totalUpdatedRows": sum(a["updatedRows"] for a in answers),
-                    "totalUpdatedColumns": max((a["updatedColumns"] for a in answers), default=0),
-                    "totalUpdatedCells": sum(a["updatedCells"] for a in answers),
-                    "totalUpdatedSheets": len({a["updatedRange"].split("!")[0] for a in answers}),
-                    "responses": answers}
+            answers = [
+                _put_range(book, d["range"], d["values"], body.get("valueInputOption", "RAW"))
+                for d in body.get("data", [])
+            ]
+            return {
+                "spreadsheetId": book.id,
+                "totalUpdatedRows": sum(a["updatedRows"] for a in answers),
+                "totalUpdatedColumns": max((a["updatedColumns"] for a in answers), default=0),
+                "totalUpdatedCells": sum(a["updatedCells"] for a in answers),
+                "totalUpdatedSheets": len({a["updatedRange"].split("!")[0] for a in answers}),
+                "responses": answers,
+            }
         if method == "POST" and rest == "values:batchClear":
             return {"spreadsheetId": book.id, "clearedRanges": [_clear_range(book, r) for r in body.get("ranges", [])]}
         if rest.startswith("values/"):
-            target = rest[len("values/"):]
+            target = rest[len("values/") :]
             if method == "GET":
-                return _get_range(book, target, first("valueRenderOption", "FORMATTED_VALUE"),
-                                  first("dateTimeRenderOption", "SERIAL_NUMBER"))
+                return _get_range(
+                    book,
+                    target,
+                    first("valueRenderOption", "FORMATTED_VALUE"),
+                    first("dateTimeRenderOption", "SERIAL_NUMBER"),
+                )
             if method == "PUT":
                 return _put_range(book, target, body.get("values", []), first("valueInputOption", "RAW"))
             if method == "POST" and target.endswith(":clear"):
@@ -204,6 +238,7 @@ class FakeSheets:
 
 # reading ---------------------------------------------------------------------------------
 
+
 def _metadata(book: Spreadsheet) -> dict:
     sheets = []
     for s in sorted(book.sheets, key=lambda s: s.props["index"]):
@@ -211,9 +246,12 @@ def _metadata(book: Spreadsheet) -> dict:
         if s.protected:
             entry["protectedRanges"] = copy.deepcopy(s.protected)
         sheets.append(entry)
-    return {"spreadsheetId": book.id,
-            "properties": {"title": book.title, "locale": "fr_FR", "autoRecalc": "ON_CHANGE", "timeZone": "Europe/Paris"},
-            "sheets": sheets, "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit"}
+    return {
+        "spreadsheetId": book.id,
+        "properties": {"title": book.title, "locale": "fr_FR", "autoRecalc": "ON_CHANGE", "timeZone": "Europe/Paris"},
+        "sheets": sheets,
+        "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit",
+    }
 
 
 def parse_range(book: Spreadsheet, text: str):
@@ -223,11 +261,11 @@ def parse_range(book: Spreadsheet, text: str):
         end = 1
         while True:
             end = text.index("'", end)
-            if text[end:end + 2] == "''":
+            if text[end : end + 2] == "''":
                 end += 2
                 continue
             break
-        title, cells = text[1:end].replace("''", "'"), text[end + 1:].lstrip("!")
+        title, cells = text[1:end].replace("''", "'"), text[end + 1 :].lstrip("!")
     elif "!" in text:
         title, cells = text.rsplit("!", 1)
     else:
@@ -292,6 +330,7 @@ def _shown(cell: dict, value_render: str, date_render: str):
 
 # writing ---------------------------------------------------------------------------------
 
+
 def _put_range(book, text, values, input_option) -> dict:
     sheet, r0, c0, _, _ = parse_range(book, text)
     rows, cols = sheet.grid
@@ -304,22 +343,40 @@ def _put_range(book, text, values, input_option) -> dict:
             if value in ("", None):
                 sheet.cells.pop((r0 + i, c0 + j), None)
             else:
-                sheet.cells[(r0 + i, c0 + j)] = {"value": value[0] if isinstance(value, tuple) else value,
-                                                 "format": value[1] if isinstance(value, tuple) else {}}
-    return {"spreadsheetId": book.id, "updatedRange": _a1(sheet, r0, c0, r0 + len(values), c0 + max(width, 1)),
-            "updatedRows": len(values), "updatedColumns": width, "updatedCells": sum(len(v) for v in values)}
+                sheet.cells[(r0 + i, c0 + j)] = {
+                    "value": value[0] if isinstance(value, tuple) else value,
+                    "format": value[1] if isinstance(value, tuple) else {},
+                }
+    return {
+        "spreadsheetId": book.id,
+        "updatedRange": _a1(sheet, r0, c0, r0 + len(values), c0 + max(width, 1)),
+        "updatedRows": len(values),
+        "updatedColumns": width,
+        "updatedCells": sum(len(v) for v in values),
+    }
 
 
 def _user_entered(value):
-    """What Sheets makes of typed text: numbers and ISO dates become numbers."""
+    """What Sheets makes of typed text: numbers and ISO dates become numbers, arithmetic formulas their result."""
     if not isinstance(value, str):
         return value
+    if value.startswith("=") and re.fullmatch(r"[0-9+\-*/(). ]+", value[1:]):
+        return float(_arithmetic(ast.parse(value[1:], mode="eval").body))
     if re.fullmatch(r"-?\d+(\.\d+)?", value):
         return float(value)
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value):
         serial = (datetime(int(m[1]), int(m[2]), int(m[3])) - EPOCH).days
         return (float(serial), {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}})
     return value
+
+
+def _arithmetic(node) -> float:
+    if isinstance(node, ast.Constant):
+        return node.value
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_arithmetic(node.operand)
+    ops = {ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul, ast.Div: operator.truediv}
+    return ops[type(node.op)](_arithmetic(node.left), _arithmetic(node.right))
 
 
 def _clear_range(book, text) -> str:
@@ -330,13 +387,16 @@ def _clear_range(book, text) -> str:
 
 
 def _apply(book: Spreadsheet, request: dict) -> dict:
-    (kind, args), = request.items()
+    ((kind, args),) = request.items()
     if kind == "addSheet":
         props = args.get("properties", {})
         title = props.get("title") or f"Sheet{len(book.sheets) + 1}"
         if any(s.title == title for s in book.sheets):
-            raise ApiError(400, f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. '
-                                "Please enter another name.")
+            raise ApiError(
+                400,
+                f'Invalid requests[0].addSheet: A sheet with the name "{title}" already exists. '
+                "Please enter another name.",
+            )
         sheet_id = props.get("sheetId", 1_000_000 + len(book.sheets))
         if any(s.props["sheetId"] == sheet_id for s in book.sheets):
             raise ApiError(400, f"Invalid requests[0].addSheet: Sheet with id {sheet_id} already exists.")
@@ -369,18 +429,15 @@ def _apply(book: Spreadsheet, request: dict) -> dict:
     if kind == "updateCells":
         return _update_cells(book, args)
     if kind == "addProtectedRange":
-        protected = copy.deepcopy(args["protectedRange"])
+        # Google answers without null fields nor zero defaults (proto3 JSON), and fills in who may edit.
+        protected = {k: v for k, v in copy.deepcopy(args["protectedRange"]).items() if v is not None}
         book.next_protected += 1
-        protected["protectedRangeId"] = book.next_protected
         sheet = book.by_id(protected["range"].get("sheetId", 0))
+        if protected["range"].get("sheetId") == 0:
+            del protected["range"]["sheetId"]
+        protected = {"protectedRangeId": book.next_protected, **protected, "requestingUserCanEdit": True, "editors": {}}
         sheet.protected.append(protected)
-        reply = copy.deepcopy(protected)
-        reply["range"].pop("sheetId", None) if reply["range"].get("sheetId") == 0 else None
-        reply.update({"requestingUserCanEdit": True, "editors": {}})
-        for key in ("description",):
-            if reply.get(key) is None:
-                reply.pop(key, None)
-        return {"addProtectedRange": {"protectedRange": reply}}
+        return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
     if kind == "setDataValidation":
         book.by_id(args["range"]["sheetId"]).validations.append(copy.deepcopy(args))
         return {}
@@ -392,7 +449,7 @@ def _apply(book: Spreadsheet, request: dict) -> dict:
                 cell = sheet.cells.setdefault((r, c), {"value": "", "format": {}})
                 cell["format"].update(copy.deepcopy(args["cell"].get("userEnteredFormat", {})))
         return {}
-    raise ApiError(400, f'Invalid JSON payload received. Unknown name "{kind}" at \'requests[0]\'')
+    raise ApiError(400, f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[0]'")
 
 
 def _update_cells(book: Spreadsheet, args: dict) -> dict:
@@ -402,8 +459,12 @@ def _update_cells(book: Spreadsheet, args: dict) -> dict:
         rng = args["range"]
         sheet = book.by_id(rng["sheetId"])
         rows, cols = sheet.grid
-        for key in [k for k in sheet.cells if rng.get("startRowIndex", 0) <= k[0] < rng.get("endRowIndex", rows)
-                    and rng.get("startColumnIndex", 0) <= k[1] < rng.get("endColumnIndex", cols)]:
+        for key in [
+            k
+            for k in sheet.cells
+            if rng.get("startRowIndex", 0) <= k[0] < rng.get("endRowIndex", rows)
+            and rng.get("startColumnIndex", 0) <= k[1] < rng.get("endColumnIndex", cols)
+        ]:
             if everything or {"userEnteredValue", "userEnteredFormat"} <= fields:
                 del sheet.cells[key]
             elif "userEnteredValue" in fields:
@@ -417,8 +478,11 @@ def _update_cells(book: Spreadsheet, args: dict) -> dict:
         for j, data in enumerate(row.get("values", [])):
             r, c = r0 + i, c0 + j
             if r >= rows or c >= cols:
-                raise ApiError(400, f"Invalid requests[0].updateCells: Range ({quote_title(sheet.title)}!"
-                                    f"{col_letter(c)}{r + 1}) exceeds grid limits. Max rows: {rows}, max columns: {cols}")
+                raise ApiError(
+                    400,
+                    f"Invalid requests[0].updateCells: Range ({quote_title(sheet.title)}!"
+                    f"{col_letter(c)}{r + 1}) exceeds grid limits. Max rows: {rows}, max columns: {cols}",
+                )
             entered = data.get("userEnteredValue")
             cell = sheet.cells.get((r, c), {"value": "", "format": {}})
             if everything or "userEnteredValue" in fields:

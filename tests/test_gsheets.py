@@ -8,11 +8,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import consecutive_trips, group
 
-from sheetsync.backends import gsheets
 from sheetsync.backends.gsheets import GoogleSheetsBackend, a1_sheet, authorize, spreadsheet_id
 from sheetsync.backends.retry import RetryPolicy
 from sheetsync.cli import cli
-from sheetsync.errors import BackendError
+from sheetsync.errors import SetupError
 from sheetsync.generated import generated_tables
 from sheetsync.report import build_report
 
@@ -26,17 +25,25 @@ def run(*args):
 
 def backend(key, waits=None):
     client, email = authorize(str(key))
-    return GoogleSheetsBackend(SID, client, email, RetryPolicy(attempts=4, sleep=(waits if waits is not None else []).append))
+    return GoogleSheetsBackend(
+        SID, client, email, RetryPolicy(attempts=4, sleep=(waits if waits is not None else []).append)
+    )
 
 
 def input_rows(fake, raw):
     return {name: fake.rows(SID, name) for name in raw}
 
 
-@pytest.mark.parametrize("location,expected", [
-    (URL, SID), (f"https://docs.google.com/spreadsheets/d/{SID}", SID), (f"gsheet:{SID}", SID),
-    ("group.xlsx", None), ("https://example.org/spreadsheets/d/abc", None),
-])
+@pytest.mark.parametrize(
+    "location,expected",
+    [
+        (URL, SID),
+        (f"https://docs.google.com/spreadsheets/d/{SID}", SID),
+        (f"gsheet:{SID}", SID),
+        ("group.xlsx", None),
+        ("https://example.org/spreadsheets/d/abc", None),
+    ],
+)
 def test_locations(location, expected):
     assert spreadsheet_id(location) == expected
 
@@ -53,21 +60,34 @@ def test_worked_example_gives_the_same_figures_as_on_xlsx(fake_sheets, service_a
     data = json.loads(result.stdout)
     assert data["group"] == "Rue des Lilas"
     assert {m["name"]: m["balance"] for m in data["members"]} == {
-        "Laurent": "639.52", "Catherine": "-467.98", "Julien": "-171.54"}
+        "Laurent": "639.52",
+        "Catherine": "-467.98",
+        "Julien": "-171.54",
+    }
     assert data["vehicles"][0]["periods"][0]["cost_per_km"] == "0.2400"
     assert len(fake_sheets.log) == 2  # metadata + one batch read; report writes nothing
 
 
 def test_example_1_on_a_google_sheet_reads_french_decimals(fake_sheets, service_account_key):
     trips = consecutive_trips(("Françoise", 2440), ("Pierre", 5320))
-    raw = group(members=("Marie", "Françoise", "Pierre"), owner="Marie", trips=trips,
-                settings=[("cost_mode", "fixed"), ("rate_per_km", "0,25")],
-                expenses=[[date(2025, 3, 1), "Françoise", "fuel", "194,00"], [date(2025, 4, 1), "Françoise", "repair", 75],
-                          [date(2025, 5, 1), "Pierre", "fuel", "521"]])
+    raw = group(
+        members=("Marie", "Françoise", "Pierre"),
+        owner="Marie",
+        trips=trips,
+        settings=[("cost_mode", "fixed"), ("rate_per_km", "0,25")],
+        expenses=[
+            [date(2025, 3, 1), "Françoise", "fuel", "194,00"],
+            [date(2025, 4, 1), "Françoise", "repair", 75],
+            [date(2025, 5, 1), "Pierre", "fuel", "521"],
+        ],
+    )
     fake_sheets.create(SID, "Marie", raw)
     data = json.loads(run("report", f"gsheet:{SID}", "--credentials", service_account_key, "--format", "json").stdout)
-    assert {m["name"]: m["balance"] for m in data["members"]} == {"Marie": "1150.00", "Françoise": "-341.00",
-                                                                  "Pierre": "-809.00"}
+    assert {m["name"]: m["balance"] for m in data["members"]} == {
+        "Marie": "1150.00",
+        "Françoise": "-341.00",
+        "Pierre": "-809.00",
+    }
 
 
 def test_zero_comma_32_is_read_as_0_32(fake_sheets, service_account_key):
@@ -79,8 +99,11 @@ def test_zero_comma_32_is_read_as_0_32(fake_sheets, service_account_key):
 
 
 def sync_requests(fake, key, trips):
-    raw = group(trips=consecutive_trips(*[("Julien" if i % 2 else "Catherine", 10) for i in range(trips)],
-                                        start_day=date(2020, 1, 1)))
+    raw = group(
+        trips=consecutive_trips(
+            *[("Julien" if i % 2 else "Catherine", 10) for i in range(trips)], start_day=date(2020, 1, 1)
+        )
+    )
     fake.create(SID, "g", raw)
     fake.log.clear()
     result = run("sync", URL, "--credentials", key, "--as-of", "2025-12-31", "--quiet")
@@ -126,7 +149,11 @@ def test_second_sync_clears_what_was_below(fake_sheets, service_account_key, exa
     for r, row in enumerate(example2["Trips"]):
         for c, value in enumerate(row):
             from fake_sheets import _format_of, _to_sheet_value
-            fake_sheets.books[SID].sheet("Trips").cells[(r, c)] = {"value": _to_sheet_value(value), "format": _format_of(value)}
+
+            fake_sheets.books[SID].sheet("Trips").cells[(r, c)] = {
+                "value": _to_sheet_value(value),
+                "format": _format_of(value),
+            }
     fake_sheets.log.clear()
     assert run("sync", URL, "--credentials", service_account_key, "--as-of", "2025-12-31").exit_code == 0
     assert fake_sheets.rows(SID, "Problems") == fake_sheets.rows(SID, "Problems")[:2]
@@ -150,7 +177,7 @@ def test_500_then_success_backs_off_with_jitter(fake_sheets, service_account_key
     b = backend(service_account_key, waits)
     fake_sheets.fail_next(503, times=3)
     b.read_tabs()
-    assert len(waits) == 3 and all(0 <= w <= 1 * 2 ** i for i, w in enumerate(waits))
+    assert len(waits) == 3 and all(0 <= w <= 1 * 2**i for i, w in enumerate(waits))
 
 
 def test_429_forever_gives_exit_3_and_the_sheet_unchanged(fake_sheets, service_account_key, example2, monkeypatch):
@@ -172,7 +199,7 @@ def test_a_failed_batch_writes_nothing(fake_sheets, service_account_key, example
     tables = generated_tables(report, "g", __import__("datetime").datetime(2026, 1, 1))
     before = fake_sheets.snapshot(SID)
     fake_sheets.fail_next(400)
-    with pytest.raises(Exception):
+    with pytest.raises(SetupError, match="HTTP 400"):
         b.write_tabs(tables)
     assert fake_sheets.snapshot(SID) == before
 
@@ -207,15 +234,25 @@ def test_init_on_an_empty_google_sheet_in_one_batch(fake_sheets, service_account
     assert result.exit_code == 0, result.output
     assert [m for m, _ in fake_sheets.log] == ["GET", "GET", "POST"]
     book = fake_sheets.books[SID]
-    assert [s.title for s in book.sheets] == ["Paramètres", "Membres", "Véhicules", "Trajets", "Dépenses",
-                                              "Réservations", "Paiements"]
+    assert [s.title for s in book.sheets] == [
+        "Paramètres",
+        "Membres",
+        "Véhicules",
+        "Trajets",
+        "Dépenses",
+        "Réservations",
+        "Paiements",
+    ]
     trips = book.sheet("Trajets")
     assert fake_sheets.rows(SID, "Trajets")[0][:4] == ["Date", "Retour", "Véhicule", "Conducteur"]
     assert trips.props["gridProperties"]["frozenRowCount"] == 1
     conditions = [v["rule"]["condition"] for v in trips.validations]
     assert {"type": "ONE_OF_RANGE", "values": [{"userEnteredValue": "='Membres'!A2:A"}]} in conditions
-    (categories,) = [v["rule"]["condition"] for v in book.sheet("Dépenses").validations
-                     if v["rule"]["condition"]["type"] == "ONE_OF_LIST"]
+    (categories,) = [
+        v["rule"]["condition"]
+        for v in book.sheet("Dépenses").validations
+        if v["rule"]["condition"]["type"] == "ONE_OF_LIST"
+    ]
     assert {"userEnteredValue": "carburant"} in categories["values"]
     assert run("init", URL, "--credentials", service_account_key).exit_code == 2  # now it has data
 

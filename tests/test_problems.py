@@ -237,8 +237,9 @@ def test_duplicate_vehicle_and_duplicate_column():
 def test_many_balances_use_the_quick_settlement_and_say_so():
     members = [f"M{i:02d}" for i in range(22)]
     trips = consecutive_trips(*[(m, 10 + i) for i, m in enumerate(members)])
-    report = report_of(group(members=members, owner="M00", trips=trips,
-                             expenses=[[date(2025, 2, 1), "M00", "insurance", 1000]]))
+    report = report_of(
+        group(members=members, owner="M00", trips=trips, expenses=[[date(2025, 2, 1), "M00", "insurance", 1000]])
+    )
     assert report.settlement.method == "greedy"
     assert [p.code for p in report.problems] == ["settlement.greedy"]
 

@@ -25,10 +25,13 @@ def test_the_script_rebuilds_the_committed_samples(tmp_path):
         assert read_xlsx(path) == read_xlsx(SAMPLES / path.name), path.name
 
 
-@pytest.mark.parametrize("name,balances", [
-    ("exemple-laurent.xlsx", {"Laurent": "639.52", "Catherine": "-467.98", "Julien": "-171.54"}),
-    ("sample-marie.xlsx", {"Marie": "1150.00", "Françoise": "-341.00", "Pierre": "-809.00"}),
-])
+@pytest.mark.parametrize(
+    "name,balances",
+    [
+        ("exemple-laurent.xlsx", {"Laurent": "639.52", "Catherine": "-467.98", "Julien": "-171.54"}),
+        ("sample-marie.xlsx", {"Marie": "1150.00", "Françoise": "-341.00", "Pierre": "-809.00"}),
+    ],
+)
 def test_samples_give_the_worked_examples(name, balances):
     result = CliRunner().invoke(cli, ["report", str(SAMPLES / name), "--format", "json", "--as-of", "2025-12-31"])
     assert result.exit_code == 0, result.output

@@ -29,7 +29,7 @@ from ..errors import BackendError, SetupError
 from ..locate import RawTables
 from ..schema import GENERATED_MARKERS, is_generated_name
 from ..tables import Table
-from .retry import RetryPolicy, Retryable
+from .retry import Retryable, RetryPolicy
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 URL_ID = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
@@ -52,6 +52,7 @@ def a1_sheet(title: str) -> str:
 
 
 # Authentication ---------------------------------------------------------------------------
+
 
 def credentials_path(given: str | None) -> Path | None:
     for candidate in (given, *(os.environ.get(v) for v in CREDENTIAL_VARIABLES)):
@@ -78,8 +79,10 @@ def authorize(credentials: str | None, oauth: bool = False) -> tuple[gspread.Cli
     try:
         info = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
-        raise SetupError(f"Cannot read the credentials file {path}.", "Give the JSON key file downloaded from "
-                         "Google Cloud (IAM > Service accounts > Keys).") from exc
+        raise SetupError(
+            f"Cannot read the credentials file {path}.",
+            "Give the JSON key file downloaded from Google Cloud (IAM > Service accounts > Keys).",
+        ) from exc
     kind = info.get("type")
     try:
         if kind == "service_account":
@@ -92,10 +95,14 @@ def authorize(credentials: str | None, oauth: bool = False) -> tuple[gspread.Cli
 
             return gspread.Client(auth=UserCredentials.from_authorized_user_info(info, SCOPES)), None
     except (ValueError, KeyError) as exc:
-        raise SetupError(f"The credentials file {path} is not a valid key ({type(exc).__name__}).",
-                         "Download a new JSON key for the service account.") from exc
-    raise SetupError(f"{path} is not a service-account key (its type is {kind!r}).",
-                     "For an OAuth client file (type 'installed'), use --oauth --credentials FILE.")
+        raise SetupError(
+            f"The credentials file {path} is not a valid key ({type(exc).__name__}).",
+            "Download a new JSON key for the service account.",
+        ) from exc
+    raise SetupError(
+        f"{path} is not a service-account key (its type is {kind!r}).",
+        "For an OAuth client file (type 'installed'), use --oauth --credentials FILE.",
+    )
 
 
 def _oauth_client(path: Path | None) -> gspread.Client:
@@ -106,16 +113,19 @@ def _oauth_client(path: Path | None) -> gspread.Client:
     try:
         return gspread.oauth(scopes=SCOPES, **kwargs)
     except FileNotFoundError as exc:
-        raise SetupError("No OAuth client file for --oauth.",
-                         "Create an OAuth client (Desktop app) in Google Cloud, download its JSON and pass "
-                         "it with --credentials.") from exc
+        raise SetupError(
+            "No OAuth client file for --oauth.",
+            "Create an OAuth client (Desktop app) in Google Cloud, download its JSON and pass it with --credentials.",
+        ) from exc
 
 
 # The backend ------------------------------------------------------------------------------
 
+
 class GoogleSheetsBackend:
-    def __init__(self, sheet_id: str, client: gspread.Client, account_email: str | None = None,
-                 retry: RetryPolicy | None = None):
+    def __init__(
+        self, sheet_id: str, client: gspread.Client, account_email: str | None = None, retry: RetryPolicy | None = None
+    ):
         self.id = sheet_id
         self.http = client.http_client
         self.account_email = account_email
@@ -128,18 +138,35 @@ class GoogleSheetsBackend:
 
     # reading ---------------------------------------------------------------------------
     def read_tabs(self) -> RawTables:
-        meta = self._call(lambda: self.http.fetch_sheet_metadata(self.id, params={
-            "includeGridData": "false",
-            "fields": "properties.title,sheets.properties,sheets.protectedRanges"}))
+        meta = self._call(
+            lambda: self.http.fetch_sheet_metadata(
+                self.id,
+                params={
+                    "includeGridData": "false",
+                    "fields": "properties.title,sheets.properties,sheets.protectedRanges",
+                },
+            )
+        )
         self.display_name = meta.get("properties", {}).get("title", self.id)
-        self._sheets = {s["properties"]["title"]: s for s in meta.get("sheets", [])
-                        if s["properties"].get("sheetType", "GRID") == "GRID"}
+        self._sheets = {
+            s["properties"]["title"]: s
+            for s in meta.get("sheets", [])
+            if s["properties"].get("sheetType", "GRID") == "GRID"
+        }
         titles = list(self._sheets)
         if not titles:
             return {}
-        answer = self._call(lambda: self.http.values_batch_get(self.id, [a1_sheet(t) for t in titles], params={
-            "valueRenderOption": "UNFORMATTED_VALUE", "dateTimeRenderOption": "SERIAL_NUMBER",
-            "majorDimension": "ROWS"}))
+        answer = self._call(
+            lambda: self.http.values_batch_get(
+                self.id,
+                [a1_sheet(t) for t in titles],
+                params={
+                    "valueRenderOption": "UNFORMATTED_VALUE",
+                    "dateTimeRenderOption": "SERIAL_NUMBER",
+                    "majorDimension": "ROWS",
+                },
+            )
+        )
         tabs = {}
         for title, value_range in zip(titles, answer.get("valueRanges", []), strict=False):
             rows = [list(r) for r in value_range.get("values", [])]
@@ -160,15 +187,18 @@ class GoogleSheetsBackend:
     def create_tabs(self, tables: list[Table]) -> None:
         raw = self.read_tabs()
         if any(any(str(c).strip() for c in row) for rows in raw.values() for row in rows):
-            raise SetupError(f"The Google Sheet {self.display_name} already holds data: init never overwrites it.",
-                             "Create a new, empty Google Sheet and give its URL.")
+            raise SetupError(
+                f"The Google Sheet {self.display_name} already holds data: init never overwrites it.",
+                "Create a new, empty Google Sheet and give its URL.",
+            )
         ids = {t.id: self._new_sheet_id(t.name) for t in tables}
         names = {t.id: t.name for t in tables}
         requests_ = []
         for table in tables:
             requests_ += [_add_sheet(ids[table.id], table), _cells(ids[table.id], table)]
-            requests_ += [_dropdown(ids[table.id], table, col, source, ids, names)
-                          for col, source in table.dropdowns.items()]
+            requests_ += [
+                _dropdown(ids[table.id], table, col, source, ids, names) for col, source in table.dropdowns.items()
+            ]
         requests_ += [{"deleteSheet": {"sheetId": s["properties"]["sheetId"]}} for s in self._sheets.values()]
         self._call(lambda: self.http.batch_update(self.id, {"requests": requests_}))
 
@@ -179,16 +209,23 @@ class GoogleSheetsBackend:
             return [_add_sheet(sheet_id, table), _cells(sheet_id, table), _protect(sheet_id)]
         first = self._first_cells.get(table.name)
         if not (isinstance(first, str) and first.startswith(GENERATED_MARKERS)):
-            raise SetupError(f'The sheet has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
-                             f'Rename that tab (sheetsync writes its own "{table.name}" tab), then run again.')
+            raise SetupError(
+                f'The sheet has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
+                f'Rename that tab (sheetsync writes its own "{table.name}" tab), then run again.',
+            )
         sheet_id = existing["properties"]["sheetId"]
         rows, cols = _grid(table)
         found = [
             {"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue,userEnteredFormat"}},
-            {"updateSheetProperties": {
-                "properties": {"sheetId": sheet_id, "gridProperties": {
-                    "rowCount": rows, "columnCount": cols, "frozenRowCount": table.header_row}},
-                "fields": "gridProperties(rowCount,columnCount,frozenRowCount)"}},
+            {
+                "updateSheetProperties": {
+                    "properties": {
+                        "sheetId": sheet_id,
+                        "gridProperties": {"rowCount": rows, "columnCount": cols, "frozenRowCount": table.header_row},
+                    },
+                    "fields": "gridProperties(rowCount,columnCount,frozenRowCount)",
+                }
+            },
             _cells(sheet_id, table),
         ]
         if not existing.get("protectedRanges"):
@@ -222,21 +259,26 @@ class GoogleSheetsBackend:
         try:
             return self.retry.call(once)
         except Retryable as exc:
-            raise BackendError(f"Google Sheets did not answer after {self.retry.attempts} tries ({exc}); "
-                               "nothing was written.", "Run again later (Google's quota is 60 requests a "
-                               "minute per user).") from exc
+            raise BackendError(
+                f"Google Sheets did not answer after {self.retry.attempts} tries ({exc}); nothing was written.",
+                "Run again later (Google's quota is 60 requests a minute per user).",
+            ) from exc
 
     def _api_error(self, exc: APIError) -> Exception:
         status = exc.response.status_code
         if status in (403, 404):
-            share = (f"Share the sheet with {self.account_email} (as Editor)" if self.account_email
-                     else "Share the sheet with the account sheetsync signs in with (as Editor)")
+            share = (
+                f"Share the sheet with {self.account_email} (as Editor)"
+                if self.account_email
+                else "Share the sheet with the account sheetsync signs in with (as Editor)"
+            )
             what = "cannot be found" if status == 404 else "is not shared with sheetsync"
-            return SetupError(f"The Google Sheet {self.id} {what} (HTTP {status}).",
-                              f"{share}, and check the URL.")
+            return SetupError(f"The Google Sheet {self.id} {what} (HTTP {status}).", f"{share}, and check the URL.")
         if status in (400, 401):
-            return SetupError(f"Google Sheets refused the request (HTTP {status}): {_message(exc)}",
-                              "Check the credentials and the sheet's URL.")
+            return SetupError(
+                f"Google Sheets refused the request (HTTP {status}): {_message(exc)}",
+                "Check the credentials and the sheet's URL.",
+            )
         return BackendError(f"Google Sheets failed (HTTP {status}): {_message(exc)}", "Run again later.")
 
 
@@ -257,6 +299,7 @@ def _message(exc: APIError) -> str:
 
 # Request bodies --------------------------------------------------------------------------
 
+
 def _grid(table: Table) -> tuple[int, int]:
     rows = table.header_row + max(len(table.rows), 1)
     cols = max([len(table.columns), 1] + [len(r) for r in table.rows])
@@ -267,30 +310,63 @@ def _add_sheet(sheet_id: int, table: Table) -> dict:
     rows, cols = _grid(table)
     if not table.title:  # an input tab made by init: room for the group's rows
         rows, cols = max(rows, 1000), max(cols, 26)
-    return {"addSheet": {"properties": {"sheetId": sheet_id, "title": table.name, "sheetType": "GRID",
-                                        "gridProperties": {"rowCount": rows, "columnCount": cols,
-                                                           "frozenRowCount": table.header_row}}}}
+    return {
+        "addSheet": {
+            "properties": {
+                "sheetId": sheet_id,
+                "title": table.name,
+                "sheetType": "GRID",
+                "gridProperties": {"rowCount": rows, "columnCount": cols, "frozenRowCount": table.header_row},
+            }
+        }
+    }
 
 
 def _protect(sheet_id: int) -> dict:
-    return {"addProtectedRange": {"protectedRange": {
-        "range": {"sheetId": sheet_id}, "description": "Generated by sheetsync: rewritten at every sync",
-        "warningOnly": True}}}
+    return {
+        "addProtectedRange": {
+            "protectedRange": {
+                "range": {"sheetId": sheet_id},
+                "description": "Generated by sheetsync: rewritten at every sync",
+                "warningOnly": True,
+            }
+        }
+    }
 
 
 def _cells(sheet_id: int, table: Table) -> dict:
     rows = []
     if table.title:
-        rows.append({"values": [{"userEnteredValue": {"stringValue": table.title},
-                                 "userEnteredFormat": {"textFormat": {"italic": True}}}]})
-    rows.append({"values": [{"userEnteredValue": {"stringValue": c.header},
-                             "userEnteredFormat": {"textFormat": {"bold": True}}} for c in table.columns]})
+        rows.append(
+            {
+                "values": [
+                    {
+                        "userEnteredValue": {"stringValue": table.title},
+                        "userEnteredFormat": {"textFormat": {"italic": True}},
+                    }
+                ]
+            }
+        )
+    rows.append(
+        {
+            "values": [
+                {"userEnteredValue": {"stringValue": c.header}, "userEnteredFormat": {"textFormat": {"bold": True}}}
+                for c in table.columns
+            ]
+        }
+    )
     kinds = [c.kind for c in table.columns]
     for values in table.rows:
-        rows.append({"values": [_cell(v, kinds[i] if i < len(kinds) else "text", table.currency)
-                                for i, v in enumerate(values)]})
-    return {"updateCells": {"start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0}, "rows": rows,
-                            "fields": "userEnteredValue,userEnteredFormat"}}
+        rows.append(
+            {"values": [_cell(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values)]}
+        )
+    return {
+        "updateCells": {
+            "start": {"sheetId": sheet_id, "rowIndex": 0, "columnIndex": 0},
+            "rows": rows,
+            "fields": "userEnteredValue,userEnteredFormat",
+        }
+    }
 
 
 def _cell(value: object, kind: str, currency: str) -> dict:
@@ -304,8 +380,10 @@ def _cell(value: object, kind: str, currency: str) -> dict:
         moment = value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
         serial = (moment - EPOCH).total_seconds() / 86400
         pattern = "yyyy-mm-dd hh:mm" if kind == "datetime" else "yyyy-mm-dd"
-        return {"userEnteredValue": {"numberValue": serial},
-                "userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": pattern}}}
+        return {
+            "userEnteredValue": {"numberValue": serial},
+            "userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": pattern}},
+        }
     number = float(value) if isinstance(value, Decimal) else value
     cell: dict = {"userEnteredValue": {"numberValue": number}}
     if kind == "money":
@@ -322,9 +400,18 @@ def _dropdown(sheet_id: int, table: Table, col: int, source: tuple, ids: dict, n
     else:
         _, tab_id, source_col = source
         letter = chr(ord("A") + source_col)
-        condition = {"type": "ONE_OF_RANGE",
-                     "values": [{"userEnteredValue": f"={a1_sheet(names[tab_id])}!{letter}2:{letter}"}]}
-    return {"setDataValidation": {
-        "range": {"sheetId": sheet_id, "startRowIndex": table.header_row, "startColumnIndex": col,
-                  "endColumnIndex": col + 1},
-        "rule": {"condition": condition, "strict": False, "showCustomUi": True}}}
+        condition = {
+            "type": "ONE_OF_RANGE",
+            "values": [{"userEnteredValue": f"={a1_sheet(names[tab_id])}!{letter}2:{letter}"}],
+        }
+    return {
+        "setDataValidation": {
+            "range": {
+                "sheetId": sheet_id,
+                "startRowIndex": table.header_row,
+                "startColumnIndex": col,
+                "endColumnIndex": col + 1,
+            },
+            "rule": {"condition": condition, "strict": False, "showCustomUi": True},
+        }
+    }
