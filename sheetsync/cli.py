@@ -12,17 +12,30 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from pathlib import Path
 
 import click
 
 from . import __version__
 from .backends import open_backend
-from .errors import SheetsyncError
+from .bookings import who_drove
+from .errors import SetupError, SheetsyncError
 from .generated import generated_tables
+from .ics import bookings_calendar
 from .init_tabs import input_tables
 from .model import Severity
-from .outputs import problem_dict, problems_text, report_csv, report_json, report_text, summary_line
+from .outputs import (
+    problem_dict,
+    problems_text,
+    report_csv,
+    report_json,
+    report_text,
+    summary_line,
+    who_drove_text,
+)
 from .report import Report, build_report
+from .rows import Names
+from .values import parse_datetime
 
 EXIT_DATA_ERRORS = 1
 
@@ -187,6 +200,80 @@ def report(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
     render = {"table": report_text, "json": report_json, "csv": report_csv}[fmt]
     click.echo(render(result), nl=fmt == "json")
     _exit_for(result)
+
+
+@cli.command()
+@click.argument("workbook")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the .ics file here (default: print it).",
+)
+@click.option("--vehicle", default=None, help="Only this vehicle's bookings.")
+@as_of_option
+@google_options
+@handles_errors
+def calendar(workbook: str, output: str | None, vehicle: str | None, as_of: datetime | None, **google) -> None:
+    """Export the bookings as an iCalendar (.ics) file that phones and calendar programs can subscribe to."""
+    _, result = _read_report(workbook, as_of, False, lambda: None, google)
+    name = _vehicle_name(result, vehicle) if vehicle else None
+    text = bookings_calendar(result.book, datetime.now().astimezone(), name)
+    if output:
+        Path(output).write_bytes(text)
+        count = sum(1 for b in result.book.bookings if not name or b.vehicle == name)
+        click.echo(f"Wrote {count} booking(s) to {output}.", err=True)
+    else:
+        click.echo(text.decode(), nl=False)
+
+
+@cli.command("who-drove")
+@click.argument("workbook")
+@click.option("--at", "at", required=True, help='The moment, e.g. "2025-03-12 14:32" or "12/03/2025 14h32".')
+@click.option("--vehicle", default=None, help="The vehicle (optional when the group has one).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@google_options
+@handles_errors
+def who_drove_command(workbook: str, at: str, vehicle: str | None, fmt: str, **google) -> None:
+    """Say who had a vehicle at a moment (for a fine, a scratch): from the logbook, else the bookings."""
+    try:
+        moment = parse_datetime(at)
+    except ValueError as exc:
+        raise SetupError(f'"{at}" is not a date and time.', 'Write it like "2025-03-12 14:32".') from exc
+    _, result = _read_report(workbook, moment, False, lambda: None, google)
+    answer = who_drove(result.book, result.occurrences, _vehicle_name(result, vehicle), moment)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "vehicle": answer.vehicle,
+                    "at": answer.at.isoformat(sep=" "),
+                    "members": list(answer.members),
+                    "source": answer.source,
+                    "rows": [{"tab": r.tab, "row": r.row} for r in answer.rows],
+                    "details": list(answer.details),
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        click.echo(who_drove_text(answer, result.settings.language))
+
+
+def _vehicle_name(result: Report, typed: str | None) -> str:
+    names = [v.name for v in result.book.vehicles]
+    if typed is None:
+        if len(names) == 1:
+            return names[0]
+        raise SetupError(
+            "The group has several vehicles: say which one.", f"Add --vehicle with one of: {', '.join(names)}."
+        )
+    found = Names(names).get(typed)
+    if found is None:
+        raise SetupError(f'"{typed}" is not in the Vehicles tab.', f"Use one of: {', '.join(names)}.")
+    return found
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from . import formatting as fmt
+from .bookings import schedule
 from .report import Report
 from .schema import CATEGORIES, GENERATED_TABS
 from .tables import Column, Table
@@ -21,7 +22,9 @@ def generated_tables(report: Report, source: str, generated_at: datetime) -> lis
     title = word(
         "title", lang, when=generated_at.strftime("%Y-%m-%d %H:%M"), source=source, as_of=report.as_of.isoformat()
     )
-    builders = (balances_table, settlements_table, summary_table, problems_table, history_table)
+    builders = [balances_table, settlements_table, summary_table, problems_table, history_table]
+    if report.book.bookings:
+        builders.append(schedule_table)
     return [build(report, title) for build in builders]
 
 
@@ -151,3 +154,11 @@ def history_table(report: Report, title: str) -> Table:
     columns = [Column(word("month_end", lang), "date")] + [Column(m, "money") for m in members]
     rows = [[end] + [balances.get(m, Decimal(0)) for m in members] for end, balances in report.history]
     return _table(report, "history", title, columns, rows)
+
+
+def schedule_table(report: Report, title: str) -> Table:
+    """The coming weeks as a grid, days by vehicle: who has the car, so members can look rather than read."""
+    lang = report.settings.language
+    vehicles = [v.name for v in report.book.vehicles]
+    columns = [Column(word("day", lang), "date")] + [Column(v, "text", width=28) for v in vehicles]
+    return _table(report, "schedule", title, columns, schedule(report.occurrences, vehicles, report.as_of))

@@ -192,6 +192,50 @@ PROBLEMS: dict[str, Template] = {
             "Vérifiez dates et heures ; une réservation après minuit finit le lendemain.",
         ),
     ),
+    "booking.repeat": Template(
+        E,
+        (
+            '"{value}" is not a repeat sheetsync knows.',
+            "Use daily, weekly, every two weeks or monthly (quotidien, hebdomadaire, toutes les deux semaines, mensuel).",
+        ),
+        (
+            "« {value} » n'est pas une répétition connue.",
+            "Utilisez quotidien, hebdomadaire, toutes les deux semaines ou mensuel.",
+        ),
+    ),
+    "booking.no_trip": Template(
+        W,
+        (
+            "{member}'s booking of {vehicle} ({when}) has no trip in the logbook.",
+            "Record the trip (odometer at departure and return), or delete the booking if the car was not used.",
+        ),
+        (
+            "La réservation de {vehicle} par {member} ({when}) n'a aucun trajet dans le carnet de bord.",
+            "Notez le trajet (compteur au départ et au retour), ou supprimez la réservation si la voiture n'a pas servi.",
+        ),
+    ),
+    "trip.unbooked": Template(
+        I,
+        (
+            "No booking covers this trip of {vehicle} on {day}.",
+            "Book the car in the Bookings tab before taking it, so nobody else counts on it.",
+        ),
+        (
+            "Aucune réservation ne couvre ce trajet de {vehicle} le {day}.",
+            "Réservez la voiture dans l'onglet Réservations avant de la prendre.",
+        ),
+    ),
+    "trip.outside_booking": Template(
+        I,
+        (
+            "{driver} drove {vehicle} on {day}, when it was booked by {others}.",
+            "Check who drove; a fine must reach the right driver.",
+        ),
+        (
+            "{driver} a conduit {vehicle} le {day}, alors qu'elle était réservée par {others}.",
+            "Vérifiez qui conduisait ; une amende doit être imputée au bon conducteur.",
+        ),
+    ),
     "booking.conflict": Template(
         W,
         ("{vehicle} is also booked by {other} on row {other_row} ({when}).", "{verdict}"),

@@ -103,10 +103,11 @@ class Booking:
     member: str
     start: datetime
     end: datetime
-    repeat: str | None = None
+    repeat: str | None = None  # daily | weekly | biweekly | monthly
     until: date | None = None
     booked_at: datetime | None = None
     note: str | None = None
+    identity: str = ""  # what the row says, for an event id that stays the same from one export to the next
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,7 @@ class Settings:
     round_transfers_to: Decimal = Decimal("0.01")
     priority: str = "first_booked"
     date_format: str = "day_first"
+    timezone: str = "Europe/Paris"
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
 
 

@@ -194,3 +194,26 @@ def summary_line(report: Report) -> str:
         f"{len(s.transfers)} transfer(s) to settle, {report.count(Severity.ERROR)} error(s), "
         f"{report.count(Severity.WARNING)} warning(s)"
     )
+
+
+def who_drove_text(answer, lang: str) -> str:
+    """ "Julien drove Clio at 2025-03-12 14:32 (logbook: Trips row 14, …)."."""
+    at = answer.at.strftime("%Y-%m-%d %H:%M")
+    if not answer.members:
+        return (
+            f"Rien n'indique qui avait {answer.vehicle} le {at} : ni le carnet de bord, ni les réservations."
+            if lang == "fr"
+            else f"Nothing says who had {answer.vehicle} at {at}: neither the logbook nor the bookings."
+        )
+    who = word("and", lang).join(answer.members)
+    rows = "; ".join(
+        f"{r.tab} {word('row_n', lang, row=r.row)} ({d})" for r, d in zip(answer.rows, answer.details, strict=False)
+    )
+    if answer.source == "trips":
+        verb = "a conduit" if lang == "fr" else "drove"
+        source = "carnet de bord" if lang == "fr" else "logbook"
+    else:
+        verb = "avait réservé" if lang == "fr" else "had booked"
+        source = "réservations, aucun trajet noté" if lang == "fr" else "bookings; no trip recorded"
+    at_word = "le" if lang == "fr" else "at"
+    return f"{who} {verb} {answer.vehicle} {at_word} {at} ({source}: {rows})."

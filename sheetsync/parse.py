@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from .locate import LocatedTab, RawTables, find_tabs, locate, tab_language
@@ -23,8 +24,8 @@ from .schema import (
     category_names,
 )
 from .settings import read_settings
-from .text import suggest
-from .values import parse_shares
+from .text import header_key, suggest
+from .values import is_blank, parse_datetime, parse_shares, parse_time, parse_weekday_time, plain_number
 
 
 @dataclass(frozen=True)
@@ -34,8 +35,11 @@ class Parsed:
     settings_rows: dict[str, SourceRef]
 
 
-def parse_workbook(raw: RawTables, workbook_name: str) -> Parsed:
-    """Locate the tabs, read Settings, then every input tab, in dependency order."""
+def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None) -> Parsed:
+    """Locate the tabs, read Settings, then every input tab, in dependency order.
+
+    `today` (default: the real today) anchors weekly bookings written as "mardi 20h".
+    """
     found = find_tabs(raw)
     settings_tab = locate(SETTINGS, found.get("settings"), raw, {})
     read = read_settings(settings_tab, workbook_name, tab_language(found))
@@ -44,7 +48,7 @@ def parse_workbook(raw: RawTables, workbook_name: str) -> Parsed:
         spec.id: locate(spec, found.get(spec.id), raw, settings.columns)
         for spec in (MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)
     }
-    p = _Parser(settings, list(read.problems))
+    p = _Parser(settings, list(read.problems), today or date.today())
     for tab in tabs.values():
         for field_id, header in tab.duplicates:
             p.problems.append(
@@ -80,8 +84,9 @@ def parse_workbook(raw: RawTables, workbook_name: str) -> Parsed:
 
 
 class _Parser:
-    def __init__(self, settings: Settings, problems: list[Problem]):
+    def __init__(self, settings: Settings, problems: list[Problem], today: date):
         self.settings = settings
+        self.today = today
         self.lang = settings.language
         self.month_first = settings.date_format == "month_first"
         self.problems = problems
@@ -234,9 +239,16 @@ class _Parser:
         if not r.ok:
             return None
         if end < start:
-            r.flag("trip.odometer_backwards", "odometer_end", start=_num(start), end=_num(end))
+            r.flag("trip.odometer_backwards", "odometer_end", start=plain_number(start), end=plain_number(end))
         elif km is not None and km != end - start and r.raw("odometer_end") is not None:
-            r.flag("trip.km_mismatch", "km", km=_num(km), start=_num(start), end=_num(end), diff=_num(end - start))
+            r.flag(
+                "trip.km_mismatch",
+                "km",
+                km=plain_number(km),
+                start=plain_number(start),
+                end=plain_number(end),
+                diff=plain_number(end - start),
+            )
         return Trip(SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"))
 
     def expense(self, r: RowReader) -> Expense | None:
@@ -273,23 +285,78 @@ class _Parser:
     def booking(self, r: RowReader) -> Booking | None:
         vehicle = self._vehicle(r) if self.vehicle_names.all() else None
         member = r.name_in("member", self.member_names, "ref.member", True)
-        start, end = r.moment("start", True), r.moment("end", True)
         until, booked_at = r.moment("until"), r.moment("booked_at")
-        if not r.ok:
+        repeat = self._repeat(r)
+        start, weekly = self._booking_start(r, booked_at)
+        end = self._booking_end(r, start) if start is not None else None
+        if not r.ok or start is None or end is None:
             return None
+        if weekly and repeat is None:
+            repeat = "weekly"
         if end <= start:
             r.flag("booking.end_before_start", "end", start=_when(start), end=_when(end))
+        identity = "|".join(str(x) for x in (vehicle, member, r.raw("start"), r.raw("end"), repeat))
         return Booking(
             SourceRef(r.tab.name, r.row),
             vehicle,
             member,
             start,
             end,
-            r.text("repeat"),
+            repeat,
             _day(until),
             booked_at,
             r.text("note"),
+            identity,
         )
+
+    def _repeat(self, r: RowReader) -> str | None:
+        typed = r.text("repeat")
+        if typed is None:
+            return None
+        found = REPEATS.get(header_key(typed))
+        if found is None:
+            r.flag("booking.repeat", "repeat", value=typed)
+        return found or None
+
+    def _booking_start(self, r: RowReader, booked_at: datetime | None) -> tuple[datetime | None, bool]:
+        """The first start; "mardi 20h" (a weekday and a time) starts on the first such day on or
+        after Booked at, else on or after January 1st of the current year."""
+        if is_blank(r.raw("start")):
+            r.flag("value.missing", "start")
+            return None, False
+        try:
+            return parse_datetime(r.raw("start"), self.month_first), False
+        except ValueError:
+            pass
+        try:
+            weekday, at = parse_weekday_time(r.raw("start"))
+        except ValueError:
+            r.flag("value.date", "start", value=r.text("start"))
+            return None, False
+        anchor = booked_at.date() if booked_at else date(self.today.year, 1, 1)
+        first = anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+        return datetime.combine(first, at), True
+
+    def _booking_end(self, r: RowReader, start: datetime) -> datetime | None:
+        """The first end: a date and time, or a time alone ("23h": the same day, or the next
+        day when it is not after the start), or a weekday and time."""
+        raw = r.raw("end")
+        if is_blank(raw):
+            r.flag("value.missing", "end")
+            return None
+        for attempt in (lambda: parse_datetime(raw, self.month_first), lambda: _after(start, parse_time(raw))):
+            try:
+                return attempt()
+            except ValueError:
+                continue
+        try:
+            weekday, at = parse_weekday_time(raw)
+        except ValueError:
+            r.flag("value.date", "end", value=r.text("end"))
+            return None
+        day = start.date() + timedelta(days=(weekday - start.weekday()) % 7)
+        end = datetime.combine(day, at)
+        return end if end > start else end + timedelta(days=7)
 
     def payment(self, r: RowReader) -> Payment | None:
         day = r.moment("date", True)
@@ -303,16 +370,43 @@ class _Parser:
         return Payment(SourceRef(r.tab.name, r.row), day, sender, recipient, amount, r.text("note"))
 
 
+REPEATS = {
+    header_key(w): value
+    for value, words in (
+        ("daily", ("daily", "quotidien", "quotidienne", "chaque jour", "tous les jours", "every day", "jour")),
+        ("weekly", ("weekly", "hebdomadaire", "chaque semaine", "toutes les semaines", "every week", "semaine")),
+        (
+            "biweekly",
+            (
+                "biweekly",
+                "every two weeks",
+                "every other week",
+                "toutes les deux semaines",
+                "une semaine sur deux",
+                "bimensuel",
+                "fortnightly",
+                "2 semaines",
+                "quinzaine",
+            ),
+        ),
+        ("monthly", ("monthly", "mensuel", "mensuelle", "chaque mois", "tous les mois", "every month", "mois")),
+        ("", ("non", "no", "none", "aucune", "une fois", "once", "-")),
+    )
+    for w in words
+}
+
+
+def _after(start: datetime, at) -> datetime:
+    end = datetime.combine(start.date(), at)
+    return end if end > start else end + timedelta(days=1)
+
+
 def _day(moment):
     return moment.date() if moment is not None else None
 
 
-def _num(value: Decimal) -> str:
-    return f"{value.normalize():f}"
-
-
 def _percent(total: Decimal) -> str:
-    return _num((total * 100).quantize(Decimal("0.01")))
+    return plain_number((total * 100).quantize(Decimal("0.01")))
 
 
 def _when(moment) -> str:

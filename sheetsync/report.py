@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from .advances import Advance, suggest_advances
+from .bookings import Occurrence, check_conflicts, expand, reconcile
 from .compute import Computation, compute
 from .ledger import Ledger, build_ledger
 from .locate import RawTables
@@ -29,6 +30,7 @@ class Report:
     advances: list[Advance]
     history: list[tuple[date, dict[str, Decimal]]]
     problems: list[Problem]
+    occurrences: list[Occurrence] = field(default_factory=list)  # bookings, repeats expanded
 
     @property
     def settings(self):
@@ -48,13 +50,15 @@ def build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool 
     Raises SetupError when a required tab or column is missing; every problem with the data
     itself is in `Report.problems`, and the rows that have errors are left out of the figures.
     """
-    parsed = parse_workbook(raw, workbook_name)
+    parsed = parse_workbook(raw, workbook_name, as_of)
     book, checked = validate(parsed.book, parsed.settings_rows)
     ledger = build_ledger(book, as_of)
     computation = compute(book, ledger, as_of)
     s = book.settings
     settlement = settle(computation.balances(), s.settlement, s.settlement_hub, s.round_transfers_to)
-    problems = parsed.problems + checked + _computation_problems(book, computation, settlement)
+    found = expand(book, as_of)
+    calendar = check_conflicts(book, found) + reconcile(book, found, as_of)
+    problems = parsed.problems + checked + calendar + _computation_problems(book, computation, settlement)
     return Report(
         book=book,
         as_of=as_of,
@@ -63,6 +67,7 @@ def build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool 
         advances=suggest_advances(book, ledger, as_of),
         history=_history(book, ledger, as_of) if history else [],
         problems=sort_problems(problems, book),
+        occurrences=found,
     )
 
 

@@ -63,6 +63,7 @@ KEYS: dict[str, str] = _words(
     ("round_transfers_to", ("arrondi", "round to", "arrondir à")),
     ("priority", ("priorité", "priorite")),
     ("date_format", ("format date", "format_date", "format des dates")),
+    ("timezone", ("fuseau horaire", "fuseau_horaire", "fuseau", "time zone")),
 )
 SPLIT_PREFIXES = {"split", "partage"}
 COLUMN_PREFIXES = {"column", "colonne"}
@@ -119,6 +120,11 @@ class _Reader:
         text = as_text(value) or ""
         if name in ("group", "settlement_hub"):
             self.values[name] = text
+        elif name == "timezone":
+            if _is_timezone(text):
+                self.values[name] = text
+            else:
+                self._bad(row, key, value, "Europe/Paris", "Europe/Paris, Europe/Brussels, America/Montreal …")
         elif name == "currency":
             code = {"€": "EUR", "$": "USD", "£": "GBP"}.get(text, text.upper())
             if re.fullmatch(r"[A-Z]{3}", code):
@@ -190,6 +196,16 @@ class _Reader:
 
     def _problem(self, code: str, row: int, setting: str, **params: object) -> None:
         self.problems.append(problem(code, self.lang, self.tab.name, row, self.tab.header("value"), **params))
+
+
+def _is_timezone(name: str) -> bool:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _known_keys() -> list[str]:

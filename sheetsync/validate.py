@@ -12,9 +12,9 @@ from decimal import Decimal
 
 from .messages import problem
 from .model import Book, Expense, Problem, SourceRef, Trip
-from .parse import _num
 from .rows import Names
 from .schema import CATEGORIES_BY_ID
+from .values import plain_number
 
 MAX_KM_PER_DAY = Decimal(2000)
 
@@ -44,8 +44,8 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                         trip.source.tab,
                         trip.source.row,
                         column,
-                        start=_num(trip.odometer_start),
-                        previous=_num(previous_end),
+                        start=plain_number(trip.odometer_start),
+                        previous=plain_number(previous_end),
                         other_row=previous_row,
                     )
                 )
@@ -63,10 +63,10 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                         trip.source.tab,
                         trip.source.row,
                         column,
-                        km=_num(trip.odometer_start - previous_end),
+                        km=plain_number(trip.odometer_start - previous_end),
                         vehicle=vehicle_name,
-                        previous=_num(previous_end),
-                        start=_num(trip.odometer_start),
+                        previous=plain_number(previous_end),
+                        start=plain_number(trip.odometer_start),
                         where=where,
                     )
                 )
@@ -88,7 +88,7 @@ def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
                     trip.source.tab,
                     trip.source.row,
                     book.headers.get(("trips", "km")) or book.header("trips", "odometer_end"),
-                    km=_num(trip.km),
+                    km=plain_number(trip.km),
                     days=days,
                 )
             )

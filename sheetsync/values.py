@@ -238,3 +238,70 @@ def as_text(value: object) -> str | None:
     if isinstance(value, datetime):
         return value.isoformat(sep=" ")
     return str(value).strip()
+
+
+WEEKDAYS = {
+    "lundi": 0,
+    "lun": 0,
+    "monday": 0,
+    "mon": 0,
+    "mardi": 1,
+    "mar": 1,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "mercredi": 2,
+    "mer": 2,
+    "wednesday": 2,
+    "wed": 2,
+    "jeudi": 3,
+    "jeu": 3,
+    "thursday": 3,
+    "thu": 3,
+    "thurs": 3,
+    "vendredi": 4,
+    "ven": 4,
+    "friday": 4,
+    "fri": 4,
+    "samedi": 5,
+    "sam": 5,
+    "saturday": 5,
+    "sat": 5,
+    "dimanche": 6,
+    "dim": 6,
+    "sunday": 6,
+    "sun": 6,
+}
+
+
+def parse_time(value: object) -> time:
+    """A time of day: a time cell, a day fraction, or text such as "20:30", "20h30", "20h"."""
+    if isinstance(value, time):
+        return value.replace(tzinfo=None)
+    if isinstance(value, datetime):
+        return value.time()
+    if isinstance(value, (float, Decimal)) and 0 <= float(value) < 1:
+        seconds = round(float(value) * 86400)
+        return time(seconds // 3600, seconds // 60 % 60)
+    if isinstance(value, str):
+        t = _TIME.fullmatch(value.strip().lower())
+        if t and int(t[1]) <= 23 and int(t[2] or 0) <= 59:
+            return time(int(t[1]), int(t[2] or 0))
+    raise ValueError(f'"{value}" is not a time')
+
+
+def parse_weekday_time(value: object) -> tuple[int, time]:
+    """A weekday and a time, as typed for a weekly booking: "mardi 20h", "Tuesday 20:00"."""
+    from .text import strip_accents
+
+    if not isinstance(value, str):
+        raise ValueError(f'"{value}" is not a weekday and time')
+    m = re.fullmatch(r"([a-z]+)\.?\s*(?:a|at)?\s*(.*)", strip_accents(value.strip()).lower())
+    if not m or m[1] not in WEEKDAYS:
+        raise ValueError(f'"{value}" is not a weekday and time')
+    return WEEKDAYS[m[1]], parse_time(m[2]) if m[2] else time()
+
+
+def plain_number(value: Decimal) -> str:
+    """A number as typed, without exponent or trailing zeros: 1060.0 -> "1060", 12.50 -> "12.5"."""
+    return f"{value.normalize():f}"

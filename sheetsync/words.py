@@ -34,6 +34,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "hint": ("Hint", "Conseil"),
     "code": ("Code", "Code"),
     "month_end": ("End of month", "Fin du mois"),
+    "day": ("Day", "Jour"),
     "error": ("error", "erreur"),
     "warning": ("warning", "avertissement"),
     "info": ("info", "info"),

@@ -1,0 +1,200 @@
+"""The bookings calendar: repeats, clashes under the group's rule, ICS, reconciliation, who drove."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import icalendar
+import recurring_ical_events
+from click.testing import CliRunner
+from conftest import codes, consecutive_trips, group, read_xlsx, report_of, write_xlsx
+
+from sheetsync.bookings import occurrences
+from sheetsync.cli import cli
+from sheetsync.ics import bookings_calendar
+from sheetsync.model import Severity
+
+AS_OF = date(2025, 3, 31)
+
+
+def with_bookings(rows, settings=(), trips=(), members=("Marie", "Paul", "Zoé"), owner="Marie"):
+    raw = group(members=members, owner=owner, settings=settings, trips=trips)
+    raw["Bookings"] = [["Member", "Start", "End", "Repeat", "Until", "Booked at", "Note"], *map(list, rows)]
+    return raw
+
+
+def conflicts(report):
+    return [p for p in report.problems if p.code == "booking.conflict"]
+
+
+def test_weekly_booking_written_with_a_weekday_and_a_planted_clash():
+    raw = with_bookings(
+        [
+            ["Marie", "mardi 20h", "23h", "hebdomadaire", "30/06/2025", "02/01/2025", "chorale"],
+            ["Paul", "11/03/2025 22:00", "12/03/2025 08:00", None, None, "01/03/2025", "aéroport"],
+        ]
+    )
+    report = report_of(raw, as_of=AS_OF)
+    weekly = report.book.bookings[0]
+    assert (weekly.start, weekly.end, weekly.repeat) == (datetime(2025, 1, 7, 20), datetime(2025, 1, 7, 23), "weekly")
+    found = conflicts(report)
+    assert [(p.tab, p.row, p.column) for p in found] == [("Bookings", 2, "Start"), ("Bookings", 3, "Start")]
+    assert all(p.severity is Severity.WARNING for p in found)
+    assert "Paul on row 3 (2025-03-11 22:00–08:00)" in found[0].message
+    assert "Marie on row 2 (2025-03-11 20:00–23:00)" in found[1].message
+    assert (
+        found[0].hint
+        == found[1].hint
+        == ("Under the group's rule (first booked), Marie keeps the car: booked first, on 2025-01-02 00:00.")
+    )
+
+
+def test_owner_priority_and_row_order():
+    rows = [["Paul", "2025-03-01 10:00", "2025-03-01 12:00"], ["Marie", "2025-03-01 11:00", "2025-03-01 13:00"]]
+    by_owner = conflicts(report_of(with_bookings(rows, settings=[("priorité", "propriétaire")]), as_of=AS_OF))
+    assert "Marie keeps the car: Marie owns it" in by_owner[0].hint
+    by_row = conflicts(report_of(with_bookings(rows), as_of=AS_OF))
+    assert "Paul keeps the car: the booking written first (row 2)" in by_row[0].hint
+
+
+def test_half_open_intervals_do_not_clash():
+    rows = [["Paul", "2025-03-01 10:00", "2025-03-01 12:00"], ["Zoé", "2025-03-01 12:00", "2025-03-01 14:00"]]
+    assert conflicts(report_of(with_bookings(rows), as_of=AS_OF)) == []
+
+
+def test_across_midnight_an_end_time_alone_is_the_next_day():
+    rows = [["Paul", "14/03/2025 22h", "02h"], ["Zoé", "15/03/2025 01:30", "15/03/2025 09:00"]]
+    report = report_of(with_bookings(rows), as_of=AS_OF)
+    assert report.book.bookings[0].end == datetime(2025, 3, 15, 2)
+    assert len(conflicts(report)) == 2
+
+
+def test_repeats_daily_biweekly_monthly_until():
+    raw = with_bookings(
+        [
+            ["Zoé", "2025-01-31 08:00", "2025-01-31 09:00", "mensuel", "2025-06-30"],
+            ["Paul", "2025-01-06 08:00", "2025-01-06 09:00", "toutes les deux semaines", "2025-02-28"],
+            ["Marie", "2025-01-01 07:00", "2025-01-01 07:30", "daily", "2025-01-05"],
+        ]
+    )
+    book = report_of(raw, as_of=AS_OF).book
+    horizon = datetime(2026, 1, 1)
+    monthly, biweekly, daily = (occurrences(b, horizon) for b in book.bookings)
+    assert [o.start.date() for o in monthly] == [date(2025, 1, 31), date(2025, 3, 31), date(2025, 5, 31)]
+    assert [o.start.day for o in biweekly] == [6, 20, 3, 17]
+    assert len(daily) == 5
+
+
+def test_unknown_repeat_is_an_error():
+    raw = with_bookings([["Zoé", "2025-01-31 08:00", "2025-01-31 09:00", "sometimes"]])
+    assert codes(report_of(raw, as_of=AS_OF)) == [("Bookings", 2, "Repeat", "booking.repeat")]
+
+
+def test_reconciliation_of_logbook_and_calendar():
+    trips = consecutive_trips(("Paul", 50), ("Zoé", 20), ("Marie", 30), start_day=date(2025, 3, 3))
+    raw = with_bookings(
+        [
+            ["Paul", "03/03/2025 09h", "03/03/2025 18h"],  # Paul's trip on 03/03: fine
+            ["Paul", "05/03/2025 09h", "05/03/2025 18h"],  # Zoé drove on 05/03
+            ["Marie", "20/03/2025 09h", "20/03/2025 18h"],
+        ],  # no trip recorded
+        trips=trips,
+    )
+    report = report_of(raw, as_of=AS_OF)
+    assert codes(report) == [
+        ("Bookings", 3, "Start", "booking.no_trip"),
+        ("Bookings", 4, "Start", "booking.no_trip"),
+        ("Trips", 3, "Driver", "trip.outside_booking"),
+        ("Trips", 4, "Driver", "trip.unbooked"),
+    ]
+    assert report.problems[2].message == "Zoé drove Clio on 2025-03-05, when it was booked by Paul."
+    assert report.problems[1].message == "Marie's booking of Clio (2025-03-20 09:00–18:00) has no trip in the logbook."
+
+
+def test_dst_change_keeps_the_local_time_and_the_ics_round_trips():
+    raw = with_bookings(
+        [
+            ["Marie", "dimanche 20h", "22h", None, "2025-04-13", "2025-03-16"],
+            ["Paul", "2025-03-29 23:00", "2025-03-30 04:00", None, None, None, "nuit du changement d'heure"],
+        ],
+        settings=[("fuseau horaire", "Europe/Paris")],
+    )
+    report = report_of(raw, as_of=AS_OF)
+    ours = [(o.member, o.start, o.end) for o in report.occurrences]
+    assert [s for m, s, _ in ours if m == "Marie"] == [
+        datetime(2025, 3, 16, 20),
+        datetime(2025, 3, 23, 20),
+        datetime(2025, 3, 30, 20),
+        datetime(2025, 4, 6, 20),
+        datetime(2025, 4, 13, 20),
+    ]
+    ics = bookings_calendar(report.book, datetime(2025, 3, 1, 12))
+    cal = icalendar.Calendar.from_ical(ics)
+    events = recurring_ical_events.of(cal).between(datetime(2025, 3, 1), datetime(2025, 5, 1))
+    theirs = sorted((str(e["SUMMARY"]).split(" — ")[1], e["DTSTART"].dt, e["DTEND"].dt) for e in events)
+    assert [(m, s.replace(tzinfo=None), e.replace(tzinfo=None)) for m, s, e in theirs] == sorted(ours)
+    utc_hours = sorted({s.utcoffset() for m, s, _ in theirs if m == "Marie"})
+    assert utc_hours == [timedelta(hours=1), timedelta(hours=2)]  # winter then summer time, 20:00 both
+    ((start, end),) = [(s, e) for m, s, e in theirs if m == "Paul"]
+    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=4)  # 5 wall-clock hours, 4 real
+
+
+def test_ics_uids_are_stable_and_vehicle_filter(tmp_path):
+    rows = [
+        ["Marie", "mardi 20h", "23h", "weekly", None, "2025-01-02"],
+        ["Paul", "2025-03-01 10:00", "2025-03-01 12:00"],
+    ]
+    raw = with_bookings(rows)
+    raw["Vehicles"].append(["Kangoo", "Paul", None])
+    raw["Bookings"][0].insert(0, "Vehicle")
+    raw["Bookings"][1].insert(0, "Clio")
+    raw["Bookings"][2].insert(0, "Kangoo")
+    path = write_xlsx(tmp_path / "g.xlsx", raw)
+    out = tmp_path / "g.ics"
+    result = CliRunner().invoke(cli, ["calendar", str(path), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    first = icalendar.Calendar.from_ical(out.read_bytes())
+    uids = {str(e["UID"]) for e in first.walk("VEVENT")}
+    assert len(uids) == 2
+    raw["Bookings"] = [raw["Bookings"][0], raw["Bookings"][2], raw["Bookings"][1]]  # rows moved
+    write_xlsx(path, raw)
+    again = CliRunner().invoke(cli, ["calendar", str(path)])
+    assert {str(e["UID"]) for e in icalendar.Calendar.from_ical(again.stdout).walk("VEVENT")} == uids
+    weekly = next(e for e in first.walk("VEVENT") if "RRULE" in e)
+    assert weekly["RRULE"]["FREQ"] == ["WEEKLY"]
+    kangoo = CliRunner().invoke(cli, ["calendar", str(path), "--vehicle", "kangoo"])
+    assert [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(kangoo.stdout).walk("VEVENT")] == ["Kangoo — Paul"]
+
+
+def who(path, *args):
+    return CliRunner().invoke(cli, ["who-drove", str(path), *args])
+
+
+def test_who_drove_from_the_logbook_else_the_bookings(tmp_path):
+    trips = [[datetime(2025, 3, 12, 9), "Paul", 1000, 1060, None]]
+    raw = with_bookings([["Zoé", "15/03/2025 10h", "15/03/2025 18h"]], trips=trips)
+    path = write_xlsx(tmp_path / "g.xlsx", raw)
+    answer = who(path, "--at", "2025-03-12 14:32")
+    assert answer.exit_code == 0, answer.output
+    assert answer.stdout.strip() == (
+        "Paul drove Clio at 2025-03-12 14:32 (logbook: Trips row 2 (2025-03-12 09:00, 1000 → 1060 km))."
+    )
+    booked = who(path, "--at", "15/03/2025 16h", "--vehicle", "clio")
+    assert booked.stdout.strip() == (
+        "Zoé had booked Clio at 2025-03-15 16:00 (bookings; no trip recorded: Bookings row 2 (2025-03-15 10:00–18:00))."
+    )
+    nobody = who(path, "--at", "2025-03-20 10:00", "--format", "json")
+    assert '"members": []' in nobody.stdout
+
+
+def test_sync_writes_the_schedule_grid(tmp_path):
+    raw = with_bookings(
+        [["Marie", "lundi 20h", "23h", "weekly", None, "2025-01-01"], ["Paul", "2025-04-05 08:00", "2025-04-06 20:00"]]
+    )
+    path = write_xlsx(tmp_path / "g.xlsx", raw)
+    assert CliRunner().invoke(cli, ["sync", str(path), "--as-of", "2025-03-31"]).exit_code == 0
+    grid = read_xlsx(path)["Schedule"]
+    assert grid[1] == ["Day", "Clio"]
+    days = {row[0].date(): row[1] for row in grid[2:]}
+    assert days[date(2025, 3, 31)] == "Marie 20:00–23:00"
+    assert days[date(2025, 4, 5)] == "Paul 08:00–24:00"
+    assert days[date(2025, 4, 6)] == "Paul 00:00–20:00"
+    assert len(days) == 42
