@@ -251,10 +251,7 @@ def who_drove(book: Book, found: list[Occurrence], vehicle: str, at: datetime) -
             tuple(dict.fromkeys(t.driver for t in trips)),
             "trips",
             tuple(t.source for t in trips),
-            tuple(
-                f"{t.date:%Y-%m-%d %H:%M}{_returned(t)}, {plain_number(t.odometer_start)} → {plain_number(t.odometer_end)} km"
-                for t in trips
-            ),
+            tuple(_trip_detail(t) for t in trips),
         )
     booked = [o for o in found if o.vehicle == vehicle and o.start <= at < o.end]
     return WhoDrove(
@@ -285,6 +282,11 @@ def _day_label(o: Occurrence, begin: datetime, finish: datetime) -> str:
         return o.member
     until = "24:00" if shown_to == finish else f"{shown_to:%H:%M}"
     return f"{o.member} {shown_from:%H:%M}–{until}"
+
+
+def _trip_detail(trip: Trip) -> str:
+    km = f"{plain_number(trip.odometer_start)} → {plain_number(trip.odometer_end)} km"
+    return f"{trip.date:%Y-%m-%d %H:%M}{_returned(trip)}, {km}"
 
 
 def _returned(trip: Trip) -> str:
