@@ -4,7 +4,8 @@
   lines and receipts. Laurent owns a Clio; Catherine and Julien borrow it. Synced as of
   2025-12-31 it gives Laurent +639.52, Catherine -467.98, Julien -171.54.
 - sample-marie.xlsx (English): the guide's worked example 1, fixed rate 0.25 €/km. Marie
-  owns; Françoise and Pierre drive. Marie's balance: +1,150.00.
+  owns; Françoise and Pierre drive. Marie's balance: +1,150.00. Its bookings hold a weekly
+  market run of Pierre's and, planted, a Saturday of Françoise's that clashes with it.
 """
 
 from __future__ import annotations
@@ -107,16 +108,7 @@ def laurent() -> dict[str, list[list]]:
             ],
         ],
         "bookings": [
-            [
-                "Clio",
-                "Julien",
-                d(2026, 1, 6, 20),
-                d(2026, 1, 6, 23),
-                "hebdomadaire",
-                d(2026, 6, 30),
-                d(2025, 12, 20),
-                "chorale",
-            ],
+            ["Clio", "Julien", "mardi 20h", "23h", "hebdomadaire", d(2026, 6, 30), d(2026, 1, 2), "chorale"],
             ["Clio", "Catherine", d(2026, 1, 10, 9), d(2026, 1, 11, 19), None, None, d(2025, 12, 21), "week-end"],
         ],
         "payments": [],
@@ -147,7 +139,11 @@ def marie() -> dict[str, list[list]]:
             [d(2025, 6, 14), "Twingo", "Françoise", "repair", Decimal(75), None, None, "puncture"],
             [d(2025, 8, 2), "Twingo", "Pierre", "toll", Decimal("23.40"), None, None, "A7"],
         ],
-        "bookings": [],
+        "bookings": [
+            ["Twingo", "Pierre", "Saturday 9:00", "13:00", "weekly", d(2026, 3, 28), d(2025, 12, 28), "market"],
+            ["Twingo", "Françoise", d(2026, 1, 17, 10), d(2026, 1, 17, 18), None, None, d(2025, 12, 20), "IKEA"],
+            ["Twingo", "Marie", d(2026, 2, 1, 8), d(2026, 2, 1, 20), None, None, d(2025, 12, 2), "Sunday at the sea"],
+        ],
         "payments": [],
     }
 

@@ -5,7 +5,7 @@ updates its events instead of duplicating them."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
@@ -47,5 +47,7 @@ def bookings_calendar(book: Book, generated_at: datetime, vehicle: str | None = 
                 rule["until"] = datetime.combine(booking.until, time(23, 59, 59), tz).astimezone(UTC)
             event.add("rrule", rule)
         cal.add_component(event)
-    cal.add_missing_timezones()
+    # the time-zone rules only for the years the bookings span, not fifty years of them
+    starts = [b.start.date() for b in book.bookings] or [generated_at.date()]
+    cal.add_missing_timezones(first_date=date(min(starts).year, 1, 1), last_date=date(max(starts).year + 6, 1, 1))
     return cal.to_ical()
