@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,6 +25,9 @@ from .generated import generated_tables
 from .ics import bookings_calendar
 from .init_tabs import input_tables
 from .model import Severity
+from .notices import KINDS, plan
+from .notify.mailer import build_message, load_config, send_all, write_outbox
+from .notify.render import environment, render
 from .outputs import (
     problem_dict,
     problems_text,
@@ -35,6 +39,7 @@ from .outputs import (
 )
 from .report import Report, build_report
 from .rows import Names
+from .sent_log import SentEntry, read_sent, sent_table, sent_title
 from .values import parse_datetime
 
 EXIT_DATA_ERRORS = 1
@@ -97,12 +102,20 @@ def _as_of(value: datetime | None) -> date:
 
 
 def _read_report(workbook: str, as_of: datetime | None, history: bool, advance: Callable[[], None], google: dict):
+    backend, _, report = _read(workbook, as_of, history, advance, google)
+    return backend, report
+
+
+def _read(workbook: str, as_of: datetime | None, history: bool, advance: Callable[[], None], google: dict):
+    """The backend, the raw tabs and the report of a workbook."""
     backend = open_backend(workbook, **google)
     raw = backend.read_tabs()
     advance()
-    report = build_report(raw, backend.display_name.rsplit(".", 1)[0], _as_of(as_of), history=history)
+    name = backend.display_name
+    group = Path(name).stem if name.lower().endswith((".xlsx", ".xlsm")) else name
+    report = build_report(raw, group, _as_of(as_of), history=history)
     advance()
-    return backend, report
+    return backend, raw, report
 
 
 def _exit_for(report: Report) -> None:
@@ -273,6 +286,114 @@ def _vehicle_name(result: Report, typed: str | None) -> str:
     found = Names(names).get(typed)
     if found is None:
         raise SetupError(f'"{typed}" is not in the Vehicles tab.', f"Use one of: {', '.join(names)}.")
+    return found
+
+
+@cli.command()
+@click.argument("workbook")
+@click.option("--kind", type=click.Choice(KINDS), required=True, help="Which notice.")
+@click.option("--send", is_flag=True, help="Send by SMTP (settings: SHEETSYNC_SMTP_* or sheetsync.toml).")
+@click.option("--outbox", type=click.Path(file_okay=False), default=None, help="Write .eml files into this folder.")
+@click.option("--dry-run", is_flag=True, help="Print the notices (the default when neither --send nor --outbox).")
+@click.option("--member", default=None, help="Only this member.")
+@click.option("--resend", is_flag=True, help="Send again what the Sent tab says was sent.")
+@click.option("--templates", default=None, help="A folder of your own templates (same layout as templates/email).")
+@click.option("--config", "config_path", default=None, help="A sheetsync.toml with an [smtp] table.")
+@click.option("--days", default=3, show_default=True, help="logbook: bookings ended at least this many days ago.")
+@click.option("--within", default=30, show_default=True, help="vehicle: dates due within this many days.")
+@as_of_option
+@quiet_option
+@google_options
+@handles_errors
+def notify(
+    workbook: str,
+    kind: str,
+    send: bool,
+    outbox: str | None,
+    dry_run: bool,
+    member: str | None,
+    resend: bool,
+    templates: str | None,
+    config_path: str | None,
+    days: int,
+    within: int,
+    as_of: datetime | None,
+    quiet: bool,
+    **google,
+) -> None:
+    """Email notices from templates: settlement, logbook reminder, quarterly advance, vehicle dates, digest.
+
+    A notice logged in the Sent tab is never sent twice for the same kind, period and member.
+    """
+    if send and outbox:
+        raise SetupError("Choose --send or --outbox, not both.", "--outbox writes files, --send emails them.")
+    backend, raw, report = _read(workbook, as_of, False, lambda: None, google)
+    s = report.settings
+    who = _member_name(report, member) if member else None
+    planned = plan(report, kind, who, days, within)
+    already = {e.key for e in read_sent(raw)} if not resend else set()
+    missing = [n.member for n in planned.notices if n.address is None]
+    skipped = [n.member for n in planned.notices if n.address and (n.kind, n.period, n.member) in already]
+    to_send = [n for n in planned.notices if n.address and (n.kind, n.period, n.member) not in already]
+    env = environment(templates or s.templates, s.language, s.currency)
+    rendered = [render(n, env, s.language) for n in to_send]
+    if send:
+        sent = _send(backend, raw, report, rendered, config_path)
+        done = f"sent {sent} notice(s)"
+    elif outbox:
+        sender = os.environ.get("SHEETSYNC_SMTP_FROM", "sheetsync@localhost")
+        paths = write_outbox(Path(outbox), [(r, build_message(r, sender)) for r in rendered])
+        done = f"wrote {len(paths)} notice(s) to {outbox}"
+    else:
+        for r in rendered:
+            click.echo(f"To: {r.notice.member} <{r.notice.address}>\nSubject: {r.subject}\n\n{r.text}\n{'-' * 72}")
+        done = f"{len(rendered)} notice(s) to send (dry run: nothing sent)"
+    if not quiet:
+        lines = [f"{kind}: {done}."] + planned.notes
+        if missing:
+            lines.append("Not notified (no valid email address in Members): " + ", ".join(missing) + ".")
+        if skipped:
+            lines.append("Already sent, per the Sent tab (use --resend to send again): " + ", ".join(skipped) + ".")
+        click.echo("\n".join(lines), err=True)
+
+
+def _send(backend, raw, report: Report, rendered: list, config_path: str | None) -> int:
+    """Send, then log what was sent in the Sent tab, even when the server fails half-way."""
+    config = load_config(config_path)
+    lang = report.settings.language
+    entries = read_sent(raw)
+    new = []
+
+    def log(r, msg) -> None:
+        n = r.notice
+        new.append(
+            SentEntry(
+                datetime.now().replace(microsecond=0),
+                n.kind,
+                n.period,
+                n.member,
+                n.address,
+                str(msg["Subject"]),
+                str(msg["Message-ID"]),
+            )
+        )
+
+    messages = [(r, build_message(r, config.sender, config.reply_to)) for r in rendered]
+    try:
+        send_all(config, messages, log)
+    finally:
+        if new:
+            title = sent_title(lang, new[-1].sent_at, backend.display_name)
+            backend.write_tabs([sent_table(entries + new, lang, title, report.settings.currency)])
+    return len(new)
+
+
+def _member_name(result: Report, typed: str) -> str:
+    found = Names(result.book.member_names()).get(typed)
+    if found is None:
+        raise SetupError(
+            f'"{typed}" is not in the Members tab.', f"Use one of: {', '.join(result.book.member_names())}."
+        )
     return found
 
 

@@ -43,3 +43,13 @@ def plain_rate(value: Decimal | None) -> str | None:
 
 def km_value(km: Decimal) -> int | float:
     return int(km) if km == km.to_integral_value() else float(km)
+
+
+def rate_money(value: Decimal | None, currency: str, lang: str) -> str:
+    """A cost per km with four decimals, in the locale's currency pattern: "0,2400 €", "€0.2400"."""
+    if value is None:
+        return "—"
+    from babel import Locale
+
+    pattern = Locale.parse(locale(lang)).currency_formats["standard"].pattern.replace("0.00", "0.0000")
+    return format_currency(value, currency, format=pattern, locale=locale(lang), currency_digits=False)

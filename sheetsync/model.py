@@ -136,6 +136,8 @@ class Settings:
     priority: str = "first_booked"
     date_format: str = "day_first"
     timezone: str = "Europe/Paris"
+    treasurer: str | None = None  # the member who gets the digest
+    templates: str | None = None  # a folder of the group's own email templates
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
 
 

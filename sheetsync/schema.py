@@ -325,6 +325,7 @@ GENERATED_TABS: tuple[GeneratedTab, ...] = (
     GeneratedTab("problems", "Problems", "Anomalies"),
     GeneratedTab("history", "History", "Historique"),
     GeneratedTab("schedule", "Schedule", "Planning des véhicules"),
+    GeneratedTab("sent", "Sent", "Envois"),  # the log of notices sent: appended to, never cleared
 )
 GENERATED_KEYS = {header_key(n) for t in GENERATED_TABS for n in (t.en, t.fr)}
 # The first cell of every generated tab starts with one of these: it is how a tab we made is told

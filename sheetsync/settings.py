@@ -64,6 +64,8 @@ KEYS: dict[str, str] = _words(
     ("priority", ("priorité", "priorite")),
     ("date_format", ("format date", "format_date", "format des dates")),
     ("timezone", ("fuseau horaire", "fuseau_horaire", "fuseau", "time zone")),
+    ("treasurer", ("trésorier", "trésorière", "tresorier")),
+    ("templates", ("modèles", "modeles", "templates folder", "dossier des modèles")),
 )
 SPLIT_PREFIXES = {"split", "partage"}
 COLUMN_PREFIXES = {"column", "colonne"}
@@ -118,7 +120,7 @@ class _Reader:
 
     def _plain(self, row: int, key: str, name: str, value: object) -> None:
         text = as_text(value) or ""
-        if name in ("group", "settlement_hub"):
+        if name in ("group", "settlement_hub", "treasurer", "templates"):
             self.values[name] = text
         elif name == "timezone":
             if _is_timezone(text):

@@ -140,6 +140,20 @@ def check_rates(book: Book) -> tuple[Book, list[Problem]]:
     ]
 
 
+def check_treasurer(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, list[Problem]]:
+    """The treasurer named in Settings must be a member."""
+    s = book.settings
+    if not s.treasurer:
+        return book, []
+    found = Names(book.member_names()).get(s.treasurer)
+    if found is not None:
+        return replace(book, settings=replace(s, treasurer=found)), []
+    where = settings_rows["treasurer"]
+    return replace(book, settings=replace(s, treasurer=None)), [
+        problem("ref.member", s.language, where.tab, where.row, book.header("settings", "value"), value=s.treasurer)
+    ]
+
+
 def check_hub(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, list[Problem]]:
     """The hub member for `settlement = hub`: the one named, else the owner of the only vehicle."""
     s = book.settings
@@ -182,5 +196,7 @@ def validate(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, lis
     for check in CHECKS:
         book, found = check(book)
         problems.extend(found)
-    book, found = check_hub(book, settings_rows)
-    return book, problems + found
+    for check in (check_hub, check_treasurer):
+        book, found = check(book, settings_rows)
+        problems.extend(found)
+    return book, problems

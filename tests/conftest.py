@@ -167,3 +167,58 @@ def fake_sheets():
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
         yield FakeSheets().install(rsps)
+
+
+class Inbox:
+    """A real SMTP server on loopback (aiosmtpd) that keeps what it receives; it can refuse
+    every message after the first `fail_after`."""
+
+    def __init__(self):
+        self.messages = []  # (mail_from, rcpt_tos, email.message.EmailMessage)
+        self.fail_after: int | None = None
+
+    async def handle_DATA(self, server, session, envelope):
+        import email
+        from email import policy
+
+        if self.fail_after is not None and len(self.messages) >= self.fail_after:
+            return "451 4.3.0 Mailbox temporarily unavailable"
+        self.messages.append(
+            (
+                envelope.mail_from,
+                list(envelope.rcpt_tos),
+                email.message_from_bytes(envelope.original_content, policy=policy.default),
+            )
+        )
+        return "250 OK"
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """An SMTP server on 127.0.0.1 and the SHEETSYNC_SMTP_* variables pointing at it (no TLS)."""
+    from aiosmtpd.controller import Controller
+
+    inbox = Inbox()
+    port = free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    for key, value in {
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "FROM": "Trésorier <tresorier@lilas.example>",
+        "SECURITY": "none",
+        "REPLY_TO": "laurent@example.org",
+    }.items():
+        monkeypatch.setenv(f"SHEETSYNC_SMTP_{key}", value)
+    for key in ("USER", "PASSWORD", "CAFILE"):
+        monkeypatch.delenv(f"SHEETSYNC_SMTP_{key}", raising=False)
+    yield inbox
+    controller.stop()

@@ -24,7 +24,7 @@ from python_calamine import CalamineWorkbook
 
 from ..errors import BackendError, SetupError
 from ..locate import RawTables
-from ..schema import GENERATED_MARKERS, is_generated_name
+from ..schema import GENERATED_MARKERS, GENERATED_TABS
 from ..tables import Table
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
@@ -71,7 +71,7 @@ class XlsxBackend:
             self.read_tabs()
         self._refuse_if_changed()
         wb = openpyxl.load_workbook(self.path, keep_vba=self.path.suffix.lower() == ".xlsm", keep_links=True)
-        _drop_generated(wb, {t.name for t in tables})
+        _drop_generated(wb, tables)
         for table in tables:
             _write_sheet(wb.create_sheet(table.name), table)
         self._save(wb)
@@ -166,11 +166,13 @@ def _trim(row: list) -> list:
     return row
 
 
-def _drop_generated(wb, names: set[str]) -> None:
-    """Remove the tabs sheetsync generated before. A tab of the group's that has a generated
-    tab's name is never removed: that stops the run instead."""
+def _drop_generated(wb, tables: list[Table]) -> None:
+    """Remove the earlier versions of the tabs about to be written (in either language). A tab of
+    the group's that bears one of those names is never removed: that stops the run instead."""
+    names = {t.name for t in tables}
+    replaced = names | {n for g in GENERATED_TABS if g.id in {t.id for t in tables} for n in (g.en, g.fr)}
     for ws in list(wb.worksheets):
-        if ws.title not in names and not is_generated_name(ws.title):
+        if ws.title not in replaced:
             continue
         first = ws.cell(1, 1).value
         if isinstance(first, str) and first.startswith(GENERATED_MARKERS):

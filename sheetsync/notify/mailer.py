@@ -1,0 +1,156 @@
+"""Sending notices: SMTP (STARTTLS, implicit TLS or plain, with login) or .eml files in an outbox.
+
+Settings come from environment variables (SHEETSYNC_SMTP_HOST, _PORT, _USER, _PASSWORD,
+_FROM, _REPLY_TO, _SECURITY, _CAFILE) or the [smtp] table of a sheetsync.toml; the password
+is never printed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import smtplib
+import ssl
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+from pathlib import Path
+
+from ..errors import BackendError, SetupError
+from ..notices import valid_address
+from .render import Rendered
+
+SECURITY = ("starttls", "ssl", "none")
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    sender: str
+    user: str | None = None
+    password: str | None = None
+    reply_to: str | None = None
+    security: str = "starttls"
+    cafile: str | None = None
+
+    def __repr__(self) -> str:  # never show the password
+        return f"SmtpConfig(host={self.host!r}, port={self.port}, sender={self.sender!r}, security={self.security!r})"
+
+
+def load_config(path: str | None = None) -> SmtpConfig:
+    """SMTP settings from a sheetsync.toml ([smtp] table) overridden by SHEETSYNC_SMTP_* variables."""
+    values: dict[str, object] = {}
+    toml_path = Path(path) if path else Path("sheetsync.toml")
+    if path and not toml_path.exists():
+        raise SetupError(f"No configuration file {toml_path}.", "Give the path of your sheetsync.toml.")
+    if toml_path.exists():
+        try:
+            values.update(tomllib.loads(toml_path.read_text()).get("smtp", {}))
+        except tomllib.TOMLDecodeError as exc:
+            raise SetupError(f"{toml_path} is not valid TOML: {exc}", "Fix the file (see the README).") from exc
+    for key in ("host", "port", "user", "password", "from", "reply_to", "security", "cafile"):
+        env = os.environ.get(f"SHEETSYNC_SMTP_{key.upper()}")
+        if env:
+            values[key] = env
+    if not values.get("host") or not values.get("from"):
+        raise SetupError(
+            "SMTP is not configured: sheetsync needs at least a host and a From address.",
+            "Set SHEETSYNC_SMTP_HOST and SHEETSYNC_SMTP_FROM (and _USER, _PASSWORD), or an [smtp] "
+            "table in sheetsync.toml; or use --outbox DIR to write .eml files instead.",
+        )
+    security = str(values.get("security", "starttls")).lower()
+    if security not in SECURITY:
+        raise SetupError(f"Unknown SMTP security {security!r}.", "Use starttls, ssl or none.")
+    sender = str(values["from"])
+    if valid_address(re.sub(r".*<(.*)>", r"\1", sender)) is None:
+        raise SetupError(f"The From address {sender!r} is not an email address.", "Write it as name@example.org.")
+    default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
+    return SmtpConfig(
+        host=str(values["host"]),
+        port=int(values.get("port", default_port)),
+        sender=sender,
+        user=_opt(values.get("user")),
+        password=_opt(values.get("password")),
+        reply_to=_opt(values.get("reply_to")),
+        security=security,
+        cafile=_opt(values.get("cafile")),
+    )
+
+
+def _opt(value: object) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _one_line(text: str) -> str:
+    """No CR, LF or other control character from a cell ever reaches a header."""
+    return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
+
+
+def build_message(rendered: Rendered, sender: str, reply_to: str | None = None) -> EmailMessage:
+    notice = rendered.notice
+    if notice.address is None:
+        raise ValueError("no address")
+    msg = EmailMessage()
+    msg["Subject"] = _one_line(rendered.subject)
+    msg["From"] = _one_line(sender)
+    msg["To"] = formataddr((_one_line(notice.member), notice.address))
+    if reply_to:
+        msg["Reply-To"] = _one_line(reply_to)
+    msg["Date"] = formatdate(localtime=True)
+    domain = sender.rsplit("@", 1)[-1].strip(">").strip() or "sheetsync.local"
+    msg["Message-ID"] = make_msgid("sheetsync", domain=domain)
+    msg.set_content(rendered.text)
+    msg.add_alternative(rendered.html, subtype="html")
+    return msg
+
+
+def write_outbox(folder: Path, messages: list[tuple[Rendered, EmailMessage]]) -> list[Path]:
+    """One .eml file per message; names say the kind, period and member."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for rendered, msg in messages:
+        n = rendered.notice
+        stem = re.sub(r"[^\w.-]+", "-", f"{n.kind}-{n.period}-{n.member}").strip("-")
+        path = folder / f"{stem}.eml"
+        path.write_bytes(msg.as_bytes())
+        paths.append(path)
+    return paths
+
+
+class SendFailed(BackendError):
+    def __init__(self, message: str, sent: int):
+        super().__init__(message, "What was sent is logged in the Sent tab; the rest goes at the next run.")
+        self.sent = sent
+
+
+def send_all(
+    config: SmtpConfig,
+    messages: list[tuple[Rendered, EmailMessage]],
+    on_sent: Callable[[Rendered, EmailMessage], None],
+    timeout: float = 30,
+) -> None:
+    """Send in one SMTP session, calling `on_sent` after each accepted message. A failure stops
+    the run (SendFailed) with what was sent already reported through `on_sent`."""
+    sent = 0
+    try:
+        context = ssl.create_default_context(cafile=config.cafile)
+        if config.security == "ssl":
+            server = smtplib.SMTP_SSL(config.host, config.port, timeout=timeout, context=context)
+        else:
+            server = smtplib.SMTP(config.host, config.port, timeout=timeout)
+        with server:
+            if config.security == "starttls":
+                server.starttls(context=context)
+            if config.user:
+                server.login(config.user, config.password or "")
+            for rendered, msg in messages:
+                server.send_message(msg)
+                sent += 1
+                on_sent(rendered, msg)
+    except smtplib.SMTPAuthenticationError as exc:
+        raise SendFailed(f"The SMTP server refused the login of {config.user} ({exc.smtp_code}).", sent) from exc
+    except (smtplib.SMTPException, OSError) as exc:
+        raise SendFailed(f"Sending failed after {sent} of {len(messages)} message(s): {exc}", sent) from exc

@@ -1,0 +1,74 @@
+"""Notices rendered from Jinja templates: subject, plain text and HTML, in the group's language.
+
+Templates live in templates/email/{fr,en}/KIND.subject.txt, KIND.txt, KIND.html; a group
+overrides any of them with a folder of its own laid out the same way. HTML is autoescaped,
+the environment is sandboxed (templates may come from the group), and amounts and dates are
+formatted for the locale with babel.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from jinja2.sandbox import SandboxedEnvironment
+
+from .. import formatting as fmt
+from ..errors import SetupError
+from ..notices import Notice
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    notice: Notice
+    subject: str
+    text: str
+    html: str
+
+
+def template_folders(override: str | None) -> list[Path]:
+    folders = []
+    for candidate in (override, os.environ.get("SHEETSYNC_TEMPLATES")):
+        if candidate:
+            path = Path(candidate).expanduser()
+            if not path.is_dir():
+                raise SetupError(
+                    f"No template folder at {path}.",
+                    "Give a folder laid out like templates/email: fr/settlement.txt, en/settlement.html …",
+                )
+            folders.append(path)
+    return folders + [DEFAULT_TEMPLATES]
+
+
+def environment(override: str | None, lang: str, currency: str) -> SandboxedEnvironment:
+    env = SandboxedEnvironment(
+        loader=ChoiceLoader([FileSystemLoader(str(p)) for p in template_folders(override)]),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=False,
+        keep_trailing_newline=True,
+    )
+    env.filters["money"] = lambda amount: fmt.money(amount, currency, lang)
+    env.filters["number"] = lambda value: fmt.number(value, lang)
+    env.filters["day"] = lambda value: fmt.day(value, lang)
+    return env
+
+
+def render(notice: Notice, env: SandboxedEnvironment, lang: str) -> Rendered:
+    """The three parts of one notice. The subject is one line: line breaks from cells never reach a header."""
+    context = notice.context
+
+    def part(suffix: str) -> str:
+        try:
+            return env.get_template(f"{lang}/{notice.kind}.{suffix}").render(context)
+        except TemplateNotFound as exc:
+            raise SetupError(
+                f"No template {lang}/{notice.kind}.{suffix}.", "Copy it from templates/email into your template folder."
+            ) from exc
+
+    subject = " ".join(part("subject.txt").split())
+    return Rendered(notice, subject, part("txt"), part("html"))

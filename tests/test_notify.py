@@ -1,0 +1,331 @@
+"""Email notices from Jinja templates, sent to a real SMTP server on loopback, and sent once."""
+
+import datetime as dt
+import email
+import ipaddress
+from datetime import date
+from email import policy
+
+import pytest
+from click.testing import CliRunner
+from conftest import consecutive_trips, free_port, group, read_xlsx, write_xlsx
+
+from sheetsync.cli import cli
+from sheetsync.notices import Notice, plan
+from sheetsync.notify.mailer import build_message, load_config
+from sheetsync.notify.render import environment, render
+from sheetsync.report import build_report
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture
+def lilas(tmp_path, example2):
+    """Example 2, in French, with emails (Julien has none)."""
+    example2["Members"] = [
+        ["Nom", "Courriel"],
+        ["Laurent", "laurent@example.org"],
+        ["Catherine", "catherine@example.org"],
+        ["Julien", None],
+    ]
+    example2["Settings"] += [["langue", "fr"], ["groupe", "Rue des Lilas"]]
+    return write_xlsx(tmp_path / "lilas.xlsx", example2)
+
+
+def part(message, subtype):
+    return next(p for p in message.walk() if p.get_content_type() == f"text/{subtype}").get_content()
+
+
+def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, smtp_server):
+    result = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
+    assert result.exit_code == 0, result.output
+    assert "Not notified (no valid email address in Members): Julien." in result.stderr
+    received = {rcpt[0]: msg for _, rcpt, msg in smtp_server.messages}
+    assert set(received) == {"laurent@example.org", "catherine@example.org"}
+    catherine = received["catherine@example.org"]
+    assert catherine["Subject"] == "Rue des Lilas : votre relevé d'autopartage 2025"
+    assert catherine["To"] == "Catherine <catherine@example.org>"
+    assert catherine["Reply-To"] == "laurent@example.org"
+    text, html = part(catherine, "plain"), part(catherine, "html")
+    assert "Solde                 -467,98\u00a0€" in text
+    assert "467,98\u00a0€ à Laurent" in text
+    assert "<strong>467,98\u00a0€</strong> à Laurent" in html
+    assert "0,2400\u00a0€ par km sur 12\u202f790 km" in text
+    assert "Vous allez recevoir" in part(received["laurent@example.org"], "plain")
+    sent = read_xlsx(lilas)["Envois"]
+    assert sent[1] == ["Envoyé le", "Type", "Période", "Membre", "Adresse", "Objet", "Message-ID"]
+    assert sorted(row[3] for row in sent[2:]) == ["Catherine", "Laurent"]
+    assert {row[6] for row in sent[2:]} == {str(m["Message-ID"]) for m in received.values()}
+    again = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
+    assert again.exit_code == 0 and len(smtp_server.messages) == 2
+    assert "Already sent, per the Sent tab (use --resend to send again): Laurent, Catherine." in again.stderr
+    resend = run(
+        "notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31", "--member", "laurent", "--resend"
+    )
+    assert resend.exit_code == 0 and len(smtp_server.messages) == 3
+    assert len(read_xlsx(lilas)["Envois"]) == 2 + 3
+
+
+def test_a_sync_keeps_the_sent_log(lilas, smtp_server):
+    run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
+    assert run("sync", lilas, "--as-of", "2025-12-31").exit_code == 0
+    assert len(read_xlsx(lilas)["Envois"]) == 4
+
+
+def test_a_server_failing_half_way_leaves_exactly_what_was_sent_logged(tmp_path, example2, smtp_server):
+    example2["Members"] = [["Name", "Email"]] + [
+        [n, f"{n.lower()}@example.org"] for n in ("Laurent", "Catherine", "Julien")
+    ]
+    path = write_xlsx(tmp_path / "g.xlsx", example2)
+    smtp_server.fail_after = 2
+    result = run("notify", path, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
+    assert result.exit_code == 3
+    assert "Sending failed after 2 of 3 message(s)" in result.stderr
+    logged = read_xlsx(path)["Sent"][2:]
+    assert [row[3] for row in logged] == [rcpt[0].split("@")[0].capitalize() for _, rcpt, _ in smtp_server.messages]
+    assert len(logged) == 2
+    smtp_server.fail_after = None
+    rest = run("notify", path, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
+    assert rest.exit_code == 0 and len(smtp_server.messages) == 3
+    assert len(read_xlsx(path)["Sent"][2:]) == 3
+
+
+def test_outbox_files_parse_with_the_standard_parser_and_amounts_in_english(tmp_path):
+    from pathlib import Path
+
+    sample = Path(__file__).resolve().parents[1] / "sample_workbooks" / "sample-marie.xlsx"
+    out = tmp_path / "out"
+    result = run("notify", sample, "--kind", "settlement", "--outbox", out, "--as-of", "2025-12-31")
+    assert result.exit_code == 0, result.output
+    files = sorted(p.name for p in out.iterdir())
+    assert files == ["settlement-2025-Françoise.eml", "settlement-2025-Marie.eml", "settlement-2025-Pierre.eml"]
+    marie = email.message_from_bytes((out / "settlement-2025-Marie.eml").read_bytes(), policy=policy.default)
+    assert marie["Subject"] == "Marie's car: your car-sharing statement for 2025"
+    assert "Balance               €1,150.00" in part(marie, "plain")
+    assert "€341.00 from Françoise" in part(marie, "plain") and "€809.00 from Pierre" in part(marie, "plain")
+    assert not (tmp_path / "Sent").exists()
+
+
+def test_html_escapes_what_comes_from_cells_and_headers_stay_one_line():
+    notice = Notice(
+        "logbook",
+        "2025-W12",
+        "Eve\r\nBcc: all@evil.example",
+        "eve@example.org",
+        {
+            "group": "<b>G</b>",
+            "as_of": date(2025, 3, 20),
+            "member": "<script>alert(1)</script>",
+            "lang": "en",
+            "currency": "EUR",
+            "bookings": [{"vehicle": "<img src=x onerror=alert(1)>", "when": "Mar 12"}],
+        },
+    )
+    rendered = render(notice, environment(None, "en", "EUR"), "en")
+    assert "<script>" not in rendered.html and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered.html
+    assert "<img" not in rendered.html
+    assert "<script>alert(1)</script>" in rendered.text  # plain text is not HTML
+    msg = build_message(rendered, "sheetsync@example.org")
+    headers = msg.as_bytes().split(b"\n\n", 1)[0]
+    assert not any(line.startswith(b"Bcc") for line in headers.splitlines())
+    assert "Eve Bcc: all@evil.example" in str(msg["To"])
+
+
+def test_invalid_addresses_are_not_notified(tmp_path, example2, smtp_server):
+    example2["Members"] = [
+        ["Name", "Email"],
+        ["Laurent", "laurent@example.org\nbcc@evil.example"],
+        ["Catherine", "not an address"],
+        ["Julien", "julien@example.org"],
+    ]
+    path = write_xlsx(tmp_path / "g.xlsx", example2)
+    result = run("notify", path, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
+    assert [rcpt for _, rcpt, _ in smtp_server.messages] == [["julien@example.org"]]
+    assert "Not notified (no valid email address in Members): Laurent, Catherine." in result.stderr
+
+
+def report_for(raw, as_of):
+    return build_report(raw, "g", as_of)
+
+
+def test_logbook_reminders_for_bookings_without_trips():
+    raw = group(
+        members=("Marie", "Paul"), owner="Marie", trips=consecutive_trips(("Paul", 30), start_day=date(2025, 3, 3))
+    )
+    raw["Members"] = [["Name", "Email"], ["Marie", "marie@example.org"], ["Paul", "paul@example.org"]]
+    raw["Bookings"] = [
+        ["Member", "Start", "End"],
+        ["Paul", "03/03/2025 9h", "03/03/2025 18h"],
+        ["Paul", "10/03/2025 9h", "10/03/2025 18h"],
+        ["Marie", "19/03/2025 9h", "19/03/2025 12h"],
+    ]
+    planned = plan(report_for(raw, date(2025, 3, 20)), "logbook", days=3)
+    (notice,) = planned.notices
+    assert (notice.member, notice.period, [b["vehicle"] for b in notice.context["bookings"]]) == (
+        "Paul",
+        "2025-W12",
+        ["Clio"],
+    )
+    text = render(notice, environment(None, "en", "EUR"), "en").text
+    assert "The logbook has no trip for this booking of yours:\n  - Clio, 10 Mar 2025 09:00–18:00" in text
+    del raw["Bookings"]
+    assert plan(report_for(raw, date(2025, 3, 20)), "logbook").notes == [
+        "The workbook has no bookings yet: no logbook reminder to send."
+    ]
+
+
+def test_vehicle_reminders_go_to_the_owners():
+    raw = group(members=("Anne", "Bruno"), owner="Anne 50%, Bruno 50%")
+    raw["Vehicles"] = [
+        ["Vehicle", "Owner", "Plate", "Inspection due", "Insurance renewal"],
+        ["Kangoo", "Anne 50%, Bruno 50%", "AB-123-CD", date(2025, 4, 10), date(2025, 12, 1)],
+    ]
+    planned = plan(report_for(raw, date(2025, 3, 20)), "vehicle", within=30)
+    assert [(n.member, n.period) for n in planned.notices] == [
+        ("Anne", "Kangoo inspection 2025-04-10"),
+        ("Bruno", "Kangoo inspection 2025-04-10"),
+    ]
+    rendered = render(planned.notices[0], environment(None, "en", "EUR"), "en")
+    assert rendered.subject == "g: Kangoo, inspection due on 10 Apr 2025"
+    assert "in 21 days" in rendered.text
+
+
+def test_quarterly_advance_call():
+    raw = group(
+        members=("Marie", "Nouvelle"),
+        owner="Marie",
+        settings=[("cost_mode", "fixed"), ("fuel", "separate"), ("rate_per_km", "0,20")],
+    )
+    raw["Members"] = [["Name", "Expected km per year"], ["Marie", None], ["Nouvelle", 4000]]
+    (notice,) = plan(report_for(raw, date(2026, 1, 5)), "advance").notices
+    assert (notice.member, notice.period, str(notice.context["total"])) == ("Nouvelle", "2026-Q1", "200.00")
+    text = render(notice, environment(None, "en", "EUR"), "en").text
+    assert "4,000 km a year (your expected km) / 4 × €0.2000 per km = €200.00, to Marie" in text
+
+
+def test_treasurer_digest_lists_problems_at_their_cells():
+    raw = group(trips=consecutive_trips(("Julien", 100), ("Catherine", 50)), settings=[("trésorier", "catherine")])
+    raw["Trips"][2][3] = "douze"
+    (notice,) = plan(report_for(raw, date(2025, 12, 31)), "digest").notices
+    assert notice.member == "Catherine"
+    rendered = render(notice, environment(None, "fr", "EUR"), "fr")
+    assert rendered.subject == "g : 1 erreur, 0 avertissement dans le tableur (31 déc. 2025)"
+    assert "[error] Trips, ligne 3, Odometer end :" in rendered.text
+    english = render(notice, environment(None, "en", "EUR"), "en").text
+    assert '[error] Trips, row 3, Odometer end: "douze" is not a number.' in english
+
+
+def test_a_group_overrides_a_template(tmp_path, lilas):
+    folder = tmp_path / "mine" / "fr"
+    folder.mkdir(parents=True)
+    (folder / "settlement.subject.txt").write_text("Les comptes de {{ group }} sont faits")
+    out = tmp_path / "out"
+    result = run(
+        "notify",
+        lilas,
+        "--kind",
+        "settlement",
+        "--outbox",
+        out,
+        "--templates",
+        tmp_path / "mine",
+        "--as-of",
+        "2025-12-31",
+    )
+    assert result.exit_code == 0, result.output
+    msg = email.message_from_bytes((out / "settlement-2025-Laurent.eml").read_bytes(), policy=policy.default)
+    assert msg["Subject"] == "Les comptes de Rue des Lilas sont faits"
+    assert "Vous allez recevoir" in part(msg, "plain")  # the rest from the default templates
+
+
+def test_smtp_missing_configuration_and_password_never_printed(lilas, monkeypatch):
+    for key in ("HOST", "FROM"):
+        monkeypatch.delenv(f"SHEETSYNC_SMTP_{key}", raising=False)
+    result = run("notify", lilas, "--kind", "settlement", "--send")
+    assert result.exit_code == 2 and "SHEETSYNC_SMTP_HOST" in result.stderr
+    monkeypatch.setenv("SHEETSYNC_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("SHEETSYNC_SMTP_PORT", str(free_port()))
+    monkeypatch.setenv("SHEETSYNC_SMTP_FROM", "t@example.org")
+    monkeypatch.setenv("SHEETSYNC_SMTP_SECURITY", "none")
+    monkeypatch.setenv("SHEETSYNC_SMTP_USER", "t")
+    monkeypatch.setenv("SHEETSYNC_SMTP_PASSWORD", "s3cret-Pa55")
+    assert "s3cret" not in repr(load_config())
+    failed = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
+    assert failed.exit_code == 3 and "s3cret" not in failed.output + failed.stderr
+    assert "Envois" not in read_xlsx(lilas)
+
+
+def self_signed(tmp_path):
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = dt.datetime.now(dt.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
+    cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    return cert_path, key_path
+
+
+def test_starttls_and_login(tmp_path, lilas, monkeypatch):
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult
+    from conftest import Inbox
+
+    cert, key = self_signed(tmp_path)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    logins = []
+
+    def authenticate(server, session, envelope, mechanism, auth_data):
+        logins.append((auth_data.login, auth_data.password))
+        return AuthResult(success=auth_data.login == b"treasurer" and auth_data.password == b"s3cret")
+
+    inbox, port = Inbox(), free_port()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=authenticate,
+        auth_require_tls=True,
+    )
+    controller.start()
+    try:
+        for k, v in {
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "FROM": "t@example.org",
+            "SECURITY": "starttls",
+            "USER": "treasurer",
+            "PASSWORD": "s3cret",
+            "CAFILE": str(cert),
+        }.items():
+            monkeypatch.setenv(f"SHEETSYNC_SMTP_{k}", v)
+        result = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
+        assert result.exit_code == 0, result.output
+        assert len(inbox.messages) == 2 and logins == [(b"treasurer", b"s3cret")]
+    finally:
+        controller.stop()
