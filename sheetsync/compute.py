@@ -71,19 +71,22 @@ def compute(
     closed = {} if closed is None else closed
     periods = []
     for vehicle in book.vehicles:
-        by_period: dict[Period, Usage] = {}
-        for month, usage in sorted(ledger.usage.get(vehicle.name, {}).items()):
+        months_by_period: dict[Period, list[Usage]] = {}
+        for month, usage in ledger.usage.get(vehicle.name, {}).items():
             if month <= cutoff:
-                by_period.setdefault(period_of(month, book.settings.period), Usage()).add(usage)
-        for period, usage in sorted(by_period.items()):
+                months_by_period.setdefault(period_of(month, book.settings.period), []).append(usage)
+        for period in sorted(months_by_period):
             key = (vehicle.name, period.id)
-            if key not in closed:
-                result = _vehicle_period(book, vehicle, period, usage, cutoff, as_of)
-                if period.end > cutoff:
-                    periods.append(result)
-                    continue
+            if key in closed:
+                periods.append(closed[key])
+                continue
+            usage = Usage()
+            for month_usage in months_by_period[period]:
+                usage.add(month_usage)
+            result = _vehicle_period(book, vehicle, period, usage, cutoff, as_of)
+            if period.end <= cutoff:
                 closed[key] = result
-            periods.append(closed[key])
+            periods.append(result)
     return Computation(cutoff, periods, _member_totals(book, ledger, periods, cutoff))
 
 

@@ -7,6 +7,7 @@ headers found and says how to map one in Settings.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .errors import SetupError
 from .schema import INPUT_TABS, SETTINGS, InputTab, is_generated_name
@@ -28,6 +29,11 @@ class LocatedTab:
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)  # field -> (0-based index, header)
     rows: list[list[Cell]] = field(default_factory=list)  # the whole tab, row 1 first
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (field, ignored header)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """field -> 0-based column index."""
+        return {name: i for name, (i, _) in self.columns.items()}
 
     def data_rows(self):
         """(sheet row number, cells) for each row below the header."""

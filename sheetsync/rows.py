@@ -29,6 +29,17 @@ class Names:
     def get(self, typed: str) -> str | None:
         return self.by_key.get(fold(typed))
 
+    def lookup(self, typed: str) -> str | None:
+        """`get`, remembered per typed text: a logbook repeats the same few names thousands of times."""
+        try:
+            return self._seen[typed]
+        except AttributeError:
+            self._seen: dict[str, str | None] = {}
+        except KeyError:
+            pass
+        found = self._seen[typed] = self.get(typed)
+        return found
+
     def all(self) -> list[str]:
         return list(self.by_key.values())
 
@@ -38,6 +49,7 @@ class RowReader:
 
     def __init__(self, tab: LocatedTab, row: int, cells: list, lang: str, month_first: bool = False):
         self.tab, self.row, self.cells, self.lang, self.month_first = tab, row, cells, lang, month_first
+        self.index = tab.index
         self.problems: list[Problem] = []
 
     @property
@@ -45,7 +57,9 @@ class RowReader:
         return not any(p.is_error for p in self.problems)
 
     def raw(self, field: str) -> object:
-        return self.tab.cell(self.cells, field)
+        i = self.index.get(field)
+        cells = self.cells
+        return cells[i] if i is not None and i < len(cells) else None
 
     def flag(self, code: str, field: str | None, **params: object) -> None:
         column = self.tab.header(field) if field else None
@@ -62,10 +76,15 @@ class RowReader:
         return as_text(self.raw(field))
 
     def number(self, field: str, required: bool = False) -> Decimal | None:
+        value = self.raw(field)
+        if type(value) is float:  # the common cases, made quick
+            return Decimal(repr(value))
+        if type(value) is int:
+            return Decimal(value)
         if self._missing(field, required):
             return None
         try:
-            return parse_number(self.raw(field), self.lang)
+            return parse_number(value, self.lang)
         except ValueError:
             self.flag("value.number", field, value=as_text(self.raw(field)))
             return None
@@ -84,6 +103,9 @@ class RowReader:
         return amount
 
     def moment(self, field: str, required: bool = False) -> datetime | None:
+        value = self.raw(field)
+        if type(value) is datetime and value.tzinfo is None:
+            return value
         if self._missing(field, required):
             return None
         try:
@@ -93,21 +115,32 @@ class RowReader:
             return None
 
     def name_in(self, field: str, names: Names, code: str, required: bool = False) -> str | None:
-        typed = self.text(field)
+        value = self.raw(field)
+        typed = (
+            value
+            if type(value) is str and value and not value[0].isspace() and not value[-1].isspace()
+            else as_text(value)
+        )
         if typed is None:
             if required:
                 self.flag("value.missing", field)
             return None
-        found = names.get(typed)
+        found = names.lookup(typed)
         if found is None:
             self.flag(code, field, value=typed, suggestion=suggest(typed, names.all()) or "")
         return found
 
 
 def is_empty(cells: list) -> bool:
-    return all(is_blank(c) for c in cells)
+    for c in cells:
+        if c is not None and (type(c) is not str or c.strip()):
+            return False
+    return True
 
 
 def is_summary(cells: list) -> bool:
-    first = next((c for c in cells if not is_blank(c)), None)
-    return isinstance(first, str) and bool(_SUMMARY.match(fold(first.strip())))
+    for c in cells:
+        if c is None or c == "":
+            continue
+        return type(c) is str and bool(_SUMMARY.match(fold(c.strip())))
+    return False

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-import numpy as np
-
 from .money import CENT, from_cents, round_half_up, to_cents
 
 EXACT_LIMIT = 20
@@ -119,6 +117,8 @@ def zero_sum_groups(values: list[int]) -> list[list[int]]:
     n = len(values)
     if n == 0:
         return []
+    import numpy as np  # only groups with balances to settle need it
+
     size = 1 << n
     sums = np.zeros(size, dtype=np.int64)
     for i, v in enumerate(values):

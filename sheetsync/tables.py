@@ -29,3 +29,17 @@ class Table:
     def header_row(self) -> int:
         """1-based row of the header."""
         return 2 if self.title else 1
+
+
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def number_format(kind: str, currency: str) -> str | None:
+    """The spreadsheet number format of a column kind (None: the default)."""
+    symbol = CURRENCY_SYMBOLS.get(currency, currency)
+    return {
+        "money": f'#,##0.00 "{symbol}";-#,##0.00 "{symbol}"',
+        "rate": "0.0000",
+        "date": "yyyy-mm-dd",
+        "datetime": "yyyy-mm-dd hh:mm",
+    }.get(kind)

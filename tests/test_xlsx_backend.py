@@ -2,6 +2,7 @@
 
 import os
 import zipfile
+from pathlib import Path
 from datetime import date, datetime
 
 import openpyxl
@@ -169,12 +170,12 @@ def test_missing_file_and_not_a_workbook(tmp_path):
 def test_a_failed_save_leaves_the_file_and_no_temporary(workbook, monkeypatch):
     original = workbook.read_bytes()
 
-    def broken_save(self, filename):
-        with open(filename, "wb") as f:
-            f.write(b"half")
+    def half_written(self, data):
+        with open(self, "wb") as f:
+            f.write(data[:100])
         raise OSError("disk full")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    monkeypatch.setattr(Path, "write_bytes", half_written)
     with pytest.raises(BackendError, match="disk full"):
         sync(workbook)
     assert workbook.read_bytes() == original

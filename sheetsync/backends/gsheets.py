@@ -28,13 +28,12 @@ from gspread.exceptions import APIError
 from ..errors import BackendError, SetupError
 from ..locate import RawTables
 from ..schema import GENERATED_MARKERS, is_generated_name
-from ..tables import Table
+from ..tables import Table, number_format
 from .retry import Retryable, RetryPolicy
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 URL_ID = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 EPOCH = datetime(1899, 12, 30)
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS")
 
 
@@ -387,10 +386,9 @@ def _cell(value: object, kind: str, currency: str) -> dict:
     number = float(value) if isinstance(value, Decimal) else value
     cell: dict = {"userEnteredValue": {"numberValue": number}}
     if kind == "money":
-        symbol = CURRENCY_SYMBOLS.get(currency, currency)
-        cell["userEnteredFormat"] = {"numberFormat": {"type": "CURRENCY", "pattern": f'#,##0.00 "{symbol}"'}}
+        cell["userEnteredFormat"] = {"numberFormat": {"type": "CURRENCY", "pattern": number_format(kind, currency)}}
     elif kind == "rate":
-        cell["userEnteredFormat"] = {"numberFormat": {"type": "NUMBER", "pattern": "0.0000"}}
+        cell["userEnteredFormat"] = {"numberFormat": {"type": "NUMBER", "pattern": number_format(kind, currency)}}
     return cell
 
 

@@ -1,0 +1,399 @@
+"""Surgical writing of generated sheets into an .xlsx/.xlsm package.
+
+Only the generated sheets' parts are replaced or added; the package entries they need are
+inserted as text into the workbook, its relationships, the content types and the styles, so
+every other part of the zip (the group's sheets, drawings, charts, comments, x14 extensions,
+macros) keeps its exact bytes, and so do those four files when nothing needs adding.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from posixpath import dirname, join, normpath
+from xml.sax.saxutils import escape, quoteattr
+
+from ..errors import SetupError
+from ..schema import GENERATED_MARKERS
+from ..tables import Table, number_format
+
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+OFFICE_DOCUMENT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+EPOCH = datetime(1899, 12, 30)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _attr(tag_text: str, name: str) -> str | None:
+    m = re.search(rf'\s{re.escape(name)}\s*=\s*"([^"]*)"', tag_text)
+    return m[1] if m else None
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
+
+
+@dataclass
+class Sheet:
+    name: str
+    sheet_id: int
+    rel_id: str
+    part: str  # zip entry name, e.g. xl/worksheets/sheet3.xml
+
+
+@dataclass
+class Package:
+    """An .xlsx package held in memory: entry order, metadata and bytes of every part."""
+
+    infos: list[zipfile.ZipInfo]
+    data: dict[str, bytes]
+    added: list[str] = field(default_factory=list)
+
+    @classmethod
+    def read(cls, path) -> Package:
+        with zipfile.ZipFile(path) as z:
+            infos = z.infolist()
+            return cls(infos, {i.filename: z.read(i) for i in infos})
+
+    def text(self, name: str) -> str:
+        return self.data[name].decode("utf-8")
+
+    def put(self, name: str, content: str | bytes) -> None:
+        if name not in self.data:
+            self.added.append(name)
+        self.data[name] = content.encode("utf-8") if isinstance(content, str) else content
+
+    def remove(self, name: str) -> None:
+        self.data.pop(name, None)
+        self.infos = [i for i in self.infos if i.filename != name]
+
+    def to_bytes(self) -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+            for info in self.infos:
+                z.writestr(info, self.data[info.filename], compress_type=info.compress_type)
+            for name in self.added:
+                z.writestr(
+                    zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)),
+                    self.data[name],
+                    compress_type=zipfile.ZIP_DEFLATED,
+                )
+        return out.getvalue()
+
+    # the workbook and its sheets ---------------------------------------------------------
+    def workbook_part(self) -> str:
+        rels = self.text("_rels/.rels")
+        for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
+            if _attr(rel, "Type") == OFFICE_DOCUMENT_REL:
+                return _attr(rel, "Target").lstrip("/")
+        return "xl/workbook.xml"
+
+    @staticmethod
+    def rels_of(part: str) -> str:
+        return join(dirname(part), "_rels", part.rsplit("/", 1)[-1] + ".rels")
+
+    def relationships(self, part: str) -> dict[str, tuple[str, str]]:
+        """rId -> (type, target entry name) of a part's relationships."""
+        rels_name = self.rels_of(part)
+        if rels_name not in self.data:
+            return {}
+        found = {}
+        for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", self.text(rels_name)):
+            target = _attr(rel, "Target") or ""
+            resolved = target.lstrip("/") if target.startswith("/") else normpath(join(dirname(part), target))
+            found[_attr(rel, "Id")] = (_attr(rel, "Type"), resolved)
+        return found
+
+    def sheets(self) -> list[Sheet]:
+        wb = self.text(self.workbook_part())
+        rels = self.relationships(self.workbook_part())
+        r_prefix = _prefix_of(wb, REL_NS) or "r"
+        sheets = []
+        for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", wb):
+            rel_id = _attr(tag, f"{r_prefix}:id")
+            sheets.append(Sheet(_unescape(_attr(tag, "name")), int(_attr(tag, "sheetId")), rel_id, rels[rel_id][1]))
+        return sheets
+
+
+def _prefix_of(xml: str, namespace: str) -> str | None:
+    m = re.search(rf'xmlns:(\w+)="{re.escape(namespace)}"', xml)
+    return m[1] if m else None
+
+
+def _element_prefix(xml: str, local: str) -> str:
+    m = re.search(rf"<(\w+:)?{local}\b", xml)
+    return m[1] or "" if m else ""
+
+
+def _insert_before_close(xml: str, local: str, snippet: str) -> str:
+    """`snippet` inserted before </local> (or into <local/>)."""
+    closing = re.search(rf"</(\w+:)?{local}>", xml)
+    if closing:
+        return xml[: closing.start()] + snippet + xml[closing.start() :]
+    empty = re.search(rf"<((?:\w+:)?{local})(\b[^>]*)/>", xml)
+    if empty:
+        return xml[: empty.start()] + f"<{empty[1]}{empty[2]}>{snippet}</{empty[1]}>" + xml[empty.end() :]
+    raise ValueError(f"no <{local}> element")
+
+
+def first_cell_text(package: Package, part: str) -> str | None:
+    """The text of A1 in a sheet part (inline or shared string), None if it holds no text."""
+    xml = package.text(part)
+    m = re.search(r'<(?:\w+:)?c\b[^>]*\br="A1"[^>]*?(?:/>|>(.*?)</(?:\w+:)?c>)', xml, re.S)
+    if not m or not m[1]:
+        return None
+    tag = m[0][: m[0].index(">")]
+    kind = _attr(tag, "t")
+    if kind == "inlineStr":
+        return _unescape("".join(re.findall(r"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", m[1], re.S)))
+    if kind == "s":
+        index = int(re.search(r"<(?:\w+:)?v>(\d+)</", m[1])[1])
+        strings = re.findall(r"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>", package.text("xl/sharedStrings.xml"), re.S)
+        return _unescape("".join(re.findall(r"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", strings[index], re.S)))
+    return None
+
+
+# styles ------------------------------------------------------------------------------------
+
+
+class Styles:
+    """The cell styles generated sheets need, found in styles.xml or appended to it (as text)."""
+
+    def __init__(self, package: Package, currency: str):
+        self.package, self.name = package, "xl/styles.xml"
+        self.xml = package.text(self.name)
+        self.changed = False
+        self.formats = {kind: number_format(kind, currency) for kind in ("money", "rate", "date", "datetime")}
+
+    def _items(self, block: str, item: str) -> list[str]:
+        m = re.search(rf"<(?:\w+:)?{block}\b[^>]*>(.*?)</(?:\w+:)?{block}>", self.xml, re.S)
+        if not m:
+            return []
+        return re.findall(rf"<(?:\w+:)?{item}\b(?:[^>]*/>|.*?</(?:\w+:)?{item}>)", m[1], re.S)
+
+    def _append(self, block: str, snippet: str) -> None:
+        self.xml = _insert_before_close(self.xml, block, snippet)
+        count = len(self._items(block, block[:-1] if block != "cellXfs" else "xf"))
+        self.xml = re.sub(rf'(<(?:\w+:)?{block}\b[^>]*\bcount=")\d+(")', rf"\g<1>{count}\2", self.xml, count=1)
+        self.changed = True
+
+    def number_format(self, code: str) -> int:
+        prefix = _element_prefix(self.xml, "styleSheet")
+        for tag in re.findall(r"<(?:\w+:)?numFmt\b[^>]*>", self.xml):
+            if _unescape(_attr(tag, "formatCode") or "") == code:
+                return int(_attr(tag, "numFmtId"))
+        ids = [int(_attr(t, "numFmtId")) for t in re.findall(r"<(?:\w+:)?numFmt\b[^>]*>", self.xml)]
+        new_id = max([163, *ids]) + 1
+        snippet = f'<{prefix}numFmt numFmtId="{new_id}" formatCode={quoteattr(code)}/>'
+        if re.search(r"<(?:\w+:)?numFmts\b", self.xml):
+            self._append("numFmts", snippet)
+        else:
+            opening = re.search(r"<(?:\w+:)?styleSheet\b[^>]*>", self.xml)
+            self.xml = (
+                self.xml[: opening.end()]
+                + f'<{prefix}numFmts count="1">{snippet}</{prefix}numFmts>'
+                + self.xml[opening.end() :]
+            )
+            self.changed = True
+        return new_id
+
+    def font(self, extra: str) -> int:
+        """A font like the workbook's default one, plus `extra` (e.g. "<b/>")."""
+        fonts = self._items("fonts", "font")
+        base = re.sub(r"^<((?:\w+:)?font)\b[^>]*?(/?)>", r"<\1>", fonts[0]) if fonts else "<font></font>"
+        if base.endswith("/>"):
+            base = base[:-2] + "></font>"
+        wanted = re.sub(r"<((?:\w+:)?font)>", lambda m: f"<{m[1]}>{extra}", base, count=1)
+        if wanted in fonts:
+            return fonts.index(wanted)
+        self._append("fonts", wanted)
+        return len(fonts)
+
+    def xf(self, num_fmt: int, font: int) -> int:
+        prefix = _element_prefix(self.xml, "styleSheet")
+        wanted = (
+            f'<{prefix}xf numFmtId="{num_fmt}" fontId="{font}" fillId="0" borderId="0" xfId="0" '
+            f'applyNumberFormat="1" applyFont="1"/>'
+        )
+        xfs = self._items("cellXfs", "xf")
+        if wanted in xfs:
+            return xfs.index(wanted)
+        self._append("cellXfs", wanted)
+        return len(xfs)
+
+    def for_table(self) -> dict[str, int]:
+        """Style index per cell kind, plus "title" and "header"."""
+        plain = self.font("")
+        styles = {kind: self.xf(self.number_format(code), plain) for kind, code in self.formats.items()}
+        styles["header"] = self.xf(0, self.font("<b/>"))
+        styles["title"] = self.xf(0, self.font('<i/><color rgb="FF666666"/>'))
+        return styles
+
+    def save(self) -> None:
+        if self.changed:
+            self.package.put(self.name, self.xml)
+
+
+# sheet XML -------------------------------------------------------------------------------------
+
+
+def column_letter(index: int) -> str:
+    letters, index = "", index + 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _cell(ref: str, value: object, style: int | None) -> str:
+    s = f' s="{style}"' if style is not None else ""
+    if isinstance(value, str):
+        text = _ILLEGAL.sub("", value)
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, (datetime, date)):
+        moment = value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
+        return f'<c r="{ref}"{s}><v>{(moment - EPOCH).total_seconds() / 86400:.10g}</v></c>'
+    if isinstance(value, Decimal):
+        return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
+    return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
+
+
+def sheet_xml(table: Table, styles: dict[str, int]) -> str:
+    """A worksheet part for a generated table: title, bold header, typed cells, frozen header."""
+    header_row = table.header_row
+    rows = []
+    if table.title:
+        rows.append(f'<row r="1">{_cell("A1", table.title, styles["title"])}</row>')
+    header = "".join(
+        _cell(f"{column_letter(i)}{header_row}", c.header, styles["header"]) for i, c in enumerate(table.columns)
+    )
+    rows.append(f'<row r="{header_row}">{header}</row>')
+    kinds = [styles.get(c.kind) for c in table.columns]
+    for r, values in enumerate(table.rows, start=header_row + 1):
+        cells = "".join(
+            _cell(f"{column_letter(i)}{r}", v, kinds[i] if i < len(kinds) and not isinstance(v, str) else None)
+            for i, v in enumerate(values)
+            if v is not None
+        )
+        rows.append(f'<row r="{r}">{cells}</row>')
+    widths = "".join(
+        f'<col min="{i + 1}" max="{i + 1}" width="{c.width or max(10, min(40, len(c.header) + 4))}" customWidth="1"/>'
+        for i, c in enumerate(table.columns)
+    )
+    pane = (
+        f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" activePane="bottomLeft" state="frozen"/>'
+        f'<selection pane="bottomLeft" activeCell="A{header_row + 1}" sqref="A{header_row + 1}"/>'
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheetViews><sheetView workbookViewId="0">{pane}'
+        f'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+        f"{'<cols>' + widths + '</cols>' if widths else ''}<sheetData>{''.join(rows)}</sheetData>"
+        f'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+    )
+
+
+# the whole operation ---------------------------------------------------------------------------
+
+
+def write_generated(package: Package, tables: list[Table]) -> None:
+    """Replace (or add) the sheets of `tables` in `package`; refuse a sheet of the group's that bears
+    one of their names (its first cell does not say sheetsync generated it)."""
+    if not tables:
+        return
+    sheets = {s.name: s for s in package.sheets()}
+    styles = Styles(package, tables[0].currency)
+    ids = styles.for_table()
+    replaced_ids = []
+    for table in tables:
+        existing = sheets.get(table.name)
+        if existing is not None:
+            text = first_cell_text(package, existing.part)
+            if not (text and text.startswith(GENERATED_MARKERS)):
+                raise SetupError(
+                    f'The workbook has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
+                    f'Rename that tab (sheetsync writes its own "{table.name}" tab), then run again.',
+                )
+            package.put(existing.part, sheet_xml(table, ids))
+            package.remove(Package.rels_of(existing.part))
+            replaced_ids.append(existing.sheet_id)
+        else:
+            _add_sheet(package, table, sheet_xml(table, ids))
+    styles.save()
+    _drop_calc_chain_entries(package, replaced_ids)
+
+
+def _add_sheet(package: Package, table: Table, xml: str) -> None:
+    wb_part = package.workbook_part()
+    wb = package.text(wb_part)
+    rels_part = Package.rels_of(wb_part)
+    rels = package.text(rels_part)
+    taken_parts = set(package.data)
+    n = 1
+    while f"xl/worksheets/sheet{n}.xml" in taken_parts:
+        n += 1
+    part = f"xl/worksheets/sheet{n}.xml"
+    rel_ids = set(re.findall(r'\bId="([^"]+)"', rels))
+    k = len(rel_ids) + 1
+    while f"rId{k}" in rel_ids:
+        k += 1
+    sheet_ids = [int(x) for x in re.findall(r'<(?:\w+:)?sheet\b[^>]*\bsheetId="(\d+)"', wb)]
+    r_prefix = _prefix_of(wb, REL_NS)
+    if r_prefix is None:
+        r_prefix = "r"
+        wb = re.sub(r"<((?:\w+:)?workbook)\b", rf'<\1 xmlns:r="{REL_NS}"', wb, count=1)
+    prefix = _element_prefix(wb, "sheets")
+    sheet_tag = (
+        f'<{prefix}sheet name={quoteattr(table.name)} sheetId="{max([0, *sheet_ids]) + 1}" {r_prefix}:id="rId{k}"/>'
+    )
+    package.put(wb_part, _insert_before_close(wb, "sheets", sheet_tag))
+    target = part[len(dirname(wb_part)) + 1 :] if part.startswith(dirname(wb_part) + "/") else "/" + part
+    rel_prefix = _element_prefix(rels, "Relationships")
+    package.put(
+        rels_part,
+        _insert_before_close(
+            rels, "Relationships", f'<{rel_prefix}Relationship Id="rId{k}" Type="{WORKSHEET_REL}" Target="{target}"/>'
+        ),
+    )
+    types = package.text("[Content_Types].xml")
+    type_prefix = _element_prefix(types, "Types")
+    package.put(
+        "[Content_Types].xml",
+        _insert_before_close(
+            types, "Types", f'<{type_prefix}Override PartName="/{part}" ContentType="{WORKSHEET_TYPE}"/>'
+        ),
+    )
+    package.put(part, xml)
+
+
+def _drop_calc_chain_entries(package: Package, sheet_ids: list[int]) -> None:
+    """No calculation-chain entry may point into a sheet whose formulas were replaced."""
+    name = "xl/calcChain.xml"
+    if not sheet_ids or name not in package.data:
+        return
+    xml = package.text(name)
+    current = {"i": None}
+
+    def keep(m: re.Match) -> str:
+        i = _attr(m[0], "i")
+        if i is not None:
+            current["i"] = int(i)
+        return "" if current["i"] in sheet_ids else m[0]
+
+    cleaned = re.sub(r"<(?:\w+:)?c\b[^>]*/>", keep, xml)
+    if cleaned != xml:
+        package.put(name, cleaned)
