@@ -22,12 +22,9 @@ from .backends import open_backend
 from .bookings import who_drove
 from .errors import SetupError, SheetsyncError
 from .generated import generated_tables
-from .ics import bookings_calendar
 from .init_tabs import input_tables
 from .model import Severity
-from .notices import KINDS, plan
-from .notify.mailer import build_message, load_config, send_all, write_outbox
-from .notify.render import environment, render
+from .notices import KINDS
 from .outputs import (
     problem_dict,
     problems_text,
@@ -232,6 +229,8 @@ def calendar(workbook: str, output: str | None, vehicle: str | None, as_of: date
     """Export the bookings as an iCalendar (.ics) file that phones and calendar programs can subscribe to."""
     _, result = _read_report(workbook, as_of, False, lambda: None, google)
     name = _vehicle_name(result, vehicle) if vehicle else None
+    from .ics import bookings_calendar  # icalendar, only for this command
+
     text = bookings_calendar(result.book, datetime.now().astimezone(), name)
     if output:
         Path(output).write_bytes(text)
@@ -327,6 +326,10 @@ def notify(
     """
     if send and outbox:
         raise SetupError("Choose --send or --outbox, not both.", "--outbox writes files, --send emails them.")
+    from .notices import plan
+    from .notify.mailer import build_message, write_outbox
+    from .notify.render import environment, render
+
     backend, raw, report = _read(workbook, as_of, False, lambda: None, google)
     s = report.settings
     who = _member_name(report, member) if member else None
@@ -359,6 +362,8 @@ def notify(
 
 def _send(backend, raw, report: Report, rendered: list, config_path: str | None) -> int:
     """Send, then log what was sent in the Sent tab, even when the server fails half-way."""
+    from .notify.mailer import build_message, load_config, send_all
+
     config = load_config(config_path)
     lang = report.settings.language
     entries = read_sent(raw)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceRef:
     """Where a record or a value came from: the tab as written, the sheet's own row, the column header."""
 
@@ -23,7 +23,7 @@ class Severity(StrEnum):
     INFO = "info"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Problem:
     severity: Severity
     code: str
@@ -38,7 +38,7 @@ class Problem:
         return self.severity is Severity.ERROR
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     source: SourceRef
     name: str
@@ -49,7 +49,7 @@ class Member:
     expected_km: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Vehicle:
     source: SourceRef
     name: str
@@ -66,7 +66,7 @@ class Vehicle:
         return tuple(name for name, _ in self.owners)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Trip:
     source: SourceRef
     date: datetime
@@ -83,7 +83,7 @@ class Trip:
         return self.odometer_end - self.odometer_start
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Expense:
     source: SourceRef
     date: datetime
@@ -96,7 +96,7 @@ class Expense:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Booking:
     source: SourceRef
     vehicle: str | None
@@ -110,7 +110,7 @@ class Booking:
     identity: str = ""  # what the row says, for an event id that stays the same from one export to the next
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Payment:
     source: SourceRef
     date: datetime
@@ -120,7 +120,7 @@ class Payment:
     note: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Settings:
     group: str = ""
     currency: str = "EUR"
@@ -141,7 +141,7 @@ class Settings:
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Book:
     """Everything the group's tabs say, parsed and validated: only rows without errors."""
 

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from conftest import Formula, consecutive_trips, group, read_xlsx, write_xlsx
 
+from sheetsync.backends.ooxml import Package
 from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.generated import generated_tables
@@ -170,12 +171,11 @@ def test_missing_file_and_not_a_workbook(tmp_path):
 def test_a_failed_save_leaves_the_file_and_no_temporary(workbook, monkeypatch):
     original = workbook.read_bytes()
 
-    def half_written(self, data):
-        with open(self, "wb") as f:
-            f.write(data[:100])
+    def half_written(self, destination):
+        Path(destination).write_bytes(b"PK half a zip")
         raise OSError("disk full")
 
-    monkeypatch.setattr(Path, "write_bytes", half_written)
+    monkeypatch.setattr(Package, "write", half_written)
     with pytest.raises(BackendError, match="disk full"):
         sync(workbook)
     assert workbook.read_bytes() == original

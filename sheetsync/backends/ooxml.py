@@ -8,10 +8,10 @@ macros) keeps its exact bytes, and so do those four files when nothing needs add
 
 from __future__ import annotations
 
-import io
 import re
+import shutil
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from posixpath import dirname, join, normpath
@@ -53,44 +53,77 @@ class Sheet:
     part: str  # zip entry name, e.g. xl/worksheets/sheet3.xml
 
 
-@dataclass
 class Package:
-    """An .xlsx package held in memory: entry order, metadata and bytes of every part."""
+    """A zip package (.xlsx, .xlsm, .ods) opened for surgery: parts are read on demand, and only
+    the parts put or removed differ when it is written out; every other entry is copied with its
+    exact bytes, in the same order, compressed the same way."""
 
-    infos: list[zipfile.ZipInfo]
-    data: dict[str, bytes]
-    added: list[str] = field(default_factory=list)
+    def __init__(self, path):
+        self.path = path
+        with zipfile.ZipFile(path) as z:
+            self.infos = z.infolist()
+        self.names = {i.filename for i in self.infos}
+        self.changed: dict[str, bytes] = {}
+        self.removed: set[str] = set()
+        self.added: list[str] = []
 
     @classmethod
     def read(cls, path) -> Package:
-        with zipfile.ZipFile(path) as z:
-            infos = z.infolist()
-            return cls(infos, {i.filename: z.read(i) for i in infos})
+        return cls(path)
+
+    def __contains__(self, name: str) -> bool:
+        return (name in self.names or name in self.changed) and name not in self.removed
+
+    def entries(self) -> set[str]:
+        return (self.names | set(self.changed)) - self.removed
+
+    def bytes_of(self, name: str) -> bytes:
+        if name in self.changed:
+            return self.changed[name]
+        with zipfile.ZipFile(self.path) as z:
+            return z.read(name)
 
     def text(self, name: str) -> str:
-        return self.data[name].decode("utf-8")
+        return self.bytes_of(name).decode("utf-8")
 
     def put(self, name: str, content: str | bytes) -> None:
-        if name not in self.data:
+        if name not in self.names and name not in self.changed:
             self.added.append(name)
-        self.data[name] = content.encode("utf-8") if isinstance(content, str) else content
+        self.removed.discard(name)
+        self.changed[name] = content.encode("utf-8") if isinstance(content, str) else content
 
     def remove(self, name: str) -> None:
-        self.data.pop(name, None)
-        self.infos = [i for i in self.infos if i.filename != name]
+        self.changed.pop(name, None)
+        if name in self.added:
+            self.added.remove(name)
+        if name in self.names:
+            self.removed.add(name)
 
-    def to_bytes(self) -> bytes:
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    def write(self, destination) -> None:
+        """The package with its changes, into `destination` (a path), one entry at a time."""
+        with zipfile.ZipFile(self.path) as src, zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.infos:
-                z.writestr(info, self.data[info.filename], compress_type=info.compress_type)
+                if info.filename in self.removed:
+                    continue
+                data = self.changed.get(info.filename)
+                if data is not None:
+                    out.writestr(info, data, compress_type=info.compress_type)
+                    continue
+                copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+                copy.compress_type, copy.external_attr, copy.comment = (
+                    info.compress_type,
+                    info.external_attr,
+                    info.comment,
+                )
+                copy.file_size = info.file_size
+                with src.open(info) as fin, out.open(copy, "w") as fout:
+                    shutil.copyfileobj(fin, fout, 1 << 20)  # a large sheet is streamed, never held whole
             for name in self.added:
-                z.writestr(
+                out.writestr(
                     zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)),
-                    self.data[name],
+                    self.changed[name],
                     compress_type=zipfile.ZIP_DEFLATED,
                 )
-        return out.getvalue()
 
     # the workbook and its sheets ---------------------------------------------------------
     def workbook_part(self) -> str:
@@ -107,7 +140,7 @@ class Package:
     def relationships(self, part: str) -> dict[str, tuple[str, str]]:
         """rId -> (type, target entry name) of a part's relationships."""
         rels_name = self.rels_of(part)
-        if rels_name not in self.data:
+        if rels_name not in self:
             return {}
         found = {}
         for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", self.text(rels_name)):
@@ -342,7 +375,7 @@ def _add_sheet(package: Package, table: Table, xml: str) -> None:
     wb = package.text(wb_part)
     rels_part = Package.rels_of(wb_part)
     rels = package.text(rels_part)
-    taken_parts = set(package.data)
+    taken_parts = package.entries()
     n = 1
     while f"xl/worksheets/sheet{n}.xml" in taken_parts:
         n += 1
@@ -383,7 +416,7 @@ def _add_sheet(package: Package, table: Table, xml: str) -> None:
 def _drop_calc_chain_entries(package: Package, sheet_ids: list[int]) -> None:
     """No calculation-chain entry may point into a sheet whose formulas were replaced."""
     name = "xl/calcChain.xml"
-    if not sheet_ids or name not in package.data:
+    if not sheet_ids or name not in package:
         return
     xml = package.text(name)
     current = {"i": None}

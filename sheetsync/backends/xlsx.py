@@ -75,7 +75,7 @@ class XlsxBackend:
                 "Open it in your spreadsheet program and save it again as .xlsx.",
             ) from exc
         write_generated(package, tables)
-        self._save(lambda tmp: tmp.write_bytes(package.to_bytes()))
+        self._save(package.write)
 
     def create_tabs(self, tables: list[Table]) -> None:
         if self.path.exists():
