@@ -334,14 +334,15 @@ def notify(
     s = report.settings
     who = _member_name(report, member) if member else None
     planned = plan(report, kind, who, days, within)
-    already = {e.key for e in read_sent(raw)} if not resend else set()
+    log = read_sent(raw)
+    already = {e.key for e in log} if not resend else set()
     missing = [n.member for n in planned.notices if n.address is None]
     skipped = [n.member for n in planned.notices if n.address and (n.kind, n.period, n.member) in already]
     to_send = [n for n in planned.notices if n.address and (n.kind, n.period, n.member) not in already]
     env = environment(templates or s.templates, s.language, s.currency)
     rendered = [render(n, env, s.language) for n in to_send]
     if send:
-        sent = _send(backend, raw, report, rendered, config_path)
+        sent = _send(backend, log, report, rendered, config_path)
         done = f"sent {sent} notice(s)"
     elif outbox:
         sender = os.environ.get("SHEETSYNC_SMTP_FROM", "sheetsync@localhost")
@@ -360,13 +361,12 @@ def notify(
         click.echo("\n".join(lines), err=True)
 
 
-def _send(backend, raw, report: Report, rendered: list, config_path: str | None) -> int:
+def _send(backend, entries: list, report: Report, rendered: list, config_path: str | None) -> int:
     """Send, then log what was sent in the Sent tab, even when the server fails half-way."""
     from .notify.mailer import build_message, load_config, send_all
 
     config = load_config(config_path)
     lang = report.settings.language
-    entries = read_sent(raw)
     new = []
 
     def log(r, msg) -> None:

@@ -6,6 +6,7 @@ headers found and says how to map one in Settings.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -15,8 +16,29 @@ from .text import header_key
 from .values import as_text
 
 Cell = object
-RawTables = dict[str, list[list[Cell]]]
+RawTables = dict[str, Iterable[list[Cell]]]  # tab name -> its rows, row 1 first (a list, or rows read as they come)
 HEADER_SCAN_ROWS = 10
+
+
+class Rows:
+    """A tab's rows, row 1 first, gone through once: the first rows are kept (to find the header),
+    the rest streams, so a 100,000-line logbook is never held whole in memory."""
+
+    def __init__(self, source: Iterable[list[Cell]] = ()):
+        self._rest: Iterator[list[Cell]] = iter(source)
+        self._head: list[list[Cell]] = []
+
+    def head(self, n: int) -> list[list[Cell]]:
+        while len(self._head) < n:
+            try:
+                self._head.append(next(self._rest))
+            except StopIteration:
+                break
+        return self._head[:n]
+
+    def __iter__(self) -> Iterator[list[Cell]]:
+        yield from self._head
+        yield from self._rest
 
 
 @dataclass(frozen=True)
@@ -27,7 +49,7 @@ class LocatedTab:
     name: str
     header_row: int  # 1-based sheet row of the header; 0 when the tab is absent
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)  # field -> (0-based index, header)
-    rows: list[list[Cell]] = field(default_factory=list)  # the whole tab, row 1 first
+    rows: Rows = field(default_factory=Rows)  # the whole tab, row 1 first, to go through once
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (field, ignored header)
 
     @cached_property
@@ -37,8 +59,9 @@ class LocatedTab:
 
     def data_rows(self):
         """(sheet row number, cells) for each row below the header."""
-        for index in range(self.header_row, len(self.rows)):
-            yield index + 1, self.rows[index]
+        for index, row in enumerate(self.rows):
+            if index >= self.header_row:
+                yield index + 1, row
 
     def cell(self, cells: list[Cell], name: str) -> Cell:
         if name not in self.columns:
@@ -95,9 +118,9 @@ def locate(spec: InputTab, name: str | None, raw: RawTables, mapping: dict[tuple
                 f"Tabs found: {', '.join(raw) or 'none'}.",
             )
         return LocatedTab(spec, spec.en, 0)
-    rows = raw[name]
+    rows = Rows(raw[name])
     best: tuple[int, dict, list] | None = None
-    for index, row in enumerate(rows[:HEADER_SCAN_ROWS]):
+    for index, row in enumerate(rows.head(HEADER_SCAN_ROWS)):
         columns, duplicates = _match_header(spec, row, mapping)
         if not columns:
             continue
@@ -136,10 +159,11 @@ def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str]
     return columns, duplicates
 
 
-def _raise_missing_columns(spec: InputTab, name: str, rows: list[list[Cell]], best) -> None:
+def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best) -> None:
     index = best[0] if best else 0
     columns = best[1] if best else {}
-    headers = [as_text(c) for c in (rows[index] if index < len(rows) else [])]
+    head = rows.head(index + 1)
+    headers = [as_text(c) for c in (head[index] if index < len(head) else [])]
     headers = [h for h in headers if h]
     missing = [c for c in spec.columns if c.required and c.field not in columns]
     first = missing[0]

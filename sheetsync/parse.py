@@ -66,8 +66,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
     members = p.members(tabs["members"])
     vehicles = p.vehicles(tabs["vehicles"])
     trips = p.rows(tabs["trips"], p.trip)
-    kept = {t.source.row for t in trips}
-    rejected = frozenset(row for row, cells in tabs["trips"].data_rows() if row not in kept and not is_empty(cells))
+    rejected = frozenset(p.rejected)
     book = Book(
         settings=settings,
         members=tuple(members),
@@ -91,6 +90,7 @@ class _Parser:
         self.month_first = settings.date_format == "month_first"
         self.problems = problems
         self.member_names = Names()
+        self.rejected: list[int] = []  # rows left out for an error, of the last tab read
         self.vehicle_names = Names()
 
     def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
@@ -104,6 +104,7 @@ class _Parser:
         theirs into an error too.
         """
         records = []
+        self.rejected = []
         for row, cells in tab.data_rows():
             if is_empty(cells):
                 continue
@@ -115,6 +116,8 @@ class _Parser:
             self.problems.extend(r.problems)
             if record is not None and (r.ok or keep_partial):
                 records.append(record)
+            else:
+                self.rejected.append(row)
         return records
 
     def members(self, tab: LocatedTab) -> list[Member]:

@@ -40,10 +40,11 @@ class SentEntry:
 def read_sent(raw: RawTables) -> list[SentEntry]:
     """The entries of the Sent / Envois tab, if sheetsync made one (its first cell says so)."""
     for name in (SENT.en, SENT.fr):
-        rows = raw.get(name)
-        if not rows or not isinstance(rows[0][0] if rows[0] else None, str):
+        if name not in raw:
             continue
-        if not rows[0][0].startswith(GENERATED_MARKERS):
+        rows = list(raw[name])
+        first = rows[0][0] if rows and rows[0] else None
+        if not (isinstance(first, str) and first.startswith(GENERATED_MARKERS)):
             continue
         entries = []
         for row in rows[2:]:

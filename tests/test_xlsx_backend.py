@@ -156,7 +156,7 @@ def test_formulas_are_read_by_their_computed_value(tmp_path):
         for n, data in files.items():
             z.writestr(n, data)
     tabs = XlsxBackend(path).read_tabs()
-    assert tabs["Trips"][1][3] == 10100
+    assert list(tabs["Trips"])[1][3] == 10100
 
 
 def test_missing_file_and_not_a_workbook(tmp_path):

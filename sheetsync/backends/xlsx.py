@@ -141,12 +141,20 @@ class XlsxBackend:
 
 
 def _read_with_calamine(path: Path) -> RawTables:
-    """Every worksheet's cells from row 1 and column A (formulas by their saved value), fast."""
+    """Every worksheet's rows from row 1 and column A (formulas by their saved value), fast; each
+    sheet is loaded only when its rows are gone through, and its rows are made as they come."""
     wb = CalamineWorkbook.from_path(str(path))
-    return {
-        name: [_trim(list(row)) for row in wb.get_sheet_by_name(name).to_python(skip_empty_area=False)]
-        for name in wb.sheet_names
-    }
+    return {name: _calamine_rows(wb, name) for name in wb.sheet_names}
+
+
+def _calamine_rows(wb, name: str):
+    sheet = wb.get_sheet_by_name(name)
+    first_row, first_col = sheet.start if sheet.height else (0, 0)
+    for _ in range(first_row):
+        yield []
+    pad = [None] * first_col
+    for row in sheet.iter_rows():
+        yield _trim(pad + [None if cell == "" else cell for cell in row])
 
 
 def _fingerprint(path: Path) -> str:
