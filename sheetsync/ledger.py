@@ -94,7 +94,12 @@ def build_ledger(book: Book, as_of: date) -> Ledger:
     }
 
     def month(vehicle: str, day: date) -> Usage:
-        return usage[vehicle].setdefault(month_start(day), Usage())
+        months = usage[vehicle]
+        key = day.replace(day=1)
+        found = months.get(key)
+        if found is None:
+            found = months[key] = Usage()
+        return found
 
     def cost(vehicle: str, day: date, category: str, amount: Decimal, payer: str, bearer: str | None) -> None:
         u = month(vehicle, day)

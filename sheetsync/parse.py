@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from .locate import LocatedTab, RawTables, find_tabs, locate, tab_language
 from .messages import problem
@@ -25,7 +25,7 @@ from .schema import (
 )
 from .settings import read_settings
 from .text import header_key, suggest
-from .values import is_blank, parse_datetime, parse_shares, parse_time, parse_weekday_time, plain_number
+from .values import CENT, is_blank, parse_datetime, parse_shares, parse_time, parse_weekday_time, plain_number
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
             )
     members = p.members(tabs["members"])
     vehicles = p.vehicles(tabs["vehicles"])
-    trips = p.rows(tabs["trips"], p.trip)
+    trips = p.rows(tabs["trips"], p.trip, quick=p.quick_trip(tabs["trips"]))
     rejected = frozenset(p.rejected)
     book = Book(
         settings=settings,
@@ -96,7 +96,7 @@ class _Parser:
     def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
         return RowReader(tab, row, cells, self.lang, self.month_first)
 
-    def rows(self, tab: LocatedTab, parse_row, keep_partial: bool = False):
+    def rows(self, tab: LocatedTab, parse_row, keep_partial: bool = False, quick=None):
         """Records parsed by `parse_row` from each data row that is not empty, a total, or wrong.
 
         With `keep_partial` (members, vehicles), a record that `parse_row` still returned despite
@@ -106,6 +106,9 @@ class _Parser:
         records = []
         self.rejected = []
         for row, cells in tab.data_rows():
+            if quick is not None and (record := quick(row, cells)) is not None:
+                records.append(record)
+                continue
             if is_empty(cells):
                 continue
             if is_summary(cells):
@@ -222,7 +225,8 @@ class _Parser:
 
     def _vehicle(self, r: RowReader) -> str | None:
         """The row's vehicle; when blank, the group's only vehicle."""
-        if r.text("vehicle") is None:
+        value = r.raw("vehicle")
+        if value is None or (type(value) is str and not value.strip()):
             choices = self.vehicle_names.all()
             if len(choices) == 1:
                 return choices[0]
@@ -253,6 +257,61 @@ class _Parser:
                 diff=plain_number(end - start),
             )
         return Trip(SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"))
+
+    def quick_trip(self, tab: LocatedTab):
+        """A fast reader for the logbook lines that need no interpretation: a date cell, known names,
+        number cells, no Km to check. It answers None for any other line, which then goes the
+        careful way (trip()), so the result is the same, only sooner on a 100,000-line logbook."""
+        index = tab.index
+        if "km" in index:
+            return None
+        i_date, i_back, i_vehicle = index["date"], index.get("return"), index.get("vehicle")
+        i_driver, i_start, i_end = index["driver"], index["odometer_start"], index["odometer_end"]
+        i_fuel, i_note = index.get("fuel_paid"), index.get("note")
+        width = max(i_date, i_driver, i_start, i_end)
+        only = self.vehicle_names.all()[0] if len(self.vehicle_names.all()) == 1 else None
+        vehicles, members, name = self.vehicle_names, self.member_names, tab.name
+        numbers = (int, float)
+
+        def cell(cells, i):
+            return cells[i] if i is not None and i < len(cells) else None
+
+        def quick(row: int, cells: list) -> Trip | None:
+            if len(cells) <= width:
+                return None
+            day, start, end, driver = cells[i_date], cells[i_start], cells[i_end], cells[i_driver]
+            if type(day) is date:  # a date cell without a time
+                day = datetime(day.year, day.month, day.day)
+            if type(day) is not datetime or type(start) not in numbers or type(end) not in numbers or end < start:
+                return None
+            if type(driver) is not str or (driver := members.lookup(driver)) is None:
+                return None
+            vehicle = cell(cells, i_vehicle)
+            vehicle = only if vehicle is None else vehicles.lookup(vehicle) if type(vehicle) is str else None
+            back, fuel, note = cell(cells, i_back), cell(cells, i_fuel), cell(cells, i_note)
+            if type(back) is date:
+                back = datetime(back.year, back.month, back.day)
+            if vehicle is None or (back is not None and type(back) is not datetime):
+                return None
+            if fuel is not None:
+                if type(fuel) not in numbers or fuel < 0:
+                    return None
+                fuel = Decimal(repr(fuel)).quantize(CENT, rounding=ROUND_HALF_UP)
+            if note is not None and type(note) is not str:
+                return None
+            return Trip(
+                SourceRef(name, row),
+                day,
+                vehicle,
+                driver,
+                Decimal(repr(start)),
+                Decimal(repr(end)),
+                back,
+                fuel,
+                note.strip() or None if note else None,
+            )
+
+        return quick
 
     def expense(self, r: RowReader) -> Expense | None:
         day = r.moment("date", True)

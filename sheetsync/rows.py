@@ -10,7 +10,7 @@ from .locate import LocatedTab
 from .messages import problem
 from .model import Problem
 from .text import fold, suggest
-from .values import as_text, is_blank, parse_datetime, parse_money, parse_number
+from .values import as_text, parse_datetime, parse_money, parse_number
 
 _SUMMARY = re.compile(r"^(sous[- ]?total|sub[- ]?total|grand total|total|totaux|totals|somme)(\b|$)")
 
@@ -65,8 +65,8 @@ class RowReader:
         column = self.tab.header(field) if field else None
         self.problems.append(problem(code, self.lang, self.tab.name, self.row, column, **params))
 
-    def _missing(self, field: str, required: bool) -> bool:
-        if is_blank(self.raw(field)):
+    def _missing(self, field: str, required: bool, value: object) -> bool:
+        if value is None or (type(value) is str and not value.strip()):
             if required:
                 self.flag("value.missing", field)
             return True
@@ -81,7 +81,7 @@ class RowReader:
             return Decimal(repr(value))
         if type(value) is int:
             return Decimal(value)
-        if self._missing(field, required):
+        if self._missing(field, required, value):
             return None
         try:
             return parse_number(value, self.lang)
@@ -90,10 +90,11 @@ class RowReader:
             return None
 
     def money(self, field: str, required: bool = False, negative_code: str = "expense.negative") -> Decimal | None:
-        if self._missing(field, required):
+        value = self.raw(field)
+        if self._missing(field, required, value):
             return None
         try:
-            amount = parse_money(self.raw(field), self.lang)
+            amount = parse_money(value, self.lang)
         except ValueError:
             self.flag("value.number", field, value=as_text(self.raw(field)))
             return None
@@ -106,10 +107,10 @@ class RowReader:
         value = self.raw(field)
         if type(value) is datetime and value.tzinfo is None:
             return value
-        if self._missing(field, required):
+        if self._missing(field, required, value):
             return None
         try:
-            return parse_datetime(self.raw(field), self.month_first)
+            return parse_datetime(value, self.month_first)
         except ValueError:
             self.flag("value.date", field, value=as_text(self.raw(field)))
             return None
