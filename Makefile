@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench lint samples clean
+.PHONY: demo test bench lint samples clean libreoffice
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,17 @@ demo: $(STAMP)
 	$(VENV)/bin/sheetsync sync build/demo.xlsx --as-of 2025-12-31
 	$(VENV)/bin/sheetsync report build/demo.xlsx --as-of 2025-12-31
 
-test: $(STAMP)
+test: $(STAMP) libreoffice
 	$(PY) -m pytest -q
+
+# LibreOffice (headless) opens the synced workbooks in the fidelity tests; installed once, from Debian.
+libreoffice:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing LibreOffice Calc (headless) for the fidelity tests..."; \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	      --no-install-recommends libreoffice-calc-nogui ) >/dev/null 2>&1 \
+	  || echo "LibreOffice could not be installed: the tests that need it are skipped"; }
 
 bench: $(STAMP)
 	$(PY) bench/bench.py

@@ -37,11 +37,11 @@ def open_backend(location: str, credentials: str | None = None, oauth: bool = Fa
         client, email = authorize(credentials, oauth)
         return GoogleSheetsBackend(sheet_id, client, email)
     path = Path(location)
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
         from .xlsx import XlsxBackend
 
         return XlsxBackend(path)
     raise SetupError(
-        f"Cannot open {location}: sheetsync reads .xlsx and .xlsm workbooks.",
+        f"Cannot open {location}: sheetsync reads .xlsx, .xlsm and .ods workbooks.",
         "Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID.",
     )

@@ -31,8 +31,8 @@ _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _attr(tag_text: str, name: str) -> str | None:
-    m = re.search(rf'\s{re.escape(name)}\s*=\s*"([^"]*)"', tag_text)
-    return m[1] if m else None
+    m = re.search(rf"""\s{re.escape(name)}\s*=\s*(?:"([^"]*)"|'([^']*)')""", tag_text)
+    return (m[1] if m[1] is not None else m[2]) if m else None
 
 
 def _unescape(text: str) -> str:
@@ -106,6 +106,8 @@ class Package:
                 if info.filename in self.removed:
                     continue
                 data = self.changed.get(info.filename)
+                if data is None and info.file_size < (4 << 20):
+                    data = src.read(info)  # small parts whole: no data descriptor (ODF's mimetype needs none)
                 if data is not None:
                     out.writestr(info, data, compress_type=info.compress_type)
                     continue

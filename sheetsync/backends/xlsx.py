@@ -1,8 +1,8 @@
-"""Local .xlsx/.xlsm workbooks: the embedded default, no account, no server.
+"""Local workbooks (.xlsx, .xlsm, .ods): the embedded default, no account, no server.
 
 Read with python-calamine (fast; openpyxl when calamine cannot). A sync replaces only the
-generated sheets inside the package (ooxml.py): the group's own sheets keep their exact bytes.
-`init` builds a new workbook with openpyxl.
+generated sheets inside the package (ooxml.py for .xlsx/.xlsm, odf.py for .ods): the group's
+own sheets keep their exact bytes. `init` builds a new .xlsx with openpyxl.
 
 Writes are all-or-nothing: the new workbook is saved to a temporary file beside the original,
 which then replaces it atomically (the previous version is kept as NAME.xlsx.bak). A workbook
@@ -74,10 +74,20 @@ class XlsxBackend:
                 f"{self.path} is not a readable .xlsx workbook ({exc}).",
                 "Open it in your spreadsheet program and save it again as .xlsx.",
             ) from exc
-        write_generated(package, tables)
+        if self.path.suffix.lower() == ".ods":
+            from .odf import write_generated as write_ods
+
+            write_ods(package, tables)
+        else:
+            write_generated(package, tables)
         self._save(package.write)
 
     def create_tabs(self, tables: list[Table]) -> None:
+        if self.path.suffix.lower() == ".ods":
+            raise SetupError(
+                "init creates .xlsx workbooks.",
+                f"Run: sheetsync init {self.path.with_suffix('.xlsx')}, then save it as .ods in LibreOffice.",
+            )
         if self.path.exists():
             self.read_tabs()
             if not self.is_blank():

@@ -1,0 +1,171 @@
+"""Surgical writing of generated sheets into a LibreOffice .ods package.
+
+All sheets of an .ods live in content.xml: the generated <table:table> elements are replaced
+or appended there, and the cell styles they need are added to its automatic styles. Every
+other sheet's XML keeps its exact text, and every other part of the zip its exact bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from decimal import Decimal
+from xml.sax.saxutils import escape, quoteattr
+
+from ..errors import SetupError
+from ..schema import GENERATED_MARKERS
+from ..tables import CURRENCY_SYMBOLS, Table
+from .ooxml import Package
+
+CONTENT = "content.xml"
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+STYLE_NAMES = {
+    "money": "sheetsyncMoney",
+    "rate": "sheetsyncRate",
+    "date": "sheetsyncDate",
+    "datetime": "sheetsyncDateTime",
+    "header": "sheetsyncHeader",
+    "title": "sheetsyncTitle",
+}
+
+
+def _styles(currency: str) -> str:
+    symbol = escape(CURRENCY_SYMBOLS.get(currency, currency))
+    number = (
+        '<number:number number:decimal-places="{0}" number:min-decimal-places="{0}" number:min-integer-digits="1"{1}/>'
+    )
+    day = (
+        '<number:year number:style="long"/><number:text>-</number:text><number:month number:style="long"/>'
+        '<number:text>-</number:text><number:day number:style="long"/>'
+    )
+    cell = (
+        '<style:style style:name="{0}" style:family="table-cell" style:parent-style-name="Default"{1}>{2}</style:style>'
+    )
+    grouping = ' number:grouping="true"'
+    currency_text = f"<number:text> </number:text><number:currency-symbol>{symbol}</number:currency-symbol>"
+    return "".join(
+        [
+            f'<number:currency-style style:name="sheetsyncN1">{number.format(2, grouping)}'
+            f"{currency_text}</number:currency-style>",
+            f'<number:number-style style:name="sheetsyncN2">{number.format(4, "")}</number:number-style>',
+            f'<number:date-style style:name="sheetsyncN3">{day}</number:date-style>',
+            f'<number:date-style style:name="sheetsyncN4">{day}<number:text> </number:text>'
+            '<number:hours number:style="long"/><number:text>:</number:text><number:minutes number:style="long"/>'
+            "</number:date-style>",
+            cell.format("sheetsyncMoney", ' style:data-style-name="sheetsyncN1"', ""),
+            cell.format("sheetsyncRate", ' style:data-style-name="sheetsyncN2"', ""),
+            cell.format("sheetsyncDate", ' style:data-style-name="sheetsyncN3"', ""),
+            cell.format("sheetsyncDateTime", ' style:data-style-name="sheetsyncN4"', ""),
+            cell.format(
+                "sheetsyncHeader",
+                "",
+                '<style:text-properties fo:font-weight="bold" '
+                'style:font-weight-asian="bold" style:font-weight-complex="bold"/>',
+            ),
+            cell.format("sheetsyncTitle", "", '<style:text-properties fo:font-style="italic" fo:color="#666666"/>'),
+        ]
+    )
+
+
+def _cell(value: object, kind: str, currency: str) -> str:
+    if value is None:
+        return "<table:table-cell/>"
+    if isinstance(value, str):
+        style = f' table:style-name="{STYLE_NAMES[kind]}"' if kind in ("header", "title") else ""
+        return (
+            f'<table:table-cell{style} office:value-type="string" calcext:value-type="string">'
+            f"<text:p>{escape(_ILLEGAL.sub('', value))}</text:p></table:table-cell>"
+        )
+    if isinstance(value, (datetime, date)):
+        iso = value.isoformat(timespec="seconds") if isinstance(value, datetime) else value.isoformat()
+        style = STYLE_NAMES["datetime" if isinstance(value, datetime) and kind == "datetime" else "date"]
+        return (
+            f'<table:table-cell table:style-name="{style}" office:value-type="date" office:date-value="{iso}" '
+            f'calcext:value-type="date"><text:p>{iso.replace("T", " ")}</text:p></table:table-cell>'
+        )
+    text = f"{value:f}" if isinstance(value, Decimal) else repr(value)
+    if kind == "money":
+        return (
+            f'<table:table-cell table:style-name="sheetsyncMoney" office:value-type="currency" '
+            f'office:currency="{escape(currency)}" office:value="{text}" calcext:value-type="currency">'
+            f"<text:p>{text}</text:p></table:table-cell>"
+        )
+    style = ' table:style-name="sheetsyncRate"' if kind == "rate" else ""
+    return (
+        f'<table:table-cell{style} office:value-type="float" office:value="{text}" calcext:value-type="float">'
+        f"<text:p>{text}</text:p></table:table-cell>"
+    )
+
+
+def table_xml(table: Table) -> str:
+    rows = []
+    if table.title:
+        rows.append(_cell(table.title, "title", table.currency))
+    rows.append("".join(_cell(c.header, "header", table.currency) for c in table.columns))
+    kinds = [c.kind for c in table.columns]
+    for values in table.rows:
+        rows.append(
+            "".join(_cell(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values))
+        )
+    body = "".join(f"<table:table-row>{r}</table:table-row>" for r in rows)
+    return (
+        f"<table:table table:name={quoteattr(table.name)}>"
+        f'<table:table-column table:number-columns-repeated="{max(1, len(table.columns))}"/>{body}</table:table>'
+    )
+
+
+def _tables(xml: str) -> dict[str, tuple[int, int]]:
+    """Sheet name -> (start, end) of its <table:table> element in content.xml."""
+    found = {}
+    for m in re.finditer(r"<table:table\s[^>]*?table:name=\"([^\"]*)\"[^>]*>", xml):
+        end = xml.index("</table:table>", m.end()) + len("</table:table>")
+        found[_unescape(m[1])] = (m.start(), end)
+    return found
+
+
+def _unescape(text: str) -> str:
+    return (
+        text.replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
+
+
+def _first_text(segment: str) -> str:
+    m = re.search(r"<text:p\b[^>]*>(.*?)</text:p>", segment, re.S)
+    return _unescape(re.sub(r"<[^>]+>", "", m[1])) if m else ""
+
+
+def write_generated(package: Package, tables: list[Table]) -> None:
+    """Replace (or append) the generated sheets in content.xml; refuse a sheet of the group's that
+    bears one of their names."""
+    if not tables:
+        return
+    xml = package.text(CONTENT)
+    if 'style:name="sheetsyncMoney"' not in xml:
+        xml = re.sub(
+            r"</office:automatic-styles>",
+            lambda _: _styles(tables[0].currency) + "</office:automatic-styles>",
+            xml,
+            count=1,
+        )
+    for table in tables:
+        spans = _tables(xml)
+        new = table_xml(table)
+        if table.name in spans:
+            start, end = spans[table.name]
+            segment = xml[start:end]
+            if "<table:table " in segment[1:] or not _first_text(segment).startswith(GENERATED_MARKERS):
+                raise SetupError(
+                    f'The workbook has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
+                    f'Rename that tab (sheetsync writes its own "{table.name}" tab), then run again.',
+                )
+            xml = xml[:start] + new + xml[end:]
+        else:
+            last_end = max((end for _, end in spans.values()), default=None)
+            if last_end is None:
+                raise SetupError("The .ods file holds no sheet.", "Open it in LibreOffice and save it again.")
+            xml = xml[:last_end] + new + xml[last_end:]
+    package.put(CONTENT, xml)
