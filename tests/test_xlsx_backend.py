@@ -2,8 +2,8 @@
 
 import os
 import zipfile
-from pathlib import Path
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
