@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import json
-import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -17,11 +16,10 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from . import __version__, jobs
 from .backends import open_backend
 from .bookings import who_drove
 from .errors import SetupError, SheetsyncError
-from .generated import generated_tables
 from .init_tabs import input_tables
 from .model import Severity
 from .notices import KINDS
@@ -34,9 +32,8 @@ from .outputs import (
     summary_line,
     who_drove_text,
 )
-from .report import Report, build_report
+from .report import Report
 from .rows import Names
-from .sent_log import SentEntry, read_sent, sent_table, sent_title
 from .values import parse_datetime
 
 EXIT_DATA_ERRORS = 1
@@ -99,20 +96,8 @@ def _as_of(value: datetime | None) -> date:
 
 
 def _read_report(workbook: str, as_of: datetime | None, history: bool, advance: Callable[[], None], google: dict):
-    backend, _, report = _read(workbook, as_of, history, advance, google)
-    return backend, report
-
-
-def _read(workbook: str, as_of: datetime | None, history: bool, advance: Callable[[], None], google: dict):
-    """The backend, the raw tabs and the report of a workbook."""
-    backend = open_backend(workbook, **google)
-    raw = backend.read_tabs()
-    advance()
-    name = backend.display_name
-    group = Path(name).stem if name.lower().endswith((".xlsx", ".xlsm")) else name
-    report = build_report(raw, group, _as_of(as_of), history=history)
-    advance()
-    return backend, raw, report
+    opened = jobs.open_report(workbook, _as_of(as_of), history, on_step=advance, **google)
+    return opened.backend, opened.report
 
 
 def _exit_for(report: Report) -> None:
@@ -178,11 +163,7 @@ def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **goo
 def sync(workbook: str, dry_run: bool, as_of: datetime | None, quiet: bool, **google) -> None:
     """Check, compute, and rewrite the generated tabs (Balances, Settlements, Summary, Problems, History)."""
     with steps(["read", "compute", "write"], quiet) as advance:
-        backend, report = _read_report(workbook, as_of, True, advance, google)
-        tables = generated_tables(report, backend.display_name, datetime.now())
-        if not dry_run:
-            backend.write_tabs(tables)
-        advance()
+        report, tables = jobs.sync(workbook, _as_of(as_of), dry_run, on_step=advance, **google)
     errors = [p for p in report.problems if p.is_error]
     if quiet:
         if errors:
@@ -326,71 +307,25 @@ def notify(
     """
     if send and outbox:
         raise SetupError("Choose --send or --outbox, not both.", "--outbox writes files, --send emails them.")
-    from .notices import plan
-    from .notify.mailer import build_message, write_outbox
-    from .notify.render import environment, render
-
-    backend, raw, report = _read(workbook, as_of, False, lambda: None, google)
-    s = report.settings
-    who = _member_name(report, member) if member else None
-    planned = plan(report, kind, who, days, within)
-    log = read_sent(raw)
-    already = {e.key for e in log} if not resend else set()
-    missing = [n.member for n in planned.notices if n.address is None]
-    skipped = [n.member for n in planned.notices if n.address and (n.kind, n.period, n.member) in already]
-    to_send = [n for n in planned.notices if n.address and (n.kind, n.period, n.member) not in already]
-    env = environment(templates or s.templates, s.language, s.currency)
-    rendered = [render(n, env, s.language) for n in to_send]
+    opened = jobs.open_report(workbook, _as_of(as_of), False, **google)
+    who = _member_name(opened.report, member) if member else None
+    mode = "send" if send else "outbox" if outbox else "dry-run"
+    run = jobs.notices(opened, kind, mode, who, resend, templates, config_path, days, within, outbox)
     if send:
-        sent = _send(backend, log, report, rendered, config_path)
-        done = f"sent {sent} notice(s)"
+        done = f"sent {run.sent} notice(s)"
     elif outbox:
-        sender = os.environ.get("SHEETSYNC_SMTP_FROM", "sheetsync@localhost")
-        paths = write_outbox(Path(outbox), [(r, build_message(r, sender)) for r in rendered])
-        done = f"wrote {len(paths)} notice(s) to {outbox}"
+        done = f"wrote {len(run.outbox)} notice(s) to {outbox}"
     else:
-        for r in rendered:
+        for r in run.rendered:
             click.echo(f"To: {r.notice.member} <{r.notice.address}>\nSubject: {r.subject}\n\n{r.text}\n{'-' * 72}")
-        done = f"{len(rendered)} notice(s) to send (dry run: nothing sent)"
+        done = f"{len(run.rendered)} notice(s) to send (dry run: nothing sent)"
     if not quiet:
-        lines = [f"{kind}: {done}."] + planned.notes
-        if missing:
-            lines.append("Not notified (no valid email address in Members): " + ", ".join(missing) + ".")
-        if skipped:
-            lines.append("Already sent, per the Sent tab (use --resend to send again): " + ", ".join(skipped) + ".")
+        lines = [f"{kind}: {done}."] + run.notes
+        if run.missing:
+            lines.append("Not notified (no valid email address in Members): " + ", ".join(run.missing) + ".")
+        if run.skipped:
+            lines.append("Already sent, per the Sent tab (use --resend to send again): " + ", ".join(run.skipped) + ".")
         click.echo("\n".join(lines), err=True)
-
-
-def _send(backend, entries: list, report: Report, rendered: list, config_path: str | None) -> int:
-    """Send, then log what was sent in the Sent tab, even when the server fails half-way."""
-    from .notify.mailer import build_message, load_config, send_all
-
-    config = load_config(config_path)
-    lang = report.settings.language
-    new = []
-
-    def log(r, msg) -> None:
-        n = r.notice
-        new.append(
-            SentEntry(
-                datetime.now().replace(microsecond=0),
-                n.kind,
-                n.period,
-                n.member,
-                n.address,
-                str(msg["Subject"]),
-                str(msg["Message-ID"]),
-            )
-        )
-
-    messages = [(r, build_message(r, config.sender, config.reply_to)) for r in rendered]
-    try:
-        send_all(config, messages, log)
-    finally:
-        if new:
-            title = sent_title(lang, new[-1].sent_at, backend.display_name)
-            backend.write_tabs([sent_table(entries + new, lang, title, report.settings.currency)])
-    return len(new)
 
 
 def _member_name(result: Report, typed: str) -> str:
