@@ -30,6 +30,7 @@ from .outputs import (
     report_json,
     report_text,
     summary_line,
+    text_table,
     who_drove_text,
 )
 from .report import Report
@@ -154,16 +155,35 @@ def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **goo
 
 
 @cli.command()
-@click.argument("workbook")
+@click.argument("workbook", required=False)
 @click.option("--dry-run", is_flag=True, help="Compute and print, but write nothing.")
+@click.option("--config", "config_path", default=None, help="Sync every group of a groups.toml (see `fleet`).")
+@click.option(
+    "--notify-on-problems",
+    is_flag=True,
+    help="When the data has errors, email the treasurer's digest (SMTP settings as for notify).",
+)
 @as_of_option
 @quiet_option
 @google_options
 @handles_errors
-def sync(workbook: str, dry_run: bool, as_of: datetime | None, quiet: bool, **google) -> None:
+def sync(
+    workbook: str | None,
+    dry_run: bool,
+    config_path: str | None,
+    notify_on_problems: bool,
+    as_of: datetime | None,
+    quiet: bool,
+    **google,
+) -> None:
     """Check, compute, and rewrite the generated tabs (Balances, Settlements, Summary, Problems, History)."""
+    if config_path:
+        return _fleet(config_path, as_of, dry_run, quiet, notify_on_problems)
+    if not workbook:
+        raise SetupError("Give a workbook, or --config groups.toml.", "sheetsync sync group.xlsx")
     with steps(["read", "compute", "write"], quiet) as advance:
-        report, tables = jobs.sync(workbook, _as_of(as_of), dry_run, on_step=advance, **google)
+        opened, tables = jobs.sync(workbook, _as_of(as_of), dry_run, on_step=advance, **google)
+    report = opened.report
     errors = [p for p in report.problems if p.is_error]
     if quiet:
         if errors:
@@ -176,7 +196,90 @@ def sync(workbook: str, dry_run: bool, as_of: datetime | None, quiet: bool, **go
                 problems_text([p for p in report.problems if p.severity is not Severity.INFO], report.settings.language)
                 or f"{len(report.problems)} note(s) in the problems tab."
             )
+    if errors and notify_on_problems and not dry_run:
+        run = jobs.notices(opened, "digest", "send")
+        if not quiet:
+            click.echo(f"digest: sent {run.sent} notice(s) to the treasurer.", err=True)
     _exit_for(report)
+
+
+@cli.command()
+@click.argument("config_path", metavar="GROUPS.TOML")
+@click.option("--dry-run", is_flag=True, help="Compute and print, but write nothing.")
+@click.option("--notify-on-problems", is_flag=True, help="Email each group's treasurer a digest when it has errors.")
+@as_of_option
+@quiet_option
+@handles_errors
+def fleet(config_path: str, dry_run: bool, notify_on_problems: bool, as_of: datetime | None, quiet: bool) -> None:
+    """Sync every group listed in GROUPS.TOML, paced under Google's quota; a summary table at the end.
+
+    One group's failure never stops the others; the exit code is the worst of all groups.
+    """
+    _fleet(config_path, as_of, dry_run, quiet, notify_on_problems)
+
+
+def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool, notify_on_problems: bool) -> None:
+    from .fleet import load_config, run_fleet
+
+    config = load_config(config_path)
+
+    def run_one(group, day):
+        opened, _ = jobs.sync(group.workbook, day, dry_run, credentials=group.credentials)
+        report = opened.report
+        if report.has_errors and notify_on_problems and not dry_run:
+            jobs.notices(opened, "digest", "send")
+        return (1 if report.has_errors else 0), summary_line(report)
+
+    results = run_fleet(config, _as_of(as_of), run_one)
+    worst = max((r.exit_code for r in results), default=0)
+    if not quiet or worst:
+        rows = [
+            [r.name, "ok" if r.exit_code == 0 else f"exit {r.exit_code}", r.summary or r.error or ""] for r in results
+        ]
+        click.echo(text_table(["group", "status", "summary"], rows))
+    sys.exit(worst)
+
+
+@cli.command()
+@click.argument("config_path", metavar="GROUPS.TOML")
+@click.option("--host", default=None, help="Default: [server] host, else 127.0.0.1.")
+@click.option("--port", type=int, default=None, help="Default: [server] port, else 8080.")
+@handles_errors
+def serve(config_path: str, host: str | None, port: int | None) -> None:
+    """Serve the groups of GROUPS.TOML over HTTP for the menu in Google Sheets (signed calls only)."""
+    from .fleet import load_config
+    from .server import serve as run_server
+
+    config = load_config(config_path)
+    missing = [g.name for g in config.groups if g.secret() is None]
+    if missing:
+        raise SetupError(
+            f"No secret for: {', '.join(missing)}.",
+            "Give each group secret_env (an environment variable) or secret_file in GROUPS.TOML.",
+        )
+    host = host or config.server.get("host", "127.0.0.1")
+    port = port or int(config.server.get("port", 8080))
+    click.echo(f"sheetsync serving {len(config.groups)} group(s) on http://{host}:{port}", err=True)
+    run_server(config, host, port)
+
+
+@cli.command("apps-script")
+@click.argument("workbook")
+@click.option("--url", required=True, help="The public address of `sheetsync serve`.")
+@click.option("--group", "group_name", required=True, help="The group's name in GROUPS.TOML.")
+@click.option("--manifest", is_flag=True, help="Print the manifest (appsscript.json) instead of the script.")
+@google_options
+@handles_errors
+def apps_script(workbook: str, url: str, group_name: str, manifest: bool, **google) -> None:
+    """Print the Apps Script for the group's sheet: a menu that calls `sheetsync serve`, ready to paste."""
+    from .apps_script import manifest_json, render_script
+
+    if manifest:
+        click.echo(manifest_json(), nl=False)
+        return
+    opened = jobs.open_report(workbook, date.today(), False, **google)
+    settings = opened.report.settings
+    click.echo(render_script(url, group_name, settings.language), nl=False)
 
 
 @cli.command()

@@ -25,8 +25,14 @@ class Opened:
     report: Report
 
 
-def open_report(location: str, as_of: date, history: bool = True, credentials: str | None = None,
-                oauth: bool = False, on_step=lambda: None) -> Opened:
+def open_report(
+    location: str,
+    as_of: date,
+    history: bool = True,
+    credentials: str | None = None,
+    oauth: bool = False,
+    on_step=lambda: None,
+) -> Opened:
     """Read a workbook and compute its report."""
     backend = open_backend(location, credentials=credentials, oauth=oauth)
     raw = backend.read_tabs()
@@ -38,15 +44,21 @@ def open_report(location: str, as_of: date, history: bool = True, credentials: s
     return Opened(backend, raw, report)
 
 
-def sync(location: str, as_of: date, dry_run: bool = False, credentials: str | None = None, oauth: bool = False,
-         on_step=lambda: None) -> tuple[Report, list[Table]]:
+def sync(
+    location: str,
+    as_of: date,
+    dry_run: bool = False,
+    credentials: str | None = None,
+    oauth: bool = False,
+    on_step=lambda: None,
+) -> tuple[Report, list[Table]]:
     """Validate, compute and rewrite the generated tabs; the report and the tables written."""
     opened = open_report(location, as_of, True, credentials, oauth, on_step)
     tables = generated_tables(opened.report, opened.backend.display_name, datetime.now())
     if not dry_run:
         opened.backend.write_tabs(tables)
     on_step()
-    return opened.report, tables
+    return opened, tables
 
 
 @dataclass
@@ -60,9 +72,18 @@ class NoticeRun:
     outbox: list[Path] = field(default_factory=list)
 
 
-def notices(opened: Opened, kind: str, mode: str = "dry-run", member: str | None = None, resend: bool = False,
-            templates: str | None = None, config_path: str | None = None, days: int = 3, within: int = 30,
-            outbox: str | None = None) -> NoticeRun:
+def notices(
+    opened: Opened,
+    kind: str,
+    mode: str = "dry-run",
+    member: str | None = None,
+    resend: bool = False,
+    templates: str | None = None,
+    config_path: str | None = None,
+    days: int = 3,
+    within: int = 30,
+    outbox: str | None = None,
+) -> NoticeRun:
     """Plan, render and (mode "send") email or (mode "outbox") write the notices of `kind`.
 
     Sending logs each message in the Sent tab, even when the server fails half-way (then the
@@ -99,8 +120,17 @@ def _send(opened: Opened, entries: list[SentEntry], rendered: list, config_path:
 
     def log(r, msg) -> None:
         n = r.notice
-        new.append(SentEntry(datetime.now().replace(microsecond=0), n.kind, n.period, n.member, n.address,
-                             str(msg["Subject"]), str(msg["Message-ID"])))
+        new.append(
+            SentEntry(
+                datetime.now().replace(microsecond=0),
+                n.kind,
+                n.period,
+                n.member,
+                n.address,
+                str(msg["Subject"]),
+                str(msg["Message-ID"]),
+            )
+        )
 
     messages = [(r, build_message(r, config.sender, config.reply_to)) for r in rendered]
     try:

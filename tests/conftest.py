@@ -166,7 +166,9 @@ def fake_sheets():
     from fake_sheets import FakeSheets
 
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield FakeSheets().install(rsps)
+        fake = FakeSheets().install(rsps)
+        fake.responses_mock = rsps
+        yield fake
 
 
 class Inbox:

@@ -1,0 +1,256 @@
+"""`sheetsync serve` on loopback with a real HTTP client and the fake Sheets API; the Apps Script
+menu run under Node against it; fleet runs."""
+
+import json
+import shutil
+import subprocess
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from conftest import consecutive_trips, free_port, group, write_xlsx
+
+from sheetsync.cli import cli
+from sheetsync.fleet import FleetConfig, GroupConfig, TokenBucket, load_config, run_fleet
+from sheetsync.server import Service, sign
+
+SID = "1LilasSheetForTheMenu0123456789abcdef"
+SECRET = "correct horse battery staple"
+HARNESS = Path(__file__).resolve().parent / "apps_script" / "harness.js"
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+
+
+@pytest.fixture
+def service(fake_sheets, service_account_key, example2, monkeypatch):
+    """The service on 127.0.0.1 (waitress), serving the group "lilas" whose sheet lives in the fake API."""
+    from waitress import create_server
+
+    example2["Settings"] += [["langue", "fr"], ["groupe", "Rue des Lilas"]]
+    fake_sheets.create(SID, "Rue des Lilas", example2)
+    fake_sheets.responses_mock.add_passthru("http://127.0.0.1")
+    monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)
+    config = FleetConfig(
+        [GroupConfig("lilas", f"gsheet:{SID}", str(service_account_key), "SHEETSYNC_SECRET_LILAS")],
+        {"public_url": "https://cars.example.org"},
+    )
+    server = create_server(Service(config, today=lambda: date(2025, 12, 31)), host="127.0.0.1", port=free_port())
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.effective_port}", fake_sheets
+    server.close()
+
+
+def signed_post(base, path, body=b"{}", secret=SECRET, timestamp=None, signature=None):
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    signature = signature or sign(secret.encode(), timestamp, "POST", path, body)
+    return requests.post(
+        base + path,
+        data=body,
+        timeout=30,
+        headers={
+            "Content-Type": "application/json",
+            "X-Sheetsync-Timestamp": timestamp,
+            "X-Sheetsync-Signature": signature,
+        },
+    )
+
+
+def test_health(service):
+    base, _ = service
+    assert requests.get(base + "/health", timeout=5).json() == {"status": "ok", "groups": 1}
+
+
+def test_a_signed_call_syncs_the_sheet(service):
+    base, fake = service
+    answer = signed_post(base, "/groups/lilas/sync")
+    assert answer.status_code == 200, answer.text
+    data = answer.json()
+    assert data["ok"] and data["exit_code"] == 0
+    assert {b["name"]: b["balance"] for b in data["balances"]} == {
+        "Laurent": "639.52",
+        "Catherine": "-467.98",
+        "Julien": "-171.54",
+    }
+    assert "Catherine → Laurent: 467,98\u00a0€" in data["message"]
+    assert fake.rows(SID, "Soldes")[0][0].startswith("Généré par sheetsync")
+
+
+def test_bad_signature_stale_timestamp_and_replay_get_401_and_change_nothing(service):
+    base, fake = service
+    before = fake.snapshot(SID)
+    assert signed_post(base, "/groups/lilas/sync", secret="guess").status_code == 401
+    assert signed_post(base, "/groups/lilas/sync", timestamp=int(time.time()) - 301).status_code == 401
+    body = b'{"as_of": "2025-12-31"}'
+    timestamp = str(int(time.time()))
+    signature = sign(SECRET.encode(), timestamp, "POST", "/groups/lilas/validate", body)
+    first = signed_post(base, "/groups/lilas/validate", body, timestamp=timestamp, signature=signature)
+    assert first.status_code == 200
+    replay = signed_post(base, "/groups/lilas/validate", body, timestamp=timestamp, signature=signature)
+    assert replay.status_code == 401 and "replay" in replay.json()["message"]
+    other_path = signed_post(base, "/groups/lilas/sync", body, timestamp=timestamp, signature=signature)
+    assert other_path.status_code == 401
+    unsigned = requests.post(base + "/groups/lilas/sync", data=b"{}", timeout=5)
+    assert unsigned.status_code == 401
+    assert fake.snapshot(SID) == before
+
+
+def test_oversized_bodies_and_unknown_groups(service):
+    base, _ = service
+    assert signed_post(base, "/groups/lilas/sync", body=b"x" * (70 * 1024)).status_code == 413
+    assert signed_post(base, "/groups/nobody/sync").status_code == 404
+    assert requests.get(base + "/groups/lilas/sync", timeout=5).status_code == 405
+
+
+def test_calendar_link_and_feed(service):
+    base, _ = service
+    answer = signed_post(base, "/groups/lilas/calendar").json()
+    assert answer["url"].startswith("https://cars.example.org/groups/lilas/calendar.ics?token=")
+    token = answer["url"].split("token=")[1]
+    feed = requests.get(f"{base}/groups/lilas/calendar.ics?token={token}", timeout=30)
+    assert feed.status_code == 200 and feed.text.startswith("BEGIN:VCALENDAR")
+    assert requests.get(f"{base}/groups/lilas/calendar.ics?token=nope", timeout=5).status_code == 401
+
+
+def run_script(tmp_path, function, state):
+    script = tmp_path / "Code.gs"
+    state_path = tmp_path / "state.json"
+    state_path.write_text(json.dumps(state))
+    out = subprocess.run(
+        ["node", str(HARNESS), str(script), function, str(state_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def write_script(tmp_path, base, service_account_key, lang="fr"):
+    book = tmp_path / "book.xlsx"
+    raw = group(trips=consecutive_trips(("Julien", 10)), settings=[("langue", lang)])
+    write_xlsx(book, raw)
+    result = CliRunner().invoke(cli, ["apps-script", str(book), "--url", base + "/", "--group", "lilas"])
+    assert result.exit_code == 0, result.output
+    (tmp_path / "Code.gs").write_text(result.stdout)
+
+
+@needs_node
+def test_the_menu_in_the_groups_language(service, tmp_path, service_account_key):
+    base, _ = service
+    write_script(tmp_path, base, service_account_key)
+    (menu,) = run_script(tmp_path, "onOpen", {})["menus"]
+    assert menu["name"] == "Autopartage"
+    assert [label for label, *_ in menu["items"]] == [
+        "Recalculer les soldes",
+        "Vérifier les saisies",
+        "Envoyer les avis de règlement",
+        "Exporter le calendrier",
+        "---",
+        "Configurer (secret)…",
+    ]
+
+
+@needs_node
+def test_recompute_balances_from_the_menu_updates_the_sheet(service, tmp_path, service_account_key):
+    base, fake = service
+    write_script(tmp_path, base, service_account_key)
+    setup = run_script(tmp_path, "sheetsyncSetup", {"typed": f"  {SECRET} "})
+    assert setup["properties"] == {"SHEETSYNC_SECRET": SECRET}
+    ran = run_script(tmp_path, "sheetsyncSync", {"properties": setup["properties"], "spreadsheetId": SID})
+    (request,) = ran["requests"]
+    assert request["url"] == base + "/groups/lilas/sync"
+    assert set(request["params"]["headers"]) == {"X-Sheetsync-Timestamp", "X-Sheetsync-Signature"}
+    (alert,) = ran["alerts"]
+    assert alert[0] == "sheetsync" and "Soldes au 31 déc. 2025" in alert[1] and "Laurent: 639,52\u00a0€" in alert[1]
+    assert fake.rows(SID, "Soldes")[2][:1] == ["Laurent"]
+
+
+@needs_node
+def test_the_menu_without_or_with_a_wrong_secret(service, tmp_path, service_account_key):
+    base, fake = service
+    write_script(tmp_path, base, service_account_key, lang="en")
+    before = fake.snapshot(SID)
+    no_secret = run_script(tmp_path, "sheetsyncSync", {})
+    assert no_secret["requests"] == [] and no_secret["alerts"] == [["Set up first: Car sharing > Set up (secret)…"]]
+    wrong = run_script(tmp_path, "sheetsyncSync", {"properties": {"SHEETSYNC_SECRET": "wrong"}})
+    assert wrong["alerts"] == [["sheetsync", "Bad signature."]]
+    assert fake.snapshot(SID) == before
+
+
+def test_manifest_asks_for_the_fewest_scopes():
+    result = CliRunner().invoke(cli, ["apps-script", "x.xlsx", "--url", "u", "--group", "g", "--manifest"])
+    scopes = json.loads(result.stdout)["oauthScopes"]
+    assert sorted(scopes) == [
+        "https://www.googleapis.com/auth/script.container.ui",
+        "https://www.googleapis.com/auth/script.external_request",
+        "https://www.googleapis.com/auth/spreadsheets.currentonly",
+    ]
+
+
+def test_fleet_goes_past_a_failing_group(tmp_path, example2):
+    good = write_xlsx(tmp_path / "good.xlsx", example2)
+    bad = dict(example2)
+    del bad["Vehicles"]
+    broken = write_xlsx(tmp_path / "broken.xlsx", bad)
+    errors = dict(example2, Trips=[row[:] for row in example2["Trips"]])
+    errors["Trips"][2][3] = "oops"
+    with_errors = write_xlsx(tmp_path / "errors.xlsx", errors)
+    config = tmp_path / "groups.toml"
+    config.write_text(
+        f'[[groups]]\nname = "broken"\nworkbook = "{broken}"\n\n'
+        f'[[groups]]\nname = "good"\nworkbook = "{good}"\n\n'
+        f'[[groups]]\nname = "errors"\nworkbook = "{with_errors}"\n'
+    )
+    result = CliRunner().invoke(cli, ["fleet", str(config), "--as-of", "2025-12-31"])
+    assert result.exit_code == 2
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["group", "status", "summary"]
+    assert lines[2].startswith("broken  exit 2  The workbook has no Vehicles tab")
+    assert lines[3].startswith("good    ok      good: 3 members, 2 transfer(s) to settle, 0 error(s)")
+    assert lines[4].startswith("errors  exit 1  errors: 3 members")
+    assert "Balances" in __import__("openpyxl").load_workbook(good).sheetnames
+    same = CliRunner().invoke(cli, ["sync", "--config", str(config), "--as-of", "2025-12-31", "--quiet"])
+    assert same.exit_code == 2 and "broken" in same.stdout
+
+
+def test_google_groups_are_paced_under_the_quota():
+    clock = {"now": 0.0}
+    waits = []
+
+    def sleep(seconds):
+        waits.append(seconds)
+        clock["now"] += seconds
+
+    bucket = TokenBucket(rate=1.0, capacity=60, clock=lambda: clock["now"], sleep=sleep)
+    groups = [GroupConfig(f"g{i}", f"gsheet:sheet{i}") for i in range(25)] + [GroupConfig("local", "x.xlsx")]
+    ran = []
+    results = run_fleet(
+        FleetConfig(groups), date(2025, 1, 1), lambda g, d: ran.append((g.name, clock["now"])) or (0, ""), bucket
+    )
+    assert len(results) == 26 and all(r.exit_code == 0 for r in results)
+    assert [t for name, t in ran][:20] == [0.0] * 20  # the first 60 requests go at once
+    assert ran[20][1] == pytest.approx(3.0) and ran[24][1] == pytest.approx(15.0)  # then 3 requests / 3 s
+    assert ran[-1] == ("local", pytest.approx(15.0))  # a local workbook takes no quota
+
+
+def test_config_is_checked(tmp_path):
+    path = tmp_path / "groups.toml"
+    path.write_text('[[groups]]\nname = "Rue des Lilas"\nworkbook = "x.xlsx"\n')
+    with pytest.raises(Exception, match="plain word"):
+        load_config(str(path))
+
+
+def test_notify_on_problems_mails_the_treasurer(tmp_path, example2, smtp_server):
+    example2["Members"] = [["Name", "Email"], ["Laurent", "laurent@example.org"], ["Catherine", None], ["Julien", None]]
+    example2["Trips"][2][3] = "oops"
+    path = write_xlsx(tmp_path / "g.xlsx", example2)
+    result = CliRunner().invoke(cli, ["sync", str(path), "--as-of", "2025-12-31", "--notify-on-problems", "--quiet"])
+    assert result.exit_code == 1
+    ((_, rcpt, message),) = smtp_server.messages
+    assert rcpt == ["laurent@example.org"] and "1 error" in message["Subject"]
+    again = CliRunner().invoke(cli, ["sync", str(path), "--as-of", "2025-12-31", "--notify-on-problems", "--quiet"])
+    assert again.exit_code == 1 and len(smtp_server.messages) == 1  # the same day's digest goes once
