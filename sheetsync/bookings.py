@@ -119,18 +119,15 @@ def check_conflicts(book: Book, found: list[Occurrence]) -> list[Problem]:
         if count > 1:
             verdict += f" ({count} clashes.)" if lang == "en" else f" ({count} chevauchements.)"
         for mine, other in ((a, b), (b, a)):
-            when = f"{_span(other.start, other.end)}"
             problems.append(
-                problem(
+                _on_booking(
+                    book,
                     "booking.conflict",
-                    lang,
-                    mine.booking.source.tab,
-                    mine.booking.source.row,
-                    book.header("bookings", "start"),
+                    mine,
                     vehicle=mine.vehicle or "",
                     other=other.member,
                     other_row=other.booking.source.row,
-                    when=when,
+                    when=_span(other.start, other.end),
                     verdict=verdict,
                 )
             )
@@ -189,19 +186,16 @@ def reconcile(book: Book, found: list[Occurrence], as_of: date) -> list[Problem]
                 )
             )
     problems += [
-        problem(
-            "booking.no_trip",
-            lang,
-            o.booking.source.tab,
-            o.booking.source.row,
-            book.header("bookings", "start"),
-            member=o.member,
-            vehicle=o.vehicle or "",
-            when=_span(o.start, o.end),
-        )
+        _on_booking(book, "booking.no_trip", o, member=o.member, vehicle=o.vehicle or "", when=_span(o.start, o.end))
         for o in unrecorded(book, found, as_of)
     ]
     return problems
+
+
+def _on_booking(book: Book, code: str, o: Occurrence, **params) -> Problem:
+    """A problem on the row of an occurrence's booking, in its Start column."""
+    source = o.booking.source
+    return problem(code, book.settings.language, source.tab, source.row, book.header("bookings", "start"), **params)
 
 
 def unrecorded(book: Book, found: list[Occurrence], as_of: date, since: timedelta = RECENT) -> list[Occurrence]:

@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape, quoteattr
 from ..errors import SetupError
 from ..schema import GENERATED_MARKERS
 from ..tables import CURRENCY_SYMBOLS, Table
-from .ooxml import Package
+from .ooxml import Package, unescape_xml
 
 CONTENT = "content.xml"
 _ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -119,23 +119,13 @@ def _tables(xml: str) -> dict[str, tuple[int, int]]:
     found = {}
     for m in re.finditer(r"<table:table\s[^>]*?table:name=\"([^\"]*)\"[^>]*>", xml):
         end = xml.index("</table:table>", m.end()) + len("</table:table>")
-        found[_unescape(m[1])] = (m.start(), end)
+        found[unescape_xml(m[1])] = (m.start(), end)
     return found
-
-
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-    )
 
 
 def _first_text(segment: str) -> str:
     m = re.search(r"<text:p\b[^>]*>(.*?)</text:p>", segment, re.S)
-    return _unescape(re.sub(r"<[^>]+>", "", m[1])) if m else ""
+    return unescape_xml(re.sub(r"<[^>]+>", "", m[1])) if m else ""
 
 
 def write_generated(package: Package, tables: list[Table]) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from posixpath import dirname, join, normpath
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr, unescape
 
 from ..errors import SetupError
 from ..schema import GENERATED_MARKERS
@@ -35,14 +35,9 @@ def _attr(tag_text: str, name: str) -> str | None:
     return (m[1] if m[1] is not None else m[2]) if m else None
 
 
-def _unescape(text: str) -> str:
-    return (
-        text.replace("&quot;", '"')
-        .replace("&apos;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-    )
+def unescape_xml(text: str) -> str:
+    """Attribute or text content as it reads, entities resolved."""
+    return unescape(text, {"&quot;": '"', "&apos;": "'"})
 
 
 @dataclass
@@ -158,7 +153,7 @@ class Package:
         sheets = []
         for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", wb):
             rel_id = _attr(tag, f"{r_prefix}:id")
-            sheets.append(Sheet(_unescape(_attr(tag, "name")), int(_attr(tag, "sheetId")), rel_id, rels[rel_id][1]))
+            sheets.append(Sheet(unescape_xml(_attr(tag, "name")), int(_attr(tag, "sheetId")), rel_id, rels[rel_id][1]))
         return sheets
 
 
@@ -192,11 +187,11 @@ def first_cell_text(package: Package, part: str) -> str | None:
     tag = m[0][: m[0].index(">")]
     kind = _attr(tag, "t")
     if kind == "inlineStr":
-        return _unescape("".join(re.findall(r"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", m[1], re.S)))
+        return unescape_xml("".join(re.findall(r"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", m[1], re.S)))
     if kind == "s":
         index = int(re.search(r"<(?:\w+:)?v>(\d+)</", m[1])[1])
         strings = re.findall(r"<(?:\w+:)?si>(.*?)</(?:\w+:)?si>", package.text("xl/sharedStrings.xml"), re.S)
-        return _unescape("".join(re.findall(r"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", strings[index], re.S)))
+        return unescape_xml("".join(re.findall(r"<(?:\w+:)?t\b[^>]*>(.*?)</(?:\w+:)?t>", strings[index], re.S)))
     return None
 
 
@@ -227,7 +222,7 @@ class Styles:
     def number_format(self, code: str) -> int:
         prefix = _element_prefix(self.xml, "styleSheet")
         for tag in re.findall(r"<(?:\w+:)?numFmt\b[^>]*>", self.xml):
-            if _unescape(_attr(tag, "formatCode") or "") == code:
+            if unescape_xml(_attr(tag, "formatCode") or "") == code:
                 return int(_attr(tag, "numFmtId"))
         ids = [int(_attr(t, "numFmtId")) for t in re.findall(r"<(?:\w+:)?numFmt\b[^>]*>", self.xml)]
         new_id = max([163, *ids]) + 1
