@@ -182,7 +182,9 @@ def sync(
     if not workbook:
         raise SetupError("Give a workbook, or --config groups.toml.", "sheetsync sync group.xlsx")
     with steps(["read", "compute", "write"], quiet) as advance:
-        opened, tables = jobs.sync(workbook, _as_of(as_of), dry_run, on_step=advance, **google)
+        opened, tables, digests = jobs.sync_and_alert(
+            workbook, _as_of(as_of), dry_run, notify_on_problems, on_step=advance, **google
+        )
     report = opened.report
     errors = [p for p in report.problems if p.is_error]
     if quiet:
@@ -196,10 +198,8 @@ def sync(
                 problems_text([p for p in report.problems if p.severity is not Severity.INFO], report.settings.language)
                 or f"{len(report.problems)} note(s) in the problems tab."
             )
-    if errors and notify_on_problems and not dry_run:
-        run = jobs.notices(opened, "digest", "send")
-        if not quiet:
-            click.echo(f"digest: sent {run.sent} notice(s) to the treasurer.", err=True)
+    if digests and not quiet:
+        click.echo("digest: sent to the treasurer.", err=True)
     _exit_for(report)
 
 
@@ -224,11 +224,8 @@ def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool,
     config = load_config(config_path)
 
     def run_one(group, day):
-        opened, _ = jobs.sync(group.workbook, day, dry_run, credentials=group.credentials)
-        report = opened.report
-        if report.has_errors and notify_on_problems and not dry_run:
-            jobs.notices(opened, "digest", "send")
-        return (1 if report.has_errors else 0), summary_line(report)
+        opened, _, _ = jobs.sync_and_alert(group.workbook, day, dry_run, notify_on_problems, group.credentials)
+        return (1 if opened.report.has_errors else 0), summary_line(opened.report)
 
     results = run_fleet(config, _as_of(as_of), run_one)
     worst = max((r.exit_code for r in results), default=0)

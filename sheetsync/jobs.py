@@ -61,6 +61,24 @@ def sync(
     return opened, tables
 
 
+def sync_and_alert(
+    location: str,
+    as_of: date,
+    dry_run: bool = False,
+    notify_on_problems: bool = False,
+    credentials: str | None = None,
+    oauth: bool = False,
+    on_step=lambda: None,
+):
+    """`sync`, then, when the data has errors and it is asked, the treasurer's digest by email.
+    Returns what was read, the tables written and how many digests went (0 or 1)."""
+    opened, tables = sync(location, as_of, dry_run, credentials, oauth, on_step)
+    sent = 0
+    if opened.report.has_errors and notify_on_problems and not dry_run:
+        sent = notices(opened, "digest", "send").sent
+    return opened, tables, sent
+
+
 @dataclass
 class NoticeRun:
     kind: str
