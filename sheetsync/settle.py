@@ -112,32 +112,21 @@ def _fewest(cents: dict[str, int]) -> list[tuple[str, str, int]]:
     return moves
 
 
+SMALL = 15  # up to this many balances, plain Python is quick enough (about 0.1 s) and numpy stays unloaded
+
+
 def zero_sum_groups(values: list[int]) -> list[list[int]]:
-    """A partition of the indices of `values` (summing to 0) into as many zero-sum groups as possible."""
+    """A partition of the indices of `values` (summing to 0) into as many zero-sum groups as possible.
+
+    best[mask] = the most zero-sum groups a chain of subsets ending at `mask` passes through:
+    best[mask] = max over i in mask of best[mask without i], plus 1 if mask sums to zero.
+    """
     n = len(values)
     if n == 0:
         return []
-    import numpy as np  # only groups with balances to settle need it
-
-    size = 1 << n
-    sums = np.zeros(size, dtype=np.int64)
-    for i, v in enumerate(values):
-        sums[1 << i : 1 << (i + 1)] = sums[: 1 << i] + v
-    zero = (sums == 0).astype(np.int8)
-    masks = np.arange(size, dtype=np.int64)
-    popcount = np.zeros(size, dtype=np.int8)
-    for i in range(n):
-        popcount += ((masks >> i) & 1).astype(np.int8)
-    best = np.zeros(size, dtype=np.int8)  # most zero-sum groups a chain of subsets reaching the mask holds
-    for k in range(1, n + 1):
-        layer = masks[popcount == k]
-        top = np.full(layer.shape, -1, dtype=np.int8)
-        for i in range(n):
-            has = (layer >> i) & 1 == 1
-            top[has] = np.maximum(top[has], best[layer[has] ^ (1 << i)])
-        best[layer] = top + zero[layer]
+    best, zero = _chain_table(values) if n <= SMALL else _chain_table_numpy(values)
     # Walk back from the full set, cutting a group each time a zero-sum subset is passed.
-    groups, mask, current = [], size - 1, []
+    groups, mask, current = [], (1 << n) - 1, []
     while mask:
         for i in range(n):
             if mask >> i & 1 and best[mask ^ (1 << i)] == best[mask] - zero[mask]:
@@ -149,3 +138,41 @@ def zero_sum_groups(values: list[int]) -> list[list[int]]:
         mask ^= 1 << i
     groups.append(current)
     return [sorted(g) for g in groups]
+
+
+def _chain_table(values: list[int]) -> tuple[list[int], list[int]]:
+    size = 1 << len(values)
+    sums = [0] * size
+    for i, v in enumerate(values):
+        for mask in range(1 << i, 1 << (i + 1)):
+            sums[mask] = sums[mask ^ (1 << i)] + v
+    zero = [1 if x == 0 else 0 for x in sums]
+    best = [0] * size
+    bits = [1 << i for i in range(len(values))]
+    for mask in range(1, size):  # every subset of mask is smaller than mask: already final
+        best[mask] = max(best[mask ^ b] for b in bits if mask & b) + zero[mask]
+    return best, zero
+
+
+def _chain_table_numpy(values: list[int]):
+    import numpy as np  # only for groups with many balances to settle
+
+    n = len(values)
+    size = 1 << n
+    sums = np.zeros(size, dtype=np.int64)
+    for i, v in enumerate(values):
+        sums[1 << i : 1 << (i + 1)] = sums[: 1 << i] + v
+    zero = (sums == 0).astype(np.int8)
+    masks = np.arange(size, dtype=np.int64)
+    popcount = np.zeros(size, dtype=np.int8)
+    for i in range(n):
+        popcount += ((masks >> i) & 1).astype(np.int8)
+    best = np.zeros(size, dtype=np.int8)
+    for k in range(1, n + 1):  # by number of members, so that every smaller subset is final
+        layer = masks[popcount == k]
+        top = np.full(layer.shape, -1, dtype=np.int8)
+        for i in range(n):
+            has = (layer >> i) & 1 == 1
+            top[has] = np.maximum(top[has], best[layer[has] ^ (1 << i)])
+        best[layer] = top + zero[layer]
+    return best, zero

@@ -172,3 +172,13 @@ def test_hub_and_rounded_transfers():
         ("Zoé", "Marie", D("6.00")),
         ("Paul", "Marie", D("4.00")),
     ]
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.integers(-30, 30).filter(bool), min_size=2, max_size=12))
+def test_both_ways_of_solving_find_as_many_groups(values):
+    from sheetsync.settle import _chain_table, _chain_table_numpy
+
+    values = values + [-sum(values)] if sum(values) else values
+    full = (1 << len(values)) - 1
+    assert _chain_table(values)[0][full] == int(_chain_table_numpy(values)[0][full])
