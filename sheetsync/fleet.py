@@ -41,7 +41,7 @@ class GroupConfig:
 
     @property
     def is_google(self) -> bool:
-        from .backends.gsheets import spreadsheet_id
+        from .backends.locations import spreadsheet_id
 
         return spreadsheet_id(self.workbook) is not None
 

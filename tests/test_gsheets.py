@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import consecutive_trips, group
 
-from sheetsync.backends.gsheets import GoogleSheetsBackend, a1_sheet, authorize, spreadsheet_id
+from sheetsync.backends.gsheets import GoogleSheetsBackend, a1_sheet, authorize
+from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.backends.retry import RetryPolicy
 from sheetsync.cli import cli
 from sheetsync.errors import SetupError

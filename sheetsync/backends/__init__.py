@@ -8,6 +8,7 @@ from typing import Protocol
 from ..errors import SetupError
 from ..locate import RawTables
 from ..tables import Table
+from .locations import spreadsheet_id
 
 
 class Backend(Protocol):
@@ -28,8 +29,6 @@ class Backend(Protocol):
 
 def open_backend(location: str, credentials: str | None = None, oauth: bool = False) -> Backend:
     """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm file."""
-    from .gsheets import spreadsheet_id
-
     sheet_id = spreadsheet_id(location)
     if sheet_id is not None:
         from .gsheets import GoogleSheetsBackend, authorize

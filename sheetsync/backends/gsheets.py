@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import zlib
 from datetime import date, datetime
 from decimal import Decimal
@@ -32,17 +31,8 @@ from ..tables import Table, number_format
 from .retry import Retryable, RetryPolicy
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
-URL_ID = re.compile(r"/spreadsheets/d/([a-zA-Z0-9_-]+)")
 EPOCH = datetime(1899, 12, 30)
 CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS")
-
-
-def spreadsheet_id(location: str) -> str | None:
-    """The spreadsheet id in a URL as copied from the browser, or in `gsheet:ID`; else None."""
-    if location.startswith("gsheet:"):
-        return location.removeprefix("gsheet:").strip() or None
-    found = URL_ID.search(location)
-    return found[1] if found and "docs.google.com" in location else None
 
 
 def a1_sheet(title: str) -> str:
