@@ -72,14 +72,14 @@ class Trip:
     date: datetime
     vehicle: str
     driver: str
-    odometer_start: Decimal
-    odometer_end: Decimal
+    odometer_start: Decimal | int  # whole readings are kept as int: a long logbook takes less memory
+    odometer_end: Decimal | int
     returned: datetime | None = None
     fuel_paid: Decimal | None = None
     note: str | None = None
 
     @property
-    def km(self) -> Decimal:
+    def km(self) -> Decimal | int:
         return self.odometer_end - self.odometer_start
 
 

@@ -272,6 +272,7 @@ class _Parser:
         only = self.vehicle_names.all()[0] if len(self.vehicle_names.all()) == 1 else None
         vehicles, members, name = self.vehicle_names, self.member_names, tab.name
         numbers = (int, float)
+        days: dict[date, datetime] = {}  # one datetime per day, however many trips that day
 
         def cell(cells, i):
             return cells[i] if i is not None and i < len(cells) else None
@@ -281,7 +282,7 @@ class _Parser:
                 return None
             day, start, end, driver = cells[i_date], cells[i_start], cells[i_end], cells[i_driver]
             if type(day) is date:  # a date cell without a time
-                day = datetime(day.year, day.month, day.day)
+                day = days.get(day) or days.setdefault(day, datetime(day.year, day.month, day.day))
             if type(day) is not datetime or type(start) not in numbers or type(end) not in numbers or end < start:
                 return None
             if type(driver) is not str or (driver := members.lookup(driver)) is None:
@@ -304,8 +305,8 @@ class _Parser:
                 day,
                 vehicle,
                 driver,
-                Decimal(repr(start)),
-                Decimal(repr(end)),
+                _reading(start),
+                _reading(end),
                 back,
                 fuel,
                 note.strip() or None if note else None,
@@ -456,6 +457,13 @@ REPEATS = {
     )
     for w in words
 }
+
+
+def _reading(value: int | float) -> Decimal | int:
+    """An odometer reading: an int when whole (lighter), else an exact Decimal."""
+    if type(value) is int or value.is_integer():
+        return int(value)
+    return Decimal(repr(value))
 
 
 def _after(start: datetime, at) -> datetime:

@@ -302,6 +302,6 @@ def parse_weekday_time(value: object) -> tuple[int, time]:
     return WEEKDAYS[m[1]], parse_time(m[2]) if m[2] else time()
 
 
-def plain_number(value: Decimal) -> str:
+def plain_number(value: Decimal | int) -> str:
     """A number as typed, without exponent or trailing zeros: 1060.0 -> "1060", 12.50 -> "12.5"."""
-    return f"{value.normalize():f}"
+    return f"{Decimal(value).normalize():f}"
