@@ -8,8 +8,9 @@ macros) keeps its exact bytes, and so do those four files when nothing needs add
 
 from __future__ import annotations
 
+import copy
 import re
-import shutil
+import struct
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -95,26 +96,18 @@ class Package:
             self.removed.add(name)
 
     def write(self, destination) -> None:
-        """The package with its changes, into `destination` (a path), one entry at a time."""
-        with zipfile.ZipFile(self.path) as src, zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as out:
+        """The package with its changes, into `destination` (a path). Unchanged entries are copied
+        as they are stored, compressed bytes and all, so a large sheet is neither inflated nor
+        deflated again; changed and new ones are compressed afresh."""
+        with open(self.path, "rb") as raw, zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.infos:
                 if info.filename in self.removed:
                     continue
                 data = self.changed.get(info.filename)
-                if data is None and info.file_size < (4 << 20):
-                    data = src.read(info)  # small parts whole: no data descriptor (ODF's mimetype needs none)
                 if data is not None:
                     out.writestr(info, data, compress_type=info.compress_type)
-                    continue
-                copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                copy.compress_type, copy.external_attr, copy.comment = (
-                    info.compress_type,
-                    info.external_attr,
-                    info.comment,
-                )
-                copy.file_size = info.file_size
-                with src.open(info) as fin, out.open(copy, "w") as fout:
-                    shutil.copyfileobj(fin, fout, 1 << 20)  # a large sheet is streamed, never held whole
+                else:
+                    _copy_stored(raw, info, out)
             for name in self.added:
                 out.writestr(
                     zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)),
@@ -155,6 +148,35 @@ class Package:
             rel_id = _attr(tag, f"{r_prefix}:id")
             sheets.append(Sheet(unescape_xml(_attr(tag, "name")), int(_attr(tag, "sheetId")), rel_id, rels[rel_id][1]))
         return sheets
+
+
+def _copy_stored(raw, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
+    """Copy one entry of the source zip (open as `raw`) into `out` byte for byte: its local header,
+    its stored data and its data descriptor; the central directory gets the same record, moved."""
+    raw.seek(info.header_offset)
+    header = raw.read(30)
+    if header[:4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(f"bad local header for {info.filename}")
+    name_length, extra_length = struct.unpack("<HH", header[26:30])
+    length = 30 + name_length + extra_length + info.compress_size
+    if info.flag_bits & 0x08:  # a data descriptor follows the data
+        raw.seek(info.header_offset + length)
+        length += 16 if raw.read(4) == b"PK\x07\x08" else 12
+    raw.seek(info.header_offset)
+    moved = copy.copy(info)
+    moved.header_offset = out.start_dir
+    out.fp.seek(out.start_dir)
+    left = length
+    while left:
+        block = raw.read(min(left, 1 << 20))
+        if not block:
+            raise zipfile.BadZipFile(f"{info.filename} is cut short")
+        out.fp.write(block)
+        left -= len(block)
+    out.start_dir = out.fp.tell()
+    out.filelist.append(moved)
+    out.NameToInfo[moved.filename] = moved
+    out._didModify = True  # so that closing writes the central directory
 
 
 def _prefix_of(xml: str, namespace: str) -> str | None:
