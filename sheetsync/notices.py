@@ -82,6 +82,7 @@ def _vehicle_lines(report: Report) -> list[dict]:
             "km": vp.km,
             "costs": vp.costs,
             "cost_per_km": fmt.rate_money(vp.cost_per_km, s.currency, s.language),
+            "rate": fmt.rate_money(vp.rate, s.currency, s.language) if vp.rate is not None else None,
             "provisional": vp.provisional,
         }
         for vp in current

@@ -105,6 +105,7 @@ def test_outbox_files_parse_with_the_standard_parser_and_amounts_in_english(tmp_
     assert marie["Subject"] == "Marie's car: your car-sharing statement for 2025"
     assert "Balance               €1,150.00" in part(marie, "plain")
     assert "€341.00 from Françoise" in part(marie, "plain") and "€809.00 from Pierre" in part(marie, "plain")
+    assert "Twingo, 2025: the group's rate, €0.2500 per km" in part(marie, "plain")
     assert not (tmp_path / "Sent").exists()
 
 
