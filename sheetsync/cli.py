@@ -357,15 +357,20 @@ def who_drove_command(workbook: str, at: str, vehicle: str | None, fmt: str, **g
 
 def _vehicle_name(result: Report, typed: str | None) -> str:
     names = [v.name for v in result.book.vehicles]
+    if typed is None and len(names) == 1:
+        return names[0]
     if typed is None:
-        if len(names) == 1:
-            return names[0]
         raise SetupError(
             "The group has several vehicles: say which one.", f"Add --vehicle with one of: {', '.join(names)}."
         )
+    return _one_of(names, typed, "Vehicles")
+
+
+def _one_of(names: list[str], typed: str, tab: str) -> str:
+    """The name of `names` that `typed` stands for (case and accents aside), or a setup error."""
     found = Names(names).get(typed)
     if found is None:
-        raise SetupError(f'"{typed}" is not in the Vehicles tab.', f"Use one of: {', '.join(names)}.")
+        raise SetupError(f'"{typed}" is not in the {tab} tab.', f"Use one of: {', '.join(names)}.")
     return found
 
 
@@ -408,7 +413,7 @@ def notify(
     if send and outbox:
         raise SetupError("Choose --send or --outbox, not both.", "--outbox writes files, --send emails them.")
     opened = jobs.open_report(workbook, _as_of(as_of), False, **google)
-    who = _member_name(opened.report, member) if member else None
+    who = _one_of(opened.report.book.member_names(), member, "Members") if member else None
     mode = "send" if send else "outbox" if outbox else "dry-run"
     run = jobs.notices(opened, kind, mode, who, resend, templates, config_path, days, within, outbox)
     if send:
@@ -426,15 +431,6 @@ def notify(
         if run.skipped:
             lines.append("Already sent, per the Sent tab (use --resend to send again): " + ", ".join(run.skipped) + ".")
         click.echo("\n".join(lines), err=True)
-
-
-def _member_name(result: Report, typed: str) -> str:
-    found = Names(result.book.member_names()).get(typed)
-    if found is None:
-        raise SetupError(
-            f'"{typed}" is not in the Members tab.', f"Use one of: {', '.join(result.book.member_names())}."
-        )
-    return found
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from .backends.locations import spreadsheet_id
 from .errors import SetupError, SheetsyncError
 
 REQUESTS_PER_GOOGLE_SYNC = 3
@@ -41,8 +42,6 @@ class GroupConfig:
 
     @property
     def is_google(self) -> bool:
-        from .backends.locations import spreadsheet_id
-
         return spreadsheet_id(self.workbook) is not None
 
     def secret(self) -> bytes | None:

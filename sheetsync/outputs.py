@@ -8,7 +8,7 @@ import json
 
 from . import formatting as fmt
 from .generated import in_words, settlement_notes
-from .model import Problem
+from .model import Problem, Severity
 from .report import Report
 from .words import word
 
@@ -186,8 +186,6 @@ def problems_text(problems: list[Problem], lang: str = "en") -> str:
 
 def summary_line(report: Report) -> str:
     """One line for cron logs."""
-    from .model import Severity
-
     s = report.settlement
     return (
         f"{report.settings.group}: {len(report.computation.members)} members, "
@@ -217,3 +215,25 @@ def who_drove_text(answer, lang: str) -> str:
         source = "réservations, aucun trajet noté" if lang == "fr" else "bookings; no trip recorded"
     at_word = "le" if lang == "fr" else "at"
     return f"{who} {verb} {answer.vehicle} {at_word} {at} ({source}: {rows})."
+
+
+def dialog_text(report: Report, shown: int = 5) -> str:
+    """What the menu's dialog says after a sync or a check: balances, transfers, the first problems."""
+    s = report.settings
+    lang, cur = s.language, s.currency
+    lines = [("Soldes au " if lang == "fr" else "Balances as of ") + fmt.day(report.as_of, lang)]
+    lines += [f"  {m.name}: {fmt.money(m.balance, cur, lang)}" for m in report.computation.members]
+    if report.settlement.transfers:
+        lines.append("Virements :" if lang == "fr" else "Transfers:")
+        lines += [
+            f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
+        ]
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    lines.append(
+        f"{errors} erreur(s), {warnings} avertissement(s)"
+        if lang == "fr"
+        else f"{errors} error(s), {warnings} warning(s)"
+    )
+    problems = [p for p in report.problems if p.severity is not Severity.INFO][:shown]
+    lines += [f"  {p.tab} {p.row or ''} {p.column or ''}: {p.message}" for p in problems]
+    return "\n".join(lines)

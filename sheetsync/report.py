@@ -13,7 +13,6 @@ from .ledger import Ledger, build_ledger
 from .locate import RawTables
 from .messages import problem
 from .model import Book, Problem, Severity
-from .money import ZERO
 from .parse import parse_workbook
 from .periods import month_ends
 from .schema import INPUT_TABS
@@ -109,7 +108,3 @@ def sort_problems(problems: list[Problem], book: Book) -> list[Problem]:
     order = {book.tab_names.get(t.id, t.en): i for i, t in enumerate(INPUT_TABS)}
     rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     return sorted(problems, key=lambda p: (rank[p.severity], order.get(p.tab, 99), p.row or 0, p.column or "", p.code))
-
-
-def total_balance(report: Report) -> Decimal:
-    return sum(report.computation.balances().values(), ZERO)

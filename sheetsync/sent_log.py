@@ -15,7 +15,6 @@ from .values import as_text, parse_datetime
 from .words import word
 
 SENT = next(t for t in GENERATED_TABS if t.id == "sent")
-FIELDS = ("sent_at", "kind", "period", "member", "address", "subject", "message_id")
 HEADERS = {
     "en": ("Sent at", "Kind", "Period", "Member", "Address", "Subject", "Message-ID"),
     "fr": ("Envoyé le", "Type", "Période", "Membre", "Adresse", "Objet", "Message-ID"),

@@ -23,12 +23,11 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import parse_qs
 
-from . import formatting as fmt
 from . import jobs
 from .errors import SheetsyncError
 from .fleet import FleetConfig, GroupConfig
 from .model import Severity
-from .outputs import problem_dict, summary_line
+from .outputs import dialog_text, report_dict, summary_line
 
 log = logging.getLogger("sheetsync.server")
 WINDOW = 300  # seconds a timestamp may be off
@@ -160,38 +159,20 @@ class Service:
         }
 
     def report_answer(self, group: GroupConfig, action: str, report) -> dict:
-        s = report.settings
-        lang, cur = s.language, s.currency
-        problems = [p for p in report.problems if p.severity is not Severity.INFO]
-        lines = [("Soldes au " if lang == "fr" else "Balances as of ") + fmt.day(report.as_of, lang)]
-        lines += [f"  {m.name}: {fmt.money(m.balance, cur, lang)}" for m in report.computation.members]
-        if report.settlement.transfers:
-            lines.append("Virements :" if lang == "fr" else "Transfers:")
-            lines += [
-                f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
-            ]
-        errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
-        lines.append(
-            f"{errors} erreur(s), {warnings} avertissement(s)"
-            if lang == "fr"
-            else f"{errors} error(s), {warnings} warning(s)"
-        )
-        lines += [f"  {p.tab} {p.row or ''} {p.column or ''}: {p.message}" for p in problems[:5]]
+        """The report in short, for the menu: the same figures as `report --format json`, and the dialog's text."""
+        data = report_dict(report)
         return {
             "ok": True,
             "group": group.name,
             "action": action,
             "exit_code": 1 if report.has_errors else 0,
             "summary": summary_line(report),
-            "balances": [{"name": m.name, "balance": fmt.plain(m.balance)} for m in report.computation.members],
-            "transfers": [
-                {"from": t.sender, "to": t.recipient, "amount": fmt.plain(t.amount)}
-                for t in report.settlement.transfers
-            ],
-            "errors": errors,
-            "warnings": warnings,
-            "problems": [problem_dict(p) for p in problems[:5]],
-            "message": "\n".join(lines),
+            "balances": [{"name": m["name"], "balance": m["balance"]} for m in data["members"]],
+            "transfers": data["settlements"],
+            "errors": report.count(Severity.ERROR),
+            "warnings": report.count(Severity.WARNING),
+            "problems": [p for p in data["problems"] if p["severity"] != "info"][:5],
+            "message": dialog_text(report),
         }
 
     def calendar_feed(self, group: GroupConfig, environ):

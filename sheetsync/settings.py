@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .locate import LocatedTab
@@ -116,7 +116,7 @@ class _Reader:
             if not is_blank(value):
                 self._plain(row, key, name, value)
         else:
-            self._problem("settings.unknown_key", row, key, value=key, suggestion=suggest(key, _known_keys()) or "")
+            self._problem("settings.unknown_key", row, value=key, suggestion=suggest(key, _known_keys()) or "")
 
     def _plain(self, row: int, key: str, name: str, value: object) -> None:
         text = as_text(value) or ""
@@ -165,7 +165,6 @@ class _Reader:
             self._problem(
                 "ref.category",
                 row,
-                key,
                 value=category,
                 suggestion=suggest(category, category_names()) or "",
                 choices=", ".join(category_names()),
@@ -192,11 +191,9 @@ class _Reader:
         self.values["columns"][(spec.id, column.field)] = as_text(value)
 
     def _bad(self, row: int, key: str, value: object, default: object, choices: str) -> None:
-        self._problem(
-            "settings.bad_value", row, key, value=as_text(value) or "", key=key, default=default, choices=choices
-        )
+        self._problem("settings.bad_value", row, value=as_text(value) or "", key=key, default=default, choices=choices)
 
-    def _problem(self, code: str, row: int, setting: str, **params: object) -> None:
+    def _problem(self, code: str, row: int, **params: object) -> None:
         self.problems.append(problem(code, self.lang, self.tab.name, row, self.tab.header("value"), **params))
 
 
@@ -212,7 +209,3 @@ def _is_timezone(name: str) -> bool:
 
 def _known_keys() -> list[str]:
     return sorted({*KEYS.values(), "split.fuel", "column.trips.odometer_start"})
-
-
-def with_language(settings: Settings, lang: str) -> Settings:
-    return replace(settings, language=lang)

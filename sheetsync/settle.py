@@ -61,40 +61,9 @@ def _through_hub(cents: dict[str, int], hub: str) -> list[tuple[str, str, int]]:
     return moves
 
 
-def _greedy(cents: dict[str, int]) -> list[tuple[str, str, int]]:
-    """Exactly opposite balances first, then the largest debtor pays the largest creditor."""
-    left = dict(cents)
-    moves = []
-    by_amount: dict[int, list[str]] = {}
-    for name in sorted(left, key=lambda n: (-abs(left[n]), n)):
-        opposite = by_amount.get(-left[name])
-        if opposite:
-            other = opposite.pop(0)
-            debtor, creditor = (name, other) if left[name] < 0 else (other, name)
-            moves.append((debtor, creditor, abs(left[name])))
-            left[name] = left[other] = 0
-        else:
-            by_amount.setdefault(left[name], []).append(name)
-    while True:
-        debtors = sorted((n for n in left if left[n] < 0), key=lambda n: (left[n], n))
-        creditors = sorted((n for n in left if left[n] > 0), key=lambda n: (-left[n], n))
-        if not debtors:
-            return moves
-        d, c = debtors[0], creditors[0]
-        amount = min(-left[d], left[c])
-        moves.append((d, c, amount))
-        left[d] += amount
-        left[c] -= amount
-
-
-def _fewest(cents: dict[str, int]) -> list[tuple[str, str, int]]:
-    """The fewest transfers: n minus the largest number of disjoint zero-sum groups.
-
-    Exactly opposite balances always form a group of their own in some best split, so they are
-    paired first; the rest is solved exactly by a dynamic programme over subsets.
-    """
-    moves = []
-    rest = {}
+def _pair_opposites(cents: dict[str, int]) -> tuple[list[tuple[str, str, int]], dict[str, int]]:
+    """Transfers between exactly opposite balances (by name order), and the balances left."""
+    moves, rest = [], {}
     waiting: dict[int, list[str]] = {}
     for name in sorted(cents):
         match = waiting.get(-cents[name])
@@ -106,9 +75,34 @@ def _fewest(cents: dict[str, int]) -> list[tuple[str, str, int]]:
         else:
             waiting.setdefault(cents[name], []).append(name)
             rest[name] = cents[name]
+    return moves, rest
+
+
+def _greedy(cents: dict[str, int]) -> list[tuple[str, str, int]]:
+    """Exactly opposite balances first, then the largest debtor pays the largest creditor."""
+    moves, left = _pair_opposites(cents)
+    while left:
+        d = min(left, key=lambda n: (left[n], n))
+        c = min(left, key=lambda n: (-left[n], n))
+        amount = min(-left[d], left[c])
+        moves.append((d, c, amount))
+        for name, change in ((d, amount), (c, -amount)):
+            left[name] += change
+            if not left[name]:
+                del left[name]
+    return moves
+
+
+def _fewest(cents: dict[str, int]) -> list[tuple[str, str, int]]:
+    """The fewest transfers: n minus the largest number of disjoint zero-sum groups.
+
+    Exactly opposite balances always form a group of their own in some best split, so they are
+    paired first; the rest is solved exactly by a dynamic programme over subsets.
+    """
+    moves, rest = _pair_opposites(cents)
+    names = list(rest)
     for group in zero_sum_groups(list(rest.values())):
-        names = [list(rest)[i] for i in group]
-        moves.extend(_greedy({n: rest[n] for n in names}))
+        moves.extend(_greedy({names[i]: rest[names[i]] for i in group}))
     return moves
 
 

@@ -203,8 +203,10 @@ def _datetime_from_text(text: str, month_first: bool) -> datetime:
     return datetime.combine(day, time(int(t[1]), int(t[2] or 0), int(t[3] or 0)))
 
 
-def parse_date(value: object, month_first: bool = False) -> date:
-    return parse_datetime(value, month_first).date()
+def to_serial(value: date) -> float:
+    """A date or datetime as a spreadsheet serial number (days since 1899-12-30, time as a fraction)."""
+    moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+    return (moment - _EXCEL_EPOCH).total_seconds() / 86400
 
 
 def parse_shares(text: str, lang: str = "en") -> list[tuple[str, Decimal | None]]:

@@ -63,8 +63,6 @@ WORDS: dict[str, tuple[str, str]] = {
     "no_transfer": ("Nobody owes anything.", "Personne ne doit rien."),
 }
 
-CATEGORY_HEADERS = {"en": "{name}", "fr": "{name}"}
-
 
 def word(key: str, lang: str, **params: object) -> str:
     en, fr = WORDS[key]

@@ -255,3 +255,23 @@ def test_hub_settlement_and_rounding_from_settings(example2):
 def test_unknown_hub_member():
     raw = group(trips=trips3(), settings=[("settlement", "hub"), ("settlement_hub", "Zoé")])
     assert codes(report_of(raw)) == [("Settings", 3, "Value", "ref.member")]
+
+
+def test_the_quick_path_reads_plain_logbook_lines_as_the_careful_one_does():
+    from datetime import datetime
+
+    from sheetsync.parse import parse_workbook
+
+    trips = [
+        [date(2025, 1, 1), "Laurent", 1000.0, 1100.0, 12.5],
+        [datetime(2025, 1, 2, 9, 30), "julien ", 1100, 1150.5, None],
+        [date(2025, 1, 3), "Catherine", 1150.5, 1200.0, "12,50"],
+    ]
+    quick = parse_workbook(group(trips=trips), "g").book.trips
+    with_km = group(trips=[t + [None] for t in trips])
+    with_km["Trips"][0].append("Km")  # a Km column sends every line the careful way
+    careful = parse_workbook(with_km, "g").book.trips
+    assert [(t.date, t.driver, t.km, t.fuel_paid, t.note) for t in quick] == [
+        (t.date, t.driver, t.km, t.fuel_paid, t.note) for t in careful
+    ]
+    assert [t.km for t in quick] == [100, D("50.5"), D("49.5")]

@@ -28,10 +28,10 @@ from ..errors import BackendError, SetupError
 from ..locate import RawTables
 from ..schema import GENERATED_MARKERS, is_generated_name
 from ..tables import Table, number_format
+from ..values import to_serial
 from .retry import Retryable, RetryPolicy
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
-EPOCH = datetime(1899, 12, 30)
 CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS")
 
 
@@ -366,8 +366,7 @@ def _cell(value: object, kind: str, currency: str) -> dict:
     if isinstance(value, bool):
         return {"userEnteredValue": {"boolValue": value}}
     if isinstance(value, (datetime, date)):
-        moment = value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
-        serial = (moment - EPOCH).total_seconds() / 86400
+        serial = to_serial(value)
         pattern = "yyyy-mm-dd hh:mm" if kind == "datetime" else "yyyy-mm-dd"
         return {
             "userEnteredValue": {"numberValue": serial},

@@ -15,10 +15,9 @@ from xml.sax.saxutils import escape, quoteattr
 from ..errors import SetupError
 from ..schema import GENERATED_MARKERS
 from ..tables import CURRENCY_SYMBOLS, Table
-from .ooxml import Package, unescape_xml
+from .ooxml import ILLEGAL_XML, Package, unescape_xml
 
 CONTENT = "content.xml"
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 STYLE_NAMES = {
     "money": "sheetsyncMoney",
     "rate": "sheetsyncRate",
@@ -74,7 +73,7 @@ def _cell(value: object, kind: str, currency: str) -> str:
         style = f' table:style-name="{STYLE_NAMES[kind]}"' if kind in ("header", "title") else ""
         return (
             f'<table:table-cell{style} office:value-type="string" calcext:value-type="string">'
-            f"<text:p>{escape(_ILLEGAL.sub('', value))}</text:p></table:table-cell>"
+            f"<text:p>{escape(ILLEGAL_XML.sub('', value))}</text:p></table:table-cell>"
         )
     if isinstance(value, (datetime, date)):
         iso = value.isoformat(timespec="seconds") if isinstance(value, datetime) else value.isoformat()

@@ -21,14 +21,15 @@ from xml.sax.saxutils import escape, quoteattr, unescape
 from ..errors import SetupError
 from ..schema import GENERATED_MARKERS
 from ..tables import Table, number_format
+from ..values import to_serial
 
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 OFFICE_DOCUMENT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
-EPOCH = datetime(1899, 12, 30)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# characters XML 1.0 cannot hold: dropped from text that came from cells
+ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def _attr(tag_text: str, name: str) -> str | None:
@@ -312,13 +313,12 @@ def column_letter(index: int) -> str:
 def _cell(ref: str, value: object, style: int | None) -> str:
     s = f' s="{style}"' if style is not None else ""
     if isinstance(value, str):
-        text = _ILLEGAL.sub("", value)
+        text = ILLEGAL_XML.sub("", value)
         return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (datetime, date)):
-        moment = value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
-        return f'<c r="{ref}"{s}><v>{(moment - EPOCH).total_seconds() / 86400:.10g}</v></c>'
+        return f'<c r="{ref}"{s}><v>{to_serial(value):.10g}</v></c>'
     if isinstance(value, Decimal):
         return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
     return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
