@@ -117,7 +117,7 @@ def bench_xlsx(trips: int = 50_000) -> None:
         )
         ours = best_of(
             5,
-            "from sheetsync.cli import cli\n"
+            "from sheetsync.app.cli import cli\n"
             f"cli.main(['sync', {str(path)!r}, '--as-of', '2025-12-31', '--quiet'], standalone_mode=False)",
         )
         print(f"Local .xlsx, {trips:,} trips ({size:.1f} MiB), best of 3 and 5 fresh processes:")
@@ -130,7 +130,7 @@ def bench_xlsx(trips: int = 50_000) -> None:
 
 
 def bench_core(trips: int = 100_000) -> None:
-    from sheetsync.report import build_report
+    from sheetsync.pipeline import build_report
 
     raw = raw_group(trips)
     t0 = time.perf_counter()
@@ -199,8 +199,8 @@ def bench_google() -> None:
     from fake_sheets import FakeSheets
 
     from sheetsync.backends.gsheets import GoogleSheetsBackend, authorize
-    from sheetsync.generated import generated_tables
-    from sheetsync.report import build_report
+    from sheetsync.pipeline import build_report
+    from sheetsync.present.tabs import generated_tables
 
     print("Google Sheets, HTTP requests per sync (stateful fake of the Sheets API):")
     with tempfile.TemporaryDirectory() as tmp, responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:

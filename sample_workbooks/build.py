@@ -20,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sheetsync.backends.xlsx import XlsxBackend  # noqa: E402
-from sheetsync.init_tabs import input_tables  # noqa: E402
+from sheetsync.present.init_layout import input_tables  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from sheetsync.report import build_report
+from sheetsync.pipeline import build_report
 
 AS_OF = date(2025, 12, 31)
 

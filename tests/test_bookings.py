@@ -7,9 +7,9 @@ import recurring_ical_events
 from click.testing import CliRunner
 from conftest import codes, consecutive_trips, group, read_xlsx, report_of, write_xlsx
 
-from sheetsync.bookings import occurrences
-from sheetsync.cli import cli
-from sheetsync.ics import bookings_calendar
+from sheetsync.app.cli import cli
+from sheetsync.calendar.bookings import occurrences
+from sheetsync.calendar.ics import bookings_calendar
 from sheetsync.model import Severity
 
 AS_OF = date(2025, 3, 31)

@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import consecutive_trips, group, read_xlsx, write_xlsx
 
-from sheetsync.cli import cli
+from sheetsync.app.cli import cli
 
 
 def run(*args):

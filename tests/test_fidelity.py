@@ -16,8 +16,8 @@ from build_fixtures import build_all, libreoffice_sheets, soffice
 from python_calamine import CalamineWorkbook
 
 from sheetsync.backends.xlsx import XlsxBackend
-from sheetsync.generated import generated_tables
-from sheetsync.report import build_report
+from sheetsync.pipeline import build_report
+from sheetsync.present.tabs import generated_tables
 
 PACKAGE_INDEX = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml", "xl/styles.xml"}
 GENERATED = {"Balances", "Settlements", "Summary", "Problems", "History"}

@@ -8,13 +8,13 @@ import pytest
 from click.testing import CliRunner
 from conftest import consecutive_trips, group
 
+from sheetsync.app.cli import cli
 from sheetsync.backends.gsheets import GoogleSheetsBackend, a1_sheet, authorize
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.backends.retry import RetryPolicy
-from sheetsync.cli import cli
 from sheetsync.errors import SetupError
-from sheetsync.generated import generated_tables
-from sheetsync.report import build_report
+from sheetsync.pipeline import build_report
+from sheetsync.present.tabs import generated_tables
 
 SID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-xyz"
 URL = f"https://docs.google.com/spreadsheets/d/{SID}/edit#gid=0"

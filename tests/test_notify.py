@@ -10,11 +10,11 @@ import pytest
 from click.testing import CliRunner
 from conftest import consecutive_trips, free_port, group, read_xlsx, write_xlsx
 
-from sheetsync.cli import cli
-from sheetsync.notices import Notice, plan
+from sheetsync.app.cli import cli
 from sheetsync.notify.mailer import build_message, load_config
+from sheetsync.notify.plan import Notice, plan
 from sheetsync.notify.render import environment, render
-from sheetsync.report import build_report
+from sheetsync.pipeline import build_report
 
 
 def run(*args):

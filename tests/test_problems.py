@@ -260,7 +260,7 @@ def test_unknown_hub_member():
 def test_the_quick_path_reads_plain_logbook_lines_as_the_careful_one_does():
     from datetime import datetime
 
-    from sheetsync.parse import parse_workbook
+    from sheetsync.read.records import parse_workbook
 
     trips = [
         [date(2025, 1, 1), "Laurent", 1000.0, 1100.0, 12.5],

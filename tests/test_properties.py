@@ -7,8 +7,8 @@ from conftest import group, report_of
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheetsync.money import allocate
-from sheetsync.settle import settle, zero_sum_groups
+from sheetsync.money.cents import allocate
+from sheetsync.money.settle import settle, zero_sum_groups
 
 NAMES = ["Anne", "Bruno", "Chloé", "David", "Emma", "Farid"]
 CATEGORY_WORDS = ["fuel", "insurance", "repair", "toll", "supplies", "amende", "assurance", "accident"]
@@ -177,7 +177,7 @@ def test_hub_and_rounded_transfers():
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.integers(-30, 30).filter(bool), min_size=2, max_size=12))
 def test_both_ways_of_solving_find_as_many_groups(values):
-    from sheetsync.settle import _chain_table, _chain_table_numpy
+    from sheetsync.money.settle import _chain_table, _chain_table_numpy
 
     values = values + [-sum(values)] if sum(values) else values
     full = (1 << len(values)) - 1

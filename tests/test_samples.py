@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import read_xlsx
 
-from sheetsync.cli import cli
+from sheetsync.app.cli import cli
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_workbooks"
 

@@ -14,9 +14,9 @@ import requests
 from click.testing import CliRunner
 from conftest import consecutive_trips, free_port, group, write_xlsx
 
-from sheetsync.cli import cli
-from sheetsync.fleet import FleetConfig, GroupConfig, TokenBucket, load_config, run_fleet
-from sheetsync.server import Service, sign
+from sheetsync.app.cli import cli
+from sheetsync.app.fleet import FleetConfig, GroupConfig, TokenBucket, load_config, run_fleet
+from sheetsync.app.server import Service, sign
 
 SID = "1LilasSheetForTheMenu0123456789abcdef"
 SECRET = "correct horse battery staple"

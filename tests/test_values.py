@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from sheetsync.values import parse_datetime, parse_money, parse_number, parse_shares
+from sheetsync.read.cells import parse_datetime, parse_money, parse_number, parse_shares
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from decimal import Decimal as D
 
 from conftest import consecutive_trips, group, report_of
 
-from sheetsync.outputs import report_dict
+from sheetsync.present.terminal import report_dict
 
 
 def balances(report):

@@ -12,8 +12,8 @@ from conftest import Formula, consecutive_trips, group, read_xlsx, write_xlsx
 from sheetsync.backends.ooxml import Package
 from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.errors import BackendError, SetupError
-from sheetsync.generated import generated_tables
-from sheetsync.report import build_report
+from sheetsync.pipeline import build_report
+from sheetsync.present.tabs import generated_tables
 
 WHEN = datetime(2026, 1, 5, 9, 30)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Protocol
 
-from ..errors import SetupError
-from ..locate import RawTables
-from ..tables import Table
-from .locations import spreadsheet_id
+from sheetsync.backends.locations import spreadsheet_id
+from sheetsync.errors import SetupError
+from sheetsync.present.table import Table
+from sheetsync.read.headers import RawTables
 
 
 class Backend(Protocol):
@@ -31,13 +31,13 @@ def open_backend(location: str, credentials: str | None = None, oauth: bool = Fa
     """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm file."""
     sheet_id = spreadsheet_id(location)
     if sheet_id is not None:
-        from .gsheets import GoogleSheetsBackend, authorize
+        from sheetsync.backends.gsheets import GoogleSheetsBackend, authorize
 
         client, email = authorize(credentials, oauth)
         return GoogleSheetsBackend(sheet_id, client, email)
     path = Path(location)
     if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
-        from .xlsx import XlsxBackend
+        from sheetsync.backends.xlsx import XlsxBackend
 
         return XlsxBackend(path)
     raise SetupError(

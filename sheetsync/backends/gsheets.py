@@ -24,12 +24,12 @@ import gspread
 import requests
 from gspread.exceptions import APIError
 
-from ..errors import BackendError, SetupError
-from ..locate import RawTables
-from ..schema import GENERATED_MARKERS, is_generated_name
-from ..tables import Table, number_format
-from ..values import to_serial
-from .retry import Retryable, RetryPolicy
+from sheetsync.backends.retry import Retryable, RetryPolicy
+from sheetsync.errors import BackendError, SetupError
+from sheetsync.model.schema import GENERATED_MARKERS, is_generated_name
+from sheetsync.present.table import Table, number_format
+from sheetsync.read.cells import to_serial
+from sheetsync.read.headers import RawTables
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS")

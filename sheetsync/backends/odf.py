@@ -12,10 +12,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
-from ..errors import SetupError
-from ..schema import GENERATED_MARKERS
-from ..tables import CURRENCY_SYMBOLS, Table
-from .ooxml import ILLEGAL_XML, Package, unescape_xml
+from sheetsync.backends.ooxml import ILLEGAL_XML, Package, unescape_xml
+from sheetsync.errors import SetupError
+from sheetsync.model.schema import GENERATED_MARKERS
+from sheetsync.present.table import CURRENCY_SYMBOLS, Table
 
 CONTENT = "content.xml"
 STYLE_NAMES = {

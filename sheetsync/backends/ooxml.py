@@ -18,10 +18,10 @@ from decimal import Decimal
 from posixpath import dirname, join, normpath
 from xml.sax.saxutils import escape, quoteattr, unescape
 
-from ..errors import SetupError
-from ..schema import GENERATED_MARKERS
-from ..tables import Table, number_format
-from ..values import to_serial
+from sheetsync.errors import SetupError
+from sheetsync.model.schema import GENERATED_MARKERS
+from sheetsync.present.table import Table, number_format
+from sheetsync.read.cells import to_serial
 
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"

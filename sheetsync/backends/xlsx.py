@@ -20,10 +20,10 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from ..errors import BackendError, SetupError
-from ..locate import RawTables
-from ..tables import Table
-from .ooxml import Package, write_generated
+from sheetsync.backends.ooxml import Package, write_generated
+from sheetsync.errors import BackendError, SetupError
+from sheetsync.present.table import Table
+from sheetsync.read.headers import RawTables
 
 
 class XlsxBackend:
@@ -75,7 +75,7 @@ class XlsxBackend:
                 "Open it in your spreadsheet program and save it again as .xlsx.",
             ) from exc
         if self.path.suffix.lower() == ".ods":
-            from .odf import write_generated as write_ods
+            from sheetsync.backends.odf import write_generated as write_ods
 
             write_ods(package, tables)
         else:
@@ -96,7 +96,7 @@ class XlsxBackend:
                     "Give a new file name, or remove the file first.",
                 )
         self._refuse_if_open()
-        from .xlsx_init import new_workbook  # openpyxl, only for init
+        from sheetsync.backends.xlsx_init import new_workbook  # openpyxl, only for init
 
         self._save(new_workbook(tables).save)
 

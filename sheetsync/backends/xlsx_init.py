@@ -7,7 +7,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from ..tables import Table, number_format
+from sheetsync.present.table import Table, number_format
 
 DROPDOWN_ROWS = 1000
 

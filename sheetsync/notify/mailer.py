@@ -18,9 +18,9 @@ from email.message import EmailMessage
 from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
 
-from ..errors import BackendError, SetupError
-from ..notices import valid_address
-from .render import Rendered
+from sheetsync.errors import BackendError, SetupError
+from sheetsync.notify.plan import valid_address
+from sheetsync.notify.render import Rendered
 
 SECURITY = ("starttls", "ssl", "none")
 

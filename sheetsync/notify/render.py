@@ -15,9 +15,9 @@ from pathlib import Path
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
 from jinja2.sandbox import SandboxedEnvironment
 
-from .. import formatting as fmt
-from ..errors import SetupError
-from ..notices import Notice
+from sheetsync.errors import SetupError
+from sheetsync.notify.plan import Notice
+from sheetsync.present import formatting as fmt
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 

@@ -1,0 +1,154 @@
+"""Many groups from one configuration file: each group's workbook, credentials and secret,
+run one after the other, paced under Google's per-user quota; one group's failure never stops
+the others.
+
+    [server]                       # for `sheetsync serve`
+    host = "127.0.0.1"
+    port = 8080
+    public_url = "https://sheetsync.example.org"
+
+    [[groups]]
+    name = "lilas"
+    workbook = "https://docs.google.com/spreadsheets/d/…/edit"
+    credentials = "/etc/sheetsync/key.json"      # Google Sheets only
+    secret_env = "SHEETSYNC_SECRET_LILAS"         # or secret_file = "…": signs the menu's calls
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sheetsync.backends.locations import spreadsheet_id
+from sheetsync.errors import SetupError, SheetsyncError
+
+REQUESTS_PER_GOOGLE_SYNC = 3
+QUOTA_PER_MINUTE = 60  # Sheets API, per user per project
+
+
+@dataclass(frozen=True)
+class GroupConfig:
+    name: str
+    workbook: str
+    credentials: str | None = None
+    secret_env: str | None = None
+    secret_file: str | None = None
+
+    @property
+    def is_google(self) -> bool:
+        return spreadsheet_id(self.workbook) is not None
+
+    def secret(self) -> bytes | None:
+        """The group's webhook secret, from its environment variable or file; never from the sheet."""
+        if self.secret_env and os.environ.get(self.secret_env):
+            return os.environ[self.secret_env].encode()
+        if self.secret_file:
+            try:
+                return Path(self.secret_file).expanduser().read_text().strip().encode()
+            except OSError as exc:
+                raise SetupError(f"Cannot read the secret file of group {self.name}.", str(exc)) from exc
+        return None
+
+
+@dataclass(frozen=True)
+class FleetConfig:
+    groups: list[GroupConfig]
+    server: dict = field(default_factory=dict)
+
+
+def load_config(path: str) -> FleetConfig:
+    try:
+        data = tomllib.loads(Path(path).read_text())
+    except FileNotFoundError as exc:
+        raise SetupError(f"No configuration file {path}.", "See `sheetsync fleet --help` for its layout.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SetupError(f"{path} is not valid TOML: {exc}", "Fix the file.") from exc
+    groups = []
+    for i, entry in enumerate(data.get("groups", []), start=1):
+        if not entry.get("name") or not entry.get("workbook"):
+            raise SetupError(f"Group {i} of {path} needs a name and a workbook.", 'name = "…", workbook = "…"')
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", entry["name"]):
+            raise SetupError(
+                f'The group name "{entry["name"]}" in {path} is not a plain word.',
+                "Use letters, digits, - and _ only: it goes into the service's addresses.",
+            )
+        groups.append(
+            GroupConfig(
+                entry["name"],
+                entry["workbook"],
+                entry.get("credentials"),
+                entry.get("secret_env"),
+                entry.get("secret_file"),
+            )
+        )
+    if len({g.name for g in groups}) != len(groups):
+        raise SetupError(f"Two groups of {path} have the same name.", "Give each group its own name.")
+    if not groups:
+        raise SetupError(f"{path} lists no group.", "Add [[groups]] tables with a name and a workbook.")
+    return FleetConfig(groups, data.get("server", {}))
+
+
+class TokenBucket:
+    """At most `capacity` tokens at once, refilled at `rate` tokens a second; take() waits for them."""
+
+    def __init__(
+        self,
+        rate: float,
+        capacity: float,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.rate, self.capacity, self.clock, self.sleep = rate, capacity, clock, sleep
+        self.tokens, self.updated = capacity, clock()
+
+    def take(self, n: float) -> float:
+        """Take `n` tokens, waiting as long as needed; returns the seconds waited."""
+        waited = 0.0
+        while True:
+            now = self.clock()
+            self.tokens = min(self.capacity, self.tokens + (now - self.updated) * self.rate)
+            self.updated = now
+            if self.tokens >= n:
+                self.tokens -= n
+                return waited
+            pause = (n - self.tokens) / self.rate
+            self.sleep(pause)
+            waited += pause
+
+
+def sheets_quota() -> TokenBucket:
+    return TokenBucket(QUOTA_PER_MINUTE / 60, QUOTA_PER_MINUTE)
+
+
+@dataclass
+class GroupResult:
+    name: str
+    exit_code: int
+    summary: str
+    error: str | None = None
+
+
+def run_fleet(
+    config: FleetConfig, as_of: date, run_one: Callable, bucket: TokenBucket | None = None
+) -> list[GroupResult]:
+    """`run_one(group, as_of) -> (exit code, summary)` for every group, in order; an exception of
+    one group is its result, and the next group runs. Google groups wait for quota first."""
+    bucket = bucket or sheets_quota()
+    results = []
+    for group in config.groups:
+        if group.is_google:
+            bucket.take(REQUESTS_PER_GOOGLE_SYNC)
+        try:
+            code, summary = run_one(group, as_of)
+            results.append(GroupResult(group.name, code, summary))
+        except SheetsyncError as exc:
+            results.append(GroupResult(group.name, exc.exit_code, "", str(exc).splitlines()[0]))
+        except Exception as exc:  # noqa: BLE001 - one group's surprise must not stop the others
+            results.append(GroupResult(group.name, 3, "", f"{type(exc).__name__}: {exc}"))
+    return results

@@ -1,0 +1,174 @@
+"""The typed model: what a group's workbook says, once parsed. Frozen dataclasses, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sheetsync.model.schema import CATEGORIES_BY_ID, TABS_BY_ID
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where a record or a value came from: the tab as written, the sheet's own row, the column header."""
+
+    tab: str
+    row: int
+    column: str | None = None
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    severity: Severity
+    code: str
+    tab: str
+    row: int | None
+    column: str | None
+    message: str
+    hint: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity is Severity.ERROR
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    source: SourceRef
+    name: str
+    email: str | None = None
+    joined: date | None = None
+    left: date | None = None
+    deposit: Decimal | None = None
+    expected_km: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Vehicle:
+    source: SourceRef
+    name: str
+    owners: tuple[tuple[str, Decimal], ...]  # (member, share) with shares summing to 1
+    plate: str | None = None
+    rate_per_km: Decimal | None = None
+    odometer_at_start: Decimal | None = None
+    inspection_due: date | None = None
+    insurance_renewal: date | None = None
+    shared_with: tuple[str, ...] = ()
+
+    @property
+    def owner_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.owners)
+
+
+@dataclass(frozen=True, slots=True)
+class Trip:
+    source: SourceRef
+    date: datetime
+    vehicle: str
+    driver: str
+    odometer_start: Decimal | int  # whole readings are kept as int: a long logbook takes less memory
+    odometer_end: Decimal | int
+    returned: datetime | None = None
+    fuel_paid: Decimal | None = None
+    note: str | None = None
+
+    @property
+    def km(self) -> Decimal | int:
+        return self.odometer_end - self.odometer_start
+
+
+@dataclass(frozen=True, slots=True)
+class Expense:
+    source: SourceRef
+    date: datetime
+    vehicle: str
+    paid_by: str
+    category: str  # a category id from schema.CATEGORIES
+    amount: Decimal
+    litres: Decimal | None = None
+    responsible: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Booking:
+    source: SourceRef
+    vehicle: str | None
+    member: str
+    start: datetime
+    end: datetime
+    repeat: str | None = None  # daily | weekly | biweekly | monthly
+    until: date | None = None
+    booked_at: datetime | None = None
+    note: str | None = None
+    identity: str = ""  # what the row says, for an event id that stays the same from one export to the next
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    source: SourceRef
+    date: datetime
+    sender: str
+    recipient: str
+    amount: Decimal
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    group: str = ""
+    currency: str = "EUR"
+    language: str = "en"
+    cost_mode: str = "real"  # real | fixed
+    rate_per_km: Decimal | None = None
+    fuel: str = "included"  # included | separate
+    split: dict[str, str] = field(default_factory=dict)  # category id -> rule
+    period: str = "year"  # month | quarter | year
+    settlement: str = "minimal"  # minimal | hub
+    settlement_hub: str | None = None
+    round_transfers_to: Decimal = Decimal("0.01")
+    priority: str = "first_booked"
+    date_format: str = "day_first"
+    timezone: str = "Europe/Paris"
+    treasurer: str | None = None  # the member who gets the digest
+    templates: str | None = None  # a folder of the group's own email templates
+    columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
+
+
+@dataclass(frozen=True, slots=True)
+class Book:
+    """Everything the group's tabs say, parsed and validated: only rows without errors."""
+
+    settings: Settings
+    members: tuple[Member, ...]
+    vehicles: tuple[Vehicle, ...]
+    trips: tuple[Trip, ...] = ()
+    expenses: tuple[Expense, ...] = ()
+    bookings: tuple[Booking, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    tab_names: dict[str, str] = field(default_factory=dict)  # tab id -> name as written
+    headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header as written
+    rejected_trip_rows: frozenset[int] = frozenset()  # trips left out for an error: they explain a gap
+
+    def header(self, tab_id: str, field_id: str) -> str:
+        """The column's header as the group wrote it (or its default name when the column is absent)."""
+
+        return self.headers.get((tab_id, field_id)) or TABS_BY_ID[tab_id].column(field_id).name(self.settings.language)
+
+    def split_rule(self, category: str) -> str:
+        """How costs of `category` are split: the group's setting, else the category's default rule."""
+        return self.settings.split.get(category, CATEGORIES_BY_ID[category].rule)
+
+    def member_names(self) -> list[str]:
+        return [m.name for m in self.members]
+
+    def vehicle(self, name: str) -> Vehicle:
+        return next(v for v in self.vehicles if v.name == name)

@@ -1,0 +1,337 @@
+"""The workbook contract (DESIGN §3): input tabs, their columns, synonyms, categories.
+
+Names are given as (English, French, other synonyms...). They are compared with
+`text.header_key`, so case, accents, spaces, punctuation and a trailing unit never matter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sheetsync.model.names import header_key
+
+
+@dataclass(frozen=True)
+class Column:
+    field: str
+    en: str
+    fr: str
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+
+    def name(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+    def keys(self) -> set[str]:
+        return {header_key(n) for n in (self.en, self.fr, *self.synonyms)}
+
+
+@dataclass(frozen=True)
+class InputTab:
+    id: str
+    en: str
+    fr: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+
+    def name(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+    def keys(self) -> set[str]:
+        return {header_key(n) for n in (self.en, self.fr, *self.synonyms)}
+
+    def column(self, field: str) -> Column:
+        return next(c for c in self.columns if c.field == field)
+
+
+C = Column
+
+SETTINGS = InputTab(
+    "settings",
+    "Settings",
+    "Paramètres",
+    (
+        C("key", "Setting", "Paramètre", True, ("Key", "Clé", "Réglage", "Name", "Nom")),
+        C("value", "Value", "Valeur", True),
+    ),
+    synonyms=("Réglages", "Config", "Configuration", "Parameters"),
+)
+
+MEMBERS = InputTab(
+    "members",
+    "Members",
+    "Membres",
+    (
+        C("name", "Name", "Nom", True, ("Member", "Membre", "Prénom", "Nom et prénom", "Who", "Qui")),
+        C("email", "Email", "Courriel", False, ("E-mail", "Mail", "Adresse mail", "Adresse e-mail", "Mél")),
+        C("joined", "Joined", "Arrivée", False, ("Since", "Depuis", "Date d'arrivée", "Start", "Entrée")),
+        C("left", "Left", "Départ", False, ("Until", "Date de départ", "Sortie")),
+        C("deposit", "Deposit", "Dépôt de garantie", False, ("Caution", "Dépôt")),
+        C(
+            "expected_km",
+            "Expected km per year",
+            "Km prévus par an",
+            False,
+            ("Expected km", "Km prévus", "Kilométrage prévisionnel", "Km prévisionnels"),
+        ),
+    ),
+    required=True,
+    synonyms=("Member", "Membre", "People", "Participants", "Adhérents", "Autopartageurs"),
+)
+
+VEHICLES = InputTab(
+    "vehicles",
+    "Vehicles",
+    "Véhicules",
+    (
+        C("vehicle", "Vehicle", "Véhicule", True, ("Car", "Voiture", "Name", "Nom", "Modèle")),
+        C("owner", "Owner", "Propriétaire", True, ("Owners", "Propriétaires", "Owned by")),
+        C("plate", "Plate", "Immatriculation", False, ("Registration", "Licence plate", "Plaque")),
+        C("rate_per_km", "Rate per km", "Barème km", False, ("Rate", "Barème", "Tarif km", "Prix du km")),
+        C(
+            "odometer_at_start",
+            "Odometer at start",
+            "Compteur initial",
+            False,
+            ("Initial odometer", "Km initial", "Kilométrage initial"),
+        ),
+        C(
+            "inspection_due",
+            "Inspection due",
+            "Contrôle technique avant le",
+            False,
+            ("Contrôle technique", "CT", "MOT due"),
+        ),
+        C(
+            "insurance_renewal",
+            "Insurance renewal",
+            "Échéance assurance",
+            False,
+            ("Assurance", "Renouvellement assurance"),
+        ),
+        C("shared_with", "Shared with", "Partagé avec", False, ("Members", "Membres", "Utilisateurs")),
+    ),
+    required=True,
+    synonyms=("Vehicle", "Véhicule", "Cars", "Voitures", "Car", "Voiture", "Flotte", "Fleet"),
+)
+
+TRIPS = InputTab(
+    "trips",
+    "Trips",
+    "Trajets",
+    (
+        C("date", "Date", "Date", True, ("Date départ", "Date de départ", "Jour", "Day", "Departure", "Le")),
+        C("return", "Return", "Retour", False, ("Date retour", "Date de retour", "Returned", "Back")),
+        C("vehicle", "Vehicle", "Véhicule", False, ("Car", "Voiture")),
+        C(
+            "driver",
+            "Driver",
+            "Conducteur",
+            True,
+            ("Chauffeur", "Conductrice", "Conducteur·rice", "Member", "Membre", "Who", "Qui", "Nom", "Name"),
+        ),
+        C(
+            "odometer_start",
+            "Odometer start",
+            "Compteur départ",
+            True,
+            (
+                "Km départ",
+                "Km au départ",
+                "Km début",
+                "Kilométrage départ",
+                "Kilométrage au départ",
+                "Compteur début",
+                "Compteur au départ",
+                "Start km",
+                "Km start",
+                "Start odometer",
+                "Odometer out",
+            ),
+        ),
+        C(
+            "odometer_end",
+            "Odometer end",
+            "Compteur arrivée",
+            True,
+            (
+                "Km arrivée",
+                "Km à l'arrivée",
+                "Km retour",
+                "Km fin",
+                "Kilométrage arrivée",
+                "Kilométrage retour",
+                "Kilométrage à l'arrivée",
+                "Compteur retour",
+                "Compteur fin",
+                "Compteur à l'arrivée",
+                "End km",
+                "Km end",
+                "End odometer",
+                "Odometer in",
+            ),
+        ),
+        C(
+            "km",
+            "Km",
+            "Km",
+            False,
+            ("Kilométrage", "Km parcourus", "Kilomètres", "Kilomètres parcourus", "Distance", "Km effectués"),
+        ),
+        C(
+            "fuel_paid",
+            "Fuel paid",
+            "Carburant payé",
+            False,
+            ("Carburant", "Essence", "Gasoil", "Gazole", "Plein", "Pleins", "Fuel", "Gas", "Petrol"),
+        ),
+        C("note", "Note", "Note", False, ("Notes", "Remarque", "Remarques", "Commentaire", "Comment", "Objet")),
+    ),
+    required=True,
+    synonyms=("Trip", "Trajet", "Logbook", "Carnet de bord", "Carnet", "Journal de bord", "Log", "Sorties"),
+)
+
+EXPENSES = InputTab(
+    "expenses",
+    "Expenses",
+    "Dépenses",
+    (
+        C("date", "Date", "Date", True, ("Jour", "Day")),
+        C("vehicle", "Vehicle", "Véhicule", False, ("Car", "Voiture")),
+        C("paid_by", "Paid by", "Payé par", True, ("Payer", "Payeur", "Who paid", "Qui a payé", "Membre")),
+        C("category", "Category", "Catégorie", True, ("Type", "Nature", "Poste")),
+        C("amount", "Amount", "Montant", True, ("Montant TTC", "Total", "Prix", "Price", "Cost", "Coût")),
+        C("litres", "Litres", "Litres", False, ("Liters", "L", "Volume")),
+        C("responsible", "Responsible", "Responsable", False, ("At fault", "Fautif")),
+        C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment", "Description", "Détail")),
+    ),
+    synonyms=("Expense", "Dépense", "Frais", "Costs", "Coûts", "Receipts", "Factures"),
+)
+
+BOOKINGS = InputTab(
+    "bookings",
+    "Bookings",
+    "Réservations",
+    (
+        C("vehicle", "Vehicle", "Véhicule", False, ("Car", "Voiture")),
+        C("member", "Member", "Membre", True, ("Who", "Qui", "Driver", "Conducteur", "Name", "Nom")),
+        C("start", "Start", "Début", True, ("From", "Du", "Départ")),
+        C("end", "End", "Fin", True, ("To", "Au", "Retour")),
+        C("repeat", "Repeat", "Répétition", False, ("Repeats", "Récurrence", "Every", "Chaque")),
+        C("until", "Until", "Jusqu'au", False, ("Jusqu'à", "Repeat until")),
+        C("booked_at", "Booked at", "Réservé le", False, ("Booked on", "Réservation faite le")),
+        C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment")),
+    ),
+    synonyms=("Booking", "Réservation", "Calendar", "Calendrier", "Agenda"),
+)
+
+PAYMENTS = InputTab(
+    "payments",
+    "Payments",
+    "Paiements",
+    (
+        C("date", "Date", "Date", True, ("Jour", "Day")),
+        C("from", "From", "De", True, ("Payer", "Payé par", "Paid by")),
+        C("to", "To", "À", True, ("Payee", "Pour", "Bénéficiaire", "Paid to")),
+        C("amount", "Amount", "Montant", True),
+        C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment")),
+    ),
+    synonyms=("Payment", "Paiement", "Virements", "Transfers", "Remboursements"),
+)
+
+INPUT_TABS: tuple[InputTab, ...] = (SETTINGS, MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)
+TABS_BY_ID = {t.id: t for t in INPUT_TABS}
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    en: str
+    fr: str
+    rule: str
+    synonyms: tuple[str, ...] = ()
+
+    def name(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+CATEGORIES: tuple[Category, ...] = (
+    Category("fuel", "fuel", "carburant", "km", ("essence", "gasoil", "gazole", "diesel", "petrol", "gas", "plein")),
+    Category("insurance", "insurance", "assurance", "km"),
+    Category(
+        "depreciation",
+        "depreciation",
+        "décote",
+        "km",
+        ("dépréciation", "baisse de la valeur argus", "amortissement", "argus"),
+    ),
+    Category("maintenance", "maintenance", "entretien", "km", ("révision", "service", "vidange")),
+    Category("repair", "repair", "réparation", "km", ("réparations", "repairs", "garage")),
+    Category("inspection", "inspection", "contrôle technique", "km", ("ct", "mot")),
+    Category(
+        "supplies",
+        "supplies",
+        "fournitures",
+        "km",
+        ("accessoires", "accessories", "fluids", "cleaning", "nettoyage", "lavage"),
+    ),
+    Category("tax", "tax", "taxes", "km", ("taxe", "carte grise", "vignette", "registration")),
+    Category("other", "other", "autre", "km", ("autres", "divers", "misc")),
+    Category("parking", "parking", "stationnement", "payer"),
+    Category("toll", "toll", "péage", "payer", ("péages", "tolls", "autoroute")),
+    Category("fine", "fine", "amende", "payer", ("amendes", "fines", "pv", "contravention")),
+    Category("accident", "accident", "accident responsable", "responsible", ("sinistre", "franchise")),
+)
+CATEGORIES_BY_ID = {c.id: c for c in CATEGORIES}
+
+
+def _category_lookup() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for cat in CATEGORIES:
+        for word in (cat.id, cat.en, cat.fr, *cat.synonyms):
+            key = header_key(word)
+            table.setdefault(key, cat.id)
+            table.setdefault(key + "s", cat.id)  # plurals: "réparations", "fines"
+    return table
+
+
+_CATEGORY_LOOKUP = _category_lookup()
+
+
+def category_id(text: str) -> str | None:
+    """The category id a typed category name stands for, or None."""
+    return _CATEGORY_LOOKUP.get(header_key(text))
+
+
+def category_names() -> list[str]:
+    return [n for c in CATEGORIES for n in (c.en, c.fr)]
+
+
+@dataclass(frozen=True)
+class GeneratedTab:
+    id: str
+    en: str
+    fr: str
+
+    def name(self, lang: str) -> str:
+        return self.fr if lang == "fr" else self.en
+
+
+GENERATED_TABS: tuple[GeneratedTab, ...] = (
+    GeneratedTab("balances", "Balances", "Soldes"),
+    GeneratedTab("settlements", "Settlements", "Règlements"),
+    GeneratedTab("summary", "Summary", "Synthèse"),
+    GeneratedTab("problems", "Problems", "Anomalies"),
+    GeneratedTab("history", "History", "Historique"),
+    GeneratedTab("schedule", "Schedule", "Planning des véhicules"),
+    GeneratedTab("sent", "Sent", "Envois"),  # the log of notices sent: appended to, never cleared
+)
+GENERATED_KEYS = {header_key(n) for t in GENERATED_TABS for n in (t.en, t.fr)}
+# The first cell of every generated tab starts with one of these: it is how a tab we made is told
+# apart from a tab of the group's that happens to bear the same name.
+GENERATED_MARKERS = ("Generated by sheetsync", "Généré par sheetsync")
+
+
+def is_generated_name(tab_name: str) -> bool:
+    return header_key(tab_name) in GENERATED_KEYS

@@ -1,0 +1,218 @@
+"""Who gets which notice, with what in it (DESIGN §1, §6). Pure: a Report in, Notices out.
+
+Rendering (Jinja templates) and sending (SMTP, .eml files) live in sheetsync/notify/.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from sheetsync.calendar.bookings import unrecorded
+from sheetsync.model import Severity
+from sheetsync.money.periods import period_of
+from sheetsync.pipeline import Report
+from sheetsync.present import formatting as fmt
+
+KINDS = ("settlement", "logbook", "advance", "vehicle", "digest")
+ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
+DIGEST_PROBLEMS = 30
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str
+    period: str  # with kind and member: what is never sent twice
+    member: str
+    address: str | None  # None: the member has no (valid) email, and is not notified
+    context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Plan:
+    notices: list[Notice]
+    notes: list[str]  # why some notices are not there (said to the user)
+
+
+def valid_address(text: str | None) -> str | None:
+    """The address if it is one plain, single email address (no name, no line break), else None."""
+    if not text:
+        return None
+    text = text.strip()
+    return text if ADDRESS.fullmatch(text) else None
+
+
+def plan(report: Report, kind: str, member: str | None = None, days: int = 3, within: int = 30) -> Plan:
+    """The notices of `kind` as of the report's date, for every member or just `member`."""
+    builder = {
+        "settlement": _settlement,
+        "logbook": _logbook,
+        "advance": _advance,
+        "vehicle": _vehicle,
+        "digest": _digest,
+    }[kind]
+    notices, notes = builder(report, days=days, within=within)
+    if member is not None:
+        notices = [n for n in notices if n.member == member]
+    return Plan(notices, notes)
+
+
+def _base(report: Report, member: str) -> dict:
+    s = report.settings
+    return {"group": s.group, "as_of": report.as_of, "member": member, "lang": s.language, "currency": s.currency}
+
+
+def _address(report: Report, member: str) -> str | None:
+    found = next((m for m in report.book.members if m.name == member), None)
+    return valid_address(found.email) if found else None
+
+
+def _vehicle_lines(report: Report) -> list[dict]:
+    s = report.settings
+    current = [
+        vp for vp in report.computation.periods if vp.period.contains(report.as_of)
+    ] or report.computation.periods[-len(report.book.vehicles) :]
+    return [
+        {
+            "vehicle": vp.vehicle,
+            "period": vp.period.label(s.language),
+            "km": vp.km,
+            "costs": vp.costs,
+            "cost_per_km": fmt.rate_money(vp.cost_per_km, s.currency, s.language),
+            "rate": fmt.rate_money(vp.rate, s.currency, s.language) if vp.rate is not None else None,
+            "provisional": vp.provisional,
+        }
+        for vp in current
+    ]
+
+
+def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:
+    period = period_of(report.as_of, report.settings.period)
+    pays, receives = defaultdict(list), defaultdict(list)
+    for t in report.settlement.transfers:
+        pays[t.sender].append({"other": t.recipient, "amount": t.amount})
+        receives[t.recipient].append({"other": t.sender, "amount": t.amount})
+    provisional = period.start <= report.as_of < period.end
+    notices = []
+    for m in report.computation.members:
+        context = _base(report, m.name) | {
+            "period": period.label(report.settings.language),
+            "provisional": provisional,
+            "km": m.km,
+            "bears": m.bears,
+            "paid": m.paid,
+            "payments_sent": m.payments_sent,
+            "payments_received": m.payments_received,
+            "balance": m.balance,
+            "pays": pays[m.name],
+            "receives": receives[m.name],
+            "vehicles": _vehicle_lines(report),
+        }
+        notices.append(Notice("settlement", period.id, m.name, _address(report, m.name), context))
+    return notices, []
+
+
+def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str]]:
+    if not report.book.bookings:
+        return [], ["The workbook has no bookings yet: no logbook reminder to send."]
+    cutoff = report.as_of - timedelta(days=days)
+    missing = [
+        o
+        for o in unrecorded(report.book, report.occurrences, report.as_of)
+        if o.end <= datetime.combine(cutoff, time.max)
+    ]
+    by_member: dict[str, list[dict]] = defaultdict(list)
+    for o in missing:
+        by_member[o.member].append(
+            {"vehicle": o.vehicle or "", "when": _span(o.start, o.end, report.settings.language)}
+        )
+    year, week, _ = report.as_of.isocalendar()
+    period = f"{year}-W{week:02d}"
+    notices = [
+        Notice("logbook", period, name, _address(report, name), _base(report, name) | {"bookings": items})
+        for name, items in by_member.items()
+    ]
+    return notices, [] if notices else ["Every booking that ended has its trips in the logbook."]
+
+
+def _advance(report: Report, **_) -> tuple[list[Notice], list[str]]:
+    if report.settings.period != "year":
+        return [], ["Advances are for groups that settle yearly (Settings: period = year)."]
+    quarter = period_of(report.as_of, "quarter")
+    by_member: dict[str, list] = defaultdict(list)
+    for a in report.advances:
+        by_member[a.member].append(a)
+    notices = []
+    for name, advances in by_member.items():
+        lines = [
+            {
+                "vehicle": a.vehicle,
+                "km": a.basis_km,
+                "basis": a.basis,
+                "per_quarter": a.per_quarter,
+                "rate": fmt.rate_money(a.rate_excluding_fuel, report.settings.currency, report.settings.language),
+                "owners": ", ".join(report.book.vehicle(a.vehicle).owner_names),
+            }
+            for a in advances
+        ]
+        total = sum((a.per_quarter for a in advances), Decimal("0.00"))
+        context = _base(report, name) | {
+            "period": quarter.label(report.settings.language),
+            "advances": lines,
+            "total": total,
+        }
+        notices.append(Notice("advance", quarter.id, name, _address(report, name), context))
+    return notices, [] if notices else ["No borrower has km last year or expected km: no advance to call."]
+
+
+def _vehicle(report: Report, within: int = 30, **_) -> tuple[list[Notice], list[str]]:
+    notices = []
+    horizon = report.as_of + timedelta(days=within)
+    for v in report.book.vehicles:
+        for event, due in (("inspection", v.inspection_due), ("insurance", v.insurance_renewal)):
+            if due is None or due > horizon:
+                continue
+            for owner in v.owner_names:
+                context = _base(report, owner) | {
+                    "vehicle": v.name,
+                    "plate": v.plate,
+                    "event": event,
+                    "due": due,
+                    "days": (due - report.as_of).days,
+                    "overdue": due < report.as_of,
+                }
+                notices.append(
+                    Notice("vehicle", f"{v.name} {event} {due.isoformat()}", owner, _address(report, owner), context)
+                )
+    return notices, [] if notices else [f"No inspection or insurance renewal due within {within} days."]
+
+
+def _digest(report: Report, **_) -> tuple[list[Notice], list[str]]:
+    treasurer = report.settings.treasurer or _first_owner(report)
+    if treasurer is None:
+        return [], ["No treasurer: name one in Settings (treasurer / trésorier)."]
+    shown = [p for p in report.problems if p.severity is not Severity.INFO]
+    context = _base(report, treasurer) | {
+        "members": [{"name": m.name, "km": m.km, "balance": m.balance} for m in report.computation.members],
+        "transfers": report.settlement.transfers,
+        "vehicles": _vehicle_lines(report),
+        "errors": report.count(Severity.ERROR),
+        "warnings": report.count(Severity.WARNING),
+        "problems": shown[:DIGEST_PROBLEMS],
+        "more_problems": max(0, len(shown) - DIGEST_PROBLEMS),
+    }
+    return [Notice("digest", report.as_of.isoformat(), treasurer, _address(report, treasurer), context)], []
+
+
+def _first_owner(report: Report) -> str | None:
+    return report.book.vehicles[0].owner_names[0] if report.book.vehicles else None
+
+
+def _span(start: datetime, end: datetime, lang: str) -> str:
+    day = fmt.day(start.date(), lang)
+    if start.date() == end.date():
+        return f"{day} {start:%H:%M}–{end:%H:%M}"
+    return f"{day} {start:%H:%M} – {fmt.day(end.date(), lang)} {end:%H:%M}"

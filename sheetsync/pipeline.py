@@ -1,0 +1,110 @@
+"""The whole pipeline on raw tables: parse -> validate -> compute -> settle. Pure: data in, data out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sheetsync.calendar.bookings import Occurrence, check_conflicts, expand, reconcile
+from sheetsync.checks.cross_rows import validate
+from sheetsync.model import Book, Problem, Severity
+from sheetsync.model.problems import problem
+from sheetsync.model.schema import INPUT_TABS
+from sheetsync.money.advances import Advance, suggest_advances
+from sheetsync.money.ledger import Ledger, build_ledger
+from sheetsync.money.periods import month_ends
+from sheetsync.money.settle import EXACT_LIMIT, Settlement, settle
+from sheetsync.money.shares import Computation, compute
+from sheetsync.read.headers import RawTables
+from sheetsync.read.records import parse_workbook
+
+
+@dataclass(frozen=True)
+class Report:
+    book: Book
+    as_of: date
+    computation: Computation
+    settlement: Settlement
+    advances: list[Advance]
+    history: list[tuple[date, dict[str, Decimal]]]
+    problems: list[Problem]
+    occurrences: list[Occurrence] = field(default_factory=list)  # bookings, repeats expanded
+
+    @property
+    def settings(self):
+        return self.book.settings
+
+    @property
+    def has_errors(self) -> bool:
+        return any(p.is_error for p in self.problems)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for p in self.problems if p.severity is severity)
+
+
+def build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool = True) -> Report:
+    """Read, check and compute a group's workbook as of `as_of`.
+
+    Raises SetupError when a required tab or column is missing; every problem with the data
+    itself is in `Report.problems`, and the rows that have errors are left out of the figures.
+    """
+    parsed = parse_workbook(raw, workbook_name, as_of)
+    book, checked = validate(parsed.book, parsed.settings_rows)
+    ledger = build_ledger(book, as_of)
+    computation = compute(book, ledger, as_of)
+    s = book.settings
+    settlement = settle(computation.balances(), s.settlement, s.settlement_hub, s.round_transfers_to)
+    found = expand(book, as_of)
+    calendar = check_conflicts(book, found) + reconcile(book, found, as_of)
+    problems = parsed.problems + checked + calendar + _computation_problems(book, computation, settlement)
+    return Report(
+        book=book,
+        as_of=as_of,
+        computation=computation,
+        settlement=settlement,
+        advances=suggest_advances(book, ledger, as_of),
+        history=_history(book, ledger, as_of) if history else [],
+        problems=sort_problems(problems, book),
+        occurrences=found,
+    )
+
+
+def _computation_problems(book: Book, computation: Computation, settlement: Settlement) -> list[Problem]:
+    lang = book.settings.language
+    found = []
+    for vp in computation.periods:
+        if vp.charged_to_owner_for_no_km:
+            v = book.vehicle(vp.vehicle)
+            found.append(
+                problem(
+                    "period.no_km",
+                    lang,
+                    v.source.tab,
+                    v.source.row,
+                    None,
+                    vehicle=vp.vehicle,
+                    period=vp.period.label(lang),
+                    amount=vp.charged_to_owner_for_no_km,
+                )
+            )
+    if settlement.method == "greedy":
+        count = sum(1 for b in computation.balances().values() if b)
+        found.append(problem("settlement.greedy", lang, "", None, None, count=count, limit=EXACT_LIMIT))
+    return found
+
+
+def _history(book: Book, ledger: Ledger, as_of: date) -> list[tuple[date, dict[str, Decimal]]]:
+    """Each member's balance at the end of each month, as a sync on that day would have said."""
+    months = ledger.months()
+    if not months:
+        return []
+    closed: dict = {}
+    return [(end, compute(book, ledger, end, closed=closed).balances()) for end in month_ends(months[0], as_of)]
+
+
+def sort_problems(problems: list[Problem], book: Book) -> list[Problem]:
+    """Errors first, then in the workbook's tab order and row order."""
+    order = {book.tab_names.get(t.id, t.en): i for i, t in enumerate(INPUT_TABS)}
+    rank = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    return sorted(problems, key=lambda p: (rank[p.severity], order.get(p.tab, 99), p.row or 0, p.column or "", p.code))

@@ -1,0 +1,164 @@
+"""The generated tabs (DESIGN §7), built from a Report: Balances, Settlements, Summary, Problems, History."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+
+from sheetsync.calendar.bookings import schedule
+from sheetsync.model.schema import CATEGORIES, GENERATED_TABS
+from sheetsync.pipeline import Report
+from sheetsync.present import formatting as fmt
+from sheetsync.present.table import Column, Table
+from sheetsync.present.words import word
+
+TAB_NAMES = {t.id: t for t in GENERATED_TABS}
+
+
+def generated_tables(report: Report, source: str, generated_at: datetime) -> list[Table]:
+    """Every generated tab, in the group's language, each titled with when and from what it was made."""
+    lang = report.settings.language
+    title = word(
+        "title", lang, when=generated_at.strftime("%Y-%m-%d %H:%M"), source=source, as_of=report.as_of.isoformat()
+    )
+    builders = [balances_table, settlements_table, summary_table, problems_table, history_table]
+    if report.book.bookings:
+        builders.append(schedule_table)
+    return [build(report, title) for build in builders]
+
+
+def _table(report: Report, tab_id: str, title: str, columns: list[Column], rows: list[list]) -> Table:
+    lang = report.settings.language
+    return Table(tab_id, TAB_NAMES[tab_id].name(lang), tuple(columns), rows, title, report.settings.currency)
+
+
+def in_words(report: Report) -> dict[str, str]:
+    """Each member's position in a phrase: "owes €341.00 to Marie", "is owed €1,150.00 (by …)"."""
+    lang, currency = report.settings.language, report.settings.currency
+    owes: dict[str, list[str]] = defaultdict(list)
+    owed_by: dict[str, list[str]] = defaultdict(list)
+    for t in report.settlement.transfers:
+        owes[t.sender].append(word("owes", lang, amount=fmt.money(t.amount, currency, lang), other=t.recipient))
+        owed_by[t.recipient].append(t.sender)
+    phrases = {}
+    for m in report.computation.members:
+        amount = fmt.money(abs(m.balance), currency, lang)
+        if owes[m.name]:
+            phrases[m.name] = "; ".join(owes[m.name])
+        elif m.balance > 0 and owed_by[m.name]:
+            phrases[m.name] = word("is_owed", lang, amount=amount, others=", ".join(owed_by[m.name]))
+        elif m.balance > 0:
+            phrases[m.name] = word("is_owed_rounding", lang, amount=amount)
+        else:
+            phrases[m.name] = word("settled", lang)
+    return phrases
+
+
+def balances_table(report: Report, title: str) -> Table:
+    lang = report.settings.language
+    columns = [
+        Column(word(k, lang), kind)
+        for k, kind in (
+            ("member", "text"),
+            ("km", "number"),
+            ("bears", "money"),
+            ("paid", "money"),
+            ("payments_sent", "money"),
+            ("payments_received", "money"),
+            ("balance", "money"),
+            ("in_words", "text"),
+        )
+    ]
+    advances: dict[str, Decimal] = defaultdict(Decimal)
+    for a in report.advances:
+        advances[a.member] += a.per_quarter
+    if advances:
+        columns.append(Column(word("advance", lang), "money"))
+    phrases = in_words(report)
+    rows = []
+    for m in report.computation.members:
+        row = [m.name, m.km, m.bears, m.paid, m.payments_sent, m.payments_received, m.balance, phrases[m.name]]
+        if advances:
+            row.append(advances.get(m.name))
+        rows.append(row)
+    return _table(report, "balances", title, columns, rows)
+
+
+def settlements_table(report: Report, title: str) -> Table:
+    lang = report.settings.language
+    columns = [Column(word("from", lang)), Column(word("to", lang)), Column(word("amount", lang), "money")]
+    rows: list[list] = [[t.sender, t.recipient, t.amount] for t in report.settlement.transfers]
+    notes = settlement_notes(report)
+    if notes:
+        rows.append([])
+        rows.extend([[n] for n in notes])
+    return _table(report, "settlements", title, columns, rows)
+
+
+def settlement_notes(report: Report) -> list[str]:
+    lang, s = report.settings.language, report.settlement
+    notes = []
+    if not s.transfers:
+        notes.append(word("no_transfer", lang))
+    if s.method == "hub":
+        notes.append(word("hub_note", lang, hub=report.settings.settlement_hub))
+    if s.method == "greedy":
+        notes.append(word("greedy_note", lang))
+    if s.rounded_to != Decimal("0.01"):
+        notes.append(word("rounded_note", lang, step=fmt.money(s.rounded_to, report.settings.currency, lang)))
+    return notes
+
+
+def summary_table(report: Report, title: str) -> Table:
+    lang = report.settings.language
+    periods = report.computation.periods
+    used = {c for vp in periods for c in vp.costs_by_category}
+    categories = [c for c in CATEGORIES if c.id in used]
+    fixed = any(vp.mode == "fixed" for vp in periods)
+    members = report.book.member_names()
+    columns = [
+        Column(word("vehicle", lang)),
+        Column(word("period", lang)),
+        Column(word("status", lang)),
+        Column(word("km", lang), "number"),
+    ]
+    columns += [Column(c.name(lang).capitalize(), "money") for c in categories]
+    columns += [Column(word("total", lang), "money"), Column(word("cost_per_km", lang), "rate")]
+    if fixed:
+        columns.append(Column(word("rate", lang), "rate"))
+    columns += [Column(word("km_of", lang, name=m), "number") for m in members]
+    rows = []
+    for vp in periods:
+        row = [vp.vehicle, vp.period.label(lang), word("provisional" if vp.provisional else "closed", lang), vp.km]
+        row += [vp.costs_by_category.get(c.id, Decimal(0)) for c in categories]
+        row += [vp.costs, vp.cost_per_km]
+        if fixed:
+            row.append(vp.rate)
+        row += [vp.km_by_member.get(m, Decimal(0)) for m in members]
+        rows.append(row)
+    return _table(report, "summary", title, columns, rows)
+
+
+def problems_table(report: Report, title: str) -> Table:
+    lang = report.settings.language
+    columns = [Column(word(k, lang)) for k in ("severity", "tab", "row", "column", "problem", "hint", "code")]
+    columns[2] = Column(word("row", lang), "number")
+    rows = [[word(p.severity.value, lang), p.tab, p.row, p.column, p.message, p.hint, p.code] for p in report.problems]
+    return _table(report, "problems", title, columns, rows)
+
+
+def history_table(report: Report, title: str) -> Table:
+    lang = report.settings.language
+    members = report.book.member_names()
+    columns = [Column(word("month_end", lang), "date")] + [Column(m, "money") for m in members]
+    rows = [[end] + [balances.get(m, Decimal(0)) for m in members] for end, balances in report.history]
+    return _table(report, "history", title, columns, rows)
+
+
+def schedule_table(report: Report, title: str) -> Table:
+    """The coming weeks as a grid, days by vehicle: who has the car, so members can look rather than read."""
+    lang = report.settings.language
+    vehicles = [v.name for v in report.book.vehicles]
+    columns = [Column(word("day", lang), "date")] + [Column(v, "text", width=28) for v in vehicles]
+    return _table(report, "schedule", title, columns, schedule(report.occurrences, vehicles, report.as_of))

@@ -1,0 +1,239 @@
+"""Rendering a Report for the terminal: a text table, JSON (DESIGN §8) or CSV. One place for all commands."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from sheetsync.model import Problem, Severity
+from sheetsync.pipeline import Report
+from sheetsync.present import formatting as fmt
+from sheetsync.present.tabs import in_words, settlement_notes
+from sheetsync.present.words import word
+
+
+def report_dict(report: Report) -> dict:
+    """The JSON object of DESIGN §8: amounts as strings with two decimals, rates with four."""
+    s = report.settings
+    vehicles: dict[str, list] = {v.name: [] for v in report.book.vehicles}
+    for vp in report.computation.periods:
+        vehicles[vp.vehicle].append(
+            {
+                "period": vp.period.id,
+                "km": fmt.km_value(vp.km),
+                "costs": fmt.plain(vp.costs),
+                "cost_per_km": fmt.plain_rate(vp.cost_per_km),
+                "provisional": vp.provisional,
+            }
+        )
+    return {
+        "group": s.group,
+        "currency": s.currency,
+        "as_of": report.as_of.isoformat(),
+        "members": [
+            {
+                "name": m.name,
+                "km": fmt.km_value(m.km),
+                "bears": fmt.plain(m.bears),
+                "paid": fmt.plain(m.paid),
+                "payments_sent": fmt.plain(m.payments_sent),
+                "payments_received": fmt.plain(m.payments_received),
+                "balance": fmt.plain(m.balance),
+            }
+            for m in report.computation.members
+        ],
+        "settlements": [
+            {"from": t.sender, "to": t.recipient, "amount": fmt.plain(t.amount)} for t in report.settlement.transfers
+        ],
+        "vehicles": [{"name": name, "periods": periods} for name, periods in vehicles.items()],
+        "problems": [problem_dict(p) for p in report.problems],
+        "settlement_method": report.settlement.method,
+        "advances": [
+            {
+                "member": a.member,
+                "vehicle": a.vehicle,
+                "basis_km": fmt.km_value(a.basis_km),
+                "basis": a.basis,
+                "rate_excluding_fuel": fmt.plain_rate(a.rate_excluding_fuel),
+                "per_quarter": fmt.plain(a.per_quarter),
+            }
+            for a in report.advances
+        ],
+    }
+
+
+def problem_dict(p: Problem) -> dict:
+    return {
+        "severity": p.severity.value,
+        "code": p.code,
+        "tab": p.tab,
+        "row": p.row,
+        "column": p.column,
+        "message": p.message,
+        "hint": p.hint,
+    }
+
+
+def report_json(report: Report) -> str:
+    return json.dumps(report_dict(report), ensure_ascii=False, indent=2)
+
+
+def report_csv(report: Report) -> str:
+    """The balances, one row per member, with the amounts as plain numbers."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["name", "km", "bears", "paid", "payments_sent", "payments_received", "balance"])
+    for m in report.computation.members:
+        writer.writerow(
+            [
+                m.name,
+                fmt.km_value(m.km),
+                fmt.plain(m.bears),
+                fmt.plain(m.paid),
+                fmt.plain(m.payments_sent),
+                fmt.plain(m.payments_received),
+                fmt.plain(m.balance),
+            ]
+        )
+    return out.getvalue()
+
+
+def text_table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
+
+    def line(cells):
+        return "  ".join(
+            str(c).rjust(w) if i in right else str(c).ljust(w)
+            for i, (c, w) in enumerate(zip(cells, widths, strict=False))
+        ).rstrip()
+
+    return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in rows)])
+
+
+def report_text(report: Report) -> str:
+    s = report.settings
+    lang, cur = s.language, s.currency
+    phrases = in_words(report)
+    heading = word("balances_as_of", lang, group=s.group, day=fmt.day(report.as_of, lang))
+    members = text_table(
+        [word("member", lang), word("km", lang), word("bears", lang), word("paid", lang), word("balance", lang), ""],
+        [
+            [
+                m.name,
+                fmt.number(m.km, lang),
+                fmt.money(m.bears, cur, lang),
+                fmt.money(m.paid, cur, lang),
+                fmt.money(m.balance, cur, lang),
+                phrases[m.name],
+            ]
+            for m in report.computation.members
+        ],
+        right={1, 2, 3, 4},
+    )
+    transfers = "\n".join(
+        f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
+    )
+    notes = "\n".join(f"  {n}" for n in settlement_notes(report))
+    vehicles = text_table(
+        [
+            word("vehicle", lang),
+            word("period", lang),
+            word("km", lang),
+            word("total", lang),
+            word("cost_per_km", lang),
+            word("status", lang),
+        ],
+        [
+            [
+                vp.vehicle,
+                vp.period.label(lang),
+                fmt.number(vp.km, lang),
+                fmt.money(vp.costs, cur, lang),
+                fmt.rate(vp.cost_per_km, lang),
+                word("provisional" if vp.provisional else "closed", lang),
+            ]
+            for vp in report.computation.periods
+        ],
+        right={2, 3, 4},
+    )
+    parts = [
+        heading,
+        "",
+        members,
+        "",
+        word("from", lang) + " → " + word("to", lang) + ":",
+        "\n".join(x for x in (transfers, notes) if x),
+        "",
+        vehicles,
+    ]
+    if report.problems:
+        parts += ["", problems_text(report.problems, lang)]
+    return "\n".join(parts) + "\n"
+
+
+def problems_text(problems: list[Problem], lang: str = "en") -> str:
+    """One line per problem: where, what, and the hint on the next line."""
+    lines = []
+    for p in problems:
+        row = word("row_n", lang, row=p.row) if p.row else ""
+        where = ", ".join(x for x in (p.tab, row, p.column or "") if x)
+        lines.append(f"{word(p.severity.value, lang):7} {where}: {p.message} [{p.code}]")
+        if p.hint:
+            lines.append(f"        → {p.hint}")
+    return "\n".join(lines)
+
+
+def summary_line(report: Report) -> str:
+    """One line for cron logs."""
+    s = report.settlement
+    return (
+        f"{report.settings.group}: {len(report.computation.members)} members, "
+        f"{len(s.transfers)} transfer(s) to settle, {report.count(Severity.ERROR)} error(s), "
+        f"{report.count(Severity.WARNING)} warning(s)"
+    )
+
+
+def who_drove_text(answer, lang: str) -> str:
+    """ "Julien drove Clio at 2025-03-12 14:32 (logbook: Trips row 14, …)."."""
+    at = answer.at.strftime("%Y-%m-%d %H:%M")
+    if not answer.members:
+        return (
+            f"Rien n'indique qui avait {answer.vehicle} le {at} : ni le carnet de bord, ni les réservations."
+            if lang == "fr"
+            else f"Nothing says who had {answer.vehicle} at {at}: neither the logbook nor the bookings."
+        )
+    who = word("and", lang).join(answer.members)
+    rows = "; ".join(
+        f"{r.tab} {word('row_n', lang, row=r.row)} ({d})" for r, d in zip(answer.rows, answer.details, strict=False)
+    )
+    if answer.source == "trips":
+        verb = "a conduit" if lang == "fr" else "drove"
+        source = "carnet de bord" if lang == "fr" else "logbook"
+    else:
+        verb = "avait réservé" if lang == "fr" else "had booked"
+        source = "réservations, aucun trajet noté" if lang == "fr" else "bookings; no trip recorded"
+    at_word = "le" if lang == "fr" else "at"
+    return f"{who} {verb} {answer.vehicle} {at_word} {at} ({source}: {rows})."
+
+
+def dialog_text(report: Report, shown: int = 5) -> str:
+    """What the menu's dialog says after a sync or a check: balances, transfers, the first problems."""
+    s = report.settings
+    lang, cur = s.language, s.currency
+    lines = [("Soldes au " if lang == "fr" else "Balances as of ") + fmt.day(report.as_of, lang)]
+    lines += [f"  {m.name}: {fmt.money(m.balance, cur, lang)}" for m in report.computation.members]
+    if report.settlement.transfers:
+        lines.append("Virements :" if lang == "fr" else "Transfers:")
+        lines += [
+            f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
+        ]
+    errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
+    lines.append(
+        f"{errors} erreur(s), {warnings} avertissement(s)"
+        if lang == "fr"
+        else f"{errors} error(s), {warnings} warning(s)"
+    )
+    problems = [p for p in report.problems if p.severity is not Severity.INFO][:shown]
+    lines += [f"  {p.tab} {p.row or ''} {p.column or ''}: {p.message}" for p in problems]
+    return "\n".join(lines)

@@ -1,0 +1,309 @@
+"""Reading cell values as people type them: numbers, money, dates, owner shares.
+
+Each parser takes a raw cell (str, int, float, Decimal, date, datetime, bool or None) and
+returns a typed value or raises ValueError; the caller turns that into a Problem.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+CENT = Decimal("0.01")
+_SPACES = "\u0020\u00a0\u202f\u2009\u2007'’"
+_CURRENCY = re.compile(r"(€|\$|£|CHF|EUR|USD|GBP|euros?)", re.IGNORECASE)
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+
+
+def is_blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def parse_number(value: object, lang: str = "en") -> Decimal:
+    """A Decimal from a number cell or text such as "12,5", "1 234,50 €", "€1,234.50", "1.234,50".
+
+    A lone separator followed by exactly three digits ("1.234", "1,234") is a thousands
+    separator or a decimal point according to the group's language (fr: "." groups thousands).
+    """
+    if isinstance(value, bool):
+        raise ValueError("a yes/no value is not a number")
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        # repr() gives the shortest text that reads back the same float: 0.1 -> "0.1"
+        return Decimal(repr(value))
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a number")
+    return _number_from_text(value, lang)
+
+
+def _number_from_text(text: str, lang: str) -> Decimal:
+    s = _CURRENCY.sub("", text.strip()).strip()
+    negative = False
+    if s.startswith("(") and s.endswith(")"):
+        negative, s = True, s[1:-1].strip()
+    if s and s[0] in "-−+":
+        negative, s = s[0] != "+", s[1:].strip()
+    s = _CURRENCY.sub("", s).strip()
+    if not s or not re.fullmatch(r"[0-9.,\s\u00a0\u202f\u2009\u2007'’]+", s):
+        raise ValueError(f'"{text}" is not a number')
+    groups = re.split(f"[{_SPACES}]+", s)
+    if len(groups) > 1:
+        if not all(re.fullmatch(r"\d{3}([.,]\d*)?", g) for g in groups[1:]) or not re.fullmatch(r"\d{1,3}", groups[0]):
+            raise ValueError(f'"{text}" is not a number')
+        s = "".join(groups)
+    digits = _normalise_separators(s, lang)
+    if digits is None:
+        raise ValueError(f'"{text}" is not a number')
+    try:
+        number = Decimal(digits)
+    except InvalidOperation as exc:
+        raise ValueError(f'"{text}" is not a number') from exc
+    return -number if negative else number
+
+
+def _normalise_separators(s: str, lang: str) -> str | None:
+    dots, commas = s.count("."), s.count(",")
+    if dots and commas:
+        decimal_sep = "." if s.rfind(".") > s.rfind(",") else ","
+        thousands = "," if decimal_sep == "." else "."
+        if s.count(decimal_sep) > 1:
+            return None
+        whole, frac = s.split(decimal_sep)
+        return _join_thousands(whole, thousands, frac)
+    sep = "." if dots else "," if commas else None
+    if sep is None:
+        return s
+    if s.count(sep) > 1:
+        return _join_thousands(s, sep, None)
+    whole, frac = s.split(sep)
+    if len(frac) == 3 and whole and whole != "0" and len(whole) <= 3:
+        thousands = "." if lang == "fr" else ","
+        if sep == thousands:
+            return whole + frac
+    return f"{whole or '0'}.{frac}" if frac else whole or None
+
+
+def _join_thousands(whole: str, sep: str, frac: str | None) -> str | None:
+    parts = whole.split(sep)
+    if not re.fullmatch(r"\d{1,3}", parts[0]) or not all(re.fullmatch(r"\d{3}", p) for p in parts[1:]):
+        return None
+    joined = "".join(parts)
+    return f"{joined}.{frac}" if frac else joined
+
+
+def parse_money(value: object, lang: str = "en") -> Decimal:
+    """A number rounded half up to the cent."""
+    return parse_number(value, lang).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4}|\d{2})")
+_TIME = re.compile(r"(\d{1,2})\s*(?:[:hH]\s*(\d{2})?)(?::(\d{2}))?")
+MONTHS = {
+    "janvier": 1,
+    "janv": 1,
+    "january": 1,
+    "jan": 1,
+    "fevrier": 2,
+    "fevr": 2,
+    "fev": 2,
+    "february": 2,
+    "feb": 2,
+    "mars": 3,
+    "march": 3,
+    "mar": 3,
+    "avril": 4,
+    "avr": 4,
+    "april": 4,
+    "apr": 4,
+    "mai": 5,
+    "may": 5,
+    "juin": 6,
+    "june": 6,
+    "jun": 6,
+    "juillet": 7,
+    "juil": 7,
+    "july": 7,
+    "jul": 7,
+    "aout": 8,
+    "august": 8,
+    "aug": 8,
+    "septembre": 9,
+    "sept": 9,
+    "september": 9,
+    "sep": 9,
+    "octobre": 10,
+    "oct": 10,
+    "october": 10,
+    "novembre": 11,
+    "nov": 11,
+    "november": 11,
+    "decembre": 12,
+    "dec": 12,
+    "december": 12,
+}
+_WORDY = re.compile(r"(\d{1,2})(?:er)?\s+([a-zA-Zéèûô]+)\.?\s+(\d{4})")
+
+
+def parse_datetime(value: object, month_first: bool = False) -> datetime:
+    """A datetime from a date cell, a serial number (days since 1899-12-30), or text.
+
+    Text: "2025-03-12", "12/03/2025" (day first unless `month_first`), "12 mars 2025",
+    each optionally followed by a time "20:30", "20h30" or "20h".
+    """
+    if isinstance(value, bool):
+        raise ValueError("a yes/no value is not a date")
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, date):
+        return datetime.combine(value, time())
+    if isinstance(value, (int, float, Decimal)):
+        serial = float(value)
+        if not 1 <= serial < 2958466:
+            raise ValueError(f"{value} is not a date")
+        moment = _EXCEL_EPOCH + timedelta(days=serial)
+        return moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
+    if not isinstance(value, str):
+        raise ValueError(f"{value!r} is not a date")
+    return _datetime_from_text(value, month_first)
+
+
+def _datetime_from_text(text: str, month_first: bool) -> datetime:
+    from sheetsync.model.names import strip_accents
+
+    s = strip_accents(text.strip()).lower()
+    if m := _ISO.match(s):
+        year, month, dom = int(m[1]), int(m[2]), int(m[3])
+        rest = s[m.end() :].removeprefix("t")
+    elif m := _DMY.match(s):
+        a, b, year = int(m[1]), int(m[2]), int(m[3])
+        year = year + 2000 if year < 100 else year
+        dom, month = (b, a) if month_first else (a, b)
+        rest = s[m.end() :]
+    elif (m := _WORDY.match(s)) and m[2].rstrip(".") in MONTHS:
+        dom, month, year = int(m[1]), MONTHS[m[2].rstrip(".")], int(m[3])
+        rest = s[m.end() :]
+    else:
+        raise ValueError(f'"{text}" is not a date')
+    try:
+        day = date(year, month, dom)
+    except ValueError as exc:
+        raise ValueError(f'"{text}" is not a date') from exc
+    rest = rest.strip().lstrip(",").strip()
+    rest = re.sub(r"^(a|à|at)\s+", "", rest)
+    if not rest:
+        return datetime.combine(day, time())
+    t = _TIME.fullmatch(rest)
+    if not t or int(t[1]) > 23 or int(t[2] or 0) > 59:
+        raise ValueError(f'"{text}" has a time that is not understood')
+    return datetime.combine(day, time(int(t[1]), int(t[2] or 0), int(t[3] or 0)))
+
+
+def to_serial(value: date) -> float:
+    """A date or datetime as a spreadsheet serial number (days since 1899-12-30, time as a fraction)."""
+    moment = value if isinstance(value, datetime) else datetime.combine(value, time())
+    return (moment - _EXCEL_EPOCH).total_seconds() / 86400
+
+
+def parse_shares(text: str, lang: str = "en") -> list[tuple[str, Decimal | None]]:
+    """Owners as typed: "Anne" or "Anne 50%, Bruno 50%" or "Anne 2/3; Bruno 1/3".
+
+    Returns (name, share as a fraction of 1, or None when not given). The caller checks
+    that shares add up.
+    """
+    result: list[tuple[str, Decimal | None]] = []
+    for part in re.split(r"[;,+&]|\s+(?:et|and)\s+", text):
+        part = part.strip()
+        if not part:
+            continue
+        m = re.fullmatch(r"(.*?)\s*\(?\s*(\d+(?:[.,]\d+)?)\s*%\s*\)?", part)
+        f = re.fullmatch(r"(.*?)\s*\(?\s*(\d+)\s*/\s*(\d+)\s*\)?", part)
+        if m and m[1]:
+            result.append((m[1].strip(), parse_number(m[2], lang) / 100))
+        elif f and f[1] and int(f[3]):
+            result.append((f[1].strip(), Decimal(int(f[2])) / Decimal(int(f[3]))))
+        else:
+            result.append((part, None))
+    return result
+
+
+def as_text(value: object) -> str | None:
+    """A cell as trimmed text, or None when blank. Whole numbers print without ".0"."""
+    if is_blank(value):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.isoformat(sep=" ")
+    return str(value).strip()
+
+
+WEEKDAYS = {
+    "lundi": 0,
+    "lun": 0,
+    "monday": 0,
+    "mon": 0,
+    "mardi": 1,
+    "mar": 1,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "mercredi": 2,
+    "mer": 2,
+    "wednesday": 2,
+    "wed": 2,
+    "jeudi": 3,
+    "jeu": 3,
+    "thursday": 3,
+    "thu": 3,
+    "thurs": 3,
+    "vendredi": 4,
+    "ven": 4,
+    "friday": 4,
+    "fri": 4,
+    "samedi": 5,
+    "sam": 5,
+    "saturday": 5,
+    "sat": 5,
+    "dimanche": 6,
+    "dim": 6,
+    "sunday": 6,
+    "sun": 6,
+}
+
+
+def parse_time(value: object) -> time:
+    """A time of day: a time cell, a day fraction, or text such as "20:30", "20h30", "20h"."""
+    if isinstance(value, time):
+        return value.replace(tzinfo=None)
+    if isinstance(value, datetime):
+        return value.time()
+    if isinstance(value, (float, Decimal)) and 0 <= float(value) < 1:
+        seconds = round(float(value) * 86400)
+        return time(seconds // 3600, seconds // 60 % 60)
+    if isinstance(value, str):
+        t = _TIME.fullmatch(value.strip().lower())
+        if t and int(t[1]) <= 23 and int(t[2] or 0) <= 59:
+            return time(int(t[1]), int(t[2] or 0))
+    raise ValueError(f'"{value}" is not a time')
+
+
+def parse_weekday_time(value: object) -> tuple[int, time]:
+    """A weekday and a time, as typed for a weekly booking: "mardi 20h", "Tuesday 20:00"."""
+    from sheetsync.model.names import strip_accents
+
+    if not isinstance(value, str):
+        raise ValueError(f'"{value}" is not a weekday and time')
+    m = re.fullmatch(r"([a-z]+)\.?\s*(?:a|at)?\s*(.*)", strip_accents(value.strip()).lower())
+    if not m or m[1] not in WEEKDAYS:
+        raise ValueError(f'"{value}" is not a weekday and time')
+    return WEEKDAYS[m[1]], parse_time(m[2]) if m[2] else time()
+
+
+def plain_number(value: Decimal | int) -> str:
+    """A number as typed, without exponent or trailing zeros: 1060.0 -> "1060", 12.50 -> "12.5"."""
+    return f"{Decimal(value).normalize():f}"

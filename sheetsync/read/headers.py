@@ -1,0 +1,176 @@
+"""Finding the group's tabs and columns in raw tables, however they are named (DESIGN §3).
+
+A missing required tab or column is a setup error (exit 2) that names the tab, lists the
+headers found and says how to map one in Settings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sheetsync.errors import SetupError
+from sheetsync.model.names import header_key
+from sheetsync.model.schema import INPUT_TABS, SETTINGS, InputTab, is_generated_name
+from sheetsync.read.cells import as_text
+
+Cell = object
+RawTables = dict[str, Iterable[list[Cell]]]  # tab name -> its rows, row 1 first (a list, or rows read as they come)
+HEADER_SCAN_ROWS = 10
+
+
+class Rows:
+    """A tab's rows, row 1 first, gone through once: the first rows are kept (to find the header),
+    the rest streams, so a 100,000-line logbook is never held whole in memory."""
+
+    def __init__(self, source: Iterable[list[Cell]] = ()):
+        self._rest: Iterator[list[Cell]] = iter(source)
+        self._head: list[list[Cell]] = []
+
+    def head(self, n: int) -> list[list[Cell]]:
+        while len(self._head) < n:
+            try:
+                self._head.append(next(self._rest))
+            except StopIteration:
+                break
+        return self._head[:n]
+
+    def __iter__(self) -> Iterator[list[Cell]]:
+        yield from self._head
+        yield from self._rest
+
+
+@dataclass(frozen=True)
+class LocatedTab:
+    """One input tab: its name as written, where its header is, which column holds which field."""
+
+    spec: InputTab
+    name: str
+    header_row: int  # 1-based sheet row of the header; 0 when the tab is absent
+    columns: dict[str, tuple[int, str]] = field(default_factory=dict)  # field -> (0-based index, header)
+    rows: Rows = field(default_factory=Rows)  # the whole tab, row 1 first, to go through once
+    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (field, ignored header)
+
+    @cached_property
+    def index(self) -> dict[str, int]:
+        """field -> 0-based column index."""
+        return {name: i for name, (i, _) in self.columns.items()}
+
+    def data_rows(self):
+        """(sheet row number, cells) for each row below the header."""
+        for index, row in enumerate(self.rows):
+            if index >= self.header_row:
+                yield index + 1, row
+
+    def cell(self, cells: list[Cell], name: str) -> Cell:
+        if name not in self.columns:
+            return None
+        i = self.columns[name][0]
+        return cells[i] if i < len(cells) else None
+
+    def header(self, name: str) -> str:
+        return self.columns[name][1] if name in self.columns else self.spec.column(name).name("en")
+
+
+def find_tabs(raw: RawTables) -> dict[str, str]:
+    """tab id -> the tab's name as written, for each input tab present."""
+    found: dict[str, str] = {}
+    for name in raw:
+        if is_generated_name(name):
+            continue
+        key = header_key(name)
+        for spec in INPUT_TABS:
+            if key in spec.keys() and spec.id not in found:
+                found[spec.id] = name
+                break
+    return found
+
+
+def tab_language(found: dict[str, str]) -> str:
+    """ "fr" when the group's main tabs are named in French, else "en"."""
+    for tab_id in ("members", "trips", "vehicles"):
+        if tab_id in found:
+            spec = next(s for s in INPUT_TABS if s.id == tab_id)
+            name_key = header_key(found[tab_id])
+            if name_key == header_key(spec.fr) or name_key in {
+                "carnetdebord",
+                "carnet",
+                "journaldebord",
+                "membre",
+                "vehicule",
+                "voitures",
+                "voiture",
+                "trajet",
+            }:
+                return "fr"
+            return "en"
+    return "en"
+
+
+def locate(spec: InputTab, name: str | None, raw: RawTables, mapping: dict[tuple[str, str], str]) -> LocatedTab:
+    """Find the header row and column of each field of `spec` in the tab `name`."""
+    if name is None:
+        if spec.required:
+            raise SetupError(
+                f"The workbook has no {spec.en} tab (also read as {spec.fr}, {', '.join(spec.synonyms[:3])}).",
+                f"Add a tab named {spec.en} or {spec.fr}; `sheetsync init` shows the expected layout. "
+                f"Tabs found: {', '.join(raw) or 'none'}.",
+            )
+        return LocatedTab(spec, spec.en, 0)
+    rows = Rows(raw[name])
+    best: tuple[int, dict, list] | None = None
+    for index, row in enumerate(rows.head(HEADER_SCAN_ROWS)):
+        columns, duplicates = _match_header(spec, row, mapping)
+        if not columns:
+            continue
+        if all(c.field in columns for c in spec.columns if c.required):
+            return LocatedTab(spec, name, index + 1, columns, rows, duplicates)
+        if best is None or len(columns) > len(best[1]):
+            best = (index, columns, duplicates)
+    if spec is SETTINGS:  # a settings tab without a header: key in A, value in B
+        return LocatedTab(spec, name, 0, {"key": (0, "A"), "value": (1, "B")}, rows)
+    if not any(any(as_text(c) for c in r) for r in rows):
+        if spec.required:
+            raise SetupError(
+                f"The {name} tab is empty.", f"Put a header row in {name}: {', '.join(c.en for c in spec.columns)}."
+            )
+        return LocatedTab(spec, name, 0)
+    _raise_missing_columns(spec, name, rows, best)
+    raise AssertionError("unreachable")
+
+
+def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str], str]):
+    mapped = {header_key(h): f for (tab, f), h in mapping.items() if tab == spec.id}
+    columns: dict[str, tuple[int, str]] = {}
+    duplicates: list[tuple[str, str]] = []
+    for i, cell in enumerate(row):
+        text = as_text(cell)
+        if not text:
+            continue
+        key = header_key(text)
+        field_id = mapped.get(key) or next((c.field for c in spec.columns if key in c.keys()), None)
+        if field_id is None:
+            continue
+        if field_id in columns:
+            duplicates.append((field_id, text))
+        else:
+            columns[field_id] = (i, text)
+    return columns, duplicates
+
+
+def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best) -> None:
+    index = best[0] if best else 0
+    columns = best[1] if best else {}
+    head = rows.head(index + 1)
+    headers = [as_text(c) for c in (head[index] if index < len(head) else [])]
+    headers = [h for h in headers if h]
+    missing = [c for c in spec.columns if c.required and c.field not in columns]
+    first = missing[0]
+    names = ", ".join(f'"{c.en}" / "{c.fr}"' for c in missing)
+    raise SetupError(
+        f"The {name} tab has no column for {names} (headers found on row {index + 1}: {', '.join(headers) or 'none'}).",
+        f"Rename a header, or map yours in the Settings tab: a row "
+        f"'column.{spec.id}.{first.field}' with the header's text as value "
+        f"(e.g. column.{spec.id}.{first.field} = {headers[0] if headers else first.fr}).",
+    )

@@ -1,0 +1,491 @@
+"""Raw tables -> typed records and problems (DESIGN §4). A row with an error is left out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from sheetsync.model import Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
+from sheetsync.model.names import header_key, suggest
+from sheetsync.model.problems import problem
+from sheetsync.model.schema import (
+    BOOKINGS,
+    CATEGORIES,
+    EXPENSES,
+    MEMBERS,
+    PAYMENTS,
+    SETTINGS,
+    TRIPS,
+    VEHICLES,
+    category_id,
+    category_names,
+)
+from sheetsync.read.cells import (
+    CENT,
+    is_blank,
+    parse_datetime,
+    parse_shares,
+    parse_time,
+    parse_weekday_time,
+    plain_number,
+)
+from sheetsync.read.headers import LocatedTab, RawTables, find_tabs, locate, tab_language
+from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
+from sheetsync.read.settings_tab import read_settings
+
+
+@dataclass(frozen=True)
+class Parsed:
+    book: Book
+    problems: list[Problem]
+    settings_rows: dict[str, SourceRef]
+
+
+def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None) -> Parsed:
+    """Locate the tabs, read Settings, then every input tab, in dependency order.
+
+    `today` (default: the real today) anchors weekly bookings written as "mardi 20h".
+    """
+    found = find_tabs(raw)
+    settings_tab = locate(SETTINGS, found.get("settings"), raw, {})
+    read = read_settings(settings_tab, workbook_name, tab_language(found))
+    settings = read.settings
+    tabs = {
+        spec.id: locate(spec, found.get(spec.id), raw, settings.columns)
+        for spec in (MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)
+    }
+    p = _Parser(settings, list(read.problems), today or date.today())
+    for tab in tabs.values():
+        for field_id, header in tab.duplicates:
+            p.problems.append(
+                problem(
+                    "column.duplicate",
+                    settings.language,
+                    tab.name,
+                    tab.header_row,
+                    header,
+                    field=field_id,
+                    value=header,
+                    tab_id=tab.spec.id,
+                )
+            )
+    members = p.members(tabs["members"])
+    vehicles = p.vehicles(tabs["vehicles"])
+    trips = p.rows(tabs["trips"], p.trip, quick=p.quick_trip(tabs["trips"]))
+    rejected = frozenset(p.rejected)
+    book = Book(
+        settings=settings,
+        members=tuple(members),
+        vehicles=tuple(vehicles),
+        trips=tuple(trips),
+        expenses=tuple(p.rows(tabs["expenses"], p.expense)),
+        bookings=tuple(p.rows(tabs["bookings"], p.booking)),
+        payments=tuple(p.rows(tabs["payments"], p.payment)),
+        tab_names={tab_id: tab.name for tab_id, tab in tabs.items()} | {"settings": settings_tab.name},
+        rejected_trip_rows=rejected,
+        headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
+    )
+    return Parsed(book, p.problems, read.rows)
+
+
+class _Parser:
+    def __init__(self, settings: Settings, problems: list[Problem], today: date):
+        self.settings = settings
+        self.today = today
+        self.lang = settings.language
+        self.month_first = settings.date_format == "month_first"
+        self.problems = problems
+        self.member_names = Names()
+        self.rejected: list[int] = []  # rows left out for an error, of the last tab read
+        self.vehicle_names = Names()
+
+    def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
+        return RowReader(tab, row, cells, self.lang, self.month_first)
+
+    def rows(self, tab: LocatedTab, parse_row, keep_partial: bool = False, quick=None):
+        """Records parsed by `parse_row` from each data row that is not empty, a total, or wrong.
+
+        With `keep_partial` (members, vehicles), a record that `parse_row` still returned despite
+        a wrong cell is kept without that cell: leaving out a member would turn every trip of
+        theirs into an error too.
+        """
+        records = []
+        self.rejected = []
+        for row, cells in tab.data_rows():
+            if quick is not None and (record := quick(row, cells)) is not None:
+                records.append(record)
+                continue
+            if is_empty(cells):
+                continue
+            if is_summary(cells):
+                self.problems.append(problem("row.summary", self.lang, tab.name, row, None))
+                continue
+            r = self.reader(tab, row, cells)
+            record = parse_row(r)
+            self.problems.extend(r.problems)
+            if record is not None and (r.ok or keep_partial):
+                records.append(record)
+            else:
+                self.rejected.append(row)
+        return records
+
+    def members(self, tab: LocatedTab) -> list[Member]:
+        seen: dict[str, int] = {}
+
+        def member(r: RowReader) -> Member | None:
+            name = r.text("name")
+            if name is None:
+                r.flag("value.missing", "name")
+                return None
+            if (other := self.member_names.get(name)) is not None:
+                r.flag("member.duplicate", "name", value=name, other_row=seen[other])
+                return None
+            record = Member(
+                SourceRef(tab.name, r.row),
+                name,
+                r.text("email"),
+                _day(r.moment("joined")),
+                _day(r.moment("left")),
+                r.money("deposit"),
+                r.number("expected_km"),
+            )
+            self.member_names.add(name)
+            seen[name] = r.row
+            return record
+
+        return self.rows(tab, member, keep_partial=True)
+
+    def vehicles(self, tab: LocatedTab) -> list[Vehicle]:
+        seen: dict[str, int] = {}
+
+        def vehicle(r: RowReader) -> Vehicle | None:
+            name = r.text("vehicle")
+            if name is None:
+                r.flag("value.missing", "vehicle")
+                return None
+            if (other := self.vehicle_names.get(name)) is not None:
+                r.flag("vehicle.duplicate", "vehicle", value=name, other_row=seen[other])
+                return None
+            owners = self._owners(r)
+            shared = self._member_list(r, "shared_with")
+            record = Vehicle(
+                SourceRef(tab.name, r.row),
+                name,
+                owners,
+                r.text("plate"),
+                r.number("rate_per_km"),
+                r.number("odometer_at_start"),
+                _day(r.moment("inspection_due")),
+                _day(r.moment("insurance_renewal")),
+                shared,
+            )
+            if not owners:
+                return None
+            self.vehicle_names.add(name)
+            seen[name] = r.row
+            return record
+
+        return self.rows(tab, vehicle, keep_partial=True)
+
+    def _owners(self, r: RowReader) -> tuple[tuple[str, Decimal], ...]:
+        typed = r.text("owner")
+        if typed is None:
+            r.flag("value.missing", "owner")
+            return ()
+        try:
+            shares = parse_shares(typed, self.lang)
+        except ValueError:
+            r.flag("vehicle.shares", "owner", total="?")
+            return ()
+        owners = []
+        for name, share in shares:
+            found = self.member_names.get(name)
+            if found is None:
+                r.flag("ref.member", "owner", value=name, suggestion=suggest(name, self.member_names.all()) or "")
+            owners.append((found, share))
+        if any(name is None for name, _ in owners):
+            return ()
+        given = [s for _, s in owners if s is not None]
+        if not given:
+            return tuple((n, Decimal(1) / len(owners)) for n, _ in owners)
+        total = sum(given)
+        if len(given) != len(owners) or abs(total - 1) > Decimal("0.0001"):
+            r.flag("vehicle.shares", "owner", total=_percent(total))
+            return ()
+        return tuple((n, s) for n, s in owners)
+
+    def _member_list(self, r: RowReader, field: str) -> tuple[str, ...]:
+        typed = r.text(field)
+        if typed is None:
+            return ()
+        names = []
+        for part in re.split(r"[;,+&/]|\s+(?:et|and)\s+", typed):
+            if not part.strip():
+                continue
+            found = self.member_names.get(part)
+            if found is None:
+                r.flag("ref.member", field, value=part.strip(), suggestion=suggest(part, self.member_names.all()) or "")
+            else:
+                names.append(found)
+        return tuple(names)
+
+    def _vehicle(self, r: RowReader) -> str | None:
+        """The row's vehicle; when blank, the group's only vehicle."""
+        value = r.raw("vehicle")
+        if value is None or (type(value) is str and not value.strip()):
+            choices = self.vehicle_names.all()
+            if len(choices) == 1:
+                return choices[0]
+            r.flag("ref.vehicle_missing", "vehicle", choices=", ".join(choices) or "—")
+            return None
+        return r.name_in("vehicle", self.vehicle_names, "ref.vehicle")
+
+    def trip(self, r: RowReader) -> Trip | None:
+        day, returned = r.moment("date", True), r.moment("return")
+        vehicle = self._vehicle(r)
+        driver = r.name_in("driver", self.member_names, "ref.member", True)
+        start, km = r.number("odometer_start", True), r.number("km")
+        end = r.number("odometer_end", km is None)
+        if end is None and start is not None and km is not None:
+            end = start + km
+        fuel = r.money("fuel_paid")
+        if not r.ok:
+            return None
+        if end < start:
+            r.flag("trip.odometer_backwards", "odometer_end", start=plain_number(start), end=plain_number(end))
+        elif km is not None and km != end - start and r.raw("odometer_end") is not None:
+            r.flag(
+                "trip.km_mismatch",
+                "km",
+                km=plain_number(km),
+                start=plain_number(start),
+                end=plain_number(end),
+                diff=plain_number(end - start),
+            )
+        return Trip(SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"))
+
+    def quick_trip(self, tab: LocatedTab):
+        """A fast reader for the logbook lines that need no interpretation: a date cell, known names,
+        number cells, no Km to check. It answers None for any other line, which then goes the
+        careful way (trip()), so the result is the same, only sooner on a 100,000-line logbook."""
+        index = tab.index
+        if "km" in index:
+            return None
+        i_date, i_back, i_vehicle = index["date"], index.get("return"), index.get("vehicle")
+        i_driver, i_start, i_end = index["driver"], index["odometer_start"], index["odometer_end"]
+        i_fuel, i_note = index.get("fuel_paid"), index.get("note")
+        width = max(i_date, i_driver, i_start, i_end)
+        only = self.vehicle_names.all()[0] if len(self.vehicle_names.all()) == 1 else None
+        vehicles, members, name = self.vehicle_names, self.member_names, tab.name
+        numbers = (int, float)
+        days: dict[date, datetime] = {}  # one datetime per day, however many trips that day
+
+        def cell(cells, i):
+            return cells[i] if i is not None and i < len(cells) else None
+
+        def quick(row: int, cells: list) -> Trip | None:
+            if len(cells) <= width:
+                return None
+            day, start, end, driver = cells[i_date], cells[i_start], cells[i_end], cells[i_driver]
+            if type(day) is date:  # a date cell without a time
+                day = days.get(day) or days.setdefault(day, datetime(day.year, day.month, day.day))
+            if type(day) is not datetime or type(start) not in numbers or type(end) not in numbers or end < start:
+                return None
+            if type(driver) is not str or (driver := members.lookup(driver)) is None:
+                return None
+            vehicle = cell(cells, i_vehicle)
+            vehicle = only if vehicle is None else vehicles.lookup(vehicle) if type(vehicle) is str else None
+            back, fuel, note = cell(cells, i_back), cell(cells, i_fuel), cell(cells, i_note)
+            if type(back) is date:
+                back = datetime(back.year, back.month, back.day)
+            if vehicle is None or (back is not None and type(back) is not datetime):
+                return None
+            if fuel is not None:
+                if type(fuel) not in numbers or fuel < 0:
+                    return None
+                fuel = Decimal(repr(fuel)).quantize(CENT, rounding=ROUND_HALF_UP)
+            if note is not None and type(note) is not str:
+                return None
+            return Trip(
+                SourceRef(name, row),
+                day,
+                vehicle,
+                driver,
+                _reading(start),
+                _reading(end),
+                back,
+                fuel,
+                note.strip() or None if note else None,
+            )
+
+        return quick
+
+    def expense(self, r: RowReader) -> Expense | None:
+        day = r.moment("date", True)
+        vehicle = self._vehicle(r)
+        payer = r.name_in("paid_by", self.member_names, "ref.member", True)
+        category = self._category(r)
+        amount = r.money("amount", True)
+        litres = r.number("litres")
+        responsible = r.name_in("responsible", self.member_names, "ref.member")
+        if not r.ok:
+            return None
+        return Expense(
+            SourceRef(r.tab.name, r.row), day, vehicle, payer, category, amount, litres, responsible, r.text("note")
+        )
+
+    def _category(self, r: RowReader) -> str | None:
+        typed = r.text("category")
+        if typed is None:
+            r.flag("value.missing", "category")
+            return None
+        found = category_id(typed)
+        if found is None:
+            names = [c.name(self.lang) for c in CATEGORIES]
+            r.flag(
+                "ref.category",
+                "category",
+                value=typed,
+                suggestion=suggest(typed, category_names()) or "",
+                choices=", ".join(names),
+            )
+        return found
+
+    def booking(self, r: RowReader) -> Booking | None:
+        vehicle = self._vehicle(r) if self.vehicle_names.all() else None
+        member = r.name_in("member", self.member_names, "ref.member", True)
+        until, booked_at = r.moment("until"), r.moment("booked_at")
+        repeat = self._repeat(r)
+        start, weekly = self._booking_start(r, booked_at)
+        end = self._booking_end(r, start) if start is not None else None
+        if not r.ok or start is None or end is None:
+            return None
+        if weekly and repeat is None:
+            repeat = "weekly"
+        if end <= start:
+            r.flag("booking.end_before_start", "end", start=_when(start), end=_when(end))
+        identity = "|".join(str(x) for x in (vehicle, member, r.raw("start"), r.raw("end"), repeat))
+        return Booking(
+            SourceRef(r.tab.name, r.row),
+            vehicle,
+            member,
+            start,
+            end,
+            repeat,
+            _day(until),
+            booked_at,
+            r.text("note"),
+            identity,
+        )
+
+    def _repeat(self, r: RowReader) -> str | None:
+        typed = r.text("repeat")
+        if typed is None:
+            return None
+        found = REPEATS.get(header_key(typed))
+        if found is None:
+            r.flag("booking.repeat", "repeat", value=typed)
+        return found or None
+
+    def _booking_start(self, r: RowReader, booked_at: datetime | None) -> tuple[datetime | None, bool]:
+        """The first start; "mardi 20h" (a weekday and a time) starts on the first such day on or
+        after Booked at, else on or after January 1st of the current year."""
+        if is_blank(r.raw("start")):
+            r.flag("value.missing", "start")
+            return None, False
+        try:
+            return parse_datetime(r.raw("start"), self.month_first), False
+        except ValueError:
+            pass
+        try:
+            weekday, at = parse_weekday_time(r.raw("start"))
+        except ValueError:
+            r.flag("value.date", "start", value=r.text("start"))
+            return None, False
+        anchor = booked_at.date() if booked_at else date(self.today.year, 1, 1)
+        first = anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+        return datetime.combine(first, at), True
+
+    def _booking_end(self, r: RowReader, start: datetime) -> datetime | None:
+        """The first end: a date and time, or a time alone ("23h": the same day, or the next
+        day when it is not after the start), or a weekday and time."""
+        raw = r.raw("end")
+        if is_blank(raw):
+            r.flag("value.missing", "end")
+            return None
+        for attempt in (lambda: parse_datetime(raw, self.month_first), lambda: _after(start, parse_time(raw))):
+            try:
+                return attempt()
+            except ValueError:
+                continue
+        try:
+            weekday, at = parse_weekday_time(raw)
+        except ValueError:
+            r.flag("value.date", "end", value=r.text("end"))
+            return None
+        day = start.date() + timedelta(days=(weekday - start.weekday()) % 7)
+        end = datetime.combine(day, at)
+        return end if end > start else end + timedelta(days=7)
+
+    def payment(self, r: RowReader) -> Payment | None:
+        day = r.moment("date", True)
+        sender = r.name_in("from", self.member_names, "ref.member", True)
+        recipient = r.name_in("to", self.member_names, "ref.member", True)
+        amount = r.money("amount", True, negative_code="payment.negative")
+        if not r.ok:
+            return None
+        if sender == recipient:
+            r.flag("payment.self", "to", value=sender)
+        return Payment(SourceRef(r.tab.name, r.row), day, sender, recipient, amount, r.text("note"))
+
+
+REPEATS = {
+    header_key(w): value
+    for value, words in (
+        ("daily", ("daily", "quotidien", "quotidienne", "chaque jour", "tous les jours", "every day", "jour")),
+        ("weekly", ("weekly", "hebdomadaire", "chaque semaine", "toutes les semaines", "every week", "semaine")),
+        (
+            "biweekly",
+            (
+                "biweekly",
+                "every two weeks",
+                "every other week",
+                "toutes les deux semaines",
+                "une semaine sur deux",
+                "bimensuel",
+                "fortnightly",
+                "2 semaines",
+                "quinzaine",
+            ),
+        ),
+        ("monthly", ("monthly", "mensuel", "mensuelle", "chaque mois", "tous les mois", "every month", "mois")),
+        ("", ("non", "no", "none", "aucune", "une fois", "once", "-")),
+    )
+    for w in words
+}
+
+
+def _reading(value: int | float) -> Decimal | int:
+    """An odometer reading: an int when whole (lighter), else an exact Decimal."""
+    if type(value) is int or value.is_integer():
+        return int(value)
+    return Decimal(repr(value))
+
+
+def _after(start: datetime, at) -> datetime:
+    end = datetime.combine(start.date(), at)
+    return end if end > start else end + timedelta(days=1)
+
+
+def _day(moment):
+    return moment.date() if moment is not None else None
+
+
+def _percent(total: Decimal) -> str:
+    return plain_number((total * 100).quantize(Decimal("0.01")))
+
+
+def _when(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment.hour or moment.minute else moment.strftime("%Y-%m-%d")

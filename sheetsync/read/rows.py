@@ -1,0 +1,147 @@
+"""Reading one row's cells into typed values, collecting a Problem for each cell that is wrong."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from decimal import Decimal
+
+from sheetsync.model import Problem
+from sheetsync.model.names import fold, suggest
+from sheetsync.model.problems import problem
+from sheetsync.read.cells import as_text, parse_datetime, parse_money, parse_number
+from sheetsync.read.headers import LocatedTab
+
+_SUMMARY = re.compile(r"^(sous[- ]?total|sub[- ]?total|grand total|total|totaux|totals|somme)(\b|$)")
+
+
+class Names:
+    """Canonical names, looked up case- and accent-insensitively."""
+
+    def __init__(self, names: list[str] = ()):
+        self.by_key: dict[str, str] = {}
+        for name in names:
+            self.add(name)
+
+    def add(self, name: str) -> None:
+        self.by_key.setdefault(fold(name), name)
+
+    def get(self, typed: str) -> str | None:
+        return self.by_key.get(fold(typed))
+
+    def lookup(self, typed: str) -> str | None:
+        """`get`, remembered per typed text: a logbook repeats the same few names thousands of times."""
+        try:
+            return self._seen[typed]
+        except AttributeError:
+            self._seen: dict[str, str | None] = {}
+        except KeyError:
+            pass
+        found = self._seen[typed] = self.get(typed)
+        return found
+
+    def all(self) -> list[str]:
+        return list(self.by_key.values())
+
+
+class RowReader:
+    """The cells of one data row, read field by field; `ok` is False once a cell had an error."""
+
+    def __init__(self, tab: LocatedTab, row: int, cells: list, lang: str, month_first: bool = False):
+        self.tab, self.row, self.cells, self.lang, self.month_first = tab, row, cells, lang, month_first
+        self.index = tab.index
+        self.problems: list[Problem] = []
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.is_error for p in self.problems)
+
+    def raw(self, field: str) -> object:
+        i = self.index.get(field)
+        cells = self.cells
+        return cells[i] if i is not None and i < len(cells) else None
+
+    def flag(self, code: str, field: str | None, **params: object) -> None:
+        column = self.tab.header(field) if field else None
+        self.problems.append(problem(code, self.lang, self.tab.name, self.row, column, **params))
+
+    def _missing(self, field: str, required: bool, value: object) -> bool:
+        if value is None or (type(value) is str and not value.strip()):
+            if required:
+                self.flag("value.missing", field)
+            return True
+        return False
+
+    def text(self, field: str) -> str | None:
+        return as_text(self.raw(field))
+
+    def number(self, field: str, required: bool = False) -> Decimal | None:
+        value = self.raw(field)
+        if type(value) is float:  # the common cases, made quick
+            return Decimal(repr(value))
+        if type(value) is int:
+            return Decimal(value)
+        if self._missing(field, required, value):
+            return None
+        try:
+            return parse_number(value, self.lang)
+        except ValueError:
+            self.flag("value.number", field, value=as_text(self.raw(field)))
+            return None
+
+    def money(self, field: str, required: bool = False, negative_code: str = "expense.negative") -> Decimal | None:
+        value = self.raw(field)
+        if self._missing(field, required, value):
+            return None
+        try:
+            amount = parse_money(value, self.lang)
+        except ValueError:
+            self.flag("value.number", field, value=as_text(self.raw(field)))
+            return None
+        if amount < 0:
+            self.flag(negative_code, field, value=as_text(self.raw(field)))
+            return None
+        return amount
+
+    def moment(self, field: str, required: bool = False) -> datetime | None:
+        value = self.raw(field)
+        if type(value) is datetime and value.tzinfo is None:
+            return value
+        if self._missing(field, required, value):
+            return None
+        try:
+            return parse_datetime(value, self.month_first)
+        except ValueError:
+            self.flag("value.date", field, value=as_text(self.raw(field)))
+            return None
+
+    def name_in(self, field: str, names: Names, code: str, required: bool = False) -> str | None:
+        value = self.raw(field)
+        typed = (
+            value
+            if type(value) is str and value and not value[0].isspace() and not value[-1].isspace()
+            else as_text(value)
+        )
+        if typed is None:
+            if required:
+                self.flag("value.missing", field)
+            return None
+        found = names.lookup(typed)
+        if found is None:
+            self.flag(code, field, value=typed, suggestion=suggest(typed, names.all()) or "")
+        return found
+
+
+def is_empty(cells: list) -> bool:
+    for c in cells:
+        if c is not None and (type(c) is not str or c.strip()):
+            return False
+    return True
+
+
+def is_summary(cells: list) -> bool:
+    for c in cells:
+        if c is None or c == "":
+            continue
+        return type(c) is str and bool(_SUMMARY.match(fold(c.strip())))
+    return False
