@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench lint samples clean libreoffice
+.PHONY: demo test bench lint samples clean libreoffice catalogues
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(VENV)/bin/sheetsync sync build/demo.xlsx --as-of 2025-12-31
 	$(VENV)/bin/sheetsync report build/demo.xlsx --as-of 2025-12-31
 
-test: $(STAMP) libreoffice
+test: $(STAMP) libreoffice lint
 	$(PY) -m pytest -q
 
 # LibreOffice (headless) opens the synced workbooks in the fidelity tests; installed once, from Debian.
@@ -37,9 +37,20 @@ bench: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check sheetsync
+	$(VENV)/bin/lint-imports --no-cache
 
 samples: $(STAMP)
 	$(PY) sample_workbooks/build.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache
+
+# Every sentence marked t(lang, ...), tn(lang, ...) or N_(...) into the template, then into each
+# language's catalogue (new sentences appear untranslated there: the catalogue test fails until
+# they are translated), then compiled to the .mo files the package ships.
+I18N := sheetsync/i18n
+catalogues: $(STAMP)
+	$(VENV)/bin/pybabel -q extract -k t:2 -k tn:2,3 -k N_ --no-location --sort-output \
+	  --project sheetsync --copyright-holder "sheetsync" -o $(I18N)/sheetsync.pot sheetsync
+	$(VENV)/bin/pybabel -q update -i $(I18N)/sheetsync.pot -d $(I18N)/locale -D sheetsync --no-fuzzy-matching --ignore-obsolete
+	$(VENV)/bin/pybabel -q compile -d $(I18N)/locale -D sheetsync --statistics

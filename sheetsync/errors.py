@@ -1,4 +1,13 @@
-"""Exceptions for things that stop a run. Bad user data is never an exception: it is a Problem."""
+"""Exceptions for things that stop a run. Bad user data is never an exception: it is a Problem.
+
+An error keeps its sentence as an English message id and its parameters, and is put into words
+in a language when it is shown (`in_language`): the group's language when the code that raised
+it knew it (`lang`), else the language of the person at the terminal.
+"""
+
+from __future__ import annotations
+
+from sheetsync.i18n import t, user_language
 
 
 class SheetsyncError(Exception):
@@ -6,13 +15,30 @@ class SheetsyncError(Exception):
 
     exit_code = 2
 
-    def __init__(self, message: str, hint: str = ""):
+    def __init__(self, message: str, hint: str = "", lang: str | None = None, **params: object):
         super().__init__(message)
-        self.message = message
-        self.hint = hint
+        self.msgid = message
+        self.hint_id = hint
+        self.lang = lang
+        self.params = params
+
+    def in_language(self, lang: str | None = None) -> tuple[str, str]:
+        """(message, hint) in `lang`, else the language the error was raised in, else the user's."""
+        lang = lang or self.lang or user_language()
+        hint = t(lang, self.hint_id, **self.params) if self.hint_id else ""
+        return t(lang, self.msgid, **self.params), hint
+
+    @property
+    def message(self) -> str:
+        return self.in_language()[0]
+
+    @property
+    def hint(self) -> str:
+        return self.in_language()[1]
 
     def __str__(self) -> str:
-        return f"{self.message}\n  hint: {self.hint}" if self.hint else self.message
+        message, hint = self.in_language()
+        return f"{message}\n  → {hint}" if hint else message
 
 
 class SetupError(SheetsyncError):

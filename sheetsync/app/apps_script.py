@@ -3,48 +3,38 @@ items sign their call and post it to `sheetsync serve`."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-FOLDER = Path(__file__).resolve().parents[2] / "templates" / "apps_script"
+from sheetsync.i18n import N_
+from sheetsync.i18n import t as tr
+from sheetsync.notify.templates import template_folder
 
-LABELS = {
-    "en": {
-        "menu": "Car sharing",
-        "sync": "Recompute balances",
-        "validate": "Check entries",
-        "notify": "Send settlement notices",
-        "calendar": "Export calendar",
-        "setup": "Set up (secret)…",
-        "askSecret": "The group's secret, as given by whoever runs sheetsync:",
-        "setupDone": "Saved.",
-        "noSecret": "Set up first: Car sharing > Set up (secret)…",
-        "title": "sheetsync",
-        "confirmNotify": "Email each member their settlement notice now?",
-        "unreachable": "The sheetsync service did not answer",
-    },
-    "fr": {
-        "menu": "Autopartage",
-        "sync": "Recalculer les soldes",
-        "validate": "Vérifier les saisies",
-        "notify": "Envoyer les avis de règlement",
-        "calendar": "Exporter le calendrier",
-        "setup": "Configurer (secret)…",
-        "askSecret": "Le secret du groupe, donné par qui fait tourner sheetsync :",
-        "setupDone": "Enregistré.",
-        "noSecret": "Configurez d'abord : Autopartage > Configurer (secret)…",
-        "title": "sheetsync",
-        "confirmNotify": "Envoyer maintenant à chaque membre son avis de règlement ?",
-        "unreachable": "Le service sheetsync n'a pas répondu",
-    },
+LABELS: dict[str, str] = {
+    "menu": N_("Car sharing"),
+    "sync": N_("Recompute balances"),
+    "validate": N_("Check entries"),
+    "notify": N_("Send settlement notices"),
+    "calendar": N_("Export calendar"),
+    "setup": N_("Set up (secret)…"),
+    "askSecret": N_("The group's secret, as given by whoever runs sheetsync:"),
+    "setupDone": N_("Saved."),
+    "noSecret": N_("Set up first: Car sharing > Set up (secret)…"),
+    "title": N_("sheetsync"),
+    "confirmNotify": N_("Email each member their settlement notice now?"),
+    "unreachable": N_("The sheetsync service did not answer"),
 }
 
 
 def render_script(url: str, group: str, lang: str) -> str:
-    env = Environment(loader=FileSystemLoader(str(FOLDER)), undefined=StrictUndefined, keep_trailing_newline=True)
-    return env.get_template("Code.gs").render(url=url, group=group, labels=LABELS.get(lang, LABELS["en"]))
+    env = Environment(
+        loader=FileSystemLoader(str(template_folder("apps_script"))),
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    return env.get_template("Code.gs").render(
+        url=url, group=group, labels={key: tr(lang, msgid) for key, msgid in LABELS.items()}
+    )
 
 
 def manifest_json() -> str:
-    return (FOLDER / "appsscript.json").read_text()
+    return (template_folder("apps_script") / "appsscript.json").read_text()

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs
 from sheetsync.app import actions as jobs
 from sheetsync.app.fleet import FleetConfig, GroupConfig
 from sheetsync.errors import SheetsyncError
+from sheetsync.i18n import t, tn
 from sheetsync.model import Severity
 from sheetsync.present.terminal import dialog_text, report_dict, summary_line
 
@@ -135,11 +136,11 @@ class Service:
             opened = jobs.open_report(group.workbook, as_of, False, credentials=group.credentials)
             run = jobs.notices(opened, "settlement", "send")
             lang = opened.report.settings.language
-            text = f"{run.sent} avis envoyé(s)." if lang == "fr" else f"{run.sent} notice(s) sent."
+            text = tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent)
             if run.missing:
-                text += ("\nSans adresse : " if lang == "fr" else "\nNo address: ") + ", ".join(run.missing)
+                text += "\n" + t(lang, "No address: {names}", names=", ".join(run.missing))
             if run.skipped:
-                text += ("\nDéjà envoyés : " if lang == "fr" else "\nAlready sent: ") + ", ".join(run.skipped)
+                text += "\n" + t(lang, "Already sent: {names}", names=", ".join(run.skipped))
             return {
                 "ok": True,
                 "group": group.name,

@@ -1,0 +1,67 @@
+"""The message catalogues: every sentence a person reads, in the group's language.
+
+Sentences are written in English in the code, as gettext message ids, and translated by one
+catalogue per language: `sheetsync/i18n/locale/LANG/LC_MESSAGES/sheetsync.po` (compiled to the
+`.mo` beside it by `make catalogues`). English needs no catalogue: the ids are the English text.
+
+- `t(lang, "Balances as of {day}", day=...)` translates, then fills the `str.format` placeholders.
+- `tn(lang, "{n} notice sent.", "{n} notices sent.", n)` picks the plural form of the language.
+- `N_("...")` marks a sentence kept in a table, to be translated later with `t(lang, msgid)`.
+
+`make catalogues` extracts every marked sentence with babel (keywords `t:2`, `tn:2,3`, `N_`)
+into `sheetsync.pot` and updates each catalogue; a test fails when a sentence lacks a
+translation or when a translation's placeholders differ from the English ones.
+"""
+
+from __future__ import annotations
+
+import gettext
+import locale
+import os
+from functools import cache
+from pathlib import Path
+
+LOCALE_DIR = Path(__file__).parent / "locale"
+DOMAIN = "sheetsync"
+SOURCE_LANGUAGE = "en"
+
+
+def languages() -> tuple[str, ...]:
+    """Every language sheetsync speaks: English and each language that has a catalogue."""
+    found = sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES" / f"{DOMAIN}.mo").is_file())
+    return (SOURCE_LANGUAGE, *found)
+
+
+@cache
+def catalogue(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of `lang` (English, or a language without one: the ids as they are)."""
+    if lang == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang], fallback=True)
+
+
+def N_(msgid: str) -> str:
+    """Mark `msgid` for extraction where it is defined; it is translated where it is shown."""
+    return msgid
+
+
+def t(lang: str, msgid: str, **params: object) -> str:
+    """`msgid` in `lang`, its `{placeholders}` filled from `params`."""
+    text = catalogue(lang).gettext(msgid)
+    return text.format(**params) if params else text
+
+
+def tn(lang: str, singular: str, plural: str, n: int, **params: object) -> str:
+    """The singular or plural sentence for `n` in `lang` (`{n}` is filled in too)."""
+    return catalogue(lang).ngettext(singular, plural, n).format(n=n, **params)
+
+
+def user_language() -> str:
+    """The language of the person at the terminal (LC_ALL, LC_MESSAGES, LANG), for messages
+    shown before a workbook says its own language; English when sheetsync has no catalogue for it."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var, "")
+        if value and value not in ("C", "POSIX"):
+            lang = locale.normalize(value).split("_")[0].split(".")[0].lower()
+            return lang if lang in languages() else SOURCE_LANGUAGE
+    return SOURCE_LANGUAGE

@@ -17,9 +17,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from sheetsync.errors import SetupError
 from sheetsync.notify.plan import Notice
+from sheetsync.notify.templates import template_folder
 from sheetsync.present import formatting as fmt
-
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates" / "email"
 
 
 @dataclass(frozen=True)
@@ -41,7 +40,7 @@ def template_folders(override: str | None) -> list[Path]:
                     "Give a folder laid out like templates/email: fr/settlement.txt, en/settlement.html …",
                 )
             folders.append(path)
-    return folders + [DEFAULT_TEMPLATES]
+    return folders + [template_folder("email")]
 
 
 def environment(override: str | None, lang: str, currency: str) -> SandboxedEnvironment:
