@@ -1,16 +1,20 @@
 """What the commands do, once for all callers: the command line, the HTTP service, fleet runs.
 
-Each job opens a backend, hands the data to the core and writes back; it prints nothing.
+Each job opens a backend, hands the data to the core and writes back; it prints nothing. A job
+that writes (sync, sending notices) holds the workbook's run lock from reading to writing, so
+runs on one workbook, from any process or any thread of `serve`, go one after the other.
 """
 
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from sheetsync.backends import Backend, open_backend
+from sheetsync.backends.limits import Limits
 from sheetsync.notify.sent_log import SentEntry, read_sent, sent_table, sent_title
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
@@ -32,9 +36,11 @@ def open_report(
     credentials: str | None = None,
     oauth: bool = False,
     on_step=lambda: None,
+    limits: Limits | None = None,
+    backend: Backend | None = None,
 ) -> Opened:
-    """Read a workbook and compute its report."""
-    backend = open_backend(location, credentials=credentials, oauth=oauth)
+    """Read a workbook (`backend`, else the one at `location`) and compute its report."""
+    backend = backend or open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
     raw = backend.read_tabs()
     on_step()
     name = backend.display_name
@@ -51,12 +57,16 @@ def sync(
     credentials: str | None = None,
     oauth: bool = False,
     on_step=lambda: None,
-) -> tuple[Report, list[Table]]:
-    """Validate, compute and rewrite the generated tabs; the report and the tables written."""
-    opened = open_report(location, as_of, True, credentials, oauth, on_step)
-    tables = generated_tables(opened.report, opened.backend.display_name, datetime.now())
-    if not dry_run:
-        opened.backend.write_tabs(tables)
+    limits: Limits | None = None,
+) -> tuple[Opened, list[Table]]:
+    """Validate, compute and rewrite the generated tabs, under the workbook's run lock; what was
+    read and the tables written."""
+    backend = open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
+    with nullcontext() if dry_run else backend.lock():
+        opened = open_report(location, as_of, True, on_step=on_step, backend=backend)
+        tables = generated_tables(opened.report, opened.backend.display_name, datetime.now())
+        if not dry_run:
+            opened.backend.write_tabs(tables)
     on_step()
     return opened, tables
 
@@ -69,14 +79,30 @@ def sync_and_alert(
     credentials: str | None = None,
     oauth: bool = False,
     on_step=lambda: None,
+    limits: Limits | None = None,
 ):
     """`sync`, then, when the data has errors and it is asked, the treasurer's digest by email.
     Returns what was read, the tables written and how many digests went (0 or 1)."""
-    opened, tables = sync(location, as_of, dry_run, credentials, oauth, on_step)
+    opened, tables = sync(location, as_of, dry_run, credentials, oauth, on_step, limits)
     sent = 0
     if opened.report.has_errors and notify_on_problems and not dry_run:
-        sent = notices(opened, "digest", "send").sent
+        with opened.backend.lock():
+            # the digest's Sent log as it is now, under the lock
+            fresh = open_report(location, as_of, False, backend=opened.backend)
+            sent = notices(fresh, "digest", "send").sent
     return opened, tables, sent
+
+
+def notify(location: str, as_of: date, kind: str, mode: str = "dry-run", member_of=None, **options) -> NoticeRun:
+    """`notices` for the workbook at `location`: read, plan, send and log under its run lock when
+    sending, so two runs never send the same notice. `member_of(report)` names the one member
+    to notify (None: all); `options` are those of `notices`, and credentials, oauth and limits."""
+    opening = {k: options.pop(k) for k in ("credentials", "oauth", "limits") if k in options}
+    backend = open_backend(location, **opening)
+    with backend.lock() if mode == "send" else nullcontext():
+        opened = open_report(location, as_of, False, backend=backend)
+        member = member_of(opened.report) if member_of else None
+        return notices(opened, kind, mode, member, **options)
 
 
 @dataclass
@@ -86,6 +112,7 @@ class NoticeRun:
     sent: int = 0
     missing: list[str] = field(default_factory=list)  # members without a valid address
     skipped: list[str] = field(default_factory=list)  # already in the Sent log
+    failed: list[str] = field(default_factory=list)  # members whose notice could not become an email
     notes: list[str] = field(default_factory=list)
     outbox: list[Path] = field(default_factory=list)
 
@@ -106,7 +133,7 @@ def notices(
 
     Sending logs each message in the Sent tab, even when the server fails half-way (then the
     failure is raised after the log is written)."""
-    from sheetsync.notify.mailer import build_message, write_outbox
+    from sheetsync.notify.mailer import write_outbox
     from sheetsync.notify.plan import plan
     from sheetsync.notify.render import environment, render
 
@@ -122,15 +149,29 @@ def notices(
     env = environment(templates or s.templates, s.language, s.currency)
     run.rendered = [render(n, env, s.language) for n in to_send]
     if mode == "send":
-        run.sent = _send(opened, log, run.rendered, config_path)
+        run.sent = _send(opened, log, run, config_path)
     elif mode == "outbox":
         sender = os.environ.get("SHEETSYNC_SMTP_FROM", "sheetsync@localhost")
-        run.outbox = write_outbox(Path(outbox), [(r, build_message(r, sender)) for r in run.rendered])
+        run.outbox = write_outbox(Path(outbox), _messages(run, sender))
     return run
 
 
-def _send(opened: Opened, entries: list[SentEntry], rendered: list, config_path: str | None) -> int:
-    from sheetsync.notify.mailer import build_message, load_config, send_all
+def _messages(run: NoticeRun, sender: str, reply_to: str | None = None) -> list:
+    """(rendered, email) of each notice; one that cannot become an email is listed in
+    `run.failed` and the others go on."""
+    from sheetsync.notify.mailer import BadNotice, build_message
+
+    messages = []
+    for r in run.rendered:
+        try:
+            messages.append((r, build_message(r, sender, reply_to)))
+        except BadNotice:
+            run.failed.append(r.notice.member)
+    return messages
+
+
+def _send(opened: Opened, entries: list[SentEntry], run: NoticeRun, config_path: str | None) -> int:
+    from sheetsync.notify.mailer import load_config, send_all
 
     config = load_config(config_path)
     report = opened.report
@@ -150,7 +191,7 @@ def _send(opened: Opened, entries: list[SentEntry], rendered: list, config_path:
             )
         )
 
-    messages = [(r, build_message(r, config.sender, config.reply_to)) for r in rendered]
+    messages = _messages(run, config.sender, config.reply_to)
     try:
         send_all(config, messages, log)
     finally:

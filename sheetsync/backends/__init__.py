@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
+from sheetsync.backends.limits import Limits
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError
 from sheetsync.present.table import Table
@@ -26,9 +28,16 @@ class Backend(Protocol):
     def create_tabs(self, tables: list[Table]) -> None:
         """Create the input tabs of a new workbook (`init`); refuses a workbook that has data."""
 
+    def lock(self) -> AbstractContextManager:
+        """The workbook's run lock, shared by every sheetsync run on it (processes and threads):
+        a run that writes holds it from reading to writing."""
 
-def open_backend(location: str, credentials: str | None = None, oauth: bool = False) -> Backend:
-    """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm file."""
+
+def open_backend(
+    location: str, credentials: str | None = None, oauth: bool = False, limits: Limits | None = None
+) -> Backend:
+    """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm/.ods file
+    (read within `limits`, the defaults when None)."""
     sheet_id = spreadsheet_id(location)
     if sheet_id is not None:
         from sheetsync.backends.gsheets import GoogleSheetsBackend, authorize
@@ -39,7 +48,7 @@ def open_backend(location: str, credentials: str | None = None, oauth: bool = Fa
     if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
         from sheetsync.backends.xlsx import XlsxBackend
 
-        return XlsxBackend(path)
+        return XlsxBackend(path, limits)
     raise SetupError(
         f"Cannot open {location}: sheetsync reads .xlsx, .xlsm and .ods workbooks.",
         "Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID.",

@@ -9,6 +9,7 @@ macros) keeps its exact bytes, and so do those four files when nothing needs add
 from __future__ import annotations
 
 import copy
+import io
 import re
 import struct
 import zipfile
@@ -53,12 +54,13 @@ class Sheet:
 class Package:
     """A zip package (.xlsx, .xlsm, .ods) opened for surgery: parts are read on demand, and only
     the parts put or removed differ when it is written out; every other entry is copied with its
-    exact bytes, in the same order, compressed the same way."""
+    exact bytes, in the same order, compressed the same way. It works on the bytes it was given
+    (the file as read once), never on a path that another program may replace meanwhile."""
 
-    def __init__(self, path):
-        self.path = path
-        with zipfile.ZipFile(path) as z:
-            self.infos = z.infolist()
+    def __init__(self, data: bytes):
+        self.data = data
+        self.zip = zipfile.ZipFile(io.BytesIO(data))
+        self.infos = self.zip.infolist()
         self.names = {i.filename for i in self.infos}
         self.changed: dict[str, bytes] = {}
         self.removed: set[str] = set()
@@ -66,7 +68,8 @@ class Package:
 
     @classmethod
     def read(cls, path) -> Package:
-        return cls(path)
+        with open(path, "rb") as f:
+            return cls(f.read())
 
     def __contains__(self, name: str) -> bool:
         return (name in self.names or name in self.changed) and name not in self.removed
@@ -77,8 +80,7 @@ class Package:
     def bytes_of(self, name: str) -> bytes:
         if name in self.changed:
             return self.changed[name]
-        with zipfile.ZipFile(self.path) as z:
-            return z.read(name)
+        return self.zip.read(name)
 
     def text(self, name: str) -> str:
         return self.bytes_of(name).decode("utf-8")
@@ -100,7 +102,8 @@ class Package:
         """The package with its changes, into `destination` (a path). Unchanged entries are copied
         as they are stored, compressed bytes and all, so a large sheet is neither inflated nor
         deflated again; changed and new ones are compressed afresh."""
-        with open(self.path, "rb") as raw, zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as out:
+        raw = io.BytesIO(self.data)
+        with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.infos:
                 if info.filename in self.removed:
                     continue

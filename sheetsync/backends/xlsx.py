@@ -1,104 +1,124 @@
 """Local workbooks (.xlsx, .xlsm, .ods): the embedded default, no account, no server.
 
-Read with python-calamine (fast; openpyxl when calamine cannot). A sync replaces only the
-generated sheets inside the package (ooxml.py for .xlsx/.xlsm, odf.py for .ods): the group's
-own sheets keep their exact bytes. `init` builds a new .xlsx with openpyxl.
+Read with python-calamine (fast; openpyxl when calamine cannot), after limits.py has checked
+what the file declares and inflates to: a hostile or broken file is one line and exit 2, never
+a traceback nor gigabytes of memory. The file is read once, into memory: what is hashed is what
+is parsed and what the surgical writers copy.
 
-Writes are all-or-nothing: the new workbook is saved to a temporary file beside the original,
-which then replaces it atomically (the previous version is kept as NAME.xlsx.bak). A workbook
-open in Excel or LibreOffice, or changed since it was read, is never overwritten.
+A sync replaces only the generated sheets inside the package (ooxml.py for .xlsx/.xlsm, odf.py
+for .ods): the group's own sheets keep their exact bytes. `init` builds a new .xlsx with openpyxl.
+Writes go through files.py: one sheetsync run at a time per workbook, all-or-nothing, the
+workbook's mode and owner kept, NAME.xlsx.bak the version replaced, no edit lost. A workbook
+open in Excel or LibreOffice, read-only, or changed since it was read, is never overwritten.
 """
 
 from __future__ import annotations
 
-import hashlib
+import io
 import os
-import shutil
-import tempfile
-import zipfile
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from sheetsync.backends.files import Fingerprint, RunLock, lock_path, read_file, remove_stale_temporaries, replace_file
+from sheetsync.backends.limits import MIB, Limits, check_package, mib, refuse, unreadable
 from sheetsync.backends.ooxml import Package, write_generated
-from sheetsync.errors import BackendError, SetupError
+from sheetsync.errors import BackendError, SetupError, SheetsyncError
 from sheetsync.present.table import Table
 from sheetsync.read.headers import RawTables
 
+NOT_OURS = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
+
 
 class XlsxBackend:
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.display_name = self.path.name
-        self._fingerprint: str | None = None
+    def __init__(self, path: Path, limits: Limits | None = None):
+        self.given = Path(path)
+        self.path = Path(os.path.realpath(path))  # a symlinked workbook: its target is read and updated
+        self.display_name = self.given.name
+        self.limits = limits or Limits()
+        self._data: bytes | None = None
+        self._fingerprint: Fingerprint | None = None
+        self._lock = RunLock(lock_path(self.path), self.display_name)
+
+    def lock(self) -> RunLock:
+        """The workbook's run lock: hold it from reading to writing."""
+        return self._lock
 
     # reading ---------------------------------------------------------------------------
-    def read_tabs(self) -> RawTables:
+    def _load(self) -> bytes:
+        """The file's bytes, checked against the limits; kept for the writers."""
         if not self.path.exists():
             raise SetupError(
-                f"No such workbook: {self.path}", f"Check the path, or create one with: sheetsync init {self.path}"
+                "No such workbook: {path}",
+                "Check the path, or create one with: sheetsync init {path}",
+                path=str(self.given),
             )
-        self._fingerprint = _fingerprint(self.path)
         try:
-            return _read_with_calamine(self.path)
-        except Exception:  # noqa: BLE001 - calamine could not serve this file: openpyxl says why, or reads it
-            pass
-        import openpyxl  # only when calamine could not read the file
+            data, fingerprint = read_file(self.path, self.limits.file_mib * MIB)
+        except OSError as exc:
+            raise unreadable(self.display_name, detail=exc.strerror or type(exc).__name__) from exc
+        if fingerprint.size > self.limits.file_mib * MIB:
+            raise refuse(self.display_name, "file_mib", mib(fingerprint.size), self.limits.file_mib)
+        check_package(data, self.path.suffix.lower(), self.limits, self.display_name)
+        self._data, self._fingerprint = data, fingerprint
+        return data
 
+    def read_tabs(self) -> RawTables:
+        data = self._load()
         try:
-            wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise SetupError(
-                f"{self.path} is not a readable .xlsx workbook ({exc}).",
-                "Open it in your spreadsheet program and save it again as .xlsx.",
-            ) from exc
-        try:
-            tabs = {}
-            for ws in wb.worksheets:
-                ws.reset_dimensions()  # some writers record a wrong size; read every row there is
-                tabs[ws.title] = [_trim(list(row)) for row in ws.iter_rows(values_only=True)]
-            return tabs
-        finally:
-            wb.close()
+            return _read_with_calamine(data, self.display_name)
+        except SheetsyncError:
+            raise
+        except NOT_OURS:
+            raise
+        except BaseException:  # noqa: BLE001 - calamine could not serve this file (a Rust panic included): openpyxl says why, or reads it
+            pass
+        return _read_with_openpyxl(data, self.display_name)
 
     # writing ---------------------------------------------------------------------------
     def write_tabs(self, tables: list[Table]) -> None:
-        self._refuse_if_open()
-        if self._fingerprint is None:
-            self.read_tabs()
-        self._refuse_if_changed()
-        try:
-            package = Package.read(self.path)
-        except (zipfile.BadZipFile, KeyError) as exc:
-            raise SetupError(
-                f"{self.path} is not a readable .xlsx workbook ({exc}).",
-                "Open it in your spreadsheet program and save it again as .xlsx.",
-            ) from exc
-        if self.path.suffix.lower() == ".ods":
-            from sheetsync.backends.odf import write_generated as write_ods
+        with self._lock:
+            self._refuse_if_open()
+            if self._data is None:
+                self._load()
+            package = Package(self._data)
+            try:
+                if self.path.suffix.lower() == ".ods":
+                    from sheetsync.backends.odf import write_generated as write_ods
 
-            write_ods(package, tables)
-        else:
-            write_generated(package, tables)
-        self._save(package.write)
+                    write_ods(package, tables)
+                else:
+                    write_generated(package, tables)
+            except SheetsyncError:
+                raise
+            except NOT_OURS:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a part the writer needs is missing or malformed
+                raise unreadable(self.display_name, detail=f"{type(exc).__name__}: {exc}") from exc
+            self._save(package.write, self._fingerprint)
 
     def create_tabs(self, tables: list[Table]) -> None:
         if self.path.suffix.lower() == ".ods":
             raise SetupError(
                 "init creates .xlsx workbooks.",
-                f"Run: sheetsync init {self.path.with_suffix('.xlsx')}, then save it as .ods in LibreOffice.",
+                "Run: sheetsync init {path}, then save it as .ods in LibreOffice.",
+                path=str(self.given.with_suffix(".xlsx")),
             )
-        if self.path.exists():
-            self.read_tabs()
-            if not self.is_blank():
-                raise SetupError(
-                    f"{self.path} already holds data: init never overwrites a workbook.",
-                    "Give a new file name, or remove the file first.",
-                )
-        self._refuse_if_open()
-        from sheetsync.backends.xlsx_init import new_workbook  # openpyxl, only for init
+        with self._lock:
+            fingerprint = None
+            if self.path.exists():
+                self.read_tabs()
+                if not self.is_blank():
+                    raise SetupError(
+                        "{path} already holds data: init never overwrites a workbook.",
+                        "Give a new file name, or remove the file first.",
+                        path=str(self.given),
+                    )
+                fingerprint = self._fingerprint
+            self._refuse_if_open()
+            from sheetsync.backends.xlsx_init import new_workbook  # openpyxl, only for init
 
-        self._save(new_workbook(tables).save)
+            self._save(new_workbook(tables).save, fingerprint)
 
     def is_blank(self) -> bool:
         return not any(
@@ -116,63 +136,60 @@ class XlsxBackend:
         for lock in sorted(locks):
             if lock.exists():
                 raise BackendError(
-                    f"{self.path.name} is open in a spreadsheet program ({lock.name} exists).",
+                    "{name} is open in a spreadsheet program ({lock} exists).",
                     "Close it there (or delete the lock file if nobody has it open), then run again.",
+                    name=self.display_name,
+                    lock=lock.name,
                 )
 
-    def _refuse_if_changed(self) -> None:
-        if self.path.exists() and _fingerprint(self.path) != self._fingerprint:
-            raise BackendError(
-                f"{self.path.name} changed while sheetsync was computing; nothing was written.",
-                "Run the command again.",
-            )
-
-    def _save(self, write) -> None:
-        """`write(temporary path)`, then the temporary file replaces the workbook in one step."""
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=self.path.suffix, dir=self.path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            write(tmp)
-            with open(tmp, "rb") as f:
-                os.fsync(f.fileno())
-            self._refuse_if_open()
-            if self.path.exists():
-                self._refuse_if_changed()
-                shutil.copy2(self.path, self.path.with_name(self.path.name + ".bak"))
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            raise BackendError(
-                f"Could not write {self.path}: {exc}", "Check the folder's permissions and free space."
-            ) from exc
-        finally:
-            tmp.unlink(missing_ok=True)
-        self._fingerprint = _fingerprint(self.path)
+    def _save(self, write, fingerprint: Fingerprint | None) -> None:
+        """`write(temporary path)`, then the temporary file replaces the workbook (files.replace_file)."""
+        remove_stale_temporaries(self.path)
+        replace_file(self.path, fingerprint, write, before=self._refuse_if_open)
+        self._data, self._fingerprint = None, Fingerprint.of_path(self.path)
 
 
-def _read_with_calamine(path: Path) -> RawTables:
+def _read_with_calamine(data: bytes, name: str) -> RawTables:
     """Every worksheet's rows from row 1 and column A (formulas by their saved value), fast; each
     sheet is loaded only when its rows are gone through, and its rows are made as they come."""
-    wb = CalamineWorkbook.from_path(str(path))
-    return {name: _calamine_rows(wb, name) for name in wb.sheet_names}
+    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    return {sheet: _calamine_rows(wb, sheet, name) for sheet in wb.sheet_names}
 
 
-def _calamine_rows(wb, name: str):
-    sheet = wb.get_sheet_by_name(name)
-    first_row, first_col = sheet.start if sheet.height else (0, 0)
+def _calamine_rows(wb, sheet_name: str, name: str):
+    try:
+        sheet = wb.get_sheet_by_name(sheet_name)
+        first_row, first_col = sheet.start if sheet.height else (0, 0)
+        rows = sheet.iter_rows()
+    except NOT_OURS:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a damaged sheet (a Rust panic included) is one line, exit 2
+        raise unreadable(name, "damaged", str(exc), sheet_name) from None
     for _ in range(first_row):
         yield []
     pad = [None] * first_col
-    for row in sheet.iter_rows():
+    for row in rows:
         yield _trim(pad + [None if cell == "" else cell for cell in row])
 
 
-def _fingerprint(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _read_with_openpyxl(data: bytes, name: str) -> RawTables:
+    """What calamine could not read, as openpyxl reads it; else one line saying why."""
+    import openpyxl  # only when calamine could not read the file
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            tabs = {}
+            for ws in wb.worksheets:
+                ws.reset_dimensions()  # some writers record a wrong size; read every row there is
+                tabs[ws.title] = [_trim(list(row)) for row in ws.iter_rows(values_only=True)]
+            return tabs
+        finally:
+            wb.close()
+    except NOT_OURS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any reason at all: one line, exit 2
+        raise unreadable(name, detail=f"{type(exc).__name__}: {exc}") from exc
 
 
 def _trim(row: list) -> list:
