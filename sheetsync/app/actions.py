@@ -108,6 +108,7 @@ def notify(location: str, as_of: date, kind: str, mode: str = "dry-run", member_
 @dataclass
 class NoticeRun:
     kind: str
+    language: str = "en"  # the group's
     rendered: list = field(default_factory=list)  # what was (or would be) sent
     sent: int = 0
     missing: list[str] = field(default_factory=list)  # members without a valid address
@@ -142,7 +143,7 @@ def notices(
     planned = plan(report, kind, member, days, within)
     log = read_sent(opened.raw)
     already = {e.key for e in log} if not resend else set()
-    run = NoticeRun(kind, notes=list(planned.notes))
+    run = NoticeRun(kind, s.language, notes=list(planned.notes))
     run.missing = [n.member for n in planned.notices if n.address is None]
     run.skipped = [n.member for n in planned.notices if n.address and (n.kind, n.period, n.member) in already]
     to_send = [n for n in planned.notices if n.address and (n.kind, n.period, n.member) not in already]

@@ -19,13 +19,16 @@ import click
 from sheetsync import __version__
 from sheetsync.app import actions as jobs
 from sheetsync.backends import open_backend
+from sheetsync.backends.limits import Limits, load_limits
 from sheetsync.calendar.bookings import who_drove
 from sheetsync.errors import SetupError, SheetsyncError
+from sheetsync.i18n import t, user_language
 from sheetsync.model import Severity
 from sheetsync.notify.plan import KINDS
 from sheetsync.pipeline import Report
 from sheetsync.present.init_layout import input_tables
 from sheetsync.present.terminal import (
+    printable,
     problem_dict,
     problems_text,
     report_csv,
@@ -41,20 +44,37 @@ from sheetsync.read.rows import Names
 EXIT_DATA_ERRORS = 1
 
 
+def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """click.echo, with the control characters a cell may hold (escape, bell…) taken out."""
+    click.echo(printable(text), err=err, nl=nl)
+
+
 def handles_errors(command: Callable) -> Callable:
-    """Turn a SheetsyncError into its message on stderr and its exit code."""
+    """Turn a SheetsyncError into its message on stderr and its exit code; anything else into
+    one line (exit 2), never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
             return command(*args, **kwargs)
         except SheetsyncError as exc:
-            click.echo(f"sheetsync: {exc.message}", err=True)
+            echo(f"sheetsync: {exc.message}", err=True)
             if exc.hint:
-                click.echo(f"  hint: {exc.hint}", err=True)
+                echo(f"  hint: {exc.hint}", err=True)
             sys.exit(exc.exit_code)
+        except (Exception, MemoryError, RecursionError) as exc:  # noqa: BLE001 - one line, never a traceback
+            lang = user_language()
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            echo("sheetsync: " + t(lang, "unexpected error ({detail}); nothing was written.", detail=detail), err=True)
+            hint = t(lang, "Check that the workbook opens in a spreadsheet program; if it does, please report this.")
+            echo(f"  hint: {hint}", err=True)
+            sys.exit(2)
 
     return wrapper
+
+
+def _limits(ctx, param, values: tuple[str, ...]) -> Limits:
+    return load_limits(values)
 
 
 def as_of_option(command: Callable) -> Callable:
@@ -68,6 +88,15 @@ def as_of_option(command: Callable) -> Callable:
 
 
 def google_options(command: Callable) -> Callable:
+    """--credentials and --oauth (Google Sheets), and --limit (local files)."""
+    command = click.option(
+        "--limit",
+        "limits",
+        multiple=True,
+        metavar="KEY=VALUE",
+        callback=_limits,
+        help="Raise a reading limit for a genuine large workbook, e.g. --limit rows=500000 (see docs/limits.md).",
+    )(command)
     command = click.option(
         "--oauth", is_flag=True, help="Google Sheets: sign in with your own Google account (opens a browser once)."
     )(command)
@@ -128,11 +157,11 @@ def cli() -> None:
 @click.option("--example", is_flag=True, help="Fill the tabs with a small example group.")
 @google_options
 @handles_errors
-def init(workbook: str, lang: str, example: bool, credentials: str | None, oauth: bool) -> None:
+def init(workbook: str, lang: str, example: bool, credentials: str | None, oauth: bool, limits: Limits) -> None:
     """Create the input tabs with headers and dropdowns. Never overwrites a workbook that has data."""
-    backend = open_backend(workbook, credentials, oauth)
+    backend = open_backend(workbook, credentials, oauth, limits)
     backend.create_tabs(input_tables(lang, example))
-    click.echo(f"Created {workbook} ({'with an example group' if example else 'empty'}, {lang}).")
+    echo(f"Created {workbook} ({'with an example group' if example else 'empty'}, {lang}).")
 
 
 @cli.command()
@@ -147,11 +176,11 @@ def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **goo
     _, report = _read_report(workbook, as_of, False, lambda: None, google)
     shown = [p for p in report.problems if not quiet or p.is_error]
     if fmt == "json":
-        click.echo(json.dumps([problem_dict(p) for p in shown], ensure_ascii=False, indent=2))
+        echo(json.dumps([problem_dict(p) for p in shown], ensure_ascii=False, indent=2))
     elif shown:
-        click.echo(problems_text(shown, report.settings.language))
+        echo(problems_text(shown, report.settings.language))
     elif not quiet:
-        click.echo("No problem found.")
+        echo("No problem found.")
     _exit_for(report)
 
 
@@ -190,17 +219,17 @@ def sync(
     errors = [p for p in report.problems if p.is_error]
     if quiet:
         if errors:
-            click.echo(problems_text(errors, report.settings.language))
+            echo(problems_text(errors, report.settings.language))
     else:
         written = "nothing written (dry run)" if dry_run else "wrote " + ", ".join(t.name for t in tables)
-        click.echo(f"{summary_line(report)}; {written}.")
+        echo(f"{summary_line(report)}; {written}.")
         if report.problems:
-            click.echo(
+            echo(
                 problems_text([p for p in report.problems if p.severity is not Severity.INFO], report.settings.language)
                 or f"{len(report.problems)} note(s) in the problems tab."
             )
     if digests and not quiet:
-        click.echo("digest: sent to the treasurer.", err=True)
+        echo("digest: sent to the treasurer.", err=True)
     _exit_for(report)
 
 
@@ -225,7 +254,9 @@ def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool,
     config = load_config(config_path)
 
     def run_one(group, day):
-        opened, _, _ = jobs.sync_and_alert(group.workbook, day, dry_run, notify_on_problems, group.credentials)
+        opened, _, _ = jobs.sync_and_alert(
+            group.workbook, day, dry_run, notify_on_problems, group.credentials, limits=config.limits
+        )
         return (1 if opened.report.has_errors else 0), summary_line(opened.report)
 
     results = run_fleet(config, _as_of(as_of), run_one)
@@ -234,7 +265,7 @@ def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool,
         rows = [
             [r.name, "ok" if r.exit_code == 0 else f"exit {r.exit_code}", r.summary or r.error or ""] for r in results
         ]
-        click.echo(text_table(["group", "status", "summary"], rows))
+        echo(text_table(["group", "status", "summary"], rows))
     sys.exit(worst)
 
 
@@ -249,15 +280,24 @@ def serve(config_path: str, host: str | None, port: int | None) -> None:
     from sheetsync.app.server import serve as run_server
 
     config = load_config(config_path)
-    missing = [g.name for g in config.groups if g.secret() is None]
+    missing = [g.name for g in config.groups if g.weak_secret() == "missing"]
     if missing:
         raise SetupError(
-            f"No secret for: {', '.join(missing)}.",
+            "No secret for: {names}.",
             "Give each group secret_env (an environment variable) or secret_file in GROUPS.TOML.",
+            names=", ".join(missing),
+        )
+    short = [g.name for g in config.groups if g.weak_secret() == "short"]
+    if short:
+        raise SetupError(
+            "The secret of {names} is too short: a secret needs at least 32 bytes.",
+            "Make a good one with: sheetsync apps-script SHEET --url URL --group NAME --new-secret FILE "
+            "(it writes 64 random hexadecimal characters into FILE), then point secret_file at it.",
+            names=", ".join(short),
         )
     host = host or config.server.get("host", "127.0.0.1")
     port = port or int(config.server.get("port", 8080))
-    click.echo(f"sheetsync serving {len(config.groups)} group(s) on http://{host}:{port}", err=True)
+    echo(f"sheetsync serving {len(config.groups)} group(s) on http://{host}:{port}", err=True)
     run_server(config, host, port)
 
 
@@ -266,12 +306,29 @@ def serve(config_path: str, host: str | None, port: int | None) -> None:
 @click.option("--url", required=True, help="The public address of `sheetsync serve`.")
 @click.option("--group", "group_name", required=True, help="The group's name in GROUPS.TOML.")
 @click.option("--manifest", is_flag=True, help="Print the manifest (appsscript.json) instead of the script.")
+@click.option(
+    "--new-secret",
+    "secret_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write a new random secret for the group into this file (readable by you only; never printed).",
+)
 @google_options
 @handles_errors
-def apps_script(workbook: str, url: str, group_name: str, manifest: bool, **google) -> None:
+def apps_script(workbook: str, url: str, group_name: str, manifest: bool, secret_file: str | None, **google) -> None:
     """Print the Apps Script for the group's sheet: a menu that calls `sheetsync serve`, ready to paste."""
-    from sheetsync.app.apps_script import manifest_json, render_script
+    from sheetsync.app.apps_script import manifest_json, render_script, write_new_secret
 
+    if secret_file:
+        write_new_secret(Path(secret_file))
+        echo(
+            t(
+                user_language(),
+                "Wrote a new secret into {file}: give it to serve (secret_file) and to the menu.",
+                file=secret_file,
+            ),
+            err=True,
+        )
     if manifest:
         click.echo(manifest_json(), nl=False)
         return
@@ -290,7 +347,7 @@ def report(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
     """Print balances, settlements, cost per km and problems. Writes nothing."""
     _, result = _read_report(workbook, as_of, False, lambda: None, google)
     render = {"table": report_text, "json": report_json, "csv": report_csv}[fmt]
-    click.echo(render(result), nl=fmt == "json")
+    echo(render(result), nl=fmt == "json")
     _exit_for(result)
 
 
@@ -317,7 +374,7 @@ def calendar(workbook: str, output: str | None, vehicle: str | None, as_of: date
     if output:
         Path(output).write_bytes(text)
         count = sum(1 for b in result.book.bookings if not name or b.vehicle == name)
-        click.echo(f"Wrote {count} booking(s) to {output}.", err=True)
+        echo(f"Wrote {count} booking(s) to {output}.", err=True)
     else:
         click.echo(text.decode(), nl=False)
 
@@ -338,7 +395,7 @@ def who_drove_command(workbook: str, at: str, vehicle: str | None, fmt: str, **g
     _, result = _read_report(workbook, moment, False, lambda: None, google)
     answer = who_drove(result.book, result.occurrences, _vehicle_name(result, vehicle), moment)
     if fmt == "json":
-        click.echo(
+        echo(
             json.dumps(
                 {
                     "vehicle": answer.vehicle,
@@ -353,7 +410,7 @@ def who_drove_command(workbook: str, at: str, vehicle: str | None, fmt: str, **g
             )
         )
     else:
-        click.echo(who_drove_text(answer, result.settings.language))
+        echo(who_drove_text(answer, result.settings.language))
 
 
 def _vehicle_name(result: Report, typed: str | None) -> str:
@@ -413,17 +470,28 @@ def notify(
     """
     if send and outbox:
         raise SetupError("Choose --send or --outbox, not both.", "--outbox writes files, --send emails them.")
-    opened = jobs.open_report(workbook, _as_of(as_of), False, **google)
-    who = _one_of(opened.report.book.member_names(), member, "Members") if member else None
     mode = "send" if send else "outbox" if outbox else "dry-run"
-    run = jobs.notices(opened, kind, mode, who, resend, templates, config_path, days, within, outbox)
+    run = jobs.notify(
+        workbook,
+        _as_of(as_of),
+        kind,
+        mode,
+        (lambda report: _one_of(report.book.member_names(), member, "Members")) if member else None,
+        resend=resend,
+        templates=templates,
+        config_path=config_path,
+        days=days,
+        within=within,
+        outbox=outbox,
+        **google,
+    )
     if send:
         done = f"sent {run.sent} notice(s)"
     elif outbox:
         done = f"wrote {len(run.outbox)} notice(s) to {outbox}"
     else:
         for r in run.rendered:
-            click.echo(f"To: {r.notice.member} <{r.notice.address}>\nSubject: {r.subject}\n\n{r.text}\n{'-' * 72}")
+            echo(f"To: {r.notice.member} <{r.notice.address}>\nSubject: {r.subject}\n\n{r.text}\n{'-' * 72}")
         done = f"{len(run.rendered)} notice(s) to send (dry run: nothing sent)"
     if not quiet:
         lines = [f"{kind}: {done}."] + run.notes
@@ -431,7 +499,12 @@ def notify(
             lines.append("Not notified (no valid email address in Members): " + ", ".join(run.missing) + ".")
         if run.skipped:
             lines.append("Already sent, per the Sent tab (use --resend to send again): " + ", ".join(run.skipped) + ".")
-        click.echo("\n".join(lines), err=True)
+        if run.failed:
+            names = ", ".join(run.failed)
+            lines.append(
+                t(user_language(), "Not notified (the name or address cannot go in an email): {names}.", names=names)
+            )
+        echo("\n".join(lines), err=True)
 
 
 def main() -> None:

@@ -7,6 +7,9 @@ the others.
     port = 8080
     public_url = "https://sheetsync.example.org"
 
+    [limits]                       # reading limits for every group (docs/limits.md)
+    rows = 500000
+
     [[groups]]
     name = "lilas"
     workbook = "https://docs.google.com/spreadsheets/d/…/edit"
@@ -25,9 +28,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from sheetsync.backends.limits import Limits, load_limits
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError, SheetsyncError
 
+MIN_SECRET_BYTES = 32  # a menu's secret: 256 bits, as long as the HMAC's key block deserves
 REQUESTS_PER_GOOGLE_SYNC = 3
 QUOTA_PER_MINUTE = 60  # Sheets API, per user per project
 
@@ -55,11 +60,19 @@ class GroupConfig:
                 raise SetupError(f"Cannot read the secret file of group {self.name}.", str(exc)) from exc
         return None
 
+    def weak_secret(self) -> str | None:
+        """Why the group's secret cannot sign calls (missing, or shorter than 32 bytes), else None."""
+        secret = self.secret()
+        if secret is None:
+            return "missing"
+        return "short" if len(secret) < MIN_SECRET_BYTES else None
+
 
 @dataclass(frozen=True)
 class FleetConfig:
     groups: list[GroupConfig]
     server: dict = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
 
 
 def load_config(path: str) -> FleetConfig:
@@ -91,7 +104,12 @@ def load_config(path: str) -> FleetConfig:
         raise SetupError(f"Two groups of {path} have the same name.", "Give each group its own name.")
     if not groups:
         raise SetupError(f"{path} lists no group.", "Add [[groups]] tables with a name and a workbook.")
-    return FleetConfig(groups, data.get("server", {}))
+    limits = data.get("limits", {})
+    if not isinstance(limits, dict):
+        raise SetupError(
+            "The [limits] of {path} is not a table.", "Write it as [limits] with KEY = NUMBER lines.", path=path
+        )
+    return FleetConfig(groups, data.get("server", {}), load_limits(table=limits))
 
 
 class TokenBucket:

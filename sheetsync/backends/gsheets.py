@@ -30,7 +30,7 @@ from sheetsync.backends.files import RunLock
 from sheetsync.backends.retry import Retryable, RetryPolicy
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.model.schema import GENERATED_MARKERS, is_generated_name
-from sheetsync.present.table import Table, number_format
+from sheetsync.present.table import Table, fit_cell, number_format, same_tab
 from sheetsync.read.cells import to_serial
 from sheetsync.read.headers import RawTables
 
@@ -214,11 +214,13 @@ class GoogleSheetsBackend:
         whose answer was lost): each tab exists with this run's title (to the minute), header
         and number of rows."""
         meta = self.http.fetch_sheet_metadata(self.id, params={"fields": "sheets.properties"})
-        titles = {s["properties"]["title"] for s in meta.get("sheets", [])}
-        if any(t.name not in titles for t in tables):
+        titles = {same_tab(s["properties"]["title"]): s["properties"]["title"] for s in meta.get("sheets", [])}
+        if any(same_tab(t.name) not in titles for t in tables):
             return False
         answer = self.http.values_batch_get(
-            self.id, [a1_sheet(t.name) for t in tables], params={"valueRenderOption": "UNFORMATTED_VALUE"}
+            self.id,
+            [a1_sheet(titles[same_tab(t.name)]) for t in tables],
+            params={"valueRenderOption": "UNFORMATTED_VALUE"},
         )
         for table, value_range in zip(tables, answer.get("valueRanges", []), strict=False):
             rows = value_range.get("values", [])
@@ -247,11 +249,11 @@ class GoogleSheetsBackend:
         self._call(lambda: self.http.batch_update(self.id, {"requests": requests_}))
 
     def _sheet_requests(self, table: Table) -> list[dict]:
-        existing = self._sheets.get(table.name)
+        existing = next((s for title, s in self._sheets.items() if same_tab(title) == same_tab(table.name)), None)
         if existing is None:
             sheet_id = self._new_sheet_id(table.name)
             return [_add_sheet(sheet_id, table), _cells(sheet_id, table), _protect(sheet_id)]
-        first = self._first_cells.get(table.name)
+        first = self._first_cells.get(existing["properties"]["title"])
         if not (isinstance(first, str) and first.startswith(GENERATED_MARKERS)):
             raise SetupError(
                 f'The sheet has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
@@ -427,7 +429,7 @@ def _cell(value: object, kind: str, currency: str) -> dict:
     if value is None:
         return {}
     if isinstance(value, str):
-        return {"userEnteredValue": {"stringValue": value}}  # text stays text: never a formula
+        return {"userEnteredValue": {"stringValue": fit_cell(value)}}  # text stays text: never a formula
     if isinstance(value, bool):
         return {"userEnteredValue": {"boolValue": value}}
     if isinstance(value, (datetime, date)):

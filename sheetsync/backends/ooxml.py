@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from posixpath import dirname, join, normpath
-from xml.sax.saxutils import escape, quoteattr, unescape
+from xml.sax.saxutils import escape, quoteattr
 
 from sheetsync.errors import SetupError
 from sheetsync.model.schema import GENERATED_MARKERS
-from sheetsync.present.table import Table, number_format
+from sheetsync.present.table import Table, fit_cell, number_format, same_tab
 from sheetsync.read.cells import to_serial
 
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -38,9 +38,21 @@ def _attr(tag_text: str, name: str) -> str | None:
     return (m[1] if m[1] is not None else m[2]) if m else None
 
 
+XML_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));")
+XML_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
 def unescape_xml(text: str) -> str:
-    """Attribute or text content as it reads, entities resolved."""
-    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+    """Attribute or text content as it reads: the five entities and character references
+    (&#66; &#x42;) resolved, in one pass."""
+
+    def one(m: re.Match) -> str:
+        if m[3]:
+            return XML_ENTITIES[m[3]]
+        code = int(m[1]) if m[1] else int(m[2], 16)
+        return chr(code) if 0 < code <= 0x10FFFF else m[0]
+
+    return XML_REFERENCE.sub(one, text)
 
 
 @dataclass
@@ -316,7 +328,7 @@ def column_letter(index: int) -> str:
 def _cell(ref: str, value: object, style: int | None) -> str:
     s = f' s="{style}"' if style is not None else ""
     if isinstance(value, str):
-        text = ILLEGAL_XML.sub("", value)
+        text = fit_cell(ILLEGAL_XML.sub("", value))
         return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
@@ -370,12 +382,12 @@ def write_generated(package: Package, tables: list[Table]) -> None:
     one of their names (its first cell does not say sheetsync generated it)."""
     if not tables:
         return
-    sheets = {s.name: s for s in package.sheets()}
+    sheets = {same_tab(s.name): s for s in package.sheets()}
     styles = Styles(package, tables[0].currency)
     ids = styles.for_table()
     replaced_ids = []
     for table in tables:
-        existing = sheets.get(table.name)
+        existing = sheets.get(same_tab(table.name))
         if existing is not None:
             text = first_cell_text(package, existing.part)
             if not (text and text.startswith(GENERATED_MARKERS)):

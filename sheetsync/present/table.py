@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
+
+MAX_CELL_TEXT = 32_767  # characters a cell holds in Excel (and what LibreOffice and Google keep)
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,16 @@ class Table:
     def header_row(self) -> int:
         """1-based row of the header."""
         return 2 if self.title else 1
+
+
+def fit_cell(text: str) -> str:
+    """Text cut to what one cell holds, an ellipsis marking the cut."""
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
+
+
+def same_tab(name: str) -> str:
+    """A tab name as spreadsheet programs compare them: case and Unicode forms aside."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}

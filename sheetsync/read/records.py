@@ -31,7 +31,7 @@ from sheetsync.read.cells import (
     parse_weekday_time,
     plain_number,
 )
-from sheetsync.read.headers import LocatedTab, RawTables, find_tabs, locate, tab_language
+from sheetsync.read.headers import LocatedTab, RawTables, duplicate_tabs, find_tabs, locate, tab_language
 from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
 from sheetsync.read.settings_tab import read_settings
 
@@ -57,6 +57,8 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
         for spec in (MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)
     }
     p = _Parser(settings, list(read.problems), today or date.today())
+    for used, ignored in duplicate_tabs(raw, found):
+        p.problems.append(problem("tab.duplicate", settings.language, ignored, None, None, used=used, value=ignored))
     for tab in tabs.values():
         for field_id, header in tab.duplicates:
             p.problems.append(
