@@ -56,6 +56,8 @@ def handles_errors(command: Callable) -> Callable:
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
+            if "limits" in kwargs:  # the --limit pairs, over sheetsync.toml and $SHEETSYNC_LIMITS
+                kwargs["limits"] = load_limits(kwargs["limits"])
             return command(*args, **kwargs)
         except SheetsyncError as exc:
             echo(f"sheetsync: {exc.message}", err=True)
@@ -71,10 +73,6 @@ def handles_errors(command: Callable) -> Callable:
             sys.exit(2)
 
     return wrapper
-
-
-def _limits(ctx, param, values: tuple[str, ...]) -> Limits:
-    return load_limits(values)
 
 
 def as_of_option(command: Callable) -> Callable:
@@ -94,7 +92,6 @@ def google_options(command: Callable) -> Callable:
         "limits",
         multiple=True,
         metavar="KEY=VALUE",
-        callback=_limits,
         help="Raise a reading limit for a genuine large workbook, e.g. --limit rows=500000 (see docs/limits.md).",
     )(command)
     command = click.option(

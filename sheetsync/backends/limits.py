@@ -233,6 +233,7 @@ class _Grid:
     def __init__(self, part: str, limits: Limits, name: str):
         self.part, self.limits, self.name = part, limits, name
         self.rows = self.columns = self.row_elements = 0
+        self.in_sheet_data = False
 
     def _grow(self, rows: int, columns: int, where: str) -> None:
         self.rows, self.columns = max(self.rows, rows), max(self.columns, columns)
@@ -249,6 +250,12 @@ class _Grid:
         with the end of the previous one before it."""
         for letters, digits in DIMENSION.findall(window):
             self._grow(int(digits or 0), column_number(letters), self.part)
+        if not self.in_sheet_data:  # cells live in <sheetData>; other parts' r="…" are not positions
+            at = window.find(b"sheetData")
+            if at < 0:
+                return
+            self.in_sheet_data = True
+            window, block = window[at:], block[max(0, at - (len(window) - len(block))) :]
         refs = ROW_OR_CELL_REF.findall(window)
         if refs:
             rows = max(int(d) for d in {d for _, d in refs})
@@ -262,7 +269,8 @@ class _Grid:
         """Each <table:table>'s rows and columns, repeat counts included, up to the last one holding
         something; a repeated empty row or cell costs nothing to a reader."""
         for table in ODS_TABLE.finditer(xml):
-            title = (table[1] or b"?").decode("utf-8", "replace")
+            named = ODS_NAME.search(table[1])
+            title = named[1].decode("utf-8", "replace") if named else "?"
             self.rows = self.columns = 0
             row_number = 0
             for row in ODS_ROW.finditer(table[2]):
@@ -275,7 +283,8 @@ class _Grid:
                     break
 
 
-ODS_TABLE = re.compile(rb'<table:table\b[^>]*?(?:table:name="([^"]*)")?[^>]*>(.*?)</table:table>', re.S)
+ODS_TABLE = re.compile(rb"<table:table\b([^>]*)>(.*?)</table:table>", re.S)
+ODS_NAME = re.compile(rb'table:name="([^"]*)"')
 ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
 ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(?:/>|>(.*?)</table:(?:covered-)?table-cell>)", re.S)
 REPEAT = {

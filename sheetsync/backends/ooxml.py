@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from posixpath import dirname, join, normpath
+from xml.parsers import expat
 from xml.sax.saxutils import escape, quoteattr
 
 from sheetsync.errors import SetupError
@@ -95,7 +96,16 @@ class Package:
         return self.zip.read(name)
 
     def text(self, name: str) -> str:
-        return self.bytes_of(name).decode("utf-8")
+        """A part the writers read or edit as text: well-formed XML in UTF-8, else ValueError (so
+        a damaged workbook index or styles part is refused, never patched)."""
+        data = self.bytes_of(name)
+        if name not in self.changed:
+            parser = expat.ParserCreate()
+            try:
+                parser.Parse(data, True)
+            except expat.ExpatError as exc:
+                raise ValueError(f"{name}: {exc}") from None
+        return data.decode("utf-8")
 
     def put(self, name: str, content: str | bytes) -> None:
         if name not in self.names and name not in self.changed:

@@ -71,9 +71,10 @@ class XlsxBackend:
             raise
         except NOT_OURS:
             raise
-        except BaseException:  # noqa: BLE001 - calamine could not serve this file (a Rust panic included): openpyxl says why, or reads it
-            pass
-        return _read_with_openpyxl(data, self.display_name)
+        except BaseException as exc:  # noqa: BLE001 - calamine could not serve this file (a Rust panic included)
+            if self.path.suffix.lower() == ".ods":  # openpyxl reads no .ods: calamine's reason it is
+                raise unreadable(self.display_name, detail=f"{type(exc).__name__}: {exc}") from None
+        return _read_with_openpyxl(data, self.display_name)  # openpyxl says why, or reads it
 
     # writing ---------------------------------------------------------------------------
     def write_tabs(self, tables: list[Table]) -> None:
@@ -153,6 +154,8 @@ def _read_with_calamine(data: bytes, name: str) -> RawTables:
     """Every worksheet's rows from row 1 and column A (formulas by their saved value), fast; each
     sheet is loaded only when its rows are gone through, and its rows are made as they come."""
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    if not wb.sheet_names:
+        raise unreadable(name, detail="no sheet")
     return {sheet: _calamine_rows(wb, sheet, name) for sheet in wb.sheet_names}
 
 
