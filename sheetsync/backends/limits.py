@@ -167,7 +167,7 @@ def check_package(data: bytes, suffix: str, limits: Limits, name: str) -> None:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
         raise unreadable(name, "zip", str(exc)) from exc
     _check_declared(infos, limits, name)
     total = 0

@@ -82,8 +82,8 @@ class XlsxBackend:
             self._refuse_if_open()
             if self._data is None:
                 self._load()
-            package = Package(self._data)
             try:
+                package = Package(self._data)
                 if self.path.suffix.lower() == ".ods":
                     from sheetsync.backends.odf import write_generated as write_ods
 
@@ -96,7 +96,7 @@ class XlsxBackend:
                 raise
             except Exception as exc:  # noqa: BLE001 - a part the writer needs is missing or malformed
                 raise unreadable(self.display_name, detail=f"{type(exc).__name__}: {exc}") from exc
-            self._save(package.write, self._fingerprint)
+            self._save(self._guarded(package.write), self._fingerprint)
 
     def create_tabs(self, tables: list[Table]) -> None:
         if self.path.suffix.lower() == ".ods":
@@ -142,6 +142,19 @@ class XlsxBackend:
                     name=self.display_name,
                     lock=lock.name,
                 )
+
+    def _guarded(self, write):
+        """`write`, a package that turns out to be damaged as it is copied being one line, exit 2."""
+
+        def guarded(destination) -> None:
+            try:
+                write(destination)
+            except (OSError, SheetsyncError, *NOT_OURS):
+                raise
+            except Exception as exc:  # noqa: BLE001 - e.g. a local header that disagrees with the directory
+                raise unreadable(self.display_name, detail=f"{type(exc).__name__}: {exc}") from exc
+
+        return guarded
 
     def _save(self, write, fingerprint: Fingerprint | None) -> None:
         """`write(temporary path)`, then the temporary file replaces the workbook (files.replace_file)."""
