@@ -32,7 +32,7 @@ from pathlib import Path
 
 from sheetsync.errors import BackendError
 
-LOCK_WAIT = 300.0  # seconds a run waits for another run on the same workbook
+LOCK_WAIT = 300.0  # seconds a run waits for another on the same workbook ($SHEETSYNC_LOCK_WAIT)
 TEMP_MARK = ".sheetsync-"
 
 
@@ -85,8 +85,9 @@ class RunLock:
     """An exclusive lock on `path` (created if missing, never deleted), waited for up to `wait`
     seconds; re-entrant within one RunLock object."""
 
-    def __init__(self, path: Path, what: str, wait: float = LOCK_WAIT):
-        self.path, self.what, self.wait = path, what, wait
+    def __init__(self, path: Path, what: str, wait: float | None = None):
+        self.path, self.what = path, what
+        self.wait = wait if wait is not None else float(os.environ.get("SHEETSYNC_LOCK_WAIT", LOCK_WAIT))
         self._fd: int | None = None
         self._depth = 0
         self._guard = threading.Lock()

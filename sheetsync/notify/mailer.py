@@ -115,9 +115,9 @@ def build_message(rendered: Rendered, sender: str, reply_to: str | None = None) 
     if notice.address is None:
         raise BadNotice("no address")
     msg = EmailMessage()
-    msg["Subject"] = header_text(rendered.subject)
     msg["From"] = _one_line(sender)
     try:
+        msg["Subject"] = header_text(rendered.subject)
         msg["To"] = Address(display_name=header_text(notice.member), addr_spec=_one_line(notice.address))
         if len(msg["To"].addresses) != 1:
             raise BadNotice("not one address")
@@ -128,8 +128,12 @@ def build_message(rendered: Rendered, sender: str, reply_to: str | None = None) 
     msg["Date"] = formatdate(localtime=True)
     domain = sender.rsplit("@", 1)[-1].strip(">").strip() or "sheetsync.local"
     msg["Message-ID"] = make_msgid("sheetsync", domain=domain)
-    msg.set_content(rendered.text)
-    msg.add_alternative(rendered.html, subtype="html")
+    try:
+        msg.set_content(rendered.text)
+        msg.add_alternative(rendered.html, subtype="html")
+        msg.as_bytes()  # what cannot be written out (a lone surrogate in a name) fails here, not mid-send
+    except (UnicodeError, ValueError, TypeError, IndexError, HeaderParseError) as exc:
+        raise BadNotice(str(exc)) from exc
     return msg
 
 
