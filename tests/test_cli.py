@@ -90,7 +90,7 @@ def test_sync_summary_and_quiet(book, bad_book):
     result = run("sync", book, "--as-of", "2025-12-31")
     assert result.exit_code == 0
     assert result.stdout.startswith(
-        "group: 3 members, 2 transfer(s) to settle, 0 error(s), 0 warning(s); wrote Balances"
+        "group: 3 members, 2 transfers to settle, 0 errors, 0 warnings; wrote Balances"
     )
     assert run("sync", book, "--quiet").stdout == ""
     quiet_bad = run("sync", bad_book, "--quiet")

@@ -41,7 +41,7 @@ def part(message, subtype):
 def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, smtp_server):
     result = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
     assert result.exit_code == 0, result.output
-    assert "Not notified (no valid email address in Members): Julien." in result.stderr
+    assert "Non prévenus (pas d'adresse valide dans Membres) : Julien." in result.stderr
     received = {rcpt[0]: msg for _, rcpt, msg in smtp_server.messages}
     assert set(received) == {"laurent@example.org", "catherine@example.org"}
     catherine = received["catherine@example.org"]
@@ -60,7 +60,7 @@ def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, 
     assert {row[6] for row in sent[2:]} == {str(m["Message-ID"]) for m in received.values()}
     again = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
     assert again.exit_code == 0 and len(smtp_server.messages) == 2
-    assert "Already sent, per the Sent tab (use --resend to send again): Laurent, Catherine." in again.stderr
+    assert "Déjà envoyés d'après l'onglet Envois (--resend pour renvoyer) : Laurent, Catherine." in again.stderr
     resend = run(
         "notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31", "--member", "laurent", "--resend"
     )

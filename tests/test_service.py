@@ -210,7 +210,7 @@ def test_fleet_goes_past_a_failing_group(tmp_path, example2):
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["group", "status", "summary"]
     assert lines[2].startswith("broken  exit 2  The workbook has no Vehicles tab")
-    assert lines[3].startswith("good    ok      good: 3 members, 2 transfer(s) to settle, 0 error(s)")
+    assert lines[3].startswith("good    ok      good: 3 members, 2 transfers to settle, 0 errors")
     assert lines[4].startswith("errors  exit 1  errors: 3 members")
     assert "Balances" in __import__("openpyxl").load_workbook(good).sheetnames
     same = CliRunner().invoke(cli, ["sync", "--config", str(config), "--as-of", "2025-12-31", "--quiet"])

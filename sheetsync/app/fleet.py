@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError, SheetsyncError
+from sheetsync.i18n import N_
 
 REQUESTS_PER_GOOGLE_SYNC = 3
 QUOTA_PER_MINUTE = 60  # Sheets API, per user per project
@@ -52,7 +53,7 @@ class GroupConfig:
             try:
                 return Path(self.secret_file).expanduser().read_text().strip().encode()
             except OSError as exc:
-                raise SetupError(f"Cannot read the secret file of group {self.name}.", str(exc)) from exc
+                raise SetupError(N_("Cannot read the secret file of group {name}."), str(exc), name=self.name) from exc
         return None
 
 
@@ -66,17 +67,23 @@ def load_config(path: str) -> FleetConfig:
     try:
         data = tomllib.loads(Path(path).read_text())
     except FileNotFoundError as exc:
-        raise SetupError(f"No configuration file {path}.", "See `sheetsync fleet --help` for its layout.") from exc
+        raise SetupError(
+            N_("No configuration file {path}."), N_("See `sheetsync fleet --help` for its layout."), path=path
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise SetupError(f"{path} is not valid TOML: {exc}", "Fix the file.") from exc
+        raise SetupError(N_("{path} is not valid TOML: {error}"), N_("Fix the file."), path=path, error=exc) from exc
     groups = []
     for i, entry in enumerate(data.get("groups", []), start=1):
         if not entry.get("name") or not entry.get("workbook"):
-            raise SetupError(f"Group {i} of {path} needs a name and a workbook.", 'name = "…", workbook = "…"')
+            raise SetupError(
+                N_("Group {i} of {path} needs a name and a workbook."), N_('name = "…", workbook = "…"'), i=i, path=path
+            )
         if not re.fullmatch(r"[A-Za-z0-9_-]+", entry["name"]):
             raise SetupError(
-                f'The group name "{entry["name"]}" in {path} is not a plain word.',
-                "Use letters, digits, - and _ only: it goes into the service's addresses.",
+                N_('The group name "{name}" in {path} is not a plain word.'),
+                N_("Use letters, digits, - and _ only: it goes into the service's addresses."),
+                name=entry["name"],
+                path=path,
             )
         groups.append(
             GroupConfig(
@@ -88,9 +95,11 @@ def load_config(path: str) -> FleetConfig:
             )
         )
     if len({g.name for g in groups}) != len(groups):
-        raise SetupError(f"Two groups of {path} have the same name.", "Give each group its own name.")
+        raise SetupError(N_("Two groups of {path} have the same name."), N_("Give each group its own name."), path=path)
     if not groups:
-        raise SetupError(f"{path} lists no group.", "Add [[groups]] tables with a name and a workbook.")
+        raise SetupError(
+            N_("{path} lists no group."), N_("Add [[groups]] tables with a name and a workbook."), path=path
+        )
     return FleetConfig(groups, data.get("server", {}))
 
 

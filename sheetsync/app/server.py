@@ -23,12 +23,12 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import parse_qs
 
-from sheetsync.app import actions as jobs
+from sheetsync import api
 from sheetsync.app.fleet import FleetConfig, GroupConfig
 from sheetsync.errors import SheetsyncError
 from sheetsync.i18n import t, tn
 from sheetsync.model import Severity
-from sheetsync.present.terminal import dialog_text, report_dict, summary_line
+from sheetsync.present.terminal import dialog_text, summary_line
 
 log = logging.getLogger("sheetsync.server")
 WINDOW = 300  # seconds a timestamp may be off
@@ -127,14 +127,14 @@ class Service:
     def act(self, group: GroupConfig, action: str, options: dict) -> dict:
         as_of = date.fromisoformat(options["as_of"]) if options.get("as_of") else self.today()
         if action == "sync":
-            opened, _ = jobs.sync(group.workbook, as_of, credentials=group.credentials)
+            opened = api.sync(group.workbook, as_of, credentials=group.credentials).opened
             return self.report_answer(group, action, opened.report)
         if action == "validate":
-            opened = jobs.open_report(group.workbook, as_of, False, credentials=group.credentials)
+            opened = api.open_report(group.workbook, as_of, False, credentials=group.credentials)
             return self.report_answer(group, action, opened.report)
         if action == "notify":
-            opened = jobs.open_report(group.workbook, as_of, False, credentials=group.credentials)
-            run = jobs.notices(opened, "settlement", "send")
+            opened = api.open_report(group.workbook, as_of, False, credentials=group.credentials)
+            run = api.notices(opened, "settlement", "send")
             lang = opened.report.settings.language
             text = tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent)
             if run.missing:
@@ -161,7 +161,7 @@ class Service:
 
     def report_answer(self, group: GroupConfig, action: str, report) -> dict:
         """The report in short, for the menu: the same figures as `report --format json`, and the dialog's text."""
-        data = report_dict(report)
+        data = report.to_dict()
         return {
             "ok": True,
             "group": group.name,
@@ -185,7 +185,7 @@ class Service:
 
         from sheetsync.calendar.ics import bookings_calendar
 
-        opened = jobs.open_report(group.workbook, self.today(), False, credentials=group.credentials)
+        opened = api.open_report(group.workbook, self.today(), False, credentials=group.credentials)
         return 200, bookings_calendar(opened.report.book, datetime.now().astimezone()), "text/calendar; charset=utf-8"
 
 

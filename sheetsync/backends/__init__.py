@@ -7,6 +7,7 @@ from typing import Protocol
 
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
 from sheetsync.present.table import Table
 from sheetsync.read.headers import RawTables
 
@@ -41,6 +42,7 @@ def open_backend(location: str, credentials: str | None = None, oauth: bool = Fa
 
         return XlsxBackend(path)
     raise SetupError(
-        f"Cannot open {location}: sheetsync reads .xlsx, .xlsm and .ods workbooks.",
-        "Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID.",
+        N_("Cannot open {location}: sheetsync reads .xlsx, .xlsm and .ods workbooks."),
+        N_("Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID."),
+        location=location,
     )

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sheetsync.backends.ooxml import ILLEGAL_XML, Package, unescape_xml
 from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS
 from sheetsync.present.table import CURRENCY_SYMBOLS, Table
 
@@ -148,13 +149,14 @@ def write_generated(package: Package, tables: list[Table]) -> None:
             segment = xml[start:end]
             if "<table:table " in segment[1:] or not _first_text(segment).startswith(GENERATED_MARKERS):
                 raise SetupError(
-                    f'The workbook has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
-                    f'Rename that tab (sheetsync writes its own "{table.name}" tab), then run again.',
+                    N_('The workbook has a tab "{name}" that sheetsync did not generate; it is left as it is.'),
+                    N_('Rename that tab (sheetsync writes its own "{name}" tab), then run again.'),
+                    name=table.name,
                 )
             xml = xml[:start] + new + xml[end:]
         else:
             last_end = max((end for _, end in spans.values()), default=None)
             if last_end is None:
-                raise SetupError("The .ods file holds no sheet.", "Open it in LibreOffice and save it again.")
+                raise SetupError(N_("The .ods file holds no sheet."), N_("Open it in LibreOffice and save it again."))
             xml = xml[:last_end] + new + xml[last_end:]
     package.put(CONTENT, xml)

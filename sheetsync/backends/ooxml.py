@@ -19,6 +19,7 @@ from posixpath import dirname, join, normpath
 from xml.sax.saxutils import escape, quoteattr, unescape
 
 from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS
 from sheetsync.present.table import Table, number_format
 from sheetsync.read.cells import to_serial
@@ -377,8 +378,9 @@ def write_generated(package: Package, tables: list[Table]) -> None:
             text = first_cell_text(package, existing.part)
             if not (text and text.startswith(GENERATED_MARKERS)):
                 raise SetupError(
-                    f'The workbook has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
-                    f'Rename that tab (sheetsync writes its own "{table.name}" tab), then run again.',
+                    N_('The workbook has a tab "{name}" that sheetsync did not generate; it is left as it is.'),
+                    N_('Rename that tab (sheetsync writes its own "{name}" tab), then run again.'),
+                    name=table.name,
                 )
             package.put(existing.part, sheet_xml(table, ids))
             package.remove(Package.rels_of(existing.part))

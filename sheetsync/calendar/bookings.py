@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 
+from sheetsync.i18n import N_, t, tn
 from sheetsync.model import Book, Booking, Problem, SourceRef, Trip
 from sheetsync.model.problems import problem
 from sheetsync.read.cells import plain_number
@@ -72,19 +73,9 @@ def keeper(book: Book, a: Booking, b: Booking) -> tuple[Booking, str]:
 
 
 VERDICTS = {
-    "owner": (
-        "Under the group's rule (owner first), {name} keeps the car: {name} owns it.",
-        "Selon la règle du groupe (propriétaire d'abord), {name} garde la voiture : elle lui appartient.",
-    ),
-    "booked_at": (
-        "Under the group's rule (first booked), {name} keeps the car: booked first, on {when}.",
-        "Selon la règle du groupe (premier réservé), {name} garde la voiture : réservée en premier, le {when}.",
-    ),
-    "row": (
-        "Under the group's rule (first booked), {name} keeps the car: the booking written first (row {row}).",
-        "Selon la règle du groupe (premier réservé), {name} garde la voiture : réservation écrite en premier "
-        "(ligne {row}).",
-    ),
+    "owner": N_("Under the group's rule (owner first), {name} keeps the car: {name} owns it."),
+    "booked_at": N_("Under the group's rule (first booked), {name} keeps the car: booked first, on {when}."),
+    "row": N_("Under the group's rule (first booked), {name} keeps the car: the booking written first (row {row})."),
 }
 
 
@@ -110,14 +101,15 @@ def check_conflicts(book: Book, found: list[Occurrence]) -> list[Problem]:
     problems = []
     for (_, _), (a, b, count) in clashes.items():
         winner, reason = keeper(book, a.booking, b.booking)
-        template = VERDICTS[reason][1 if lang == "fr" else 0]
-        verdict = template.format(
+        verdict = t(
+            lang,
+            VERDICTS[reason],
             name=winner.member,
             row=winner.source.row,
             when=winner.booked_at.strftime("%Y-%m-%d %H:%M") if winner.booked_at else "",
         )
         if count > 1:
-            verdict += f" ({count} clashes.)" if lang == "en" else f" ({count} chevauchements.)"
+            verdict += " " + tn(lang, "({n} clash.)", "({n} clashes.)", count)
         for mine, other in ((a, b), (b, a)):
             problems.append(
                 _on_booking(
@@ -201,8 +193,8 @@ def _on_booking(book: Book, code: str, o: Occurrence, **params) -> Problem:
 def unrecorded(book: Book, found: list[Occurrence], as_of: date, since: timedelta = RECENT) -> list[Occurrence]:
     """Occurrences that ended within `since` before `as_of` with no trip of that member and vehicle in their days."""
     trips_by: dict[tuple[str, str], list[Trip]] = defaultdict(list)
-    for t in book.trips:
-        trips_by[(t.vehicle, t.driver)].append(t)
+    for trip in book.trips:
+        trips_by[(trip.vehicle, trip.driver)].append(trip)
     cutoff = datetime.combine(as_of, time())
     missing = []
     for o in found:

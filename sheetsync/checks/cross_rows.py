@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 
+from sheetsync.i18n import t
 from sheetsync.model import Book, Expense, Problem, SourceRef, Trip
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import CATEGORIES_BY_ID
@@ -49,9 +50,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 continue
             explained = any((previous_row or 0) < row < trip.source.row for row in book.rejected_trip_rows)
             if previous_end is not None and trip.odometer_start > previous_end and not explained:
-                where = (
-                    (f" (row {previous_row})" if lang == "en" else f" (ligne {previous_row})") if previous_row else ""
-                )
+                where = f" ({t(lang, 'row {row}', row=previous_row)})" if previous_row else ""
                 problems.append(
                     problem(
                         "trip.gap",

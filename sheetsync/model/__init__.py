@@ -39,6 +39,18 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    def to_dict(self) -> dict:
+        """The problem as `validate --format json` and `report --format json` print it."""
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "tab": self.tab,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Member:

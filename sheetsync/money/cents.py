@@ -62,3 +62,19 @@ def _as_integers(weights: Mapping[K, Decimal | Fraction | int]) -> dict[K, int]:
     exact = {k: Fraction(w) for k, w in weights.items()}
     scale = lcm(*(v.denominator for v in exact.values())) if exact else 1
     return {k: int(v * scale) for k, v in exact.items()}
+
+
+# How amounts travel in JSON and CSV -------------------------------------------------------
+
+
+def plain(amount: Decimal) -> str:
+    """Two decimals, a point, no grouping: how amounts travel in JSON and CSV."""
+    return f"{amount:.2f}"
+
+
+def plain_rate(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.4f}"
+
+
+def km_value(km: Decimal) -> int | float:
+    return int(km) if km == km.to_integral_value() else float(km)

@@ -6,6 +6,8 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from sheetsync.i18n import t
+
 
 @dataclass(frozen=True, order=True)
 class Period:
@@ -17,7 +19,9 @@ class Period:
         return self.start <= day <= self.end
 
     def label(self, lang: str) -> str:
-        return self.id.replace("-Q", "-T") if lang == "fr" else self.id
+        """The period as the group reads it: "2025", "2025-03", "2025-Q1" ("2025-T1" in French)."""
+        year, _, quarter = self.id.partition("-Q")
+        return t(lang, "{year}-Q{quarter}", year=year, quarter=quarter) if quarter else self.id
 
 
 def month_start(day: date) -> date:

@@ -12,6 +12,7 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from sheetsync.calendar.bookings import unrecorded
+from sheetsync.i18n import t, tn
 from sheetsync.model import Severity
 from sheetsync.money.periods import period_of
 from sheetsync.pipeline import Report
@@ -92,9 +93,9 @@ def _vehicle_lines(report: Report) -> list[dict]:
 def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:
     period = period_of(report.as_of, report.settings.period)
     pays, receives = defaultdict(list), defaultdict(list)
-    for t in report.settlement.transfers:
-        pays[t.sender].append({"other": t.recipient, "amount": t.amount})
-        receives[t.recipient].append({"other": t.sender, "amount": t.amount})
+    for transfer in report.settlement.transfers:
+        pays[transfer.sender].append({"other": transfer.recipient, "amount": transfer.amount})
+        receives[transfer.recipient].append({"other": transfer.sender, "amount": transfer.amount})
     provisional = period.start <= report.as_of < period.end
     notices = []
     for m in report.computation.members:
@@ -117,7 +118,7 @@ def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:
 
 def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str]]:
     if not report.book.bookings:
-        return [], ["The workbook has no bookings yet: no logbook reminder to send."]
+        return [], [t(report.settings.language, "The workbook has no bookings yet: no logbook reminder to send.")]
     cutoff = report.as_of - timedelta(days=days)
     missing = [
         o
@@ -135,12 +136,16 @@ def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str
         Notice("logbook", period, name, _address(report, name), _base(report, name) | {"bookings": items})
         for name, items in by_member.items()
     ]
-    return notices, [] if notices else ["Every booking that ended has its trips in the logbook."]
+    return notices, [] if notices else [
+        t(report.settings.language, "Every booking that ended has its trips in the logbook.")
+    ]
 
 
 def _advance(report: Report, **_) -> tuple[list[Notice], list[str]]:
     if report.settings.period != "year":
-        return [], ["Advances are for groups that settle yearly (Settings: period = year)."]
+        return [], [
+            t(report.settings.language, "Advances are for groups that settle yearly (Settings: period = year).")
+        ]
     quarter = period_of(report.as_of, "quarter")
     by_member: dict[str, list] = defaultdict(list)
     for a in report.advances:
@@ -165,7 +170,9 @@ def _advance(report: Report, **_) -> tuple[list[Notice], list[str]]:
             "total": total,
         }
         notices.append(Notice("advance", quarter.id, name, _address(report, name), context))
-    return notices, [] if notices else ["No borrower has km last year or expected km: no advance to call."]
+    return notices, [] if notices else [
+        t(report.settings.language, "No borrower has km last year or expected km: no advance to call.")
+    ]
 
 
 def _vehicle(report: Report, within: int = 30, **_) -> tuple[list[Notice], list[str]]:
@@ -187,13 +194,20 @@ def _vehicle(report: Report, within: int = 30, **_) -> tuple[list[Notice], list[
                 notices.append(
                     Notice("vehicle", f"{v.name} {event} {due.isoformat()}", owner, _address(report, owner), context)
                 )
-    return notices, [] if notices else [f"No inspection or insurance renewal due within {within} days."]
+    return notices, [] if notices else [
+        tn(
+            report.settings.language,
+            "No inspection or insurance renewal due within {n} day.",
+            "No inspection or insurance renewal due within {n} days.",
+            within,
+        )
+    ]
 
 
 def _digest(report: Report, **_) -> tuple[list[Notice], list[str]]:
     treasurer = report.settings.treasurer or _first_owner(report)
     if treasurer is None:
-        return [], ["No treasurer: name one in Settings (treasurer / trésorier)."]
+        return [], [t(report.settings.language, "No treasurer: name one in Settings (treasurer / trésorier).")]
     shown = [p for p in report.problems if p.severity is not Severity.INFO]
     context = _base(report, treasurer) | {
         "members": [{"name": m.name, "km": m.km, "balance": m.balance} for m in report.computation.members],

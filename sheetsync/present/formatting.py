@@ -32,19 +32,6 @@ def day(value: date, lang: str) -> str:
     return format_date(value, format="medium", locale=locale(lang))
 
 
-def plain(amount: Decimal) -> str:
-    """Two decimals, a point, no grouping: how amounts travel in JSON and CSV."""
-    return f"{amount:.2f}"
-
-
-def plain_rate(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.4f}"
-
-
-def km_value(km: Decimal) -> int | float:
-    return int(km) if km == km.to_integral_value() else float(km)
-
-
 def rate_money(value: Decimal | None, currency: str, lang: str) -> str:
     """A cost per km with four decimals, in the locale's currency pattern: "0,2400 €", "€0.2400"."""
     if value is None:

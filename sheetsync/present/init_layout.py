@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from sheetsync.i18n import t
 from sheetsync.model.schema import (
     BOOKINGS,
     CATEGORIES,
@@ -96,7 +97,7 @@ def example_rows(lang: str) -> dict[str, list[list]]:
     cat = {c.id: c.name(lang) for c in CATEGORIES}
     return {
         "settings": [
-            ["groupe" if fr else "group", "Rue des Lilas" if fr else "Lilac Street"],
+            ["groupe" if fr else "group", t(lang, "Lilac Street")],
             ["mode_de_calcul" if fr else "cost_mode", "réel" if fr else "real"],
             ["période" if fr else "period", "année" if fr else "year"],
             ["règlement" if fr else "settlement", "minimal"],
@@ -132,7 +133,7 @@ def example_rows(lang: str) -> dict[str, list[list]]:
                 Decimal(42),
                 None,
                 None,
-                "liquide lave-glace" if fr else "screen wash",
+                t(lang, "screen wash"),
             ],
         ],
         "bookings": [

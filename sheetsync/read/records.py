@@ -49,11 +49,11 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
     `today` (default: the real today) anchors weekly bookings written as "mardi 20h".
     """
     found = find_tabs(raw)
-    settings_tab = locate(SETTINGS, found.get("settings"), raw, {})
+    settings_tab = locate(SETTINGS, found.get("settings"), raw, {}, tab_language(found))
     read = read_settings(settings_tab, workbook_name, tab_language(found))
     settings = read.settings
     tabs = {
-        spec.id: locate(spec, found.get(spec.id), raw, settings.columns)
+        spec.id: locate(spec, found.get(spec.id), raw, settings.columns, settings.language)
         for spec in (MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)
     }
     p = _Parser(settings, list(read.problems), today or date.today())
