@@ -199,7 +199,7 @@ def sync(
             if dry_run
             else t(lang, "wrote {tabs}", tabs=", ".join(table.name for table in done.tables))
         )
-        click.echo(f"{summary_line(report)}; {written}.")
+        click.echo(t(lang, "{summary}; {written}.", summary=summary_line(report), written=written))
         if report.problems:
             click.echo(
                 problems_text([p for p in report.problems if p.severity is not Severity.INFO], lang)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Protocol
 
@@ -28,8 +29,9 @@ class Backend(Protocol):
         """Create the input tabs of a new workbook (`init`); refuses a workbook that has data."""
 
 
-def open_backend(location: str, credentials: str | None = None, oauth: bool = False) -> Backend:
-    """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm file."""
+def open_backend(location: str | os.PathLike, credentials: str | None = None, oauth: bool = False) -> Backend:
+    """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm/.ods file."""
+    location = os.fspath(location)
     sheet_id = spreadsheet_id(location)
     if sheet_id is not None:
         from sheetsync.backends.gsheets import GoogleSheetsBackend, authorize

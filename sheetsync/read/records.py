@@ -43,10 +43,11 @@ class Parsed:
     settings_rows: dict[str, SourceRef]
 
 
-def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None) -> Parsed:
+def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None, quick: bool = True) -> Parsed:
     """Locate the tabs, read Settings, then every input tab, in dependency order.
 
-    `today` (default: the real today) anchors weekly bookings written as "mardi 20h".
+    `today` (default: the real today) anchors weekly bookings written as "mardi 20h". `quick`
+    lets plain logbook lines take the fast reader (the result is the same; a test holds it so).
     """
     found = find_tabs(raw)
     settings_tab = locate(SETTINGS, found.get("settings"), raw, {}, tab_language(found))
@@ -73,7 +74,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
             )
     members = p.members(tabs["members"])
     vehicles = p.vehicles(tabs["vehicles"])
-    trips = p.rows(tabs["trips"], p.trip, quick=p.quick_trip(tabs["trips"]))
+    trips = p.rows(tabs["trips"], p.trip, quick=p.quick_trip(tabs["trips"]) if quick else None)
     rejected = frozenset(p.rejected)
     book = Book(
         settings=settings,
