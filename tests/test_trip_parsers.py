@@ -6,12 +6,12 @@ from __future__ import annotations
 import dataclasses
 from datetime import date, datetime
 
+from conftest import group
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sheetsync.model.schema import TRIPS
 from sheetsync.read.records import parse_workbook
-from conftest import group
 
 # every column of the Trips tab but Km (a Km column sends every line the careful way anyway)
 COLUMNS = [c for c in TRIPS.columns if c.field != "km"]
