@@ -157,9 +157,9 @@ def notices(
 
 
 def _send(opened: Opened, entries: list[SentEntry], rendered: list, config_path: str | None) -> int:
-    from sheetsync.notify.mailer import build_message, load_config, send_all
+    from sheetsync.notify.mailer import build_message, load_smtp_config, send_all
 
-    config = load_config(config_path)
+    config = load_smtp_config(config_path)
     report = opened.report
     new: list[SentEntry] = []
 

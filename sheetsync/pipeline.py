@@ -23,6 +23,8 @@ from sheetsync.read.records import parse_workbook
 
 @dataclass(frozen=True)
 class Report:
+    """A workbook read, checked and computed as of a day: what every command shows."""
+
     book: Book
     as_of: date
     computation: Computation

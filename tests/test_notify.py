@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import consecutive_trips, free_port, group, read_xlsx, write_xlsx
 
 from sheetsync.app.cli import cli
-from sheetsync.notify.mailer import build_message, load_config
+from sheetsync.notify.mailer import build_message, load_smtp_config
 from sheetsync.notify.plan import Notice, plan
 from sheetsync.notify.render import environment, render
 from sheetsync.pipeline import build_report
@@ -252,7 +252,7 @@ def test_smtp_missing_configuration_and_password_never_printed(lilas, monkeypatc
     monkeypatch.setenv("SHEETSYNC_SMTP_SECURITY", "none")
     monkeypatch.setenv("SHEETSYNC_SMTP_USER", "t")
     monkeypatch.setenv("SHEETSYNC_SMTP_PASSWORD", "s3cret-Pa55")
-    assert "s3cret" not in repr(load_config())
+    assert "s3cret" not in repr(load_smtp_config())
     failed = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
     assert failed.exit_code == 3 and "s3cret" not in failed.output + failed.stderr
     assert "Envois" not in read_xlsx(lilas)

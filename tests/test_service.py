@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import consecutive_trips, free_port, group, write_xlsx
 
 from sheetsync.app.cli import cli
-from sheetsync.app.fleet import FleetConfig, GroupConfig, TokenBucket, load_config, run_fleet
+from sheetsync.app.fleet import FleetConfig, GroupConfig, TokenBucket, load_groups, run_fleet
 from sheetsync.app.server import Service, sign
 
 SID = "1LilasSheetForTheMenu0123456789abcdef"
@@ -241,7 +241,7 @@ def test_config_is_checked(tmp_path):
     path = tmp_path / "groups.toml"
     path.write_text('[[groups]]\nname = "Rue des Lilas"\nworkbook = "x.xlsx"\n')
     with pytest.raises(Exception, match="plain word"):
-        load_config(str(path))
+        load_groups(str(path))
 
 
 def test_notify_on_problems_mails_the_treasurer(tmp_path, example2, smtp_server):

@@ -1,4 +1,4 @@
-"""The guide's worked examples (DESIGN §6): exact figures."""
+"""The guide's worked examples: exact figures."""
 
 from datetime import date
 from decimal import Decimal as D

@@ -59,6 +59,7 @@ def handles_errors(command: Callable) -> Callable:
 
 
 def as_of_option(command: Callable) -> Callable:
+    """The --as-of option: count only what is dated on or before that day."""
     return click.option(
         "--as-of",
         "as_of",
@@ -69,6 +70,7 @@ def as_of_option(command: Callable) -> Callable:
 
 
 def google_options(command: Callable) -> Callable:
+    """The --credentials and --oauth options of every command that may open a Google Sheet."""
     command = click.option(
         "--oauth", is_flag=True, help="Google Sheets: sign in with your own Google account (opens a browser once)."
     )(command)
@@ -81,6 +83,7 @@ def google_options(command: Callable) -> Callable:
 
 
 def quiet_option(command: Callable) -> Callable:
+    """The --quiet option: print only errors (for cron)."""
     return click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron).")(command)
 
 
@@ -136,14 +139,14 @@ def init(workbook: str, lang: str, example: bool, credentials: str | None, oauth
     click.echo(created)
 
 
-@cli.command()
+@cli.command("validate")
 @click.argument("workbook")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @as_of_option
 @quiet_option
 @google_options
 @handles_errors
-def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **google) -> None:
+def validate_command(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **google) -> None:
     """Read and check every entry; print the problems. Writes nothing."""
     report = api.load(workbook, _as_of(as_of), **google)
     shown = [p for p in report.problems if not quiet or p.is_error]
@@ -156,7 +159,7 @@ def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **goo
     _exit_for(report)
 
 
-@cli.command()
+@cli.command("sync")
 @click.argument("workbook", required=False)
 @click.option("--dry-run", is_flag=True, help="Compute and print, but write nothing.")
 @click.option("--config", "config_path", default=None, help="Sync every group of a groups.toml (see `fleet`).")
@@ -169,7 +172,7 @@ def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **goo
 @quiet_option
 @google_options
 @handles_errors
-def sync(
+def sync_command(
     workbook: str | None,
     dry_run: bool,
     config_path: str | None,
@@ -226,9 +229,9 @@ def fleet(config_path: str, dry_run: bool, notify_on_problems: bool, as_of: date
 
 
 def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool, notify_on_problems: bool) -> None:
-    from sheetsync.app.fleet import load_config, run_fleet
+    from sheetsync.app.fleet import load_groups, run_fleet
 
-    config = load_config(config_path)
+    config = load_groups(config_path)
 
     def run_one(group, day):
         done = api.sync(
@@ -252,17 +255,17 @@ def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool,
     sys.exit(worst)
 
 
-@cli.command()
+@cli.command("serve")
 @click.argument("config_path", metavar="GROUPS.TOML")
 @click.option("--host", default=None, help="Default: [server] host, else 127.0.0.1.")
 @click.option("--port", type=int, default=None, help="Default: [server] port, else 8080.")
 @handles_errors
-def serve(config_path: str, host: str | None, port: int | None) -> None:
+def serve_command(config_path: str, host: str | None, port: int | None) -> None:
     """Serve the groups of GROUPS.TOML over HTTP for the menu in Google Sheets (signed calls only)."""
-    from sheetsync.app.fleet import load_config
+    from sheetsync.app.fleet import load_groups
     from sheetsync.app.server import serve as run_server
 
-    config = load_config(config_path)
+    config = load_groups(config_path)
     missing = [g.name for g in config.groups if g.secret() is None]
     if missing:
         raise SetupError(
@@ -490,6 +493,7 @@ def notify(
 
 
 def main() -> None:
+    """The `sheetsync` console script."""
     cli(prog_name="sheetsync")
 
 

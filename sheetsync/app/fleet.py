@@ -35,6 +35,8 @@ QUOTA_PER_MINUTE = 60  # Sheets API, per user per project
 
 @dataclass(frozen=True)
 class GroupConfig:
+    """One group of GROUPS.TOML: its name, workbook, Google credentials and where its secret is."""
+
     name: str
     workbook: str
     credentials: str | None = None
@@ -59,11 +61,14 @@ class GroupConfig:
 
 @dataclass(frozen=True)
 class FleetConfig:
+    """Every group of GROUPS.TOML, and its [server] table."""
+
     groups: list[GroupConfig]
     server: dict = field(default_factory=dict)
 
 
-def load_config(path: str) -> FleetConfig:
+def load_groups(path: str) -> FleetConfig:
+    """Read GROUPS.TOML; a SetupError names what is wrong in it."""
     try:
         data = tomllib.loads(Path(path).read_text())
     except FileNotFoundError as exc:
@@ -132,11 +137,14 @@ class TokenBucket:
 
 
 def sheets_quota() -> TokenBucket:
+    """A token bucket at Google Sheets' per-user quota (requests a minute)."""
     return TokenBucket(QUOTA_PER_MINUTE / 60, QUOTA_PER_MINUTE)
 
 
 @dataclass
 class GroupResult:
+    """How one group's run ended: its exit code and summary line, or the error that stopped it."""
+
     name: str
     exit_code: int
     summary: str

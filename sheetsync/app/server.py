@@ -37,11 +37,13 @@ ACTIONS = ("sync", "validate", "notify", "calendar")
 
 
 def sign(secret: bytes, timestamp: str, method: str, path: str, body: bytes) -> str:
+    """The HMAC-SHA256 signature of a call: timestamp, method, path and body under the group's secret."""
     message = f"{timestamp}\n{method}\n{path}\n".encode() + body
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def calendar_token(secret: bytes, group: str) -> str:
+    """The token in a group's calendar link: an HMAC of the group's name under its secret."""
     return hmac.new(secret, f"calendar:{group}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -201,6 +203,7 @@ _REASONS = {
 
 
 def serve(config: FleetConfig, host: str, port: int) -> None:  # pragma: no cover - runs until stopped
+    """Serve the groups of `config` with waitress until interrupted."""
     from waitress import serve as waitress_serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")

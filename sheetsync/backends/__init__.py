@@ -14,6 +14,8 @@ from sheetsync.read.headers import RawTables
 
 
 class Backend(Protocol):
+    """Where a workbook lives: read every tab, write the generated tabs in one step, create the input tabs."""
+
     display_name: str  # how messages and generated titles name the workbook
 
     def read_tabs(self) -> RawTables:

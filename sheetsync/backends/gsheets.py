@@ -1,4 +1,4 @@
-"""Google Sheets, in three requests per sync whatever the size (DESIGN §8-10).
+"""Google Sheets, in three requests per sync whatever the size.
 
 1. spreadsheets.get (metadata: sheet ids, sizes, protections),
 2. values:batchGet of every input tab (UNFORMATTED_VALUE, SERIAL_NUMBER: our parser reads
@@ -45,6 +45,7 @@ def a1_sheet(title: str) -> str:
 
 
 def credentials_path(given: str | None) -> Path | None:
+    """The service-account key to use: the one given, else $SHEETSYNC_CREDENTIALS or $GOOGLE_APPLICATION_CREDENTIALS."""
     for candidate in (given, *(os.environ.get(v) for v in CREDENTIAL_VARIABLES)):
         if candidate:
             return Path(candidate).expanduser()
@@ -123,6 +124,8 @@ def _oauth_client(path: Path | None) -> gspread.Client:
 
 
 class GoogleSheetsBackend:
+    """A Google Sheet: one read of every tab and one atomic batch write per sync."""
+
     def __init__(
         self, sheet_id: str, client: gspread.Client, account_email: str | None = None, retry: RetryPolicy | None = None
     ):
@@ -196,7 +199,7 @@ class GoogleSheetsBackend:
         names = {t.id: t.name for t in tables}
         requests_ = []
         for table in tables:
-            requests_ += [_add_sheet(ids[table.id], table), _cells(ids[table.id], table)]
+            requests_ += [_add_sheet_request(ids[table.id], table), _cells(ids[table.id], table)]
             requests_ += [
                 _dropdown(ids[table.id], table, col, source, ids, names) for col, source in table.dropdowns.items()
             ]
@@ -207,7 +210,7 @@ class GoogleSheetsBackend:
         existing = self._sheets.get(table.name)
         if existing is None:
             sheet_id = self._new_sheet_id(table.name)
-            return [_add_sheet(sheet_id, table), _cells(sheet_id, table), _protect(sheet_id)]
+            return [_add_sheet_request(sheet_id, table), _cells(sheet_id, table), _protect(sheet_id)]
         first = self._first_cells.get(table.name)
         if not (isinstance(first, str) and first.startswith(GENERATED_MARKERS)):
             raise SetupError(
@@ -321,7 +324,7 @@ def _grid(table: Table) -> tuple[int, int]:
     return rows, cols
 
 
-def _add_sheet(sheet_id: int, table: Table) -> dict:
+def _add_sheet_request(sheet_id: int, table: Table) -> dict:
     rows, cols = _grid(table)
     if not table.title:  # an input tab made by init: room for the group's rows
         rows, cols = max(rows, 1000), max(cols, 26)
@@ -373,7 +376,11 @@ def _cells(sheet_id: int, table: Table) -> dict:
     kinds = [c.kind for c in table.columns]
     for values in table.rows:
         rows.append(
-            {"values": [_cell(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values)]}
+            {
+                "values": [
+                    _cell_data(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values)
+                ]
+            }
         )
     return {
         "updateCells": {
@@ -384,7 +391,7 @@ def _cells(sheet_id: int, table: Table) -> dict:
     }
 
 
-def _cell(value: object, kind: str, currency: str) -> dict:
+def _cell_data(value: object, kind: str, currency: str) -> dict:
     if value is None:
         return {}
     if isinstance(value, str):

@@ -67,7 +67,7 @@ def _styles(currency: str) -> str:
     )
 
 
-def _cell(value: object, kind: str, currency: str) -> str:
+def _table_cell(value: object, kind: str, currency: str) -> str:
     if value is None:
         return "<table:table-cell/>"
     if isinstance(value, str):
@@ -98,14 +98,17 @@ def _cell(value: object, kind: str, currency: str) -> str:
 
 
 def table_xml(table: Table) -> str:
+    """A generated table as an ODF <table:table> element: typed cells, text never a formula."""
     rows = []
     if table.title:
-        rows.append(_cell(table.title, "title", table.currency))
-    rows.append("".join(_cell(c.header, "header", table.currency) for c in table.columns))
+        rows.append(_table_cell(table.title, "title", table.currency))
+    rows.append("".join(_table_cell(c.header, "header", table.currency) for c in table.columns))
     kinds = [c.kind for c in table.columns]
     for values in table.rows:
         rows.append(
-            "".join(_cell(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values))
+            "".join(
+                _table_cell(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values)
+            )
         )
     body = "".join(f"<table:table-row>{r}</table:table-row>" for r in rows)
     return (
@@ -128,7 +131,7 @@ def _first_text(segment: str) -> str:
     return unescape_xml(re.sub(r"<[^>]+>", "", m[1])) if m else ""
 
 
-def write_generated(package: Package, tables: list[Table]) -> None:
+def write_generated_ods(package: Package, tables: list[Table]) -> None:
     """Replace (or append) the generated sheets in content.xml; refuse a sheet of the group's that
     bears one of their names."""
     if not tables:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from sheetsync.backends.ooxml import Package, write_generated
+from sheetsync.backends.ooxml import Package, write_generated_xlsx
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.i18n import N_
 from sheetsync.present.table import Table
@@ -28,6 +28,8 @@ from sheetsync.read.headers import RawTables
 
 
 class XlsxBackend:
+    """A local .xlsx, .xlsm or .ods workbook: read with calamine, written surgically and atomically."""
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self.display_name = self.path.name
@@ -82,11 +84,11 @@ class XlsxBackend:
                 error=exc,
             ) from exc
         if self.path.suffix.lower() == ".ods":
-            from sheetsync.backends.odf import write_generated as write_ods
+            from sheetsync.backends.odf import write_generated_ods
 
-            write_ods(package, tables)
+            write_generated_ods(package, tables)
         else:
-            write_generated(package, tables)
+            write_generated_xlsx(package, tables)
         self._save(package.write)
 
     def create_tabs(self, tables: list[Table]) -> None:

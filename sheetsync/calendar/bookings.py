@@ -21,6 +21,8 @@ RECENT = timedelta(days=60)  # bookings that ended this recently are checked aga
 
 @dataclass(frozen=True)
 class Occurrence:
+    """One occurrence of a booking (a repeating booking has many): who, which vehicle, from when to when."""
+
     booking: Booking
     start: datetime
     end: datetime
@@ -119,7 +121,7 @@ def check_conflicts(book: Book, found: list[Occurrence]) -> list[Problem]:
                     vehicle=mine.vehicle or "",
                     other=other.member,
                     other_row=other.booking.source.row,
-                    when=_span(other.start, other.end),
+                    when=_iso_span(other.start, other.end),
                     verdict=verdict,
                 )
             )
@@ -178,7 +180,9 @@ def reconcile(book: Book, found: list[Occurrence], as_of: date) -> list[Problem]
                 )
             )
     problems += [
-        _on_booking(book, "booking.no_trip", o, member=o.member, vehicle=o.vehicle or "", when=_span(o.start, o.end))
+        _on_booking(
+            book, "booking.no_trip", o, member=o.member, vehicle=o.vehicle or "", when=_iso_span(o.start, o.end)
+        )
         for o in unrecorded(book, found, as_of)
     ]
     return problems
@@ -211,7 +215,7 @@ def _trip_days(trip: Trip) -> tuple[date, date]:
     return trip.date.date(), last
 
 
-def _span(start: datetime, end: datetime) -> str:
+def _iso_span(start: datetime, end: datetime) -> str:
     if start.date() == end.date() or end - start <= timedelta(hours=24) and end.time() != time():
         return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
     return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
@@ -219,6 +223,8 @@ def _span(start: datetime, end: datetime) -> str:
 
 @dataclass(frozen=True)
 class WhoDrove:
+    """Who had a vehicle at a moment, and the rows that say so (logbook first, else bookings)."""
+
     vehicle: str
     at: datetime
     members: tuple[str, ...]  # empty when nothing says
@@ -246,7 +252,7 @@ def who_drove(book: Book, found: list[Occurrence], vehicle: str, at: datetime) -
         tuple(dict.fromkeys(o.member for o in booked)),
         "bookings" if booked else None,
         tuple(o.booking.source for o in booked),
-        tuple(_span(o.start, o.end) for o in booked),
+        tuple(_iso_span(o.start, o.end) for o in booked),
     )
 
 

@@ -17,6 +17,7 @@ RRULES = {"daily": ("DAILY", 1), "weekly": ("WEEKLY", 1), "biweekly": ("WEEKLY",
 
 
 def event_uid(book: Book, booking: Booking) -> str:
+    """A booking's UID in the ICS feed, the same from one export to the next."""
     digest = hashlib.sha1(f"{book.settings.group}|{booking.identity}".encode()).hexdigest()[:24]
     return f"{digest}@sheetsync"
 

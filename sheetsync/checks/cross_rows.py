@@ -1,4 +1,4 @@
-"""Checks across rows (DESIGN §5): each takes the parsed Book and returns (Book, problems).
+"""Checks across rows: each takes the parsed Book and returns (Book, problems).
 
 Checks that only need one cell or one row are done while parsing (parse.py); these need
 several rows or tabs at once.
@@ -70,6 +70,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
 
 
 def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
+    """A warning on each trip longer than the plausible km per day."""
     problems = []
     for trip in book.trips:
         days = 1

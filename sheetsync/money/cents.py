@@ -8,12 +8,14 @@ from fractions import Fraction
 from math import lcm
 from typing import TypeVar
 
+from sheetsync.model import CENT
+
 K = TypeVar("K", bound=Hashable)
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
 def to_cents(amount: Decimal) -> int:
+    """A whole number of cents as an int; a ValueError for a fraction of a cent."""
     cents = amount * 100
     if cents != cents.to_integral_value():
         raise ValueError(f"{amount} is not a whole number of cents")
@@ -21,6 +23,7 @@ def to_cents(amount: Decimal) -> int:
 
 
 def from_cents(cents: int) -> Decimal:
+    """An int of cents as an amount with two decimals."""
     return (Decimal(cents) / 100).quantize(CENT)
 
 
@@ -73,8 +76,10 @@ def plain(amount: Decimal) -> str:
 
 
 def plain_rate(value: Decimal | None) -> str | None:
+    """A rate with four decimals and a point, as it travels in JSON (None stays None)."""
     return None if value is None else f"{value:.4f}"
 
 
 def km_value(km: Decimal) -> int | float:
+    """Km as JSON holds them: an int when whole, else a float."""
     return int(km) if km == km.to_integral_value() else float(km)

@@ -11,6 +11,8 @@ from sheetsync.i18n import t
 
 @dataclass(frozen=True, order=True)
 class Period:
+    """A month, quarter or year over which costs per km are averaged and statements made."""
+
     start: date
     end: date  # inclusive
     id: str  # "2025", "2025-Q1", "2025-03"
@@ -25,10 +27,12 @@ class Period:
 
 
 def month_start(day: date) -> date:
+    """The first day of `day`'s month."""
     return day.replace(day=1)
 
 
 def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 

@@ -28,6 +28,8 @@ SECURITY = ("starttls", "ssl", "none")
 
 @dataclass(frozen=True)
 class SmtpConfig:
+    """How to reach the SMTP server; the password is never shown in its repr."""
+
     host: str
     port: int
     sender: str
@@ -41,7 +43,7 @@ class SmtpConfig:
         return f"SmtpConfig(host={self.host!r}, port={self.port}, sender={self.sender!r}, security={self.security!r})"
 
 
-def load_config(path: str | None = None) -> SmtpConfig:
+def load_smtp_config(path: str | None = None) -> SmtpConfig:
     """SMTP settings from a sheetsync.toml ([smtp] table) overridden by SHEETSYNC_SMTP_* variables."""
     values: dict[str, object] = {}
     toml_path = Path(path) if path else Path("sheetsync.toml")
@@ -104,6 +106,7 @@ def _one_line(text: str) -> str:
 
 
 def build_message(rendered: Rendered, sender: str, reply_to: str | None = None) -> EmailMessage:
+    """The email of a rendered notice: plain text and HTML parts, headers from one-line values."""
     notice = rendered.notice
     if notice.address is None:
         raise ValueError("no address")
@@ -135,6 +138,8 @@ def write_outbox(folder: Path, messages: list[tuple[Rendered, EmailMessage]]) ->
 
 
 class SendFailed(BackendError):
+    """Sending stopped half-way; `sent` messages went (and are logged)."""
+
     def __init__(self, message: str, sent: int, **params: object):
         super().__init__(
             message, N_("What was sent is logged in the Sent tab; the rest goes at the next run."), **params

@@ -1,4 +1,4 @@
-"""Who gets which notice, with what in it (DESIGN §1, §6). Pure: a Report in, Notices out.
+"""Who gets which notice, with what in it. Pure: a Report in, Notices out.
 
 Rendering (Jinja templates) and sending (SMTP, .eml files) live in sheetsync/notify/.
 """
@@ -18,13 +18,14 @@ from sheetsync.money.periods import period_of
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
 
-KINDS = ("settlement", "logbook", "advance", "vehicle", "digest")
 ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
 DIGEST_PROBLEMS = 30
 
 
 @dataclass(frozen=True)
 class Notice:
+    """One notice to one member: its kind, period, address and what the template shows."""
+
     kind: str
     period: str  # with kind and member: what is never sent twice
     member: str
@@ -34,6 +35,8 @@ class Notice:
 
 @dataclass(frozen=True)
 class Plan:
+    """The notices of a run and the notes that explain what was not planned."""
+
     notices: list[Notice]
     notes: list[str]  # why some notices are not there (said to the user)
 
@@ -48,14 +51,7 @@ def valid_address(text: str | None) -> str | None:
 
 def plan(report: Report, kind: str, member: str | None = None, days: int = 3, within: int = 30) -> Plan:
     """The notices of `kind` as of the report's date, for every member or just `member`."""
-    builder = {
-        "settlement": _settlement,
-        "logbook": _logbook,
-        "advance": _advance,
-        "vehicle": _vehicle,
-        "digest": _digest,
-    }[kind]
-    notices, notes = builder(report, days=days, within=within)
+    notices, notes = PLANNERS[kind](report, days=days, within=within)
     if member is not None:
         notices = [n for n in notices if n.member == member]
     return Plan(notices, notes)
@@ -128,7 +124,7 @@ def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str
     by_member: dict[str, list[dict]] = defaultdict(list)
     for o in missing:
         by_member[o.member].append(
-            {"vehicle": o.vehicle or "", "when": _span(o.start, o.end, report.settings.language)}
+            {"vehicle": o.vehicle or "", "when": _local_span(o.start, o.end, report.settings.language)}
         )
     year, week, _ = report.as_of.isocalendar()
     period = f"{year}-W{week:02d}"
@@ -225,8 +221,19 @@ def _first_owner(report: Report) -> str | None:
     return report.book.vehicles[0].owner_names[0] if report.book.vehicles else None
 
 
-def _span(start: datetime, end: datetime, lang: str) -> str:
+def _local_span(start: datetime, end: datetime, lang: str) -> str:
     day = fmt.day(start.date(), lang)
     if start.date() == end.date():
         return f"{day} {start:%H:%M}–{end:%H:%M}"
     return f"{day} {start:%H:%M} – {fmt.day(end.date(), lang)} {end:%H:%M}"
+
+
+# Each kind of notice and its planner: planner(report, days=, within=) -> (notices, notes).
+PLANNERS = {
+    "settlement": _settlement,
+    "logbook": _logbook,
+    "advance": _advance,
+    "vehicle": _vehicle,
+    "digest": _digest,
+}
+KINDS = tuple(PLANNERS)

@@ -24,6 +24,8 @@ from sheetsync.present import formatting as fmt
 
 @dataclass(frozen=True)
 class Rendered:
+    """A notice put into words: subject, plain text and HTML."""
+
     notice: Notice
     subject: str
     text: str
@@ -31,6 +33,7 @@ class Rendered:
 
 
 def template_folders(override: str | None) -> list[Path]:
+    """Where to look for templates, the group's own first, then the ones sheetsync ships."""
     folders = []
     for candidate in (override, os.environ.get("SHEETSYNC_TEMPLATES")):
         if candidate:
@@ -46,6 +49,7 @@ def template_folders(override: str | None) -> list[Path]:
 
 
 def environment(override: str | None, lang: str, currency: str) -> SandboxedEnvironment:
+    """A sandboxed Jinja environment with the money, number and day filters of the group's language."""
     env = SandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(p)) for p in template_folders(override)]),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),

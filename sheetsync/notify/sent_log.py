@@ -21,6 +21,8 @@ HEADERS = (N_("Sent at"), N_("Kind"), N_("Period"), N_("Member"), N_("Address"),
 
 @dataclass(frozen=True)
 class SentEntry:
+    """One line of the Sent tab: a notice that went, when, to whom, with which Message-ID."""
+
     sent_at: datetime
     kind: str
     period: str
@@ -56,6 +58,7 @@ def read_sent(raw: RawTables) -> list[SentEntry]:
 
 
 def sent_table(entries: list[SentEntry], lang: str, title: str, currency: str = "EUR") -> Table:
+    """The Sent tab holding `entries`."""
     columns = tuple(
         Column(t(lang, h), "datetime" if i == 0 else "text", width=20 if i else 18) for i, h in enumerate(HEADERS)
     )
@@ -64,4 +67,5 @@ def sent_table(entries: list[SentEntry], lang: str, title: str, currency: str = 
 
 
 def sent_title(lang: str, when: datetime, source: str) -> str:
+    """The first line of the Sent tab: generated, from where, last sent when."""
     return word("sent_title", lang, when=when.strftime("%Y-%m-%d %H:%M"), source=source)

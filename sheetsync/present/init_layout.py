@@ -19,7 +19,7 @@ from sheetsync.model.schema import (
 )
 from sheetsync.present.table import Column, Table
 
-KINDS = {
+COLUMN_KINDS = {
     "joined": "date",
     "left": "date",
     "deposit": "money",
@@ -75,7 +75,11 @@ def input_tables(lang: str, example: bool = False, currency: str = "EUR") -> lis
     tables = []
     for spec, fields in LAYOUT:
         columns = tuple(
-            Column(spec.column(f).name(lang), KINDS.get(f, "text"), width=max(12, len(spec.column(f).name(lang)) + 4))
+            Column(
+                spec.column(f).name(lang),
+                COLUMN_KINDS.get(f, "text"),
+                width=max(12, len(spec.column(f).name(lang)) + 4),
+            )
             for f in fields
         )
         dropdowns: dict[int, tuple] = {}

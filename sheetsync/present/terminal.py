@@ -1,4 +1,4 @@
-"""Rendering a Report for the terminal: a text table, JSON (DESIGN §8) or CSV. One place for all commands."""
+"""Rendering a Report for the terminal: a text table, JSON (docs/design.md) or CSV. One place for all commands."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from sheetsync.present.words import word
 
 
 def report_json(report: Report) -> str:
+    """The report as `report --format json` prints it."""
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
 
 
@@ -40,6 +41,7 @@ def report_csv(report: Report) -> str:
 
 
 def text_table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    """Rows as an aligned text table under `headers` (`right`: the columns aligned right)."""
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
 
     def line(cells):
@@ -52,6 +54,7 @@ def text_table(headers: list[str], rows: list[list[str]], right: set[int] = froz
 
 
 def report_text(report: Report) -> str:
+    """The report as `report` prints it: balances, transfers, vehicles, problems."""
     s = report.settings
     lang, cur = s.language, s.currency
     phrases = in_words(report)

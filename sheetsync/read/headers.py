@@ -1,4 +1,4 @@
-"""Finding the group's tabs and columns in raw tables, however they are named (DESIGN §3).
+"""Finding the group's tabs and columns in raw tables, however they are named.
 
 A missing required tab or column is a setup error (exit 2) that names the tab, lists the
 headers found and says how to map one in Settings.

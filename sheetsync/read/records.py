@@ -1,4 +1,4 @@
-"""Raw tables -> typed records and problems (DESIGN §4). A row with an error is left out."""
+"""Raw tables -> typed records and problems. A row with an error is left out."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sheetsync.model import Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
+from sheetsync.model import CENT, Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
 from sheetsync.model.names import header_key, suggest
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
@@ -23,7 +23,6 @@ from sheetsync.model.schema import (
     category_names,
 )
 from sheetsync.read.cells import (
-    CENT,
     is_blank,
     parse_datetime,
     parse_shares,
@@ -38,6 +37,8 @@ from sheetsync.read.settings_tab import read_settings
 
 @dataclass(frozen=True)
 class Parsed:
+    """The parsed workbook, the problems found reading it, and where each setting was written."""
+
     book: Book
     problems: list[Problem]
     settings_rows: dict[str, SourceRef]
