@@ -92,3 +92,13 @@ def test_python_dash_m_runs_the_command_line():
 
     out = subprocess.run([sys.executable, "-m", "sheetsync", "--version"], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == f"sheetsync, version {sheetsync.__version__}"
+
+
+def test_the_readme_python_example_runs_as_written(tmp_path, monkeypatch, capsys):
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    code = re.search(r"## From Python\n.*?```python\n(.*?)```", readme, re.S).group(1)
+    monkeypatch.chdir(Path(__file__).parents[1])
+    exec(compile(code.replace("/tmp/lilas.xlsx", str(tmp_path / "lilas.xlsx")), "README.md", "exec"), {})
+    printed = capsys.readouterr().out.splitlines()
+    assert printed[:3] == ["Laurent 639.52", "Catherine -467.98", "Julien -171.54"]
+    assert printed[-1].startswith("['Soldes', 'Règlements', 'Synthèse', 'Anomalies'")
