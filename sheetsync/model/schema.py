@@ -263,7 +263,6 @@ class Category(Named):
     synonyms: tuple[str, ...] = ()
 
 
-
 CATEGORIES: tuple[Category, ...] = (
     Category("fuel", "fuel", "carburant", "km", ("essence", "gasoil", "gazole", "diesel", "petrol", "gas", "plein")),
     Category("insurance", "insurance", "assurance", "km"),
@@ -324,7 +323,6 @@ class GeneratedTab(Named):
     id: str
     en: str
     fr: str
-
 
 
 GENERATED_TABS: tuple[GeneratedTab, ...] = (
