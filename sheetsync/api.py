@@ -1,0 +1,311 @@
+"""The public Python API: what each command does, for every caller (the command line, the HTTP
+service, fleet runs, a program of yours). It prints nothing.
+
+    import sheetsync
+    report = sheetsync.load("group.xlsx", as_of=date(2025, 12, 31))
+    report.to_dict()            # what `sheetsync report --format json` prints
+    sheetsync.sync("group.xlsx")  # what `sheetsync sync` does
+
+A location is a path to a .xlsx, .xlsm or .ods workbook, a Google Sheet's URL, or `gsheet:ID`;
+a local workbook is read within `limits` (backends/limits.py; the defaults when None). Runs that
+write (sync, sending notices) hold the workbook's run lock from reading to writing, so runs on one
+workbook, from any process or any thread of `serve`, go one after the other.
+Problems with the data are in `Report.problems`; what stops a run raises a SheetsyncError
+(SetupError: exit 2, BackendError: exit 3).
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import nullcontext
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sheetsync.backends import Backend, open_backend
+from sheetsync.backends.limits import Limits
+from sheetsync.calendar.bookings import WhoDrove, find_driver
+from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
+from sheetsync.notify.sent_log import SentEntry, read_sent, sent_table, sent_title
+from sheetsync.pipeline import Report, build_report
+from sheetsync.present.table import Table
+from sheetsync.present.tabs import generated_tables
+from sheetsync.read.headers import RawTables
+from sheetsync.read.rows import Names
+
+
+@dataclass
+class Opened:
+    """A workbook read and computed: its backend (to write back), its cells and its report."""
+
+    backend: Backend
+    raw: RawTables
+    report: Report
+
+
+def load(
+    location: str,
+    as_of: date | None = None,
+    *,
+    credentials: str | None = None,
+    oauth: bool = False,
+    limits: Limits | None = None,
+) -> Report:
+    """Read and check a workbook and compute its figures as of `as_of` (default: today): the same
+    reading and figures as `sheetsync report`. Writes nothing."""
+    return open_report(location, as_of, history=False, credentials=credentials, oauth=oauth, limits=limits).report
+
+
+def open_report(
+    location: str,
+    as_of: date | None = None,
+    history: bool = True,
+    credentials: str | None = None,
+    oauth: bool = False,
+    on_step=lambda: None,
+    limits: Limits | None = None,
+    backend: Backend | None = None,
+) -> Opened:
+    """Read a workbook (`backend`, else the one at `location`) and compute its report (with each
+    member's monthly history when `history`)."""
+    as_of = as_of or date.today()
+    backend = backend or open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
+    raw = backend.read_tabs()
+    on_step()
+    name = backend.display_name
+    group = Path(name).stem if name.lower().endswith((".xlsx", ".xlsm", ".ods")) else name
+    report = build_report(raw, group, as_of, history=history)
+    on_step()
+    return Opened(backend, raw, report)
+
+
+@dataclass
+class Synced:
+    """What a sync did: the workbook as read, the generated tabs (written unless a dry run), and
+    how many digests went to the treasurer (0 or 1)."""
+
+    opened: Opened
+    tables: list[Table]
+    digests_sent: int = 0
+
+    @property
+    def report(self) -> Report:
+        return self.opened.report
+
+
+def sync(
+    location: str,
+    as_of: date | None = None,
+    dry_run: bool = False,
+    *,
+    notify_on_problems: bool = False,
+    credentials: str | None = None,
+    oauth: bool = False,
+    on_step=lambda: None,
+    limits: Limits | None = None,
+) -> Synced:
+    """Check, compute and rewrite the generated tabs, as `sheetsync sync` does, under the
+    workbook's run lock; with `notify_on_problems`, email the treasurer's digest when the data
+    has errors (planned, sent and logged under the lock too)."""
+    backend = open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
+    sent = 0
+    with nullcontext() if dry_run else backend.lock():
+        opened = open_report(location, as_of, True, on_step=on_step, backend=backend)
+        tables = generated_tables(opened.report, opened.backend.display_name, datetime.now())
+        if not dry_run:
+            opened.backend.write_tabs(tables)
+        on_step()
+        if opened.report.has_errors and notify_on_problems and not dry_run:
+            fresh = open_report(location, as_of, False, backend=backend)  # the Sent log as written just now
+            sent = notices(fresh, "digest", "send").sent
+    return Synced(opened, tables, sent)
+
+
+@dataclass
+class NoticeRun:
+    """What a notice run did: what was rendered, sent or written, and who was left out and why."""
+
+    kind: str
+    language: str = "en"  # the group's
+    rendered: list = field(default_factory=list)  # what was (or would be) sent
+    sent: int = 0
+    missing: list[str] = field(default_factory=list)  # members without a valid address
+    skipped: list[str] = field(default_factory=list)  # already in the Sent log
+    failed: list[str] = field(default_factory=list)  # members whose notice could not become an email
+    notes: list[str] = field(default_factory=list)
+    outbox: list[Path] = field(default_factory=list)
+
+
+def notices(
+    opened: Opened,
+    kind: str,
+    mode: str = "dry-run",
+    member: str | None = None,
+    resend: bool = False,
+    templates: str | None = None,
+    config_path: str | None = None,
+    days: int = 3,
+    within: int = 30,
+    outbox: str | None = None,
+) -> NoticeRun:
+    """Plan, render and (mode "send") email or (mode "outbox") write the notices of `kind`.
+
+    Sending logs each message in the Sent tab, even when the server fails half-way (then the
+    failure is raised after the log is written)."""
+    from sheetsync.notify.mailer import write_outbox
+    from sheetsync.notify.plan import plan
+    from sheetsync.notify.render import environment, render
+
+    report = opened.report
+    s = report.settings
+    planned = plan(report, kind, member, days, within)
+    log = read_sent(opened.raw)
+    already = {e.key for e in log} if not resend else set()
+    run = NoticeRun(kind, s.language, notes=list(planned.notes))
+    run.missing = [n.member for n in planned.notices if n.address is None]
+    run.skipped = [n.member for n in planned.notices if n.address and (n.kind, n.period, n.member) in already]
+    to_send = [n for n in planned.notices if n.address and (n.kind, n.period, n.member) not in already]
+    env = environment(templates or s.templates, s.language, s.currency)
+    run.rendered = [render(n, env, s.language) for n in to_send]
+    if mode == "send":
+        run.sent = _send(opened, log, run, config_path)
+    elif mode == "outbox":
+        sender = os.environ.get("SHEETSYNC_SMTP_FROM", "sheetsync@localhost")
+        run.outbox = write_outbox(Path(outbox), _messages(run, sender))
+    return run
+
+
+def notify(
+    location: str,
+    as_of: date | None,
+    kind: str,
+    mode: str = "dry-run",
+    member: str | None = None,
+    *,
+    credentials: str | None = None,
+    oauth: bool = False,
+    limits: Limits | None = None,
+    **options,
+) -> NoticeRun:
+    """`notices` for the workbook at `location` (`member`: only the one this name stands for):
+    read, planned, sent and logged under the workbook's run lock when sending, so that two runs
+    never send the same notice. `options` are those of `notices`."""
+    backend = open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
+    with backend.lock() if mode == "send" else nullcontext():
+        opened = open_report(location, as_of, False, backend=backend)
+        who = member_name(opened.report, member) if member else None
+        return notices(opened, kind, mode, who, **options)
+
+
+def _messages(run: NoticeRun, sender: str, reply_to: str | None = None) -> list:
+    """(rendered, email) of each notice; one that cannot become an email is listed in
+    `run.failed` and the others go on."""
+    from sheetsync.notify.mailer import BadNotice, build_message
+
+    messages = []
+    for r in run.rendered:
+        try:
+            messages.append((r, build_message(r, sender, reply_to)))
+        except BadNotice:
+            run.failed.append(r.notice.member)
+    return messages
+
+
+def _send(opened: Opened, entries: list[SentEntry], run: NoticeRun, config_path: str | None) -> int:
+    from sheetsync.notify.mailer import load_smtp_config, send_all
+
+    config = load_smtp_config(config_path)
+    report = opened.report
+    new: list[SentEntry] = []
+
+    def log(r, msg) -> None:
+        n = r.notice
+        new.append(
+            SentEntry(
+                datetime.now().replace(microsecond=0),
+                n.kind,
+                n.period,
+                n.member,
+                n.address,
+                str(msg["Subject"]),
+                str(msg["Message-ID"]),
+            )
+        )
+
+    messages = _messages(run, config.sender, config.reply_to)
+    try:
+        send_all(config, messages, log)
+    finally:
+        if new:
+            lang = report.settings.language
+            title = sent_title(lang, new[-1].sent_at, opened.backend.display_name)
+            opened.backend.write_tabs([sent_table(entries + new, lang, title, report.settings.currency)])
+    return len(new)
+
+
+def who_drove(
+    location: str,
+    at: datetime,
+    vehicle: str | None = None,
+    *,
+    credentials: str | None = None,
+    oauth: bool = False,
+    limits: Limits | None = None,
+) -> tuple[Report, WhoDrove]:
+    """Who had `vehicle` (optional when the group has one) at `at`: from the logbook, else the bookings."""
+    report = load(location, at.date(), credentials=credentials, oauth=oauth, limits=limits)
+    return report, find_driver(report.book, report.occurrences, vehicle_name(report, vehicle), at)
+
+
+def calendar(
+    location: str,
+    as_of: date | None = None,
+    vehicle: str | None = None,
+    *,
+    credentials: str | None = None,
+    oauth: bool = False,
+    limits: Limits | None = None,
+) -> tuple[Report, bytes, int]:
+    """The bookings (of one vehicle, or all) as an iCalendar file; with the report and how many bookings it holds."""
+    from sheetsync.calendar.ics import bookings_calendar  # icalendar, only for this
+
+    report = load(location, as_of, credentials=credentials, oauth=oauth, limits=limits)
+    name = vehicle_name(report, vehicle) if vehicle else None
+    count = sum(1 for b in report.book.bookings if not name or b.vehicle == name)
+    return report, bookings_calendar(report.book, datetime.now().astimezone(), name), count
+
+
+def vehicle_name(report: Report, typed: str | None) -> str:
+    """The group's vehicle that `typed` names (None: the only one), or a SetupError listing them."""
+    names = [v.name for v in report.book.vehicles]
+    if typed is None and len(names) == 1:
+        return names[0]
+    if typed is None:
+        raise SetupError(
+            N_("The group has several vehicles: say which one."),
+            N_("Add --vehicle with one of: {vehicles}."),
+            lang=report.settings.language,
+            vehicles=", ".join(names),
+        )
+    return one_of(report, names, typed, "vehicles")
+
+
+def member_name(report: Report, typed: str) -> str:
+    """The member that `typed` names (case and accents aside), or a SetupError listing them."""
+    return one_of(report, report.book.member_names(), typed, "members")
+
+
+def one_of(report: Report, names: list[str], typed: str, tab_id: str) -> str:
+    """The name of `names` that `typed` stands for (case and accents aside), or a SetupError."""
+    found = Names(names).get(typed)
+    if found is None:
+        raise SetupError(
+            N_('"{typed}" is not in the {tab} tab.'),
+            N_("Use one of: {choices}."),
+            lang=report.settings.language,
+            typed=typed,
+            tab=report.book.tab_names.get(tab_id, tab_id),
+            choices=", ".join(names),
+        )
+    return found

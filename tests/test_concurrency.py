@@ -22,7 +22,7 @@ import requests
 from click.testing import CliRunner
 from conftest import free_port, read_xlsx, write_xlsx
 
-from sheetsync.app import actions as jobs
+from sheetsync import api as jobs
 from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig
 from sheetsync.app.server import Service, sign

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import read_xlsx, write_xlsx
 
-from sheetsync.app import actions as jobs
+from sheetsync import api as jobs
 from sheetsync.app.cli import cli
 from sheetsync.backends import files
 from sheetsync.errors import BackendError

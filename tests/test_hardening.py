@@ -79,7 +79,7 @@ def test_one_bad_name_never_stops_the_other_notices(tmp_path, example2, smtp_ser
     ]
     from conftest import report_of
 
-    from sheetsync.app.actions import Opened, notices
+    from sheetsync.api import Opened, notices
 
     class Memory:
         display_name = "group"

@@ -31,6 +31,7 @@ LABELS: dict[str, str] = {
 
 
 def render_script(url: str, group: str, lang: str) -> str:
+    """The menu's Apps Script for one group, its labels in `lang`, calling the service at `url`."""
     env = Environment(
         loader=FileSystemLoader(str(template_folder("apps_script"))),
         undefined=StrictUndefined,
@@ -42,6 +43,7 @@ def render_script(url: str, group: str, lang: str) -> str:
 
 
 def manifest_json() -> str:
+    """The script's manifest (appsscript.json): the minimal scopes the menu needs."""
     return (template_folder("apps_script") / "appsscript.json").read_text()
 
 
@@ -52,7 +54,9 @@ def write_new_secret(path: Path) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         raise SetupError(
-            "{file} already exists: a secret file is never overwritten.", "Give a new file name.", file=str(path)
+            N_("{file} already exists: a secret file is never overwritten."),
+            N_("Give a new file name."),
+            file=str(path),
         ) from None
     with os.fdopen(fd, "w") as f:
         f.write(secrets.token_hex(32) + "\n")

@@ -1,7 +1,8 @@
-"""The command line: thin commands that wire a backend to the core and print the result.
+"""The command line: thin click commands over the public API (sheetsync.api) that print the result.
 
-Exit codes (DESIGN §8): 0 fine (warnings allowed), 1 the data has errors, 2 usage or setup
-error, 3 a backend failed. Results go to stdout, messages to stderr.
+Exit codes: 0 fine (warnings allowed), 1 the data has errors, 2 usage or setup error, 3 the
+storage failed (file locked or changed, network). Results go to stdout, messages to stderr, in
+the group's language once the workbook is read (before that, the terminal's language).
 """
 
 from __future__ import annotations
@@ -16,20 +17,17 @@ from pathlib import Path
 
 import click
 
-from sheetsync import __version__
-from sheetsync.app import actions as jobs
+from sheetsync import __version__, api
 from sheetsync.backends import open_backend
-from sheetsync.backends.limits import Limits, load_limits
-from sheetsync.calendar.bookings import who_drove
+from sheetsync.backends.limits import load_limits
 from sheetsync.errors import SetupError, SheetsyncError
-from sheetsync.i18n import t, user_language
+from sheetsync.i18n import N_, t, tn, user_language
 from sheetsync.model import Severity
 from sheetsync.notify.plan import KINDS
 from sheetsync.pipeline import Report
 from sheetsync.present.init_layout import input_tables
 from sheetsync.present.terminal import (
     printable,
-    problem_dict,
     problems_text,
     report_csv,
     report_json,
@@ -39,7 +37,6 @@ from sheetsync.present.terminal import (
     who_drove_text,
 )
 from sheetsync.read.cells import parse_datetime
-from sheetsync.read.rows import Names
 
 EXIT_DATA_ERRORS = 1
 
@@ -60,22 +57,24 @@ def handles_errors(command: Callable) -> Callable:
                 kwargs["limits"] = load_limits(kwargs["limits"])
             return command(*args, **kwargs)
         except SheetsyncError as exc:
-            echo(f"sheetsync: {exc.message}", err=True)
-            if exc.hint:
-                echo(f"  hint: {exc.hint}", err=True)
+            message, hint = exc.in_language()
+            echo(f"sheetsync: {message}", err=True)
+            if hint:
+                echo(f"  → {hint}", err=True)
             sys.exit(exc.exit_code)
         except (Exception, MemoryError, RecursionError) as exc:  # noqa: BLE001 - one line, never a traceback
             lang = user_language()
             detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
             echo("sheetsync: " + t(lang, "unexpected error ({detail}); nothing was written.", detail=detail), err=True)
             hint = t(lang, "Check that the workbook opens in a spreadsheet program; if it does, please report this.")
-            echo(f"  hint: {hint}", err=True)
+            echo(f"  → {hint}", err=True)
             sys.exit(2)
 
     return wrapper
 
 
 def as_of_option(command: Callable) -> Callable:
+    """The --as-of option: count only what is dated on or before that day."""
     return click.option(
         "--as-of",
         "as_of",
@@ -86,7 +85,8 @@ def as_of_option(command: Callable) -> Callable:
 
 
 def google_options(command: Callable) -> Callable:
-    """--credentials and --oauth (Google Sheets), and --limit (local files)."""
+    """The --credentials and --oauth options of every command that may open a Google Sheet, and
+    --limit (the reading limits of local workbooks)."""
     command = click.option(
         "--limit",
         "limits",
@@ -106,26 +106,22 @@ def google_options(command: Callable) -> Callable:
 
 
 def quiet_option(command: Callable) -> Callable:
+    """The --quiet option: print only errors (for cron)."""
     return click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron).")(command)
 
 
 @contextmanager
-def steps(labels: list[str], quiet: bool) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr, only when stderr is a terminal."""
+def steps(count: int, quiet: bool) -> Iterator[Callable[[], None]]:
+    """A progress bar of `count` steps on stderr, only when stderr is a terminal."""
     if quiet or not sys.stderr.isatty():
         yield lambda: None
         return
-    with click.progressbar(length=len(labels), label="sheetsync", file=sys.stderr) as bar:
+    with click.progressbar(length=count, label="sheetsync", file=sys.stderr) as bar:
         yield lambda: bar.update(1)
 
 
 def _as_of(value: datetime | None) -> date:
     return value.date() if value else date.today()
-
-
-def _read_report(workbook: str, as_of: datetime | None, history: bool, advance: Callable[[], None], google: dict):
-    opened = jobs.open_report(workbook, _as_of(as_of), history, on_step=advance, **google)
-    return opened.backend, opened.report
 
 
 def _exit_for(report: Report) -> None:
@@ -142,7 +138,7 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command("init")
 @click.argument("workbook")
 @click.option(
     "--lang",
@@ -154,34 +150,39 @@ def cli() -> None:
 @click.option("--example", is_flag=True, help="Fill the tabs with a small example group.")
 @google_options
 @handles_errors
-def init(workbook: str, lang: str, example: bool, credentials: str | None, oauth: bool, limits: Limits) -> None:
+def init_command(workbook: str, lang: str, example: bool, credentials: str | None, oauth: bool, limits) -> None:
     """Create the input tabs with headers and dropdowns. Never overwrites a workbook that has data."""
     backend = open_backend(workbook, credentials, oauth, limits)
     backend.create_tabs(input_tables(lang, example))
-    echo(f"Created {workbook} ({'with an example group' if example else 'empty'}, {lang}).")
+    created = (
+        t(lang, "Created {workbook} with an example group.", workbook=workbook)
+        if example
+        else t(lang, "Created {workbook}.", workbook=workbook)
+    )
+    echo(created)
 
 
-@cli.command()
+@cli.command("validate")
 @click.argument("workbook")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @as_of_option
 @quiet_option
 @google_options
 @handles_errors
-def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **google) -> None:
+def validate_command(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **google) -> None:
     """Read and check every entry; print the problems. Writes nothing."""
-    _, report = _read_report(workbook, as_of, False, lambda: None, google)
+    report = api.load(workbook, _as_of(as_of), **google)
     shown = [p for p in report.problems if not quiet or p.is_error]
     if fmt == "json":
-        echo(json.dumps([problem_dict(p) for p in shown], ensure_ascii=False, indent=2))
+        echo(json.dumps([p.to_dict() for p in shown], ensure_ascii=False, indent=2))
     elif shown:
         echo(problems_text(shown, report.settings.language))
     elif not quiet:
-        echo("No problem found.")
+        echo(t(report.settings.language, "No problem found."))
     _exit_for(report)
 
 
-@cli.command()
+@cli.command("sync")
 @click.argument("workbook", required=False)
 @click.option("--dry-run", is_flag=True, help="Compute and print, but write nothing.")
 @click.option("--config", "config_path", default=None, help="Sync every group of a groups.toml (see `fleet`).")
@@ -194,7 +195,7 @@ def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **goo
 @quiet_option
 @google_options
 @handles_errors
-def sync(
+def sync_command(
     workbook: str | None,
     dry_run: bool,
     config_path: str | None,
@@ -207,37 +208,44 @@ def sync(
     if config_path:
         return _fleet(config_path, as_of, dry_run, quiet, notify_on_problems)
     if not workbook:
-        raise SetupError("Give a workbook, or --config groups.toml.", "sheetsync sync group.xlsx")
-    with steps(["read", "compute", "write"], quiet) as advance:
-        opened, tables, digests = jobs.sync_and_alert(
-            workbook, _as_of(as_of), dry_run, notify_on_problems, on_step=advance, **google
+        raise SetupError(N_("Give a workbook, or --config groups.toml."), N_("sheetsync sync group.xlsx"))
+    with steps(3, quiet) as advance:
+        done = api.sync(
+            workbook, _as_of(as_of), dry_run, notify_on_problems=notify_on_problems, on_step=advance, **google
         )
-    report = opened.report
+    report = done.report
+    lang = report.settings.language
     errors = [p for p in report.problems if p.is_error]
     if quiet:
         if errors:
-            echo(problems_text(errors, report.settings.language))
+            echo(problems_text(errors, lang))
     else:
-        written = "nothing written (dry run)" if dry_run else "wrote " + ", ".join(t.name for t in tables)
-        echo(f"{summary_line(report)}; {written}.")
+        written = (
+            t(lang, "nothing written (dry run)")
+            if dry_run
+            else t(lang, "wrote {tabs}", tabs=", ".join(table.name for table in done.tables))
+        )
+        echo(t(lang, "{summary}; {written}.", summary=summary_line(report), written=written))
         if report.problems:
             echo(
-                problems_text([p for p in report.problems if p.severity is not Severity.INFO], report.settings.language)
-                or f"{len(report.problems)} note(s) in the problems tab."
+                problems_text([p for p in report.problems if p.severity is not Severity.INFO], lang)
+                or tn(lang, "{n} note in the problems tab.", "{n} notes in the problems tab.", len(report.problems))
             )
-    if digests and not quiet:
-        echo("digest: sent to the treasurer.", err=True)
+    if done.digests_sent and not quiet:
+        echo(t(lang, "Digest sent to the treasurer."), err=True)
     _exit_for(report)
 
 
-@cli.command()
+@cli.command("fleet")
 @click.argument("config_path", metavar="GROUPS.TOML")
 @click.option("--dry-run", is_flag=True, help="Compute and print, but write nothing.")
 @click.option("--notify-on-problems", is_flag=True, help="Email each group's treasurer a digest when it has errors.")
 @as_of_option
 @quiet_option
 @handles_errors
-def fleet(config_path: str, dry_run: bool, notify_on_problems: bool, as_of: datetime | None, quiet: bool) -> None:
+def fleet_command(
+    config_path: str, dry_run: bool, notify_on_problems: bool, as_of: datetime | None, quiet: bool
+) -> None:
     """Sync every group listed in GROUPS.TOML, paced under Google's quota; a summary table at the end.
 
     One group's failure never stops the others; the exit code is the worst of all groups.
@@ -246,55 +254,78 @@ def fleet(config_path: str, dry_run: bool, notify_on_problems: bool, as_of: date
 
 
 def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool, notify_on_problems: bool) -> None:
-    from sheetsync.app.fleet import load_config, run_fleet
+    from sheetsync.app.fleet import load_groups, run_fleet
 
-    config = load_config(config_path)
+    config = load_groups(config_path)
 
     def run_one(group, day):
-        opened, _, _ = jobs.sync_and_alert(
-            group.workbook, day, dry_run, notify_on_problems, group.credentials, limits=config.limits
+        done = api.sync(
+            group.workbook,
+            day,
+            dry_run,
+            notify_on_problems=notify_on_problems,
+            credentials=group.credentials,
+            limits=config.limits,
         )
-        return (1 if opened.report.has_errors else 0), summary_line(opened.report)
+        return (1 if done.report.has_errors else 0), summary_line(done.report)
 
     results = run_fleet(config, _as_of(as_of), run_one)
     worst = max((r.exit_code for r in results), default=0)
     if not quiet or worst:
+        lang = user_language()
         rows = [
-            [r.name, "ok" if r.exit_code == 0 else f"exit {r.exit_code}", r.summary or r.error or ""] for r in results
+            [
+                r.name,
+                t(lang, "ok") if r.exit_code == 0 else t(lang, "exit {code}", code=r.exit_code),
+                r.summary or r.error or "",
+            ]
+            for r in results
         ]
-        echo(text_table(["group", "status", "summary"], rows))
+        echo(text_table([t(lang, "group"), t(lang, "status"), t(lang, "summary")], rows))
     sys.exit(worst)
 
 
-@cli.command()
+@cli.command("serve")
 @click.argument("config_path", metavar="GROUPS.TOML")
 @click.option("--host", default=None, help="Default: [server] host, else 127.0.0.1.")
 @click.option("--port", type=int, default=None, help="Default: [server] port, else 8080.")
 @handles_errors
-def serve(config_path: str, host: str | None, port: int | None) -> None:
+def serve_command(config_path: str, host: str | None, port: int | None) -> None:
     """Serve the groups of GROUPS.TOML over HTTP for the menu in Google Sheets (signed calls only)."""
-    from sheetsync.app.fleet import load_config
+    from sheetsync.app.fleet import load_groups
     from sheetsync.app.server import serve as run_server
 
-    config = load_config(config_path)
+    config = load_groups(config_path)
     missing = [g.name for g in config.groups if g.weak_secret() == "missing"]
     if missing:
         raise SetupError(
-            "No secret for: {names}.",
-            "Give each group secret_env (an environment variable) or secret_file in GROUPS.TOML.",
-            names=", ".join(missing),
+            N_("No secret for: {groups}."),
+            N_("Give each group secret_env (an environment variable) or secret_file in GROUPS.TOML."),
+            groups=", ".join(missing),
         )
     short = [g.name for g in config.groups if g.weak_secret() == "short"]
     if short:
         raise SetupError(
-            "The secret of {names} is too short: a secret needs at least 32 bytes.",
-            "Make a good one with: sheetsync apps-script SHEET --url URL --group NAME --new-secret FILE "
-            "(it writes 64 random hexadecimal characters into FILE), then point secret_file at it.",
-            names=", ".join(short),
+            N_("The secret of {groups} is too short: a secret needs at least 32 bytes."),
+            N_(
+                "Make a good one with: sheetsync apps-script SHEET --url URL --group NAME --new-secret FILE "
+                "(it writes 64 random hexadecimal characters into FILE), then point secret_file at it."
+            ),
+            groups=", ".join(short),
         )
     host = host or config.server.get("host", "127.0.0.1")
     port = port or int(config.server.get("port", 8080))
-    echo(f"sheetsync serving {len(config.groups)} group(s) on http://{host}:{port}", err=True)
+    echo(
+        tn(
+            user_language(),
+            "sheetsync serving {n} group on http://{host}:{port}",
+            "sheetsync serving {n} groups on http://{host}:{port}",
+            len(config.groups),
+            host=host,
+            port=port,
+        ),
+        err=True,
+    )
     run_server(config, host, port)
 
 
@@ -318,37 +349,34 @@ def apps_script(workbook: str, url: str, group_name: str, manifest: bool, secret
 
     if secret_file:
         write_new_secret(Path(secret_file))
-        echo(
-            t(
-                user_language(),
-                "Wrote a new secret into {file}: give it to serve (secret_file) and to the menu.",
-                file=secret_file,
-            ),
-            err=True,
+        said = t(
+            user_language(),
+            "Wrote a new secret into {file}: give it to serve (secret_file) and to the menu.",
+            file=secret_file,
         )
+        echo(said, err=True)
     if manifest:
         click.echo(manifest_json(), nl=False)
         return
-    opened = jobs.open_report(workbook, date.today(), False, **google)
-    settings = opened.report.settings
+    settings = api.load(workbook, **google).settings
     click.echo(render_script(url, group_name, settings.language), nl=False)
 
 
-@cli.command()
+@cli.command("report")
 @click.argument("workbook")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @as_of_option
 @google_options
 @handles_errors
-def report(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
+def report_command(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
     """Print balances, settlements, cost per km and problems. Writes nothing."""
-    _, result = _read_report(workbook, as_of, False, lambda: None, google)
+    result = api.load(workbook, _as_of(as_of), **google)
     render = {"table": report_text, "json": report_json, "csv": report_csv}[fmt]
     echo(render(result), nl=fmt == "json")
     _exit_for(result)
 
 
-@cli.command()
+@cli.command("calendar")
 @click.argument("workbook")
 @click.option(
     "-o",
@@ -361,17 +389,13 @@ def report(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
 @as_of_option
 @google_options
 @handles_errors
-def calendar(workbook: str, output: str | None, vehicle: str | None, as_of: datetime | None, **google) -> None:
+def calendar_command(workbook: str, output: str | None, vehicle: str | None, as_of: datetime | None, **google) -> None:
     """Export the bookings as an iCalendar (.ics) file that phones and calendar programs can subscribe to."""
-    _, result = _read_report(workbook, as_of, False, lambda: None, google)
-    name = _vehicle_name(result, vehicle) if vehicle else None
-    from sheetsync.calendar.ics import bookings_calendar  # icalendar, only for this command
-
-    text = bookings_calendar(result.book, datetime.now().astimezone(), name)
+    result, text, count = api.calendar(workbook, _as_of(as_of), vehicle, **google)
     if output:
         Path(output).write_bytes(text)
-        count = sum(1 for b in result.book.bookings if not name or b.vehicle == name)
-        echo(f"Wrote {count} booking(s) to {output}.", err=True)
+        lang = result.settings.language
+        echo(tn(lang, "Wrote {n} booking to {path}.", "Wrote {n} bookings to {path}.", count, path=output), err=True)
     else:
         click.echo(text.decode(), nl=False)
 
@@ -388,48 +412,15 @@ def who_drove_command(workbook: str, at: str, vehicle: str | None, fmt: str, **g
     try:
         moment = parse_datetime(at)
     except ValueError as exc:
-        raise SetupError(f'"{at}" is not a date and time.', 'Write it like "2025-03-12 14:32".') from exc
-    _, result = _read_report(workbook, moment, False, lambda: None, google)
-    answer = who_drove(result.book, result.occurrences, _vehicle_name(result, vehicle), moment)
+        raise SetupError(N_('"{at}" is not a date and time.'), N_('Write it like "2025-03-12 14:32".'), at=at) from exc
+    result, answer = api.who_drove(workbook, moment, vehicle, **google)
     if fmt == "json":
-        echo(
-            json.dumps(
-                {
-                    "vehicle": answer.vehicle,
-                    "at": answer.at.isoformat(sep=" "),
-                    "members": list(answer.members),
-                    "source": answer.source,
-                    "rows": [{"tab": r.tab, "row": r.row} for r in answer.rows],
-                    "details": list(answer.details),
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         echo(who_drove_text(answer, result.settings.language))
 
 
-def _vehicle_name(result: Report, typed: str | None) -> str:
-    names = [v.name for v in result.book.vehicles]
-    if typed is None and len(names) == 1:
-        return names[0]
-    if typed is None:
-        raise SetupError(
-            "The group has several vehicles: say which one.", f"Add --vehicle with one of: {', '.join(names)}."
-        )
-    return _one_of(names, typed, "Vehicles")
-
-
-def _one_of(names: list[str], typed: str, tab: str) -> str:
-    """The name of `names` that `typed` stands for (case and accents aside), or a setup error."""
-    found = Names(names).get(typed)
-    if found is None:
-        raise SetupError(f'"{typed}" is not in the {tab} tab.', f"Use one of: {', '.join(names)}.")
-    return found
-
-
-@cli.command()
+@cli.command("notify")
 @click.argument("workbook")
 @click.option("--kind", type=click.Choice(KINDS), required=True, help="Which notice.")
 @click.option("--send", is_flag=True, help="Send by SMTP (settings: SHEETSYNC_SMTP_* or sheetsync.toml).")
@@ -445,7 +436,7 @@ def _one_of(names: list[str], typed: str, tab: str) -> str:
 @quiet_option
 @google_options
 @handles_errors
-def notify(
+def notify_command(
     workbook: str,
     kind: str,
     send: bool,
@@ -466,14 +457,14 @@ def notify(
     A notice logged in the Sent tab is never sent twice for the same kind, period and member.
     """
     if send and outbox:
-        raise SetupError("Choose --send or --outbox, not both.", "--outbox writes files, --send emails them.")
+        raise SetupError(N_("Choose --send or --outbox, not both."), N_("--outbox writes files, --send emails them."))
     mode = "send" if send else "outbox" if outbox else "dry-run"
-    run = jobs.notify(
+    run = api.notify(
         workbook,
         _as_of(as_of),
         kind,
         mode,
-        (lambda report: _one_of(report.book.member_names(), member, "Members")) if member else None,
+        member,
         resend=resend,
         templates=templates,
         config_path=config_path,
@@ -482,29 +473,49 @@ def notify(
         outbox=outbox,
         **google,
     )
+    lang = run.language
     if send:
-        done = f"sent {run.sent} notice(s)"
+        done = tn(lang, "{n} notice sent", "{n} notices sent", run.sent)
     elif outbox:
-        done = f"wrote {len(run.outbox)} notice(s) to {outbox}"
+        done = tn(
+            lang, "{n} notice written to {folder}", "{n} notices written to {folder}", len(run.outbox), folder=outbox
+        )
     else:
         for r in run.rendered:
             echo(f"To: {r.notice.member} <{r.notice.address}>\nSubject: {r.subject}\n\n{r.text}\n{'-' * 72}")
-        done = f"{len(run.rendered)} notice(s) to send (dry run: nothing sent)"
+        done = tn(
+            lang,
+            "{n} notice to send (dry run: nothing sent)",
+            "{n} notices to send (dry run: nothing sent)",
+            len(run.rendered),
+        )
     if not quiet:
         lines = [f"{kind}: {done}."] + run.notes
         if run.missing:
-            lines.append("Not notified (no valid email address in Members): " + ", ".join(run.missing) + ".")
-        if run.skipped:
-            lines.append("Already sent, per the Sent tab (use --resend to send again): " + ", ".join(run.skipped) + ".")
-        if run.failed:
-            names = ", ".join(run.failed)
             lines.append(
-                t(user_language(), "Not notified (the name or address cannot go in an email): {names}.", names=names)
+                t(lang, "Not notified (no valid email address in Members): {names}.", names=", ".join(run.missing))
+            )
+        if run.skipped:
+            lines.append(
+                t(
+                    lang,
+                    "Already sent, per the Sent tab (use --resend to send again): {names}.",
+                    names=", ".join(run.skipped),
+                )
+            )
+        if run.failed:
+            lines.append(
+                t(
+                    lang,
+                    "Not notified (the name or address cannot go in an email): {names}.",
+                    names=", ".join(run.failed),
+                )
             )
         echo("\n".join(lines), err=True)
 
 
 def main() -> None:
+    """The `sheetsync` console script."""
     cli(prog_name="sheetsync")
 
 

@@ -32,12 +32,12 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import parse_qs
 
-from sheetsync.app import actions as jobs
+from sheetsync import api
 from sheetsync.app.fleet import MIN_SECRET_BYTES, FleetConfig, GroupConfig
 from sheetsync.errors import SheetsyncError
 from sheetsync.i18n import t, tn
 from sheetsync.model import Severity
-from sheetsync.present.terminal import dialog_text, report_dict, summary_line
+from sheetsync.present.terminal import dialog_text, summary_line
 
 log = logging.getLogger("sheetsync.server")
 WINDOW = 300  # seconds a timestamp may be off
@@ -55,11 +55,13 @@ class BadRequest(ValueError):
 
 
 def sign(secret: bytes, timestamp: str, method: str, path: str, body: bytes) -> str:
+    """The HMAC-SHA256 signature of a call: timestamp, method, path and body under the group's secret."""
     message = f"{timestamp}\n{method}\n{path}\n".encode() + body
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def calendar_token(secret: bytes, group: str) -> str:
+    """The token in a group's calendar link: an HMAC of the group's name under its secret."""
     return hmac.new(secret, f"calendar:{group}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -167,13 +169,13 @@ class Service:
     def act(self, group: GroupConfig, action: str, as_of: date) -> dict:
         where = {"credentials": group.credentials, "limits": self.limits}
         if action == "sync":
-            opened, _ = jobs.sync(group.workbook, as_of, **where)
+            opened = api.sync(group.workbook, as_of, **where).opened
             return self.report_answer(group, action, opened.report)
         if action == "validate":
-            opened = jobs.open_report(group.workbook, as_of, False, **where)
+            opened = api.open_report(group.workbook, as_of, False, **where)
             return self.report_answer(group, action, opened.report)
         if action == "notify":
-            run = jobs.notify(group.workbook, as_of, "settlement", "send", **where)
+            run = api.notify(group.workbook, as_of, "settlement", "send", **where)
             lang = run.language
             text = tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent)
             if run.missing:
@@ -200,7 +202,7 @@ class Service:
 
     def report_answer(self, group: GroupConfig, action: str, report) -> dict:
         """The report in short, for the menu: the same figures as `report --format json`, and the dialog's text."""
-        data = report_dict(report)
+        data = report.to_dict()
         return {
             "ok": True,
             "group": group.name,
@@ -232,7 +234,7 @@ class Service:
         from sheetsync.calendar.ics import bookings_calendar
 
         try:
-            opened = jobs.open_report(
+            opened = api.open_report(
                 group.workbook, self.today(), False, credentials=group.credentials, limits=self.limits
             )
         except SheetsyncError as exc:
@@ -264,6 +266,7 @@ def waitress_settings(config: FleetConfig) -> dict:
 
 
 def serve(config: FleetConfig, host: str, port: int) -> None:  # pragma: no cover - runs until stopped
+    """Serve the groups of `config` with waitress until interrupted."""
     from waitress import serve as waitress_serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")

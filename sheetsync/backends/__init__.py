@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
@@ -9,11 +10,14 @@ from typing import Protocol
 from sheetsync.backends.limits import Limits
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
 from sheetsync.present.table import Table
 from sheetsync.read.headers import RawTables
 
 
 class Backend(Protocol):
+    """Where a workbook lives: read every tab, write the generated tabs in one step, create the input tabs."""
+
     display_name: str  # how messages and generated titles name the workbook
 
     def read_tabs(self) -> RawTables:
@@ -34,10 +38,11 @@ class Backend(Protocol):
 
 
 def open_backend(
-    location: str, credentials: str | None = None, oauth: bool = False, limits: Limits | None = None
+    location: str | os.PathLike, credentials: str | None = None, oauth: bool = False, limits: Limits | None = None
 ) -> Backend:
     """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm/.ods file
     (read within `limits`, the defaults when None)."""
+    location = os.fspath(location)
     sheet_id = spreadsheet_id(location)
     if sheet_id is not None:
         from sheetsync.backends.gsheets import GoogleSheetsBackend, authorize
@@ -50,6 +55,7 @@ def open_backend(
 
         return XlsxBackend(path, limits)
     raise SetupError(
-        f"Cannot open {location}: sheetsync reads .xlsx, .xlsm and .ods workbooks.",
-        "Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID.",
+        N_("Cannot open {location}: sheetsync reads .xlsx, .xlsm and .ods workbooks."),
+        N_("Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID."),
+        location=location,
     )

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sheetsync.errors import BackendError
+from sheetsync.i18n import N_
 
 LOCK_WAIT = 300.0  # seconds a run waits for another on the same workbook ($SHEETSYNC_LOCK_WAIT)
 TEMP_MARK = ".sheetsync-"
@@ -78,6 +79,7 @@ def read_file(path: Path, max_bytes: int) -> tuple[bytes, Fingerprint]:
 
 
 def lock_path(workbook: Path) -> Path:
+    """The sidecar file every sheetsync run on `workbook` locks: .NAME.xlsx.sheetsync-lock."""
     return workbook.with_name(f".{workbook.name}{TEMP_MARK}lock")
 
 
@@ -120,8 +122,8 @@ class RunLock:
                 if time.monotonic() >= deadline:
                     os.close(fd)
                     raise BackendError(
-                        "Another sheetsync run has been working on {what} for more than {seconds} seconds.",
-                        "Wait for it to finish, then run again.",
+                        N_("Another sheetsync run has been working on {what} for more than {seconds} seconds."),
+                        N_("Wait for it to finish, then run again."),
                         what=self.what,
                         seconds=int(self.wait),
                     ) from None
@@ -132,13 +134,13 @@ def folder_error(folder: Path, exc: OSError) -> BackendError:
     """Exit 3: the folder cannot be written (read-only, no permission, full)."""
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return BackendError(
-            "sheetsync cannot write in the folder {folder} (it is read-only for this user); nothing was written.",
-            "Run sheetsync as a user who may write there, or move the workbook to a folder you can write in.",
+            N_("sheetsync cannot write in the folder {folder} (it is read-only for this user); nothing was written."),
+            N_("Run sheetsync as a user who may write there, or move the workbook to a folder you can write in."),
             folder=folder.name or str(folder),
         )
     return BackendError(
-        "Could not write in the folder {folder}: {reason}; nothing was written.",
-        "Check the folder's permissions and free space.",
+        N_("Could not write in the folder {folder}: {reason}; nothing was written."),
+        N_("Check the folder's permissions and free space."),
         folder=folder.name or str(folder),
         reason=exc.strerror or str(exc) or type(exc).__name__,
     )
@@ -174,6 +176,7 @@ def exchange(a: Path, b: Path) -> bool:
 
 
 def fsync_folder(folder: Path) -> None:
+    """Flush a folder's entries to disk, so that a rename survives a power cut."""
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)
@@ -196,17 +199,20 @@ def remove_stale_temporaries(workbook: Path) -> list[Path]:
 
 
 def refuse_read_only(path: Path, st: os.stat_result) -> None:
+    """Exit 3 when the workbook is read-only (no write bit, or no write access for this user)."""
     if not st.st_mode & 0o222 or not os.access(path, os.W_OK):
         raise BackendError(
-            "{name} is read-only; nothing was written.",
-            "Make it writable (in its properties, or chmod u+w) if sheetsync should update it.",
+            N_("{name} is read-only; nothing was written."),
+            N_("Make it writable (in its properties, or chmod u+w) if sheetsync should update it."),
             name=path.name,
         )
 
 
 def _changed(name: str) -> BackendError:
     return BackendError(
-        "{name} changed while sheetsync was computing; nothing was written.", "Run the command again.", name=name
+        N_("{name} changed while sheetsync was computing; nothing was written."),
+        N_("Run the command again."),
+        name=name,
     )
 
 
@@ -271,8 +277,8 @@ def replace_file(
         raise
     except OSError as exc:
         raise BackendError(
-            "Could not write {name}: {reason}; nothing was written.",
-            "Check the folder's permissions and free space.",
+            N_("Could not write {name}: {reason}; nothing was written."),
+            N_("Check the folder's permissions and free space."),
             name=path.name,
             reason=exc.strerror or str(exc) or type(exc).__name__,
         ) from exc

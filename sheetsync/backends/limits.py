@@ -60,7 +60,7 @@ class Limits:
             key, value = key.strip().replace("-", "_"), value.strip().replace("_", "").replace(",", "")
             if key not in names or not value.isdigit() or int(value) <= 0:
                 raise SetupError(
-                    'The limit "{pair}" ({source}) is not KEY=NUMBER with KEY one of {keys}.',
+                    N_('The limit "{pair}" ({source}) is not KEY=NUMBER with KEY one of {keys}.'),
                     pair=pair,
                     source=source,
                     keys=", ".join(names),
@@ -141,6 +141,7 @@ def unreadable(name: str, kind: str = "other", detail: str = "", where: str = ""
 
 
 def mib(n: int) -> int:
+    """`n` bytes in MiB, rounded up."""
     return -(-n // MIB)
 
 

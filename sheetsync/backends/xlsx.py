@@ -22,8 +22,9 @@ from python_calamine import CalamineWorkbook
 
 from sheetsync.backends.files import Fingerprint, RunLock, lock_path, read_file, remove_stale_temporaries, replace_file
 from sheetsync.backends.limits import MIB, Limits, check_package, mib, refuse, unreadable
-from sheetsync.backends.ooxml import Package, write_generated
+from sheetsync.backends.ooxml import Package, write_generated_xlsx
 from sheetsync.errors import BackendError, SetupError, SheetsyncError
+from sheetsync.i18n import N_
 from sheetsync.present.table import Table
 from sheetsync.read.headers import RawTables
 
@@ -31,6 +32,9 @@ NOT_OURS = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
 
 
 class XlsxBackend:
+    """A local .xlsx, .xlsm or .ods workbook: read within limits with calamine, written surgically
+    and atomically under its run lock."""
+
     def __init__(self, path: Path, limits: Limits | None = None):
         self.given = Path(path)
         self.path = Path(os.path.realpath(path))  # a symlinked workbook: its target is read and updated
@@ -49,8 +53,8 @@ class XlsxBackend:
         """The file's bytes, checked against the limits; kept for the writers."""
         if not self.path.exists():
             raise SetupError(
-                "No such workbook: {path}",
-                "Check the path, or create one with: sheetsync init {path}",
+                N_("No such workbook: {path}"),
+                N_("Check the path, or create one with: sheetsync init {path}"),
                 path=str(self.given),
             )
         try:
@@ -64,6 +68,7 @@ class XlsxBackend:
         return data
 
     def read_tabs(self) -> RawTables:
+        """Every sheet's rows (see Backend.read_tabs), after the limits' check."""
         data = self._load()
         try:
             return _read_with_calamine(data, self.display_name)
@@ -78,6 +83,7 @@ class XlsxBackend:
 
     # writing ---------------------------------------------------------------------------
     def write_tabs(self, tables: list[Table]) -> None:
+        """Replace the generated sheets, under the run lock, without losing anybody's edit."""
         with self._lock:
             self._refuse_if_open()
             if self._data is None:
@@ -85,11 +91,11 @@ class XlsxBackend:
             try:
                 package = Package(self._data)
                 if self.path.suffix.lower() == ".ods":
-                    from sheetsync.backends.odf import write_generated as write_ods
+                    from sheetsync.backends.odf import write_generated_ods
 
-                    write_ods(package, tables)
+                    write_generated_ods(package, tables)
                 else:
-                    write_generated(package, tables)
+                    write_generated_xlsx(package, tables)
             except SheetsyncError:
                 raise
             except NOT_OURS:
@@ -99,11 +105,12 @@ class XlsxBackend:
             self._save(self._guarded(package.write), self._fingerprint)
 
     def create_tabs(self, tables: list[Table]) -> None:
+        """A new .xlsx with the input tabs (`init`); a workbook that holds data is refused."""
         if self.path.suffix.lower() == ".ods":
             raise SetupError(
-                "init creates .xlsx workbooks.",
-                "Run: sheetsync init {path}, then save it as .ods in LibreOffice.",
-                path=str(self.given.with_suffix(".xlsx")),
+                N_("init creates .xlsx workbooks."),
+                N_("Run: sheetsync init {xlsx_path}, then save it as .ods in LibreOffice."),
+                xlsx_path=str(self.given.with_suffix(".xlsx")),
             )
         with self._lock:
             fingerprint = None
@@ -111,8 +118,8 @@ class XlsxBackend:
                 self.read_tabs()
                 if not self.is_blank():
                     raise SetupError(
-                        "{path} already holds data: init never overwrites a workbook.",
-                        "Give a new file name, or remove the file first.",
+                        N_("{path} already holds data: init never overwrites a workbook."),
+                        N_("Give a new file name, or remove the file first."),
                         path=str(self.given),
                     )
                 fingerprint = self._fingerprint
@@ -122,6 +129,7 @@ class XlsxBackend:
             self._save(new_workbook(tables).save, fingerprint)
 
     def is_blank(self) -> bool:
+        """True when no sheet holds any value."""
         return not any(
             any(c is not None and str(c).strip() for c in row) for rows in self.read_tabs().values() for row in rows
         )
@@ -137,8 +145,8 @@ class XlsxBackend:
         for lock in sorted(locks):
             if lock.exists():
                 raise BackendError(
-                    "{name} is open in a spreadsheet program ({lock} exists).",
-                    "Close it there (or delete the lock file if nobody has it open), then run again.",
+                    N_("{name} is open in a spreadsheet program ({lock} exists)."),
+                    N_("Close it there (or delete the lock file if nobody has it open), then run again."),
                     name=self.display_name,
                     lock=lock.name,
                 )

@@ -16,6 +16,8 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 @dataclass(frozen=True)
 class Template:
+    """A problem code's severity, and its message and hint as English message ids."""
+
     severity: Severity
     message: str  # English message id, translated by the catalogues
     hint: str
@@ -103,7 +105,7 @@ PROBLEMS: dict[str, Template] = {
     ),
     "trip.implausible": Template(
         W,
-        N_("{km} km in {days} day(s): more than 2,000 km a day."),
+        N_("{km} km in {days} day(s): more than {limit} km a day."),
         N_("Check the odometer readings and the dates."),
     ),
     "expense.negative": Template(

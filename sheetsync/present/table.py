@@ -10,6 +10,8 @@ MAX_CELL_TEXT = 32_767  # characters a cell holds in Excel (and what LibreOffice
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a generated tab: its header, the kind of its values and its width."""
+
     header: str
     kind: str = "text"  # text | money | rate | number | date | datetime
     width: int | None = None

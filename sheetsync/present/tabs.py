@@ -1,4 +1,4 @@
-"""The generated tabs (DESIGN §7), built from a Report: Balances, Settlements, Summary, Problems, History."""
+"""The generated tabs, built from a Report: Balances, Settlements, Summary, Problems, History."""
 
 from __future__ import annotations
 
@@ -56,6 +56,7 @@ def in_words(report: Report) -> dict[str, str]:
 
 
 def balances_table(report: Report, title: str) -> Table:
+    """The Balances tab: each member's figures, balance in words and suggested advance."""
     lang = report.settings.language
     columns = [
         Column(word(k, lang), kind)
@@ -86,6 +87,7 @@ def balances_table(report: Report, title: str) -> Table:
 
 
 def settlements_table(report: Report, title: str) -> Table:
+    """The Settlements tab: who pays whom how much, with notes on the method and rounding."""
     lang = report.settings.language
     columns = [Column(word("from", lang)), Column(word("to", lang)), Column(word("amount", lang), "money")]
     rows: list[list] = [[t.sender, t.recipient, t.amount] for t in report.settlement.transfers]
@@ -97,6 +99,7 @@ def settlements_table(report: Report, title: str) -> Table:
 
 
 def settlement_notes(report: Report) -> list[str]:
+    """What the settlement needs said: nobody owes, the quick method, the rounding, the hub."""
     lang, s = report.settings.language, report.settlement
     notes = []
     if not s.transfers:
@@ -111,6 +114,7 @@ def settlement_notes(report: Report) -> list[str]:
 
 
 def summary_table(report: Report, title: str) -> Table:
+    """The Summary tab: each vehicle and period, its km, costs by category and cost per km."""
     lang = report.settings.language
     periods = report.computation.periods
     used = {c for vp in periods for c in vp.costs_by_category}
@@ -141,6 +145,7 @@ def summary_table(report: Report, title: str) -> Table:
 
 
 def problems_table(report: Report, title: str) -> Table:
+    """The Problems tab: every problem at its tab, row and column, with its hint and code."""
     lang = report.settings.language
     columns = [Column(word(k, lang)) for k in ("severity", "tab", "row", "column", "problem", "hint", "code")]
     columns[2] = Column(word("row", lang), "number")
@@ -149,6 +154,7 @@ def problems_table(report: Report, title: str) -> Table:
 
 
 def history_table(report: Report, title: str) -> Table:
+    """The History tab: each member's balance at the end of each month."""
     lang = report.settings.language
     members = report.book.member_names()
     columns = [Column(word("month_end", lang), "date")] + [Column(m, "money") for m in members]
