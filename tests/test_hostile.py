@@ -114,7 +114,7 @@ def test_limits_from_the_flag_the_environment_and_sheetsync_toml(tmp_path, monke
 
 def test_the_defaults_leave_room_for_a_large_real_group():
     limits = Limits()
-    assert limits.rows >= 200_000 and limits.columns >= 500 and limits.cells >= 50_000 * 20
+    assert limits.rows >= 2 * 50_000 and limits.columns >= 100 and limits.cells >= 50_000 * 20
 
 
 def test_valid_files_of_the_corpus_sync(tmp_path):

@@ -12,8 +12,8 @@ blocks and stopping as soon as a limit is passed:
 - in an .ods content.xml: rows and columns with their repeat counts, up to the last one that
   holds something (LibreOffice's trailing empty "repeat 1,048,000 times" rows are free).
 
-The defaults fit any real group with room to spare (a 50,000-trip logbook uses a tenth of
-them). They are raised with `--limit KEY=VALUE`, `SHEETSYNC_LIMITS="KEY=VALUE,…"` or a
+The defaults fit any real group with room to spare: a 50,000-trip logbook (twenty years of a
+busy group) uses half the rows and a third of the cells. They are raised with `--limit KEY=VALUE`, `SHEETSYNC_LIMITS="KEY=VALUE,…"` or a
 `[limits]` table in sheetsync.toml (or groups.toml for `serve` and `fleet`); never by the
 workbook itself, which is what the limits protect against.
 """
@@ -43,13 +43,13 @@ RATIO_FLOOR = MIB  # parts smaller than this may compress as well as they like
 class Limits:
     """Every bound, in MiB for sizes. Field names are the KEYs of `--limit KEY=VALUE`."""
 
-    file_mib: int = 100  # the workbook file itself
-    unpacked_mib: int = 400  # all parts together, uncompressed
-    part_mib: int = 200  # one part, uncompressed
+    file_mib: int = 50  # the workbook file itself
+    unpacked_mib: int = 200  # all parts together, uncompressed
+    part_mib: int = 100  # one part, uncompressed
     ratio: int = 200  # uncompressed / compressed size of a part over 1 MiB
-    rows: int = 250_000  # highest row of a sheet
-    columns: int = 1_000  # highest column of a sheet
-    cells: int = 5_000_000  # rows x columns of a sheet's grid (what a reader allocates)
+    rows: int = 100_000  # highest row of a sheet
+    columns: int = 200  # highest column of a sheet (GR)
+    cells: int = 2_000_000  # rows x columns of a sheet's grid (what a reader allocates)
 
     def with_overrides(self, pairs: Iterable[str], source: str) -> Limits:
         """These limits with `KEY=VALUE` pairs applied; a bad pair is a setup error naming `source`."""
