@@ -135,3 +135,15 @@ def test_without_an_atomic_exchange_the_bak_is_the_very_file_read(workbook, monk
     assert sync(workbook).exit_code == 0
     assert workbook.with_name("group.xlsx.bak").read_bytes() == original
     assert "Balances" in read_xlsx(workbook)
+
+
+def test_a_folder_where_the_bak_goes_and_a_pipe_as_workbook_are_refused(tmp_path, workbook):
+    (tmp_path / "group.xlsx.bak").mkdir()
+    before = workbook.read_bytes()
+    result = sync(workbook)
+    assert result.exit_code == 3 and "is a folder" in result.stderr
+    assert workbook.read_bytes() == before
+    pipe = tmp_path / "pipe.xlsx"
+    os.mkfifo(pipe)
+    result = CliRunner().invoke(cli, ["validate", str(pipe)])
+    assert result.exit_code == 2 and "not a regular file" in result.stderr

@@ -211,3 +211,11 @@ def test_serve_refuses_a_short_secret_and_apps_script_makes_a_good_one(tmp_path,
     service = Service(FleetConfig([GroupConfig("lilas", str(path), None, "SHEETSYNC_SECRET_SHORT")]))
     environ = {"HTTP_X_SHEETSYNC_TIMESTAMP": str(int(time.time())), "HTTP_X_SHEETSYNC_SIGNATURE": "0" * 64}
     assert "no usable secret" in service.verify(service.groups["lilas"], environ, "POST", "/", b"")
+
+
+def test_waitress_bounds_slow_clients_and_can_be_tuned():
+    from sheetsync.app.server import waitress_settings
+
+    settings = waitress_settings(FleetConfig([], {"connection_limit": 50}))
+    assert settings["connection_limit"] == 50 and settings["channel_timeout"] == 30 and settings["threads"] == 4
+    assert settings["max_request_body_size"] == 64 * 1024

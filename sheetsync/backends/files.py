@@ -285,6 +285,12 @@ def replace_file(
 
 
 def _swap(path: Path, tmp: Path, bak: Path, read: Fingerprint) -> None:
+    if bak.is_dir() and not bak.is_symlink():
+        raise BackendError(
+            N_("{name} is a folder: sheetsync keeps the previous version of the workbook under that name."),
+            N_("Rename or move that folder, then run again."),
+            name=bak.name,
+        )
     if Fingerprint.of_path(path) != read:
         raise _changed(path.name)
     ours = Fingerprint.of_path(tmp)

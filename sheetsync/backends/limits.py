@@ -13,9 +13,10 @@ blocks and stopping as soon as a limit is passed:
   holds something (LibreOffice's trailing empty "repeat 1,048,000 times" rows are free).
 
 The defaults fit any real group with room to spare: a 50,000-trip logbook (twenty years of a
-busy group) uses half the rows and a third of the cells. They are raised with `--limit KEY=VALUE`, `SHEETSYNC_LIMITS="KEY=VALUE,…"` or a
-`[limits]` table in sheetsync.toml (or groups.toml for `serve` and `fleet`); never by the
-workbook itself, which is what the limits protect against.
+busy group) uses half the rows and a third of the cells. They are raised with
+`--limit KEY=VALUE`, `SHEETSYNC_LIMITS="KEY=VALUE,…"` or a `[limits]` table in sheetsync.toml
+(or groups.toml for `serve` and `fleet`); never by the workbook itself, which is what the
+limits protect against.
 """
 
 from __future__ import annotations

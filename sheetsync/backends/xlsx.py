@@ -57,6 +57,8 @@ class XlsxBackend:
                 N_("Check the path, or create one with: sheetsync init {path}"),
                 path=str(self.given),
             )
+        if not self.path.is_file():  # a folder, a device, a pipe: never opened (a pipe would block)
+            raise unreadable(self.display_name, detail="not a regular file")
         try:
             data, fingerprint = read_file(self.path, self.limits.file_mib * MIB)
         except OSError as exc:
