@@ -22,7 +22,8 @@ demo: $(STAMP)
 test: $(STAMP) libreoffice lint
 	$(PY) -m pytest -q
 
-# LibreOffice (headless) opens the synced workbooks in the fidelity tests; installed once, from Debian.
+# LibreOffice (headless) opens the synced workbooks in the fidelity tests, and renders them to PDF for
+# the chart test, which poppler-utils (pdftoppm, pdftotext) turns into pictures; installed once, from Debian.
 libreoffice:
 	@command -v soffice >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -30,6 +31,12 @@ libreoffice:
 	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	      --no-install-recommends libreoffice-calc-nogui ) >/dev/null 2>&1 \
 	  || echo "LibreOffice could not be installed: the tests that need it are skipped"; }
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing poppler-utils (pdftoppm) for the chart rendering test..."; \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	      --no-install-recommends poppler-utils ) >/dev/null 2>&1 \
+	  || echo "poppler-utils could not be installed: the chart rendering test is skipped"; }
 
 bench: $(STAMP)
 	$(PY) bench/bench.py

@@ -9,7 +9,7 @@ from posixpath import dirname, relpath
 from xml.sax.saxutils import escape
 
 from sheetsync.backends.ooxml import ILLEGAL_XML, REL_NS, Package, column_letter
-from sheetsync.present.table import Chart, Series, Table
+from sheetsync.present.table import CHART_COLUMNS, CHART_ROWS, Chart, Series, Table, chart_anchor
 from sheetsync.read.cells import to_serial
 
 CHART_NS = "http://schemas.openxmlformats.org/drawingml/2006/chart"
@@ -19,13 +19,6 @@ DRAWING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 DRAWING_TYPE = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
-CHART_COLUMNS, CHART_ROWS, CHART_GAP = 9, 20, 2  # the size of a chart in cells, and the rows between two
-
-
-def chart_anchor(table: Table, k: int) -> tuple[int, int]:
-    """(row, column), 0-based, of the top left cell of the table's chart number `k`: right of the table,
-    one below the other."""
-    return table.header_row - 1 + k * (CHART_ROWS + CHART_GAP), len(table.columns) + 1
 
 
 def _text(value: object) -> str:

@@ -59,6 +59,15 @@ class Table:
         return self.header_row + 1 + index
 
 
+CHART_COLUMNS, CHART_ROWS, CHART_GAP = 9, 20, 2  # the size of a chart in cells, and the rows between two
+
+
+def chart_anchor(table: Table, k: int) -> tuple[int, int]:
+    """(row, column), 0-based, of the top left cell of the table's chart number `k`: right of the table,
+    one below the other, in every spreadsheet program alike."""
+    return table.header_row - 1 + k * (CHART_ROWS + CHART_GAP), len(table.columns) + 1
+
+
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 
 
