@@ -12,6 +12,7 @@ from sheetsync.model import Book, Problem, Severity
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import INPUT_TABS
 from sheetsync.money.advances import Advance, suggest_advances
+from sheetsync.money.fuel import FuelPeriod, fuel_economy
 from sheetsync.money.ledger import Ledger, build_ledger
 from sheetsync.money.periods import month_ends
 from sheetsync.money.settle import EXACT_LIMIT, Settlement, settle
@@ -30,6 +31,11 @@ class Report:
     history: list[tuple[date, dict[str, Decimal]]]
     problems: list[Problem]
     occurrences: list[Occurrence] = field(default_factory=list)  # bookings, repeats expanded
+    fuel: list[FuelPeriod] = field(default_factory=list)  # litres, l/100 km, price per litre
+
+    def fuel_of(self, vehicle: str, period_id: str) -> FuelPeriod | None:
+        """The fuel figures of a vehicle and period, if it had fills with litres."""
+        return next((f for f in self.fuel if f.vehicle == vehicle and f.period.id == period_id), None)
 
     @property
     def settings(self):
@@ -57,7 +63,9 @@ def build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool 
     settlement = settle(computation.balances(), s.settlement, s.settlement_hub, s.round_transfers_to)
     found = expand(book, as_of)
     calendar = check_conflicts(book, found) + reconcile(book, found, as_of)
-    problems = parsed.problems + checked + calendar + _computation_problems(book, computation, settlement)
+    fuel, fuel_problems = fuel_economy(book, as_of)
+    problems = parsed.problems + checked + calendar + fuel_problems
+    problems += _computation_problems(book, computation, settlement)
     return Report(
         book=book,
         as_of=as_of,
@@ -67,6 +75,7 @@ def build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool 
         history=_history(book, ledger, as_of) if history else [],
         problems=sort_problems(problems, book),
         occurrences=found,
+        fuel=fuel,
     )
 
 

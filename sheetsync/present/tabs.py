@@ -131,6 +131,9 @@ def summary_table(report: Report, title: str) -> Table:
     columns += [Column(word("total", lang), "money"), Column(word("cost_per_km", lang), "rate")]
     if fixed:
         columns.append(Column(word("rate", lang), "rate"))
+    if report.fuel:
+        columns += [Column(word(k, lang), kind) for k, kind in (("litres", "number"), ("l_per_100km", "number"))]
+        columns.append(Column(word("price_per_litre", lang), "rate"))
     columns += [Column(word("km_of", lang, name=m), "number") for m in members]
     rows = []
     for vp in periods:
@@ -139,11 +142,21 @@ def summary_table(report: Report, title: str) -> Table:
         row += [vp.costs, vp.cost_per_km]
         if fixed:
             row.append(vp.rate)
+        if report.fuel:
+            row += fuel_cells(report.fuel_of(vp.vehicle, vp.period.id))
         row += [vp.km_by_member.get(m, Decimal(0)) for m in members]
         rows.append(row)
     cost_per_km = 4 + len(categories) + 1
     first_member = len(columns) - len(members)
     return _table(report, "summary", title, columns, rows, summary_charts(report, rows, cost_per_km, first_member))
+
+
+def fuel_cells(fuel) -> list:
+    """Litres, l/100 km (two decimals) and price per litre of a vehicle's period; empty cells without fills."""
+    if fuel is None:
+        return [None, None, None]
+    per_100 = fuel.l_per_100km.quantize(Decimal("0.01")) if fuel.l_per_100km is not None else None
+    return [fuel.litres, per_100, fuel.price_per_litre]
 
 
 def vehicle_blocks(rows: list[list]) -> list[tuple[str, int, int]]:

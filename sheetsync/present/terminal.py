@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 
 from sheetsync.model import Problem, Severity
 from sheetsync.pipeline import Report
@@ -18,15 +19,17 @@ def report_dict(report: Report) -> dict:
     s = report.settings
     vehicles: dict[str, list] = {v.name: [] for v in report.book.vehicles}
     for vp in report.computation.periods:
-        vehicles[vp.vehicle].append(
-            {
-                "period": vp.period.id,
-                "km": fmt.km_value(vp.km),
-                "costs": fmt.plain(vp.costs),
-                "cost_per_km": fmt.plain_rate(vp.cost_per_km),
-                "provisional": vp.provisional,
-            }
-        )
+        entry = {
+            "period": vp.period.id,
+            "km": fmt.km_value(vp.km),
+            "costs": fmt.plain(vp.costs),
+            "cost_per_km": fmt.plain_rate(vp.cost_per_km),
+            "provisional": vp.provisional,
+        }
+        fuel = report.fuel_of(vp.vehicle, vp.period.id)
+        if fuel is not None:  # only periods with fills that give litres
+            entry["fuel"] = fuel_dict(fuel)
+        vehicles[vp.vehicle].append(entry)
     return {
         "group": s.group,
         "currency": s.currency,
@@ -60,6 +63,19 @@ def report_dict(report: Report) -> dict:
             }
             for a in report.advances
         ],
+    }
+
+
+def fuel_dict(fuel) -> dict:
+    """Litres (two decimals), l/100 km (two) and price per litre (three) as strings (None when unknown)."""
+
+    def plain(value, places):
+        return None if value is None else f"{value.quantize(Decimal(places)):f}"
+
+    return {
+        "litres": plain(fuel.litres, "0.01"),
+        "l_per_100km": plain(fuel.l_per_100km, "0.01"),
+        "price_per_litre": plain(fuel.price_per_litre, "0.001"),
     }
 
 
@@ -135,6 +151,7 @@ def report_text(report: Report) -> str:
         f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
     )
     notes = "\n".join(f"  {n}" for n in settlement_notes(report))
+    fuel_headers = [word("litres", lang), word("l_per_100km", lang), word("price_per_litre", lang)]
     vehicles = text_table(
         [
             word("vehicle", lang),
@@ -143,7 +160,8 @@ def report_text(report: Report) -> str:
             word("total", lang),
             word("cost_per_km", lang),
             word("status", lang),
-        ],
+        ]
+        + (fuel_headers if report.fuel else []),
         [
             [
                 vp.vehicle,
@@ -153,9 +171,10 @@ def report_text(report: Report) -> str:
                 fmt.rate(vp.cost_per_km, lang),
                 word("provisional" if vp.provisional else "closed", lang),
             ]
+            + (fuel_text(report.fuel_of(vp.vehicle, vp.period.id), cur, lang) if report.fuel else [])
             for vp in report.computation.periods
         ],
-        right={2, 3, 4},
+        right={2, 3, 4, 6, 7, 8},
     )
     parts = [
         heading,
@@ -170,6 +189,17 @@ def report_text(report: Report) -> str:
     if report.problems:
         parts += ["", problems_text(report.problems, lang)]
     return "\n".join(parts) + "\n"
+
+
+def fuel_text(fuel, currency: str, lang: str) -> list[str]:
+    """Litres, l/100 km and price per litre of a vehicle's period, for a text table ("" without fills)."""
+    if fuel is None:
+        return ["", "", ""]
+    return [
+        fmt.number(fuel.litres.quantize(Decimal("0.01")), lang),
+        fmt.number(fuel.l_per_100km.quantize(Decimal("0.01")), lang) if fuel.l_per_100km is not None else "—",
+        fmt.rate_money(fuel.price_per_litre, currency, lang) if fuel.price_per_litre is not None else "—",
+    ]
 
 
 def problems_text(problems: list[Problem], lang: str = "en") -> str:
