@@ -23,7 +23,8 @@ test: $(STAMP) libreoffice lint
 	$(PY) -m pytest -q
 
 # LibreOffice (headless) opens the synced workbooks in the fidelity tests, and renders them to PDF for
-# the chart test, which poppler-utils (pdftoppm, pdftotext) turns into pictures; installed once, from Debian.
+# the chart test, which poppler-utils (pdftoppm, pdftotext) turns into pictures; its Writer makes the
+# agreement's PDF. Installed once, from Debian.
 libreoffice:
 	@command -v soffice >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -31,6 +32,12 @@ libreoffice:
 	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	      --no-install-recommends libreoffice-calc-nogui ) >/dev/null 2>&1 \
 	  || echo "LibreOffice could not be installed: the tests that need it are skipped"; }
+	@ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing LibreOffice Writer (headless) for the agreement's PDF..."; \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	      --no-install-recommends libreoffice-writer-nogui ) >/dev/null 2>&1 \
+	  || echo "LibreOffice Writer could not be installed: the agreement's PDF test is skipped"; }
 	@command -v pdftoppm >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  echo "installing poppler-utils (pdftoppm) for the chart rendering test..."; \

@@ -159,3 +159,17 @@ def _send(opened: Opened, entries: list[SentEntry], rendered: list, config_path:
             title = sent_title(lang, new[-1].sent_at, opened.backend.display_name)
             opened.backend.write_tabs([sent_table(entries + new, lang, title, report.settings.currency)])
     return len(new)
+
+
+def agreement(opened: Opened, fmt: str = "md", templates: str | None = None) -> bytes:
+    """The group's agreement drafted from its workbook, as Markdown, HTML or PDF (through LibreOffice)."""
+    from sheetsync.notify.agreement import agreement_html, agreement_markdown
+
+    if fmt == "md":
+        return agreement_markdown(opened.report, templates).encode()
+    html = agreement_html(opened.report, templates)
+    if fmt == "html":
+        return html.encode()
+    from sheetsync.backends.office import html_to_pdf
+
+    return html_to_pdf(html)

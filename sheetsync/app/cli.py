@@ -434,6 +434,27 @@ def notify(
         click.echo("\n".join(lines), err=True)
 
 
+@cli.command()
+@click.argument("workbook")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write it here (default: print it).")
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md", show_default=True)
+@click.option("--templates", default=None, help="A folder of your own templates (same layout as templates/agreement).")
+@as_of_option
+@google_options
+@handles_errors
+def agreement(workbook: str, output: str | None, fmt: str, templates: str | None, as_of: datetime | None, **google):
+    """Draft the group's car-sharing agreement from its workbook, in its language (PDF through LibreOffice)."""
+    if fmt == "pdf" and not output:
+        raise SetupError("A PDF needs a file to go to.", "Add -o agreement.pdf.")
+    opened = jobs.open_report(workbook, _as_of(as_of), False, **google)
+    document = jobs.agreement(opened, fmt, templates)
+    if output:
+        Path(output).write_bytes(document)
+        click.echo(f"Wrote the agreement to {output}.", err=True)
+    else:
+        click.echo(document.decode(), nl=False)
+
+
 def main() -> None:
     cli(prog_name="sheetsync")
 
