@@ -60,7 +60,7 @@ def agreement_context(report: Report) -> dict:
         "rules": {c["id"]: c["rule"] for c in categories},
         "period": s.period,
         "settlement": s.settlement,
-        "hub": s.settlement_hub or only_owner,
+        "hub": s.settlement_hub,  # checked: a member, or the owner of the only vehicle
         "rounding": f"{s.round_transfers_to}",  # "0.01", "0.1" or "1"
         "priority": s.priority,
         "treasurer": s.treasurer or only_owner,
