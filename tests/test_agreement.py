@@ -52,7 +52,10 @@ def test_the_agreement_states_each_setting_of_the_workbook(tmp_path):
     # vehicles, plates, owners and shares; insurance and inspection dates
     assert "**Kangoo**, registration GH-789-JK, owned by Anne (60%), Bruno (40%)." in text
     assert "Its tank holds 50 litres." in text
-    assert "the insurance is to be renewed by 1 Mar 2026; the next roadworthiness inspection is due by 12 May 2026." in text
+    assert (
+        "the insurance is to be renewed by 1 Mar 2026; the next roadworthiness inspection is due by 12 May 2026."
+        in text
+    )
     # the cost rule and the split of each category
     assert "The vehicles are shared at their real cost" in text
     assert "| Insurance | shared in equal parts among the vehicle's users" in text
@@ -75,9 +78,19 @@ def test_the_agreement_states_each_setting_of_the_workbook(tmp_path):
 @pytest.mark.parametrize(
     "setting,value,before,after",
     [
-        ("cost_mode", "fixed", "shared at their real cost", "pay for each km they drive at a fixed rate of €0.32 per km"),
+        (
+            "cost_mode",
+            "fixed",
+            "shared at their real cost",
+            "pay for each km they drive at a fixed rate of €0.32 per km",
+        ),
         ("fuel", "separate", "Fuel is part of the rate", "Fuel is not part of the rate"),
-        ("split.fine", "responsible", "A fine is borne by the member who paid it", "A fine is borne by the member responsible"),
+        (
+            "split.fine",
+            "responsible",
+            "A fine is borne by the member who paid it",
+            "A fine is borne by the member responsible",
+        ),
         ("period", "quarter", "closed every year", "closed every quarter"),
         ("settlement", "hub", "with as few transfers as possible", "settled through Anne"),
         ("round_transfers_to", "1", "paid to the cent", "rounded to the nearest whole EUR"),
@@ -86,7 +99,9 @@ def test_the_agreement_states_each_setting_of_the_workbook(tmp_path):
     ],
 )
 def test_changing_a_setting_changes_the_sentence_that_states_it(tmp_path, setting, value, before, after):
-    base = [("rate_per_km", "0.32"), ("settlement_hub", "Anne")] + ([("cost_mode", "fixed")] if setting == "fuel" else [])
+    base = [("rate_per_km", "0.32"), ("settlement_hub", "Anne")] + (
+        [("cost_mode", "fixed")] if setting == "fuel" else []
+    )
     old = agreement(tmp_path, base)
     new = agreement(tmp_path, base + [(setting, value)])
     assert before in old and before not in new
@@ -123,7 +138,7 @@ def test_html_escapes_what_cells_say(tmp_path):
 
 
 def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):
-    monkeypatch.setattr(office, "soffice", lambda: None)
+    monkeypatch.setattr(office, "libreoffice", lambda: None)
     path = write_xlsx(tmp_path / "g.xlsx", workbook())
     result = CliRunner().invoke(cli, ["agreement", str(path), "--format", "pdf", "-o", str(tmp_path / "a.pdf")])
     assert result.exit_code == 2
@@ -132,7 +147,7 @@ def test_pdf_without_libreoffice_says_so(tmp_path, monkeypatch):
 
 
 @pytest.mark.skipif(
-    office.soffice() is None or shutil.which("pdftotext") is None, reason="needs LibreOffice and poppler-utils"
+    office.libreoffice() is None or shutil.which("pdftotext") is None, reason="needs LibreOffice and poppler-utils"
 )
 def test_pdf_through_libreoffice(tmp_path):
     import subprocess

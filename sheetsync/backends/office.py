@@ -8,21 +8,21 @@ import tempfile
 from pathlib import Path
 
 from sheetsync.errors import BackendError, SetupError
+from sheetsync.i18n import N_
 
 
-def soffice() -> str | None:
+def libreoffice() -> str | None:
     """The LibreOffice program, if installed."""
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def html_to_pdf(html: str, timeout: int = 180) -> bytes:
     """The PDF of an HTML page, as LibreOffice's Writer prints it."""
-    program = soffice()
+    program = libreoffice()
     if program is None:
         raise SetupError(
-            "LibreOffice is not installed: sheetsync makes PDF files with it.",
-            "Install LibreOffice (apt-get install libreoffice-writer-nogui), or use --format html and print the page "
-            "to PDF from a browser.",
+            N_("LibreOffice is not installed: sheetsync makes PDF files with it."),
+            N_("Install LibreOffice, or use --format html and print the page to PDF from a browser."),
         )
     with tempfile.TemporaryDirectory(prefix="sheetsync-pdf-") as folder:
         work = Path(folder)
@@ -46,8 +46,8 @@ def html_to_pdf(html: str, timeout: int = 180) -> bytes:
         pdf = work / "agreement.pdf"
         if done.returncode != 0 or not pdf.is_file():
             raise BackendError(
-                "LibreOffice could not make the PDF ({detail}).",
-                "Use --format html and print the page to PDF from a browser.",
+                N_("LibreOffice could not make the PDF ({detail})."),
+                N_("Use --format html and print the page to PDF from a browser."),
                 detail=(done.stderr.decode(errors="replace").strip() or f"exit {done.returncode}")[:200],
             )
         return pdf.read_bytes()

@@ -1,4 +1,4 @@
-"""Checks across rows (DESIGN §5): each takes the parsed Book and returns (Book, problems).
+"""Checks across rows: each takes the parsed Book and returns (Book, problems).
 
 Checks that only need one cell or one row are done while parsing (parse.py); these need
 several rows or tabs at once.
@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
 
+from sheetsync.i18n import t
 from sheetsync.model import Book, Expense, Problem, SourceRef, Trip
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import CATEGORIES_BY_ID
@@ -49,9 +50,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 continue
             explained = any((previous_row or 0) < row < trip.source.row for row in book.rejected_trip_rows)
             if previous_end is not None and trip.odometer_start > previous_end and not explained:
-                where = (
-                    (f" (row {previous_row})" if lang == "en" else f" (ligne {previous_row})") if previous_row else ""
-                )
+                where = f" ({t(lang, 'row {row}', row=previous_row)})" if previous_row else ""
                 problems.append(
                     problem(
                         "trip.gap",
@@ -71,6 +70,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
 
 
 def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
+    """A warning on each trip longer than the plausible km per day."""
     problems = []
     for trip in book.trips:
         days = 1

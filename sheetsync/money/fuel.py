@@ -30,6 +30,8 @@ PRICE_MIN_FILLS = 3  # fills with a price needed before one is compared with the
 
 @dataclass(frozen=True)
 class Fill:
+    """One fuel line with litres, and where the vehicle's odometer stood at it."""
+
     vehicle: str
     moment: datetime
     odometer: Decimal | None
@@ -42,6 +44,8 @@ class Fill:
 
 @dataclass(frozen=True)
 class FuelPeriod:
+    """A vehicle's fuel figures over one accounting period."""
+
     vehicle: str
     period: Period
     litres: Decimal  # every fill dated in the period
@@ -49,6 +53,18 @@ class FuelPeriod:
     price_per_litre: Decimal | None  # the fills that have an amount
     interval_km: Decimal = Decimal(0)
     interval_litres: Decimal = Decimal(0)
+
+    def to_dict(self) -> dict:
+        """Litres (two decimals), l/100 km (two) and price per litre (three) as strings, None when unknown."""
+
+        def plain(value: Decimal | None, places: str) -> str | None:
+            return None if value is None else f"{value.quantize(Decimal(places)):f}"
+
+        return {
+            "litres": plain(self.litres, "0.01"),
+            "l_per_100km": plain(self.l_per_100km, "0.01"),
+            "price_per_litre": plain(self.price_per_litre, "0.001"),
+        }
 
 
 @dataclass

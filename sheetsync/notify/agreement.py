@@ -12,6 +12,7 @@ from jinja2 import TemplateNotFound
 from markdown_it import MarkdownIt
 
 from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
 from sheetsync.notify.render import environment
 from sheetsync.present import formatting as fmt
 from sheetsync.present.agreement import agreement_context
@@ -28,7 +29,9 @@ def agreement_markdown(report, templates: str | None = None) -> str:
     """The agreement in Markdown, in the group's language."""
     s = report.settings
     env = environment(templates or s.templates, s.language, s.currency, "agreement", finalize=_markdown_text)
-    env.filters["percent"] = lambda value: fmt.number(Decimal(value), s.language) + ("\u202f%" if s.language == "fr" else "%")
+    env.filters["percent"] = lambda value: (
+        fmt.number(Decimal(value), s.language) + ("\u202f%" if s.language == "fr" else "%")
+    )
     env.filters["rate"] = lambda value: (
         fmt.money(value, s.currency, s.language)
         if value == value.quantize(Decimal("0.01"))
@@ -39,7 +42,10 @@ def agreement_markdown(report, templates: str | None = None) -> str:
         template = env.get_template(name)
     except TemplateNotFound as exc:
         raise SetupError(
-            "No template {name}.", "Copy it from templates/agreement into your template folder.", s.language, name=name
+            N_("No template {name}."),
+            N_("Copy it from templates/agreement into your template folder."),
+            s.language,
+            name=name,
         ) from exc
     return template.render(agreement_context(report))
 

@@ -10,7 +10,7 @@ from sheetsync.money.ledger import effective_rule
 from sheetsync.pipeline import Report
 
 
-def _percent(share: Decimal) -> str:
+def _share_percent(share: Decimal) -> str:
     return f"{(share * 100).quantize(Decimal('0.01')).normalize():f}"
 
 
@@ -43,7 +43,7 @@ def agreement_context(report: Report) -> dict:
             {
                 "name": v.name,
                 "plate": v.plate,
-                "owners": [{"name": n, "percent": _percent(share)} for n, share in v.owners],
+                "owners": [{"name": n, "percent": _share_percent(share)} for n, share in v.owners],
                 "rate_per_km": v.rate_per_km,
                 "odometer_at_start": v.odometer_at_start,
                 "tank": v.tank,

@@ -1,4 +1,4 @@
-"""Raw tables -> typed records and problems (DESIGN §4). A row with an error is left out."""
+"""Raw tables -> typed records and problems. A row with an error is left out."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sheetsync.model import Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
+from sheetsync.model import CENT, Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
 from sheetsync.model.names import header_key, suggest
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
@@ -23,7 +23,6 @@ from sheetsync.model.schema import (
     category_names,
 )
 from sheetsync.read.cells import (
-    CENT,
     is_blank,
     parse_datetime,
     parse_shares,
@@ -38,22 +37,25 @@ from sheetsync.read.settings_tab import read_settings
 
 @dataclass(frozen=True)
 class Parsed:
+    """The parsed workbook, the problems found reading it, and where each setting was written."""
+
     book: Book
     problems: list[Problem]
     settings_rows: dict[str, SourceRef]
 
 
-def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None) -> Parsed:
+def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None, quick: bool = True) -> Parsed:
     """Locate the tabs, read Settings, then every input tab, in dependency order.
 
-    `today` (default: the real today) anchors weekly bookings written as "mardi 20h".
+    `today` (default: the real today) anchors weekly bookings written as "mardi 20h". `quick`
+    lets plain logbook lines take the fast reader (the result is the same; a test holds it so).
     """
     found = find_tabs(raw)
-    settings_tab = locate(SETTINGS, found.get("settings"), raw, {})
+    settings_tab = locate(SETTINGS, found.get("settings"), raw, {}, tab_language(found))
     read = read_settings(settings_tab, workbook_name, tab_language(found))
     settings = read.settings
     tabs = {
-        spec.id: locate(spec, found.get(spec.id), raw, settings.columns)
+        spec.id: locate(spec, found.get(spec.id), raw, settings.columns, settings.language)
         for spec in (MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)
     }
     p = _Parser(settings, list(read.problems), today or date.today())
@@ -73,7 +75,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
             )
     members = p.members(tabs["members"])
     vehicles = p.vehicles(tabs["vehicles"])
-    trips = p.rows(tabs["trips"], p.trip, quick=p.quick_trip(tabs["trips"]))
+    trips = p.rows(tabs["trips"], p.trip, quick=p.quick_trip(tabs["trips"]) if quick else None)
     rejected = frozenset(p.rejected)
     book = Book(
         settings=settings,

@@ -153,6 +153,7 @@ class RowReader:
 
 
 def is_empty(cells: list) -> bool:
+    """Whether a row holds nothing but empty cells."""
     for c in cells:
         if c is not None and (type(c) is not str or c.strip()):
             return False
@@ -160,6 +161,7 @@ def is_empty(cells: list) -> bool:
 
 
 def is_summary(cells: list) -> bool:
+    """Whether a row is a total line ("Total", "Sous-total"…) rather than an entry."""
     for c in cells:
         if c is None or c == "":
             continue
