@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench lint samples clean libreoffice catalogues
+.PHONY: demo test bench lint samples clean libreoffice catalogues pictures
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -52,6 +52,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check sheetsync
 	$(VENV)/bin/lint-imports --no-cache
+
+# The charts shown in the README and docs/, cut from the sample workbook as LibreOffice prints it.
+pictures: $(STAMP) libreoffice
+	$(PY) docs/pictures.py
 
 samples: $(STAMP)
 	$(PY) sample_workbooks/build.py
