@@ -142,13 +142,10 @@ def coloured_pixels(image, box) -> int:
     return int(((pixels.max(axis=2) - pixels.min(axis=2)) > 60).sum())
 
 
-@needs_render
-def test_libreoffice_draws_the_history_chart(tmp_path, example2):
+def assert_history_chart_drawn(pdf: Path, tmp_path: Path) -> None:
+    """The page of the History chart, as pdftoppm draws it, holds the series' colours under the title."""
     from PIL import Image
 
-    path = write_xlsx(tmp_path / "group.xlsx", example2)
-    sync(path)
-    pdf = libreoffice_convert(path, tmp_path / "pdf", "pdf")
     page, x, y, width, height = title_box(pdf, "Each")
     dpi = 60
     subprocess.run(
@@ -162,6 +159,37 @@ def test_libreoffice_draws_the_history_chart(tmp_path, example2):
     box = (int((x - 130) * scale), int(y * scale), int((x + 300) * scale), int((y + 170) * scale))
     assert coloured_pixels(image, box) > 200
     # and nowhere else on the page is there colour: the table itself is black on white
+    # and no colour left of the chart: the table itself is black on white
     left_of_chart = (0, int(y * scale), max(1, int((x - 140) * scale)), int((y + 170) * scale))
     assert coloured_pixels(image, left_of_chart) == 0
     image.crop(box).save(tmp_path / "history-chart.png")
+
+
+@needs_render
+def test_libreoffice_draws_the_history_chart(tmp_path, example2):
+    path = write_xlsx(tmp_path / "group.xlsx", example2)
+    sync(path)
+    pdf = libreoffice_convert(path, tmp_path / "pdf", "pdf")
+    assert_history_chart_drawn(pdf, tmp_path)
+
+
+@needs_render
+def test_ods_charts_are_chart_objects_replaced_at_each_sync_and_drawn(tmp_path, example2):
+    ods = libreoffice_convert(write_xlsx(tmp_path / "group.xlsx", example2), tmp_path / "ods", "ods")
+    first = sync(ods)
+    objects = sorted(n for n in first if n.startswith("Object "))
+    assert objects == ["Object 1/content.xml", "Object 2/content.xml", "Object 3/content.xml"]
+    manifest = first["META-INF/manifest.xml"].decode()
+    assert all(f'manifest:full-path="{n}"' in manifest for n in objects + ["Object 1/", "Object 2/", "Object 3/"])
+    history = next(first[n].decode() for n in objects if b"Each member" in first[n])
+    assert "chart:values-cell-range-address=\"'History'.B3:'History'.B14\"" in history
+    assert "<chart:categories table:cell-range-address=\"'History'.A3:'History'.A14\"/>" in history
+    content = first["content.xml"].decode()
+    assert content.count("<draw:object ") == 3
+
+    second = sync(ods, date(2025, 6, 30))
+    assert sorted(n for n in second if n.startswith("Object ")) == objects
+    assert second["META-INF/manifest.xml"] == first["META-INF/manifest.xml"]
+    assert second["content.xml"].decode().count("<draw:object ") == 3
+    pdf = libreoffice_convert(ods, tmp_path / "pdf", "pdf")
+    assert_history_chart_drawn(pdf, tmp_path)
