@@ -193,3 +193,13 @@ def test_ods_charts_are_chart_objects_replaced_at_each_sync_and_drawn(tmp_path, 
     assert second["content.xml"].decode().count("<draw:object ") == 3
     pdf = libreoffice_convert(ods, tmp_path / "pdf", "pdf")
     assert_history_chart_drawn(pdf, tmp_path)
+
+
+@pytest.mark.skipif(soffice() is None, reason="LibreOffice is not installed")
+def test_after_libreoffice_saved_the_workbook_a_sync_still_replaces_the_charts(tmp_path, example2):
+    path = write_xlsx(tmp_path / "group.xlsx", example2)
+    sync(path)
+    saved = libreoffice_convert(path, tmp_path / "saved", "xlsx")  # LibreOffice renames every part
+    again = sync(saved)
+    assert len([n for n in again if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]) == 3
+    assert len([n for n in again if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)]) == 2

@@ -225,7 +225,10 @@ class GoogleSheetsBackend:
             )
         sheet_id = existing["properties"]["sheetId"]
         rows, cols = _grid(table)
-        found = [
+        # the charts of the last sync go first (before the grid may shrink), this sync's are added last:
+        # replaced, never stacked
+        found = [{"deleteEmbeddedObject": {"objectId": c["chartId"]}} for c in existing.get("charts", [])]
+        found += [
             {"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue,userEnteredFormat"}},
             {
                 "updateSheetProperties": {
@@ -240,8 +243,6 @@ class GoogleSheetsBackend:
         ]
         if not existing.get("protectedRanges"):
             found.append(_protect(sheet_id))
-        # the charts of the last sync go, this sync's are added: replaced, never stacked
-        found += [{"deleteEmbeddedObject": {"objectId": c["chartId"]}} for c in existing.get("charts", [])]
         return found + _charts(sheet_id, table)
 
     def _new_sheet_id(self, title: str) -> int:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape, quoteattr
 
-from sheetsync.backends.ooxml import ILLEGAL_XML, Package, column_letter
+from sheetsync.backends.ooxml import Package, column_letter, xml_text
 from sheetsync.present.table import CHART_COLUMNS, CHART_ROWS, Chart, Series, Table, chart_anchor
 
 MANIFEST = "META-INF/manifest.xml"
@@ -27,10 +27,6 @@ NAMESPACES = (
 )
 
 
-def _text(value: object) -> str:
-    return escape(ILLEGAL_XML.sub("", str(value)))
-
-
 def cell_range(table: Table, column: int, first: int, last: int) -> str:
     """An ODF cell range address over data rows `first` to `last` (excluded) of one column."""
     sheet = "'" + table.name.replace("'", "''") + "'"
@@ -47,8 +43,8 @@ def chart_document(table: Table, chart: Chart) -> str:
     first_categories, _ = _series_ranges(table, chart.series[0])
     every = " ".join(r for s in chart.series for r in _series_ranges(table, s))
     series = "".join(
-        f'<chart:series chart:values-cell-range-address={quoteattr(values)} loext:label-string='
-        f"{quoteattr(chr(34) + s.name + chr(34))} chart:class=\"chart:{'line' if chart.kind == 'line' else 'bar'}\""
+        f"<chart:series chart:values-cell-range-address={quoteattr(values)} loext:label-string="
+        f'{quoteattr(chr(34) + s.name + chr(34))} chart:class="chart:{"line" if chart.kind == "line" else "bar"}"'
         f' chart:style-name="series{k % 6}"/>'
         for k, s in enumerate(chart.series)
         for _, values in [_series_ranges(table, s)]
@@ -61,7 +57,7 @@ def chart_document(table: Table, chart: Chart) -> str:
         for k, colour in enumerate(colours)
     )
     kind = "chart:line" if chart.kind == "line" else "chart:bar"
-    y_title = f"<chart:title><text:p>{_text(chart.y_title)}</text:p></chart:title>" if chart.y_title else ""
+    y_title = f"<chart:title><text:p>{xml_text(chart.y_title)}</text:p></chart:title>" if chart.y_title else ""
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<office:document-content {NAMESPACES} office:version="1.3"><office:automatic-styles>{styles}'
@@ -71,7 +67,7 @@ def chart_document(table: Table, chart: Chart) -> str:
         '</style:style><style:style style:name="wall" style:family="chart"><style:graphic-properties '
         'draw:fill="none"/></style:style></office:automatic-styles><office:body><office:chart>'
         f'<chart:chart svg:width="{CHART_COLUMNS * COLUMN_CM:.3f}cm" svg:height="{CHART_ROWS * ROW_CM:.3f}cm" '
-        f'chart:class="{kind}"><chart:title chart:style-name="title"><text:p>{_text(chart.title)}</text:p>'
+        f'chart:class="{kind}"><chart:title chart:style-name="title"><text:p>{xml_text(chart.title)}</text:p>'
         '</chart:title><chart:legend chart:legend-position="end"/>'
         f'<chart:plot-area table:cell-range-address={quoteattr(every)} chart:data-source-has-labels="none">'
         f'<chart:axis chart:dimension="x" chart:name="primary-x" chart:style-name="axis"><chart:categories '

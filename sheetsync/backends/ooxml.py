@@ -38,6 +38,11 @@ def _attr(tag_text: str, name: str) -> str | None:
     return (m[1] if m[1] is not None else m[2]) if m else None
 
 
+def xml_text(value: object) -> str:
+    """A value as XML text content: escaped, the characters XML cannot hold dropped."""
+    return escape(ILLEGAL_XML.sub("", str(value)))
+
+
 def unescape_xml(text: str) -> str:
     """Attribute or text content as it reads, entities resolved."""
     return unescape(text, {"&quot;": '"', "&apos;": "'"})

@@ -6,9 +6,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from posixpath import dirname, relpath
-from xml.sax.saxutils import escape
 
-from sheetsync.backends.ooxml import ILLEGAL_XML, REL_NS, Package, column_letter
+from sheetsync.backends.ooxml import REL_NS, Package, column_letter, xml_text
 from sheetsync.present.table import CHART_COLUMNS, CHART_ROWS, Chart, Series, Table, chart_anchor
 from sheetsync.read.cells import to_serial
 
@@ -19,10 +18,6 @@ DRAWING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 DRAWING_TYPE = "application/vnd.openxmlformats-officedocument.drawing+xml"
 CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
-
-
-def _text(value: object) -> str:
-    return escape(ILLEGAL_XML.sub("", str(value)))
 
 
 def _ref(sheet: str, column: int, first_row: int, last_row: int) -> str:
@@ -55,12 +50,12 @@ def _number(value: object) -> str | None:
 def _cache(values: list, numbers: bool, format_code: str = "General") -> str:
     points = []
     for i, v in enumerate(values):
-        shown = _number(v) if numbers else (None if v is None else _text(v))
+        shown = _number(v) if numbers else (None if v is None else xml_text(v))
         if shown is not None:
             points.append(f'<c:pt idx="{i}"><c:v>{shown}</c:v></c:pt>')
     if numbers:
         return (
-            f"<c:numCache><c:formatCode>{_text(format_code)}</c:formatCode>"
+            f"<c:numCache><c:formatCode>{xml_text(format_code)}</c:formatCode>"
             f'<c:ptCount val="{len(values)}"/>{"".join(points)}</c:numCache>'
         )
     return f'<c:strCache><c:ptCount val="{len(values)}"/>{"".join(points)}</c:strCache>'
@@ -75,11 +70,11 @@ def _series(table: Table, chart: Chart, k: int, s: Series) -> str:
     categories = _column_values(table, s, s.categories)
     dates = table.columns[s.categories].kind in ("date", "datetime")
     if dates:
-        cat = f"<c:numRef><c:f>{_text(cat_ref)}</c:f>{_cache(categories, True, 'yyyy-mm-dd')}</c:numRef>"
+        cat = f"<c:numRef><c:f>{xml_text(cat_ref)}</c:f>{_cache(categories, True, 'yyyy-mm-dd')}</c:numRef>"
     else:
-        cat = f"<c:strRef><c:f>{_text(cat_ref)}</c:f>{_cache(categories, False)}</c:strRef>"
-    val = f"<c:numRef><c:f>{_text(val_ref)}</c:f>{_cache(_column_values(table, s, s.values), True)}</c:numRef>"
-    head = f'<c:idx val="{k}"/><c:order val="{k}"/><c:tx><c:v>{_text(s.name)}</c:v></c:tx>'
+        cat = f"<c:strRef><c:f>{xml_text(cat_ref)}</c:f>{_cache(categories, False)}</c:strRef>"
+    val = f"<c:numRef><c:f>{xml_text(val_ref)}</c:f>{_cache(_column_values(table, s, s.values), True)}</c:numRef>"
+    head = f'<c:idx val="{k}"/><c:order val="{k}"/><c:tx><c:v>{xml_text(s.name)}</c:v></c:tx>'
     if chart.kind == "line":
         return (
             f'<c:ser>{head}<c:marker><c:symbol val="circle"/><c:size val="5"/></c:marker>'
@@ -91,7 +86,7 @@ def _series(table: Table, chart: Chart, k: int, s: Series) -> str:
 def _title(text: str, size: int = 1200) -> str:
     return (
         f'<c:title><c:tx><c:rich><a:bodyPr/><a:p><a:pPr><a:defRPr sz="{size}" b="1"/></a:pPr>'
-        f'<a:r><a:rPr lang="en-US" sz="{size}" b="1"/><a:t>{_text(text)}</a:t></a:r></a:p></c:rich></c:tx>'
+        f'<a:r><a:rPr lang="en-US" sz="{size}" b="1"/><a:t>{xml_text(text)}</a:t></a:r></a:p></c:rich></c:tx>'
         f'<c:overlay val="0"/></c:title>'
     )
 
@@ -141,7 +136,7 @@ def drawing_xml(table: Table) -> str:
             "<xdr:rowOff>0</xdr:rowOff></xdr:from>"
             f"<xdr:to><xdr:col>{col + CHART_COLUMNS}</xdr:col><xdr:colOff>0</xdr:colOff>"
             f"<xdr:row>{row + CHART_ROWS}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
-            f'<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="{k + 2}" name="{_text(chart.title)}"/>'
+            f'<xdr:graphicFrame macro=""><xdr:nvGraphicFramePr><xdr:cNvPr id="{k + 2}" name="{xml_text(chart.title)}"/>'
             '<xdr:cNvGraphicFramePr/></xdr:nvGraphicFramePr><xdr:xfrm><a:off x="0" y="0"/><a:ext cx="0" cy="0"/>'
             f'</xdr:xfrm><a:graphic><a:graphicData uri="{CHART_NS}"><c:chart xmlns:c="{CHART_NS}" '
             f'r:id="rId{k + 1}"/></a:graphicData></a:graphic></xdr:graphicFrame><xdr:clientData/>'
@@ -156,7 +151,7 @@ def drawing_xml(table: Table) -> str:
 def relationships_xml(targets: list[tuple[str, str]]) -> str:
     """A .rels part: (type, relative target) for rId1, rId2, ..."""
     rels = "".join(
-        f'<Relationship Id="rId{i}" Type="{kind}" Target="{_text(target)}"/>'
+        f'<Relationship Id="rId{i}" Type="{kind}" Target="{xml_text(target)}"/>'
         for i, (kind, target) in enumerate(targets, start=1)
     )
     return (
