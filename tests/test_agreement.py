@@ -3,6 +3,7 @@ with it."""
 
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -161,3 +162,18 @@ def test_pdf_through_libreoffice(tmp_path):
     assert target.read_bytes().startswith(b"%PDF")
     text = subprocess.run(["pdftotext", str(target), "-"], capture_output=True, text=True, check=True).stdout
     assert "Car-sharing agreement of Les Voisins" in text
+
+
+def test_the_sample_groups_agreement_states_its_workbook():
+    """The French sample (the guide's worked example 2): its members, car, dates and deposits."""
+    sample = Path(__file__).resolve().parents[1] / "sample_workbooks" / "exemple-laurent.xlsx"
+    result = CliRunner().invoke(cli, ["agreement", str(sample), "--as-of", "2025-12-31"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert text.startswith("# Convention d'autopartage : Rue des Lilas")
+    assert "| Julien | 1 sept. 2024 | — |" in text
+    assert "**Clio**, immatriculé AB-123-CD, appartient à Laurent." in text
+    assert "l'assurance est à renouveler avant le 1 mars 2026 ; le prochain contrôle technique est à faire avant le 12 mai 2026." in text
+    assert "Les véhicules sont partagés à leur coût réel" in text
+    assert "Les comptes sont arrêtés chaque année." in text
+    assert "- Catherine : 300,00 €" in text and "- Julien : 300,00 €" in text
