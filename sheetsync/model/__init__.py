@@ -84,6 +84,7 @@ class Vehicle:
     inspection_due: date | None = None
     insurance_renewal: date | None = None
     shared_with: tuple[str, ...] = ()
+    tank: Decimal | None = None  # litres
 
     @property
     def owner_names(self) -> tuple[str, ...]:
@@ -103,6 +104,8 @@ class Trip:
     returned: datetime | None = None
     fuel_paid: Decimal | None = None
     note: str | None = None
+    litres: Decimal | None = None
+    full: bool | None = None  # None: not said, read as a full tank
 
     @property
     def km(self) -> Decimal | int:
@@ -122,6 +125,7 @@ class Expense:
     litres: Decimal | None = None
     responsible: str | None = None
     note: str | None = None
+    full: bool | None = None  # fuel: None (not said) is read as a full tank
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +174,8 @@ class Settings:
     priority: str = "first_booked"
     date_format: str = "day_first"
     timezone: str = "Europe/Paris"
+    consumption_min: Decimal = Decimal(3)  # l/100 km: a full-to-full interval outside is a warning
+    consumption_max: Decimal = Decimal(20)
     treasurer: str | None = None  # the member who gets the digest
     templates: str | None = None  # a folder of the group's own email templates
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
