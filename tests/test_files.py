@@ -31,6 +31,15 @@ def workbook(tmp_path, example2):
     return write_xlsx(tmp_path / "group.xlsx", example2)
 
 
+def test_a_new_workbook_gets_the_usual_mode(tmp_path):
+    old = os.umask(0o022)
+    try:
+        assert CliRunner().invoke(cli, ["init", str(tmp_path / "new.xlsx")]).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.xlsx").stat().st_mode) == 0o644
+
+
 def test_mode_is_kept(workbook):
     os.chmod(workbook, 0o664)
     assert sync(workbook).exit_code == 0

@@ -110,7 +110,8 @@ class RunLock:
 
     def _acquire(self) -> int:
         try:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
+            # read-only is enough for flock: a lock file made by another user still serves
+            fd = os.open(self.path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
         except OSError as exc:
             raise folder_error(self.path.parent, exc) from exc
         deadline = time.monotonic() + self.wait
@@ -242,6 +243,13 @@ def _keep_owner(tmp: Path, st: os.stat_result) -> None:
     os.chmod(tmp, stat.S_IMODE(st.st_mode))  # chown clears set-id bits
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it, then putting it back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _flush(path: Path) -> None:
     with open(path, "rb") as f:
         os.fsync(f.fileno())
@@ -259,6 +267,7 @@ def replace_file(
         with _temporary(path) as tmp:
             write(tmp)
             if read is None:
+                os.chmod(tmp, 0o666 & ~_umask())  # a new workbook: as any program would create it
                 _flush(tmp)
                 before()
                 try:
