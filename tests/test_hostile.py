@@ -217,5 +217,35 @@ def test_waitress_bounds_slow_clients_and_can_be_tuned():
     from sheetsync.app.server import waitress_settings
 
     settings = waitress_settings(FleetConfig([], {"connection_limit": 50}))
-    assert settings["connection_limit"] == 50 and settings["channel_timeout"] == 30 and settings["threads"] == 4
+    assert settings["connection_limit"] == 50 and settings["channel_timeout"] == 15 and settings["threads"] == 4
     assert settings["max_request_body_size"] == 64 * 1024
+
+
+def test_a_client_dripping_its_request_is_closed_and_health_still_answers(tmp_path):
+    import socket
+
+    from sheetsync.app.server import create_server
+
+    config = FleetConfig([], {"channel_timeout": 1, "cleanup_interval": 1})
+    server = create_server(Service(config), config, "127.0.0.1", free_port())
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    try:
+        slow = [socket.create_connection(("127.0.0.1", server.effective_port)) for _ in range(5)]
+        for s in slow:
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        closed = 0
+        for _ in range(40):  # a byte every 0.1 s: every client stays busy, none stays silent
+            time.sleep(0.1)
+            for s in list(slow):
+                try:
+                    s.sendall(b"X")
+                except OSError:
+                    slow.remove(s)
+                    closed += 1
+            if not slow:
+                break
+        assert not slow, "a client dripping its request was kept open"
+        assert requests.get(base + "/health", timeout=5).json()["status"] == "ok"
+    finally:
+        server.close()

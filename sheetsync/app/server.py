@@ -47,7 +47,7 @@ SIGNATURE = re.compile(r"[0-9a-f]{64}")
 TOKEN = re.compile(r"[0-9a-f]{32}")
 # an absolute path's folders (not a URL's): answers name files, never where they live
 SERVER_FOLDERS = re.compile(r"(?<![\w.:/~-])/(?:[^/\s\"'<>]+/)+")
-WAITRESS = {"channel_timeout": 30, "connection_limit": 200, "threads": 4, "cleanup_interval": 10}
+WAITRESS = {"channel_timeout": 15, "connection_limit": 500, "threads": 4, "cleanup_interval": 5}
 
 
 class BadRequest(ValueError):
@@ -259,6 +259,41 @@ _REASONS = {
 }
 
 
+def slow_client_channel():
+    """waitress's connection class, made to close a client that sends its request a byte at a time
+    (slowloris): waitress closes a connection silent for `channel_timeout`, and any byte counts as
+    life; here, while a request has not arrived whole, only its first byte does. A request must
+    arrive whole within channel_timeout seconds of its start."""
+    from waitress.channel import HTTPChannel
+
+    class SlowClientChannel(HTTPChannel):
+        """A connection whose partial request does not stay alive on dripping bytes."""
+
+        _partial = None
+        _partial_since = 0.0
+
+        def handle_read(self):
+            super().handle_read()
+            pending = self.request  # the request being received, None once it is whole
+            if pending is None:
+                self._partial = None
+                return
+            if pending is not self._partial:
+                self._partial, self._partial_since = pending, time.time()
+            self.last_activity = self._partial_since
+
+    return SlowClientChannel
+
+
+def create_server(app, config: FleetConfig, host: str, port: int):
+    """The waitress server of `app`, with the bounds of `waitress_settings` and slow clients closed."""
+    from waitress import create_server as waitress_server
+
+    server = waitress_server(app, host=host, port=port, **waitress_settings(config))
+    server.channel_class = slow_client_channel()
+    return server
+
+
 def waitress_settings(config: FleetConfig) -> dict:
     """waitress's bounds on slow or many clients: the defaults above, each overridable in [server]."""
     settings = {key: int(config.server.get(key, default)) for key, default in WAITRESS.items()}
@@ -267,7 +302,5 @@ def waitress_settings(config: FleetConfig) -> dict:
 
 def serve(config: FleetConfig, host: str, port: int) -> None:  # pragma: no cover - runs until stopped
     """Serve the groups of `config` with waitress until interrupted."""
-    from waitress import serve as waitress_serve
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    waitress_serve(Service(config), host=host, port=port, **waitress_settings(config))
+    create_server(Service(config), config, host, port).run()
