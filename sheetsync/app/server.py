@@ -15,8 +15,9 @@ Secrets and signatures are never logged.
 Runs that write (sync, notify) hold the workbook's run lock, shared with every other sheetsync
 run on it. Reading is bounded (backends/limits.py), so no workbook can exhaust the process; a
 reader's failure, even a panic inside python-calamine, is one group's answer, never the service's
-end. Slow clients are bounded by waitress (channel_timeout, connection_limit, see `serve`); in
-front of the Internet, put a reverse proxy (docs/limits.md).
+end. Slow clients are bounded by waitress (channel_timeout, connection_limit), and a request
+that drips in a byte at a time is closed after channel_timeout; in front of the Internet, put a
+reverse proxy (docs/limits.md).
 """
 
 from __future__ import annotations
