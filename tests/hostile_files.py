@@ -11,6 +11,7 @@ The tests import `malformed()` and `bombs()`: name -> (suffix, bytes).
 from __future__ import annotations
 
 import io
+import random
 import re
 import sys
 import zipfile
@@ -285,6 +286,14 @@ def sheet_with_rows(sheet: bytes, rows: str) -> bytes:
     return sheet.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
 
 
+def _rows_without_r(rows: int, widest: int) -> str:
+    """Rows and cells that give no position (`r`): each takes the next one. Varied values, so the
+    part compresses like a real sheet; one row `widest` cells wide."""
+    rng = random.Random(3)
+    narrow = "".join(f"<row><c><v>{rng.randrange(10**9)}</v></c></row>" for _ in range(rows))
+    return narrow + "<row>" + "<c><v>1</v></c>" * widest + "</row>"
+
+
 def bombs(full: bool = False) -> dict[str, tuple[str, bytes]]:
     """One file per kind of bomb. With `full`, at the sizes that were tried on the service (slow to
     make: for measuring); else small versions that pass the same limit at its default."""
@@ -333,6 +342,7 @@ def bombs(full: bool = False) -> dict[str, tuple[str, bytes]]:
             ),
         ),
         "billion-laughs.xlsx": (".xlsx", patched(x, {SHEET: with_xml_prefix(sheet, LAUGHS)})),
+        "cells-without-r.xlsx": (".xlsx", patched(x, {SHEET: sheet_with_rows(sheet, _rows_without_r(50_000, 20_000))})),
         "repeated-rows.ods": (
             ".ods",
             ods_package(

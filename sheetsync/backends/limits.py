@@ -234,8 +234,9 @@ class _Grid:
 
     def __init__(self, part: str, limits: Limits, name: str):
         self.part, self.limits, self.name = part, limits, name
-        self.rows = self.columns = self.row_elements = 0
+        self.rows = self.columns = self.row_elements = self.row_cells = self.widest = 0
         self.in_sheet_data = False
+        self.prefix = b""  # the namespace prefix of the sheet's elements ("x:"), if any
 
     def _grow(self, rows: int, columns: int, where: str) -> None:
         self.rows, self.columns = max(self.rows, rows), max(self.columns, columns)
@@ -257,15 +258,29 @@ class _Grid:
             if at < 0:
                 return
             self.in_sheet_data = True
+            prefixed = re.search(rb"<(\w+):sheetData", window)
+            self.prefix = prefixed[1] + b":" if prefixed else b""
             window, block = window[at:], block[max(0, at - (len(window) - len(block))) :]
         refs = ROW_OR_CELL_REF.findall(window)
         if refs:
             rows = max(int(d) for d in {d for _, d in refs})
             columns = max((column_number(c) for c in {c for c, _ in refs if c}), default=0)
             self._grow(rows, columns, self.part)
-        # rows written without `r` take the next number: count them too
-        self.row_elements += block.count(b"<row") + block.count(b":row ")
-        self._grow(self.row_elements, 0, self.part)
+        self._count_rows_and_widths(block)
+        self._grow(self.row_elements, self.widest, self.part)
+
+    def _count_rows_and_widths(self, block: bytes) -> None:
+        """Rows and cells written without `r` take the next row or column: count the row elements,
+        and the cells of each (a tag cut at a block boundary is missed: one in a MiB)."""
+        row_tag, cell_tag = b"<" + self.prefix + b"row", b"<" + self.prefix + b"c"
+        segments = block.split(row_tag)
+        for i, segment in enumerate(segments):
+            if i:  # a row starts here
+                self.widest = max(self.widest, self.row_cells)
+                self.row_cells = 0
+                self.row_elements += 1
+            self.row_cells += sum(segment.count(cell_tag + end) for end in (b" ", b">", b"/"))
+        self.widest = max(self.widest, self.row_cells)
 
     def scan_ods(self, xml: bytes) -> None:
         """Each <table:table>'s rows and columns, repeat counts included, up to the last one holding
