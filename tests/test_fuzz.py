@@ -1,5 +1,6 @@
 """Mutated workbooks: hypothesis flips bytes of a valid .xlsx and .ods (in the zip as stored, or
-inside one of its XML parts, zipped again with a right CRC so the parsers see the damage), and
+inside one of its XML parts, zipped again with a right CRC so the parsers see the damage), or
+writes a sheet of rows and cells placed anywhere (with or without their `r` positions), and
 `validate` and `sync` run on each in a worker process under a memory limit (RLIMIT_AS): the exit
 code is always 0, 1, 2 or 3, never a traceback nor an "unexpected error", and the worker's peak
 memory stays under a bound.
@@ -19,7 +20,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hostile_files import base_ods, base_xlsx, patched
+from hostile_files import SHEET, base_ods, base_xlsx, part, patched
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -128,3 +129,32 @@ def test_mutated_xlsx_files_end_in_an_exit_code_never_a_traceback(worker, tmp_pa
 @given(data=mutated(".ods"))
 def test_mutated_ods_files_end_in_an_exit_code_never_a_traceback(worker, tmp_path, data):
     check(worker, tmp_path, ".ods", data)
+
+
+COLUMNS = ["A", "Z", "CV", "GR", "GS", "ZZ", "XFD"]
+
+
+@st.composite
+def placed(draw) -> bytes:
+    """The base .xlsx whose first sheet gets rows and cells placed anywhere: by `r` or by their
+    order, some rows very wide, many narrow rows with varied values (so the ratio limit does not
+    catch them first)."""
+    rows = []
+    for _ in range(draw(st.integers(1, 4))):
+        row = draw(st.one_of(st.none(), st.integers(1, 1_048_576)))
+        column = draw(st.one_of(st.none(), st.sampled_from(COLUMNS)))
+        width = draw(st.sampled_from([1, 3, 150, 250, 20_000]))
+        ref = f' r="{column}{row or 1}"' if column else ""
+        rows.append(f"<row{f' r={chr(34)}{row}{chr(34)}' if row else ''}>" + f"<c{ref}><v>1</v></c>" * width + "</row>")
+    narrow = draw(st.sampled_from([0, 1_000, 60_000, 120_000]))
+    seed = draw(st.integers(0, 1000))
+    filler = "".join(f"<row><c><v>{(i * 7919 + seed) % 1000003}</v></c></row>" for i in range(narrow))
+    sheet = part(BASES[".xlsx"], SHEET)
+    body = "".join(draw(st.permutations(rows))) + filler
+    return patched(BASES[".xlsx"], {SHEET: sheet.replace(b"</sheetData>", body.encode() + b"</sheetData>")})
+
+
+@settings(max_examples=max(10, EXAMPLES // 2), deadline=None, suppress_health_check=list(HealthCheck))
+@given(data=placed())
+def test_cells_placed_anywhere_stay_within_the_memory_bound(worker, tmp_path, data):
+    check(worker, tmp_path, ".xlsx", data)
