@@ -90,6 +90,7 @@ def test_raising_one_limit_meets_the_next(tmp_path):
     result = run("validate", path, "--limit", "rows=2000000")
     assert_one_line(result)
     assert "(cells)" in result.stderr and "--limit cells=" in result.stderr
+    assert "is refused: Settings spans" in result.stderr  # the tab, as the group names it
 
 
 def test_limits_from_the_flag_the_environment_and_sheetsync_toml(tmp_path, monkeypatch):

@@ -31,6 +31,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.sax.saxutils import unescape
 
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
@@ -176,9 +177,41 @@ def check_package(data: bytes, suffix: str, limits: Limits, name: str) -> None:
     for info in infos:
         if info.is_dir():
             continue
-        total += _check_part(archive, info, suffix, limits, name)
+        try:
+            total += _check_part(archive, info, suffix, limits, name)
+        except OneLineError as exc:
+            grid = exc.msgid in (REFUSALS["rows"], REFUSALS["columns"], REFUSALS["cells"])
+            if grid and exc.params.get("where") == info.filename and suffix != ".ods":
+                exc.params["where"] = _sheet_name(archive, info.filename, limits) or info.filename
+            raise
         if total > limits.unpacked_mib * MIB:
             raise refuse(name, "unpacked_mib", mib(total), limits.unpacked_mib)
+
+
+def _sheet_name(archive: zipfile.ZipFile, part: str, limits: Limits) -> str | None:
+    """The tab name of a worksheet part, as the workbook index names it (for messages); None when
+    it cannot be told safely (the index is large, or declares entities)."""
+    try:
+        xml = {}
+        for index in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            info = archive.getinfo(index)
+            if info.file_size > min(limits.part_mib * MIB, 4 * MIB):
+                return None
+            xml[index] = archive.read(index)
+            if any(d in xml[index] for d in DECLARATIONS):
+                return None
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError):
+        return None
+    target = part.removeprefix("xl/")
+    for rel in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", xml["xl/_rels/workbook.xml.rels"]):
+        found = re.search(rb'Target="/?(?:xl/)?([^"]*)"', rel[0])
+        rel_id = re.search(rb'\bId="([^"]*)"', rel[0])
+        if found and rel_id and found[1].decode("utf-8", "replace") == target:
+            for sheet in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", xml["xl/workbook.xml"]):
+                if re.search(rb'\bid="' + re.escape(rel_id[1]) + rb'"', sheet[0]):
+                    named = re.search(rb'\bname="([^"]*)"', sheet[0])
+                    return unescape(named[1].decode("utf-8", "replace")) if named else None
+    return None
 
 
 def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits, name: str) -> None:
