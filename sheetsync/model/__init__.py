@@ -79,6 +79,7 @@ class Trip:
     returned: datetime | None = None
     fuel_paid: Decimal | None = None
     note: str | None = None
+    litres: Decimal | None = None  # fuel put in, from a column whose header says litres
 
     @property
     def km(self) -> Decimal | int:
@@ -140,6 +141,7 @@ class Settings:
     timezone: str = "Europe/Paris"
     treasurer: str | None = None  # the member who gets the digest
     templates: str | None = None  # a folder of the group's own email templates
+    hidden_rows: str = "count"  # count | skip: what to do with rows hidden in the spreadsheet
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
 
 

@@ -35,7 +35,21 @@ PROBLEMS: dict[str, Template] = {
     "value.date": Template(
         E,
         N_('"{value}" is not a date.'),
-        N_("Type a date such as 12/03/2025 or 2025-03-12, optionally with a time (20:30)."),
+        N_(
+            "Type a date such as 12/03/2025 or 2025-03-12, optionally with a time (20:30). Dates typed as text are read {order}."
+        ),
+    ),
+    "value.date_implausible": Template(
+        E,
+        N_('"{value}" reads as {day}, which is not a plausible date.'),
+        N_(
+            "Type the whole date, such as 12/03/2025: sheetsync accepts dates from {earliest} to {latest} (a year after the as-of date). Dates typed as text are read {order}."
+        ),
+    ),
+    "value.error": Template(
+        E,
+        N_("The cell shows the error {value}: its value is unknown."),
+        N_("Correct the formula or type the value; until then this row is left out."),
     ),
     "ref.member": Template(
         E,
@@ -100,6 +114,23 @@ PROBLEMS: dict[str, Template] = {
         E,
         N_("This trip starts at {start} km, before the trip on row {other_row} ended ({previous} km)."),
         N_("One of the two readings is wrong: correct it."),
+    ),
+    "trip.misdated": Template(
+        E,
+        N_(
+            "The odometer readings of this trip ({start} → {end} km) do not fit its date {day}: they come between the trips of {near}."
+        ),
+        N_("Check this row's date: it may be mistyped. Dates typed as text are read {order}."),
+    ),
+    "trip.outside_membership": Template(
+        W,
+        N_("{driver} drove on {day}, outside their membership ({span})."),
+        N_("Check the date, the driver, or the Joined and Left dates in the Members tab."),
+    ),
+    "trip.in_progress": Template(
+        I,
+        N_("A trip still out: started at {start} km on {day}, no end reading yet. Not counted yet."),
+        N_("Fill in the end reading when the car is back."),
     ),
     "trip.implausible": Template(
         W,
@@ -177,6 +208,31 @@ PROBLEMS: dict[str, Template] = {
         I,
         N_("A total line: skipped."),
         N_("sheetsync computes totals itself; this row is not counted."),
+    ),
+    "row.hidden": Template(
+        I,
+        N_("A hidden row: counted."),
+        N_("To leave hidden rows out, add the setting hidden_rows = skip."),
+    ),
+    "row.hidden_skipped": Template(
+        I,
+        N_("A hidden row: skipped (Settings hidden_rows = skip)."),
+        N_("Unhide the row, or delete it if it is not used."),
+    ),
+    "row.table_total": Template(
+        I,
+        N_("The totals row of the table {table}: skipped."),
+        N_("sheetsync computes totals itself; this row is not counted."),
+    ),
+    "row.sum": Template(
+        I,
+        N_("A row of sums of the rows above: skipped."),
+        N_("sheetsync computes totals itself; this row is not counted."),
+    ),
+    "row.heading": Template(
+        I,
+        N_('A heading row ("{value}"): skipped.'),
+        N_("Headings between rows are fine; this row is not counted."),
     ),
     "column.duplicate": Template(
         W,

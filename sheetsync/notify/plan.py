@@ -96,17 +96,21 @@ def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:
         pays[t.sender].append({"other": t.recipient, "amount": t.amount})
         receives[t.recipient].append({"other": t.sender, "amount": t.amount})
     provisional = period.start <= report.as_of < period.end
+    statements = {st.name: st for st in report.statements}
     notices = []
     for m in report.computation.members:
+        st = statements[m.name]
         context = _base(report, m.name) | {
             "period": period.label(report.settings.language),
             "provisional": provisional,
-            "km": m.km,
-            "bears": m.bears,
-            "paid": m.paid,
-            "payments_sent": m.payments_sent,
-            "payments_received": m.payments_received,
-            "balance": m.balance,
+            "period_start": period.start,
+            "opening_balance": st.opening_balance,
+            "km": st.km,
+            "bears": st.bears,
+            "paid": st.paid,
+            "payments_sent": st.payments_sent,
+            "payments_received": st.payments_received,
+            "balance": st.closing_balance,
             "pays": pays[m.name],
             "receives": receives[m.name],
             "vehicles": _vehicle_lines(report),
@@ -196,9 +200,15 @@ def _digest(report: Report, **_) -> tuple[list[Notice], list[str]]:
         return [], ["No treasurer: name one in Settings (treasurer / trésorier)."]
     shown = [p for p in report.problems if p.severity is not Severity.INFO]
     context = _base(report, treasurer) | {
-        "members": [{"name": m.name, "km": m.km, "balance": m.balance} for m in report.computation.members],
+        "period": report.statements[0].period.label(report.settings.language) if report.statements else "",
+        "members": [
+            {"name": st.name, "km": st.km, "opening_balance": st.opening_balance, "balance": st.closing_balance}
+            for st in report.statements
+        ],
         "transfers": report.settlement.transfers,
         "vehicles": _vehicle_lines(report),
+        "left_out": report.left_out.amount,
+        "left_out_rows": len(report.left_out.rows),
         "errors": report.count(Severity.ERROR),
         "warnings": report.count(Severity.WARNING),
         "problems": shown[:DIGEST_PROBLEMS],

@@ -9,7 +9,8 @@ import json
 from sheetsync.model import Problem, Severity
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
-from sheetsync.present.tabs import in_words, settlement_notes
+from sheetsync.i18n import tn
+from sheetsync.present.tabs import in_words, left_out_text, settlement_notes, statement_columns, statement_values
 from sheetsync.present.words import word
 
 
@@ -27,6 +28,7 @@ def report_dict(report: Report) -> dict:
                 "provisional": vp.provisional,
             }
         )
+    statements = {st.name: st for st in report.statements}
     return {
         "group": s.group,
         "currency": s.currency,
@@ -40,6 +42,7 @@ def report_dict(report: Report) -> dict:
                 "payments_sent": fmt.plain(m.payments_sent),
                 "payments_received": fmt.plain(m.payments_received),
                 "balance": fmt.plain(m.balance),
+                "period": statement_dict(statements[m.name], s.language),
             }
             for m in report.computation.members
         ],
@@ -60,6 +63,21 @@ def report_dict(report: Report) -> dict:
             }
             for a in report.advances
         ],
+        "left_out": {"amount": fmt.plain(report.left_out.amount), "rows": len(report.left_out.rows)},
+    }
+
+
+def statement_dict(st, lang: str) -> dict:
+    """A member's statement for the period, as JSON."""
+    return {
+        "label": st.period.label(lang),
+        "opening_balance": fmt.plain(st.opening_balance),
+        "km": fmt.km_value(st.km),
+        "bears": fmt.plain(st.bears),
+        "paid": fmt.plain(st.paid),
+        "payments_sent": fmt.plain(st.payments_sent),
+        "payments_received": fmt.plain(st.payments_received),
+        "closing_balance": fmt.plain(st.closing_balance),
     }
 
 
@@ -80,7 +98,8 @@ def report_json(report: Report) -> str:
 
 
 def report_csv(report: Report) -> str:
-    """The balances, one row per member, with the amounts as plain numbers."""
+    """The balances, one row per member, with the amounts as plain numbers; then, after an empty
+    line, the transfers to settle (from, to, amount)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "km", "bears", "paid", "payments_sent", "payments_received", "balance"])
@@ -96,6 +115,10 @@ def report_csv(report: Report) -> str:
                 fmt.plain(m.balance),
             ]
         )
+    writer.writerow([])
+    writer.writerow(["from", "to", "amount"])
+    for transfer in report.settlement.transfers:
+        writer.writerow([transfer.sender, transfer.recipient, fmt.plain(transfer.amount)])
     return out.getvalue()
 
 
@@ -117,7 +140,14 @@ def report_text(report: Report) -> str:
     phrases = in_words(report)
     heading = word("balances_as_of", lang, group=s.group, day=fmt.day(report.as_of, lang))
     members = text_table(
-        [word("member", lang), word("km", lang), word("bears", lang), word("paid", lang), word("balance", lang), ""],
+        [
+            word("member", lang),
+            word("km", lang),
+            word("bears", lang),
+            word("paid", lang),
+            word("balance", lang),
+            word("in_words", lang),
+        ],
         [
             [
                 m.name,
@@ -157,11 +187,10 @@ def report_text(report: Report) -> str:
         ],
         right={2, 3, 4},
     )
-    parts = [
-        heading,
-        "",
-        members,
-        "",
+    parts = [heading, "", members, "", statement_text(report), ""]
+    if (left := left_out_text(report)) is not None:
+        parts += [left, ""]
+    parts += [
         word("from", lang) + " → " + word("to", lang) + ":",
         "\n".join(x for x in (transfers, notes) if x),
         "",
@@ -170,6 +199,25 @@ def report_text(report: Report) -> str:
     if report.problems:
         parts += ["", problems_text(report.problems, lang)]
     return "\n".join(parts) + "\n"
+
+
+def statement_text(report: Report) -> str:
+    """The statement of the period holding the as-of date, one line per member, labelled."""
+    lang, cur = report.settings.language, report.settings.currency
+    if not report.statements:
+        return ""
+    labels = [label for label, _ in statement_columns(report)]
+    kinds = [kind for _, kind in statement_columns(report)]
+    rows = [
+        [st.name]
+        + [
+            fmt.number(v, lang) if kind == "number" else fmt.money(v, cur, lang)
+            for v, kind in zip(statement_values(st), kinds, strict=True)
+        ]
+        for st in report.statements
+    ]
+    heading = word("statement_for", lang, period=report.statements[0].period.label(lang))
+    return heading + "\n\n" + text_table([word("member", lang), *labels], rows, right=set(range(1, len(labels) + 1)))
 
 
 def problems_text(problems: list[Problem], lang: str = "en") -> str:
@@ -185,13 +233,24 @@ def problems_text(problems: list[Problem], lang: str = "en") -> str:
 
 
 def summary_line(report: Report) -> str:
-    """One line for cron logs."""
+    """One line for cron logs; it says the money left out of the figures, when there is some."""
     s = report.settlement
-    return (
+    line = (
         f"{report.settings.group}: {len(report.computation.members)} members, "
         f"{len(s.transfers)} transfer(s) to settle, {report.count(Severity.ERROR)} error(s), "
         f"{report.count(Severity.WARNING)} warning(s)"
     )
+    left = report.left_out
+    if left.rows:
+        lang = report.settings.language
+        line += tn(
+            lang,
+            "; {amount} left out ({n} row)",
+            "; {amount} left out ({n} rows)",
+            len(left.rows),
+            amount=fmt.money(left.amount, report.settings.currency, lang),
+        )
+    return line
 
 
 def who_drove_text(answer, lang: str) -> str:

@@ -20,6 +20,29 @@ RawTables = dict[str, Iterable[list[Cell]]]  # tab name -> its rows, row 1 first
 HEADER_SCAN_ROWS = 10
 
 
+@dataclass(frozen=True)
+class SheetMarks:
+    """What a file says about a sheet's rows beyond their cells (a backend reads it, as data)."""
+
+    hidden: frozenset[int] = frozenset()  # 1-based rows hidden in the spreadsheet
+    totals: dict[int, str] = field(default_factory=dict)  # 1-based row -> the table whose totals row it is
+
+
+class RawBook(dict):
+    """Raw tables (tab name -> rows) and, when the backend knows them, each sheet's marks and the
+    workbook's date system."""
+
+    def __init__(self, tabs: RawTables, marks: dict[str, SheetMarks] | None = None, date1904: bool = False):
+        super().__init__(tabs)
+        self.marks = marks or {}
+        self.date1904 = date1904
+
+
+def marks_of(raw: RawTables, name: str) -> SheetMarks:
+    """The marks the backend found on the sheet `name` (none for plain tables)."""
+    return getattr(raw, "marks", {}).get(name) or SheetMarks()
+
+
 class Rows:
     """A tab's rows, row 1 first, gone through once: the first rows are kept (to find the header),
     the rest streams, so a 100,000-line logbook is never held whole in memory."""
@@ -51,6 +74,7 @@ class LocatedTab:
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)  # field -> (0-based index, header)
     rows: Rows = field(default_factory=Rows)  # the whole tab, row 1 first, to go through once
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (field, ignored header)
+    marks: SheetMarks = field(default_factory=SheetMarks)
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -125,7 +149,7 @@ def locate(spec: InputTab, name: str | None, raw: RawTables, mapping: dict[tuple
         if not columns:
             continue
         if all(c.field in columns for c in spec.columns if c.required):
-            return LocatedTab(spec, name, index + 1, columns, rows, duplicates)
+            return LocatedTab(spec, name, index + 1, columns, rows, duplicates, marks_of(raw, name))
         if best is None or len(columns) > len(best[1]):
             best = (index, columns, duplicates)
     if spec is SETTINGS:  # a settings tab without a header: key in A, value in B

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from sheetsync.model import Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
@@ -24,6 +24,7 @@ from sheetsync.model.schema import (
 )
 from sheetsync.read.cells import (
     CENT,
+    EARLIEST_DATE,
     is_blank,
     parse_datetime,
     parse_shares,
@@ -32,6 +33,7 @@ from sheetsync.read.cells import (
     plain_number,
 )
 from sheetsync.read.headers import LocatedTab, RawTables, find_tabs, locate, tab_language
+from sheetsync.read.furniture import ColumnSums, month_heading, row_money
 from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
 from sheetsync.read.settings_tab import read_settings
 
@@ -41,6 +43,7 @@ class Parsed:
     book: Book
     problems: list[Problem]
     settings_rows: dict[str, SourceRef]
+    left_out: list[tuple[SourceRef, Decimal]]  # the money of each row left out while reading
 
 
 def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None) -> Parsed:
@@ -87,7 +90,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
         rejected_trip_rows=rejected,
         headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
     )
-    return Parsed(book, p.problems, read.rows)
+    return Parsed(book, p.problems, read.rows, p.left_out)
 
 
 class _Parser:
@@ -99,29 +102,52 @@ class _Parser:
         self.problems = problems
         self.member_names = Names()
         self.rejected: list[int] = []  # rows left out for an error, of the last tab read
+        self.left_out: list[tuple[SourceRef, Decimal]] = []  # the money of each row left out
+        self.latest = today + timedelta(days=365)  # the last plausible date of a record
         self.vehicle_names = Names()
 
     def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
-        return RowReader(tab, row, cells, self.lang, self.month_first)
+        return RowReader(tab, row, cells, self.lang, self.month_first, self.latest)
 
     def rows(self, tab: LocatedTab, parse_row, keep_partial: bool = False, quick=None):
-        """Records parsed by `parse_row` from each data row that is not empty, a total, or wrong.
+        """Records parsed by `parse_row` from each data row that is not empty, sheet furniture
+        (a total, a row of sums, a heading), or wrong.
 
         With `keep_partial` (members, vehicles), a record that `parse_row` still returned despite
         a wrong cell is kept without that cell: leaving out a member would turn every trip of
-        theirs into an error too.
+        theirs into an error too. The money of every row left out is kept in `left_out`.
         """
         records = []
         self.rejected = []
+        marks = tab.marks
+        special = marks.hidden | set(marks.totals)
+        sums = ColumnSums(tab)
         for row, cells in tab.data_rows():
-            if quick is not None and (record := quick(row, cells)) is not None:
+            if special and row in special:
+                if row in marks.totals:
+                    self.note("row.table_total", tab, row, table=marks.totals[row])
+                    continue
+                if self.settings.hidden_rows == "skip":
+                    self.note("row.hidden_skipped", tab, row)
+                    self._leave_out(tab, row, cells)
+                    continue
+                self.note("row.hidden", tab, row)
+            elif quick is not None and (record := quick(row, cells)) is not None:
                 records.append(record)
+                sums.add(cells)
                 continue
             if is_empty(cells):
                 continue
             if is_summary(cells):
-                self.problems.append(problem("row.summary", self.lang, tab.name, row, None))
+                self.note("row.summary", tab, row)
                 continue
+            if (heading := month_heading(cells)) is not None:
+                self.note("row.heading", tab, row, value=heading)
+                continue
+            if sums.is_sum_row(cells):
+                self.note("row.sum", tab, row)
+                continue
+            sums.add(cells)
             r = self.reader(tab, row, cells)
             record = parse_row(r)
             self.problems.extend(r.problems)
@@ -129,7 +155,17 @@ class _Parser:
                 records.append(record)
             else:
                 self.rejected.append(row)
+                self._leave_out(tab, row, cells)
         return records
+
+    def note(self, code: str, tab: LocatedTab, row: int, **params) -> None:
+        self.problems.append(problem(code, self.lang, tab.name, row, None, **params))
+
+    def _leave_out(self, tab: LocatedTab, row: int, cells: list) -> None:
+        """Remember the money a row left out holds (a fuel paid, an amount), to say it is not counted."""
+        amount = row_money(tab, cells, self.lang)
+        if amount is not None:
+            self.left_out.append((SourceRef(tab.name, row), amount))
 
     def members(self, tab: LocatedTab) -> list[Member]:
         seen: dict[str, int] = {}
@@ -281,6 +317,7 @@ class _Parser:
         vehicles, members, name = self.vehicle_names, self.member_names, tab.name
         numbers = (int, float)
         days: dict[date, datetime] = {}  # one datetime per day, however many trips that day
+        earliest, latest = datetime.combine(EARLIEST_DATE, time()), datetime.combine(self.latest, time.max)
 
         def cell(cells, i):
             return cells[i] if i is not None and i < len(cells) else None
@@ -292,6 +329,8 @@ class _Parser:
             if type(day) is date:  # a date cell without a time
                 day = days.get(day) or days.setdefault(day, datetime(day.year, day.month, day.day))
             if type(day) is not datetime or type(start) not in numbers or type(end) not in numbers or end < start:
+                return None
+            if not earliest <= day <= latest:
                 return None
             if type(driver) is not str or (driver := members.lookup(driver)) is None:
                 return None

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sheetsync.model import Problem
 from sheetsync.model.names import fold, suggest
 from sheetsync.model.problems import problem
-from sheetsync.read.cells import as_text, parse_datetime, parse_money, parse_number
+from sheetsync.i18n import t
+from sheetsync.read.cells import EARLIEST_DATE, as_text, cell_error, parse_datetime, parse_money, parse_number
 from sheetsync.read.headers import LocatedTab
 
 _SUMMARY = re.compile(r"^(sous[- ]?total|sub[- ]?total|grand total|total|totaux|totals|somme)(\b|$)")
@@ -44,25 +45,45 @@ class Names:
         return list(self.by_key.values())
 
 
-class RowReader:
-    """The cells of one data row, read field by field; `ok` is False once a cell had an error."""
+DATED_FIELDS = ("date", "return")  # the dates a record is filed under: they must be plausible
 
-    def __init__(self, tab: LocatedTab, row: int, cells: list, lang: str, month_first: bool = False):
+
+class RowReader:
+    """The cells of one data row, read field by field; `ok` is False once a cell had an error.
+
+    A cell showing a spreadsheet error (#DIV/0!, #REF!…) is an error at that cell, naming it, and
+    reads as empty. `latest` is the last plausible date of a record (a year after the as-of date).
+    """
+
+    def __init__(
+        self, tab: LocatedTab, row: int, cells: list, lang: str, month_first: bool = False, latest: date | None = None
+    ):
         self.tab, self.row, self.cells, self.lang, self.month_first = tab, row, cells, lang, month_first
+        self.latest = latest
         self.index = tab.index
         self.problems: list[Problem] = []
+        self.errors: dict[str, str] = {}
+        for field, i in self.index.items():
+            if i < len(cells) and (shown := cell_error(cells[i])) is not None:
+                self.errors[field] = shown
+                self.flag("value.error", field, value=shown)
 
     @property
     def ok(self) -> bool:
         return not any(p.is_error for p in self.problems)
 
     def raw(self, field: str) -> object:
+        if field in self.errors:
+            return None
         i = self.index.get(field)
         cells = self.cells
         return cells[i] if i is not None and i < len(cells) else None
 
     def flag(self, code: str, field: str | None, **params: object) -> None:
+        if code == "value.missing" and field in self.errors:
+            return  # the cell is not empty: it shows an error, already said
         column = self.tab.header(field) if field else None
+        params.setdefault("order", date_order(self.lang, self.month_first))
         self.problems.append(problem(code, self.lang, self.tab.name, self.row, column, **params))
 
     def _missing(self, field: str, required: bool, value: object) -> bool:
@@ -105,15 +126,24 @@ class RowReader:
 
     def moment(self, field: str, required: bool = False) -> datetime | None:
         value = self.raw(field)
-        if type(value) is datetime and value.tzinfo is None:
-            return value
         if self._missing(field, required, value):
             return None
         try:
-            return parse_datetime(value, self.month_first)
+            found = parse_datetime(value, self.month_first)
         except ValueError:
             self.flag("value.date", field, value=as_text(self.raw(field)))
             return None
+        if field in DATED_FIELDS and not plausible(found.date(), self.latest):
+            self.flag(
+                "value.date_implausible",
+                field,
+                value=as_text(value),
+                day=found.date().isoformat(),
+                earliest=EARLIEST_DATE.isoformat(),
+                latest=(self.latest or found.date()).isoformat(),
+            )
+            return None
+        return found
 
     def name_in(self, field: str, names: Names, code: str, required: bool = False) -> str | None:
         value = self.raw(field)
@@ -130,6 +160,18 @@ class RowReader:
         if found is None:
             self.flag(code, field, value=typed, suggestion=suggest(typed, names.all()) or "")
         return found
+
+
+def plausible(day: date, latest: date | None) -> bool:
+    """A record's date is plausible from 1990 to `latest` (a year after the as-of date)."""
+    return EARLIEST_DATE <= day and (latest is None or day <= latest)
+
+
+def date_order(lang: str, month_first: bool) -> str:
+    """How dates typed as text are read, in words, naming the setting that changes it."""
+    if month_first:
+        return t(lang, "month first (Settings date_format = month_first)")
+    return t(lang, "day first (Settings date_format = day_first)")
 
 
 def is_empty(cells: list) -> bool:

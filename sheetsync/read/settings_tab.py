@@ -44,6 +44,10 @@ CHOICES: dict[str, dict[str, str]] = {
         ("first_booked", ("premier réservé", "first booked", "premier arrivé", "first come")),
         ("owner", ("propriétaire",)),
     ),
+    "hidden_rows": _words(
+        ("count", ("compter", "counted", "compte", "inclure", "include")),
+        ("skip", ("ignorer", "ignore", "sauter", "skipped", "exclure")),
+    ),
     "date_format": _words(
         ("day_first", ("jour d'abord", "dd/mm/yyyy", "jj/mm/aaaa", "day first")),
         ("month_first", ("mois d'abord", "mm/dd/yyyy", "mm/jj/aaaa", "month first")),
@@ -65,6 +69,7 @@ KEYS: dict[str, str] = _words(
     ("date_format", ("format date", "format_date", "format des dates")),
     ("timezone", ("fuseau horaire", "fuseau_horaire", "fuseau", "time zone")),
     ("treasurer", ("trésorier", "trésorière", "tresorier")),
+    ("hidden_rows", ("lignes masquées", "lignes_masquées", "lignes cachées", "hidden rows")),
     ("templates", ("modèles", "modeles", "templates folder", "dossier des modèles")),
 )
 SPLIT_PREFIXES = {"split", "partage"}
