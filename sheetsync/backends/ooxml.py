@@ -310,7 +310,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _cell(ref: str, value: object, style: int | None) -> str:
+def _cell(ref: str, value: object, style: int | None, date1904: bool = False) -> str:
     s = f' s="{style}"' if style is not None else ""
     if isinstance(value, str):
         text = ILLEGAL_XML.sub("", value)
@@ -318,14 +318,15 @@ def _cell(ref: str, value: object, style: int | None) -> str:
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (datetime, date)):
-        return f'<c r="{ref}"{s}><v>{to_serial(value):.10g}</v></c>'
+        return f'<c r="{ref}"{s}><v>{to_serial(value, date1904):.10g}</v></c>'
     if isinstance(value, Decimal):
         return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
     return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
 
 
-def sheet_xml(table: Table, styles: dict[str, int]) -> str:
-    """A worksheet part for a generated table: title, bold header, typed cells, frozen header."""
+def sheet_xml(table: Table, styles: dict[str, int], date1904: bool = False) -> str:
+    """A worksheet part for a generated table: title, bold header, typed cells, frozen header.
+    Dates are written in the workbook's date system (`date1904`: counted from 1904-01-01)."""
     header_row = table.header_row
     rows = []
     if table.title:
@@ -337,7 +338,9 @@ def sheet_xml(table: Table, styles: dict[str, int]) -> str:
     kinds = [styles.get(c.kind) for c in table.columns]
     for r, values in enumerate(table.rows, start=header_row + 1):
         cells = "".join(
-            _cell(f"{column_letter(i)}{r}", v, kinds[i] if i < len(kinds) and not isinstance(v, str) else None)
+            _cell(
+                f"{column_letter(i)}{r}", v, kinds[i] if i < len(kinds) and not isinstance(v, str) else None, date1904
+            )
             for i, v in enumerate(values)
             if v is not None
         )
@@ -362,9 +365,10 @@ def sheet_xml(table: Table, styles: dict[str, int]) -> str:
 # the whole operation ---------------------------------------------------------------------------
 
 
-def write_generated(package: Package, tables: list[Table]) -> None:
+def write_generated(package: Package, tables: list[Table], date1904: bool = False) -> None:
     """Replace (or add) the sheets of `tables` in `package`; refuse a sheet of the group's that bears
-    one of their names (its first cell does not say sheetsync generated it)."""
+    one of their names (its first cell does not say sheetsync generated it). `date1904`: the
+    workbook counts its dates from 1904."""
     if not tables:
         return
     sheets = {s.name: s for s in package.sheets()}
@@ -380,11 +384,11 @@ def write_generated(package: Package, tables: list[Table]) -> None:
                     f'The workbook has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
                     f'Rename that tab (sheetsync writes its own "{table.name}" tab), then run again.',
                 )
-            package.put(existing.part, sheet_xml(table, ids))
+            package.put(existing.part, sheet_xml(table, ids, date1904))
             package.remove(Package.rels_of(existing.part))
             replaced_ids.append(existing.sheet_id)
         else:
-            _add_sheet(package, table, sheet_xml(table, ids))
+            _add_sheet(package, table, sheet_xml(table, ids, date1904))
     styles.save()
     _drop_calc_chain_entries(package, replaced_ids)
 

@@ -23,7 +23,8 @@ from python_calamine import CalamineWorkbook
 from sheetsync.backends.ooxml import Package, write_generated
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.present.table import Table
-from sheetsync.read.headers import RawTables
+from sheetsync.backends.xlsx_marks import PackageMarks, is_date1904, read_marks
+from sheetsync.read.headers import RawBook, RawTables
 
 
 class XlsxBackend:
@@ -39,8 +40,9 @@ class XlsxBackend:
                 f"No such workbook: {self.path}", f"Check the path, or create one with: sheetsync init {self.path}"
             )
         self._fingerprint = _fingerprint(self.path)
+        marks = read_marks(self.path) if self.path.suffix.lower() in (".xlsx", ".xlsm") else PackageMarks()
         try:
-            return _read_with_calamine(self.path)
+            return RawBook(_read_with_calamine(self.path, marks.errors), marks.sheets, marks.date1904)
         except Exception:  # noqa: BLE001 - calamine could not serve this file: openpyxl says why, or reads it
             pass
         import openpyxl  # only when calamine could not read the file
@@ -57,7 +59,7 @@ class XlsxBackend:
             for ws in wb.worksheets:
                 ws.reset_dimensions()  # some writers record a wrong size; read every row there is
                 tabs[ws.title] = [_trim(list(row)) for row in ws.iter_rows(values_only=True)]
-            return tabs
+            return RawBook(tabs, marks.sheets, marks.date1904)
         finally:
             wb.close()
 
@@ -79,7 +81,7 @@ class XlsxBackend:
 
             write_ods(package, tables)
         else:
-            write_generated(package, tables)
+            write_generated(package, tables, date1904=is_date1904(package))
         self._save(package.write)
 
     def create_tabs(self, tables: list[Table]) -> None:
@@ -150,21 +152,28 @@ class XlsxBackend:
         self._fingerprint = _fingerprint(self.path)
 
 
-def _read_with_calamine(path: Path) -> RawTables:
+def _read_with_calamine(path: Path, errors: dict[str, dict[tuple[int, int], str]]) -> RawTables:
     """Every worksheet's rows from row 1 and column A (formulas by their saved value), fast; each
-    sheet is loaded only when its rows are gone through, and its rows are made as they come."""
+    sheet is loaded only when its rows are gone through, and its rows are made as they come.
+    A cell showing an error (calamine reads it as empty) holds its error's text (`errors`)."""
     wb = CalamineWorkbook.from_path(str(path))
-    return {name: _calamine_rows(wb, name) for name in wb.sheet_names}
+    return {name: _calamine_rows(wb, name, errors.get(name, {})) for name in wb.sheet_names}
 
 
-def _calamine_rows(wb, name: str):
+def _calamine_rows(wb, name: str, errors: dict[tuple[int, int], str]):
     sheet = wb.get_sheet_by_name(name)
     first_row, first_col = sheet.start if sheet.height else (0, 0)
     for _ in range(first_row):
         yield []
     pad = [None] * first_col
-    for row in sheet.iter_rows():
-        yield _trim(pad + [None if cell == "" else cell for cell in row])
+    error_rows = {r for r, _ in errors}
+    for index, row in enumerate(sheet.iter_rows(), start=first_row):
+        cells = pad + [None if cell == "" else cell for cell in row]
+        if index in error_rows:
+            for (r, c), text in errors.items():
+                if r == index and c < len(cells):
+                    cells[c] = text
+        yield _trim(cells)
 
 
 def _fingerprint(path: Path) -> str:

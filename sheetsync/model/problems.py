@@ -46,6 +46,11 @@ PROBLEMS: dict[str, Template] = {
             "Type the whole date, such as 12/03/2025: sheetsync accepts dates from {earliest} to {latest} (a year after the as-of date). Dates typed as text are read {order}."
         ),
     ),
+    "value.formula": Template(
+        E,
+        N_("The formula {value} has no saved result: the file was saved by a program that does not calculate formulas."),
+        N_("Open the file in Excel or LibreOffice and save it again: the results are then saved with the formulas."),
+    ),
     "value.error": Template(
         E,
         N_("The cell shows the error {value}: its value is unknown."),

@@ -186,6 +186,7 @@ TRIPS = InputTab(
             False,
             ("Carburant", "Essence", "Gasoil", "Gazole", "Plein", "Pleins", "Fuel", "Gas", "Petrol"),
         ),
+        C("litres", "Litres", "Litres", False, ("Liters", "L", "Volume", "Litres de carburant")),
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Remarques", "Commentaire", "Comment", "Objet")),
     ),
     required=True,

@@ -19,11 +19,16 @@ _ERROR_VALUE = re.compile(r"#(DIV/0!|REF!|N/A|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CA
 EARLIEST_DATE = date(1990, 1, 1)  # a car-sharing logbook dated before this is a typo or a bare number
 
 
+class Uncomputed(str):
+    """A formula saved without its result (by a program that does not calculate): its text."""
+
+
 def cell_error(value: object) -> str | None:
-    """The spreadsheet error a cell shows ("#DIV/0!", "#REF!", "#N/A"…), or None."""
+    """The spreadsheet error a cell shows ("#DIV/0!", "#REF!", "#N/A"…), or the formula of an
+    Uncomputed cell, or None."""
     if type(value) is str and value[:1] == "#" and _ERROR_VALUE.fullmatch(value.strip()):
         return value.strip()
-    return None
+    return str(value) if isinstance(value, Uncomputed) else None
 
 
 def is_blank(value: object) -> bool:

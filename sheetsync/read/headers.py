@@ -6,6 +6,7 @@ headers found and says how to map one in Settings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -164,6 +165,46 @@ def locate(spec: InputTab, name: str | None, raw: RawTables, mapping: dict[tuple
     raise AssertionError("unreachable")
 
 
+MONEY_FIELDS = frozenset({"fuel_paid", "amount", "deposit"})
+CURRENCY_FIELDS = MONEY_FIELDS | {"rate_per_km"}  # a header may say its currency
+LITRE_UNITS = frozenset({"l", "lt", "litre", "litres", "liter", "liters"})
+CURRENCY_UNITS = frozenset({"€", "$", "£", "eur", "euro", "euros", "chf", "usd", "gbp", "ttc"})
+_UNIT_TEXT = re.compile(r"(?:[\(\[]\s*([^\)\]]*?)\s*[\)\]]|\s(€|\$|£|eur|euros?))\s*$", re.IGNORECASE)
+
+
+def header_unit(text: str) -> str | None:
+    """ "litres" or "money" when a header names its unit ("Plein (L)", "Carburant (€)"), else None."""
+    m = _UNIT_TEXT.search(text)
+    if m is None:
+        return None
+    unit = (m[1] if m[1] is not None else m[2]).strip().lower()
+    if unit in LITRE_UNITS:
+        return "litres"
+    return "money" if unit in CURRENCY_UNITS else None
+
+
+def _field_for_unit(spec: InputTab, field_id: str, text: str) -> str:
+    """The field a column goes to once its header's unit is heard: litres go to the litres field,
+    a currency to money; a unit that contradicts the field stops the run, naming the column."""
+    unit = header_unit(text)
+    if unit is None:
+        return field_id
+    if unit == "litres" and field_id in MONEY_FIELDS and any(c.field == "litres" for c in spec.columns):
+        return "litres"
+    if (unit == "litres" and field_id != "litres") or (unit == "money" and field_id not in CURRENCY_FIELDS):
+        raise SetupError(
+            'The column "{header}" of the {tab} tab is in {unit}, but its name says {field}.',
+            "Rename the column so that its name and its unit agree (e.g. Litres (L), Amount (€)), "
+            "or map it with column.{tab_id}.FIELD in Settings.",
+            header=text,
+            tab=spec.en,
+            unit="litres" if unit == "litres" else "money",
+            field=spec.column(field_id).en,
+            tab_id=spec.id,
+        )
+    return field_id
+
+
 def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str], str]):
     mapped = {header_key(h): f for (tab, f), h in mapping.items() if tab == spec.id}
     columns: dict[str, tuple[int, str]] = {}
@@ -176,6 +217,8 @@ def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str]
         field_id = mapped.get(key) or next((c.field for c in spec.columns if key in c.keys()), None)
         if field_id is None:
             continue
+        if key not in mapped:
+            field_id = _field_for_unit(spec, field_id, text)
         if field_id in columns:
             duplicates.append((field_id, text))
         else:

@@ -300,14 +300,17 @@ class _Parser:
                 end=plain_number(end),
                 diff=plain_number(end - start),
             )
-        return Trip(SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"))
+        litres = r.number("litres")
+        return Trip(
+            SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"), litres
+        )
 
     def quick_trip(self, tab: LocatedTab):
         """A fast reader for the logbook lines that need no interpretation: a date cell, known names,
         number cells, no Km to check. It answers None for any other line, which then goes the
         careful way (trip()), so the result is the same, only sooner on a 100,000-line logbook."""
         index = tab.index
-        if "km" in index:
+        if "km" in index or "litres" in index:
             return None
         i_date, i_back, i_vehicle = index["date"], index.get("return"), index.get("vehicle")
         i_driver, i_start, i_end = index["driver"], index["odometer_start"], index["odometer_end"]

@@ -10,7 +10,15 @@ from sheetsync.model import Problem
 from sheetsync.model.names import fold, suggest
 from sheetsync.model.problems import problem
 from sheetsync.i18n import t
-from sheetsync.read.cells import EARLIEST_DATE, as_text, cell_error, parse_datetime, parse_money, parse_number
+from sheetsync.read.cells import (
+    EARLIEST_DATE,
+    Uncomputed,
+    as_text,
+    cell_error,
+    parse_datetime,
+    parse_money,
+    parse_number,
+)
 from sheetsync.read.headers import LocatedTab
 
 _SUMMARY = re.compile(r"^(sous[- ]?total|sub[- ]?total|grand total|total|totaux|totals|somme)(\b|$)")
@@ -66,7 +74,7 @@ class RowReader:
         for field, i in self.index.items():
             if i < len(cells) and (shown := cell_error(cells[i])) is not None:
                 self.errors[field] = shown
-                self.flag("value.error", field, value=shown)
+                self.flag("value.formula" if isinstance(cells[i], Uncomputed) else "value.error", field, value=shown)
 
     @property
     def ok(self) -> bool:
