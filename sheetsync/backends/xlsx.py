@@ -21,9 +21,9 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from sheetsync.backends.ooxml import Package, write_generated
+from sheetsync.backends.xlsx_marks import PackageMarks, is_date1904, read_marks
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.present.table import Table
-from sheetsync.backends.xlsx_marks import PackageMarks, is_date1904, read_marks
 from sheetsync.read.headers import RawBook, RawTables
 
 

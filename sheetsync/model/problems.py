@@ -48,7 +48,9 @@ PROBLEMS: dict[str, Template] = {
     ),
     "value.formula": Template(
         E,
-        N_("The formula {value} has no saved result: the file was saved by a program that does not calculate formulas."),
+        N_(
+            "The formula {value} has no saved result: the file was saved by a program that does not calculate formulas."
+        ),
         N_("Open the file in Excel or LibreOffice and save it again: the results are then saved with the formulas."),
     ),
     "value.error": Template(

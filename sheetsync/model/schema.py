@@ -6,6 +6,7 @@ Names are given as (English, French, other synonyms...). They are compared with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sheetsync.model.names import header_key
@@ -301,8 +302,19 @@ _CATEGORY_LOOKUP = _category_lookup()
 
 
 def category_id(text: str) -> str | None:
-    """The category id a typed category name stands for, or None."""
-    return _CATEGORY_LOOKUP.get(header_key(text))
+    """The category id a typed category name stands for, or None.
+
+    A name sheetsync does not know as a whole is read by its words: "Assurance annuelle" is
+    insurance, "Péage A7" a toll, when its words (or its beginning) name one category only.
+    """
+    key = header_key(text)
+    found = _CATEGORY_LOOKUP.get(key)
+    if found is not None or not key:
+        return found
+    words = [header_key(w) for w in re.split(r"[\s/,;:+&()\-]+", str(text)) if header_key(w)]
+    named = {_CATEGORY_LOOKUP[w] for w in words if w in _CATEGORY_LOOKUP}
+    named |= {cat for word, cat in _CATEGORY_LOOKUP.items() if len(word) >= 5 and key.startswith(word)}
+    return named.pop() if len(named) == 1 else None
 
 
 def category_names() -> list[str]:

@@ -6,10 +6,10 @@ import csv
 import io
 import json
 
+from sheetsync.i18n import tn
 from sheetsync.model import Problem, Severity
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
-from sheetsync.i18n import tn
 from sheetsync.present.tabs import in_words, left_out_text, settlement_notes, statement_columns, statement_values
 from sheetsync.present.words import word
 

@@ -26,7 +26,6 @@ WORDS: dict[str, str] = {
     "paid_in": N_("Paid in {period}"),
     "sent_in": N_("Payments sent in {period}"),
     "received_in": N_("Payments received in {period}"),
-    "to_date": N_("To date (since the first entry)"),
     "advance": N_("Suggested advance per quarter"),
     "from": N_("From"),
     "to": N_("To"),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
 from sheetsync.model.names import header_key
 from sheetsync.model.schema import INPUT_TABS, SETTINGS, InputTab, is_generated_name
 from sheetsync.read.cells import as_text
@@ -172,6 +173,12 @@ CURRENCY_UNITS = frozenset({"€", "$", "£", "eur", "euro", "euros", "chf", "us
 _UNIT_TEXT = re.compile(r"(?:[\(\[]\s*([^\)\]]*?)\s*[\)\]]|\s(€|\$|£|eur|euros?))\s*$", re.IGNORECASE)
 
 
+UNIT_MESSAGES = {
+    "litres": N_('The column "{header}" of the {tab} tab is in litres, but its name says {field}.'),
+    "money": N_('The column "{header}" of the {tab} tab is in a currency, but its name says {field}.'),
+}
+
+
 def header_unit(text: str) -> str | None:
     """ "litres" or "money" when a header names its unit ("Plein (L)", "Carburant (€)"), else None."""
     m = _UNIT_TEXT.search(text)
@@ -193,12 +200,13 @@ def _field_for_unit(spec: InputTab, field_id: str, text: str) -> str:
         return "litres"
     if (unit == "litres" and field_id != "litres") or (unit == "money" and field_id not in CURRENCY_FIELDS):
         raise SetupError(
-            'The column "{header}" of the {tab} tab is in {unit}, but its name says {field}.',
-            "Rename the column so that its name and its unit agree (e.g. Litres (L), Amount (€)), "
-            "or map it with column.{tab_id}.FIELD in Settings.",
+            UNIT_MESSAGES[unit],
+            N_(
+                "Rename the column so that its name and its unit agree (e.g. Litres (L), Amount (€)), "
+                "or map it with column.{tab_id}.FIELD in Settings."
+            ),
             header=text,
             tab=spec.en,
-            unit="litres" if unit == "litres" else "money",
             field=spec.column(field_id).en,
             tab_id=spec.id,
         )

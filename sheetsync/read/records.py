@@ -32,8 +32,8 @@ from sheetsync.read.cells import (
     parse_weekday_time,
     plain_number,
 )
-from sheetsync.read.headers import LocatedTab, RawTables, find_tabs, locate, tab_language
 from sheetsync.read.furniture import ColumnSums, month_heading, row_money
+from sheetsync.read.headers import LocatedTab, RawTables, find_tabs, locate, tab_language
 from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
 from sheetsync.read.settings_tab import read_settings
 

@@ -6,10 +6,10 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
+from sheetsync.i18n import t
 from sheetsync.model import Problem
 from sheetsync.model.names import fold, suggest
 from sheetsync.model.problems import problem
-from sheetsync.i18n import t
 from sheetsync.read.cells import (
     EARLIEST_DATE,
     Uncomputed,
