@@ -1,0 +1,188 @@
+"""The public Python API: what each command does, for every caller (the command line, the HTTP
+service, fleet runs, a program of yours). It prints nothing.
+
+    import sheetsync
+    report = sheetsync.load("group.xlsx", as_of=date(2025, 12, 31))
+    report.to_dict()            # what `sheetsync report --format json` prints
+    sheetsync.sync("group.xlsx")  # what `sheetsync sync` does
+
+A location is a path to a .xlsx, .xlsm or .ods workbook, a Google Sheet's URL, or `gsheet:ID`.
+Problems with the data are in `Report.problems`; what stops a run raises a SheetsyncError
+(SetupError: exit 2, BackendError: exit 3).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from sheetsync.backends import Backend, open_backend
+from sheetsync.notify.sent_log import SentEntry, read_sent, sent_table, sent_title
+from sheetsync.pipeline import Report, build_report
+from sheetsync.present.table import Table
+from sheetsync.present.tabs import generated_tables
+from sheetsync.read.headers import RawTables
+
+
+@dataclass
+class Opened:
+    """A workbook read and computed: its backend (to write back), its cells and its report."""
+
+    backend: Backend
+    raw: RawTables
+    report: Report
+
+
+def load(
+    location: str,
+    as_of: date | None = None,
+    *,
+    credentials: str | None = None,
+    oauth: bool = False,
+) -> Report:
+    """Read and check a workbook and compute its figures as of `as_of` (default: today): the same
+    reading and figures as `sheetsync report`. Writes nothing."""
+    return open_report(location, as_of, history=False, credentials=credentials, oauth=oauth).report
+
+
+def open_report(
+    location: str,
+    as_of: date | None = None,
+    history: bool = True,
+    credentials: str | None = None,
+    oauth: bool = False,
+    on_step=lambda: None,
+) -> Opened:
+    """Read a workbook and compute its report (with each member's monthly history when `history`)."""
+    as_of = as_of or date.today()
+    backend = open_backend(location, credentials=credentials, oauth=oauth)
+    raw = backend.read_tabs()
+    on_step()
+    name = backend.display_name
+    group = Path(name).stem if name.lower().endswith((".xlsx", ".xlsm", ".ods")) else name
+    report = build_report(raw, group, as_of, history=history)
+    on_step()
+    return Opened(backend, raw, report)
+
+
+@dataclass
+class Synced:
+    """What a sync did: the workbook as read, the generated tabs (written unless a dry run), and
+    how many digests went to the treasurer (0 or 1)."""
+
+    opened: Opened
+    tables: list[Table]
+    digests_sent: int = 0
+
+    @property
+    def report(self) -> Report:
+        return self.opened.report
+
+
+def sync(
+    location: str,
+    as_of: date | None = None,
+    dry_run: bool = False,
+    *,
+    notify_on_problems: bool = False,
+    credentials: str | None = None,
+    oauth: bool = False,
+    on_step=lambda: None,
+) -> Synced:
+    """Check, compute and rewrite the generated tabs, as `sheetsync sync` does; with
+    `notify_on_problems`, email the treasurer's digest when the data has errors."""
+    opened = open_report(location, as_of, True, credentials, oauth, on_step)
+    tables = generated_tables(opened.report, opened.backend.display_name, datetime.now())
+    if not dry_run:
+        opened.backend.write_tabs(tables)
+    on_step()
+    sent = 0
+    if opened.report.has_errors and notify_on_problems and not dry_run:
+        sent = notices(opened, "digest", "send").sent
+    return Synced(opened, tables, sent)
+
+
+@dataclass
+class NoticeRun:
+    """What a notice run did: what was rendered, sent or written, and who was left out and why."""
+
+    kind: str
+    rendered: list = field(default_factory=list)  # what was (or would be) sent
+    sent: int = 0
+    missing: list[str] = field(default_factory=list)  # members without a valid address
+    skipped: list[str] = field(default_factory=list)  # already in the Sent log
+    notes: list[str] = field(default_factory=list)
+    outbox: list[Path] = field(default_factory=list)
+
+
+def notices(
+    opened: Opened,
+    kind: str,
+    mode: str = "dry-run",
+    member: str | None = None,
+    resend: bool = False,
+    templates: str | None = None,
+    config_path: str | None = None,
+    days: int = 3,
+    within: int = 30,
+    outbox: str | None = None,
+) -> NoticeRun:
+    """Plan, render and (mode "send") email or (mode "outbox") write the notices of `kind`.
+
+    Sending logs each message in the Sent tab, even when the server fails half-way (then the
+    failure is raised after the log is written)."""
+    from sheetsync.notify.mailer import build_message, write_outbox
+    from sheetsync.notify.plan import plan
+    from sheetsync.notify.render import environment, render
+
+    report = opened.report
+    s = report.settings
+    planned = plan(report, kind, member, days, within)
+    log = read_sent(opened.raw)
+    already = {e.key for e in log} if not resend else set()
+    run = NoticeRun(kind, notes=list(planned.notes))
+    run.missing = [n.member for n in planned.notices if n.address is None]
+    run.skipped = [n.member for n in planned.notices if n.address and (n.kind, n.period, n.member) in already]
+    to_send = [n for n in planned.notices if n.address and (n.kind, n.period, n.member) not in already]
+    env = environment(templates or s.templates, s.language, s.currency)
+    run.rendered = [render(n, env, s.language) for n in to_send]
+    if mode == "send":
+        run.sent = _send(opened, log, run.rendered, config_path)
+    elif mode == "outbox":
+        sender = os.environ.get("SHEETSYNC_SMTP_FROM", "sheetsync@localhost")
+        run.outbox = write_outbox(Path(outbox), [(r, build_message(r, sender)) for r in run.rendered])
+    return run
+
+
+def _send(opened: Opened, entries: list[SentEntry], rendered: list, config_path: str | None) -> int:
+    from sheetsync.notify.mailer import build_message, load_smtp_config, send_all
+
+    config = load_smtp_config(config_path)
+    report = opened.report
+    new: list[SentEntry] = []
+
+    def log(r, msg) -> None:
+        n = r.notice
+        new.append(
+            SentEntry(
+                datetime.now().replace(microsecond=0),
+                n.kind,
+                n.period,
+                n.member,
+                n.address,
+                str(msg["Subject"]),
+                str(msg["Message-ID"]),
+            )
+        )
+
+    messages = [(r, build_message(r, config.sender, config.reply_to)) for r in rendered]
+    try:
+        send_all(config, messages, log)
+    finally:
+        if new:
+            lang = report.settings.language
+            title = sent_title(lang, new[-1].sent_at, opened.backend.display_name)
+            opened.backend.write_tabs([sent_table(entries + new, lang, title, report.settings.currency)])
+    return len(new)

@@ -12,6 +12,7 @@ from sheetsync.model import Book, Problem, Severity, SourceRef
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import INPUT_TABS
 from sheetsync.money.advances import Advance, suggest_advances
+from sheetsync.money.cents import km_value, plain, plain_rate
 from sheetsync.money.ledger import Ledger, build_ledger
 from sheetsync.money.periods import month_ends
 from sheetsync.money.settle import EXACT_LIMIT, Settlement, settle
@@ -31,6 +32,8 @@ class LeftOut:
 
 @dataclass(frozen=True)
 class Report:
+    """A workbook read, checked and computed as of a day: what every command shows."""
+
     book: Book
     as_of: date
     computation: Computation
@@ -52,6 +55,59 @@ class Report:
 
     def count(self, severity: Severity) -> int:
         return sum(1 for p in self.problems if p.severity is severity)
+
+    def to_dict(self) -> dict:
+        """What `report --format json` prints: amounts as strings with two decimals, rates with four."""
+        report = self
+        s = report.settings
+        vehicles: dict[str, list] = {v.name: [] for v in report.book.vehicles}
+        for vp in report.computation.periods:
+            vehicles[vp.vehicle].append(
+                {
+                    "period": vp.period.id,
+                    "km": km_value(vp.km),
+                    "costs": plain(vp.costs),
+                    "cost_per_km": plain_rate(vp.cost_per_km),
+                    "provisional": vp.provisional,
+                }
+            )
+        statements = {st.name: st for st in report.statements}
+        return {
+            "group": s.group,
+            "currency": s.currency,
+            "as_of": report.as_of.isoformat(),
+            "members": [
+                {
+                    "name": m.name,
+                    "km": km_value(m.km),
+                    "bears": plain(m.bears),
+                    "paid": plain(m.paid),
+                    "payments_sent": plain(m.payments_sent),
+                    "payments_received": plain(m.payments_received),
+                    "balance": plain(m.balance),
+                    "period": statements[m.name].to_dict(s.language),
+                }
+                for m in report.computation.members
+            ],
+            "settlements": [
+                {"from": t.sender, "to": t.recipient, "amount": plain(t.amount)} for t in report.settlement.transfers
+            ],
+            "vehicles": [{"name": name, "periods": periods} for name, periods in vehicles.items()],
+            "problems": [p.to_dict() for p in report.problems],
+            "settlement_method": report.settlement.method,
+            "advances": [
+                {
+                    "member": a.member,
+                    "vehicle": a.vehicle,
+                    "basis_km": km_value(a.basis_km),
+                    "basis": a.basis,
+                    "rate_excluding_fuel": plain_rate(a.rate_excluding_fuel),
+                    "per_quarter": plain(a.per_quarter),
+                }
+                for a in report.advances
+            ],
+            "left_out": {"amount": plain(report.left_out.amount), "rows": len(report.left_out.rows)},
+        }
 
 
 def build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool = True) -> Report:

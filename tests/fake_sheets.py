@@ -1,7 +1,7 @@
 """A stateful fake of the Google Sheets REST API v4, for `responses`.
 
 It keeps each spreadsheet in memory and answers in the real API's shapes (see
-../shared/reference/gspread-cassettes and test_fake_sheets.py, which replays them):
+tests/cassettes/gspread (gspread's recorded responses) and test_fake_sheets.py, which replays them):
 trailing empty cells and rows omitted, quoted sheet names in A1 ranges, 400 for an unknown
 range or a write beyond the grid, batchUpdate applied atomically, an OAuth token endpoint
 for service-account keys, and injectable 429/5xx answers.

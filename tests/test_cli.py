@@ -89,9 +89,7 @@ def test_sync_with_errors_still_writes_what_it_could_and_exits_1(bad_book):
 def test_sync_summary_and_quiet(book, bad_book):
     result = run("sync", book, "--as-of", "2025-12-31")
     assert result.exit_code == 0
-    assert result.stdout.startswith(
-        "group: 3 members, 2 transfer(s) to settle, 0 error(s), 0 warning(s); wrote Balances"
-    )
+    assert result.stdout.startswith("group: 3 members, 2 transfers to settle, 0 errors, 0 warnings; wrote Balances")
     assert run("sync", book, "--quiet").stdout == ""
     quiet_bad = run("sync", bad_book, "--quiet")
     assert quiet_bad.exit_code == 1 and "value.number" in quiet_bad.stdout and "warning" not in quiet_bad.stdout

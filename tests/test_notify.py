@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from conftest import consecutive_trips, free_port, group, read_xlsx, write_xlsx
 
 from sheetsync.app.cli import cli
-from sheetsync.notify.mailer import build_message, load_config
+from sheetsync.notify.mailer import build_message, load_smtp_config
 from sheetsync.notify.plan import Notice, plan
 from sheetsync.notify.render import environment, render
 from sheetsync.pipeline import build_report
@@ -41,7 +41,7 @@ def part(message, subtype):
 def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, smtp_server):
     result = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
     assert result.exit_code == 0, result.output
-    assert "Not notified (no valid email address in Members): Julien." in result.stderr
+    assert "Non prévenus (pas d'adresse valide dans Membres) : Julien." in result.stderr
     received = {rcpt[0]: msg for _, rcpt, msg in smtp_server.messages}
     assert set(received) == {"laurent@example.org", "catherine@example.org"}
     catherine = received["catherine@example.org"]
@@ -60,7 +60,7 @@ def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, 
     assert {row[6] for row in sent[2:]} == {str(m["Message-ID"]) for m in received.values()}
     again = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
     assert again.exit_code == 0 and len(smtp_server.messages) == 2
-    assert "Already sent, per the Sent tab (use --resend to send again): Laurent, Catherine." in again.stderr
+    assert "Déjà envoyés d'après l'onglet Envois (--resend pour renvoyer) : Laurent, Catherine." in again.stderr
     resend = run(
         "notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31", "--member", "laurent", "--resend"
     )
@@ -252,7 +252,7 @@ def test_smtp_missing_configuration_and_password_never_printed(lilas, monkeypatc
     monkeypatch.setenv("SHEETSYNC_SMTP_SECURITY", "none")
     monkeypatch.setenv("SHEETSYNC_SMTP_USER", "t")
     monkeypatch.setenv("SHEETSYNC_SMTP_PASSWORD", "s3cret-Pa55")
-    assert "s3cret" not in repr(load_config())
+    assert "s3cret" not in repr(load_smtp_config())
     failed = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
     assert failed.exit_code == 3 and "s3cret" not in failed.output + failed.stderr
     assert "Envois" not in read_xlsx(lilas)

@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from conftest import consecutive_trips, free_port, group, write_xlsx
 
 from sheetsync.app.cli import cli
-from sheetsync.app.fleet import FleetConfig, GroupConfig, TokenBucket, load_config, run_fleet
+from sheetsync.app.fleet import FleetConfig, GroupConfig, TokenBucket, load_groups, run_fleet
 from sheetsync.app.server import Service, sign
 
 SID = "1LilasSheetForTheMenu0123456789abcdef"
@@ -210,7 +210,7 @@ def test_fleet_goes_past_a_failing_group(tmp_path, example2):
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["group", "status", "summary"]
     assert lines[2].startswith("broken  exit 2  The workbook has no Vehicles tab")
-    assert lines[3].startswith("good    ok      good: 3 members, 2 transfer(s) to settle, 0 error(s)")
+    assert lines[3].startswith("good    ok      good: 3 members, 2 transfers to settle, 0 errors")
     assert lines[4].startswith("errors  exit 1  errors: 3 members")
     assert "Balances" in __import__("openpyxl").load_workbook(good).sheetnames
     same = CliRunner().invoke(cli, ["sync", "--config", str(config), "--as-of", "2025-12-31", "--quiet"])
@@ -241,7 +241,7 @@ def test_config_is_checked(tmp_path):
     path = tmp_path / "groups.toml"
     path.write_text('[[groups]]\nname = "Rue des Lilas"\nworkbook = "x.xlsx"\n')
     with pytest.raises(Exception, match="plain word"):
-        load_config(str(path))
+        load_groups(str(path))
 
 
 def test_notify_on_problems_mails_the_treasurer(tmp_path, example2, smtp_server):

@@ -1,4 +1,4 @@
-"""Numbers, money and dates as people type them (DESIGN §4)."""
+"""Numbers, money and dates as people type them."""
 
 from datetime import date, datetime
 from decimal import Decimal as D

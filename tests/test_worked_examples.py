@@ -1,11 +1,9 @@
-"""The guide's worked examples (DESIGN §6): exact figures."""
+"""The guide's worked examples: exact figures."""
 
 from datetime import date
 from decimal import Decimal as D
 
 from conftest import consecutive_trips, group, report_of
-
-from sheetsync.present.terminal import report_dict
 
 
 def balances(report):
@@ -41,7 +39,7 @@ def test_example_2_real_cost(example2):
     assert sorted(transfers(report)) == [("Catherine", "Laurent", D("467.98")), ("Julien", "Laurent", D("171.54"))]
     (period,) = report.computation.periods
     assert (period.km, period.costs) == (D(12790), D(3070))
-    data = report_dict(report)
+    data = report.to_dict()
     assert data["vehicles"][0]["periods"] == [
         {"period": "2025", "km": 12790, "costs": "3070.00", "cost_per_km": "0.2400", "provisional": False}
     ]

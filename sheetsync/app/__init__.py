@@ -1,0 +1,1 @@
+"""The application edge: the command line, the signed HTTP service, fleet runs and the menu's Apps Script."""

@@ -26,6 +26,7 @@ LABELS: dict[str, str] = {
 
 
 def render_script(url: str, group: str, lang: str) -> str:
+    """The menu's Apps Script for one group, its labels in `lang`, calling the service at `url`."""
     env = Environment(
         loader=FileSystemLoader(str(template_folder("apps_script"))),
         undefined=StrictUndefined,
@@ -37,4 +38,5 @@ def render_script(url: str, group: str, lang: str) -> str:
 
 
 def manifest_json() -> str:
+    """The script's manifest (appsscript.json): the minimal scopes the menu needs."""
     return (template_folder("apps_script") / "appsscript.json").read_text()

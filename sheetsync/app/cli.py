@@ -1,7 +1,8 @@
-"""The command line: thin commands that wire a backend to the core and print the result.
+"""The command line: thin click commands over the public API (sheetsync.api) that print the result.
 
-Exit codes (DESIGN §8): 0 fine (warnings allowed), 1 the data has errors, 2 usage or setup
-error, 3 a backend failed. Results go to stdout, messages to stderr.
+Exit codes: 0 fine (warnings allowed), 1 the data has errors, 2 usage or setup error, 3 the
+storage failed (file locked or changed, network). Results go to stdout, messages to stderr, in
+the group's language once the workbook is read (before that, the terminal's language).
 """
 
 from __future__ import annotations
@@ -16,17 +17,16 @@ from pathlib import Path
 
 import click
 
-from sheetsync import __version__
-from sheetsync.app import actions as jobs
+from sheetsync import __version__, api
 from sheetsync.backends import open_backend
 from sheetsync.calendar.bookings import who_drove
 from sheetsync.errors import SetupError, SheetsyncError
+from sheetsync.i18n import N_, t, tn, user_language
 from sheetsync.model import Severity
 from sheetsync.notify.plan import KINDS
 from sheetsync.pipeline import Report
 from sheetsync.present.init_layout import input_tables
 from sheetsync.present.terminal import (
-    problem_dict,
     problems_text,
     report_csv,
     report_json,
@@ -49,15 +49,17 @@ def handles_errors(command: Callable) -> Callable:
         try:
             return command(*args, **kwargs)
         except SheetsyncError as exc:
-            click.echo(f"sheetsync: {exc.message}", err=True)
-            if exc.hint:
-                click.echo(f"  hint: {exc.hint}", err=True)
+            message, hint = exc.in_language()
+            click.echo(f"sheetsync: {message}", err=True)
+            if hint:
+                click.echo(f"  → {hint}", err=True)
             sys.exit(exc.exit_code)
 
     return wrapper
 
 
 def as_of_option(command: Callable) -> Callable:
+    """The --as-of option: count only what is dated on or before that day."""
     return click.option(
         "--as-of",
         "as_of",
@@ -68,6 +70,7 @@ def as_of_option(command: Callable) -> Callable:
 
 
 def google_options(command: Callable) -> Callable:
+    """The --credentials and --oauth options of every command that may open a Google Sheet."""
     command = click.option(
         "--oauth", is_flag=True, help="Google Sheets: sign in with your own Google account (opens a browser once)."
     )(command)
@@ -80,26 +83,22 @@ def google_options(command: Callable) -> Callable:
 
 
 def quiet_option(command: Callable) -> Callable:
+    """The --quiet option: print only errors (for cron)."""
     return click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron).")(command)
 
 
 @contextmanager
-def steps(labels: list[str], quiet: bool) -> Iterator[Callable[[], None]]:
-    """A progress bar on stderr, only when stderr is a terminal."""
+def steps(count: int, quiet: bool) -> Iterator[Callable[[], None]]:
+    """A progress bar of `count` steps on stderr, only when stderr is a terminal."""
     if quiet or not sys.stderr.isatty():
         yield lambda: None
         return
-    with click.progressbar(length=len(labels), label="sheetsync", file=sys.stderr) as bar:
+    with click.progressbar(length=count, label="sheetsync", file=sys.stderr) as bar:
         yield lambda: bar.update(1)
 
 
 def _as_of(value: datetime | None) -> date:
     return value.date() if value else date.today()
-
-
-def _read_report(workbook: str, as_of: datetime | None, history: bool, advance: Callable[[], None], google: dict):
-    opened = jobs.open_report(workbook, _as_of(as_of), history, on_step=advance, **google)
-    return opened.backend, opened.report
 
 
 def _exit_for(report: Report) -> None:
@@ -132,30 +131,35 @@ def init(workbook: str, lang: str, example: bool, credentials: str | None, oauth
     """Create the input tabs with headers and dropdowns. Never overwrites a workbook that has data."""
     backend = open_backend(workbook, credentials, oauth)
     backend.create_tabs(input_tables(lang, example))
-    click.echo(f"Created {workbook} ({'with an example group' if example else 'empty'}, {lang}).")
+    created = (
+        t(lang, "Created {workbook} with an example group.", workbook=workbook)
+        if example
+        else t(lang, "Created {workbook}.", workbook=workbook)
+    )
+    click.echo(created)
 
 
-@cli.command()
+@cli.command("validate")
 @click.argument("workbook")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @as_of_option
 @quiet_option
 @google_options
 @handles_errors
-def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **google) -> None:
+def validate_command(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **google) -> None:
     """Read and check every entry; print the problems. Writes nothing."""
-    _, report = _read_report(workbook, as_of, False, lambda: None, google)
+    report = api.load(workbook, _as_of(as_of), **google)
     shown = [p for p in report.problems if not quiet or p.is_error]
     if fmt == "json":
-        click.echo(json.dumps([problem_dict(p) for p in shown], ensure_ascii=False, indent=2))
+        click.echo(json.dumps([p.to_dict() for p in shown], ensure_ascii=False, indent=2))
     elif shown:
         click.echo(problems_text(shown, report.settings.language))
     elif not quiet:
-        click.echo("No problem found.")
+        click.echo(t(report.settings.language, "No problem found."))
     _exit_for(report)
 
 
-@cli.command()
+@cli.command("sync")
 @click.argument("workbook", required=False)
 @click.option("--dry-run", is_flag=True, help="Compute and print, but write nothing.")
 @click.option("--config", "config_path", default=None, help="Sync every group of a groups.toml (see `fleet`).")
@@ -168,7 +172,7 @@ def validate(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **goo
 @quiet_option
 @google_options
 @handles_errors
-def sync(
+def sync_command(
     workbook: str | None,
     dry_run: bool,
     config_path: str | None,
@@ -181,26 +185,31 @@ def sync(
     if config_path:
         return _fleet(config_path, as_of, dry_run, quiet, notify_on_problems)
     if not workbook:
-        raise SetupError("Give a workbook, or --config groups.toml.", "sheetsync sync group.xlsx")
-    with steps(["read", "compute", "write"], quiet) as advance:
-        opened, tables, digests = jobs.sync_and_alert(
-            workbook, _as_of(as_of), dry_run, notify_on_problems, on_step=advance, **google
+        raise SetupError(N_("Give a workbook, or --config groups.toml."), N_("sheetsync sync group.xlsx"))
+    with steps(3, quiet) as advance:
+        done = api.sync(
+            workbook, _as_of(as_of), dry_run, notify_on_problems=notify_on_problems, on_step=advance, **google
         )
-    report = opened.report
+    report = done.report
+    lang = report.settings.language
     errors = [p for p in report.problems if p.is_error]
     if quiet:
         if errors:
-            click.echo(problems_text(errors, report.settings.language))
+            click.echo(problems_text(errors, lang))
     else:
-        written = "nothing written (dry run)" if dry_run else "wrote " + ", ".join(t.name for t in tables)
-        click.echo(f"{summary_line(report)}; {written}.")
+        written = (
+            t(lang, "nothing written (dry run)")
+            if dry_run
+            else t(lang, "wrote {tabs}", tabs=", ".join(table.name for table in done.tables))
+        )
+        click.echo(t(lang, "{summary}; {written}.", summary=summary_line(report), written=written))
         if report.problems:
             click.echo(
-                problems_text([p for p in report.problems if p.severity is not Severity.INFO], report.settings.language)
-                or f"{len(report.problems)} note(s) in the problems tab."
+                problems_text([p for p in report.problems if p.severity is not Severity.INFO], lang)
+                or tn(lang, "{n} note in the problems tab.", "{n} notes in the problems tab.", len(report.problems))
             )
-    if digests and not quiet:
-        click.echo("digest: sent to the treasurer.", err=True)
+    if done.digests_sent and not quiet:
+        click.echo(t(lang, "Digest sent to the treasurer."), err=True)
     _exit_for(report)
 
 
@@ -220,44 +229,63 @@ def fleet(config_path: str, dry_run: bool, notify_on_problems: bool, as_of: date
 
 
 def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool, notify_on_problems: bool) -> None:
-    from sheetsync.app.fleet import load_config, run_fleet
+    from sheetsync.app.fleet import load_groups, run_fleet
 
-    config = load_config(config_path)
+    config = load_groups(config_path)
 
     def run_one(group, day):
-        opened, _, _ = jobs.sync_and_alert(group.workbook, day, dry_run, notify_on_problems, group.credentials)
-        return (1 if opened.report.has_errors else 0), summary_line(opened.report)
+        done = api.sync(
+            group.workbook, day, dry_run, notify_on_problems=notify_on_problems, credentials=group.credentials
+        )
+        return (1 if done.report.has_errors else 0), summary_line(done.report)
 
     results = run_fleet(config, _as_of(as_of), run_one)
     worst = max((r.exit_code for r in results), default=0)
     if not quiet or worst:
+        lang = user_language()
         rows = [
-            [r.name, "ok" if r.exit_code == 0 else f"exit {r.exit_code}", r.summary or r.error or ""] for r in results
+            [
+                r.name,
+                t(lang, "ok") if r.exit_code == 0 else t(lang, "exit {code}", code=r.exit_code),
+                r.summary or r.error or "",
+            ]
+            for r in results
         ]
-        click.echo(text_table(["group", "status", "summary"], rows))
+        click.echo(text_table([t(lang, "group"), t(lang, "status"), t(lang, "summary")], rows))
     sys.exit(worst)
 
 
-@cli.command()
+@cli.command("serve")
 @click.argument("config_path", metavar="GROUPS.TOML")
 @click.option("--host", default=None, help="Default: [server] host, else 127.0.0.1.")
 @click.option("--port", type=int, default=None, help="Default: [server] port, else 8080.")
 @handles_errors
-def serve(config_path: str, host: str | None, port: int | None) -> None:
+def serve_command(config_path: str, host: str | None, port: int | None) -> None:
     """Serve the groups of GROUPS.TOML over HTTP for the menu in Google Sheets (signed calls only)."""
-    from sheetsync.app.fleet import load_config
+    from sheetsync.app.fleet import load_groups
     from sheetsync.app.server import serve as run_server
 
-    config = load_config(config_path)
+    config = load_groups(config_path)
     missing = [g.name for g in config.groups if g.secret() is None]
     if missing:
         raise SetupError(
-            f"No secret for: {', '.join(missing)}.",
-            "Give each group secret_env (an environment variable) or secret_file in GROUPS.TOML.",
+            N_("No secret for: {groups}."),
+            N_("Give each group secret_env (an environment variable) or secret_file in GROUPS.TOML."),
+            groups=", ".join(missing),
         )
     host = host or config.server.get("host", "127.0.0.1")
     port = port or int(config.server.get("port", 8080))
-    click.echo(f"sheetsync serving {len(config.groups)} group(s) on http://{host}:{port}", err=True)
+    click.echo(
+        tn(
+            user_language(),
+            "sheetsync serving {n} group on http://{host}:{port}",
+            "sheetsync serving {n} groups on http://{host}:{port}",
+            len(config.groups),
+            host=host,
+            port=port,
+        ),
+        err=True,
+    )
     run_server(config, host, port)
 
 
@@ -275,8 +303,7 @@ def apps_script(workbook: str, url: str, group_name: str, manifest: bool, **goog
     if manifest:
         click.echo(manifest_json(), nl=False)
         return
-    opened = jobs.open_report(workbook, date.today(), False, **google)
-    settings = opened.report.settings
+    settings = api.load(workbook, **google).settings
     click.echo(render_script(url, group_name, settings.language), nl=False)
 
 
@@ -288,7 +315,7 @@ def apps_script(workbook: str, url: str, group_name: str, manifest: bool, **goog
 @handles_errors
 def report(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
     """Print balances, settlements, cost per km and problems. Writes nothing."""
-    _, result = _read_report(workbook, as_of, False, lambda: None, google)
+    result = api.load(workbook, _as_of(as_of), **google)
     render = {"table": report_text, "json": report_json, "csv": report_csv}[fmt]
     click.echo(render(result), nl=fmt == "json")
     _exit_for(result)
@@ -309,7 +336,7 @@ def report(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
 @handles_errors
 def calendar(workbook: str, output: str | None, vehicle: str | None, as_of: datetime | None, **google) -> None:
     """Export the bookings as an iCalendar (.ics) file that phones and calendar programs can subscribe to."""
-    _, result = _read_report(workbook, as_of, False, lambda: None, google)
+    result = api.load(workbook, _as_of(as_of), **google)
     name = _vehicle_name(result, vehicle) if vehicle else None
     from sheetsync.calendar.ics import bookings_calendar  # icalendar, only for this command
 
@@ -317,7 +344,10 @@ def calendar(workbook: str, output: str | None, vehicle: str | None, as_of: date
     if output:
         Path(output).write_bytes(text)
         count = sum(1 for b in result.book.bookings if not name or b.vehicle == name)
-        click.echo(f"Wrote {count} booking(s) to {output}.", err=True)
+        lang = result.settings.language
+        click.echo(
+            tn(lang, "Wrote {n} booking to {path}.", "Wrote {n} bookings to {path}.", count, path=output), err=True
+        )
     else:
         click.echo(text.decode(), nl=False)
 
@@ -334,8 +364,8 @@ def who_drove_command(workbook: str, at: str, vehicle: str | None, fmt: str, **g
     try:
         moment = parse_datetime(at)
     except ValueError as exc:
-        raise SetupError(f'"{at}" is not a date and time.', 'Write it like "2025-03-12 14:32".') from exc
-    _, result = _read_report(workbook, moment, False, lambda: None, google)
+        raise SetupError(N_('"{at}" is not a date and time.'), N_('Write it like "2025-03-12 14:32".'), at=at) from exc
+    result = api.load(workbook, moment.date(), **google)
     answer = who_drove(result.book, result.occurrences, _vehicle_name(result, vehicle), moment)
     if fmt == "json":
         click.echo(
@@ -362,7 +392,9 @@ def _vehicle_name(result: Report, typed: str | None) -> str:
         return names[0]
     if typed is None:
         raise SetupError(
-            "The group has several vehicles: say which one.", f"Add --vehicle with one of: {', '.join(names)}."
+            N_("The group has several vehicles: say which one."),
+            N_("Add --vehicle with one of: {vehicles}."),
+            vehicles=", ".join(names),
         )
     return _one_of(names, typed, "Vehicles")
 
@@ -371,7 +403,13 @@ def _one_of(names: list[str], typed: str, tab: str) -> str:
     """The name of `names` that `typed` stands for (case and accents aside), or a setup error."""
     found = Names(names).get(typed)
     if found is None:
-        raise SetupError(f'"{typed}" is not in the {tab} tab.', f"Use one of: {', '.join(names)}.")
+        raise SetupError(
+            N_('"{typed}" is not in the {tab} tab.'),
+            N_("Use one of: {choices}."),
+            typed=typed,
+            tab=tab,
+            choices=", ".join(names),
+        )
     return found
 
 
@@ -412,29 +450,50 @@ def notify(
     A notice logged in the Sent tab is never sent twice for the same kind, period and member.
     """
     if send and outbox:
-        raise SetupError("Choose --send or --outbox, not both.", "--outbox writes files, --send emails them.")
-    opened = jobs.open_report(workbook, _as_of(as_of), False, **google)
-    who = _one_of(opened.report.book.member_names(), member, "Members") if member else None
+        raise SetupError(N_("Choose --send or --outbox, not both."), N_("--outbox writes files, --send emails them."))
+    opened = api.open_report(workbook, _as_of(as_of), False, **google)
+    lang = opened.report.settings.language
+    who = (
+        _one_of(opened.report.book.member_names(), member, opened.report.book.tab_names.get("members", "Members"))
+        if member
+        else None
+    )
     mode = "send" if send else "outbox" if outbox else "dry-run"
-    run = jobs.notices(opened, kind, mode, who, resend, templates, config_path, days, within, outbox)
+    run = api.notices(opened, kind, mode, who, resend, templates, config_path, days, within, outbox)
     if send:
-        done = f"sent {run.sent} notice(s)"
+        done = tn(lang, "{n} notice sent", "{n} notices sent", run.sent)
     elif outbox:
-        done = f"wrote {len(run.outbox)} notice(s) to {outbox}"
+        done = tn(
+            lang, "{n} notice written to {folder}", "{n} notices written to {folder}", len(run.outbox), folder=outbox
+        )
     else:
         for r in run.rendered:
             click.echo(f"To: {r.notice.member} <{r.notice.address}>\nSubject: {r.subject}\n\n{r.text}\n{'-' * 72}")
-        done = f"{len(run.rendered)} notice(s) to send (dry run: nothing sent)"
+        done = tn(
+            lang,
+            "{n} notice to send (dry run: nothing sent)",
+            "{n} notices to send (dry run: nothing sent)",
+            len(run.rendered),
+        )
     if not quiet:
         lines = [f"{kind}: {done}."] + run.notes
         if run.missing:
-            lines.append("Not notified (no valid email address in Members): " + ", ".join(run.missing) + ".")
+            lines.append(
+                t(lang, "Not notified (no valid email address in Members): {names}.", names=", ".join(run.missing))
+            )
         if run.skipped:
-            lines.append("Already sent, per the Sent tab (use --resend to send again): " + ", ".join(run.skipped) + ".")
+            lines.append(
+                t(
+                    lang,
+                    "Already sent, per the Sent tab (use --resend to send again): {names}.",
+                    names=", ".join(run.skipped),
+                )
+            )
         click.echo("\n".join(lines), err=True)
 
 
 def main() -> None:
+    """The `sheetsync` console script."""
     cli(prog_name="sheetsync")
 
 

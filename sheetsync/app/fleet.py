@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError, SheetsyncError
+from sheetsync.i18n import N_
 
 REQUESTS_PER_GOOGLE_SYNC = 3
 QUOTA_PER_MINUTE = 60  # Sheets API, per user per project
@@ -34,6 +35,8 @@ QUOTA_PER_MINUTE = 60  # Sheets API, per user per project
 
 @dataclass(frozen=True)
 class GroupConfig:
+    """One group of GROUPS.TOML: its name, workbook, Google credentials and where its secret is."""
+
     name: str
     workbook: str
     credentials: str | None = None
@@ -52,31 +55,40 @@ class GroupConfig:
             try:
                 return Path(self.secret_file).expanduser().read_text().strip().encode()
             except OSError as exc:
-                raise SetupError(f"Cannot read the secret file of group {self.name}.", str(exc)) from exc
+                raise SetupError(N_("Cannot read the secret file of group {name}."), str(exc), name=self.name) from exc
         return None
 
 
 @dataclass(frozen=True)
 class FleetConfig:
+    """Every group of GROUPS.TOML, and its [server] table."""
+
     groups: list[GroupConfig]
     server: dict = field(default_factory=dict)
 
 
-def load_config(path: str) -> FleetConfig:
+def load_groups(path: str) -> FleetConfig:
+    """Read GROUPS.TOML; a SetupError names what is wrong in it."""
     try:
         data = tomllib.loads(Path(path).read_text())
     except FileNotFoundError as exc:
-        raise SetupError(f"No configuration file {path}.", "See `sheetsync fleet --help` for its layout.") from exc
+        raise SetupError(
+            N_("No configuration file {path}."), N_("See `sheetsync fleet --help` for its layout."), path=path
+        ) from exc
     except tomllib.TOMLDecodeError as exc:
-        raise SetupError(f"{path} is not valid TOML: {exc}", "Fix the file.") from exc
+        raise SetupError(N_("{path} is not valid TOML: {error}"), N_("Fix the file."), path=path, error=exc) from exc
     groups = []
     for i, entry in enumerate(data.get("groups", []), start=1):
         if not entry.get("name") or not entry.get("workbook"):
-            raise SetupError(f"Group {i} of {path} needs a name and a workbook.", 'name = "…", workbook = "…"')
+            raise SetupError(
+                N_("Group {i} of {path} needs a name and a workbook."), N_('name = "…", workbook = "…"'), i=i, path=path
+            )
         if not re.fullmatch(r"[A-Za-z0-9_-]+", entry["name"]):
             raise SetupError(
-                f'The group name "{entry["name"]}" in {path} is not a plain word.',
-                "Use letters, digits, - and _ only: it goes into the service's addresses.",
+                N_('The group name "{name}" in {path} is not a plain word.'),
+                N_("Use letters, digits, - and _ only: it goes into the service's addresses."),
+                name=entry["name"],
+                path=path,
             )
         groups.append(
             GroupConfig(
@@ -88,9 +100,11 @@ def load_config(path: str) -> FleetConfig:
             )
         )
     if len({g.name for g in groups}) != len(groups):
-        raise SetupError(f"Two groups of {path} have the same name.", "Give each group its own name.")
+        raise SetupError(N_("Two groups of {path} have the same name."), N_("Give each group its own name."), path=path)
     if not groups:
-        raise SetupError(f"{path} lists no group.", "Add [[groups]] tables with a name and a workbook.")
+        raise SetupError(
+            N_("{path} lists no group."), N_("Add [[groups]] tables with a name and a workbook."), path=path
+        )
     return FleetConfig(groups, data.get("server", {}))
 
 
@@ -123,11 +137,14 @@ class TokenBucket:
 
 
 def sheets_quota() -> TokenBucket:
+    """A token bucket at Google Sheets' per-user quota (requests a minute)."""
     return TokenBucket(QUOTA_PER_MINUTE / 60, QUOTA_PER_MINUTE)
 
 
 @dataclass
 class GroupResult:
+    """How one group's run ended: its exit code and summary line, or the error that stopped it."""
+
     name: str
     exit_code: int
     summary: str

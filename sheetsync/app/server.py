@@ -23,12 +23,12 @@ from collections.abc import Callable
 from datetime import date
 from urllib.parse import parse_qs
 
-from sheetsync.app import actions as jobs
+from sheetsync import api
 from sheetsync.app.fleet import FleetConfig, GroupConfig
 from sheetsync.errors import SheetsyncError
 from sheetsync.i18n import t, tn
 from sheetsync.model import Severity
-from sheetsync.present.terminal import dialog_text, report_dict, summary_line
+from sheetsync.present.terminal import dialog_text, summary_line
 
 log = logging.getLogger("sheetsync.server")
 WINDOW = 300  # seconds a timestamp may be off
@@ -37,11 +37,13 @@ ACTIONS = ("sync", "validate", "notify", "calendar")
 
 
 def sign(secret: bytes, timestamp: str, method: str, path: str, body: bytes) -> str:
+    """The HMAC-SHA256 signature of a call: timestamp, method, path and body under the group's secret."""
     message = f"{timestamp}\n{method}\n{path}\n".encode() + body
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 def calendar_token(secret: bytes, group: str) -> str:
+    """The token in a group's calendar link: an HMAC of the group's name under its secret."""
     return hmac.new(secret, f"calendar:{group}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
@@ -127,14 +129,14 @@ class Service:
     def act(self, group: GroupConfig, action: str, options: dict) -> dict:
         as_of = date.fromisoformat(options["as_of"]) if options.get("as_of") else self.today()
         if action == "sync":
-            opened, _ = jobs.sync(group.workbook, as_of, credentials=group.credentials)
+            opened = api.sync(group.workbook, as_of, credentials=group.credentials).opened
             return self.report_answer(group, action, opened.report)
         if action == "validate":
-            opened = jobs.open_report(group.workbook, as_of, False, credentials=group.credentials)
+            opened = api.open_report(group.workbook, as_of, False, credentials=group.credentials)
             return self.report_answer(group, action, opened.report)
         if action == "notify":
-            opened = jobs.open_report(group.workbook, as_of, False, credentials=group.credentials)
-            run = jobs.notices(opened, "settlement", "send")
+            opened = api.open_report(group.workbook, as_of, False, credentials=group.credentials)
+            run = api.notices(opened, "settlement", "send")
             lang = opened.report.settings.language
             text = tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent)
             if run.missing:
@@ -161,7 +163,7 @@ class Service:
 
     def report_answer(self, group: GroupConfig, action: str, report) -> dict:
         """The report in short, for the menu: the same figures as `report --format json`, and the dialog's text."""
-        data = report_dict(report)
+        data = report.to_dict()
         return {
             "ok": True,
             "group": group.name,
@@ -185,7 +187,7 @@ class Service:
 
         from sheetsync.calendar.ics import bookings_calendar
 
-        opened = jobs.open_report(group.workbook, self.today(), False, credentials=group.credentials)
+        opened = api.open_report(group.workbook, self.today(), False, credentials=group.credentials)
         return 200, bookings_calendar(opened.report.book, datetime.now().astimezone()), "text/calendar; charset=utf-8"
 
 
@@ -201,6 +203,7 @@ _REASONS = {
 
 
 def serve(config: FleetConfig, host: str, port: int) -> None:  # pragma: no cover - runs until stopped
+    """Serve the groups of `config` with waitress until interrupted."""
     from waitress import serve as waitress_serve
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")

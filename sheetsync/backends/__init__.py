@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Protocol
 
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
 from sheetsync.present.table import Table
 from sheetsync.read.headers import RawTables
 
 
 class Backend(Protocol):
+    """Where a workbook lives: read every tab, write the generated tabs in one step, create the input tabs."""
+
     display_name: str  # how messages and generated titles name the workbook
 
     def read_tabs(self) -> RawTables:
@@ -27,8 +31,9 @@ class Backend(Protocol):
         """Create the input tabs of a new workbook (`init`); refuses a workbook that has data."""
 
 
-def open_backend(location: str, credentials: str | None = None, oauth: bool = False) -> Backend:
-    """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm file."""
+def open_backend(location: str | os.PathLike, credentials: str | None = None, oauth: bool = False) -> Backend:
+    """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm/.ods file."""
+    location = os.fspath(location)
     sheet_id = spreadsheet_id(location)
     if sheet_id is not None:
         from sheetsync.backends.gsheets import GoogleSheetsBackend, authorize
@@ -41,6 +46,7 @@ def open_backend(location: str, credentials: str | None = None, oauth: bool = Fa
 
         return XlsxBackend(path)
     raise SetupError(
-        f"Cannot open {location}: sheetsync reads .xlsx, .xlsm and .ods workbooks.",
-        "Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID.",
+        N_("Cannot open {location}: sheetsync reads .xlsx, .xlsm and .ods workbooks."),
+        N_("Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID."),
+        location=location,
     )

@@ -1,4 +1,4 @@
-"""Google Sheets, in three requests per sync whatever the size (DESIGN §8-10).
+"""Google Sheets, in three requests per sync whatever the size.
 
 1. spreadsheets.get (metadata: sheet ids, sizes, protections),
 2. values:batchGet of every input tab (UNFORMATTED_VALUE, SERIAL_NUMBER: our parser reads
@@ -26,6 +26,7 @@ from gspread.exceptions import APIError
 
 from sheetsync.backends.retry import Retryable, RetryPolicy
 from sheetsync.errors import BackendError, SetupError
+from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS, is_generated_name
 from sheetsync.present.table import Table, number_format
 from sheetsync.read.cells import to_serial
@@ -44,6 +45,7 @@ def a1_sheet(title: str) -> str:
 
 
 def credentials_path(given: str | None) -> Path | None:
+    """The service-account key to use: the one given, else $SHEETSYNC_CREDENTIALS or $GOOGLE_APPLICATION_CREDENTIALS."""
     for candidate in (given, *(os.environ.get(v) for v in CREDENTIAL_VARIABLES)):
         if candidate:
             return Path(candidate).expanduser()
@@ -61,16 +63,19 @@ def authorize(credentials: str | None, oauth: bool = False) -> tuple[gspread.Cli
         return _oauth_client(path), None
     if path is None:
         raise SetupError(
-            "No Google credentials: sheetsync needs a service-account key to reach a Google Sheet.",
-            "Pass --credentials key.json or set SHEETSYNC_CREDENTIALS; or use --oauth to sign in with "
-            "your own Google account. The README's 'Google Sheets' section shows how.",
+            N_("No Google credentials: sheetsync needs a service-account key to reach a Google Sheet."),
+            N_(
+                "Pass --credentials key.json or set SHEETSYNC_CREDENTIALS; or use --oauth to sign in with "
+                "your own Google account. The README's 'Google Sheets' section shows how."
+            ),
         )
     try:
         info = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
         raise SetupError(
-            f"Cannot read the credentials file {path}.",
-            "Give the JSON key file downloaded from Google Cloud (IAM > Service accounts > Keys).",
+            N_("Cannot read the credentials file {path}."),
+            N_("Give the JSON key file downloaded from Google Cloud (IAM > Service accounts > Keys)."),
+            path=path,
         ) from exc
     kind = info.get("type")
     try:
@@ -85,12 +90,16 @@ def authorize(credentials: str | None, oauth: bool = False) -> tuple[gspread.Cli
             return gspread.Client(auth=UserCredentials.from_authorized_user_info(info, SCOPES)), None
     except (ValueError, KeyError) as exc:
         raise SetupError(
-            f"The credentials file {path} is not a valid key ({type(exc).__name__}).",
-            "Download a new JSON key for the service account.",
+            N_("The credentials file {path} is not a valid key ({error})."),
+            N_("Download a new JSON key for the service account."),
+            path=path,
+            error=type(exc).__name__,
         ) from exc
     raise SetupError(
-        f"{path} is not a service-account key (its type is {kind!r}).",
-        "For an OAuth client file (type 'installed'), use --oauth --credentials FILE.",
+        N_('{path} is not a service-account key (its type is "{kind}").'),
+        N_("For an OAuth client file (type 'installed'), use --oauth --credentials FILE."),
+        path=path,
+        kind=kind,
     )
 
 
@@ -103,8 +112,11 @@ def _oauth_client(path: Path | None) -> gspread.Client:
         return gspread.oauth(scopes=SCOPES, **kwargs)
     except FileNotFoundError as exc:
         raise SetupError(
-            "No OAuth client file for --oauth.",
-            "Create an OAuth client (Desktop app) in Google Cloud, download its JSON and pass it with --credentials.",
+            N_("No OAuth client file for --oauth."),
+            N_(
+                "Create an OAuth client (Desktop app) in Google Cloud, download its JSON "
+                "and pass it with --credentials."
+            ),
         ) from exc
 
 
@@ -112,6 +124,8 @@ def _oauth_client(path: Path | None) -> gspread.Client:
 
 
 class GoogleSheetsBackend:
+    """A Google Sheet: one read of every tab and one atomic batch write per sync."""
+
     def __init__(
         self, sheet_id: str, client: gspread.Client, account_email: str | None = None, retry: RetryPolicy | None = None
     ):
@@ -177,14 +191,15 @@ class GoogleSheetsBackend:
         raw = self.read_tabs()
         if any(any(str(c).strip() for c in row) for rows in raw.values() for row in rows):
             raise SetupError(
-                f"The Google Sheet {self.display_name} already holds data: init never overwrites it.",
-                "Create a new, empty Google Sheet and give its URL.",
+                N_("The Google Sheet {display_name} already holds data: init never overwrites it."),
+                N_("Create a new, empty Google Sheet and give its URL."),
+                display_name=self.display_name,
             )
         ids = {t.id: self._new_sheet_id(t.name) for t in tables}
         names = {t.id: t.name for t in tables}
         requests_ = []
         for table in tables:
-            requests_ += [_add_sheet(ids[table.id], table), _cells(ids[table.id], table)]
+            requests_ += [_add_sheet_request(ids[table.id], table), _cells(ids[table.id], table)]
             requests_ += [
                 _dropdown(ids[table.id], table, col, source, ids, names) for col, source in table.dropdowns.items()
             ]
@@ -195,12 +210,13 @@ class GoogleSheetsBackend:
         existing = self._sheets.get(table.name)
         if existing is None:
             sheet_id = self._new_sheet_id(table.name)
-            return [_add_sheet(sheet_id, table), _cells(sheet_id, table), _protect(sheet_id)]
+            return [_add_sheet_request(sheet_id, table), _cells(sheet_id, table), _protect(sheet_id)]
         first = self._first_cells.get(table.name)
         if not (isinstance(first, str) and first.startswith(GENERATED_MARKERS)):
             raise SetupError(
-                f'The sheet has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
-                f'Rename that tab (sheetsync writes its own "{table.name}" tab), then run again.',
+                N_('The sheet has a tab "{name}" that sheetsync did not generate; it is left as it is.'),
+                N_('Rename that tab (sheetsync writes its own "{name}" tab), then run again.'),
+                name=table.name,
             )
         sheet_id = existing["properties"]["sheetId"]
         rows, cols = _grid(table)
@@ -249,26 +265,39 @@ class GoogleSheetsBackend:
             return self.retry.call(once)
         except Retryable as exc:
             raise BackendError(
-                f"Google Sheets did not answer after {self.retry.attempts} tries ({exc}); nothing was written.",
-                "Run again later (Google's quota is 60 requests a minute per user).",
+                N_("Google Sheets did not answer after {attempts} tries ({error}); nothing was written."),
+                N_("Run again later (Google's quota is 60 requests a minute per user)."),
+                attempts=self.retry.attempts,
+                error=exc,
             ) from exc
 
     def _api_error(self, exc: APIError) -> Exception:
         status = exc.response.status_code
         if status in (403, 404):
-            share = (
-                f"Share the sheet with {self.account_email} (as Editor)"
-                if self.account_email
-                else "Share the sheet with the account sheetsync signs in with (as Editor)"
+            message = (
+                N_("The Google Sheet {id} cannot be found (HTTP {status}).")
+                if status == 404
+                else N_("The Google Sheet {id} is not shared with sheetsync (HTTP {status}).")
             )
-            what = "cannot be found" if status == 404 else "is not shared with sheetsync"
-            return SetupError(f"The Google Sheet {self.id} {what} (HTTP {status}).", f"{share}, and check the URL.")
+            hint = (
+                N_("Share the sheet with {account} (as Editor), and check the URL.")
+                if self.account_email
+                else N_("Share the sheet with the account sheetsync signs in with (as Editor), and check the URL.")
+            )
+            return SetupError(message, hint, id=self.id, status=status, account=self.account_email)
         if status in (400, 401):
             return SetupError(
-                f"Google Sheets refused the request (HTTP {status}): {_message(exc)}",
-                "Check the credentials and the sheet's URL.",
+                N_("Google Sheets refused the request (HTTP {status}): {detail}"),
+                N_("Check the credentials and the sheet's URL."),
+                status=status,
+                detail=_message(exc),
             )
-        return BackendError(f"Google Sheets failed (HTTP {status}): {_message(exc)}", "Run again later.")
+        return BackendError(
+            N_("Google Sheets failed (HTTP {status}): {detail}"),
+            N_("Run again later."),
+            status=status,
+            detail=_message(exc),
+        )
 
 
 def _retry_after(response) -> float | None:
@@ -295,7 +324,7 @@ def _grid(table: Table) -> tuple[int, int]:
     return rows, cols
 
 
-def _add_sheet(sheet_id: int, table: Table) -> dict:
+def _add_sheet_request(sheet_id: int, table: Table) -> dict:
     rows, cols = _grid(table)
     if not table.title:  # an input tab made by init: room for the group's rows
         rows, cols = max(rows, 1000), max(cols, 26)
@@ -347,7 +376,11 @@ def _cells(sheet_id: int, table: Table) -> dict:
     kinds = [c.kind for c in table.columns]
     for values in table.rows:
         rows.append(
-            {"values": [_cell(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values)]}
+            {
+                "values": [
+                    _cell_data(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values)
+                ]
+            }
         )
     return {
         "updateCells": {
@@ -358,7 +391,7 @@ def _cells(sheet_id: int, table: Table) -> dict:
     }
 
 
-def _cell(value: object, kind: str, currency: str) -> dict:
+def _cell_data(value: object, kind: str, currency: str) -> dict:
     if value is None:
         return {}
     if isinstance(value, str):

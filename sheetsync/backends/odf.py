@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from sheetsync.backends.ooxml import ILLEGAL_XML, Package, unescape_xml
 from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS
 from sheetsync.present.table import CURRENCY_SYMBOLS, Table
 
@@ -66,7 +67,7 @@ def _styles(currency: str) -> str:
     )
 
 
-def _cell(value: object, kind: str, currency: str) -> str:
+def _table_cell(value: object, kind: str, currency: str) -> str:
     if value is None:
         return "<table:table-cell/>"
     if isinstance(value, str):
@@ -97,14 +98,17 @@ def _cell(value: object, kind: str, currency: str) -> str:
 
 
 def table_xml(table: Table) -> str:
+    """A generated table as an ODF <table:table> element: typed cells, text never a formula."""
     rows = []
     if table.title:
-        rows.append(_cell(table.title, "title", table.currency))
-    rows.append("".join(_cell(c.header, "header", table.currency) for c in table.columns))
+        rows.append(_table_cell(table.title, "title", table.currency))
+    rows.append("".join(_table_cell(c.header, "header", table.currency) for c in table.columns))
     kinds = [c.kind for c in table.columns]
     for values in table.rows:
         rows.append(
-            "".join(_cell(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values))
+            "".join(
+                _table_cell(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values)
+            )
         )
     body = "".join(f"<table:table-row>{r}</table:table-row>" for r in rows)
     return (
@@ -127,7 +131,7 @@ def _first_text(segment: str) -> str:
     return unescape_xml(re.sub(r"<[^>]+>", "", m[1])) if m else ""
 
 
-def write_generated(package: Package, tables: list[Table]) -> None:
+def write_generated_ods(package: Package, tables: list[Table]) -> None:
     """Replace (or append) the generated sheets in content.xml; refuse a sheet of the group's that
     bears one of their names."""
     if not tables:
@@ -148,13 +152,14 @@ def write_generated(package: Package, tables: list[Table]) -> None:
             segment = xml[start:end]
             if "<table:table " in segment[1:] or not _first_text(segment).startswith(GENERATED_MARKERS):
                 raise SetupError(
-                    f'The workbook has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
-                    f'Rename that tab (sheetsync writes its own "{table.name}" tab), then run again.',
+                    N_('The workbook has a tab "{name}" that sheetsync did not generate; it is left as it is.'),
+                    N_('Rename that tab (sheetsync writes its own "{name}" tab), then run again.'),
+                    name=table.name,
                 )
             xml = xml[:start] + new + xml[end:]
         else:
             last_end = max((end for _, end in spans.values()), default=None)
             if last_end is None:
-                raise SetupError("The .ods file holds no sheet.", "Open it in LibreOffice and save it again.")
+                raise SetupError(N_("The .ods file holds no sheet."), N_("Open it in LibreOffice and save it again."))
             xml = xml[:last_end] + new + xml[last_end:]
     package.put(CONTENT, xml)

@@ -19,6 +19,7 @@ from posixpath import dirname, join, normpath
 from xml.sax.saxutils import escape, quoteattr, unescape
 
 from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS
 from sheetsync.present.table import Table, number_format
 from sheetsync.read.cells import to_serial
@@ -44,6 +45,8 @@ def unescape_xml(text: str) -> str:
 
 @dataclass
 class Sheet:
+    """A sheet of the workbook as workbook.xml lists it: name, id, relationship and part."""
+
     name: str
     sheet_id: int
     rel_id: str
@@ -303,6 +306,7 @@ class Styles:
 
 
 def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
     letters, index = "", index + 1
     while index:
         index, rem = divmod(index - 1, 26)
@@ -310,7 +314,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _cell(ref: str, value: object, style: int | None, date1904: bool = False) -> str:
+def _sheet_cell(ref: str, value: object, style: int | None, date1904: bool = False) -> str:
     s = f' s="{style}"' if style is not None else ""
     if isinstance(value, str):
         text = ILLEGAL_XML.sub("", value)
@@ -330,15 +334,15 @@ def sheet_xml(table: Table, styles: dict[str, int], date1904: bool = False) -> s
     header_row = table.header_row
     rows = []
     if table.title:
-        rows.append(f'<row r="1">{_cell("A1", table.title, styles["title"])}</row>')
+        rows.append(f'<row r="1">{_sheet_cell("A1", table.title, styles["title"])}</row>')
     header = "".join(
-        _cell(f"{column_letter(i)}{header_row}", c.header, styles["header"]) for i, c in enumerate(table.columns)
+        _sheet_cell(f"{column_letter(i)}{header_row}", c.header, styles["header"]) for i, c in enumerate(table.columns)
     )
     rows.append(f'<row r="{header_row}">{header}</row>')
     kinds = [styles.get(c.kind) for c in table.columns]
     for r, values in enumerate(table.rows, start=header_row + 1):
         cells = "".join(
-            _cell(
+            _sheet_cell(
                 f"{column_letter(i)}{r}", v, kinds[i] if i < len(kinds) and not isinstance(v, str) else None, date1904
             )
             for i, v in enumerate(values)
@@ -365,7 +369,7 @@ def sheet_xml(table: Table, styles: dict[str, int], date1904: bool = False) -> s
 # the whole operation ---------------------------------------------------------------------------
 
 
-def write_generated(package: Package, tables: list[Table], date1904: bool = False) -> None:
+def write_generated_xlsx(package: Package, tables: list[Table], date1904: bool = False) -> None:
     """Replace (or add) the sheets of `tables` in `package`; refuse a sheet of the group's that bears
     one of their names (its first cell does not say sheetsync generated it). `date1904`: the
     workbook counts its dates from 1904."""
@@ -381,19 +385,20 @@ def write_generated(package: Package, tables: list[Table], date1904: bool = Fals
             text = first_cell_text(package, existing.part)
             if not (text and text.startswith(GENERATED_MARKERS)):
                 raise SetupError(
-                    f'The workbook has a tab "{table.name}" that sheetsync did not generate; it is left as it is.',
-                    f'Rename that tab (sheetsync writes its own "{table.name}" tab), then run again.',
+                    N_('The workbook has a tab "{name}" that sheetsync did not generate; it is left as it is.'),
+                    N_('Rename that tab (sheetsync writes its own "{name}" tab), then run again.'),
+                    name=table.name,
                 )
             package.put(existing.part, sheet_xml(table, ids, date1904))
             package.remove(Package.rels_of(existing.part))
             replaced_ids.append(existing.sheet_id)
         else:
-            _add_sheet(package, table, sheet_xml(table, ids, date1904))
+            _add_sheet_part(package, table, sheet_xml(table, ids, date1904))
     styles.save()
     _drop_calc_chain_entries(package, replaced_ids)
 
 
-def _add_sheet(package: Package, table: Table, xml: str) -> None:
+def _add_sheet_part(package: Package, table: Table, xml: str) -> None:
     wb_part = package.workbook_part()
     wb = package.text(wb_part)
     rels_part = Package.rels_of(wb_part)

@@ -1,4 +1,4 @@
-"""Bounded retry with exponential backoff and full jitter, honouring Retry-After (DESIGN §9)."""
+"""Bounded retry with exponential backoff and full jitter, honouring Retry-After."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ class Retryable(Exception):
 
 @dataclass
 class RetryPolicy:
+    """How often and how long to retry a call that failed for a passing reason."""
+
     attempts: int = 5  # calls in all, the first included
     base: float = 1.0  # seconds before the second call, doubled each time
     cap: float = 32.0  # longest wait between two calls

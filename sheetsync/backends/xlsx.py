@@ -20,14 +20,17 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from sheetsync.backends.ooxml import Package, write_generated
+from sheetsync.backends.ooxml import Package, write_generated_xlsx
 from sheetsync.backends.xlsx_marks import PackageMarks, is_date1904, read_marks
 from sheetsync.errors import BackendError, SetupError
+from sheetsync.i18n import N_
 from sheetsync.present.table import Table
 from sheetsync.read.headers import RawBook, RawTables
 
 
 class XlsxBackend:
+    """A local .xlsx, .xlsm or .ods workbook: read with calamine, written surgically and atomically."""
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self.display_name = self.path.name
@@ -37,7 +40,9 @@ class XlsxBackend:
     def read_tabs(self) -> RawTables:
         if not self.path.exists():
             raise SetupError(
-                f"No such workbook: {self.path}", f"Check the path, or create one with: sheetsync init {self.path}"
+                N_("No such workbook: {path}"),
+                N_("Check the path, or create one with: sheetsync init {path}"),
+                path=self.path,
             )
         self._fingerprint = _fingerprint(self.path)
         marks = read_marks(self.path) if self.path.suffix.lower() in (".xlsx", ".xlsm") else PackageMarks()
@@ -51,8 +56,10 @@ class XlsxBackend:
             wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
             raise SetupError(
-                f"{self.path} is not a readable .xlsx workbook ({exc}).",
-                "Open it in your spreadsheet program and save it again as .xlsx.",
+                N_("{path} is not a readable .xlsx workbook ({error})."),
+                N_("Open it in your spreadsheet program and save it again as .xlsx."),
+                path=self.path,
+                error=exc,
             ) from exc
         try:
             tabs = {}
@@ -73,29 +80,33 @@ class XlsxBackend:
             package = Package.read(self.path)
         except (zipfile.BadZipFile, KeyError) as exc:
             raise SetupError(
-                f"{self.path} is not a readable .xlsx workbook ({exc}).",
-                "Open it in your spreadsheet program and save it again as .xlsx.",
+                N_("{path} is not a readable .xlsx workbook ({error})."),
+                N_("Open it in your spreadsheet program and save it again as .xlsx."),
+                path=self.path,
+                error=exc,
             ) from exc
         if self.path.suffix.lower() == ".ods":
-            from sheetsync.backends.odf import write_generated as write_ods
+            from sheetsync.backends.odf import write_generated_ods
 
-            write_ods(package, tables)
+            write_generated_ods(package, tables)
         else:
-            write_generated(package, tables, date1904=is_date1904(package))
+            write_generated_xlsx(package, tables, date1904=is_date1904(package))
         self._save(package.write)
 
     def create_tabs(self, tables: list[Table]) -> None:
         if self.path.suffix.lower() == ".ods":
             raise SetupError(
-                "init creates .xlsx workbooks.",
-                f"Run: sheetsync init {self.path.with_suffix('.xlsx')}, then save it as .ods in LibreOffice.",
+                N_("init creates .xlsx workbooks."),
+                N_("Run: sheetsync init {xlsx_path}, then save it as .ods in LibreOffice."),
+                xlsx_path=self.path.with_suffix(".xlsx"),
             )
         if self.path.exists():
             self.read_tabs()
             if not self.is_blank():
                 raise SetupError(
-                    f"{self.path} already holds data: init never overwrites a workbook.",
-                    "Give a new file name, or remove the file first.",
+                    N_("{path} already holds data: init never overwrites a workbook."),
+                    N_("Give a new file name, or remove the file first."),
+                    path=self.path,
                 )
         self._refuse_if_open()
         from sheetsync.backends.xlsx_init import new_workbook  # openpyxl, only for init
@@ -118,15 +129,18 @@ class XlsxBackend:
         for lock in sorted(locks):
             if lock.exists():
                 raise BackendError(
-                    f"{self.path.name} is open in a spreadsheet program ({lock.name} exists).",
-                    "Close it there (or delete the lock file if nobody has it open), then run again.",
+                    N_("{name} is open in a spreadsheet program ({lock} exists)."),
+                    N_("Close it there (or delete the lock file if nobody has it open), then run again."),
+                    name=self.path.name,
+                    lock=lock.name,
                 )
 
     def _refuse_if_changed(self) -> None:
         if self.path.exists() and _fingerprint(self.path) != self._fingerprint:
             raise BackendError(
-                f"{self.path.name} changed while sheetsync was computing; nothing was written.",
-                "Run the command again.",
+                N_("{name} changed while sheetsync was computing; nothing was written."),
+                N_("Run the command again."),
+                name=self.path.name,
             )
 
     def _save(self, write) -> None:
@@ -145,7 +159,10 @@ class XlsxBackend:
             os.replace(tmp, self.path)
         except OSError as exc:
             raise BackendError(
-                f"Could not write {self.path}: {exc}", "Check the folder's permissions and free space."
+                N_("Could not write {path}: {error}"),
+                N_("Check the folder's permissions and free space."),
+                path=self.path,
+                error=exc,
             ) from exc
         finally:
             tmp.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ DROPDOWN_ROWS = 1000
 
 
 def new_workbook(tables: list[Table]) -> openpyxl.Workbook:
+    """A new openpyxl workbook holding `tables` as the input tabs of `init` (headers, dropdowns, formats)."""
     wb = openpyxl.Workbook()
     wb.remove(wb.active)
     for table in tables:

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
 
+from sheetsync.i18n import N_, t, tn
 from sheetsync.model import Book, Booking, Problem, SourceRef, Trip
 from sheetsync.model.problems import problem
 from sheetsync.read.cells import plain_number
@@ -20,6 +21,8 @@ RECENT = timedelta(days=60)  # bookings that ended this recently are checked aga
 
 @dataclass(frozen=True)
 class Occurrence:
+    """One occurrence of a booking (a repeating booking has many): who, which vehicle, from when to when."""
+
     booking: Booking
     start: datetime
     end: datetime
@@ -72,19 +75,9 @@ def keeper(book: Book, a: Booking, b: Booking) -> tuple[Booking, str]:
 
 
 VERDICTS = {
-    "owner": (
-        "Under the group's rule (owner first), {name} keeps the car: {name} owns it.",
-        "Selon la règle du groupe (propriétaire d'abord), {name} garde la voiture : elle lui appartient.",
-    ),
-    "booked_at": (
-        "Under the group's rule (first booked), {name} keeps the car: booked first, on {when}.",
-        "Selon la règle du groupe (premier réservé), {name} garde la voiture : réservée en premier, le {when}.",
-    ),
-    "row": (
-        "Under the group's rule (first booked), {name} keeps the car: the booking written first (row {row}).",
-        "Selon la règle du groupe (premier réservé), {name} garde la voiture : réservation écrite en premier "
-        "(ligne {row}).",
-    ),
+    "owner": N_("Under the group's rule (owner first), {name} keeps the car: {name} owns it."),
+    "booked_at": N_("Under the group's rule (first booked), {name} keeps the car: booked first, on {when}."),
+    "row": N_("Under the group's rule (first booked), {name} keeps the car: the booking written first (row {row})."),
 }
 
 
@@ -110,14 +103,15 @@ def check_conflicts(book: Book, found: list[Occurrence]) -> list[Problem]:
     problems = []
     for (_, _), (a, b, count) in clashes.items():
         winner, reason = keeper(book, a.booking, b.booking)
-        template = VERDICTS[reason][1 if lang == "fr" else 0]
-        verdict = template.format(
+        verdict = t(
+            lang,
+            VERDICTS[reason],
             name=winner.member,
             row=winner.source.row,
             when=winner.booked_at.strftime("%Y-%m-%d %H:%M") if winner.booked_at else "",
         )
         if count > 1:
-            verdict += f" ({count} clashes.)" if lang == "en" else f" ({count} chevauchements.)"
+            verdict += " " + tn(lang, "({n} clash.)", "({n} clashes.)", count)
         for mine, other in ((a, b), (b, a)):
             problems.append(
                 _on_booking(
@@ -127,7 +121,7 @@ def check_conflicts(book: Book, found: list[Occurrence]) -> list[Problem]:
                     vehicle=mine.vehicle or "",
                     other=other.member,
                     other_row=other.booking.source.row,
-                    when=_span(other.start, other.end),
+                    when=_iso_span(other.start, other.end),
                     verdict=verdict,
                 )
             )
@@ -186,7 +180,9 @@ def reconcile(book: Book, found: list[Occurrence], as_of: date) -> list[Problem]
                 )
             )
     problems += [
-        _on_booking(book, "booking.no_trip", o, member=o.member, vehicle=o.vehicle or "", when=_span(o.start, o.end))
+        _on_booking(
+            book, "booking.no_trip", o, member=o.member, vehicle=o.vehicle or "", when=_iso_span(o.start, o.end)
+        )
         for o in unrecorded(book, found, as_of)
     ]
     return problems
@@ -201,8 +197,8 @@ def _on_booking(book: Book, code: str, o: Occurrence, **params) -> Problem:
 def unrecorded(book: Book, found: list[Occurrence], as_of: date, since: timedelta = RECENT) -> list[Occurrence]:
     """Occurrences that ended within `since` before `as_of` with no trip of that member and vehicle in their days."""
     trips_by: dict[tuple[str, str], list[Trip]] = defaultdict(list)
-    for t in book.trips:
-        trips_by[(t.vehicle, t.driver)].append(t)
+    for trip in book.trips:
+        trips_by[(trip.vehicle, trip.driver)].append(trip)
     cutoff = datetime.combine(as_of, time())
     missing = []
     for o in found:
@@ -219,7 +215,7 @@ def _trip_days(trip: Trip) -> tuple[date, date]:
     return trip.date.date(), last
 
 
-def _span(start: datetime, end: datetime) -> str:
+def _iso_span(start: datetime, end: datetime) -> str:
     if start.date() == end.date() or end - start <= timedelta(hours=24) and end.time() != time():
         return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
     return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
@@ -227,6 +223,8 @@ def _span(start: datetime, end: datetime) -> str:
 
 @dataclass(frozen=True)
 class WhoDrove:
+    """Who had a vehicle at a moment, and the rows that say so (logbook first, else bookings)."""
+
     vehicle: str
     at: datetime
     members: tuple[str, ...]  # empty when nothing says
@@ -254,7 +252,7 @@ def who_drove(book: Book, found: list[Occurrence], vehicle: str, at: datetime) -
         tuple(dict.fromkeys(o.member for o in booked)),
         "bookings" if booked else None,
         tuple(o.booking.source for o in booked),
-        tuple(_span(o.start, o.end) for o in booked),
+        tuple(_iso_span(o.start, o.end) for o in booked),
     )
 
 

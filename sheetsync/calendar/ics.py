@@ -10,12 +10,14 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
+from sheetsync.i18n import t
 from sheetsync.model import Book, Booking
 
 RRULES = {"daily": ("DAILY", 1), "weekly": ("WEEKLY", 1), "biweekly": ("WEEKLY", 2), "monthly": ("MONTHLY", 1)}
 
 
 def event_uid(book: Book, booking: Booking) -> str:
+    """A booking's UID in the ICS feed, the same from one export to the next."""
     digest = hashlib.sha1(f"{book.settings.group}|{booking.identity}".encode()).hexdigest()[:24]
     return f"{digest}@sheetsync"
 
@@ -27,7 +29,7 @@ def bookings_calendar(book: Book, generated_at: datetime, vehicle: str | None = 
     cal = Calendar()
     cal.add("prodid", "-//sheetsync//bookings//EN")
     cal.add("version", "2.0")
-    cal.add("x-wr-calname", f"{book.settings.group} — {'réservations' if lang == 'fr' else 'bookings'}")
+    cal.add("x-wr-calname", t(lang, "{group} — bookings", group=book.settings.group))
     cal.add("x-wr-timezone", book.settings.timezone)
     for booking in book.bookings:
         if booking.end <= booking.start or (vehicle and booking.vehicle != vehicle):

@@ -1,0 +1,1 @@
+"""Checks across rows of the parsed workbook (odometer sequence, responsible driver, rates, hub)."""

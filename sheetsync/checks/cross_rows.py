@@ -1,4 +1,4 @@
-"""Checks across rows (DESIGN §5): each takes the parsed Book and returns (Book, problems).
+"""Checks across rows: each takes the parsed Book and returns (Book, problems).
 
 Checks that only need one cell or one row are done while parsing (parse.py); these need
 several rows or tabs at once.
@@ -144,7 +144,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 continue
             explained = any((previous_row or 0) < row < trip.source.row for row in book.rejected_trip_rows)
             if previous_end is not None and trip.odometer_start > previous_end and not explained:
-                where = t(lang, " (row {row})", row=previous_row) if previous_row else ""
+                where = f" ({t(lang, 'row {row}', row=previous_row)})" if previous_row else ""
                 problems.append(
                     problem(
                         "trip.gap",
@@ -195,6 +195,7 @@ def check_membership(book: Book) -> tuple[Book, list[Problem]]:
 
 
 def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
+    """A warning on each trip longer than the plausible km per day."""
     problems = []
     for trip in book.trips:
         days = 1

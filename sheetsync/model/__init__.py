@@ -9,6 +9,8 @@ from enum import StrEnum
 
 from sheetsync.model.schema import CATEGORIES_BY_ID, TABS_BY_ID
 
+CENT = Decimal("0.01")  # the smallest amount of money: every amount is a whole number of cents
+
 
 @dataclass(frozen=True, slots=True)
 class SourceRef:
@@ -20,6 +22,8 @@ class SourceRef:
 
 
 class Severity(StrEnum):
+    """How serious a problem is: an error leaves its row out; a warning or info does not."""
+
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"
@@ -27,6 +31,8 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """Something wrong or worth saying about the data, at its tab, row and column, with a hint."""
+
     severity: Severity
     code: str
     tab: str
@@ -39,9 +45,23 @@ class Problem:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    def to_dict(self) -> dict:
+        """The problem as `validate --format json` and `report --format json` print it."""
+        return {
+            "severity": self.severity.value,
+            "code": self.code,
+            "tab": self.tab,
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class Member:
+    """A member of the group, from the Members tab."""
+
     source: SourceRef
     name: str
     email: str | None = None
@@ -53,6 +73,8 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Vehicle:
+    """A vehicle, its owners with their shares, and its rate and dates, from the Vehicles tab."""
+
     source: SourceRef
     name: str
     owners: tuple[tuple[str, Decimal], ...]  # (member, share) with shares summing to 1
@@ -70,6 +92,8 @@ class Vehicle:
 
 @dataclass(frozen=True, slots=True)
 class Trip:
+    """A logbook line: who drove which vehicle when, from which odometer reading to which."""
+
     source: SourceRef
     date: datetime
     vehicle: str
@@ -88,6 +112,8 @@ class Trip:
 
 @dataclass(frozen=True, slots=True)
 class Expense:
+    """A cost of the group: who paid how much, in which category, for which vehicle."""
+
     source: SourceRef
     date: datetime
     vehicle: str
@@ -101,6 +127,8 @@ class Expense:
 
 @dataclass(frozen=True, slots=True)
 class Booking:
+    """A booking of a vehicle, single or repeating, from the Bookings tab."""
+
     source: SourceRef
     vehicle: str | None
     member: str
@@ -115,6 +143,8 @@ class Booking:
 
 @dataclass(frozen=True, slots=True)
 class Payment:
+    """Money handed from one member to another, from the Payments tab."""
+
     source: SourceRef
     date: datetime
     sender: str
@@ -125,6 +155,8 @@ class Payment:
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    """The group's settings, from the Settings tab, with their defaults."""
+
     group: str = ""
     currency: str = "EUR"
     language: str = "en"

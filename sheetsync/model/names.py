@@ -12,6 +12,7 @@ _TRAILING_CURRENCY = re.compile(r"\s*(€|\$|£|eur|euros?)\s*$", re.IGNORECASE)
 
 
 def strip_accents(text: str) -> str:
+    """`text` without its accents ("Françoise" -> "Francoise")."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

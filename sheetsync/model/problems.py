@@ -16,6 +16,8 @@ E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 
 @dataclass(frozen=True)
 class Template:
+    """A problem code's severity, and its message and hint as English message ids."""
+
     severity: Severity
     message: str  # English message id, translated by the catalogues
     hint: str

@@ -1,4 +1,4 @@
-"""Suggested quarterly advances for groups that settle yearly (DESIGN §6, worked example 5)."""
+"""Suggested quarterly advances for groups that settle yearly (the guide's worked example 5; docs/design.md)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from sheetsync.money.shares import vehicle_members
 
 @dataclass(frozen=True)
 class Advance:
+    """A borrower's suggested quarterly advance for a vehicle, and what it is based on."""
+
     member: str
     vehicle: str
     basis_km: Decimal  # km per year the advance is based on

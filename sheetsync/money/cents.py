@@ -8,12 +8,14 @@ from fractions import Fraction
 from math import lcm
 from typing import TypeVar
 
+from sheetsync.model import CENT
+
 K = TypeVar("K", bound=Hashable)
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 
 
 def to_cents(amount: Decimal) -> int:
+    """A whole number of cents as an int; a ValueError for a fraction of a cent."""
     cents = amount * 100
     if cents != cents.to_integral_value():
         raise ValueError(f"{amount} is not a whole number of cents")
@@ -21,6 +23,7 @@ def to_cents(amount: Decimal) -> int:
 
 
 def from_cents(cents: int) -> Decimal:
+    """An int of cents as an amount with two decimals."""
     return (Decimal(cents) / 100).quantize(CENT)
 
 
@@ -62,3 +65,21 @@ def _as_integers(weights: Mapping[K, Decimal | Fraction | int]) -> dict[K, int]:
     exact = {k: Fraction(w) for k, w in weights.items()}
     scale = lcm(*(v.denominator for v in exact.values())) if exact else 1
     return {k: int(v * scale) for k, v in exact.items()}
+
+
+# How amounts travel in JSON and CSV -------------------------------------------------------
+
+
+def plain(amount: Decimal) -> str:
+    """Two decimals, a point, no grouping: how amounts travel in JSON and CSV."""
+    return f"{amount:.2f}"
+
+
+def plain_rate(value: Decimal | None) -> str | None:
+    """A rate with four decimals and a point, as it travels in JSON (None stays None)."""
+    return None if value is None else f"{value:.4f}"
+
+
+def km_value(km: Decimal) -> int | float:
+    """Km as JSON holds them: an int when whole, else a float."""
+    return int(km) if km == km.to_integral_value() else float(km)

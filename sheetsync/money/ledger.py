@@ -53,6 +53,8 @@ class Usage:
 
 @dataclass
 class Ledger:
+    """Who used which vehicle how much, and who paid and sent what, day by day."""
+
     usage: dict[str, dict[date, Usage]]  # vehicle -> month (its first day) -> usage
     sent: dict[date, defaultdict[str, Decimal]]  # month -> member -> payments sent
     received: dict[date, defaultdict[str, Decimal]]
@@ -70,6 +72,7 @@ def vehicle_mode(book: Book, vehicle: Vehicle) -> str:
 
 
 def vehicle_rate(book: Book, vehicle: Vehicle) -> Decimal | None:
+    """The vehicle's rate per km, else the group's (fixed-rate mode)."""
     return vehicle.rate_per_km if vehicle.rate_per_km is not None else book.settings.rate_per_km
 
 

@@ -6,9 +6,13 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
+from sheetsync.i18n import t
+
 
 @dataclass(frozen=True, order=True)
 class Period:
+    """A month, quarter or year over which costs per km are averaged and statements made."""
+
     start: date
     end: date  # inclusive
     id: str  # "2025", "2025-Q1", "2025-03"
@@ -17,14 +21,18 @@ class Period:
         return self.start <= day <= self.end
 
     def label(self, lang: str) -> str:
-        return self.id.replace("-Q", "-T") if lang == "fr" else self.id
+        """The period as the group reads it: "2025", "2025-03", "2025-Q1" ("2025-T1" in French)."""
+        year, _, quarter = self.id.partition("-Q")
+        return t(lang, "{year}-Q{quarter}", year=year, quarter=quarter) if quarter else self.id
 
 
 def month_start(day: date) -> date:
+    """The first day of `day`'s month."""
     return day.replace(day=1)
 
 
 def month_end(day: date) -> date:
+    """The last day of `day`'s month."""
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 

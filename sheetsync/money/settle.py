@@ -12,6 +12,8 @@ EXACT_LIMIT = 20
 
 @dataclass(frozen=True)
 class Transfer:
+    """One transfer that settles balances: who pays whom how much."""
+
     sender: str
     recipient: str
     amount: Decimal
@@ -19,6 +21,8 @@ class Transfer:
 
 @dataclass(frozen=True)
 class Settlement:
+    """The transfers that settle a group, the method that found them and their rounding."""
+
     transfers: list[Transfer]
     method: str  # "minimal", "greedy" (minimal asked, too many balances) or "hub"
     rounded_to: Decimal = CENT

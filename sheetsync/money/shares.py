@@ -1,4 +1,4 @@
-"""The money rules (DESIGN §6): who bears what, per vehicle and period, and each member's balance."""
+"""The money rules: who bears what, per vehicle and period, and each member's balance."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ from sheetsync.money.periods import Period, days_overlap, period_of
 
 @dataclass(frozen=True)
 class VehiclePeriod:
+    """A vehicle over a period: km by member, costs by category, cost per km, and who bears what."""
+
     vehicle: str
     period: Period
     mode: str  # "real" or "fixed"
@@ -32,6 +34,8 @@ class VehiclePeriod:
 
 @dataclass(frozen=True)
 class MemberTotals:
+    """A member's figures to date: km, what they bear, paid, sent, received, and their balance."""
+
     name: str
     km: Decimal
     bears: Decimal
@@ -47,6 +51,8 @@ class MemberTotals:
 
 @dataclass(frozen=True)
 class Computation:
+    """The money computation as of a day: every vehicle-period and every member's totals."""
+
     cutoff: date
     periods: list[VehiclePeriod]
     members: list[MemberTotals]

@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from sheetsync.model import Book
+from sheetsync.money.cents import km_value, plain
 from sheetsync.money.ledger import Ledger
 from sheetsync.money.periods import Period, period_of
 from sheetsync.money.shares import Computation, MemberTotals, compute
@@ -33,6 +34,19 @@ class Statement:
     @property
     def closing_balance(self) -> Decimal:
         return self.opening_balance + self.paid - self.bears + self.payments_sent - self.payments_received
+
+    def to_dict(self, lang: str) -> dict:
+        """The statement as JSON: amounts as strings with two decimals."""
+        return {
+            "label": self.period.label(lang),
+            "opening_balance": plain(self.opening_balance),
+            "km": km_value(self.km),
+            "bears": plain(self.bears),
+            "paid": plain(self.paid),
+            "payments_sent": plain(self.payments_sent),
+            "payments_received": plain(self.payments_received),
+            "closing_balance": plain(self.closing_balance),
+        }
 
 
 def statements(book: Book, ledger: Ledger, to_date: Computation, as_of: date) -> list[Statement]:

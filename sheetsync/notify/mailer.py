@@ -19,6 +19,7 @@ from email.utils import formataddr, formatdate, make_msgid
 from pathlib import Path
 
 from sheetsync.errors import BackendError, SetupError
+from sheetsync.i18n import N_
 from sheetsync.notify.plan import valid_address
 from sheetsync.notify.render import Rendered
 
@@ -27,6 +28,8 @@ SECURITY = ("starttls", "ssl", "none")
 
 @dataclass(frozen=True)
 class SmtpConfig:
+    """How to reach the SMTP server; the password is never shown in its repr."""
+
     host: str
     port: int
     sender: str
@@ -40,33 +43,46 @@ class SmtpConfig:
         return f"SmtpConfig(host={self.host!r}, port={self.port}, sender={self.sender!r}, security={self.security!r})"
 
 
-def load_config(path: str | None = None) -> SmtpConfig:
+def load_smtp_config(path: str | None = None) -> SmtpConfig:
     """SMTP settings from a sheetsync.toml ([smtp] table) overridden by SHEETSYNC_SMTP_* variables."""
     values: dict[str, object] = {}
     toml_path = Path(path) if path else Path("sheetsync.toml")
     if path and not toml_path.exists():
-        raise SetupError(f"No configuration file {toml_path}.", "Give the path of your sheetsync.toml.")
+        raise SetupError(
+            N_("No configuration file {toml_path}."), N_("Give the path of your sheetsync.toml."), toml_path=toml_path
+        )
     if toml_path.exists():
         try:
             values.update(tomllib.loads(toml_path.read_text()).get("smtp", {}))
         except tomllib.TOMLDecodeError as exc:
-            raise SetupError(f"{toml_path} is not valid TOML: {exc}", "Fix the file (see the README).") from exc
+            raise SetupError(
+                N_("{toml_path} is not valid TOML: {error}"),
+                N_("Fix the file (see the README)."),
+                toml_path=toml_path,
+                error=exc,
+            ) from exc
     for key in ("host", "port", "user", "password", "from", "reply_to", "security", "cafile"):
         env = os.environ.get(f"SHEETSYNC_SMTP_{key.upper()}")
         if env:
             values[key] = env
     if not values.get("host") or not values.get("from"):
         raise SetupError(
-            "SMTP is not configured: sheetsync needs at least a host and a From address.",
-            "Set SHEETSYNC_SMTP_HOST and SHEETSYNC_SMTP_FROM (and _USER, _PASSWORD), or an [smtp] "
-            "table in sheetsync.toml; or use --outbox DIR to write .eml files instead.",
+            N_("SMTP is not configured: sheetsync needs at least a host and a From address."),
+            N_(
+                "Set SHEETSYNC_SMTP_HOST and SHEETSYNC_SMTP_FROM (and _USER, _PASSWORD), or an [smtp] "
+                "table in sheetsync.toml; or use --outbox DIR to write .eml files instead."
+            ),
         )
     security = str(values.get("security", "starttls")).lower()
     if security not in SECURITY:
-        raise SetupError(f"Unknown SMTP security {security!r}.", "Use starttls, ssl or none.")
+        raise SetupError(N_('Unknown SMTP security "{security}".'), N_("Use starttls, ssl or none."), security=security)
     sender = str(values["from"])
     if valid_address(re.sub(r".*<(.*)>", r"\1", sender)) is None:
-        raise SetupError(f"The From address {sender!r} is not an email address.", "Write it as name@example.org.")
+        raise SetupError(
+            N_('The From address "{sender}" is not an email address.'),
+            N_("Write it as name@example.org."),
+            sender=sender,
+        )
     default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
     return SmtpConfig(
         host=str(values["host"]),
@@ -90,6 +106,7 @@ def _one_line(text: str) -> str:
 
 
 def build_message(rendered: Rendered, sender: str, reply_to: str | None = None) -> EmailMessage:
+    """The email of a rendered notice: plain text and HTML parts, headers from one-line values."""
     notice = rendered.notice
     if notice.address is None:
         raise ValueError("no address")
@@ -121,8 +138,12 @@ def write_outbox(folder: Path, messages: list[tuple[Rendered, EmailMessage]]) ->
 
 
 class SendFailed(BackendError):
-    def __init__(self, message: str, sent: int):
-        super().__init__(message, "What was sent is logged in the Sent tab; the rest goes at the next run.")
+    """Sending stopped half-way; `sent` messages went (and are logged)."""
+
+    def __init__(self, message: str, sent: int, **params: object):
+        super().__init__(
+            message, N_("What was sent is logged in the Sent tab; the rest goes at the next run."), **params
+        )
         self.sent = sent
 
 
@@ -151,6 +172,14 @@ def send_all(
                 sent += 1
                 on_sent(rendered, msg)
     except smtplib.SMTPAuthenticationError as exc:
-        raise SendFailed(f"The SMTP server refused the login of {config.user} ({exc.smtp_code}).", sent) from exc
+        raise SendFailed(
+            N_("The SMTP server refused the login of {user} ({code})."), sent, user=config.user, code=exc.smtp_code
+        ) from exc
     except (smtplib.SMTPException, OSError) as exc:
-        raise SendFailed(f"Sending failed after {sent} of {len(messages)} message(s): {exc}", sent) from exc
+        raise SendFailed(
+            N_("Sending failed after {sent_count} of {total} message(s): {error}"),
+            sent,
+            sent_count=sent,
+            total=len(messages),
+            error=exc,
+        ) from exc

@@ -1,4 +1,4 @@
-"""Who gets which notice, with what in it (DESIGN §1, §6). Pure: a Report in, Notices out.
+"""Who gets which notice, with what in it. Pure: a Report in, Notices out.
 
 Rendering (Jinja templates) and sending (SMTP, .eml files) live in sheetsync/notify/.
 """
@@ -12,18 +12,20 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from sheetsync.calendar.bookings import unrecorded
+from sheetsync.i18n import t, tn
 from sheetsync.model import Severity
 from sheetsync.money.periods import period_of
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
 
-KINDS = ("settlement", "logbook", "advance", "vehicle", "digest")
 ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
 DIGEST_PROBLEMS = 30
 
 
 @dataclass(frozen=True)
 class Notice:
+    """One notice to one member: its kind, period, address and what the template shows."""
+
     kind: str
     period: str  # with kind and member: what is never sent twice
     member: str
@@ -33,6 +35,8 @@ class Notice:
 
 @dataclass(frozen=True)
 class Plan:
+    """The notices of a run and the notes that explain what was not planned."""
+
     notices: list[Notice]
     notes: list[str]  # why some notices are not there (said to the user)
 
@@ -47,14 +51,7 @@ def valid_address(text: str | None) -> str | None:
 
 def plan(report: Report, kind: str, member: str | None = None, days: int = 3, within: int = 30) -> Plan:
     """The notices of `kind` as of the report's date, for every member or just `member`."""
-    builder = {
-        "settlement": _settlement,
-        "logbook": _logbook,
-        "advance": _advance,
-        "vehicle": _vehicle,
-        "digest": _digest,
-    }[kind]
-    notices, notes = builder(report, days=days, within=within)
+    notices, notes = PLANNERS[kind](report, days=days, within=within)
     if member is not None:
         notices = [n for n in notices if n.member == member]
     return Plan(notices, notes)
@@ -92,9 +89,9 @@ def _vehicle_lines(report: Report) -> list[dict]:
 def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:
     period = period_of(report.as_of, report.settings.period)
     pays, receives = defaultdict(list), defaultdict(list)
-    for t in report.settlement.transfers:
-        pays[t.sender].append({"other": t.recipient, "amount": t.amount})
-        receives[t.recipient].append({"other": t.sender, "amount": t.amount})
+    for transfer in report.settlement.transfers:
+        pays[transfer.sender].append({"other": transfer.recipient, "amount": transfer.amount})
+        receives[transfer.recipient].append({"other": transfer.sender, "amount": transfer.amount})
     provisional = period.start <= report.as_of < period.end
     statements = {st.name: st for st in report.statements}
     notices = []
@@ -121,7 +118,7 @@ def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:
 
 def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str]]:
     if not report.book.bookings:
-        return [], ["The workbook has no bookings yet: no logbook reminder to send."]
+        return [], [t(report.settings.language, "The workbook has no bookings yet: no logbook reminder to send.")]
     cutoff = report.as_of - timedelta(days=days)
     missing = [
         o
@@ -131,7 +128,7 @@ def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str
     by_member: dict[str, list[dict]] = defaultdict(list)
     for o in missing:
         by_member[o.member].append(
-            {"vehicle": o.vehicle or "", "when": _span(o.start, o.end, report.settings.language)}
+            {"vehicle": o.vehicle or "", "when": _local_span(o.start, o.end, report.settings.language)}
         )
     year, week, _ = report.as_of.isocalendar()
     period = f"{year}-W{week:02d}"
@@ -139,12 +136,16 @@ def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str
         Notice("logbook", period, name, _address(report, name), _base(report, name) | {"bookings": items})
         for name, items in by_member.items()
     ]
-    return notices, [] if notices else ["Every booking that ended has its trips in the logbook."]
+    return notices, [] if notices else [
+        t(report.settings.language, "Every booking that ended has its trips in the logbook.")
+    ]
 
 
 def _advance(report: Report, **_) -> tuple[list[Notice], list[str]]:
     if report.settings.period != "year":
-        return [], ["Advances are for groups that settle yearly (Settings: period = year)."]
+        return [], [
+            t(report.settings.language, "Advances are for groups that settle yearly (Settings: period = year).")
+        ]
     quarter = period_of(report.as_of, "quarter")
     by_member: dict[str, list] = defaultdict(list)
     for a in report.advances:
@@ -169,7 +170,9 @@ def _advance(report: Report, **_) -> tuple[list[Notice], list[str]]:
             "total": total,
         }
         notices.append(Notice("advance", quarter.id, name, _address(report, name), context))
-    return notices, [] if notices else ["No borrower has km last year or expected km: no advance to call."]
+    return notices, [] if notices else [
+        t(report.settings.language, "No borrower has km last year or expected km: no advance to call.")
+    ]
 
 
 def _vehicle(report: Report, within: int = 30, **_) -> tuple[list[Notice], list[str]]:
@@ -191,13 +194,20 @@ def _vehicle(report: Report, within: int = 30, **_) -> tuple[list[Notice], list[
                 notices.append(
                     Notice("vehicle", f"{v.name} {event} {due.isoformat()}", owner, _address(report, owner), context)
                 )
-    return notices, [] if notices else [f"No inspection or insurance renewal due within {within} days."]
+    return notices, [] if notices else [
+        tn(
+            report.settings.language,
+            "No inspection or insurance renewal due within {n} day.",
+            "No inspection or insurance renewal due within {n} days.",
+            within,
+        )
+    ]
 
 
 def _digest(report: Report, **_) -> tuple[list[Notice], list[str]]:
     treasurer = report.settings.treasurer or _first_owner(report)
     if treasurer is None:
-        return [], ["No treasurer: name one in Settings (treasurer / trésorier)."]
+        return [], [t(report.settings.language, "No treasurer: name one in Settings (treasurer / trésorier).")]
     shown = [p for p in report.problems if p.severity is not Severity.INFO]
     context = _base(report, treasurer) | {
         "period": report.statements[0].period.label(report.settings.language) if report.statements else "",
@@ -221,8 +231,19 @@ def _first_owner(report: Report) -> str | None:
     return report.book.vehicles[0].owner_names[0] if report.book.vehicles else None
 
 
-def _span(start: datetime, end: datetime, lang: str) -> str:
+def _local_span(start: datetime, end: datetime, lang: str) -> str:
     day = fmt.day(start.date(), lang)
     if start.date() == end.date():
         return f"{day} {start:%H:%M}–{end:%H:%M}"
     return f"{day} {start:%H:%M} – {fmt.day(end.date(), lang)} {end:%H:%M}"
+
+
+# Each kind of notice and its planner: planner(report, days=, within=) -> (notices, notes).
+PLANNERS = {
+    "settlement": _settlement,
+    "logbook": _logbook,
+    "advance": _advance,
+    "vehicle": _vehicle,
+    "digest": _digest,
+}
+KINDS = tuple(PLANNERS)

@@ -16,6 +16,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotF
 from jinja2.sandbox import SandboxedEnvironment
 
 from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
 from sheetsync.notify.plan import Notice
 from sheetsync.notify.templates import template_folder
 from sheetsync.present import formatting as fmt
@@ -23,6 +24,8 @@ from sheetsync.present import formatting as fmt
 
 @dataclass(frozen=True)
 class Rendered:
+    """A notice put into words: subject, plain text and HTML."""
+
     notice: Notice
     subject: str
     text: str
@@ -30,20 +33,23 @@ class Rendered:
 
 
 def template_folders(override: str | None) -> list[Path]:
+    """Where to look for templates, the group's own first, then the ones sheetsync ships."""
     folders = []
     for candidate in (override, os.environ.get("SHEETSYNC_TEMPLATES")):
         if candidate:
             path = Path(candidate).expanduser()
             if not path.is_dir():
                 raise SetupError(
-                    f"No template folder at {path}.",
-                    "Give a folder laid out like templates/email: fr/settlement.txt, en/settlement.html …",
+                    N_("No template folder at {path}."),
+                    N_("Give a folder laid out like templates/email: fr/settlement.txt, en/settlement.html …"),
+                    path=path,
                 )
             folders.append(path)
     return folders + [template_folder("email")]
 
 
 def environment(override: str | None, lang: str, currency: str) -> SandboxedEnvironment:
+    """A sandboxed Jinja environment with the money, number and day filters of the group's language."""
     env = SandboxedEnvironment(
         loader=ChoiceLoader([FileSystemLoader(str(p)) for p in template_folders(override)]),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
@@ -66,7 +72,11 @@ def render(notice: Notice, env: SandboxedEnvironment, lang: str) -> Rendered:
             return env.get_template(f"{lang}/{notice.kind}.{suffix}").render(context)
         except TemplateNotFound as exc:
             raise SetupError(
-                f"No template {lang}/{notice.kind}.{suffix}.", "Copy it from templates/email into your template folder."
+                N_("No template {language}/{kind}.{suffix}."),
+                N_("Copy it from templates/email into your template folder."),
+                language=lang,
+                kind=notice.kind,
+                suffix=suffix,
             ) from exc
 
     subject = " ".join(part("subject.txt").split())

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sheetsync.i18n import N_, t
 from sheetsync.model.schema import GENERATED_MARKERS, GENERATED_TABS
 from sheetsync.present.table import Column, Table
 from sheetsync.present.words import word
@@ -15,14 +16,13 @@ from sheetsync.read.cells import as_text, parse_datetime
 from sheetsync.read.headers import RawTables
 
 SENT = next(t for t in GENERATED_TABS if t.id == "sent")
-HEADERS = {
-    "en": ("Sent at", "Kind", "Period", "Member", "Address", "Subject", "Message-ID"),
-    "fr": ("Envoyé le", "Type", "Période", "Membre", "Adresse", "Objet", "Message-ID"),
-}
+HEADERS = (N_("Sent at"), N_("Kind"), N_("Period"), N_("Member"), N_("Address"), N_("Subject"), N_("Message-ID"))
 
 
 @dataclass(frozen=True)
 class SentEntry:
+    """One line of the Sent tab: a notice that went, when, to whom, with which Message-ID."""
+
     sent_at: datetime
     kind: str
     period: str
@@ -58,13 +58,14 @@ def read_sent(raw: RawTables) -> list[SentEntry]:
 
 
 def sent_table(entries: list[SentEntry], lang: str, title: str, currency: str = "EUR") -> Table:
+    """The Sent tab holding `entries`."""
     columns = tuple(
-        Column(h, "datetime" if i == 0 else "text", width=20 if i else 18)
-        for i, h in enumerate(HEADERS["fr" if lang == "fr" else "en"])
+        Column(t(lang, h), "datetime" if i == 0 else "text", width=20 if i else 18) for i, h in enumerate(HEADERS)
     )
     rows = [[e.sent_at, e.kind, e.period, e.member, e.address, e.subject, e.message_id] for e in entries]
     return Table("sent", SENT.name(lang), columns, rows, title, currency)
 
 
 def sent_title(lang: str, when: datetime, source: str) -> str:
+    """The first line of the Sent tab: generated, from where, last sent when."""
     return word("sent_title", lang, when=when.strftime("%Y-%m-%d %H:%M"), source=source)

@@ -12,6 +12,7 @@ LOCALES = {"fr": "fr_FR", "en": "en_GB"}
 
 
 def locale(lang: str) -> str:
+    """The babel locale of a language ("fr" -> "fr_FR")."""
     return LOCALES.get(lang, "en_GB")
 
 
@@ -21,28 +22,18 @@ def money(amount: Decimal, currency: str, lang: str) -> str:
 
 
 def rate(value: Decimal | None, lang: str) -> str:
+    """A rate with four decimals in the group's language ("0,2400")."""
     return "—" if value is None else format_decimal(value, format="0.0000", locale=locale(lang))
 
 
 def number(value: Decimal, lang: str) -> str:
+    """A number in the group's language ("12 790")."""
     return format_decimal(value, locale=locale(lang))
 
 
 def day(value: date, lang: str) -> str:
+    """A date in the group's language ("31 déc. 2025")."""
     return format_date(value, format="medium", locale=locale(lang))
-
-
-def plain(amount: Decimal) -> str:
-    """Two decimals, a point, no grouping: how amounts travel in JSON and CSV."""
-    return f"{amount:.2f}"
-
-
-def plain_rate(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.4f}"
-
-
-def km_value(km: Decimal) -> int | float:
-    return int(km) if km == km.to_integral_value() else float(km)
 
 
 def rate_money(value: Decimal | None, currency: str, lang: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from sheetsync.i18n import t
 from sheetsync.model.schema import (
     BOOKINGS,
     CATEGORIES,
@@ -18,7 +19,7 @@ from sheetsync.model.schema import (
 )
 from sheetsync.present.table import Column, Table
 
-KINDS = {
+COLUMN_KINDS = {
     "joined": "date",
     "left": "date",
     "deposit": "money",
@@ -74,7 +75,11 @@ def input_tables(lang: str, example: bool = False, currency: str = "EUR") -> lis
     tables = []
     for spec, fields in LAYOUT:
         columns = tuple(
-            Column(spec.column(f).name(lang), KINDS.get(f, "text"), width=max(12, len(spec.column(f).name(lang)) + 4))
+            Column(
+                spec.column(f).name(lang),
+                COLUMN_KINDS.get(f, "text"),
+                width=max(12, len(spec.column(f).name(lang)) + 4),
+            )
             for f in fields
         )
         dropdowns: dict[int, tuple] = {}
@@ -96,7 +101,7 @@ def example_rows(lang: str) -> dict[str, list[list]]:
     cat = {c.id: c.name(lang) for c in CATEGORIES}
     return {
         "settings": [
-            ["groupe" if fr else "group", "Rue des Lilas" if fr else "Lilac Street"],
+            ["groupe" if fr else "group", t(lang, "Lilac Street")],
             ["mode_de_calcul" if fr else "cost_mode", "réel" if fr else "real"],
             ["période" if fr else "period", "année" if fr else "year"],
             ["règlement" if fr else "settlement", "minimal"],
@@ -132,7 +137,7 @@ def example_rows(lang: str) -> dict[str, list[list]]:
                 Decimal(42),
                 None,
                 None,
-                "liquide lave-glace" if fr else "screen wash",
+                t(lang, "screen wash"),
             ],
         ],
         "bookings": [

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Column:
+    """A column of a generated tab: its header, the kind of its values and its width."""
+
     header: str
     kind: str = "text"  # text | money | rate | number | date | datetime
     width: int | None = None

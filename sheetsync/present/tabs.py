@@ -1,4 +1,4 @@
-"""The generated tabs (DESIGN §7), built from a Report: Balances, Settlements, Summary, Problems, History."""
+"""The generated tabs, built from a Report: Balances, Settlements, Summary, Problems, History."""
 
 from __future__ import annotations
 
@@ -88,6 +88,7 @@ def statement_columns(report: Report) -> list[tuple[str, str]]:
 
 
 def statement_values(st) -> list:
+    """A statement's figures, in the order of `statement_columns`."""
     return [
         st.opening_balance,
         st.km,
@@ -136,6 +137,7 @@ def balances_table(report: Report, title: str) -> Table:
 
 
 def settlements_table(report: Report, title: str) -> Table:
+    """The Settlements tab: who pays whom how much, with notes on the method and rounding."""
     lang = report.settings.language
     columns = [Column(word("from", lang)), Column(word("to", lang)), Column(word("amount", lang), "money")]
     rows: list[list] = [[t.sender, t.recipient, t.amount] for t in report.settlement.transfers]
@@ -147,6 +149,7 @@ def settlements_table(report: Report, title: str) -> Table:
 
 
 def settlement_notes(report: Report) -> list[str]:
+    """What the settlement needs said: nobody owes, the quick method, the rounding, the hub."""
     lang, s = report.settings.language, report.settlement
     notes = []
     if not s.transfers:
@@ -161,6 +164,7 @@ def settlement_notes(report: Report) -> list[str]:
 
 
 def summary_table(report: Report, title: str) -> Table:
+    """The Summary tab: each vehicle and period, its km, costs by category and cost per km."""
     lang = report.settings.language
     periods = report.computation.periods
     used = {c for vp in periods for c in vp.costs_by_category}
@@ -191,6 +195,7 @@ def summary_table(report: Report, title: str) -> Table:
 
 
 def problems_table(report: Report, title: str) -> Table:
+    """The Problems tab: every problem at its tab, row and column, with its hint and code."""
     lang = report.settings.language
     columns = [Column(word(k, lang)) for k in ("severity", "tab", "row", "column", "problem", "hint", "code")]
     columns[2] = Column(word("row", lang), "number")
@@ -199,6 +204,7 @@ def problems_table(report: Report, title: str) -> Table:
 
 
 def history_table(report: Report, title: str) -> Table:
+    """The History tab: each member's balance at the end of each month."""
     lang = report.settings.language
     members = report.book.member_names()
     columns = [Column(word("month_end", lang), "date")] + [Column(m, "money") for m in members]

@@ -1,4 +1,4 @@
-"""Rendering a Report for the terminal: a text table, JSON (DESIGN §8) or CSV. One place for all commands."""
+"""Rendering a Report for the terminal: a text table, JSON (docs/design.md) or CSV. One place for all commands."""
 
 from __future__ import annotations
 
@@ -6,95 +6,18 @@ import csv
 import io
 import json
 
-from sheetsync.i18n import tn
+from sheetsync.i18n import t, tn
 from sheetsync.model import Problem, Severity
+from sheetsync.money.cents import km_value, plain
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
 from sheetsync.present.tabs import in_words, left_out_text, settlement_notes, statement_columns, statement_values
 from sheetsync.present.words import word
 
 
-def report_dict(report: Report) -> dict:
-    """The JSON object of DESIGN §8: amounts as strings with two decimals, rates with four."""
-    s = report.settings
-    vehicles: dict[str, list] = {v.name: [] for v in report.book.vehicles}
-    for vp in report.computation.periods:
-        vehicles[vp.vehicle].append(
-            {
-                "period": vp.period.id,
-                "km": fmt.km_value(vp.km),
-                "costs": fmt.plain(vp.costs),
-                "cost_per_km": fmt.plain_rate(vp.cost_per_km),
-                "provisional": vp.provisional,
-            }
-        )
-    statements = {st.name: st for st in report.statements}
-    return {
-        "group": s.group,
-        "currency": s.currency,
-        "as_of": report.as_of.isoformat(),
-        "members": [
-            {
-                "name": m.name,
-                "km": fmt.km_value(m.km),
-                "bears": fmt.plain(m.bears),
-                "paid": fmt.plain(m.paid),
-                "payments_sent": fmt.plain(m.payments_sent),
-                "payments_received": fmt.plain(m.payments_received),
-                "balance": fmt.plain(m.balance),
-                "period": statement_dict(statements[m.name], s.language),
-            }
-            for m in report.computation.members
-        ],
-        "settlements": [
-            {"from": t.sender, "to": t.recipient, "amount": fmt.plain(t.amount)} for t in report.settlement.transfers
-        ],
-        "vehicles": [{"name": name, "periods": periods} for name, periods in vehicles.items()],
-        "problems": [problem_dict(p) for p in report.problems],
-        "settlement_method": report.settlement.method,
-        "advances": [
-            {
-                "member": a.member,
-                "vehicle": a.vehicle,
-                "basis_km": fmt.km_value(a.basis_km),
-                "basis": a.basis,
-                "rate_excluding_fuel": fmt.plain_rate(a.rate_excluding_fuel),
-                "per_quarter": fmt.plain(a.per_quarter),
-            }
-            for a in report.advances
-        ],
-        "left_out": {"amount": fmt.plain(report.left_out.amount), "rows": len(report.left_out.rows)},
-    }
-
-
-def statement_dict(st, lang: str) -> dict:
-    """A member's statement for the period, as JSON."""
-    return {
-        "label": st.period.label(lang),
-        "opening_balance": fmt.plain(st.opening_balance),
-        "km": fmt.km_value(st.km),
-        "bears": fmt.plain(st.bears),
-        "paid": fmt.plain(st.paid),
-        "payments_sent": fmt.plain(st.payments_sent),
-        "payments_received": fmt.plain(st.payments_received),
-        "closing_balance": fmt.plain(st.closing_balance),
-    }
-
-
-def problem_dict(p: Problem) -> dict:
-    return {
-        "severity": p.severity.value,
-        "code": p.code,
-        "tab": p.tab,
-        "row": p.row,
-        "column": p.column,
-        "message": p.message,
-        "hint": p.hint,
-    }
-
-
 def report_json(report: Report) -> str:
-    return json.dumps(report_dict(report), ensure_ascii=False, indent=2)
+    """The report as `report --format json` prints it."""
+    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
 
 
 def report_csv(report: Report) -> str:
@@ -107,22 +30,23 @@ def report_csv(report: Report) -> str:
         writer.writerow(
             [
                 m.name,
-                fmt.km_value(m.km),
-                fmt.plain(m.bears),
-                fmt.plain(m.paid),
-                fmt.plain(m.payments_sent),
-                fmt.plain(m.payments_received),
-                fmt.plain(m.balance),
+                km_value(m.km),
+                plain(m.bears),
+                plain(m.paid),
+                plain(m.payments_sent),
+                plain(m.payments_received),
+                plain(m.balance),
             ]
         )
     writer.writerow([])
     writer.writerow(["from", "to", "amount"])
     for transfer in report.settlement.transfers:
-        writer.writerow([transfer.sender, transfer.recipient, fmt.plain(transfer.amount)])
+        writer.writerow([transfer.sender, transfer.recipient, plain(transfer.amount)])
     return out.getvalue()
 
 
 def text_table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset()) -> str:
+    """Rows as an aligned text table under `headers` (`right`: the columns aligned right)."""
     widths = [max(len(str(x)) for x in col) for col in zip(headers, *rows, strict=False)]
 
     def line(cells):
@@ -135,6 +59,7 @@ def text_table(headers: list[str], rows: list[list[str]], right: set[int] = froz
 
 
 def report_text(report: Report) -> str:
+    """The report as `report` prints it: balances, transfers, vehicles, problems."""
     s = report.settings
     lang, cur = s.language, s.currency
     phrases = in_words(report)
@@ -233,16 +158,19 @@ def problems_text(problems: list[Problem], lang: str = "en") -> str:
 
 
 def summary_line(report: Report) -> str:
-    """One line for cron logs; it says the money left out of the figures, when there is some."""
-    s = report.settlement
-    line = (
-        f"{report.settings.group}: {len(report.computation.members)} members, "
-        f"{len(s.transfers)} transfer(s) to settle, {report.count(Severity.ERROR)} error(s), "
-        f"{report.count(Severity.WARNING)} warning(s)"
+    """One line for cron logs, in the group's language; it says the money left out of the figures."""
+    lang = report.settings.language
+    counts = ", ".join(
+        (
+            tn(lang, "{n} member", "{n} members", len(report.computation.members)),
+            tn(lang, "{n} transfer to settle", "{n} transfers to settle", len(report.settlement.transfers)),
+            tn(lang, "{n} error", "{n} errors", report.count(Severity.ERROR)),
+            tn(lang, "{n} warning", "{n} warnings", report.count(Severity.WARNING)),
+        )
     )
+    line = t(lang, "{group}: {counts}", group=report.settings.group, counts=counts)
     left = report.left_out
-    if left.rows:
-        lang = report.settings.language
+    if left.rows:  # the money of rows left out, said in every run's summary
         line += tn(
             lang,
             "; {amount} left out ({n} row)",
@@ -257,42 +185,48 @@ def who_drove_text(answer, lang: str) -> str:
     """ "Julien drove Clio at 2025-03-12 14:32 (logbook: Trips row 14, …)."."""
     at = answer.at.strftime("%Y-%m-%d %H:%M")
     if not answer.members:
-        return (
-            f"Rien n'indique qui avait {answer.vehicle} le {at} : ni le carnet de bord, ni les réservations."
-            if lang == "fr"
-            else f"Nothing says who had {answer.vehicle} at {at}: neither the logbook nor the bookings."
+        return t(
+            lang,
+            "Nothing says who had {vehicle} at {at}: neither the logbook nor the bookings.",
+            vehicle=answer.vehicle,
+            at=at,
         )
     who = word("and", lang).join(answer.members)
     rows = "; ".join(
         f"{r.tab} {word('row_n', lang, row=r.row)} ({d})" for r, d in zip(answer.rows, answer.details, strict=False)
     )
+    n = len(answer.members)
+    params = {"who": who, "vehicle": answer.vehicle, "at": at, "rows": rows}
     if answer.source == "trips":
-        verb = "a conduit" if lang == "fr" else "drove"
-        source = "carnet de bord" if lang == "fr" else "logbook"
-    else:
-        verb = "avait réservé" if lang == "fr" else "had booked"
-        source = "réservations, aucun trajet noté" if lang == "fr" else "bookings; no trip recorded"
-    at_word = "le" if lang == "fr" else "at"
-    return f"{who} {verb} {answer.vehicle} {at_word} {at} ({source}: {rows})."
+        return tn(
+            lang,
+            "{who} drove {vehicle} at {at} (logbook: {rows}).",
+            "{who} drove {vehicle} at {at} (logbook: {rows}).",
+            n,
+            **params,
+        )
+    return tn(
+        lang,
+        "{who} had booked {vehicle} at {at} (bookings; no trip recorded: {rows}).",
+        "{who} had booked {vehicle} at {at} (bookings; no trip recorded: {rows}).",
+        n,
+        **params,
+    )
 
 
 def dialog_text(report: Report, shown: int = 5) -> str:
     """What the menu's dialog says after a sync or a check: balances, transfers, the first problems."""
     s = report.settings
     lang, cur = s.language, s.currency
-    lines = [("Soldes au " if lang == "fr" else "Balances as of ") + fmt.day(report.as_of, lang)]
+    lines = [t(lang, "Balances as of {day}", day=fmt.day(report.as_of, lang))]
     lines += [f"  {m.name}: {fmt.money(m.balance, cur, lang)}" for m in report.computation.members]
     if report.settlement.transfers:
-        lines.append("Virements :" if lang == "fr" else "Transfers:")
+        lines.append(t(lang, "Transfers:"))
         lines += [
             f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
         ]
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
-    lines.append(
-        f"{errors} erreur(s), {warnings} avertissement(s)"
-        if lang == "fr"
-        else f"{errors} error(s), {warnings} warning(s)"
-    )
+    lines.append(tn(lang, "{n} error", "{n} errors", errors) + ", " + tn(lang, "{n} warning", "{n} warnings", warnings))
     problems = [p for p in report.problems if p.severity is not Severity.INFO][:shown]
     lines += [f"  {p.tab} {p.row or ''} {p.column or ''}: {p.message}" for p in problems]
     return "\n".join(lines)

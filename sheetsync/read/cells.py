@@ -10,7 +10,8 @@ import re
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-CENT = Decimal("0.01")
+from sheetsync.model import CENT
+
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007'’"
 _CURRENCY = re.compile(r"(€|\$|£|CHF|EUR|USD|GBP|euros?)", re.IGNORECASE)
 _EXCEL_EPOCH = datetime(1899, 12, 30)
@@ -32,6 +33,7 @@ def cell_error(value: object) -> str | None:
 
 
 def is_blank(value: object) -> bool:
+    """Whether a cell is empty or holds only spaces."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 

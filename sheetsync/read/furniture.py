@@ -9,7 +9,7 @@ from sheetsync.model.names import fold, strip_accents
 from sheetsync.read.cells import MONTHS, cell_error, parse_money
 from sheetsync.read.headers import LocatedTab
 
-MONEY_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money paid
+PAID_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money paid
 _TOLERANCE = 0.005
 
 
@@ -52,7 +52,7 @@ def month_heading(cells: list) -> str | None:
 def row_money(tab: LocatedTab, cells: list, lang: str) -> Decimal | None:
     """The money a row holds in its money columns (that can be read as amounts), or None."""
     total, found = Decimal(0), False
-    for field in MONEY_FIELDS:
+    for field in PAID_FIELDS:
         value = tab.cell(cells, field)
         if value is None or cell_error(value) is not None:
             continue

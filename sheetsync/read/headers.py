@@ -1,4 +1,4 @@
-"""Finding the group's tabs and columns in raw tables, however they are named (DESIGN §3).
+"""Finding the group's tabs and columns in raw tables, however they are named.
 
 A missing required tab or column is a setup error (exit 2) that names the tab, lists the
 headers found and says how to map one in Settings.
@@ -134,14 +134,21 @@ def tab_language(found: dict[str, str]) -> str:
     return "en"
 
 
-def locate(spec: InputTab, name: str | None, raw: RawTables, mapping: dict[tuple[str, str], str]) -> LocatedTab:
-    """Find the header row and column of each field of `spec` in the tab `name`."""
+def locate(
+    spec: InputTab, name: str | None, raw: RawTables, mapping: dict[tuple[str, str], str], lang: str = "en"
+) -> LocatedTab:
+    """Find the header row and column of each field of `spec` in the tab `name`.
+
+    Raises SetupError, in `lang`, when a required tab or one of its required columns is missing."""
     if name is None:
         if spec.required:
             raise SetupError(
-                f"The workbook has no {spec.en} tab (also read as {spec.fr}, {', '.join(spec.synonyms[:3])}).",
-                f"Add a tab named {spec.en} or {spec.fr}; `sheetsync init` shows the expected layout. "
-                f"Tabs found: {', '.join(raw) or 'none'}.",
+                N_("The workbook has no {tab} tab (also read as {other_names})."),
+                N_("Add a tab named {tab}; `sheetsync init` shows the expected layout. Tabs found: {found}."),
+                lang=lang,
+                tab=spec.name(lang),
+                other_names=", ".join([spec.en if lang == "fr" else spec.fr, *spec.synonyms[:3]]),
+                found=", ".join(raw) or "—",
             )
         return LocatedTab(spec, spec.en, 0)
     rows = Rows(raw[name])
@@ -159,10 +166,14 @@ def locate(spec: InputTab, name: str | None, raw: RawTables, mapping: dict[tuple
     if not any(any(as_text(c) for c in r) for r in rows):
         if spec.required:
             raise SetupError(
-                f"The {name} tab is empty.", f"Put a header row in {name}: {', '.join(c.en for c in spec.columns)}."
+                N_("The {name} tab is empty."),
+                N_("Put a header row in {name}: {headers}."),
+                lang=lang,
+                name=name,
+                headers=", ".join(c.name(lang) for c in spec.columns),
             )
         return LocatedTab(spec, name, 0)
-    _raise_missing_columns(spec, name, rows, best)
+    _raise_missing_columns(spec, name, rows, best, lang)
     raise AssertionError("unreachable")
 
 
@@ -234,7 +245,7 @@ def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str]
     return columns, duplicates
 
 
-def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best) -> None:
+def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: str) -> None:
     index = best[0] if best else 0
     columns = best[1] if best else {}
     head = rows.head(index + 1)
@@ -242,10 +253,19 @@ def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best) -> None:
     headers = [h for h in headers if h]
     missing = [c for c in spec.columns if c.required and c.field not in columns]
     first = missing[0]
-    names = ", ".join(f'"{c.en}" / "{c.fr}"' for c in missing)
+    names = ", ".join(f'"{c.name(lang)}"' for c in missing)
     raise SetupError(
-        f"The {name} tab has no column for {names} (headers found on row {index + 1}: {', '.join(headers) or 'none'}).",
-        f"Rename a header, or map yours in the Settings tab: a row "
-        f"'column.{spec.id}.{first.field}' with the header's text as value "
-        f"(e.g. column.{spec.id}.{first.field} = {headers[0] if headers else first.fr}).",
+        N_("The {name} tab has no column for {names} (headers found on row {row}: {headers})."),
+        N_(
+            "Rename a header, or map yours in the Settings tab: a row 'column.{tab_id}.{field}' with the "
+            "header's text as value (e.g. column.{tab_id}.{field} = {example})."
+        ),
+        lang=lang,
+        name=name,
+        names=names,
+        row=index + 1,
+        headers=", ".join(headers) or "—",
+        tab_id=spec.id,
+        field=first.field,
+        example=headers[0] if headers else first.name(lang),
     )

@@ -1,4 +1,4 @@
-"""Raw tables -> typed records and problems (DESIGN §4). A row with an error is left out."""
+"""Raw tables -> typed records and problems. A row with an error is left out."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from sheetsync.model import Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
+from sheetsync.model import CENT, Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
 from sheetsync.model.names import header_key, suggest
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
@@ -23,7 +23,6 @@ from sheetsync.model.schema import (
     category_names,
 )
 from sheetsync.read.cells import (
-    CENT,
     EARLIEST_DATE,
     is_blank,
     parse_datetime,
@@ -40,23 +39,26 @@ from sheetsync.read.settings_tab import read_settings
 
 @dataclass(frozen=True)
 class Parsed:
+    """The parsed workbook, the problems found reading it, and where each setting was written."""
+
     book: Book
     problems: list[Problem]
     settings_rows: dict[str, SourceRef]
     left_out: list[tuple[SourceRef, Decimal]]  # the money of each row left out while reading
 
 
-def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None) -> Parsed:
+def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None, quick: bool = True) -> Parsed:
     """Locate the tabs, read Settings, then every input tab, in dependency order.
 
-    `today` (default: the real today) anchors weekly bookings written as "mardi 20h".
+    `today` (default: the real today) anchors weekly bookings written as "mardi 20h". `quick`
+    lets plain logbook lines take the fast reader (the result is the same; a test holds it so).
     """
     found = find_tabs(raw)
-    settings_tab = locate(SETTINGS, found.get("settings"), raw, {})
+    settings_tab = locate(SETTINGS, found.get("settings"), raw, {}, tab_language(found))
     read = read_settings(settings_tab, workbook_name, tab_language(found))
     settings = read.settings
     tabs = {
-        spec.id: locate(spec, found.get(spec.id), raw, settings.columns)
+        spec.id: locate(spec, found.get(spec.id), raw, settings.columns, settings.language)
         for spec in (MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)
     }
     p = _Parser(settings, list(read.problems), today or date.today())
@@ -76,7 +78,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
             )
     members = p.members(tabs["members"])
     vehicles = p.vehicles(tabs["vehicles"])
-    trips = p.rows(tabs["trips"], p.trip, quick=p.quick_trip(tabs["trips"]))
+    trips = p.rows(tabs["trips"], p.trip, quick=p.quick_trip(tabs["trips"]) if quick else None)
     rejected = frozenset(p.rejected)
     book = Book(
         settings=settings,
@@ -310,11 +312,11 @@ class _Parser:
         number cells, no Km to check. It answers None for any other line, which then goes the
         careful way (trip()), so the result is the same, only sooner on a 100,000-line logbook."""
         index = tab.index
-        if "km" in index or "litres" in index:
+        if "km" in index:
             return None
         i_date, i_back, i_vehicle = index["date"], index.get("return"), index.get("vehicle")
         i_driver, i_start, i_end = index["driver"], index["odometer_start"], index["odometer_end"]
-        i_fuel, i_note = index.get("fuel_paid"), index.get("note")
+        i_fuel, i_note, i_litres = index.get("fuel_paid"), index.get("note"), index.get("litres")
         width = max(i_date, i_driver, i_start, i_end)
         only = self.vehicle_names.all()[0] if len(self.vehicle_names.all()) == 1 else None
         vehicles, members, name = self.vehicle_names, self.member_names, tab.name
@@ -350,6 +352,11 @@ class _Parser:
                 fuel = Decimal(repr(fuel)).quantize(CENT, rounding=ROUND_HALF_UP)
             if note is not None and type(note) is not str:
                 return None
+            litres = cell(cells, i_litres)
+            if litres is not None:
+                if type(litres) not in numbers:
+                    return None
+                litres = Decimal(repr(litres)) if type(litres) is float else Decimal(litres)
             return Trip(
                 SourceRef(name, row),
                 day,
@@ -360,6 +367,7 @@ class _Parser:
                 back,
                 fuel,
                 note.strip() or None if note else None,
+                litres,
             )
 
         return quick

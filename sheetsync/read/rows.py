@@ -183,6 +183,7 @@ def date_order(lang: str, month_first: bool) -> str:
 
 
 def is_empty(cells: list) -> bool:
+    """Whether a row holds nothing but empty cells."""
     for c in cells:
         if c is not None and (type(c) is not str or c.strip()):
             return False
@@ -190,6 +191,7 @@ def is_empty(cells: list) -> bool:
 
 
 def is_summary(cells: list) -> bool:
+    """Whether a row is a total line ("Total", "Sous-total"…) rather than an entry."""
     for c in cells:
         if c is None or c == "":
             continue

@@ -1,4 +1,4 @@
-"""The Settings tab: key-value rows in English or French (DESIGN §3)."""
+"""The Settings tab: key-value rows in English or French."""
 
 from __future__ import annotations
 
@@ -79,6 +79,8 @@ ROUNDINGS = (Decimal("0.01"), Decimal("0.1"), Decimal("1"))
 
 @dataclass(frozen=True)
 class SettingsRead:
+    """The settings read from the Settings tab, its problems, and the row of each key."""
+
     settings: Settings
     problems: list[Problem]
     rows: dict[str, SourceRef]  # setting key -> where it was written

@@ -1,0 +1,70 @@
+"""The quick logbook reader gives exactly what the careful one gives: every field of every record,
+and the same problems, on logbooks holding every column the Trips tab knows."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+
+from conftest import group
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sheetsync.model.schema import TRIPS
+from sheetsync.read.records import parse_workbook
+
+# every column of the Trips tab but Km (a Km column sends every line the careful way anyway)
+COLUMNS = [c for c in TRIPS.columns if c.field != "km"]
+
+days = st.dates(date(2024, 1, 1), date(2025, 12, 31))
+numbers = st.one_of(
+    st.integers(0, 90_000), st.floats(0, 90_000, allow_nan=False).map(lambda x: round(x, 1)), st.just("12,5")
+)
+CELLS = {
+    "date": st.one_of(days, days.map(lambda d: datetime(d.year, d.month, d.day, 18, 30)), st.just("03/02/2025")),
+    "return": st.one_of(st.none(), days, st.just("oops")),
+    "vehicle": st.sampled_from([None, "Clio", "clio ", "Twingo"]),
+    "driver": st.sampled_from(["Laurent", "julien", " Catherine", "Zoé", None]),
+    "odometer_start": numbers,
+    "odometer_end": numbers,
+    "fuel_paid": st.one_of(st.none(), st.floats(0, 200, allow_nan=False).map(lambda x: round(x, 2)), st.just(-3)),
+    "litres": st.one_of(
+        st.none(), st.integers(0, 80), st.floats(0, 80, allow_nan=False).map(lambda x: round(x, 2)), st.just("40 l")
+    ),
+    "note": st.sampled_from([None, "Lyon", "  ", 42]),
+}
+
+
+def test_the_strategies_cover_every_column_but_km():
+    """A column added to the Trips tab must be added here too, or this fails: the parity test
+    below must exercise every field the quick reader could drop."""
+    assert set(CELLS) == {c.field for c in COLUMNS}
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries(CELLS), min_size=1, max_size=12))
+def test_quick_and_careful_readers_agree_on_every_field(rows):
+    raw = group()
+    raw["Trips"] = [[c.en for c in COLUMNS], *[[row[c.field] for c in COLUMNS] for row in rows]]
+    quick = parse_workbook(raw, "g", date(2025, 12, 31), quick=True)
+    careful = parse_workbook(raw, "g", date(2025, 12, 31), quick=False)
+    assert len(quick.book.trips) == len(careful.book.trips)
+    for a, b in zip(quick.book.trips, careful.book.trips, strict=True):
+        for f in dataclasses.fields(a):
+            assert getattr(a, f.name) == getattr(b, f.name), f.name
+            assert type(getattr(a, f.name)) is type(getattr(b, f.name)) or f.name in ("odometer_start", "odometer_end")
+    assert quick.problems == careful.problems
+
+
+def test_plain_lines_do_take_the_quick_reader():
+    """The parity above means something only if the quick reader runs: whole readings come out as
+    int from it, as Decimal from the careful one."""
+    raw = group()
+    raw["Trips"] = [
+        [c.en for c in COLUMNS],
+        [date(2025, 1, 4), None, "Clio", "Laurent", 1000, 1100, 20.5, 31.5, "Lyon"],
+    ]
+    quick = parse_workbook(raw, "g", date(2025, 12, 31), quick=True).book.trips[0]
+    careful = parse_workbook(raw, "g", date(2025, 12, 31), quick=False).book.trips[0]
+    assert type(quick.odometer_start) is int and type(careful.odometer_start) is not int
+    assert quick == careful
