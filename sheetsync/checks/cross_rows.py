@@ -95,7 +95,8 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
     dropped: set[SourceRef] = set()
     by_vehicle: dict[str, list[Trip]] = defaultdict(list)
     for trip in book.trips:
-        by_vehicle[trip.vehicle].append(trip)
+        if trip.odometer_start is not None:  # a trip typed as km only has no readings to check
+            by_vehicle[trip.vehicle].append(trip)
     order = date_order(lang, book.settings.date_format == "month_first")
     for vehicle_name, trips in by_vehicle.items():
         vehicle = book.vehicle(vehicle_name)
@@ -142,7 +143,10 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 )
                 dropped.add(trip.source)
                 continue
-            explained = any((previous_row or 0) < row < trip.source.row for row in book.rejected_trip_rows)
+            explained = any(
+                tab == trip.source.tab and (previous_row or 0) < row < trip.source.row
+                for tab, row in book.rejected_trip_rows
+            )
             if previous_end is not None and trip.odometer_start > previous_end and not explained:
                 where = f" ({t(lang, 'row {row}', row=previous_row)})" if previous_row else ""
                 problems.append(

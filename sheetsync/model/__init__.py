@@ -98,15 +98,18 @@ class Trip:
     date: datetime
     vehicle: str
     driver: str
-    odometer_start: Decimal | int  # whole readings are kept as int: a long logbook takes less memory
-    odometer_end: Decimal | int
+    odometer_start: Decimal | int | None  # whole readings are kept as int: a long logbook takes less memory
+    odometer_end: Decimal | int | None  # None, with the start, in a logbook of km only
     returned: datetime | None = None
     fuel_paid: Decimal | None = None
     note: str | None = None
     litres: Decimal | None = None  # fuel put in, from a column whose header says litres
+    distance: Decimal | None = None  # the km typed, in a logbook without odometer readings
 
     @property
     def km(self) -> Decimal | int:
+        if self.odometer_start is None:
+            return self.distance
         return self.odometer_end - self.odometer_start
 
 
@@ -174,6 +177,8 @@ class Settings:
     treasurer: str | None = None  # the member who gets the digest
     templates: str | None = None  # a folder of the group's own email templates
     hidden_rows: str = "count"  # count | skip: what to do with rows hidden in the spreadsheet
+    logbook_tabs: tuple[str, ...] = ()  # the tabs that hold the logbook, when the group names them
+    kitty: str | None = None  # the name of the group's common kitty (a pot of money, not a member)
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
 
 
@@ -190,7 +195,7 @@ class Book:
     payments: tuple[Payment, ...] = ()
     tab_names: dict[str, str] = field(default_factory=dict)  # tab id -> name as written
     headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header as written
-    rejected_trip_rows: frozenset[int] = frozenset()  # trips left out for an error: they explain a gap
+    rejected_trip_rows: frozenset[tuple[str, int]] = frozenset()  # (tab, row) of trips left out: they explain a gap
 
     def header(self, tab_id: str, field_id: str) -> str:
         """The column's header as the group wrote it (or its default name when the column is absent)."""

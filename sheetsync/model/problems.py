@@ -75,6 +75,23 @@ PROBLEMS: dict[str, Template] = {
         N_("No vehicle given, and the group has several."),
         N_("Fill in {column} with one of: {choices}."),
     ),
+    "ref.no_vehicle": Template(
+        E,
+        N_("No vehicle can be used: every row of the {vehicles_tab} tab has an error."),
+        N_("Correct the {vehicles_tab} tab first (see its errors); this row counts once a vehicle does."),
+    ),
+    "ref.respondent": Template(
+        E,
+        N_('"{value}" is not the Email of any member.'),
+        N_("Fill in each member's Email in the Members tab, as the form records it."),
+    ),
+    "tab.unread": Template(
+        W,
+        N_('The tab "{name}" looks like a logbook but is not read.'),
+        N_(
+            "List it in the Settings key logbook_tabs with the other logbook tabs, or give it a logbook's columns: Date, Driver, and the odometer readings or Km."
+        ),
+    ),
     "ref.category": Template(
         E,
         N_('"{value}" is not a known category.'),

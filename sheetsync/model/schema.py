@@ -39,6 +39,8 @@ class InputTab:
     columns: tuple[InputColumn, ...]
     required: bool = False
     synonyms: tuple[str, ...] = ()
+    # a required field -> the fields that can stand in for it (a form's Timestamp for Date; Km for the readings)
+    stand_ins: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def name(self, lang: str) -> str:
         return self.fr if lang == "fr" else self.en
@@ -48,6 +50,16 @@ class InputTab:
 
     def column(self, field: str) -> InputColumn:
         return next(c for c in self.columns if c.field == field)
+
+    def missing(self, found) -> list[InputColumn]:
+        """The required columns that neither `found` (field ids) nor one of their stand-ins holds."""
+        return [
+            c
+            for c in self.columns
+            if c.required
+            and c.field not in found
+            and not any(s in found for s in dict(self.stand_ins).get(c.field, ()))
+        ]
 
 
 C = InputColumn
@@ -193,9 +205,30 @@ TRIPS = InputTab(
         ),
         C("litres", "Litres", "Litres", False, ("Liters", "L", "Volume", "Litres de carburant")),
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Remarques", "Commentaire", "Comment", "Objet")),
+        C("timestamp", "Timestamp", "Horodateur", False, ("Horodatage", "Date de soumission", "Submitted at")),
+        C(
+            "respondent",
+            "Email address",
+            "Adresse e-mail",
+            False,
+            (
+                "Adresse email",
+                "Adresse électronique",
+                "Adresse mail",
+                "E-mail address",
+                "Username",
+                "Nom d'utilisateur",
+            ),
+        ),
     ),
     required=True,
     synonyms=("Trip", "Trajet", "Logbook", "Carnet de bord", "Carnet", "Journal de bord", "Log", "Sorties"),
+    stand_ins=(
+        ("date", ("timestamp",)),
+        ("driver", ("respondent",)),
+        ("odometer_start", ("km",)),
+        ("odometer_end", ("km",)),
+    ),
 )
 
 EXPENSES = InputTab(
@@ -211,8 +244,24 @@ EXPENSES = InputTab(
         C("litres", "Litres", "Litres", False, ("Liters", "L", "Volume")),
         C("responsible", "Responsible", "Responsable", False, ("At fault", "Fautif")),
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment", "Description", "Détail")),
+        C("timestamp", "Timestamp", "Horodateur", False, ("Horodatage", "Date de soumission", "Submitted at")),
+        C(
+            "respondent",
+            "Email address",
+            "Adresse e-mail",
+            False,
+            (
+                "Adresse email",
+                "Adresse électronique",
+                "Adresse mail",
+                "E-mail address",
+                "Username",
+                "Nom d'utilisateur",
+            ),
+        ),
     ),
     synonyms=("Expense", "Dépense", "Frais", "Costs", "Coûts", "Receipts", "Factures"),
+    stand_ins=(("date", ("timestamp",)), ("paid_by", ("respondent",))),
 )
 
 BOOKINGS = InputTab(
@@ -242,8 +291,24 @@ PAYMENTS = InputTab(
         C("to", "To", "À", True, ("Payee", "Pour", "Bénéficiaire", "Paid to")),
         C("amount", "Amount", "Montant", True),
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment")),
+        C("timestamp", "Timestamp", "Horodateur", False, ("Horodatage", "Date de soumission", "Submitted at")),
+        C(
+            "respondent",
+            "Email address",
+            "Adresse e-mail",
+            False,
+            (
+                "Adresse email",
+                "Adresse électronique",
+                "Adresse mail",
+                "E-mail address",
+                "Username",
+                "Nom d'utilisateur",
+            ),
+        ),
     ),
     synonyms=("Payment", "Paiement", "Virements", "Transfers", "Remboursements"),
+    stand_ins=(("date", ("timestamp",)), ("from", ("respondent",))),
 )
 
 INPUT_TABS: tuple[InputTab, ...] = (SETTINGS, MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)

@@ -220,6 +220,19 @@ def _datetime_from_text(text: str, month_first: bool) -> datetime:
     return datetime.combine(day, time(int(t[1]), int(t[2] or 0), int(t[3] or 0)))
 
 
+_NO_YEAR = re.compile(r"\s*(\d{1,2}[/.\-]\d{1,2}|\d{1,2}(?:er)?\s+[^\d\s]+\.?)(?=\s|$)(.*)")
+
+
+def with_year(text: str, year: int) -> str | None:
+    """A date typed without its year ("12/03", "12 mars 20h") with `year` put in, or None."""
+    m = _NO_YEAR.fullmatch(text)
+    if m is None:
+        return None
+    day = m[1].rstrip(".")
+    separator = "/" if re.match(r"\d{1,2}[/.\-]", day) else " "
+    return f"{day}{separator}{year}{m[2]}"
+
+
 def to_serial(value: date, date1904: bool = False) -> float:
     """A date or datetime as a spreadsheet serial number (days since 1899-12-30, time as a fraction;
     with `date1904`, days since 1904-01-01 as such workbooks count them)."""

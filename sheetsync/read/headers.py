@@ -95,8 +95,15 @@ class LocatedTab:
         i = self.columns[name][0]
         return cells[i] if i < len(cells) else None
 
-    def header(self, name: str) -> str:
-        return self.columns[name][1] if name in self.columns else self.spec.column(name).name("en")
+    @cached_property
+    def year(self) -> int | None:
+        """The year the tab's name names ("Trajets 2024"): the year of dates typed without one."""
+        found = re.findall(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", self.name)
+        return int(found[0]) if len(found) == 1 else None
+
+    def header(self, name: str, lang: str = "en") -> str:
+        """The column's header as written, or its name in `lang` when the tab has no such column."""
+        return self.columns[name][1] if name in self.columns else self.spec.column(name).name(lang)
 
 
 def find_tabs(raw: RawTables) -> dict[str, str]:
@@ -135,7 +142,12 @@ def tab_language(found: dict[str, str]) -> str:
 
 
 def locate(
-    spec: InputTab, name: str | None, raw: RawTables, mapping: dict[tuple[str, str], str], lang: str = "en"
+    spec: InputTab,
+    name: str | None,
+    raw: RawTables,
+    mapping: dict[tuple[str, str], str],
+    lang: str = "en",
+    rows: Rows | None = None,
 ) -> LocatedTab:
     """Find the header row and column of each field of `spec` in the tab `name`.
 
@@ -151,13 +163,13 @@ def locate(
                 found=", ".join(raw) or "—",
             )
         return LocatedTab(spec, spec.en, 0)
-    rows = Rows(raw[name])
+    rows = rows if rows is not None else Rows(raw[name])
     best: tuple[int, dict, list] | None = None
     for index, row in enumerate(rows.head(HEADER_SCAN_ROWS)):
         columns, duplicates = _match_header(spec, row, mapping)
         if not columns:
             continue
-        if all(c.field in columns for c in spec.columns if c.required):
+        if not spec.missing(columns):
             return LocatedTab(spec, name, index + 1, columns, rows, duplicates, marks_of(raw, name))
         if best is None or len(columns) > len(best[1]):
             best = (index, columns, duplicates)
@@ -224,6 +236,21 @@ def _field_for_unit(spec: InputTab, field_id: str, text: str) -> str:
     return field_id
 
 
+def probe(spec: InputTab, name: str, raw: RawTables, mapping: dict[tuple[str, str], str], rows: Rows):
+    """(the tab located as `spec`, or None when a required column is missing; whether its header
+    looks like one of `spec`'s: at least three of its columns found, on one of the first rows)."""
+    looks = False
+    for index, row in enumerate(rows.head(HEADER_SCAN_ROWS)):
+        try:
+            columns, duplicates = _match_header(spec, row, mapping)
+        except SetupError:
+            continue
+        if len(columns) >= 3 and not spec.missing(columns):
+            return LocatedTab(spec, name, index + 1, columns, rows, duplicates, marks_of(raw, name)), True
+        looks = looks or len(columns) >= 3
+    return None, looks
+
+
 def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str], str]):
     mapped = {header_key(h): f for (tab, f), h in mapping.items() if tab == spec.id}
     columns: dict[str, tuple[int, str]] = {}
@@ -251,7 +278,7 @@ def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: st
     head = rows.head(index + 1)
     headers = [as_text(c) for c in (head[index] if index < len(head) else [])]
     headers = [h for h in headers if h]
-    missing = [c for c in spec.columns if c.required and c.field not in columns]
+    missing = spec.missing(columns)
     first = missing[0]
     names = ", ".join(f'"{c.name(lang)}"' for c in missing)
     raise SetupError(

@@ -7,16 +7,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from sheetsync.i18n import t
 from sheetsync.model import CENT, Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
-from sheetsync.model.names import header_key, suggest
+from sheetsync.model.names import fold, header_key, suggest
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
     BOOKINGS,
     CATEGORIES,
-    EXPENSES,
     MEMBERS,
-    PAYMENTS,
     SETTINGS,
+    TABS_BY_ID,
     TRIPS,
     VEHICLES,
     category_id,
@@ -33,8 +33,11 @@ from sheetsync.read.cells import (
 )
 from sheetsync.read.furniture import ColumnSums, month_heading, row_money
 from sheetsync.read.headers import LocatedTab, RawTables, find_tabs, locate, tab_language
+from sheetsync.read.logbooks import RecordTabs, record_tabs
 from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
 from sheetsync.read.settings_tab import read_settings
+
+IN_PROGRESS_DAYS = 7  # a trip with a start reading and no end, this recent, is still out
 
 
 @dataclass(frozen=True)
@@ -59,10 +62,20 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
     settings = read.settings
     tabs = {
         spec.id: locate(spec, found.get(spec.id), raw, settings.columns, settings.language)
-        for spec in (MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)
+        for spec in (MEMBERS, VEHICLES, BOOKINGS)
     }
+    records = record_tabs(raw, found, settings)
+    if not records.tabs["trips"] and not records.not_found and not settings.logbook_tabs:
+        locate(TRIPS, None, raw, settings.columns, settings.language)  # no logbook at all: says what is expected
+    for spec_id in ("trips", "expenses", "payments"):
+        first = records.tabs[spec_id][0] if records.tabs[spec_id] else None
+        tabs[spec_id] = first or LocatedTab(TABS_BY_ID[spec_id], TABS_BY_ID[spec_id].en, 0)
     p = _Parser(settings, list(read.problems), today or date.today())
-    for tab in tabs.values():
+    p.tab_problems(records, read.rows)
+    every_tab = [tabs[t] for t in ("members", "vehicles", "bookings")] + [
+        tab for spec_id in ("trips", "expenses", "payments") for tab in records.tabs[spec_id]
+    ]
+    for tab in every_tab:
         for field_id, header in tab.duplicates:
             p.problems.append(
                 problem(
@@ -78,18 +91,20 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
             )
     members = p.members(tabs["members"])
     vehicles = p.vehicles(tabs["vehicles"])
-    trips = p.rows(tabs["trips"], p.trip, quick=p.quick_trip(tabs["trips"]) if quick else None)
-    rejected = frozenset(p.rejected)
+    trips, rejected = [], set()
+    for tab in records.tabs["trips"]:
+        trips += p.rows(tab, p.trip, quick=p.quick_trip(tab) if quick else None)
+        rejected |= {(tab.name, row) for row in p.rejected}
     book = Book(
         settings=settings,
         members=tuple(members),
         vehicles=tuple(vehicles),
         trips=tuple(trips),
-        expenses=tuple(p.rows(tabs["expenses"], p.expense)),
+        expenses=tuple(r for tab in records.tabs["expenses"] for r in p.rows(tab, p.expense)),
         bookings=tuple(p.rows(tabs["bookings"], p.booking)),
-        payments=tuple(p.rows(tabs["payments"], p.payment)),
+        payments=tuple(r for tab in records.tabs["payments"] for r in p.rows(tab, p.payment)),
         tab_names={tab_id: tab.name for tab_id, tab in tabs.items()} | {"settings": settings_tab.name},
-        rejected_trip_rows=rejected,
+        rejected_trip_rows=frozenset(rejected),
         headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
     )
     return Parsed(book, p.problems, read.rows, p.left_out)
@@ -107,6 +122,7 @@ class _Parser:
         self.left_out: list[tuple[SourceRef, Decimal]] = []  # the money of each row left out
         self.latest = today + timedelta(days=365)  # the last plausible date of a record
         self.vehicle_names = Names()
+        self.emails: dict[str, str] = {}  # a member's Email, folded -> their name (a form's respondent)
 
     def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
         return RowReader(tab, row, cells, self.lang, self.month_first, self.latest)
@@ -160,6 +176,27 @@ class _Parser:
                 self._leave_out(tab, row, cells)
         return records
 
+    def tab_problems(self, records: RecordTabs, settings_rows: dict[str, SourceRef]) -> None:
+        """A logbook-like tab left unread is a warning naming it; a listed logbook tab that does not
+        exist is an error on the setting."""
+        for name in records.unread:
+            self.problems.append(problem("tab.unread", self.lang, name, None, None, name=name))
+        if records.not_found:
+            where = settings_rows.get("logbook_tabs")
+            self.problems.append(
+                problem(
+                    "settings.bad_value",
+                    self.lang,
+                    where.tab if where else "",
+                    where.row if where else None,
+                    None,
+                    value=", ".join(records.not_found),
+                    key=where.column if where else "logbook_tabs",
+                    default="—",
+                    choices=t(self.lang, "the names of the logbook tabs, separated by commas"),
+                )
+            )
+
     def note(self, code: str, tab: LocatedTab, row: int, **params) -> None:
         self.problems.append(problem(code, self.lang, tab.name, row, None, **params))
 
@@ -190,6 +227,8 @@ class _Parser:
                 r.number("expected_km"),
             )
             self.member_names.add(name)
+            if record.email:
+                self.emails.setdefault(fold(record.email), name)
             seen[name] = r.row
             return record
 
@@ -270,21 +309,74 @@ class _Parser:
         return tuple(names)
 
     def _vehicle(self, r: RowReader) -> str | None:
-        """The row's vehicle; when blank, the group's only vehicle."""
+        """The row's vehicle; when blank, the group's only vehicle, else the vehicle the tab's name
+        names ("Trajets Clio")."""
         value = r.raw("vehicle")
         if value is None or (type(value) is str and not value.strip()):
             choices = self.vehicle_names.all()
             if len(choices) == 1:
                 return choices[0]
-            r.flag("ref.vehicle_missing", "vehicle", choices=", ".join(choices) or "—")
+            if not choices:
+                r.flag("ref.no_vehicle", "vehicle", vehicles_tab=TABS_BY_ID["vehicles"].name(self.lang))
+                return None
+            named = self.tab_vehicle(r.tab)
+            if named is not None:
+                return named
+            r.flag("ref.vehicle_missing", "vehicle", choices=", ".join(choices))
             return None
         return r.name_in("vehicle", self.vehicle_names, "ref.vehicle")
 
+    def tab_vehicle(self, tab: LocatedTab) -> str | None:
+        """The vehicle a tab's name names, as a word of it ("Carnet Clio 2025" -> Clio), or None."""
+        words = set(fold(tab.name).replace("-", " ").replace("_", " ").split())
+        named = [v for v in self.vehicle_names.all() if set(fold(v).split()) <= words]
+        return named[0] if len(named) == 1 else None
+
+    def _who(self, r: RowReader, field: str) -> str | None:
+        """A member typed in `field`, else the form's respondent, by their Email in Members."""
+        if "respondent" not in r.index or field in r.index:
+            return r.name_in(field, self.member_names, "ref.member", True)
+        email = r.text("respondent")
+        if email is None:
+            r.flag("value.missing", "respondent")
+            return None
+        found = self.emails.get(fold(email))
+        if found is None:
+            r.flag("ref.respondent", "respondent", value=email)
+        return found
+
+    def _when(self, r: RowReader) -> datetime | None:
+        """The row's date, else the form's timestamp (a form without a date question)."""
+        if "date" in r.index or "timestamp" not in r.index:
+            return r.moment("date", True)
+        return r.moment("timestamp", True)
+
     def trip(self, r: RowReader) -> Trip | None:
-        day, returned = r.moment("date", True), r.moment("return")
+        day, returned = self._when(r), r.moment("return")
         vehicle = self._vehicle(r)
-        driver = r.name_in("driver", self.member_names, "ref.member", True)
-        start, km = r.number("odometer_start", True), r.number("km")
+        driver = self._who(r, "driver")
+        km = r.number("km")
+        if is_blank(r.raw("odometer_start")) and is_blank(r.raw("odometer_end")) and km is not None:
+            fuel = r.money("fuel_paid")
+            if not r.ok:
+                return None
+            return Trip(
+                SourceRef(r.tab.name, r.row),
+                day,
+                vehicle,
+                driver,
+                None,
+                None,
+                returned,
+                fuel,
+                r.text("note"),
+                r.number("litres"),
+                km,
+            )
+        start = r.number("odometer_start", True)
+        if start is not None and km is None and is_blank(r.raw("odometer_end")) and self._recent(day):
+            r.flag("trip.in_progress", None, start=plain_number(start), day=day.date().isoformat())
+            return None
         end = r.number("odometer_end", km is None)
         if end is None and start is not None and km is not None:
             end = start + km
@@ -307,12 +399,16 @@ class _Parser:
             SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"), litres
         )
 
+    def _recent(self, day: datetime | None) -> bool:
+        """Within the 7 days up to the as-of date: a trip without an end reading is still out."""
+        return day is not None and self.today - timedelta(days=IN_PROGRESS_DAYS) <= day.date() <= self.today
+
     def quick_trip(self, tab: LocatedTab):
         """A fast reader for the logbook lines that need no interpretation: a date cell, known names,
         number cells, no Km to check. It answers None for any other line, which then goes the
         careful way (trip()), so the result is the same, only sooner on a 100,000-line logbook."""
         index = tab.index
-        if "km" in index:
+        if "km" in index or not {"date", "driver", "odometer_start", "odometer_end"} <= set(index):
             return None
         i_date, i_back, i_vehicle = index["date"], index.get("return"), index.get("vehicle")
         i_driver, i_start, i_end = index["driver"], index["odometer_start"], index["odometer_end"]
@@ -373,9 +469,9 @@ class _Parser:
         return quick
 
     def expense(self, r: RowReader) -> Expense | None:
-        day = r.moment("date", True)
+        day = self._when(r)
         vehicle = self._vehicle(r)
-        payer = r.name_in("paid_by", self.member_names, "ref.member", True)
+        payer = self._who(r, "paid_by")
         category = self._category(r)
         amount = r.money("amount", True)
         litres = r.number("litres")
@@ -480,8 +576,8 @@ class _Parser:
         return end if end > start else end + timedelta(days=7)
 
     def payment(self, r: RowReader) -> Payment | None:
-        day = r.moment("date", True)
-        sender = r.name_in("from", self.member_names, "ref.member", True)
+        day = self._when(r)
+        sender = self._who(r, "from")
         recipient = r.name_in("to", self.member_names, "ref.member", True)
         amount = r.money("amount", True, negative_code="payment.negative")
         if not r.ok:

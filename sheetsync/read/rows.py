@@ -18,6 +18,7 @@ from sheetsync.read.cells import (
     parse_datetime,
     parse_money,
     parse_number,
+    with_year,
 )
 from sheetsync.read.headers import LocatedTab
 
@@ -90,7 +91,7 @@ class RowReader:
     def flag(self, code: str, field: str | None, **params: object) -> None:
         if code == "value.missing" and field in self.errors:
             return  # the cell is not empty: it shows an error, already said
-        column = self.tab.header(field) if field else None
+        column = self.tab.header(field, self.lang) if field else None
         params.setdefault("order", date_order(self.lang, self.month_first))
         self.problems.append(problem(code, self.lang, self.tab.name, self.row, column, **params))
 
@@ -139,8 +140,12 @@ class RowReader:
         try:
             found = parse_datetime(value, self.month_first)
         except ValueError:
-            self.flag("value.date", field, value=as_text(self.raw(field)))
-            return None
+            dated = with_year(value, self.tab.year) if type(value) is str and self.tab.year else None
+            try:
+                found = parse_datetime(dated, self.month_first)
+            except ValueError:
+                self.flag("value.date", field, value=as_text(self.raw(field)))
+                return None
         if field in DATED_FIELDS and not plausible(found.date(), self.latest):
             self.flag(
                 "value.date_implausible",

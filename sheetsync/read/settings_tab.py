@@ -69,6 +69,8 @@ KEYS: dict[str, str] = _words(
     ("date_format", ("format date", "format_date", "format des dates")),
     ("timezone", ("fuseau horaire", "fuseau_horaire", "fuseau", "time zone")),
     ("treasurer", ("trésorier", "trésorière", "tresorier")),
+    ("logbook_tabs", ("onglets trajets", "onglets_trajets", "onglets du carnet", "logbooks")),
+    ("kitty", ("cagnotte", "caisse commune", "pot commun")),
     ("hidden_rows", ("lignes masquées", "lignes_masquées", "lignes cachées", "hidden rows")),
     ("templates", ("modèles", "modeles", "templates folder", "dossier des modèles")),
 )
@@ -127,8 +129,10 @@ class _Reader:
 
     def _plain(self, row: int, key: str, name: str, value: object) -> None:
         text = as_text(value) or ""
-        if name in ("group", "settlement_hub", "treasurer", "templates"):
+        if name in ("group", "settlement_hub", "treasurer", "templates", "kitty"):
             self.values[name] = text
+        elif name == "logbook_tabs":
+            self.values[name] = tuple(n.strip() for n in re.split(r"[;,\n]", text) if n.strip())
         elif name == "timezone":
             if _is_timezone(text):
                 self.values[name] = text
