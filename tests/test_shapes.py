@@ -172,3 +172,106 @@ def test_when_the_only_vehicle_is_rejected_trips_say_so_in_the_groups_language(t
     (p,) = [p for p in report.problems if p.code == "ref.no_vehicle"]
     assert (p.tab, p.row, p.column) == ("Trajets", 2, "Véhicule")
     assert p.message == "Aucun véhicule n'est utilisable : chaque ligne de l'onglet Véhicules a une erreur."
+
+
+# 12. Prénom + Nom; .xls ----------------------------------------------------------------------------
+
+
+def test_first_and_last_name_columns_make_the_members_names(tmp_path):
+    raw = group(trips=[])
+    raw["Members"] = [["Prénom", "Nom"], ["Laurent", "Petit"], ["Marie", "Durand"], ["Marie", "Lefèvre"]]
+    raw["Vehicles"][1][1] = "Laurent Petit"
+    raw["Trips"] += [[date(2025, 1, 5), "Marie Durand", 1000, 1100], [date(2025, 1, 6), "laurent", 1100, 1150]]
+    report = report_of_file(write_xlsx(tmp_path / "names.xlsx", raw))
+    assert report.book.member_names() == ["Laurent", "Marie Durand", "Marie Lefèvre"]
+    assert [p for p in report.problems if p.is_error] == []
+    assert km(report) == {"Laurent": 50, "Marie Durand": 100, "Marie Lefèvre": 0}
+
+
+def save_as_xls(path, out_dir):
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed: this test needs it to save a .xls")
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(out_dir), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out_dir / (path.stem + ".xls")
+
+
+def test_an_xls_workbook_is_read_and_sync_says_how_to_save_it(tmp_path, example2):
+    from click.testing import CliRunner
+
+    from sheetsync.app.cli import cli
+
+    xls = save_as_xls(write_xlsx(tmp_path / "old.xlsx", example2), tmp_path)
+    before = xls.read_bytes()
+    result = CliRunner().invoke(cli, ["report", str(xls), "--format", "json", "--as-of", "2025-12-31"])
+    assert result.exit_code == 0, result.output
+    assert '"balance": "-467.98"' in result.stdout
+    result = CliRunner().invoke(cli, ["sync", str(xls), "--as-of", "2025-12-31"])
+    assert result.exit_code == 2
+    assert "old.xls is in the old Excel format (.xls): sheetsync reads it but cannot write into it." in result.output
+    assert "save it as .xlsx (File > Save as > Excel Workbook), then run sync on old.xlsx." in result.output
+    assert xls.read_bytes() == before
+
+
+# 13. refunds and a kitty ---------------------------------------------------------------------------
+
+
+def test_an_insurers_refund_lowers_the_pool(tmp_path):
+    raw = group(
+        trips=consecutive_trips(("Catherine", 300), ("Julien", 100)),
+        expenses=[
+            [date(2025, 2, 1), "Laurent", "repair", 1000],
+            [date(2025, 4, 1), "Laurent", "repair", "-200"],  # the garage's goodwill, as a negative amount
+            [date(2025, 5, 1), "Laurent", "Remboursement réparation", 400],  # the insurer, by the category
+            [date(2025, 6, 1), "Julien", "Remboursement", 10],
+        ],
+    )
+    report = report_of_file(write_xlsx(tmp_path / "refund.xlsx", raw))
+    (vp,) = report.computation.periods
+    assert vp.costs_by_category == {"repair": D(400)}
+    assert {m.name: m.bears for m in report.computation.members} == {
+        "Laurent": D(0),
+        "Catherine": D("300.00"),
+        "Julien": D("100.00"),
+    }
+    assert {m.name: m.balance for m in report.computation.members}["Laurent"] == D("400.00")
+    assert [(p.row, p.code) for p in report.problems if p.is_error] == [(5, "expense.refund_category")]
+
+
+def test_a_kitty_holds_money_and_bears_no_share(tmp_path):
+    raw = group(
+        members=("Laurent", "Catherine", "Cagnotte"),
+        settings=[("cagnotte", "Cagnotte"), ("split.insurance", "equal")],
+        trips=consecutive_trips(("Catherine", 300), ("Laurent", 100)),
+        expenses=[[date(2025, 2, 1), "Cagnotte", "insurance", 600], [date(2025, 3, 1), "Laurent", "fuel", 100]],
+        payments=[[date(2025, 1, 10), "Catherine", "Cagnotte", 500], [date(2025, 1, 10), "Laurent", "Cagnotte", 500]],
+    )
+    report = report_of_file(write_xlsx(tmp_path / "kitty.xlsx", raw))
+    bears = {m.name: m.bears for m in report.computation.members}
+    assert bears == {"Laurent": D("325.00"), "Catherine": D("375.00"), "Cagnotte": D(0)}
+    balances = {m.name: m.balance for m in report.computation.members}
+    assert balances == {"Laurent": D("275.00"), "Catherine": D("125.00"), "Cagnotte": D("-400.00")}
+    assert sorted((t.sender, t.recipient, t.amount) for t in report.settlement.transfers) == [
+        ("Cagnotte", "Catherine", D("125.00")),
+        ("Cagnotte", "Laurent", D("275.00")),
+    ]
+
+
+def test_a_kitty_not_listed_in_members(tmp_path):
+    raw = group(
+        settings=[("kitty", "Pot")],
+        trips=consecutive_trips(("Catherine", 100)),
+        payments=[[date(2025, 1, 10), "Catherine", "Pot", 50]],
+    )
+    report = report_of_file(write_xlsx(tmp_path / "pot.xlsx", raw))
+    assert [p for p in report.problems if p.is_error] == []
+    assert {m.name: m.balance for m in report.computation.members}["Pot"] == D("-50.00")

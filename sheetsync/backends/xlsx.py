@@ -1,4 +1,4 @@
-"""Local workbooks (.xlsx, .xlsm, .ods): the embedded default, no account, no server.
+"""Local workbooks (.xlsx, .xlsm, .ods; .xls read only): the embedded default, no account, no server.
 
 Read with python-calamine (fast; openpyxl when calamine cannot). A sync replaces only the
 generated sheets inside the package (ooxml.py for .xlsx/.xlsm, odf.py for .ods): the group's
@@ -72,6 +72,19 @@ class XlsxBackend:
 
     # writing ---------------------------------------------------------------------------
     def write_tabs(self, tables: list[Table]) -> None:
+        if self.path.suffix.lower() == ".xls":
+            raise SetupError(
+                N_(
+                    "{name} is in the old Excel format (.xls): sheetsync reads it but cannot write into it. "
+                    "Nothing was written."
+                ),
+                N_(
+                    "Open it in Excel or LibreOffice and save it as .xlsx (File > Save as > Excel Workbook), "
+                    "then run sync on {xlsx_name}."
+                ),
+                name=self.path.name,
+                xlsx_name=self.path.with_suffix(".xlsx").name,
+            )
         self._refuse_if_open()
         if self._fingerprint is None:
             self.read_tabs()
@@ -94,11 +107,17 @@ class XlsxBackend:
         self._save(package.write)
 
     def create_tabs(self, tables: list[Table]) -> None:
-        if self.path.suffix.lower() == ".ods":
+        if self.path.suffix.lower() in (".ods", ".xls"):
             raise SetupError(
                 N_("init creates .xlsx workbooks."),
                 N_("Run: sheetsync init {xlsx_path}, then save it as .ods in LibreOffice."),
                 xlsx_path=self.path.with_suffix(".xlsx"),
+            )
+        if not self.path.parent.is_dir():
+            raise SetupError(
+                N_("The folder {folder} does not exist."),
+                N_("Create it first, or give a path in a folder that exists."),
+                folder=self.path.parent,
             )
         if self.path.exists():
             self.read_tabs()

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from sheetsync.model.names import fold
 from sheetsync.model.schema import CATEGORIES_BY_ID, TABS_BY_ID
 
 CENT = Decimal("0.01")  # the smallest amount of money: every amount is a whole number of cents
@@ -69,6 +70,7 @@ class Member:
     left: date | None = None
     deposit: Decimal | None = None
     expected_km: Decimal | None = None
+    first_name: str | None = None  # with a Prénom column: the first name (the name is "Prénom Nom")
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +207,19 @@ class Book:
     def split_rule(self, category: str) -> str:
         """How costs of `category` are split: the group's setting, else the category's default rule."""
         return self.settings.split.get(category, CATEGORIES_BY_ID[category].rule)
+
+    @property
+    def kitty(self) -> str | None:
+        """The member that is the group's kitty (Settings `kitty`), as named in Members, or None."""
+        wanted = self.settings.kitty
+        if not wanted:
+            return None
+        return next((m.name for m in self.members if fold(m.name) == fold(wanted)), None)
+
+    def sharing_names(self) -> list[str]:
+        """The members who can bear a share of the costs: every member but the kitty."""
+        kitty = self.kitty
+        return [m.name for m in self.members if m.name != kitty]
 
     def member_names(self) -> list[str]:
         return [m.name for m in self.members]

@@ -166,7 +166,14 @@ PROBLEMS: dict[str, Template] = {
     "expense.negative": Template(
         E,
         N_("The amount {value} is negative."),
-        N_("Type amounts without a minus sign; record money handed back in the Payments tab."),
+        N_(
+            "A refund lowers a shared cost (insurance, repair…), not a toll or a fine; money handed back between members goes in the Payments tab."
+        ),
+    ),
+    "expense.refund_category": Template(
+        E,
+        N_('The refund "{value}" does not say which cost it lowers.'),
+        N_('Write the category after the word, e.g. "Remboursement assurance" or "refund repair".'),
     ),
     "expense.no_responsible": Template(
         E,

@@ -80,7 +80,8 @@ MEMBERS = InputTab(
     "Members",
     "Membres",
     (
-        C("name", "Name", "Nom", True, ("Member", "Membre", "Prénom", "Nom et prénom", "Who", "Qui")),
+        C("name", "Name", "Nom", True, ("Member", "Membre", "Nom et prénom", "Who", "Qui", "Last name", "Surname")),
+        C("first_name", "First name", "Prénom", False, ("Firstname", "Given name")),
         C("email", "Email", "Courriel", False, ("E-mail", "Mail", "Adresse mail", "Adresse e-mail", "Mél")),
         C("joined", "Joined", "Arrivée", False, ("Since", "Depuis", "Date d'arrivée", "Start", "Entrée")),
         C("left", "Left", "Départ", False, ("Until", "Date de départ", "Sortie")),
@@ -95,6 +96,7 @@ MEMBERS = InputTab(
     ),
     required=True,
     synonyms=("Member", "Membre", "People", "Participants", "Adhérents", "Autopartageurs"),
+    stand_ins=(("name", ("first_name",)),),
 )
 
 VEHICLES = InputTab(

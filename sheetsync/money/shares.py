@@ -149,9 +149,9 @@ def _vehicle_period(
 def vehicle_members(book: Book, vehicle: Vehicle) -> list[str]:
     """Who shares the vehicle: its owners and its Shared with list, else every member."""
     if not vehicle.shared_with:
-        return book.member_names()
+        return book.sharing_names()
     wanted = set(vehicle.shared_with) | set(vehicle.owner_names)
-    return [m for m in book.member_names() if m in wanted]
+    return [m for m in book.sharing_names() if m in wanted]
 
 
 def _membership_days(book: Book, vehicle: Vehicle, period: Period, cutoff: date) -> dict[str, Decimal]:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -14,6 +15,7 @@ from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
     BOOKINGS,
     CATEGORIES,
+    CATEGORIES_BY_ID,
     MEMBERS,
     SETTINGS,
     TABS_BY_ID,
@@ -24,6 +26,7 @@ from sheetsync.model.schema import (
 )
 from sheetsync.read.cells import (
     EARLIEST_DATE,
+    as_text,
     is_blank,
     parse_datetime,
     parse_shares,
@@ -37,6 +40,7 @@ from sheetsync.read.logbooks import RecordTabs, record_tabs
 from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
 from sheetsync.read.settings_tab import read_settings
 
+REFUND_WORDS = {header_key(w) for w in ("refund", "remboursement", "rembt", "remb", "avoir", "refunded", "remboursé")}
 IN_PROGRESS_DAYS = 7  # a trip with a start reading and no end, this recent, is still out
 
 
@@ -207,17 +211,24 @@ class _Parser:
             self.left_out.append((SourceRef(tab.name, row), amount))
 
     def members(self, tab: LocatedTab) -> list[Member]:
+        """The members; with a Prénom (first name) column beside Nom, each is "Prénom Nom",
+        shortened to the first name where no other member shares it. A kitty (Settings `kitty`)
+        not listed is added: it holds money, never a share of the costs."""
         seen: dict[str, int] = {}
+        full_names = Names()
 
         def member(r: RowReader) -> Member | None:
-            name = r.text("name")
+            first, last = r.text("first_name"), r.text("name")
+            name = " ".join(n for n in (first, last) if n) or None
             if name is None:
-                r.flag("value.missing", "name")
+                r.flag("value.missing", "name" if "name" in r.index else "first_name")
                 return None
-            if (other := self.member_names.get(name)) is not None:
+            if (other := full_names.get(name)) is not None:
                 r.flag("member.duplicate", "name", value=name, other_row=seen[other])
                 return None
-            record = Member(
+            full_names.add(name)
+            seen[name] = r.row
+            return Member(
                 SourceRef(tab.name, r.row),
                 name,
                 r.text("email"),
@@ -225,14 +236,23 @@ class _Parser:
                 _day(r.moment("left")),
                 r.money("deposit"),
                 r.number("expected_km"),
+                first_name=first if last else None,
             )
-            self.member_names.add(name)
-            if record.email:
-                self.emails.setdefault(fold(record.email), name)
-            seen[name] = r.row
-            return record
 
-        return self.rows(tab, member, keep_partial=True)
+        read = self.rows(tab, member, keep_partial=True)
+        firsts = Counter(fold(m.first_name) for m in read if m.first_name)
+        members = [
+            replace(m, name=m.first_name) if m.first_name and firsts[fold(m.first_name)] == 1 else m for m in read
+        ]
+        kitty = self.settings.kitty
+        if kitty and full_names.get(kitty) is None and not any(fold(m.name) == fold(kitty) for m in members):
+            members.append(Member(SourceRef(tab.name, 0), kitty))
+        for full, m in zip([m.name for m in read] + [kitty], members, strict=False):
+            self.member_names.add(m.name)
+            self.member_names.alias(full, m.name)
+            if m.email:
+                self.emails.setdefault(fold(m.email), m.name)
+        return members
 
     def vehicles(self, tab: LocatedTab) -> list[Vehicle]:
         seen: dict[str, int] = {}
@@ -472,8 +492,10 @@ class _Parser:
         day = self._when(r)
         vehicle = self._vehicle(r)
         payer = self._who(r, "paid_by")
-        category = self._category(r)
-        amount = r.money("amount", True)
+        category, refund = self._category(r)
+        amount = r.money("amount", True, negative_code=None)
+        if amount is not None and category is not None:
+            amount = self._refund(r, category, -abs(amount) if refund else amount)
         litres = r.number("litres")
         responsible = r.name_in("responsible", self.member_names, "ref.member")
         if not r.ok:
@@ -482,12 +504,29 @@ class _Parser:
             SourceRef(r.tab.name, r.row), day, vehicle, payer, category, amount, litres, responsible, r.text("note")
         )
 
-    def _category(self, r: RowReader) -> str | None:
+    def _refund(self, r: RowReader, category: str, amount: Decimal) -> Decimal | None:
+        """A negative amount is a refund from outside the group: it lowers a shared cost. A cost that
+        stays with who paid or who was responsible (a toll, a fine) is not refunded that way."""
+        if amount >= 0:
+            return amount
+        rule = self.settings.split.get(category, CATEGORIES_BY_ID[category].rule)
+        if rule in ("payer", "responsible"):
+            r.flag("expense.negative", "amount", value=as_text(r.raw("amount")))
+            return None
+        return amount
+
+    def _category(self, r: RowReader) -> tuple[str | None, bool]:
+        """The category id, and whether the row is a refund of it ("Remboursement assurance")."""
         typed = r.text("category")
         if typed is None:
             r.flag("value.missing", "category")
-            return None
-        found = category_id(typed)
+            return None, False
+        words = typed.split()
+        refund = bool(words) and header_key(words[0]) in REFUND_WORDS
+        if refund and len(words) == 1:
+            r.flag("expense.refund_category", "category", value=typed)
+            return None, True
+        found = category_id(" ".join(words[1:]) if refund else typed)
         if found is None:
             names = [c.name(self.lang) for c in CATEGORIES]
             r.flag(
@@ -497,7 +536,7 @@ class _Parser:
                 suggestion=suggest(typed, category_names()) or "",
                 choices=", ".join(names),
             )
-        return found
+        return found, refund
 
     def booking(self, r: RowReader) -> Booking | None:
         vehicle = self._vehicle(r) if self.vehicle_names.all() else None

@@ -36,6 +36,11 @@ class Names:
     def add(self, name: str) -> None:
         self.by_key.setdefault(fold(name), name)
 
+    def alias(self, typed: str, name: str) -> None:
+        """`typed` (a member's full name, when they are known by their first name) stands for `name`."""
+        if typed:
+            self.by_key.setdefault(fold(typed), name)
+
     def get(self, typed: str) -> str | None:
         return self.by_key.get(fold(typed))
 
@@ -51,7 +56,7 @@ class Names:
         return found
 
     def all(self) -> list[str]:
-        return list(self.by_key.values())
+        return list(dict.fromkeys(self.by_key.values()))
 
 
 DATED_FIELDS = ("date", "return")  # the dates a record is filed under: they must be plausible
@@ -119,7 +124,10 @@ class RowReader:
             self.flag("value.number", field, value=as_text(self.raw(field)))
             return None
 
-    def money(self, field: str, required: bool = False, negative_code: str = "expense.negative") -> Decimal | None:
+    def money(
+        self, field: str, required: bool = False, negative_code: str | None = "expense.negative"
+    ) -> Decimal | None:
+        """An amount rounded to the cent; a negative one is an error `negative_code` (None: allowed)."""
         value = self.raw(field)
         if self._missing(field, required, value):
             return None
@@ -128,7 +136,7 @@ class RowReader:
         except ValueError:
             self.flag("value.number", field, value=as_text(self.raw(field)))
             return None
-        if amount < 0:
+        if amount < 0 and negative_code is not None:
             self.flag(negative_code, field, value=as_text(self.raw(field)))
             return None
         return amount
