@@ -341,10 +341,23 @@ def calendar(workbook: str, output: str | None, vehicle: str | None, as_of: date
     from sheetsync.calendar.ics import bookings_calendar  # icalendar, only for this command
 
     text = bookings_calendar(result.book, datetime.now().astimezone(), name)
+    lang = result.settings.language
+    left_out = [p for p in result.problems if p.is_error and p.tab == result.book.tab_names.get("bookings")]
+    if left_out:  # every booking the calendar leaves out is named
+        rows = len({p.row for p in left_out})
+        click.echo(
+            tn(
+                lang,
+                "{n} booking is not in the calendar: its row has an error.",
+                "{n} bookings are not in the calendar: their rows have errors.",
+                rows,
+            ),
+            err=True,
+        )
+        click.echo(problems_text(left_out, lang), err=True)
     if output:
         Path(output).write_bytes(text)
         count = sum(1 for b in result.book.bookings if not name or b.vehicle == name)
-        lang = result.settings.language
         click.echo(
             tn(lang, "Wrote {n} booking to {path}.", "Wrote {n} bookings to {path}.", count, path=output), err=True
         )

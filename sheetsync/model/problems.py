@@ -85,6 +85,11 @@ PROBLEMS: dict[str, Template] = {
         N_('"{value}" is not the Email of any member.'),
         N_("Fill in each member's Email in the Members tab, as the form records it."),
     ),
+    "tab.generated_name": Template(
+        E,
+        N_('The tab "{name}" bears the name of a tab sheetsync writes: sync stops until it is renamed.'),
+        N_('Rename your tab (sheetsync writes its own "{name}" tab); nothing of yours is ever overwritten.'),
+    ),
     "tab.unread": Template(
         W,
         N_('The tab "{name}" looks like a logbook but is not read.'),

@@ -137,7 +137,8 @@ def _vehicle_period(
         km_by_member=km_by_member,
         costs_by_category=dict(usage.by_category),
         costs=usage.total_costs,
-        cost_per_km=shared / total_km if total_km else None,
+        # no cost per km when the costs are all shared another way (equally, by owner): not "0.0000"
+        cost_per_km=shared / total_km if total_km and (shared or not usage.total_costs) else None,
         provisional=period.start <= as_of < period.end,  # a period whose last day is reached is closed
         bears={m: v for m, v in bears.items() if v},
         rate=rate,

@@ -178,7 +178,10 @@ def summary_table(report: Report, title: str) -> Table:
         Column(word("km", lang), "number"),
     ]
     columns += [Column(c.name(lang).capitalize(), "money") for c in categories]
-    columns += [Column(word("total", lang), "money"), Column(word("cost_per_km", lang), "rate")]
+    columns += [
+        Column(word("total", lang), "money"),
+        Column(word("running_cost" if fixed else "cost_per_km", lang), "rate"),
+    ]
     if fixed:
         columns.append(Column(word("rate", lang), "rate"))
     columns += [Column(word("km_of", lang, name=m), "number") for m in members]

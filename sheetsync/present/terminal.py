@@ -90,28 +90,27 @@ def report_text(report: Report) -> str:
         f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
     )
     notes = "\n".join(f"  {n}" for n in settlement_notes(report))
-    vehicles = text_table(
-        [
-            word("vehicle", lang),
-            word("period", lang),
-            word("km", lang),
-            word("total", lang),
-            word("cost_per_km", lang),
-            word("status", lang),
-        ],
-        [
-            [
-                vp.vehicle,
-                vp.period.label(lang),
-                fmt.number(vp.km, lang),
-                fmt.money(vp.costs, cur, lang),
-                fmt.rate(vp.cost_per_km, lang),
-                word("provisional" if vp.provisional else "closed", lang),
-            ]
-            for vp in report.computation.periods
-        ],
-        right={2, 3, 4},
-    )
+    fixed = any(vp.mode == "fixed" for vp in report.computation.periods)
+    headers = [
+        word("vehicle", lang),
+        word("period", lang),
+        word("km", lang),
+        word("total", lang),
+        word("running_cost" if fixed else "cost_per_km", lang),
+    ]
+    headers += [word("rate", lang)] if fixed else []
+    rows = []
+    for vp in report.computation.periods:
+        row = [
+            vp.vehicle,
+            vp.period.label(lang),
+            fmt.number(vp.km, lang),
+            fmt.money(vp.costs, cur, lang),
+            fmt.rate(vp.cost_per_km, lang),
+        ]
+        row += [fmt.rate(vp.rate, lang)] if fixed else []
+        rows.append(row + [word("provisional" if vp.provisional else "closed", lang)])
+    vehicles = text_table(headers + [word("status", lang)], rows, right=set(range(2, len(headers))))
     parts = [heading, "", members, "", statement_text(report), ""]
     if (left := left_out_text(report)) is not None:
         parts += [left, ""]

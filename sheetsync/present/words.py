@@ -38,6 +38,7 @@ WORDS: dict[str, str] = {
     "total": N_("Total"),
     "cost_per_km": N_("Cost per km"),
     "rate": N_("Rate per km"),
+    "running_cost": N_("Running cost per km"),
     "km_of": N_("Km {name}"),
     "severity": N_("Severity"),
     "tab": N_("Tab"),

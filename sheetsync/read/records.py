@@ -7,6 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 
 from sheetsync.i18n import t
 from sheetsync.model import CENT, Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
@@ -16,6 +17,8 @@ from sheetsync.model.schema import (
     BOOKINGS,
     CATEGORIES,
     CATEGORIES_BY_ID,
+    GENERATED_MARKERS,
+    GENERATED_TABS,
     MEMBERS,
     SETTINGS,
     TABS_BY_ID,
@@ -76,6 +79,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
         tabs[spec_id] = first or LocatedTab(TABS_BY_ID[spec_id], TABS_BY_ID[spec_id].en, 0)
     p = _Parser(settings, list(read.problems), today or date.today())
     p.tab_problems(records, read.rows)
+    p.generated_name_problems(raw)
     every_tab = [tabs[t] for t in ("members", "vehicles", "bookings")] + [
         tab for spec_id in ("trips", "expenses", "payments") for tab in records.tabs[spec_id]
     ]
@@ -200,6 +204,21 @@ class _Parser:
                     choices=t(self.lang, "the names of the logbook tabs, separated by commas"),
                 )
             )
+
+    def generated_name_problems(self, raw: RawTables) -> None:
+        """A tab of the group's that bears the name of a tab sync writes (in the group's language)
+        stops sync: said here too, so that validate reports what sync would refuse."""
+        names = {tab.name(self.lang) for tab in GENERATED_TABS}
+        for name in raw:
+            if name in names:
+                rows = iter(raw[name])
+                first = next(rows, None)
+                raw[name] = chain(
+                    [first] if first is not None else [], rows
+                )  # the tab's rows, whole, for later readers
+                text = first[0] if first else None
+                if not (isinstance(text, str) and text.startswith(GENERATED_MARKERS)):
+                    self.problems.append(problem("tab.generated_name", self.lang, name, None, None, name=name))
 
     def note(self, code: str, tab: LocatedTab, row: int, **params) -> None:
         self.problems.append(problem(code, self.lang, tab.name, row, None, **params))
@@ -549,6 +568,8 @@ class _Parser:
             return None
         if weekly and repeat is None:
             repeat = "weekly"
+        if _whole_day(end) and _whole_day(start) and end.date() >= start.date():
+            end = datetime.combine(end.date() + timedelta(days=1), time())  # "14/01 – 14/01": the whole day
         if end <= start:
             r.flag("booking.end_before_start", "end", start=_when(start), end=_when(end))
         identity = "|".join(str(x) for x in (vehicle, member, r.raw("start"), r.raw("end"), repeat))
@@ -662,6 +683,11 @@ def _reading(value: int | float) -> Decimal | int:
 def _after(start: datetime, at) -> datetime:
     end = datetime.combine(start.date(), at)
     return end if end > start else end + timedelta(days=1)
+
+
+def _whole_day(moment: datetime) -> bool:
+    """A moment typed as a date alone (no time): a booking of whole days."""
+    return not (moment.hour or moment.minute or moment.second)
 
 
 def _day(moment):
