@@ -90,10 +90,6 @@ def test_french_elides_before_a_vowel(tmp_path):
         ).exit_code
         == 0
     )
-    assert (
-        "- 300,00\xa0€ à Ahmed" in (out / "settlement-2025-Catherine.eml").read_bytes().decode("utf-8", "replace")
-        or True
-    )
     import email
     from email import policy
 
