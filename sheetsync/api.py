@@ -19,11 +19,15 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sheetsync.backends import Backend, open_backend
+from sheetsync.calendar.bookings import WhoDrove, find_driver
+from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
 from sheetsync.notify.sent_log import SentEntry, read_sent, sent_table, sent_title
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
 from sheetsync.present.tabs import generated_tables
 from sheetsync.read.headers import RawTables
+from sheetsync.read.rows import Names
 
 
 @dataclass
@@ -186,3 +190,63 @@ def _send(opened: Opened, entries: list[SentEntry], rendered: list, config_path:
             title = sent_title(lang, new[-1].sent_at, opened.backend.display_name)
             opened.backend.write_tabs([sent_table(entries + new, lang, title, report.settings.currency)])
     return len(new)
+
+
+def who_drove(
+    location: str, at: datetime, vehicle: str | None = None, *, credentials: str | None = None, oauth: bool = False
+) -> tuple[Report, WhoDrove]:
+    """Who had `vehicle` (optional when the group has one) at `at`: from the logbook, else the bookings."""
+    report = load(location, at.date(), credentials=credentials, oauth=oauth)
+    return report, find_driver(report.book, report.occurrences, vehicle_name(report, vehicle), at)
+
+
+def calendar(
+    location: str,
+    as_of: date | None = None,
+    vehicle: str | None = None,
+    *,
+    credentials: str | None = None,
+    oauth: bool = False,
+) -> tuple[Report, bytes, int]:
+    """The bookings (of one vehicle, or all) as an iCalendar file; with the report and how many bookings it holds."""
+    from sheetsync.calendar.ics import bookings_calendar  # icalendar, only for this
+
+    report = load(location, as_of, credentials=credentials, oauth=oauth)
+    name = vehicle_name(report, vehicle) if vehicle else None
+    count = sum(1 for b in report.book.bookings if not name or b.vehicle == name)
+    return report, bookings_calendar(report.book, datetime.now().astimezone(), name), count
+
+
+def vehicle_name(report: Report, typed: str | None) -> str:
+    """The group's vehicle that `typed` names (None: the only one), or a SetupError listing them."""
+    names = [v.name for v in report.book.vehicles]
+    if typed is None and len(names) == 1:
+        return names[0]
+    if typed is None:
+        raise SetupError(
+            N_("The group has several vehicles: say which one."),
+            N_("Add --vehicle with one of: {vehicles}."),
+            lang=report.settings.language,
+            vehicles=", ".join(names),
+        )
+    return one_of(report, names, typed, "vehicles")
+
+
+def member_name(report: Report, typed: str) -> str:
+    """The member that `typed` names (case and accents aside), or a SetupError listing them."""
+    return one_of(report, report.book.member_names(), typed, "members")
+
+
+def one_of(report: Report, names: list[str], typed: str, tab_id: str) -> str:
+    """The name of `names` that `typed` stands for (case and accents aside), or a SetupError."""
+    found = Names(names).get(typed)
+    if found is None:
+        raise SetupError(
+            N_('"{typed}" is not in the {tab} tab.'),
+            N_("Use one of: {choices}."),
+            lang=report.settings.language,
+            typed=typed,
+            tab=report.book.tab_names.get(tab_id, tab_id),
+            choices=", ".join(names),
+        )
+    return found

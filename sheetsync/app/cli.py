@@ -19,7 +19,6 @@ import click
 
 from sheetsync import __version__, api
 from sheetsync.backends import open_backend
-from sheetsync.calendar.bookings import who_drove
 from sheetsync.errors import SetupError, SheetsyncError
 from sheetsync.i18n import N_, t, tn, user_language
 from sheetsync.model import Severity
@@ -36,7 +35,6 @@ from sheetsync.present.terminal import (
     who_drove_text,
 )
 from sheetsync.read.cells import parse_datetime
-from sheetsync.read.rows import Names
 
 EXIT_DATA_ERRORS = 1
 
@@ -115,7 +113,7 @@ def cli() -> None:
     """
 
 
-@cli.command()
+@cli.command("init")
 @click.argument("workbook")
 @click.option(
     "--lang",
@@ -127,7 +125,7 @@ def cli() -> None:
 @click.option("--example", is_flag=True, help="Fill the tabs with a small example group.")
 @google_options
 @handles_errors
-def init(workbook: str, lang: str, example: bool, credentials: str | None, oauth: bool) -> None:
+def init_command(workbook: str, lang: str, example: bool, credentials: str | None, oauth: bool) -> None:
     """Create the input tabs with headers and dropdowns. Never overwrites a workbook that has data."""
     backend = open_backend(workbook, credentials, oauth)
     backend.create_tabs(input_tables(lang, example))
@@ -213,24 +211,42 @@ def sync_command(
     _exit_for(report)
 
 
-@cli.command()
+@cli.command("fleet")
 @click.argument("config_path", metavar="GROUPS.TOML")
 @click.option("--dry-run", is_flag=True, help="Compute and print, but write nothing.")
 @click.option("--notify-on-problems", is_flag=True, help="Email each group's treasurer a digest when it has errors.")
+@click.option(
+    "--shard",
+    default=None,
+    metavar="INDEX/COUNT",
+    help="Run only this machine's share of the groups (0/3, 1/3, 2/3), or auto/COUNT with $JOB_COMPLETION_INDEX.",
+)
 @as_of_option
 @quiet_option
 @handles_errors
-def fleet(config_path: str, dry_run: bool, notify_on_problems: bool, as_of: datetime | None, quiet: bool) -> None:
+def fleet_command(
+    config_path: str, dry_run: bool, notify_on_problems: bool, shard: str | None, as_of: datetime | None, quiet: bool
+) -> None:
     """Sync every group listed in GROUPS.TOML, paced under Google's quota; a summary table at the end.
 
-    One group's failure never stops the others; the exit code is the worst of all groups.
+    One group's failure never stops the others; the exit code is the worst of all groups. With
+    --shard, COUNT machines running the same file share the groups, each group run once.
     """
-    _fleet(config_path, as_of, dry_run, quiet, notify_on_problems)
+    _fleet(config_path, as_of, dry_run, quiet, notify_on_problems, shard)
 
 
-def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool, notify_on_problems: bool) -> None:
+def _fleet(
+    config_path: str,
+    as_of: datetime | None,
+    dry_run: bool,
+    quiet: bool,
+    notify_on_problems: bool,
+    shard_text: str | None = None,
+) -> None:
     from sheetsync.app.fleet import load_groups, run_fleet
+    from sheetsync.app.shards import ALL, parse_shard
 
+    shard = parse_shard(shard_text) if shard_text else ALL
     config = load_groups(config_path)
 
     def run_one(group, day):
@@ -239,7 +255,7 @@ def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool,
         )
         return (1 if done.report.has_errors else 0), summary_line(done.report)
 
-    results = run_fleet(config, _as_of(as_of), run_one)
+    results = run_fleet(config, _as_of(as_of), run_one, shard=shard)
     worst = max((r.exit_code for r in results), default=0)
     if not quiet or worst:
         lang = user_language()
@@ -307,13 +323,13 @@ def apps_script(workbook: str, url: str, group_name: str, manifest: bool, **goog
     click.echo(render_script(url, group_name, settings.language), nl=False)
 
 
-@cli.command()
+@cli.command("report")
 @click.argument("workbook")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @as_of_option
 @google_options
 @handles_errors
-def report(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
+def report_command(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
     """Print balances, settlements, cost per km and problems. Writes nothing."""
     result = api.load(workbook, _as_of(as_of), **google)
     render = {"table": report_text, "json": report_json, "csv": report_csv}[fmt]
@@ -321,7 +337,7 @@ def report(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
     _exit_for(result)
 
 
-@cli.command()
+@cli.command("calendar")
 @click.argument("workbook")
 @click.option(
     "-o",
@@ -334,13 +350,9 @@ def report(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
 @as_of_option
 @google_options
 @handles_errors
-def calendar(workbook: str, output: str | None, vehicle: str | None, as_of: datetime | None, **google) -> None:
+def calendar_command(workbook: str, output: str | None, vehicle: str | None, as_of: datetime | None, **google) -> None:
     """Export the bookings as an iCalendar (.ics) file that phones and calendar programs can subscribe to."""
-    result = api.load(workbook, _as_of(as_of), **google)
-    name = _vehicle_name(result, vehicle) if vehicle else None
-    from sheetsync.calendar.ics import bookings_calendar  # icalendar, only for this command
-
-    text = bookings_calendar(result.book, datetime.now().astimezone(), name)
+    result, text, count = api.calendar(workbook, _as_of(as_of), vehicle, **google)
     lang = result.settings.language
     left_out = [p for p in result.problems if p.is_error and p.tab == result.book.tab_names.get("bookings")]
     if left_out:  # every booking the calendar leaves out is named
@@ -357,7 +369,6 @@ def calendar(workbook: str, output: str | None, vehicle: str | None, as_of: date
         click.echo(problems_text(left_out, lang), err=True)
     if output:
         Path(output).write_bytes(text)
-        count = sum(1 for b in result.book.bookings if not name or b.vehicle == name)
         click.echo(
             tn(lang, "Wrote {n} booking to {path}.", "Wrote {n} bookings to {path}.", count, path=output), err=True
         )
@@ -378,55 +389,14 @@ def who_drove_command(workbook: str, at: str, vehicle: str | None, fmt: str, **g
         moment = parse_datetime(at)
     except ValueError as exc:
         raise SetupError(N_('"{at}" is not a date and time.'), N_('Write it like "2025-03-12 14:32".'), at=at) from exc
-    result = api.load(workbook, moment.date(), **google)
-    answer = who_drove(result.book, result.occurrences, _vehicle_name(result, vehicle), moment)
+    result, answer = api.who_drove(workbook, moment, vehicle, **google)
     if fmt == "json":
-        click.echo(
-            json.dumps(
-                {
-                    "vehicle": answer.vehicle,
-                    "at": answer.at.isoformat(sep=" "),
-                    "members": list(answer.members),
-                    "source": answer.source,
-                    "rows": [{"tab": r.tab, "row": r.row} for r in answer.rows],
-                    "details": list(answer.details),
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
         click.echo(who_drove_text(answer, result.settings.language))
 
 
-def _vehicle_name(result: Report, typed: str | None) -> str:
-    names = [v.name for v in result.book.vehicles]
-    if typed is None and len(names) == 1:
-        return names[0]
-    if typed is None:
-        raise SetupError(
-            N_("The group has several vehicles: say which one."),
-            N_("Add --vehicle with one of: {vehicles}."),
-            vehicles=", ".join(names),
-        )
-    return _one_of(names, typed, "Vehicles")
-
-
-def _one_of(names: list[str], typed: str, tab: str) -> str:
-    """The name of `names` that `typed` stands for (case and accents aside), or a setup error."""
-    found = Names(names).get(typed)
-    if found is None:
-        raise SetupError(
-            N_('"{typed}" is not in the {tab} tab.'),
-            N_("Use one of: {choices}."),
-            typed=typed,
-            tab=tab,
-            choices=", ".join(names),
-        )
-    return found
-
-
-@cli.command()
+@cli.command("notify")
 @click.argument("workbook")
 @click.option("--kind", type=click.Choice(KINDS), required=True, help="Which notice.")
 @click.option("--send", is_flag=True, help="Send by SMTP (settings: SHEETSYNC_SMTP_* or sheetsync.toml).")
@@ -442,7 +412,7 @@ def _one_of(names: list[str], typed: str, tab: str) -> str:
 @quiet_option
 @google_options
 @handles_errors
-def notify(
+def notify_command(
     workbook: str,
     kind: str,
     send: bool,
@@ -466,11 +436,7 @@ def notify(
         raise SetupError(N_("Choose --send or --outbox, not both."), N_("--outbox writes files, --send emails them."))
     opened = api.open_report(workbook, _as_of(as_of), False, **google)
     lang = opened.report.settings.language
-    who = (
-        _one_of(opened.report.book.member_names(), member, opened.report.book.tab_names.get("members", "Members"))
-        if member
-        else None
-    )
+    who = api.member_name(opened.report, member) if member else None
     mode = "send" if send else "outbox" if outbox else "dry-run"
     run = api.notices(opened, kind, mode, who, resend, templates, config_path, days, within, outbox)
     if send:

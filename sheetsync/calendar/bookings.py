@@ -232,8 +232,19 @@ class WhoDrove:
     rows: tuple[SourceRef, ...]
     details: tuple[str, ...]
 
+    def to_dict(self) -> dict:
+        """The answer as `who-drove --format json` prints it."""
+        return {
+            "vehicle": self.vehicle,
+            "at": self.at.isoformat(sep=" "),
+            "members": list(self.members),
+            "source": self.source,
+            "rows": [{"tab": r.tab, "row": r.row} for r in self.rows],
+            "details": list(self.details),
+        }
 
-def who_drove(book: Book, found: list[Occurrence], vehicle: str, at: datetime) -> WhoDrove:
+
+def find_driver(book: Book, found: list[Occurrence], vehicle: str, at: datetime) -> WhoDrove:
     """Who had `vehicle` at `at`: from the logbook, else from the bookings; with the rows used."""
     trips = [t for t in book.trips if t.vehicle == vehicle and _trip_covers(t, at)]
     if trips:

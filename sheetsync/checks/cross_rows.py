@@ -215,6 +215,7 @@ def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
                     book.headers.get(("trips", "km")) or book.header("trips", "odometer_end"),
                     km=plain_number(trip.km),
                     days=days,
+                    limit=plain_number(MAX_KM_PER_DAY),
                 )
             )
     return book, problems

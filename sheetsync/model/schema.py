@@ -12,8 +12,24 @@ from dataclasses import dataclass
 from sheetsync.model.names import header_key
 
 
+class Named:
+    """Something the workbook names in English and French, and by synonyms: a tab, a column, a category."""
+
+    en: str
+    fr: str
+    synonyms: tuple[str, ...] = ()
+
+    def name(self, lang: str) -> str:
+        """The name in `lang` (the English one for a language without names of its own)."""
+        return self.fr if lang == "fr" else self.en
+
+    def keys(self) -> set[str]:
+        """Every name, as `header_key` compares them."""
+        return {header_key(n) for n in (self.en, self.fr, *self.synonyms)}
+
+
 @dataclass(frozen=True)
-class InputColumn:
+class InputColumn(Named):
     """A column of an input tab: its field id, English and French names, synonyms, and whether it is required."""
 
     field: str
@@ -22,15 +38,9 @@ class InputColumn:
     required: bool = False
     synonyms: tuple[str, ...] = ()
 
-    def name(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
-
-    def keys(self) -> set[str]:
-        return {header_key(n) for n in (self.en, self.fr, *self.synonyms)}
-
 
 @dataclass(frozen=True)
-class InputTab:
+class InputTab(Named):
     """An input tab of the workbook contract: its id, names, synonyms and columns."""
 
     id: str
@@ -41,12 +51,6 @@ class InputTab:
     synonyms: tuple[str, ...] = ()
     # a required field -> the fields that can stand in for it (a form's Timestamp for Date; Km for the readings)
     stand_ins: tuple[tuple[str, tuple[str, ...]], ...] = ()
-
-    def name(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
-
-    def keys(self) -> set[str]:
-        return {header_key(n) for n in (self.en, self.fr, *self.synonyms)}
 
     def column(self, field: str) -> InputColumn:
         return next(c for c in self.columns if c.field == field)
@@ -318,7 +322,7 @@ TABS_BY_ID = {t.id: t for t in INPUT_TABS}
 
 
 @dataclass(frozen=True)
-class Category:
+class Category(Named):
     """An expense category: its id, names, synonyms and default split rule."""
 
     id: str
@@ -326,9 +330,6 @@ class Category:
     fr: str
     rule: str
     synonyms: tuple[str, ...] = ()
-
-    def name(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
 
 
 CATEGORIES: tuple[Category, ...] = (
@@ -396,15 +397,12 @@ def category_names() -> list[str]:
 
 
 @dataclass(frozen=True)
-class GeneratedTab:
+class GeneratedTab(Named):
     """A tab that sheetsync writes: its id and its names."""
 
     id: str
     en: str
     fr: str
-
-    def name(self, lang: str) -> str:
-        return self.fr if lang == "fr" else self.en
 
 
 GENERATED_TABS: tuple[GeneratedTab, ...] = (
