@@ -147,6 +147,8 @@ def _left_out(read: list[tuple[SourceRef, Decimal]], parsed: Book, checked: Book
         (parsed.expenses, checked.expenses, lambda r: r.amount),
         (parsed.payments, checked.payments, lambda r: r.amount),
     ):
+        if len(before) == len(after):
+            continue  # the checks took nothing out
         kept = {r.source for r in after}
         for record in before:
             if record.source not in kept and money(record) is not None and record.date.date() <= as_of:

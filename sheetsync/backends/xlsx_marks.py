@@ -44,17 +44,35 @@ def read_marks(path) -> PackageMarks:
         package = Package.read(path)
         workbook = package.text(package.workbook_part())
         found = PackageMarks(date1904=bool(_DATE1904.search(workbook)))
-        for sheet in package.sheets():
-            data = package.bytes_of(sheet.part)
-            totals = _table_totals(package, sheet.part)
-            hidden = _hidden_rows(data)
-            if totals or hidden:
-                found.sheets[sheet.name] = SheetMarks(hidden=hidden, totals=totals)
-            if b't="e"' in data or b"<f" in data:
-                found.errors[sheet.name] = _unreadable_cells(data)
+        with zipfile.ZipFile(path) as archive:
+            for sheet in package.sheets():
+                totals = _table_totals(package, sheet.part)
+                if not _holds_any(archive, sheet.part, (b"hidden=", b't="e"', b"<f")):
+                    if totals:
+                        found.sheets[sheet.name] = SheetMarks(totals=totals)
+                    continue
+                data = package.bytes_of(sheet.part)
+                hidden = _hidden_rows(data)
+                if totals or hidden:
+                    found.sheets[sheet.name] = SheetMarks(hidden=hidden, totals=totals)
+                if b't="e"' in data or b"<f" in data:
+                    found.errors[sheet.name] = _unreadable_cells(data)
         return found
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, UnicodeDecodeError):
         return PackageMarks()
+
+
+def _holds_any(archive: zipfile.ZipFile, part: str, needles: tuple[bytes, ...]) -> bool:
+    """Whether the part holds one of `needles`, read a block at a time (a long sheet is never held whole)."""
+    overlap = max(len(n) for n in needles) - 1
+    tail = b""
+    with archive.open(part) as stream:
+        while block := stream.read(1 << 20):
+            window = tail + block
+            if any(n in window for n in needles):
+                return True
+            tail = window[-overlap:]
+    return False
 
 
 def is_date1904(package: Package) -> bool:

@@ -24,6 +24,8 @@ def in_day_order(trips: list[Trip]) -> list[Trip]:
     """A vehicle's trips in the order they were driven: by day; within a day by odometer, and by
     time between two trips that both have one (a trip typed without a time is not "at midnight")."""
     ordered = sorted(trips, key=lambda t: (t.date.date(), t.odometer_start, t.source.row))
+    if sum(1 for t in ordered if t.date.hour or t.date.minute) < 2:
+        return ordered  # no two trips with a time: the odometer orders each day
     i = 0
     while i < len(ordered):
         j = i
@@ -102,7 +104,9 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
         vehicle = book.vehicle(vehicle_name)
         previous_end, previous_row = vehicle.odometer_at_start, None
         column = book.header("trips", "odometer_start")
-        misdated = misdated_trips(trips)
+        ordered = in_day_order(trips)
+        in_order = all(a.odometer_start <= b.odometer_start for a, b in zip(ordered, ordered[1:], strict=False))
+        misdated = {} if in_order else misdated_trips(trips)
         for source, (before, after) in misdated.items():
             trip = next(t for t in trips if t.source == source)
             problems.append(
@@ -127,7 +131,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 )
             )
             dropped.add(source)
-        for trip in in_day_order([x for x in trips if x.source not in misdated]):
+        for trip in in_day_order([x for x in trips if x.source not in misdated]) if misdated else ordered:
             if previous_end is not None and trip.odometer_start < previous_end and previous_row is not None:
                 problems.append(
                     problem(

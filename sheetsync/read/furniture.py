@@ -13,33 +13,46 @@ PAID_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money pai
 _TOLERANCE = 0.005
 
 
-class ColumnSums:
-    """Running sums of each number column of a tab, to tell a row of sums from a record."""
+# the fields whose column a row of sums adds up, and how a record gives each one's value
+SUMMED = {
+    "km": lambda r: r.km,
+    "fuel_paid": lambda r: r.fuel_paid,
+    "litres": lambda r: r.litres,
+    "amount": lambda r: r.amount,
+    "odometer_start": lambda r: r.odometer_start,
+    "odometer_end": lambda r: r.odometer_end,
+}
 
-    def __init__(self, tab: LocatedTab):
-        self.date_index = tab.index.get("date", tab.index.get("start"))
-        self.sums: dict[int, float] = {}
 
-    def add(self, cells: list) -> None:
-        sums = self.sums
-        for i, c in enumerate(cells):
-            if type(c) is float or type(c) is int:
-                sums[i] = sums.get(i, 0.0) + c
-
-    def is_sum_row(self, cells: list) -> bool:
-        """No date, only numbers, and each number the sum of its column's numbers above."""
-        if self.date_index is not None and self.date_index < len(cells) and cells[self.date_index] is not None:
+def is_sum_row(tab: LocatedTab, cells: list, records: list) -> bool:
+    """No date, only numbers, each in a column the records above add up to it (`=SUM(E2:E40)`)."""
+    index = tab.index
+    i_date = index.get("date", index.get("timestamp"))
+    if not records or (i_date is not None and i_date < len(cells) and cells[i_date] is not None):
+        return False
+    numbers = [(i, c) for i, c in enumerate(cells) if c is not None and c != ""]
+    if not numbers or any(type(c) not in (int, float) for _, c in numbers):
+        return False
+    fields = {i: f for f, i in index.items()}
+    for i, number in numbers:
+        value_of = SUMMED.get(fields.get(i, ""))
+        if value_of is None:
             return False
-        numbers = [(i, c) for i, c in enumerate(cells) if c is not None and c != ""]
-        if not numbers or any(type(c) not in (int, float) for _, c in numbers):
+        total = sum(float(value_of(r) or 0) for r in records)
+        if abs(total - number) >= _TOLERANCE:
             return False
-        return all(i in self.sums and abs(self.sums[i] - c) < _TOLERANCE for i, c in numbers)
+    return True
 
 
 def month_heading(cells: list) -> str | None:
     """The text of a row holding only a month's name ("FÉVRIER", "March 2025"), else None."""
-    filled = [c for c in cells if c is not None and (type(c) is not str or c.strip())]
-    if len(filled) != 1 or type(filled[0]) is not str:
+    filled = []
+    for c in cells:
+        if c is not None and (type(c) is not str or c.strip()):
+            if filled or type(c) is not str:
+                return None
+            filled.append(c)
+    if not filled:
         return None
     words = strip_accents(fold(filled[0])).replace(".", " ").split()
     if not words or words[0] not in MONTHS or len(words) > 2:

@@ -37,7 +37,7 @@ from sheetsync.read.cells import (
     parse_weekday_time,
     plain_number,
 )
-from sheetsync.read.furniture import ColumnSums, month_heading, row_money
+from sheetsync.read.furniture import is_sum_row, month_heading, row_money
 from sheetsync.read.headers import LocatedTab, RawTables, find_tabs, locate, tab_language
 from sheetsync.read.logbooks import RecordTabs, record_tabs
 from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
@@ -147,7 +147,6 @@ class _Parser:
         self.rejected = []
         marks = tab.marks
         special = marks.hidden | set(marks.totals)
-        sums = ColumnSums(tab)
         for row, cells in tab.data_rows():
             if special and row in special:
                 if row in marks.totals:
@@ -160,7 +159,6 @@ class _Parser:
                 self.note("row.hidden", tab, row)
             elif quick is not None and (record := quick(row, cells)) is not None:
                 records.append(record)
-                sums.add(cells)
                 continue
             if is_empty(cells):
                 continue
@@ -170,10 +168,9 @@ class _Parser:
             if (heading := month_heading(cells)) is not None:
                 self.note("row.heading", tab, row, value=heading)
                 continue
-            if sums.is_sum_row(cells):
+            if is_sum_row(tab, cells, records):
                 self.note("row.sum", tab, row)
                 continue
-            sums.add(cells)
             r = self.reader(tab, row, cells)
             record = parse_row(r)
             self.problems.extend(r.problems)
@@ -487,7 +484,7 @@ class _Parser:
                 fuel = Decimal(repr(fuel)).quantize(CENT, rounding=ROUND_HALF_UP)
             if note is not None and type(note) is not str:
                 return None
-            litres = cell(cells, i_litres)
+            litres = cells[i_litres] if i_litres is not None and i_litres < len(cells) else None
             if litres is not None:
                 if type(litres) not in numbers:
                     return None
