@@ -158,6 +158,14 @@ def test_a_unit_that_contradicts_the_column_stops_the_run_naming_it(tmp_path):
     assert 'The column "Litres (€)" of the Expenses tab is in a currency, but its name says Litres.' in result.output
 
 
+def test_the_unit_message_in_french(tmp_path):
+    raw = group(lang="fr")
+    raw["Dépenses"][0] = ["Date", "Payé par", "Catégorie", "Montant", "Litres (€)"]
+    result = run("validate", write_xlsx(tmp_path / "u.xlsx", raw))
+    assert result.exit_code == 2
+    assert "La colonne « Litres (€) » de l'onglet Dépenses est en monnaie, mais son nom dit Litres." in result.output
+
+
 # 3. error values ----------------------------------------------------------------------------
 
 

@@ -166,7 +166,7 @@ def locate(
     rows = rows if rows is not None else Rows(raw[name])
     best: tuple[int, dict, list] | None = None
     for index, row in enumerate(rows.head(HEADER_SCAN_ROWS)):
-        columns, duplicates = _match_header(spec, row, mapping)
+        columns, duplicates = _match_header(spec, row, mapping, lang)
         if not columns:
             continue
         if not spec.missing(columns):
@@ -213,7 +213,7 @@ def header_unit(text: str) -> str | None:
     return "money" if unit in CURRENCY_UNITS else None
 
 
-def _field_for_unit(spec: InputTab, field_id: str, text: str) -> str:
+def _field_for_unit(spec: InputTab, field_id: str, text: str, lang: str | None = None) -> str:
     """The field a column goes to once its header's unit is heard: litres go to the litres field,
     a currency to money; a unit that contradicts the field stops the run, naming the column."""
     unit = header_unit(text)
@@ -228,9 +228,10 @@ def _field_for_unit(spec: InputTab, field_id: str, text: str) -> str:
                 "Rename the column so that its name and its unit agree (e.g. Litres (L), Amount (€)), "
                 "or map it with column.{tab_id}.FIELD in Settings."
             ),
+            lang=lang,
             header=text,
-            tab=spec.en,
-            field=spec.column(field_id).en,
+            tab=spec.name(lang or "en"),
+            field=spec.column(field_id).name(lang or "en"),
             tab_id=spec.id,
         )
     return field_id
@@ -251,7 +252,7 @@ def probe(spec: InputTab, name: str, raw: RawTables, mapping: dict[tuple[str, st
     return None, looks
 
 
-def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str], str]):
+def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str], str], lang: str | None = None):
     mapped = {header_key(h): f for (tab, f), h in mapping.items() if tab == spec.id}
     columns: dict[str, tuple[int, str]] = {}
     duplicates: list[tuple[str, str]] = []
@@ -264,7 +265,7 @@ def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str]
         if field_id is None:
             continue
         if key not in mapped:
-            field_id = _field_for_unit(spec, field_id, text)
+            field_id = _field_for_unit(spec, field_id, text, lang)
         if field_id in columns:
             duplicates.append((field_id, text))
         else:
