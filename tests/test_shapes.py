@@ -264,6 +264,9 @@ def test_a_kitty_holds_money_and_bears_no_share(tmp_path):
         ("Cagnotte", "Catherine", D("125.00")),
         ("Cagnotte", "Laurent", D("275.00")),
     ]
+    from sheetsync.notify.plan import plan
+
+    assert [n.member for n in plan(report, "settlement").notices] == ["Laurent", "Catherine"]
 
 
 def test_a_kitty_not_listed_in_members(tmp_path):

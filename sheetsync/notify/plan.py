@@ -96,6 +96,8 @@ def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:
     statements = {st.name: st for st in report.statements}
     notices = []
     for m in report.computation.members:
+        if m.name == report.book.kitty:
+            continue  # the kitty reads no mail: its balance is in the treasurer's digest
         st = statements[m.name]
         context = _base(report, m.name) | {
             "period": period.label(report.settings.language),
