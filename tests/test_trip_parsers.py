@@ -29,10 +29,9 @@ CELLS = {
     "odometer_start": numbers,
     "odometer_end": numbers,
     "fuel_paid": st.one_of(st.none(), st.floats(0, 200, allow_nan=False).map(lambda x: round(x, 2)), st.just(-3)),
-    "litres": st.one_of(
-        st.none(), st.integers(0, 80), st.floats(0, 80, allow_nan=False).map(lambda x: round(x, 2)), st.just("40 l")
-    ),
     "note": st.sampled_from([None, "Lyon", "  ", 42]),
+    "litres": st.one_of(st.none(), st.floats(0, 80, allow_nan=False).map(lambda x: round(x, 2)), st.just("oops")),
+    "full": st.sampled_from([None, "oui", "non", True, "peut-être"]),
 }
 
 
@@ -61,10 +60,7 @@ def test_plain_lines_do_take_the_quick_reader():
     """The parity above means something only if the quick reader runs: whole readings come out as
     int from it, as Decimal from the careful one."""
     raw = group()
-    raw["Trips"] = [
-        [c.en for c in COLUMNS],
-        [date(2025, 1, 4), None, "Clio", "Laurent", 1000, 1100, 20.5, 31.5, "Lyon"],
-    ]
+    raw["Trips"] = [[c.en for c in COLUMNS], [date(2025, 1, 4), None, "Clio", "Laurent", 1000, 1100, 20.5, "Lyon"]]
     quick = parse_workbook(raw, "g", date(2025, 12, 31), quick=True).book.trips[0]
     careful = parse_workbook(raw, "g", date(2025, 12, 31), quick=False).book.trips[0]
     assert type(quick.odometer_start) is int and type(careful.odometer_start) is not int

@@ -86,6 +86,7 @@ class Vehicle:
     inspection_due: date | None = None
     insurance_renewal: date | None = None
     shared_with: tuple[str, ...] = ()
+    tank: Decimal | None = None  # litres
 
     @property
     def owner_names(self) -> tuple[str, ...]:
@@ -105,7 +106,8 @@ class Trip:
     returned: datetime | None = None
     fuel_paid: Decimal | None = None
     note: str | None = None
-    litres: Decimal | None = None  # fuel put in, from a column whose header says litres
+    litres: Decimal | None = None  # fuel put in (a Litres column, or a fuel column whose header says litres)
+    full: bool | None = None  # None: not said, read as a full tank
     distance: Decimal | None = None  # the km typed, in a logbook without odometer readings
 
     @property
@@ -128,6 +130,7 @@ class Expense:
     litres: Decimal | None = None
     responsible: str | None = None
     note: str | None = None
+    full: bool | None = None  # fuel: None (not said) is read as a full tank
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +179,8 @@ class Settings:
     priority: str = "first_booked"
     date_format: str = "day_first"
     timezone: str = "Europe/Paris"
+    consumption_min: Decimal = Decimal(3)  # l/100 km: a full-to-full interval outside is a warning
+    consumption_max: Decimal = Decimal(20)
     treasurer: str | None = None  # the member who gets the digest
     templates: str | None = None  # a folder of the group's own email templates
     hidden_rows: str = "count"  # count | skip: what to do with rows hidden in the spreadsheet

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 
 from sheetsync.i18n import t, tn
 from sheetsync.model import Problem, Severity
@@ -99,6 +100,7 @@ def report_text(report: Report) -> str:
         word("running_cost" if fixed else "cost_per_km", lang),
     ]
     headers += [word("rate", lang)] if fixed else []
+    fuel_headers = [word("litres", lang), word("l_per_100km", lang), word("price_per_litre", lang)]
     rows = []
     for vp in report.computation.periods:
         row = [
@@ -109,8 +111,12 @@ def report_text(report: Report) -> str:
             fmt.rate(vp.cost_per_km, lang),
         ]
         row += [fmt.rate(vp.rate, lang)] if fixed else []
-        rows.append(row + [word("provisional" if vp.provisional else "closed", lang)])
-    vehicles = text_table(headers + [word("status", lang)], rows, right=set(range(2, len(headers))))
+        row.append(word("provisional" if vp.provisional else "closed", lang))
+        row += fuel_text(report.fuel_of(vp.vehicle, vp.period.id), cur, lang) if report.fuel else []
+        rows.append(row)
+    status = len(headers)  # the status column, text, left-aligned; the fuel columns after it are numbers
+    right = set(range(2, status)) | (set(range(status + 1, status + 4)) if report.fuel else set())
+    vehicles = text_table(headers + [word("status", lang)] + (fuel_headers if report.fuel else []), rows, right=right)
     parts = [heading, "", members, "", statement_text(report), ""]
     if (left := left_out_text(report)) is not None:
         parts += [left, ""]
@@ -142,6 +148,17 @@ def statement_text(report: Report) -> str:
     ]
     heading = word("statement_for", lang, period=report.statements[0].period.label(lang))
     return heading + "\n\n" + text_table([word("member", lang), *labels], rows, right=set(range(1, len(labels) + 1)))
+
+
+def fuel_text(fuel, currency: str, lang: str) -> list[str]:
+    """Litres, l/100 km and price per litre of a vehicle's period, for a text table ("" without fills)."""
+    if fuel is None:
+        return ["", "", ""]
+    return [
+        fmt.number(fuel.litres.quantize(Decimal("0.01")), lang),
+        fmt.number(fuel.l_per_100km.quantize(Decimal("0.01")), lang) if fuel.l_per_100km is not None else "—",
+        fmt.rate_money(fuel.price_per_litre, currency, lang) if fuel.price_per_litre is not None else "—",
+    ]
 
 
 def problems_text(problems: list[Problem], lang: str = "en") -> str:

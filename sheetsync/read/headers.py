@@ -191,6 +191,7 @@ def locate(
 
 MONEY_FIELDS = frozenset({"fuel_paid", "amount", "deposit"})
 CURRENCY_FIELDS = MONEY_FIELDS | {"rate_per_km"}  # a header may say its currency
+LITRE_FIELDS = frozenset({"litres", "tank"})  # a header may say litres
 LITRE_UNITS = frozenset({"l", "lt", "litre", "litres", "liter", "liters"})
 CURRENCY_UNITS = frozenset({"€", "$", "£", "eur", "euro", "euros", "chf", "usd", "gbp", "ttc"})
 _UNIT_TEXT = re.compile(r"(?:[\(\[]\s*([^\)\]]*?)\s*[\)\]]|\s(€|\$|£|eur|euros?))\s*$", re.IGNORECASE)
@@ -221,7 +222,7 @@ def _field_for_unit(spec: InputTab, field_id: str, text: str, lang: str | None =
         return field_id
     if unit == "litres" and field_id in MONEY_FIELDS and any(c.field == "litres" for c in spec.columns):
         return "litres"
-    if (unit == "litres" and field_id != "litres") or (unit == "money" and field_id not in CURRENCY_FIELDS):
+    if (unit == "litres" and field_id not in LITRE_FIELDS) or (unit == "money" and field_id not in CURRENCY_FIELDS):
         raise SetupError(
             UNIT_MESSAGES[unit],
             N_(

@@ -293,6 +293,7 @@ class _Parser:
                 _day(r.moment("inspection_due")),
                 _day(r.moment("insurance_renewal")),
                 shared,
+                r.number("tank"),
             )
             if not owners:
                 return None
@@ -394,6 +395,7 @@ class _Parser:
         km = r.number("km")
         if is_blank(r.raw("odometer_start")) and is_blank(r.raw("odometer_end")) and km is not None:
             fuel = r.money("fuel_paid")
+            litres, full = r.number("litres"), r.yes_no("full")
             if not r.ok:
                 return None
             return Trip(
@@ -406,8 +408,9 @@ class _Parser:
                 returned,
                 fuel,
                 r.text("note"),
-                r.number("litres"),
-                km,
+                litres=litres,
+                full=full,
+                distance=km,
             )
         start = r.number("odometer_start", True)
         if start is not None and km is None and is_blank(r.raw("odometer_end")) and self._recent(day):
@@ -417,6 +420,7 @@ class _Parser:
         if end is None and start is not None and km is not None:
             end = start + km
         fuel = r.money("fuel_paid")
+        litres, full = r.number("litres"), r.yes_no("full")
         if not r.ok:
             return None
         if end < start:
@@ -430,9 +434,8 @@ class _Parser:
                 end=plain_number(end),
                 diff=plain_number(end - start),
             )
-        litres = r.number("litres")
         return Trip(
-            SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"), litres
+            SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"), litres, full
         )
 
     def _recent(self, day: datetime | None) -> bool:
@@ -448,7 +451,8 @@ class _Parser:
             return None
         i_date, i_back, i_vehicle = index["date"], index.get("return"), index.get("vehicle")
         i_driver, i_start, i_end = index["driver"], index["odometer_start"], index["odometer_end"]
-        i_fuel, i_note, i_litres = index.get("fuel_paid"), index.get("note"), index.get("litres")
+        i_fuel, i_note = index.get("fuel_paid"), index.get("note")
+        i_litres, i_full = index.get("litres"), index.get("full")  # lines that say them go the careful way
         width = max(i_date, i_driver, i_start, i_end)
         only = self.vehicle_names.all()[0] if len(self.vehicle_names.all()) == 1 else None
         vehicles, members, name = self.vehicle_names, self.member_names, tab.name
@@ -460,7 +464,7 @@ class _Parser:
             return cells[i] if i is not None and i < len(cells) else None
 
         def quick(row: int, cells: list) -> Trip | None:
-            if len(cells) <= width:
+            if len(cells) <= width or cell(cells, i_litres) is not None or cell(cells, i_full) is not None:
                 return None
             day, start, end, driver = cells[i_date], cells[i_start], cells[i_end], cells[i_driver]
             if type(day) is date:  # a date cell without a time
@@ -484,11 +488,6 @@ class _Parser:
                 fuel = Decimal(repr(fuel)).quantize(CENT, rounding=ROUND_HALF_UP)
             if note is not None and type(note) is not str:
                 return None
-            litres = cells[i_litres] if i_litres is not None and i_litres < len(cells) else None
-            if litres is not None:
-                if type(litres) not in numbers:
-                    return None
-                litres = Decimal(repr(litres)) if type(litres) is float else Decimal(litres)
             return Trip(
                 SourceRef(name, row),
                 day,
@@ -499,7 +498,6 @@ class _Parser:
                 back,
                 fuel,
                 note.strip() or None if note else None,
-                litres,
             )
 
         return quick
@@ -513,11 +511,21 @@ class _Parser:
         if amount is not None and category is not None:
             amount = self._refund(r, category, -abs(amount) if refund else amount)
         litres = r.number("litres")
+        full = r.yes_no("full")
         responsible = r.name_in("responsible", self.member_names, "ref.member")
         if not r.ok:
             return None
         return Expense(
-            SourceRef(r.tab.name, r.row), day, vehicle, payer, category, amount, litres, responsible, r.text("note")
+            SourceRef(r.tab.name, r.row),
+            day,
+            vehicle,
+            payer,
+            category,
+            amount,
+            litres,
+            responsible,
+            r.text("note"),
+            full,
         )
 
     def _refund(self, r: RowReader, category: str, amount: Decimal) -> Decimal | None:
