@@ -40,8 +40,9 @@ class Backend(Protocol):
 def open_backend(
     location: str | os.PathLike, credentials: str | None = None, oauth: bool = False, limits: Limits | None = None
 ) -> Backend:
-    """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm/.ods file
-    (read within `limits`, the defaults when None)."""
+    """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm/.ods/.xls file
+    (an .xls is read only: sync says how to save it as .xlsx), read within `limits` (the defaults
+    when None)."""
     location = os.fspath(location)
     sheet_id = spreadsheet_id(location)
     if sheet_id is not None:
@@ -50,12 +51,12 @@ def open_backend(
         client, email = authorize(credentials, oauth)
         return GoogleSheetsBackend(sheet_id, client, email)
     path = Path(location)
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
         from sheetsync.backends.xlsx import XlsxBackend
 
         return XlsxBackend(path, limits)
     raise SetupError(
-        N_("Cannot open {location}: sheetsync reads .xlsx, .xlsm and .ods workbooks."),
+        N_("Cannot open {location}: sheetsync reads .xlsx, .xlsm, .ods and .xls workbooks."),
         N_("Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID."),
         location=location,
     )

@@ -1,4 +1,4 @@
-"""Local workbooks (.xlsx, .xlsm, .ods): the embedded default, no account, no server.
+"""Local workbooks (.xlsx, .xlsm, .ods; .xls read only): the embedded default, no account, no server.
 
 Read with python-calamine (fast; openpyxl when calamine cannot), after limits.py has checked
 what the file declares and inflates to: a hostile or broken file is one line and exit 2, never
@@ -23,10 +23,11 @@ from python_calamine import CalamineWorkbook
 from sheetsync.backends.files import Fingerprint, RunLock, lock_path, read_file, remove_stale_temporaries, replace_file
 from sheetsync.backends.limits import MIB, Limits, check_package, mib, refuse, unreadable
 from sheetsync.backends.ooxml import Package, write_generated_xlsx
+from sheetsync.backends.xlsx_marks import PackageMarks, is_date1904, read_marks
 from sheetsync.errors import BackendError, SetupError, SheetsyncError
 from sheetsync.i18n import N_
 from sheetsync.present.table import Table
-from sheetsync.read.headers import RawTables
+from sheetsync.read.headers import RawBook, RawTables
 
 NOT_OURS = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
 
@@ -65,15 +66,17 @@ class XlsxBackend:
             raise unreadable(self.display_name, detail=exc.strerror or type(exc).__name__) from exc
         if fingerprint.size > self.limits.file_mib * MIB:
             raise refuse(self.display_name, "file_mib", mib(fingerprint.size), self.limits.file_mib)
-        check_package(data, self.path.suffix.lower(), self.limits, self.display_name)
+        if self.path.suffix.lower() != ".xls":  # an .xls is no zip: its format bounds its grid (65,536 x 256)
+            check_package(data, self.path.suffix.lower(), self.limits, self.display_name)
         self._data, self._fingerprint = data, fingerprint
         return data
 
     def read_tabs(self) -> RawTables:
         """Every sheet's rows (see Backend.read_tabs), after the limits' check."""
         data = self._load()
+        marks = read_marks(data) if self.path.suffix.lower() in (".xlsx", ".xlsm") else PackageMarks()
         try:
-            return _read_with_calamine(data, self.display_name)
+            return RawBook(_read_with_calamine(data, self.display_name, marks.errors), marks.sheets, marks.date1904)
         except SheetsyncError:
             raise
         except NOT_OURS:
@@ -81,11 +84,25 @@ class XlsxBackend:
         except BaseException as exc:  # noqa: BLE001 - calamine could not serve this file (a Rust panic included)
             if self.path.suffix.lower() == ".ods":  # openpyxl reads no .ods: calamine's reason it is
                 raise unreadable(self.display_name, detail=f"{type(exc).__name__}: {exc}") from None
-        return _read_with_openpyxl(data, self.display_name)  # openpyxl says why, or reads it
+        tabs = _read_with_openpyxl(data, self.display_name)  # openpyxl says why, or reads it
+        return RawBook(tabs, marks.sheets, marks.date1904)
 
     # writing ---------------------------------------------------------------------------
     def write_tabs(self, tables: list[Table]) -> None:
         """Replace the generated sheets, under the run lock, without losing anybody's edit."""
+        if self.path.suffix.lower() == ".xls":
+            raise SetupError(
+                N_(
+                    "{name} is in the old Excel format (.xls): sheetsync reads it but cannot write into it. "
+                    "Nothing was written."
+                ),
+                N_(
+                    "Open it in Excel or LibreOffice and save it as .xlsx (File > Save as > Excel Workbook), "
+                    "then run sync on {xlsx_name}."
+                ),
+                name=self.display_name,
+                xlsx_name=self.given.with_suffix(".xlsx").name,
+            )
         with self._lock:
             self._refuse_if_open()
             if self._data is None:
@@ -97,7 +114,7 @@ class XlsxBackend:
 
                     write_generated_ods(package, tables)
                 else:
-                    write_generated_xlsx(package, tables)
+                    write_generated_xlsx(package, tables, date1904=is_date1904(package))
             except SheetsyncError:
                 raise
             except NOT_OURS:
@@ -108,11 +125,17 @@ class XlsxBackend:
 
     def create_tabs(self, tables: list[Table]) -> None:
         """A new .xlsx with the input tabs (`init`); a workbook that holds data is refused."""
-        if self.path.suffix.lower() == ".ods":
+        if self.path.suffix.lower() in (".ods", ".xls"):
             raise SetupError(
                 N_("init creates .xlsx workbooks."),
                 N_("Run: sheetsync init {xlsx_path}, then save it as .ods in LibreOffice."),
                 xlsx_path=str(self.given.with_suffix(".xlsx")),
+            )
+        if not self.path.parent.is_dir():
+            raise SetupError(
+                N_("The folder {folder} does not exist."),
+                N_("Create it first, or give a path in a folder that exists."),
+                folder=self.given.parent,
             )
         with self._lock:
             fingerprint = None
@@ -173,16 +196,17 @@ class XlsxBackend:
         self._data, self._fingerprint = None, Fingerprint.of_path(self.path)
 
 
-def _read_with_calamine(data: bytes, name: str) -> RawTables:
+def _read_with_calamine(data: bytes, name: str, errors: dict[str, dict[tuple[int, int], str]]) -> RawTables:
     """Every worksheet's rows from row 1 and column A (formulas by their saved value), fast; each
-    sheet is loaded only when its rows are gone through, and its rows are made as they come."""
+    sheet is loaded only when its rows are gone through, and its rows are made as they come.
+    A cell showing an error (calamine reads it as empty) holds its error's text (`errors`)."""
     wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if not wb.sheet_names:
         raise unreadable(name, detail="no sheet")
-    return {sheet: _calamine_rows(wb, sheet, name) for sheet in wb.sheet_names}
+    return {sheet: _calamine_rows(wb, sheet, name, errors.get(sheet, {})) for sheet in wb.sheet_names}
 
 
-def _calamine_rows(wb, sheet_name: str, name: str):
+def _calamine_rows(wb, sheet_name: str, name: str, errors: dict[tuple[int, int], str]):
     try:
         sheet = wb.get_sheet_by_name(sheet_name)
         first_row, first_col = sheet.start if sheet.height else (0, 0)
@@ -194,8 +218,14 @@ def _calamine_rows(wb, sheet_name: str, name: str):
     for _ in range(first_row):
         yield []
     pad = [None] * first_col
-    for row in rows:
-        yield _trim(pad + [None if cell == "" else cell for cell in row])
+    error_rows = {r for r, _ in errors}
+    for index, row in enumerate(rows, start=first_row):
+        cells = pad + [None if cell == "" else cell for cell in row]
+        if index in error_rows:
+            for (r, c), text in errors.items():
+                if r == index and c < len(cells):
+                    cells[c] = text
+        yield _trim(cells)
 
 
 def _read_with_openpyxl(data: bytes, name: str) -> RawTables:
