@@ -25,6 +25,7 @@ import dataclasses
 import io
 import os
 import re
+import struct
 import tomllib
 import zipfile
 import zlib
@@ -362,3 +363,45 @@ def _ods_width(row: bytes) -> int:
         if _holds_something(cell[0]):
             last = width
     return last
+
+
+# .xls (BIFF8 in an OLE compound file) ---------------------------------------------------------
+
+# cell records: row and column are the first two 16-bit words of each
+XLS_CELLS = {0x0006, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x0201}
+XLS_SPANS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, ..., last column (last word)
+XLS_DIMENSIONS = 0x0200
+
+
+def check_xls(data: bytes, limits: Limits, name: str) -> None:
+    """The same grid limits for an .xls: every cell record's row and column, and each sheet's
+    declared dimensions, read from the workbook stream before calamine sees it."""
+    import olefile  # only for .xls
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+            if stream is None:
+                raise unreadable(name, detail="no workbook stream")
+            if ole.get_size(stream) > limits.part_mib * MIB:
+                raise refuse(name, "part_mib", mib(ole.get_size(stream)), limits.part_mib, stream)
+            book = ole.openstream(stream).read()
+    except (OSError, ValueError, IndexError, struct.error, TypeError, olefile.olefile.OleFileError) as exc:
+        raise unreadable(name, detail=f"{type(exc).__name__}: {exc}") from exc
+    grid = _Grid(stream, limits, name)
+    at, size = 0, len(book)
+    while at + 4 <= size:
+        kind, length = struct.unpack_from("<HH", book, at)
+        body = book[at + 4 : at + 4 + length]
+        at += 4 + length
+        if kind == 0x0809:  # BOF: a new sheet (or the workbook globals) begins
+            grid.rows = grid.columns = 0
+        elif kind in XLS_CELLS and length >= 4:
+            row, column = struct.unpack_from("<HH", body)
+            grid._grow(row + 1, column + 1, stream)
+        elif kind in XLS_SPANS and length >= 6:
+            row, _ = struct.unpack_from("<HH", body)
+            grid._grow(row + 1, struct.unpack_from("<H", body, length - 2)[0] + 1, stream)
+        elif kind == XLS_DIMENSIONS and length >= 14:
+            _, last_row, _, last_column = struct.unpack_from("<IIHH", body)
+            grid._grow(last_row, last_column, stream)

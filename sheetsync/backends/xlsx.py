@@ -21,7 +21,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from sheetsync.backends.files import Fingerprint, RunLock, lock_path, read_file, remove_stale_temporaries, replace_file
-from sheetsync.backends.limits import MIB, Limits, check_package, mib, refuse, unreadable
+from sheetsync.backends.limits import MIB, Limits, check_package, check_xls, mib, refuse, unreadable
 from sheetsync.backends.ooxml import Package, write_generated_xlsx
 from sheetsync.backends.xlsx_marks import PackageMarks, is_date1904, read_marks
 from sheetsync.errors import BackendError, SetupError, SheetsyncError
@@ -66,7 +66,9 @@ class XlsxBackend:
             raise unreadable(self.display_name, detail=exc.strerror or type(exc).__name__) from exc
         if fingerprint.size > self.limits.file_mib * MIB:
             raise refuse(self.display_name, "file_mib", mib(fingerprint.size), self.limits.file_mib)
-        if self.path.suffix.lower() != ".xls":  # an .xls is no zip: its format bounds its grid (65,536 x 256)
+        if self.path.suffix.lower() == ".xls":  # no zip: an OLE file of BIFF records
+            check_xls(data, self.limits, self.display_name)
+        else:
             check_package(data, self.path.suffix.lower(), self.limits, self.display_name)
         self._data, self._fingerprint = data, fingerprint
         return data
