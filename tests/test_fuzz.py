@@ -14,6 +14,8 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import select
 import subprocess
 import sys
 import zipfile
@@ -27,6 +29,7 @@ from hypothesis import strategies as st
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "40"))
 ADDRESS_SPACE = 3 << 30  # the worker's RLIMIT_AS: a runaway allocation fails instead of taking the machine
 PEAK_RSS_MIB = 400  # the bound on the worker's peak resident memory, over every file
+ANSWER_WITHIN = 60  # seconds: a file on which a reader loops is a failure, not a hung test run
 
 WORKER = r"""
 import contextlib, io, json, resource, sys, traceback
@@ -61,6 +64,10 @@ class Worker:
     def run(self, command: str, path: Path) -> dict:
         self.process.stdin.write(json.dumps([command, str(path)]) + "\n")
         self.process.stdin.flush()
+        ready, _, _ = select.select([self.process.stdout], [], [], ANSWER_WITHIN)
+        if not ready:  # a reader looping on the file: kill the worker, fail, and say which file
+            self.process.kill()
+            pytest.fail(f"no answer within {ANSWER_WITHIN} s on {command} {path}")
         line = self.process.stdout.readline()
         assert line, f"the worker died on {command} {path} (exit {self.process.wait()})"
         return json.loads(line)
@@ -85,7 +92,19 @@ PARTS = {suffix: zipfile.ZipFile(io.BytesIO(data)).namelist() for suffix, data i
 def mutated(draw, suffix: str) -> bytes:
     data = BASES[suffix]
     flips = st.lists(st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=8)
-    if draw(st.booleans()):  # inside one part: the XML parsers see it
+    mode = draw(st.sampled_from(["values", "bytes in a part", "stored bytes"]))
+    if mode == "values":  # well-formed still: attribute values and text changed, so the readers run
+        name = draw(st.sampled_from([n for n in PARTS[suffix] if n.endswith((".xml", ".rels"))]))
+        content = zipfile.ZipFile(io.BytesIO(data)).read(name)
+        spots = [m.span(1) for m in re.finditer(rb'="([^"]*)"|>([^<]+)<', content) if m.start(1) >= 0]
+        token = st.text(alphabet="0123456789-.:ABCDEFGHIXYZabc $#;", min_size=0, max_size=12)
+        for where in draw(st.lists(st.floats(0, 1, exclude_max=True), min_size=1, max_size=6)):
+            if spots:
+                start, end = spots[int(where * len(spots))]
+                content = content[:start] + draw(token).encode() + content[end:]
+                spots = [m.span(1) for m in re.finditer(rb'="([^"]*)"|>([^<]+)<', content) if m.start(1) >= 0]
+        return patched(data, {name: content})
+    if mode == "bytes in a part":  # the XML parsers see it
         name = draw(st.sampled_from(PARTS[suffix]))
         content = bytearray(zipfile.ZipFile(io.BytesIO(data)).read(name))
         for where, value in draw(flips):

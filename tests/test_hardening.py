@@ -143,7 +143,8 @@ def test_control_characters_never_reach_the_terminal(tmp_path, example2):
     data = io.BytesIO()  # openpyxl refuses to write them: put them into the XML as a hostile program would
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            dst.writestr(info, src.read(info.filename).replace(b"Julien", "Jul\x1b[2J\x1b]0;pwned\x07ien\u009b31m".encode()))
+            # as Excel escapes what XML cannot hold: _x001B_ is ESC, _x0007_ BEL, _x009B_ CSI
+            dst.writestr(info, src.read(info.filename).replace(b"Julien", b"Jul_x001B_[2J_x001B_]0;pwned_x0007_ien_x009B_31m"))
     path.write_bytes(data.getvalue())
     for fmt in ("table", "csv", "json"):
         result = run("report", path, "--format", fmt, "--as-of", "2025-12-31")

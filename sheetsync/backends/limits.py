@@ -32,6 +32,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from xml.parsers import expat
 from xml.sax.saxutils import unescape
 
 from sheetsync.errors import SetupError
@@ -236,6 +237,7 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, li
     is_xml = info.filename.lower().endswith((".xml", ".rels"))
     is_ods_content = suffix == ".ods" and info.filename == "content.xml"
     grid = _Grid(info.filename, limits, name)
+    parser = expat.ParserCreate() if is_xml else None  # well-formed, or refused: a reader may loop on it
     size = 0
     tail = b""
     kept: list[bytes] = []
@@ -251,12 +253,25 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, li
                     window = tail + block
                     if any(d in window for d in DECLARATIONS):
                         raise unreadable(name, "doctype", where=info.filename)
+                    parser.Parse(block, False)
                     if not is_ods_content:
                         grid.scan_ooxml(window, block)
                     tail = window[-OVERLAP:]
+        if parser is not None:
+            parser.Parse(b"", True)
     except SetupError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError, RuntimeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+        expat.ExpatError,
+        LookupError,  # an XML declaration naming an unknown encoding
+    ) as exc:
         raise unreadable(name, "damaged", str(exc), info.filename) from exc
     if is_ods_content:
         grid.scan_ods(b"".join(kept))
@@ -393,6 +408,8 @@ def check_xls(data: bytes, limits: Limits, name: str) -> None:
     while at + 4 <= size:
         kind, length = struct.unpack_from("<HH", book, at)
         body = book[at + 4 : at + 4 + length]
+        if len(body) < length:
+            raise unreadable(name, "damaged", "a record is cut short", stream)
         at += 4 + length
         if kind == 0x0809:  # BOF: a new sheet (or the workbook globals) begins
             grid.rows = grid.columns = 0
@@ -403,5 +420,7 @@ def check_xls(data: bytes, limits: Limits, name: str) -> None:
             row, _ = struct.unpack_from("<HH", body)
             grid._grow(row + 1, struct.unpack_from("<H", body, length - 2)[0] + 1, stream)
         elif kind == XLS_DIMENSIONS and length >= 14:
-            _, last_row, _, last_column = struct.unpack_from("<IIHH", body)
+            first_row, last_row, first_column, last_column = struct.unpack_from("<IIHH", body)
+            if first_row > last_row or first_column > last_column:  # a reader would size a wrapped-around grid
+                raise unreadable(name, "damaged", "dimensions", stream)
             grid._grow(last_row, last_column, stream)

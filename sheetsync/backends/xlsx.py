@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import io
 import os
+import sys
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -30,6 +33,25 @@ from sheetsync.present.table import Table
 from sheetsync.read.headers import RawBook, RawTables
 
 NOT_OURS = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
+
+
+@contextmanager
+def native_stderr_quiet():
+    """While python-calamine parses: a panic in its Rust code prints its own lines on file
+    descriptor 2 before it becomes the Python exception that is said in one line. In a
+    single-threaded run (the command line) they are silenced; a service's log keeps them."""
+    if threading.active_count() > 1:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 class XlsxBackend:
@@ -202,7 +224,8 @@ def _read_with_calamine(data: bytes, name: str, errors: dict[str, dict[tuple[int
     """Every worksheet's rows from row 1 and column A (formulas by their saved value), fast; each
     sheet is loaded only when its rows are gone through, and its rows are made as they come.
     A cell showing an error (calamine reads it as empty) holds its error's text (`errors`)."""
-    wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    with native_stderr_quiet():
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if not wb.sheet_names:
         raise unreadable(name, detail="no sheet")
     return {sheet: _calamine_rows(wb, sheet, name, errors.get(sheet, {})) for sheet in wb.sheet_names}
@@ -210,7 +233,8 @@ def _read_with_calamine(data: bytes, name: str, errors: dict[str, dict[tuple[int
 
 def _calamine_rows(wb, sheet_name: str, name: str, errors: dict[tuple[int, int], str]):
     try:
-        sheet = wb.get_sheet_by_name(sheet_name)
+        with native_stderr_quiet():
+            sheet = wb.get_sheet_by_name(sheet_name)
         first_row, first_col = sheet.start if sheet.height else (0, 0)
         rows = sheet.iter_rows()
     except NOT_OURS:
