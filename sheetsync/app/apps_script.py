@@ -3,8 +3,13 @@ items sign their call and post it to `sheetsync serve`."""
 
 from __future__ import annotations
 
+import os
+import secrets
+from pathlib import Path
+
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.i18n import t as tr
 from sheetsync.notify.templates import template_folder
@@ -40,3 +45,18 @@ def render_script(url: str, group: str, lang: str) -> str:
 def manifest_json() -> str:
     """The script's manifest (appsscript.json): the minimal scopes the menu needs."""
     return (template_folder("apps_script") / "appsscript.json").read_text()
+
+
+def write_new_secret(path: Path) -> None:
+    """A new group secret (32 random bytes as 64 hexadecimal characters) into a new file that only
+    its owner may read; an existing file is never overwritten."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise SetupError(
+            N_("{file} already exists: a secret file is never overwritten."),
+            N_("Give a new file name."),
+            file=str(path),
+        ) from None
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32) + "\n")
