@@ -42,10 +42,7 @@ CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS
 # One read: each sheet's description and the effective value of its cells (a number, a date as its
 # serial number, a text, a boolean or an error): what values:batchGet gives with UNFORMATTED_VALUE
 # and SERIAL_NUMBER, without a second request. The mask names every field read: nothing else comes.
-READ_FIELDS = (
-    "properties.title,"
-    "sheets(properties,protectedRanges,charts.chartId,data.rowData.values.effectiveValue)"
-)
+READ_FIELDS = "properties.title,sheets(properties,protectedRanges,charts.chartId,data.rowData.values.effectiveValue)"
 # How the values API shows an error cell, by the ErrorType of its effective value.
 ERROR_TEXTS = {
     "NULL_VALUE": "#NULL!",
