@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from conftest import free_port, group, write_xlsx
 from hostile_files import base_ods, base_xlsx, bombs, malformed
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig
