@@ -28,7 +28,12 @@ CELLS = {
     "driver": st.sampled_from(["Laurent", "julien", " Catherine", "Zoé", None]),
     "odometer_start": numbers,
     "odometer_end": numbers,
-    "fuel_paid": st.one_of(st.none(), st.floats(0, 200, allow_nan=False).map(lambda x: round(x, 2)), st.just(-3)),
+    "fuel_paid": st.one_of(
+        st.none(),
+        st.floats(0, 200, allow_nan=False).map(lambda x: round(x, 2)),
+        st.just(-3),
+        st.sampled_from(["80,19", "12.5", "1 234,50 €", "1.234", "-4,5", "(3)", "#N/A", "  ", "beaucoup"]),
+    ),
     "note": st.sampled_from([None, "Lyon", "  ", 42]),
     "litres": st.one_of(st.none(), st.floats(0, 80, allow_nan=False).map(lambda x: round(x, 2)), st.just("oops")),
     "full": st.sampled_from([None, "oui", "non", True, "peut-être"]),

@@ -113,11 +113,16 @@ def build_ledger(book: Book, as_of: date) -> Ledger:
         else:
             u.direct[payer if rule == "payer" else bearer] += amount
 
+    km_of_day: dict[tuple[str, date], defaultdict[str, Decimal]] = {}  # (vehicle, day) -> its month's km
     for trip in book.trips:
         day = trip.date.date()
         if day > as_of or trip.vehicle not in vehicles:
             continue
-        month(trip.vehicle, day).km[trip.driver] += trip.km
+        key = (trip.vehicle, day)
+        km = km_of_day.get(key)
+        if km is None:
+            km = km_of_day[key] = month(trip.vehicle, day).km
+        km[trip.driver] += trip.km
         if trip.fuel_paid:
             cost(trip.vehicle, day, "fuel", trip.fuel_paid, trip.driver, trip.driver)
     for expense in book.expenses:
