@@ -27,15 +27,14 @@ import io
 import os
 import re
 import struct
-import tomllib
 import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
-from xml.sax.saxutils import unescape
 
+from sheetsync.backends.xml_text import unescape
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 
@@ -79,6 +78,8 @@ def load_limits(flags: Iterable[str] = (), config: str | Path | None = None, tab
     then $SHEETSYNC_LIMITS, then the command line's `--limit` flags."""
     limits = Limits()
     if table is None:
+        import tomllib  # only where a limits table is read
+
         path = Path(config) if config else Path("sheetsync.toml")
         table = {}
         if path.is_file():

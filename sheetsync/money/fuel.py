@@ -108,9 +108,7 @@ def fills(book: Book, as_of) -> list[Fill]:
         history = readings.get(e.vehicle, [])
         i = bisect.bisect_right(history, (moment, Decimal("Infinity")))
         odometer = history[i - 1][1] if i else None
-        result.append(
-            Fill(e.vehicle, e.date, odometer, e.litres, e.amount, e.full is not False, e.source, "expenses")
-        )
+        result.append(Fill(e.vehicle, e.date, odometer, e.litres, e.amount, e.full is not False, e.source, "expenses"))
     result.sort(key=lambda f: (f.vehicle, f.odometer if f.odometer is not None else Decimal(-1), f.moment))
     return result
 

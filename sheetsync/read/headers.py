@@ -7,10 +7,10 @@ headers found and says how to map one in Settings.
 from __future__ import annotations
 
 import re
-from itertools import islice
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
