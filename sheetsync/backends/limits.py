@@ -78,11 +78,11 @@ def load_limits(flags: Iterable[str] = (), config: str | Path | None = None, tab
     then $SHEETSYNC_LIMITS, then the command line's `--limit` flags."""
     limits = Limits()
     if table is None:
-        import tomllib  # only where a limits table is read
-
         path = Path(config) if config else Path("sheetsync.toml")
         table = {}
         if path.is_file():
+            import tomllib  # only where a limits table is read
+
             try:
                 table = tomllib.loads(path.read_text()).get("limits", {})
             except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
