@@ -221,8 +221,11 @@ def column_number(letters: bytes) -> int:
     return n
 
 
-def check_package(data: bytes, suffix: str, limits: Limits, name: str) -> None:
-    """Refuse (SetupError, exit 2) a workbook that is not a sound zip of XML parts within `limits`."""
+def check_package(data: bytes, suffix: str, limits: Limits, name: str, notice: tuple[bytes, ...] = ()) -> set[str]:
+    """Refuse (SetupError, exit 2) a workbook that is not a sound zip of XML parts within `limits`.
+
+    Returns the XML parts that hold one of the byte strings of `notice`, searched in the same pass
+    (a reader after it then inflates again only the parts that have something for it)."""
     if len(data) > limits.file_mib * MIB:
         raise refuse(name, "file_mib", mib(len(data)), limits.file_mib)
     try:
@@ -232,11 +235,15 @@ def check_package(data: bytes, suffix: str, limits: Limits, name: str) -> None:
         raise unreadable(name, "zip", str(exc)) from exc
     _check_declared(infos, limits, name)
     total = 0
+    noticed: set[str] = set()
     for info in infos:
         if info.is_dir():
             continue
         try:
-            total += _check_part(archive, info, suffix, limits, name)
+            size, found = _check_part(archive, info, suffix, limits, name, notice)
+            total += size
+            if found:
+                noticed.add(info.filename)
         except OneLineError as exc:
             grid = exc.msgid in (REFUSALS["rows"], REFUSALS["columns"], REFUSALS["cells"])
             if grid and exc.params.get("where") == info.filename and suffix != ".ods":
@@ -244,6 +251,7 @@ def check_package(data: bytes, suffix: str, limits: Limits, name: str) -> None:
             raise
         if total > limits.unpacked_mib * MIB:
             raise refuse(name, "unpacked_mib", mib(total), limits.unpacked_mib)
+    return noticed
 
 
 def _sheet_name(archive: zipfile.ZipFile, part: str, limits: Limits) -> str | None:
@@ -295,10 +303,13 @@ class _Doctype(Exception):
     """A part declares a DOCTYPE (entities can only be declared in one): raised by expat as it meets it."""
 
 
-def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, limits: Limits, name: str) -> int:
+def _check_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, limits: Limits, name: str, notice: tuple[bytes, ...]
+) -> tuple[int, bool]:
     """Inflate one part block by block (the CRC is checked at its end); XML parts are parsed by
     expat as they come (well-formed, and no DOCTYPE in any encoding: expat stops at its start) and
-    scanned for the grid they span, in the same pass. Returns its size."""
+    scanned for the grid they span, in the same pass. Returns its size, and whether it holds one
+    of `notice`."""
     is_xml = info.filename.lower().endswith((".xml", ".rels"))
     is_ods_content = suffix == ".ods" and info.filename == "content.xml"
     grid = _Grid(info.filename, limits, name)
@@ -309,6 +320,7 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, li
     size = 0
     tail = b""
     kept: list[bytes] = []
+    found = False
     try:
         with archive.open(info) as part:
             while block := part.read(BLOCK):
@@ -322,6 +334,7 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, li
                     if not is_ods_content:
                         window = tail + block
                         grid.scan_ooxml(window, block)
+                        found = found or any(n in window for n in notice)
                         tail = window[-OVERLAP:]
         if parser is not None:
             parser.Parse(b"", True)
@@ -343,7 +356,7 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, li
         raise unreadable(name, "damaged", str(exc), info.filename) from exc
     if is_ods_content:
         grid.scan_ods(b"".join(kept))
-    return size
+    return size, found
 
 
 class _Grid:
