@@ -338,6 +338,9 @@ def bench_google() -> None:
 
 
 if __name__ == "__main__":
+    # sheetsync's modules compiled, as pip installs them: a checkout run with PYTHONDONTWRITEBYTECODE
+    # would otherwise compile them again at every start, which no installed sheetsync does
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "sheetsync")], check=True)
     bench_xlsx()
     bench_core()
     bench_small()

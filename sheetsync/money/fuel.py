@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
-from statistics import median
 
 from sheetsync.model import Book, Problem, SourceRef
 from sheetsync.model.problems import problem
@@ -186,6 +185,8 @@ def _price_outliers(book: Book, vehicle: str, vehicle_fills: list[Fill]) -> list
     priced = [f for f in vehicle_fills if f.amount is not None]
     if len(priced) < PRICE_MIN_FILLS:
         return []
+    from statistics import median  # only with priced fills to compare
+
     usual = median(f.amount / f.litres for f in priced)
     found = []
     for f in priced:
