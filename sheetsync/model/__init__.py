@@ -69,6 +69,8 @@ class Member:
     left: date | None = None
     deposit: Decimal | None = None
     expected_km: Decimal | None = None
+    iban: str | None = None  # checked, in its compact form (no spaces)
+    bic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,6 +83,8 @@ MEMBERS = InputTab(
             False,
             ("Expected km", "Km prévus", "Kilométrage prévisionnel", "Km prévisionnels"),
         ),
+        C("iban", "IBAN", "IBAN", False, ("Bank account", "Compte bancaire", "RIB", "Compte")),
+        C("bic", "BIC", "BIC", False, ("SWIFT", "BIC/SWIFT", "Code BIC")),
     ),
     required=True,
     synonyms=("Member", "Membre", "People", "Participants", "Adhérents", "Autopartageurs"),

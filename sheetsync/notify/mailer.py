@@ -121,6 +121,12 @@ def build_message(rendered: Rendered, sender: str, reply_to: str | None = None) 
     msg["Message-ID"] = make_msgid("sheetsync", domain=domain)
     msg.set_content(rendered.text)
     msg.add_alternative(rendered.html, subtype="html")
+    if rendered.images:
+        html = msg.get_payload()[1]
+        for image in rendered.images:
+            html.add_related(image.png, "image", "png", cid=f"<{image.cid}>", filename=image.filename)
+        for image in rendered.images:
+            msg.add_attachment(image.png, maintype="image", subtype="png", filename=image.filename)
     return msg
 
 

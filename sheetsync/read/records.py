@@ -152,6 +152,8 @@ class _Parser:
                 _day(r.moment("left")),
                 r.money("deposit"),
                 r.number("expected_km"),
+                r.bank("iban", "member.iban"),
+                r.bank("bic", "member.bic"),
             )
             self.member_names.add(name)
             seen[name] = r.row

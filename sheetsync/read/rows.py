@@ -9,6 +9,7 @@ from decimal import Decimal
 from sheetsync.model import Problem
 from sheetsync.model.names import fold, suggest
 from sheetsync.model.problems import problem
+from sheetsync.read.bank import parse_bic, parse_iban
 from sheetsync.read.cells import as_text, parse_datetime, parse_money, parse_number
 from sheetsync.read.headers import LocatedTab
 
@@ -113,6 +114,17 @@ class RowReader:
             return parse_datetime(value, self.month_first)
         except ValueError:
             self.flag("value.date", field, value=as_text(self.raw(field)))
+            return None
+
+    def bank(self, field: str, code: str) -> str | None:
+        """An IBAN (field "iban") or BIC (field "bic"), compact; a wrong one is flagged at its cell."""
+        typed = self.text(field)
+        if typed is None:
+            return None
+        try:
+            return (parse_iban if field == "iban" else parse_bic)(typed)
+        except ValueError:
+            self.flag(code, field, value=typed)
             return None
 
     def name_in(self, field: str, names: Names, code: str, required: bool = False) -> str | None:
