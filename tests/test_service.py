@@ -229,7 +229,7 @@ def test_google_groups_are_paced_under_the_quota():
     groups = [GroupConfig(f"g{i}", f"gsheet:sheet{i}") for i in range(25)] + [GroupConfig("local", "x.xlsx")]
     ran = []
     results = run_fleet(
-        FleetConfig(groups), date(2025, 1, 1), lambda g, d: ran.append((g.name, clock["now"])) or (0, ""), bucket
+        FleetConfig(groups), date(2025, 1, 1), lambda g, d: ran.append((g.name, clock["now"])) or (0, ""), lambda: bucket
     )
     assert len(results) == 26 and all(r.exit_code == 0 for r in results)
     assert [t for name, t in ran][:20] == [0.0] * 20  # the first 60 requests go at once

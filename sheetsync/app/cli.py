@@ -215,22 +215,38 @@ def sync_command(
 @click.argument("config_path", metavar="GROUPS.TOML")
 @click.option("--dry-run", is_flag=True, help="Compute and print, but write nothing.")
 @click.option("--notify-on-problems", is_flag=True, help="Email each group's treasurer a digest when it has errors.")
+@click.option(
+    "--shard",
+    default=None,
+    metavar="INDEX/COUNT",
+    help="Run only this machine's share of the groups (0/3, 1/3, 2/3), or auto/COUNT with $JOB_COMPLETION_INDEX.",
+)
 @as_of_option
 @quiet_option
 @handles_errors
 def fleet_command(
-    config_path: str, dry_run: bool, notify_on_problems: bool, as_of: datetime | None, quiet: bool
+    config_path: str, dry_run: bool, notify_on_problems: bool, shard: str | None, as_of: datetime | None, quiet: bool
 ) -> None:
     """Sync every group listed in GROUPS.TOML, paced under Google's quota; a summary table at the end.
 
-    One group's failure never stops the others; the exit code is the worst of all groups.
+    One group's failure never stops the others; the exit code is the worst of all groups. With
+    --shard, COUNT machines running the same file share the groups, each group run once.
     """
-    _fleet(config_path, as_of, dry_run, quiet, notify_on_problems)
+    _fleet(config_path, as_of, dry_run, quiet, notify_on_problems, shard)
 
 
-def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool, notify_on_problems: bool) -> None:
+def _fleet(
+    config_path: str,
+    as_of: datetime | None,
+    dry_run: bool,
+    quiet: bool,
+    notify_on_problems: bool,
+    shard_text: str | None = None,
+) -> None:
     from sheetsync.app.fleet import load_groups, run_fleet
+    from sheetsync.app.shards import ALL, parse_shard
 
+    shard = parse_shard(shard_text) if shard_text else ALL
     config = load_groups(config_path)
 
     def run_one(group, day):
@@ -239,7 +255,7 @@ def _fleet(config_path: str, as_of: datetime | None, dry_run: bool, quiet: bool,
         )
         return (1 if done.report.has_errors else 0), summary_line(done.report)
 
-    results = run_fleet(config, _as_of(as_of), run_one)
+    results = run_fleet(config, _as_of(as_of), run_one, shard=shard)
     worst = max((r.exit_code for r in results), default=0)
     if not quiet or worst:
         lang = user_language()

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from sheetsync.app.shards import ALL, Shard
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError, SheetsyncError
 from sheetsync.i18n import N_
@@ -136,9 +137,10 @@ class TokenBucket:
             waited += pause
 
 
-def sheets_quota() -> TokenBucket:
-    """A token bucket at Google Sheets' per-user quota (requests a minute)."""
-    return TokenBucket(QUOTA_PER_MINUTE / 60, QUOTA_PER_MINUTE)
+def sheets_quota(share: float = 1.0) -> TokenBucket:
+    """A token bucket at `share` of Google Sheets' per-user quota (requests a minute)."""
+    per_minute = QUOTA_PER_MINUTE * share
+    return TokenBucket(per_minute / 60, per_minute)
 
 
 @dataclass
@@ -152,14 +154,26 @@ class GroupResult:
 
 
 def run_fleet(
-    config: FleetConfig, as_of: date, run_one: Callable, bucket: TokenBucket | None = None
+    config: FleetConfig,
+    as_of: date,
+    run_one: Callable,
+    quota: Callable[[], TokenBucket] | None = None,
+    shard: Shard = ALL,
 ) -> list[GroupResult]:
-    """`run_one(group, as_of) -> (exit code, summary)` for every group, in order; an exception of
-    one group is its result, and the next group runs. Google groups wait for quota first."""
-    bucket = bucket or sheets_quota()
+    """`run_one(group, as_of) -> (exit code, summary)` for every group of this `shard`, in order;
+    an exception of one group is its result, and the next group runs.
+
+    Google groups wait for quota first: one bucket per service account (the groups' credentials),
+    each at this shard's share of the account's quota (`quota()` makes a bucket; default: the
+    real quota divided by the number of shards)."""
+    quota = quota or (lambda: sheets_quota(1 / shard.count))
+    buckets: dict[str | None, TokenBucket] = {}
     results = []
     for group in config.groups:
+        if not shard.holds(group.name):
+            continue
         if group.is_google:
+            bucket = buckets.get(group.credentials) or buckets.setdefault(group.credentials, quota())
             bucket.take(REQUESTS_PER_GOOGLE_SYNC)
         try:
             code, summary = run_one(group, as_of)
