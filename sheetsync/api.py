@@ -250,3 +250,95 @@ def one_of(report: Report, names: list[str], typed: str, tab_id: str) -> str:
             choices=", ".join(names),
         )
     return found
+
+
+@dataclass
+class Submitted:
+    """What became of an entry made from a phone: written (at `row` of the Entries tab), or
+    refused for `problems` (the same checks as `validate`, and the booking rule), nothing written."""
+
+    written: bool
+    problems: list = field(default_factory=list)
+    row: int | None = None
+    tab: str = ""
+
+
+def submit_entry(
+    location: str,
+    member: str,
+    kind: str,
+    fields: dict,
+    now: datetime,
+    *,
+    credentials: str | None = None,
+    attempts: int = 3,
+) -> Submitted:
+    """Check one member's entry (kind "trip", "expense", "payment", "booking" or "cancellation";
+    `fields` as in the Entries tab) as `validate` would with it in the workbook, then append it as
+    one row of the Entries tab. Local workbooks are read and written under the workbook's lock;
+    a write that finds the file changed underneath is tried again from the start."""
+    from sheetsync.errors import BackendError
+
+    for attempt in range(attempts):
+        backend = open_backend(location, credentials=credentials)
+        try:
+            with _run_lock(backend):
+                return _submit(backend, member, kind, fields, now)
+        except BackendError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _run_lock(backend: Backend):
+    """The workbook's run lock where the backend has one; else, for a local file, an exclusive
+    lock on a file beside it (processes and threads); else nothing to hold."""
+    import contextlib
+
+    lock = getattr(backend, "lock", None)
+    if lock is not None:
+        return lock()
+    path = getattr(backend, "path", None)
+    return _file_lock(Path(f"{path}.sheetsync-lock")) if path is not None else contextlib.nullcontext()
+
+
+def _file_lock(path: Path):
+    """An exclusive flock on `path`, held while the context lasts."""
+    import contextlib
+    import fcntl
+
+    @contextlib.contextmanager
+    def held():
+        with open(path, "a+b") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    return held()
+
+
+def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime) -> Submitted:
+    from sheetsync.calendar.bookings import clashes_of
+    from sheetsync.model.schema import ENTRIES
+    from sheetsync.present.entries import entries_table, entry_row
+    from sheetsync.read.headers import find_tabs
+
+    raw = {name: list(rows) for name, rows in backend.read_tabs().items()}
+    before = build_report(raw, backend.display_name, now.date(), history=False)
+    s = before.settings
+    name = find_tabs(raw).get("entries") or ENTRIES.name(s.language)
+    table = entries_table(s.language, s.currency)
+    row = entry_row(kind, member, fields, now, s.language)
+    current = raw.get(name) or [[table.title], [c.header for c in table.columns]]
+    with_entry = dict(raw) | {name: [*current, row]}
+    number = len(current) + 1
+    after = build_report(with_entry, backend.display_name, now.date(), history=False)
+    stopping = [p for p in after.problems if p.tab == name and p.row == number and p.is_error]
+    if kind == "booking" and not stopping:
+        stopping = clashes_of(after.book, after.occurrences, name, number)
+    if stopping:
+        return Submitted(False, stopping, None, name)
+    backend.append_row(table, row)
+    return Submitted(True, [], number, name)

@@ -305,6 +305,40 @@ def serve_command(config_path: str, host: str | None, port: int | None) -> None:
     run_server(config, host, port)
 
 
+@cli.command("links")
+@click.argument("config_path", metavar="GROUPS.TOML")
+@click.option("--group", "group_name", required=True, help="The group's name in GROUPS.TOML.")
+@handles_errors
+def links_command(config_path: str, group_name: str) -> None:
+    """Print each member's personal link to the phone page (one a line: name, tab, link)."""
+    from sheetsync.app.fleet import load_groups
+    from sheetsync.app.phone import is_revoked, member_link
+
+    config = load_groups(config_path)
+    group = next((g for g in config.groups if g.name == group_name), None)
+    if group is None:
+        raise SetupError(
+            N_("No group {name} in {path}."),
+            N_("Use one of: {choices}."),
+            name=group_name,
+            path=config_path,
+            choices=", ".join(g.name for g in config.groups),
+        )
+    secret = group.secret()
+    public_url = str(config.server.get("public_url", ""))
+    if secret is None or not public_url:
+        raise SetupError(
+            N_("The links need the group's secret and [server] public_url in {path}."),
+            N_('Give the group secret_env or secret_file, and [server] public_url = "https://…".'),
+            path=config_path,
+        )
+    report = api.load(group.workbook, credentials=group.credentials)
+    lang = report.settings.language
+    for member in report.book.member_names():
+        note = "\t" + t(lang, "(revoked)") if is_revoked(report, member) else ""
+        click.echo(f"{member}\t{member_link(public_url, secret, group.name, member)}{note}")
+
+
 @cli.command("apps-script")
 @click.argument("workbook")
 @click.option("--url", required=True, help="The public address of `sheetsync serve`.")

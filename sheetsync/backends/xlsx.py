@@ -16,6 +16,7 @@ import os
 import shutil
 import tempfile
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -90,6 +91,14 @@ class XlsxBackend:
         else:
             write_generated_xlsx(package, tables)
         self._save(package.write)
+
+    def append_row(self, table: Table, row: list) -> None:
+        """Add `row` below the last row of the tab `table.name`, which is created with `table`'s title
+        and header when missing. The tab's rows are read again and written back with the new one;
+        every other part of the workbook keeps its bytes. Hold the workbook's lock around it."""
+        existing = self.read_tabs().get(table.name)
+        rows = [list(r) for r in list(existing)[table.header_row :]] if existing is not None else []
+        self.write_tabs([replace(table, rows=rows + [row])])
 
     def create_tabs(self, tables: list[Table]) -> None:
         if self.path.suffix.lower() == ".ods":

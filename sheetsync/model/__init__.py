@@ -174,6 +174,7 @@ class Settings:
     timezone: str = "Europe/Paris"
     treasurer: str | None = None  # the member who gets the digest
     templates: str | None = None  # a folder of the group's own email templates
+    revoked_links: str | None = None  # members whose phone links no longer open (names, or "all")
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
 
 

@@ -30,6 +30,7 @@ from sheetsync.read.cells import (
     parse_weekday_time,
     plain_number,
 )
+from sheetsync.read.entries import cancelled, entries_tab, entry_view, without_cancelled
 from sheetsync.read.headers import LocatedTab, RawTables, find_tabs, locate, tab_language
 from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
 from sheetsync.read.settings_tab import read_settings
@@ -77,15 +78,23 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
     vehicles = p.vehicles(tabs["vehicles"])
     trips = p.rows(tabs["trips"], p.trip, quick=p.quick_trip(tabs["trips"]) if quick else None)
     rejected = frozenset(p.rejected)
+    entries = entries_tab(raw, found.get("entries"), settings.language)
+
+    def with_entries(tab_id: str, kind: str, parse_row) -> tuple:
+        view = entry_view(entries, kind)
+        return tuple(p.rows(tabs[tab_id], parse_row) + (p.rows(view, parse_row) if view else []))
+
+    trips += p.rows(view, p.trip) if (view := entry_view(entries, "trip")) else []
     book = Book(
         settings=settings,
         members=tuple(members),
         vehicles=tuple(vehicles),
         trips=tuple(trips),
-        expenses=tuple(p.rows(tabs["expenses"], p.expense)),
-        bookings=tuple(p.rows(tabs["bookings"], p.booking)),
-        payments=tuple(p.rows(tabs["payments"], p.payment)),
-        tab_names={tab_id: tab.name for tab_id, tab in tabs.items()} | {"settings": settings_tab.name},
+        expenses=with_entries("expenses", "expense", p.expense),
+        bookings=tuple(without_cancelled(list(with_entries("bookings", "booking", p.booking)), cancelled(entries))),
+        payments=with_entries("payments", "payment", p.payment),
+        tab_names={tab_id: tab.name for tab_id, tab in tabs.items()}
+        | {"settings": settings_tab.name, "entries": entries.name},
         rejected_trip_rows=rejected,
         headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
     )

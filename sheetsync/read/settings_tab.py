@@ -66,6 +66,7 @@ KEYS: dict[str, str] = _words(
     ("timezone", ("fuseau horaire", "fuseau_horaire", "fuseau", "time zone")),
     ("treasurer", ("trésorier", "trésorière", "tresorier")),
     ("templates", ("modèles", "modeles", "templates folder", "dossier des modèles")),
+    ("revoked_links", ("liens révoqués", "liens revoques", "revoked links", "links revoked")),
 )
 SPLIT_PREFIXES = {"split", "partage"}
 COLUMN_PREFIXES = {"column", "colonne"}
@@ -122,7 +123,7 @@ class _Reader:
 
     def _plain(self, row: int, key: str, name: str, value: object) -> None:
         text = as_text(value) or ""
-        if name in ("group", "settlement_hub", "treasurer", "templates"):
+        if name in ("group", "settlement_hub", "treasurer", "templates", "revoked_links"):
             self.values[name] = text
         elif name == "timezone":
             if _is_timezone(text):
