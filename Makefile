@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench lint samples clean libreoffice catalogues
+.PHONY: demo test bench lint samples clean libreoffice catalogues pictures
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,7 +22,9 @@ demo: $(STAMP)
 test: $(STAMP) libreoffice lint
 	$(PY) -m pytest -q
 
-# LibreOffice (headless) opens the synced workbooks in the fidelity tests; installed once, from Debian.
+# LibreOffice (headless) opens the synced workbooks in the fidelity tests, and renders them to PDF for
+# the chart test, which poppler-utils (pdftoppm, pdftotext) turns into pictures; its Writer makes the
+# agreement's PDF. Installed once, from Debian.
 libreoffice:
 	@command -v soffice >/dev/null 2>&1 || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -30,6 +32,18 @@ libreoffice:
 	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	      --no-install-recommends libreoffice-calc-nogui ) >/dev/null 2>&1 \
 	  || echo "LibreOffice could not be installed: the tests that need it are skipped"; }
+	@ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing LibreOffice Writer (headless) for the agreement's PDF..."; \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	      --no-install-recommends libreoffice-writer-nogui ) >/dev/null 2>&1 \
+	  || echo "LibreOffice Writer could not be installed: the agreement's PDF test is skipped"; }
+	@command -v pdftoppm >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing poppler-utils (pdftoppm) for the chart rendering test..."; \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	      --no-install-recommends poppler-utils ) >/dev/null 2>&1 \
+	  || echo "poppler-utils could not be installed: the chart rendering test is skipped"; }
 
 bench: $(STAMP)
 	$(PY) bench/bench.py
@@ -38,6 +52,10 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check sheetsync
 	$(VENV)/bin/lint-imports --no-cache
+
+# The charts shown in the README and docs/, cut from the sample workbook as LibreOffice prints it.
+pictures: $(STAMP) libreoffice
+	$(PY) docs/pictures.py
 
 samples: $(STAMP)
 	$(PY) sample_workbooks/build.py

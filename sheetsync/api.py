@@ -252,6 +252,31 @@ def one_of(report: Report, names: list[str], typed: str, tab_id: str) -> str:
     return found
 
 
+def draft_agreement(
+    location: str,
+    as_of: date | None = None,
+    fmt: str = "md",
+    templates: str | None = None,
+    *,
+    credentials: str | None = None,
+    oauth: bool = False,
+) -> tuple[bytes, str]:
+    """The group's car-sharing agreement drafted from its workbook, as Markdown, HTML or PDF (through
+    LibreOffice), and the group's language; `templates` is a folder of the group's own templates."""
+    from sheetsync.notify.agreement import agreement_html, agreement_markdown
+
+    report = load(location, as_of, credentials=credentials, oauth=oauth)
+    lang = report.settings.language
+    if fmt == "md":
+        return agreement_markdown(report, templates).encode(), lang
+    html = agreement_html(report, templates)
+    if fmt == "html":
+        return html.encode(), lang
+    from sheetsync.backends.office import html_to_pdf
+
+    return html_to_pdf(html), lang
+
+
 @dataclass
 class Submitted:
     """What became of an entry made from a phone: written (at `row` of the Entries tab), or

@@ -13,6 +13,7 @@ from sheetsync.model.problems import problem
 from sheetsync.model.schema import INPUT_TABS
 from sheetsync.money.advances import Advance, suggest_advances
 from sheetsync.money.cents import km_value, plain, plain_rate
+from sheetsync.money.fuel import FuelPeriod, fuel_economy
 from sheetsync.money.ledger import Ledger, build_ledger
 from sheetsync.money.periods import month_ends
 from sheetsync.money.settle import EXACT_LIMIT, Settlement, settle
@@ -33,6 +34,11 @@ class Report:
     history: list[tuple[date, dict[str, Decimal]]]
     problems: list[Problem]
     occurrences: list[Occurrence] = field(default_factory=list)  # bookings, repeats expanded
+    fuel: list[FuelPeriod] = field(default_factory=list)  # litres, l/100 km, price per litre
+
+    def fuel_of(self, vehicle: str, period_id: str) -> FuelPeriod | None:
+        """The fuel figures of a vehicle and period, if it had fills with litres."""
+        return next((f for f in self.fuel if f.vehicle == vehicle and f.period.id == period_id), None)
 
     @property
     def settings(self):
@@ -51,15 +57,17 @@ class Report:
         s = report.settings
         vehicles: dict[str, list] = {v.name: [] for v in report.book.vehicles}
         for vp in report.computation.periods:
-            vehicles[vp.vehicle].append(
-                {
-                    "period": vp.period.id,
-                    "km": km_value(vp.km),
-                    "costs": plain(vp.costs),
-                    "cost_per_km": plain_rate(vp.cost_per_km),
-                    "provisional": vp.provisional,
-                }
-            )
+            entry = {
+                "period": vp.period.id,
+                "km": km_value(vp.km),
+                "costs": plain(vp.costs),
+                "cost_per_km": plain_rate(vp.cost_per_km),
+                "provisional": vp.provisional,
+            }
+            fuel = report.fuel_of(vp.vehicle, vp.period.id)
+            if fuel is not None:  # only the periods with fills that say their litres
+                entry["fuel"] = fuel.to_dict()
+            vehicles[vp.vehicle].append(entry)
         return {
             "group": s.group,
             "currency": s.currency,
@@ -110,7 +118,9 @@ def build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool 
     settlement = settle(computation.balances(), s.settlement, s.settlement_hub, s.round_transfers_to)
     found = expand(book, as_of)
     calendar = check_conflicts(book, found) + reconcile(book, found, as_of)
-    problems = parsed.problems + checked + calendar + _computation_problems(book, computation, settlement)
+    fuel, fuel_problems = fuel_economy(book, as_of)
+    problems = parsed.problems + checked + calendar + fuel_problems
+    problems += _computation_problems(book, computation, settlement)
     return Report(
         book=book,
         as_of=as_of,
@@ -120,6 +130,7 @@ def build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool 
         history=_history(book, ledger, as_of) if history else [],
         problems=sort_problems(problems, book),
         occurrences=found,
+        fuel=fuel,
     )
 
 

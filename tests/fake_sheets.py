@@ -65,6 +65,7 @@ class Sheet:
         self.cells: dict[tuple[int, int], dict] = {}  # (row, col) -> {"value": ..., "format": {...}}
         self.protected: list[dict] = []
         self.validations: list[dict] = []
+        self.charts: list[dict] = []  # EmbeddedChart objects: chartId, spec, position
 
     @property
     def title(self) -> str:
@@ -81,6 +82,7 @@ class Spreadsheet:
         self.id, self.title = sid, title
         self.sheets: list[Sheet] = [Sheet(0, "Sheet1", 0)]
         self.next_protected = 1000
+        self.next_chart = 2_000_000
 
     def sheet(self, title: str) -> Sheet:
         for s in self.sheets:
@@ -134,7 +136,11 @@ class FakeSheets:
 
     def snapshot(self, sid: str):
         book = self.books[sid]
-        return copy.deepcopy([(s.props, s.cells, s.protected, s.validations) for s in book.sheets])
+        return copy.deepcopy([(s.props, s.cells, s.protected, s.validations, s.charts) for s in book.sheets])
+
+    def charts(self, sid: str, title: str) -> list[dict]:
+        """The charts embedded in a sheet, as the API keeps them."""
+        return copy.deepcopy(self.books[sid].sheet(title).charts)
 
     def api_requests(self) -> int:
         return len(self.log)
@@ -249,6 +255,8 @@ def _metadata(book: Spreadsheet) -> dict:
         entry = {"properties": copy.deepcopy(s.props)}
         if s.protected:
             entry["protectedRanges"] = copy.deepcopy(s.protected)
+        if s.charts:
+            entry["charts"] = copy.deepcopy(s.charts)
         sheets.append(entry)
     return {
         "spreadsheetId": book.id,
@@ -459,6 +467,15 @@ def _apply(book: Spreadsheet, request: dict) -> dict:
         protected = {"protectedRangeId": book.next_protected, **protected, "requestingUserCanEdit": True, "editors": {}}
         sheet.protected.append(protected)
         return {"addProtectedRange": {"protectedRange": copy.deepcopy(protected)}}
+    if kind == "addChart":
+        return _add_chart(book, args["chart"])
+    if kind == "deleteEmbeddedObject":
+        for sheet in book.sheets:
+            for chart in sheet.charts:
+                if chart["chartId"] == args["objectId"]:
+                    sheet.charts.remove(chart)
+                    return {}
+        raise ApiError(400, f"Invalid requests[0].deleteEmbeddedObject: No object with id: {args['objectId']}")
     if kind == "setDataValidation":
         book.by_id(args["range"]["sheetId"]).validations.append(copy.deepcopy(args))
         return {}
@@ -471,6 +488,28 @@ def _apply(book: Spreadsheet, request: dict) -> dict:
                 cell["format"].update(copy.deepcopy(args["cell"].get("userEnteredFormat", {})))
         return {}
     raise ApiError(400, f"Invalid JSON payload received. Unknown name \"{kind}\" at 'requests[0]'")
+
+
+def _add_chart(book: Spreadsheet, chart: dict) -> dict:
+    """An embedded chart: its ranges must lie on sheets of the book and its anchor cell inside the grid."""
+    anchor = chart["position"]["overlayPosition"]["anchorCell"]
+    sheet = book.by_id(anchor.get("sheetId", 0))
+    rows, cols = sheet.grid
+    if anchor.get("rowIndex", 0) >= rows or anchor.get("columnIndex", 0) >= cols:
+        raise ApiError(400, "Invalid requests[0].addChart: The anchor cell is outside the grid.")
+    basic = chart["spec"]["basicChart"]
+    ranges = [d["domain"]["sourceRange"] for d in basic.get("domains", [])]
+    ranges += [s["series"]["sourceRange"] for s in basic.get("series", [])]
+    for grid_range in (g for r in ranges for g in r["sources"]):
+        book.by_id(grid_range.get("sheetId", 0))
+    chart = copy.deepcopy(chart)
+    if "chartId" not in chart:
+        book.next_chart += 1
+        chart["chartId"] = book.next_chart
+    if any(c["chartId"] == chart["chartId"] for s in book.sheets for c in s.charts):
+        raise ApiError(400, f"Invalid requests[0].addChart: An object with id {chart['chartId']} already exists.")
+    sheet.charts.append(chart)
+    return {"addChart": {"chart": copy.deepcopy(chart)}}
 
 
 def _update_cells(book: Spreadsheet, args: dict) -> dict:

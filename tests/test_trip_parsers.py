@@ -29,6 +29,8 @@ CELLS = {
     "odometer_end": numbers,
     "fuel_paid": st.one_of(st.none(), st.floats(0, 200, allow_nan=False).map(lambda x: round(x, 2)), st.just(-3)),
     "note": st.sampled_from([None, "Lyon", "  ", 42]),
+    "litres": st.one_of(st.none(), st.floats(0, 80, allow_nan=False).map(lambda x: round(x, 2)), st.just("oops")),
+    "full": st.sampled_from([None, "oui", "non", True, "peut-être"]),
 }
 
 

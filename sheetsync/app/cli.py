@@ -492,6 +492,30 @@ def notify_command(
         click.echo("\n".join(lines), err=True)
 
 
+@cli.command("agreement")
+@click.argument("workbook")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False), default=None, help="Write it here (default: print it)."
+)
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "pdf"]), default="md", show_default=True)
+@click.option("--templates", default=None, help="A folder of your own templates (same layout as templates/agreement).")
+@as_of_option
+@google_options
+@handles_errors
+def agreement_command(
+    workbook: str, output: str | None, fmt: str, templates: str | None, as_of: datetime | None, **google
+) -> None:
+    """Draft the group's car-sharing agreement from its workbook, in its language (PDF through LibreOffice)."""
+    if fmt == "pdf" and not output:
+        raise SetupError(N_("A PDF needs a file to be written to."), N_("Add -o agreement.pdf."))
+    document, lang = api.draft_agreement(workbook, _as_of(as_of), fmt, templates, **google)
+    if output:
+        Path(output).write_bytes(document)
+        click.echo(t(lang, "Wrote the agreement to {path}.", path=output), err=True)
+    else:
+        click.echo(document.decode(), nl=False)
+
+
 def main() -> None:
     """The `sheetsync` console script."""
     cli(prog_name="sheetsync")

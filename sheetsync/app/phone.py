@@ -126,7 +126,7 @@ def _moment(text: str) -> object:
         return text
 
 
-def _number(text: str) -> object:
+def _typed_number(text: str) -> object:
     """A number from what was typed ("23 512", "45,30"), else the text as typed (the checks say why)."""
     text = (text or "").strip()
     if not text:
@@ -145,9 +145,9 @@ def entry_fields(kind: str, form: dict[str, str], member: str) -> dict[str, obje
             "vehicle": get("vehicle"),
             "date": _moment(form.get("date", "")),
             "end": _moment(form.get("end", "")),
-            "odometer_start": _number(form.get("odometer_start", "")),
-            "odometer_end": _number(form.get("odometer_end", "")),
-            "fuel_paid": _number(form.get("fuel_paid", "")),
+            "odometer_start": _typed_number(form.get("odometer_start", "")),
+            "odometer_end": _typed_number(form.get("odometer_end", "")),
+            "fuel_paid": _typed_number(form.get("fuel_paid", "")),
             "note": get("note"),
         }
     if kind == "expense":
@@ -155,15 +155,15 @@ def entry_fields(kind: str, form: dict[str, str], member: str) -> dict[str, obje
             "vehicle": get("vehicle"),
             "date": _moment(form.get("date", "")),
             "category": get("category"),
-            "amount": _number(form.get("amount", "")),
-            "litres": _number(form.get("litres", "")),
+            "amount": _typed_number(form.get("amount", "")),
+            "litres": _typed_number(form.get("litres", "")),
             "note": get("note"),
         }
     if kind == "payment":
         return {
             "date": _moment(form.get("date", "")),
             "to": get("to"),
-            "amount": _number(form.get("amount", "")),
+            "amount": _typed_number(form.get("amount", "")),
             "note": get("note"),
         }
     if kind == "booking":

@@ -28,7 +28,7 @@ from sheetsync.backends.retry import Retryable, RetryPolicy
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS, is_generated_name
-from sheetsync.present.table import Table, number_format
+from sheetsync.present.table import Table, chart_anchor, number_format
 from sheetsync.read.cells import to_serial
 from sheetsync.read.headers import RawTables
 
@@ -146,7 +146,7 @@ class GoogleSheetsBackend:
                 self.id,
                 params={
                     "includeGridData": "false",
-                    "fields": "properties.title,sheets.properties,sheets.protectedRanges",
+                    "fields": "properties.title,sheets.properties,sheets.protectedRanges,sheets.charts.chartId",
                 },
             )
         )
@@ -228,7 +228,12 @@ class GoogleSheetsBackend:
         existing = self._sheets.get(table.name)
         if existing is None:
             sheet_id = self._new_sheet_id(table.name)
-            return [_add_sheet_request(sheet_id, table), _cells(sheet_id, table), _protect(sheet_id)]
+            return [
+                _add_sheet_request(sheet_id, table),
+                _cells(sheet_id, table),
+                _protect(sheet_id),
+                *_charts(sheet_id, table),
+            ]
         first = self._first_cells.get(table.name)
         if not (isinstance(first, str) and first.startswith(GENERATED_MARKERS)):
             raise SetupError(
@@ -238,7 +243,10 @@ class GoogleSheetsBackend:
             )
         sheet_id = existing["properties"]["sheetId"]
         rows, cols = _grid(table)
-        found = [
+        # the charts of the last sync go first (before the grid may shrink), this sync's are added last:
+        # replaced, never stacked
+        found = [{"deleteEmbeddedObject": {"objectId": c["chartId"]}} for c in existing.get("charts", [])]
+        found += [
             {"updateCells": {"range": {"sheetId": sheet_id}, "fields": "userEnteredValue,userEnteredFormat"}},
             {
                 "updateSheetProperties": {
@@ -253,7 +261,7 @@ class GoogleSheetsBackend:
         ]
         if not existing.get("protectedRanges"):
             found.append(_protect(sheet_id))
-        return found
+        return found + _charts(sheet_id, table)
 
     def _new_sheet_id(self, title: str) -> int:
         """A sheet id for a sheet this batch adds: chosen by us, so later requests of the same batch can name it."""
@@ -337,9 +345,68 @@ def _message(exc: APIError) -> str:
 
 
 def _grid(table: Table) -> tuple[int, int]:
+    """Rows and columns of a generated sheet: its cells, and room for its charts' anchor cells."""
     rows = table.header_row + max(len(table.rows), 1)
     cols = max([len(table.columns), 1] + [len(r) for r in table.rows])
+    for k in range(len(table.charts)):
+        row, col = chart_anchor(table, k)
+        rows, cols = max(rows, row + 1), max(cols, col + 1)
     return rows, cols
+
+
+def _source(sheet_id: int, table: Table, column: int, first: int, last: int, header: bool) -> dict:
+    """A one-column GridRange over data rows `first` to `last` (excluded) of a table, from its header
+    row with `header`."""
+    return {
+        "sources": [
+            {
+                "sheetId": sheet_id,
+                "startRowIndex": table.header_row - 1 if header else table.sheet_row(first) - 1,
+                "endRowIndex": table.sheet_row(last - 1),
+                "startColumnIndex": column,
+                "endColumnIndex": column + 1,
+            }
+        ]
+    }
+
+
+def _charts(sheet_id: int, table: Table) -> list[dict]:
+    """An addChart request per chart of the table, placed right of the table as in .xlsx.
+
+    Google's basic charts take one domain for all series (the first series' categories), and name a
+    series after its header cell: when every series starts at the first data row, the ranges start at
+    the header row; otherwise the series stay unnamed."""
+    requests_ = []
+    for k, chart in enumerate(table.charts):
+        row, col = chart_anchor(table, k)
+        first = chart.series[0]
+        header = all(s.first == 0 for s in chart.series)
+        spec = {
+            "title": chart.title,
+            "basicChart": {
+                "chartType": "LINE" if chart.kind == "line" else "COLUMN",
+                "legendPosition": "RIGHT_LEGEND",
+                "headerCount": 1 if header else 0,
+                "axis": [{"position": "LEFT_AXIS", "title": chart.y_title}],
+                "domains": [
+                    {
+                        "domain": {
+                            "sourceRange": _source(sheet_id, table, first.categories, first.first, first.last, header)
+                        }
+                    }
+                ],
+                "series": [
+                    {
+                        "series": {"sourceRange": _source(sheet_id, table, s.values, s.first, s.last, header)},
+                        "targetAxis": "LEFT_AXIS",
+                    }
+                    for s in chart.series
+                ],
+            },
+        }
+        position = {"overlayPosition": {"anchorCell": {"sheetId": sheet_id, "rowIndex": row, "columnIndex": col}}}
+        requests_.append({"addChart": {"chart": {"spec": spec, "position": position}}})
+    return requests_
 
 
 def _add_sheet_request(sheet_id: int, table: Table) -> dict:

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from xml.sax.saxutils import escape, quoteattr
 
+from sheetsync.backends.odf_charts import drop_objects, objects_in, put_objects, shapes_xml, update_manifest
 from sheetsync.backends.ooxml import ILLEGAL_XML, Package, unescape_xml
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
@@ -97,8 +98,9 @@ def _table_cell(value: object, kind: str, currency: str) -> str:
     )
 
 
-def table_xml(table: Table) -> str:
-    """A generated table as an ODF <table:table> element: typed cells, text never a formula."""
+def table_xml(table: Table, objects: list[str] = ()) -> str:
+    """A generated table as an ODF <table:table> element: typed cells, text never a formula; its charts
+    drawn from the chart objects `objects`."""
     rows = []
     if table.title:
         rows.append(_table_cell(table.title, "title", table.currency))
@@ -112,7 +114,7 @@ def table_xml(table: Table) -> str:
         )
     body = "".join(f"<table:table-row>{r}</table:table-row>" for r in rows)
     return (
-        f"<table:table table:name={quoteattr(table.name)}>"
+        f"<table:table table:name={quoteattr(table.name)}>{shapes_xml(table, list(objects))}"
         f'<table:table-column table:number-columns-repeated="{max(1, len(table.columns))}"/>{body}</table:table>'
     )
 
@@ -144,9 +146,9 @@ def write_generated_ods(package: Package, tables: list[Table]) -> None:
             xml,
             count=1,
         )
+    dropped: list[str] = []
+    spans = _tables(xml)
     for table in tables:
-        spans = _tables(xml)
-        new = table_xml(table)
         if table.name in spans:
             start, end = spans[table.name]
             segment = xml[start:end]
@@ -156,6 +158,13 @@ def write_generated_ods(package: Package, tables: list[Table]) -> None:
                     N_('Rename that tab (sheetsync writes its own "{name}" tab), then run again.'),
                     name=table.name,
                 )
+            dropped += drop_objects(package, objects_in(segment))  # the charts of the last sync
+    objects = {table.name: put_objects(package, table) for table in tables}
+    for table in tables:
+        spans = _tables(xml)
+        new = table_xml(table, objects[table.name])
+        if table.name in spans:
+            start, end = spans[table.name]
             xml = xml[:start] + new + xml[end:]
         else:
             last_end = max((end for _, end in spans.values()), default=None)
@@ -163,3 +172,4 @@ def write_generated_ods(package: Package, tables: list[Table]) -> None:
                 raise SetupError(N_("The .ods file holds no sheet."), N_("Open it in LibreOffice and save it again."))
             xml = xml[:last_end] + new + xml[last_end:]
     package.put(CONTENT, xml)
+    update_manifest(package, dropped, [name for names in objects.values() for name in names])

@@ -38,6 +38,11 @@ def _attr(tag_text: str, name: str) -> str | None:
     return (m[1] if m[1] is not None else m[2]) if m else None
 
 
+def xml_text(value: object) -> str:
+    """A value as XML text content: escaped, the characters XML cannot hold dropped."""
+    return escape(ILLEGAL_XML.sub("", str(value)))
+
+
 def unescape_xml(text: str) -> str:
     """Attribute or text content as it reads, entities resolved."""
     return unescape(text, {"&quot;": '"', "&apos;": "'"})
@@ -328,8 +333,9 @@ def _sheet_cell(ref: str, value: object, style: int | None) -> str:
     return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
 
 
-def sheet_xml(table: Table, styles: dict[str, int]) -> str:
-    """A worksheet part for a generated table: title, bold header, typed cells, frozen header."""
+def sheet_xml(table: Table, styles: dict[str, int], drawing: str | None = None) -> str:
+    """A worksheet part for a generated table: title, bold header, typed cells, frozen header; with
+    `drawing` (a relationship id), the drawing that holds its charts."""
     header_row = table.header_row
     rows = []
     if table.title:
@@ -350,16 +356,26 @@ def sheet_xml(table: Table, styles: dict[str, int]) -> str:
         f'<col min="{i + 1}" max="{i + 1}" width="{c.width or max(10, min(40, len(c.header) + 4))}" customWidth="1"/>'
         for i, c in enumerate(table.columns)
     )
+    # a sheet with charts prints one page wide, landscape: the table and its charts side by side
+    fit = (
+        (
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>',
+            '<pageSetup orientation="landscape" fitToWidth="1" fitToHeight="0"/>',
+        )
+        if drawing
+        else ("", "")
+    )
     pane = (
         f'<pane ySplit="{header_row}" topLeftCell="A{header_row + 1}" activePane="bottomLeft" state="frozen"/>'
         f'<selection pane="bottomLeft" activeCell="A{header_row + 1}" sqref="A{header_row + 1}"/>'
     )
     return (
         f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}"><sheetViews><sheetView workbookViewId="0">{pane}'
+        f'<worksheet xmlns="{MAIN_NS}" xmlns:r="{REL_NS}">{fit[0]}<sheetViews><sheetView workbookViewId="0">{pane}'
         f'</sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
         f"{'<cols>' + widths + '</cols>' if widths else ''}<sheetData>{''.join(rows)}</sheetData>"
-        f'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>'
+        f'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>{fit[1]}'
+        f"{f'<drawing r:id={quoteattr(drawing)}/>' if drawing else ''}</worksheet>"
     )
 
 
@@ -369,12 +385,16 @@ def sheet_xml(table: Table, styles: dict[str, int]) -> str:
 def write_generated_xlsx(package: Package, tables: list[Table]) -> None:
     """Replace (or add) the sheets of `tables` in `package`; refuse a sheet of the group's that bears
     one of their names (its first cell does not say sheetsync generated it)."""
+    from sheetsync.backends.ooxml_charts import drop_drawings, write_drawing
+
     if not tables:
         return
     sheets = {s.name: s for s in package.sheets()}
     styles = Styles(package, tables[0].currency)
     ids = styles.for_table()
     replaced_ids = []
+    parts: list[tuple[Table, str]] = []
+    dropped: list[str] = []
     for table in tables:
         existing = sheets.get(table.name)
         if existing is not None:
@@ -385,16 +405,42 @@ def write_generated_xlsx(package: Package, tables: list[Table]) -> None:
                     N_('Rename that tab (sheetsync writes its own "{name}" tab), then run again.'),
                     name=table.name,
                 )
-            package.put(existing.part, sheet_xml(table, ids))
+            dropped += drop_drawings(package, existing.part)
+            package.put(existing.part, sheet_xml(table, ids, "rId1" if table.charts else None))
             package.remove(Package.rels_of(existing.part))
             replaced_ids.append(existing.sheet_id)
+            parts.append((table, existing.part))
         else:
-            _add_sheet_part(package, table, sheet_xml(table, ids))
+            parts.append(
+                (table, _add_sheet_part(package, table, sheet_xml(table, ids, "rId1" if table.charts else None)))
+            )
+    added = [entry for table, part in parts if table.charts for entry in write_drawing(package, table, part)]
+    _update_content_types(package, dropped, added)
     styles.save()
     _drop_calc_chain_entries(package, replaced_ids)
 
 
-def _add_sheet_part(package: Package, table: Table, xml: str) -> None:
+def _update_content_types(package: Package, dropped: list[str], added: list[str]) -> None:
+    """Overrides for the parts `added` (name, content type), none left for the parts `dropped` that
+    were not written again; entries already right are left as they are."""
+    if not dropped and not added:
+        return
+    types = package.text("[Content_Types].xml")
+    kept = set(dict(added))
+    for name in dropped:
+        if name not in kept:
+            types = re.sub(rf'<(?:\w+:)?Override\b[^>]*PartName="/{re.escape(name)}"[^>]*/>', "", types)
+    prefix = _element_prefix(types, "Types")
+    for name, content_type in added:
+        if f'PartName="/{name}"' not in types:
+            types = _insert_before_close(
+                types, "Types", f'<{prefix}Override PartName="/{name}" ContentType="{content_type}"/>'
+            )
+    if types != package.text("[Content_Types].xml"):
+        package.put("[Content_Types].xml", types)
+
+
+def _add_sheet_part(package: Package, table: Table, xml: str) -> str:
     wb_part = package.workbook_part()
     wb = package.text(wb_part)
     rels_part = Package.rels_of(wb_part)
@@ -435,6 +481,7 @@ def _add_sheet_part(package: Package, table: Table, xml: str) -> None:
         ),
     )
     package.put(part, xml)
+    return part
 
 
 def _drop_calc_chain_entries(package: Package, sheet_ids: list[int]) -> None:

@@ -86,6 +86,7 @@ class Vehicle:
     inspection_due: date | None = None
     insurance_renewal: date | None = None
     shared_with: tuple[str, ...] = ()
+    tank: Decimal | None = None  # litres
 
     @property
     def owner_names(self) -> tuple[str, ...]:
@@ -105,6 +106,8 @@ class Trip:
     returned: datetime | None = None
     fuel_paid: Decimal | None = None
     note: str | None = None
+    litres: Decimal | None = None
+    full: bool | None = None  # None: not said, read as a full tank
 
     @property
     def km(self) -> Decimal | int:
@@ -124,6 +127,7 @@ class Expense:
     litres: Decimal | None = None
     responsible: str | None = None
     note: str | None = None
+    full: bool | None = None  # fuel: None (not said) is read as a full tank
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,6 +176,8 @@ class Settings:
     priority: str = "first_booked"
     date_format: str = "day_first"
     timezone: str = "Europe/Paris"
+    consumption_min: Decimal = Decimal(3)  # l/100 km: a full-to-full interval outside is a warning
+    consumption_max: Decimal = Decimal(20)
     treasurer: str | None = None  # the member who gets the digest
     templates: str | None = None  # a folder of the group's own email templates
     revoked_links: str | None = None  # members whose phone links no longer open (names, or "all")

@@ -34,6 +34,11 @@ PROBLEMS: dict[str, Template] = {
         N_('"{value}" is not a number.'),
         N_("Type a number such as 12.5 or 1,234.50 (a currency sign is fine)."),
     ),
+    "value.yes_no": Template(
+        W,
+        N_('"{value}" is neither yes nor no.'),
+        N_("Write yes or no (oui or non); an empty cell means yes."),
+    ),
     "value.date": Template(
         E,
         N_('"{value}" is not a date.'),
@@ -194,6 +199,25 @@ PROBLEMS: dict[str, Template] = {
         W,
         N_('Two columns read as {field}: "{value}" is ignored.'),
         N_("Rename one of them, or map one with column.{tab_id}.{field} in Settings."),
+    ),
+    "fuel.over_tank": Template(
+        W,
+        N_("{litres} L is more than the tank of {vehicle} holds ({tank} L)."),
+        N_("Check the litres on the receipt, or the tank size in the Vehicles tab."),
+    ),
+    "fuel.consumption": Template(
+        W,
+        N_(
+            "{l_per_100km} l/100 km since the last full tank ({litres} L over {km} km): outside the usual {low} to {high} l/100 km."
+        ),
+        N_(
+            "Check this fill and the ones before: a fill left out, or a partial one not marked no in Full tank? The band is set in Settings (consumption_min, consumption_max)."
+        ),
+    ),
+    "fuel.price": Template(
+        W,
+        N_("{price} per litre, far from the {median} per litre usual for {vehicle}."),
+        N_("Check the amount and the litres against the receipt: a misplaced decimal comma (72.4 typed 7.24)?"),
     ),
     "settlement.greedy": Template(
         I,

@@ -84,9 +84,27 @@ def _vehicle_lines(report: Report) -> list[dict]:
             "cost_per_km": fmt.rate_money(vp.cost_per_km, s.currency, s.language),
             "rate": fmt.rate_money(vp.rate, s.currency, s.language) if vp.rate is not None else None,
             "provisional": vp.provisional,
+            "fuel": _fuel_line(report, vp),
         }
         for vp in current
     ]
+
+
+def _fuel_line(report: Report, vp) -> dict | None:
+    """Litres, l/100 km and price per litre of a vehicle's period, formatted; None without fills."""
+    fuel = report.fuel_of(vp.vehicle, vp.period.id)
+    if fuel is None:
+        return None
+    s = report.settings
+    return {
+        "litres": fmt.number(fuel.litres.quantize(Decimal("0.01")), s.language),
+        "l_per_100km": fmt.number(fuel.l_per_100km.quantize(Decimal("0.01")), s.language)
+        if fuel.l_per_100km is not None
+        else None,
+        "price_per_litre": fmt.rate_money(fuel.price_per_litre, s.currency, s.language)
+        if fuel.price_per_litre is not None
+        else None,
+    }
 
 
 def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:

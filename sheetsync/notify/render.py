@@ -45,8 +45,9 @@ class Rendered:
     images: tuple[Image, ...] = ()
 
 
-def template_folders(override: str | None) -> list[Path]:
-    """Where to look for templates, the group's own first, then the ones sheetsync ships."""
+def template_folders(override: str | None, kind: str = "email") -> list[Path]:
+    """The group's own template folder (`override`, else $SHEETSYNC_TEMPLATES) first, then sheetsync's
+    templates of `kind` ("email", "agreement"): a group overrides only the files it has."""
     folders = []
     for candidate in (override, os.environ.get("SHEETSYNC_TEMPLATES")):
         if candidate:
@@ -58,17 +59,18 @@ def template_folders(override: str | None) -> list[Path]:
                     path=path,
                 )
             folders.append(path)
-    return folders + [template_folder("email")]
+    return folders + [template_folder(kind)]
 
 
-def environment(override: str | None, lang: str, currency: str) -> SandboxedEnvironment:
-    """A sandboxed Jinja environment with the money, number and day filters of the group's language."""
+def environment(override: str | None, lang: str, currency: str, kind: str = "email", **options) -> SandboxedEnvironment:
+    """The sandboxed Jinja environment of `kind`'s templates, with the money, number and day filters."""
     env = SandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(str(p)) for p in template_folders(override)]),
+        loader=ChoiceLoader([FileSystemLoader(str(p)) for p in template_folders(override, kind)]),
         autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
         undefined=StrictUndefined,
         trim_blocks=False,
         keep_trailing_newline=True,
+        **options,
     )
     env.filters["money"] = lambda amount: fmt.money(amount, currency, lang)
     env.filters["number"] = lambda value: fmt.number(value, lang)

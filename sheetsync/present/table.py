@@ -15,6 +15,29 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Series:
+    """One line or set of bars of a chart: its values in column `values`, labelled by column `categories`,
+    over the data rows `first` to `last` (indices into Table.rows, `last` excluded)."""
+
+    name: str
+    values: int
+    categories: int
+    first: int
+    last: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart drawn from a table's own cells, described as data; each backend draws it natively.
+    `kind` is "line" or "column"."""
+
+    kind: str
+    title: str
+    series: tuple[Series, ...]
+    y_title: str = ""
+
+
+@dataclass(frozen=True)
 class Table:
     """A tab to write. `title` (if any) goes on row 1 and the header row below it."""
 
@@ -26,11 +49,25 @@ class Table:
     currency: str = "EUR"
     # column index -> the values a dropdown offers, given as ("list", [...]) or ("range", tab id, column index)
     dropdowns: dict[int, tuple] = field(default_factory=dict)
+    charts: tuple[Chart, ...] = ()
 
     @property
     def header_row(self) -> int:
         """1-based row of the header."""
         return 2 if self.title else 1
+
+    def sheet_row(self, index: int) -> int:
+        """The 1-based sheet row of data row `index` (an index into `rows`)."""
+        return self.header_row + 1 + index
+
+
+CHART_COLUMNS, CHART_ROWS, CHART_GAP = 9, 20, 2  # the size of a chart in cells, and the rows between two
+
+
+def chart_anchor(table: Table, k: int) -> tuple[int, int]:
+    """(row, column), 0-based, of the top left cell of the table's chart number `k`: right of the table,
+    one below the other, in every spreadsheet program alike."""
+    return table.header_row - 1 + k * (CHART_ROWS + CHART_GAP), len(table.columns) + 1
 
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}

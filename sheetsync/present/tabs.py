@@ -11,7 +11,7 @@ from sheetsync.model.schema import CATEGORIES, GENERATED_TABS
 from sheetsync.money.references import paid_transfers, settlement_period, transfer_reference
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
-from sheetsync.present.table import Column, Table
+from sheetsync.present.table import Chart, Column, Series, Table
 from sheetsync.present.words import word
 
 TAB_NAMES = {t.id: t for t in GENERATED_TABS}
@@ -29,9 +29,13 @@ def generated_tables(report: Report, source: str, generated_at: datetime) -> lis
     return [build(report, title) for build in builders]
 
 
-def _table(report: Report, tab_id: str, title: str, columns: list[Column], rows: list[list]) -> Table:
+def _table(
+    report: Report, tab_id: str, title: str, columns: list[Column], rows: list[list], charts: tuple[Chart, ...] = ()
+) -> Table:
     lang = report.settings.language
-    return Table(tab_id, TAB_NAMES[tab_id].name(lang), tuple(columns), rows, title, report.settings.currency)
+    return Table(
+        tab_id, TAB_NAMES[tab_id].name(lang), tuple(columns), rows, title, report.settings.currency, charts=charts
+    )
 
 
 def in_words(report: Report) -> dict[str, str]:
@@ -148,6 +152,9 @@ def summary_table(report: Report, title: str) -> Table:
     columns += [Column(word("total", lang), "money"), Column(word("cost_per_km", lang), "rate")]
     if fixed:
         columns.append(Column(word("rate", lang), "rate"))
+    if report.fuel:
+        columns += [Column(word(k, lang), kind) for k, kind in (("litres", "number"), ("l_per_100km", "number"))]
+        columns.append(Column(word("price_per_litre", lang), "rate"))
     columns += [Column(word("km_of", lang, name=m), "number") for m in members]
     rows = []
     for vp in periods:
@@ -156,9 +163,58 @@ def summary_table(report: Report, title: str) -> Table:
         row += [vp.costs, vp.cost_per_km]
         if fixed:
             row.append(vp.rate)
+        if report.fuel:
+            row += fuel_cells(report.fuel_of(vp.vehicle, vp.period.id))
         row += [vp.km_by_member.get(m, Decimal(0)) for m in members]
         rows.append(row)
-    return _table(report, "summary", title, columns, rows)
+    cost_per_km = 4 + len(categories) + 1
+    first_member = len(columns) - len(members)
+    return _table(report, "summary", title, columns, rows, summary_charts(report, rows, cost_per_km, first_member))
+
+
+def fuel_cells(fuel) -> list:
+    """Litres, l/100 km (two decimals) and price per litre of a vehicle's period; empty cells without fills."""
+    if fuel is None:
+        return [None, None, None]
+    per_100 = fuel.l_per_100km.quantize(Decimal("0.01")) if fuel.l_per_100km is not None else None
+    return [fuel.litres, per_100, fuel.price_per_litre]
+
+
+def vehicle_blocks(rows: list[list]) -> list[tuple[str, int, int]]:
+    """(vehicle, first row, last row excluded) of each run of rows of one vehicle (column 0)."""
+    blocks: list[tuple[str, int, int]] = []
+    for i, row in enumerate(rows):
+        if blocks and blocks[-1][0] == row[0]:
+            blocks[-1] = (row[0], blocks[-1][1], i + 1)
+        else:
+            blocks.append((row[0], i, i + 1))
+    return blocks
+
+
+def summary_charts(report: Report, rows: list[list], cost_per_km: int, first_member: int) -> tuple[Chart, ...]:
+    """Cost per km per period, a line per vehicle; and per vehicle, each member's km per period."""
+    lang = report.settings.language
+    blocks = vehicle_blocks(rows)
+    if not blocks:
+        return ()
+    charts = [
+        Chart(
+            "line",
+            word("chart_cost_per_km", lang),
+            tuple(Series(v, cost_per_km, 1, first, last) for v, first, last in blocks),
+            word("cost_per_km", lang),
+        )
+    ]
+    members = report.book.member_names()
+    for vehicle, first, last in blocks:
+        drove = [
+            Series(m, first_member + i, 1, first, last)
+            for i, m in enumerate(members)
+            if any(rows[r][first_member + i] for r in range(first, last))
+        ]
+        if drove:
+            charts.append(Chart("column", word("chart_km_per_member", lang, vehicle=vehicle), tuple(drove), "km"))
+    return tuple(charts)
 
 
 def problems_table(report: Report, title: str) -> Table:
@@ -176,7 +232,11 @@ def history_table(report: Report, title: str) -> Table:
     members = report.book.member_names()
     columns = [Column(word("month_end", lang), "date")] + [Column(m, "money") for m in members]
     rows = [[end] + [balances.get(m, Decimal(0)) for m in members] for end, balances in report.history]
-    return _table(report, "history", title, columns, rows)
+    charts = ()
+    if rows and members:
+        series = tuple(Series(m, i + 1, 0, 0, len(rows)) for i, m in enumerate(members))
+        charts = (Chart("line", word("chart_balances", lang), series, word("balance", lang)),)
+    return _table(report, "history", title, columns, rows, charts)
 
 
 def schedule_table(report: Report, title: str) -> Table:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 
 from sheetsync.i18n import t, tn
 from sheetsync.model import Problem, Severity
@@ -78,6 +79,7 @@ def report_text(report: Report) -> str:
         f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
     )
     notes = "\n".join(f"  {n}" for n in settlement_notes(report))
+    fuel_headers = [word("litres", lang), word("l_per_100km", lang), word("price_per_litre", lang)]
     vehicles = text_table(
         [
             word("vehicle", lang),
@@ -86,7 +88,8 @@ def report_text(report: Report) -> str:
             word("total", lang),
             word("cost_per_km", lang),
             word("status", lang),
-        ],
+        ]
+        + (fuel_headers if report.fuel else []),
         [
             [
                 vp.vehicle,
@@ -96,9 +99,10 @@ def report_text(report: Report) -> str:
                 fmt.rate(vp.cost_per_km, lang),
                 word("provisional" if vp.provisional else "closed", lang),
             ]
+            + (fuel_text(report.fuel_of(vp.vehicle, vp.period.id), cur, lang) if report.fuel else [])
             for vp in report.computation.periods
         ],
-        right={2, 3, 4},
+        right={2, 3, 4, 6, 7, 8},
     )
     parts = [
         heading,
@@ -113,6 +117,17 @@ def report_text(report: Report) -> str:
     if report.problems:
         parts += ["", problems_text(report.problems, lang)]
     return "\n".join(parts) + "\n"
+
+
+def fuel_text(fuel, currency: str, lang: str) -> list[str]:
+    """Litres, l/100 km and price per litre of a vehicle's period, for a text table ("" without fills)."""
+    if fuel is None:
+        return ["", "", ""]
+    return [
+        fmt.number(fuel.litres.quantize(Decimal("0.01")), lang),
+        fmt.number(fuel.l_per_100km.quantize(Decimal("0.01")), lang) if fuel.l_per_100km is not None else "—",
+        fmt.rate_money(fuel.price_per_litre, currency, lang) if fuel.price_per_litre is not None else "—",
+    ]
 
 
 def problems_text(problems: list[Problem], lang: str = "en") -> str:

@@ -64,6 +64,12 @@ WORDS: dict[str, str] = {
     "rounded_note": N_("Transfers rounded to {step}; what rounding leaves stays in the balances and carries over."),
     "hub_note": N_("Everyone settles with {hub}."),
     "no_transfer": N_("Nobody owes anything."),
+    "litres": N_("Litres"),
+    "l_per_100km": N_("L/100 km"),
+    "price_per_litre": N_("Price per litre"),
+    "chart_balances": N_("Each member's balance at the end of each month"),
+    "chart_cost_per_km": N_("Cost per km, per period and vehicle"),
+    "chart_km_per_member": N_("Km per member and period: {vehicle}"),
 }
 
 

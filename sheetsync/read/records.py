@@ -193,6 +193,7 @@ class _Parser:
                 _day(r.moment("inspection_due")),
                 _day(r.moment("insurance_renewal")),
                 shared,
+                r.number("tank"),
             )
             if not owners:
                 return None
@@ -264,6 +265,7 @@ class _Parser:
         if end is None and start is not None and km is not None:
             end = start + km
         fuel = r.money("fuel_paid")
+        litres, full = r.number("litres"), r.yes_no("full")
         if not r.ok:
             return None
         if end < start:
@@ -277,7 +279,9 @@ class _Parser:
                 end=plain_number(end),
                 diff=plain_number(end - start),
             )
-        return Trip(SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"))
+        return Trip(
+            SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"), litres, full
+        )
 
     def quick_trip(self, tab: LocatedTab):
         """A fast reader for the logbook lines that need no interpretation: a date cell, known names,
@@ -289,6 +293,7 @@ class _Parser:
         i_date, i_back, i_vehicle = index["date"], index.get("return"), index.get("vehicle")
         i_driver, i_start, i_end = index["driver"], index["odometer_start"], index["odometer_end"]
         i_fuel, i_note = index.get("fuel_paid"), index.get("note")
+        i_litres, i_full = index.get("litres"), index.get("full")  # lines that say them go the careful way
         width = max(i_date, i_driver, i_start, i_end)
         only = self.vehicle_names.all()[0] if len(self.vehicle_names.all()) == 1 else None
         vehicles, members, name = self.vehicle_names, self.member_names, tab.name
@@ -299,7 +304,7 @@ class _Parser:
             return cells[i] if i is not None and i < len(cells) else None
 
         def quick(row: int, cells: list) -> Trip | None:
-            if len(cells) <= width:
+            if len(cells) <= width or cell(cells, i_litres) is not None or cell(cells, i_full) is not None:
                 return None
             day, start, end, driver = cells[i_date], cells[i_start], cells[i_end], cells[i_driver]
             if type(day) is date:  # a date cell without a time
@@ -342,11 +347,21 @@ class _Parser:
         category = self._category(r)
         amount = r.money("amount", True)
         litres = r.number("litres")
+        full = r.yes_no("full")
         responsible = r.name_in("responsible", self.member_names, "ref.member")
         if not r.ok:
             return None
         return Expense(
-            SourceRef(r.tab.name, r.row), day, vehicle, payer, category, amount, litres, responsible, r.text("note")
+            SourceRef(r.tab.name, r.row),
+            day,
+            vehicle,
+            payer,
+            category,
+            amount,
+            litres,
+            responsible,
+            r.text("note"),
+            full,
         )
 
     def _category(self, r: RowReader) -> str | None:

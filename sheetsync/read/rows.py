@@ -13,6 +13,10 @@ from sheetsync.read.bank import parse_bic, parse_iban
 from sheetsync.read.cells import as_text, parse_datetime, parse_money, parse_number
 from sheetsync.read.headers import LocatedTab
 
+YES_NO = {
+    **dict.fromkeys(("yes", "y", "oui", "o", "x", "true", "vrai", "full", "plein", "complet", "ok"), True),
+    **dict.fromkeys(("no", "n", "non", "false", "faux", "partial", "partiel", "-"), False),
+}
 _SUMMARY = re.compile(r"^(sous[- ]?total|sub[- ]?total|grand total|total|totaux|totals|somme)(\b|$)")
 
 
@@ -103,6 +107,22 @@ class RowReader:
             self.flag(negative_code, field, value=as_text(self.raw(field)))
             return None
         return amount
+
+    def yes_no(self, field: str) -> bool | None:
+        """A yes/no cell (oui, non, x, 1, 0, a checkbox): None when empty; a word it cannot read is a
+        warning, and the cell is then taken as empty."""
+        value = self.raw(field)
+        if type(value) is bool:
+            return value
+        if isinstance(value, (int, float)) and value in (0, 1):
+            return bool(value)
+        text = as_text(value)
+        if text is None:
+            return None
+        found = YES_NO.get(fold(text).strip(" .!"))
+        if found is None:
+            self.flag("value.yes_no", field, value=text)
+        return found
 
     def moment(self, field: str, required: bool = False) -> datetime | None:
         value = self.raw(field)

@@ -65,9 +65,17 @@ KEYS: dict[str, str] = _words(
     ("date_format", ("format date", "format_date", "format des dates")),
     ("timezone", ("fuseau horaire", "fuseau_horaire", "fuseau", "time zone")),
     ("treasurer", ("trésorier", "trésorière", "tresorier")),
+    ("consumption_min", ("consommation min", "consommation_min", "conso min", "min l/100 km")),
+    ("consumption_max", ("consommation max", "consommation_max", "conso max", "max l/100 km")),
     ("templates", ("modèles", "modeles", "templates folder", "dossier des modèles")),
     ("revoked_links", ("liens révoqués", "liens revoques", "revoked links", "links revoked")),
 )
+# settings that hold a number: (the default as said, examples)
+NUMBERS = {
+    "rate_per_km": ("—", "0.25, 0,32 …"),
+    "consumption_min": ("3", "3, 4,5 …"),
+    "consumption_max": ("20", "15, 20 …"),
+}
 SPLIT_PREFIXES = {"split", "partage"}
 COLUMN_PREFIXES = {"column", "colonne"}
 ROUNDINGS = (Decimal("0.01"), Decimal("0.1"), Decimal("1"))
@@ -136,15 +144,16 @@ class _Reader:
                 self.values[name] = code
             else:
                 self._bad(row, key, value, "EUR", "EUR, CHF, GBP, USD …")
-        elif name == "rate_per_km":
+        elif name in NUMBERS:
             try:
-                rate = parse_number(value, self.lang)
+                number = parse_number(value, self.lang)
             except ValueError:
-                rate = None
-            if rate is None or rate < 0:
-                self._bad(row, key, value, "—", "0.25, 0,32 …")
+                number = None
+            if number is None or number < 0:
+                default, examples = NUMBERS[name]
+                self._bad(row, key, value, default, examples)
             else:
-                self.values[name] = rate
+                self.values[name] = number
         elif name == "round_transfers_to":
             try:
                 step = parse_number(value, self.lang)
