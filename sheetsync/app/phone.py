@@ -31,6 +31,7 @@ from sheetsync.notify.plan import payment_details
 from sheetsync.notify.templates import template_folder
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
+from sheetsync.read.cells import plain_number
 from sheetsync.read.entries import booking_ref
 
 WEEKS_SHOWN = 3
@@ -40,13 +41,13 @@ ENTRY_FORMS = ("trip", "expense", "payment", "booking", "cancellation")
 LABELS: dict[str, str] = {
     "title": N_("Car sharing"),
     "hello": N_("Hello {member}"),
-    "balance": N_("Your balance"),
+    "balance": N_("Your balance:"),
     "you_pay": N_("To pay"),
     "you_receive": N_("You will receive {amount} from {other}."),
     "settled": N_("You have nothing to pay and nothing to receive."),
     "scan": N_("Scan with your banking app: name, IBAN, amount and reference are filled in."),
     "no_code": N_("No code to scan: these codes are for transfers in euros only."),
-    "reference": N_("Reference"),
+    "reference": N_("Reference: {reference}"),
     "trip": N_("Record a trip"),
     "vehicle": N_("Vehicle"),
     "departure": N_("Departure (date and time)"),
@@ -243,7 +244,8 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
             if item["epc"]:
                 code = epc_code(transfer.recipient, item["iban"], transfer.amount, item["reference"], item["bic"])
                 item["qr"] = epc_svg_uri(code)
-            pays.append(item | {"amount": fmt.money(transfer.amount, currency, lang)})
+            reference = tr(lang, LABELS["reference"], reference=item["reference"])
+            pays.append(item | {"amount": fmt.money(transfer.amount, currency, lang), "reference_line": reference})
     receives = [
         tr(lang, LABELS["you_receive"], amount=fmt.money(t.amount, currency, lang), other=t.sender)
         for t in report.settlement.transfers
@@ -256,7 +258,7 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
     for o in report.occurrences:
         if o.member == member and o.end > now and o.booking not in mine:
             mine[o.booking] = _moment_text(o.start, lang) + " – " + _moment_text(o.end, lang)
-    labels = {k: tr(lang, v) for k, v in LABELS.items()}
+    labels = {k: tr(lang, v) for k, v in LABELS.items() if k != "reference"}
     return {
         "lang": lang,
         "group": s.group,
@@ -271,7 +273,7 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         "vehicles": [
             {
                 "name": v,
-                "reading": readings.get(v),
+                "reading": plain_number(readings[v]) if readings.get(v) is not None else None,
                 "reading_text": tr(lang, LABELS["last_reading"], vehicle=v, km=fmt.number(readings[v], lang))
                 if readings.get(v) is not None
                 else "",
