@@ -357,6 +357,22 @@ def apps_script(workbook: str, url: str, group_name: str, manifest: bool, **goog
     click.echo(render_script(url, group_name, settings.language), nl=False)
 
 
+@cli.command("form")
+@click.argument("workbook")
+@click.option("--manifest", is_flag=True, help="Print the manifest (appsscript.json) with the forms' permission.")
+@google_options
+@handles_errors
+def form_command(workbook: str, manifest: bool, **google) -> None:
+    """Print the Apps Script that creates the group's Google Forms (a trip, an expense, a payment)
+    linked to its sheet, with vehicle and member dropdowns from WORKBOOK."""
+    from sheetsync.app.apps_script import manifest_json, render_form_script
+
+    if manifest:
+        click.echo(manifest_json(forms=True), nl=False)
+        return
+    click.echo(render_form_script(api.load(workbook, **google)), nl=False)
+
+
 @cli.command("report")
 @click.argument("workbook")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
