@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from sheetsync.calendar.bookings import Occurrence, check_conflicts, expand, reconcile
 from sheetsync.checks.cross_rows import validate
-from sheetsync.model import Book, Problem, Severity
+from sheetsync.model import Book, Problem, Severity, SourceRef
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import INPUT_TABS
 from sheetsync.money.advances import Advance, suggest_advances
@@ -18,8 +18,17 @@ from sheetsync.money.ledger import Ledger, build_ledger
 from sheetsync.money.periods import month_ends
 from sheetsync.money.settle import EXACT_LIMIT, Settlement, settle
 from sheetsync.money.shares import Computation, compute
+from sheetsync.money.statements import Statement, statements
 from sheetsync.read.headers import RawTables
 from sheetsync.read.records import parse_workbook
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """The money of the rows left out of the figures (for an error, or skipped): never lost silently."""
+
+    amount: Decimal = Decimal("0.00")
+    rows: tuple[SourceRef, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,8 @@ class Report:
     history: list[tuple[date, dict[str, Decimal]]]
     problems: list[Problem]
     occurrences: list[Occurrence] = field(default_factory=list)  # bookings, repeats expanded
+    statements: list[Statement] = field(default_factory=list)  # each member's figures for the current period
+    left_out: LeftOut = field(default_factory=LeftOut)
     fuel: list[FuelPeriod] = field(default_factory=list)  # litres, l/100 km, price per litre
 
     def fuel_of(self, vehicle: str, period_id: str) -> FuelPeriod | None:
@@ -68,6 +79,7 @@ class Report:
             if fuel is not None:  # only the periods with fills that say their litres
                 entry["fuel"] = fuel.to_dict()
             vehicles[vp.vehicle].append(entry)
+        statements = {st.name: st for st in report.statements}
         return {
             "group": s.group,
             "currency": s.currency,
@@ -81,6 +93,7 @@ class Report:
                     "payments_sent": plain(m.payments_sent),
                     "payments_received": plain(m.payments_received),
                     "balance": plain(m.balance),
+                    "period": statements[m.name].to_dict(s.language),
                 }
                 for m in report.computation.members
             ],
@@ -101,6 +114,7 @@ class Report:
                 }
                 for a in report.advances
             ],
+            "left_out": {"amount": plain(report.left_out.amount), "rows": len(report.left_out.rows)},
         }
 
 
@@ -130,8 +144,27 @@ def build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool 
         history=_history(book, ledger, as_of) if history else [],
         problems=sort_problems(problems, book),
         occurrences=found,
+        statements=statements(book, ledger, computation, as_of),
+        left_out=_left_out(parsed.left_out, parsed.book, book, as_of),
         fuel=fuel,
     )
+
+
+def _left_out(read: list[tuple[SourceRef, Decimal]], parsed: Book, checked: Book, as_of: date) -> LeftOut:
+    """The money of the rows left out while reading, and of the records the checks took out."""
+    found = dict(read)
+    for before, after, money in (
+        (parsed.trips, checked.trips, lambda r: r.fuel_paid),
+        (parsed.expenses, checked.expenses, lambda r: r.amount),
+        (parsed.payments, checked.payments, lambda r: r.amount),
+    ):
+        if len(before) == len(after):
+            continue  # the checks took nothing out
+        kept = {r.source for r in after}
+        for record in before:
+            if record.source not in kept and money(record) is not None and record.date.date() <= as_of:
+                found[record.source] = money(record)
+    return LeftOut(sum(found.values(), Decimal("0.00")), tuple(sorted(found, key=lambda s: (s.tab, s.row))))
 
 
 def _computation_problems(book: Book, computation: Computation, settlement: Settlement) -> list[Problem]:

@@ -60,14 +60,14 @@ def group(
     return raw
 
 
-def consecutive_trips(*legs, start_day=date(2025, 1, 1), odometer=10000):
-    """Trips of one vehicle, one after another: legs are (driver, km) or (driver, km, fuel)."""
+def consecutive_trips(*legs, start_day=date(2025, 1, 1), odometer=10000, step_days=2):
+    """Trips of one vehicle, one after another, `step_days` apart: legs are (driver, km) or (driver, km, fuel)."""
     trips, day = [], start_day.toordinal()
     for leg in legs:
         driver, km, *fuel = leg
-        trips.append([date.fromordinal(day), driver, odometer, odometer + km, *(fuel or [None])])
+        trips.append([date.fromordinal(int(day)), driver, odometer, odometer + km, *(fuel or [None])])
         odometer += km
-        day += 2
+        day += step_days
     return trips
 
 

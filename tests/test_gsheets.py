@@ -102,7 +102,9 @@ def test_zero_comma_32_is_read_as_0_32(fake_sheets, service_account_key):
 def sync_requests(fake, key, trips):
     raw = group(
         trips=consecutive_trips(
-            *[("Julien" if i % 2 else "Catherine", 10) for i in range(trips)], start_day=date(2020, 1, 1)
+            *[("Julien" if i % 2 else "Catherine", 10) for i in range(trips)],
+            start_day=date(2020, 1, 1),
+            step_days=2 if trips < 1000 else 0.25,
         )
     )
     fake.create(SID, "g", raw)

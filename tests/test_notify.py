@@ -49,7 +49,7 @@ def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, 
     assert catherine["To"] == "Catherine <catherine@example.org>"
     assert catherine["Reply-To"] == "laurent@example.org"
     text, html = part(catherine, "plain"), part(catherine, "html")
-    assert "Solde                 -467,98\u00a0€" in text
+    assert "Solde au 31 déc. 2025               -467,98\u00a0€" in text
     assert "467,98\u00a0€ à Laurent" in text
     assert "<strong>467,98\u00a0€</strong> à Laurent" in html
     assert "0,2400\u00a0€ par km sur 12\u202f790 km" in text
@@ -103,7 +103,7 @@ def test_outbox_files_parse_with_the_standard_parser_and_amounts_in_english(tmp_
     assert files == ["settlement-2025-Françoise.eml", "settlement-2025-Marie.eml", "settlement-2025-Pierre.eml"]
     marie = email.message_from_bytes((out / "settlement-2025-Marie.eml").read_bytes(), policy=policy.default)
     assert marie["Subject"] == "Marie's car: your car-sharing statement for 2025"
-    assert "Balance               €1,150.00" in part(marie, "plain")
+    assert "Balance on 31 Dec 2025              €1,150.00" in part(marie, "plain")
     assert "€341.00 from Françoise" in part(marie, "plain") and "€809.00 from Pierre" in part(marie, "plain")
     assert "Twingo, 2025: the group's rate, €0.2500 per km" in part(marie, "plain")
     assert not (tmp_path / "Sent").exists()

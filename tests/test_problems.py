@@ -113,7 +113,7 @@ def test_negative_expense_and_payment():
     report = report_of(
         group(
             trips=trips3(),
-            expenses=[[date(2025, 1, 2), "Laurent", "fuel", "-30"]],
+            expenses=[[date(2025, 1, 2), "Laurent", "toll", "-30"]],  # a negative fuel is a refund (test_shapes)
             payments=[[date(2025, 1, 3), "Julien", "Laurent", -5]],
         )
     )

@@ -52,6 +52,16 @@ def test_example_2_real_cost(example2):
         "payments_sent": "0.00",
         "payments_received": "0.00",
         "balance": "-467.98",
+        "period": {
+            "label": "2025",
+            "opening_balance": "0.00",
+            "km": 4341,
+            "bears": "1041.98",
+            "paid": "574.00",
+            "payments_sent": "0.00",
+            "payments_received": "0.00",
+            "closing_balance": "-467.98",
+        },
     }
 
 

@@ -403,9 +403,22 @@ def report_command(workbook: str, fmt: str, as_of: datetime | None, **google) ->
 def calendar_command(workbook: str, output: str | None, vehicle: str | None, as_of: datetime | None, **google) -> None:
     """Export the bookings as an iCalendar (.ics) file that phones and calendar programs can subscribe to."""
     result, text, count = api.calendar(workbook, _as_of(as_of), vehicle, **google)
+    lang = result.settings.language
+    left_out = [p for p in result.problems if p.is_error and p.tab == result.book.tab_names.get("bookings")]
+    if left_out:  # every booking the calendar leaves out is named
+        rows = len({p.row for p in left_out})
+        click.echo(
+            tn(
+                lang,
+                "{n} booking is not in the calendar: its row has an error.",
+                "{n} bookings are not in the calendar: their rows have errors.",
+                rows,
+            ),
+            err=True,
+        )
+        click.echo(problems_text(left_out, lang), err=True)
     if output:
         Path(output).write_bytes(text)
-        lang = result.settings.language
         click.echo(
             tn(lang, "Wrote {n} booking to {path}.", "Wrote {n} bookings to {path}.", count, path=output), err=True
         )

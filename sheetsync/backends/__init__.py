@@ -32,7 +32,8 @@ class Backend(Protocol):
 
 
 def open_backend(location: str | os.PathLike, credentials: str | None = None, oauth: bool = False) -> Backend:
-    """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm/.ods file."""
+    """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm/.ods/.xls file
+    (an .xls is read only: sync says how to save it as .xlsx)."""
     location = os.fspath(location)
     sheet_id = spreadsheet_id(location)
     if sheet_id is not None:
@@ -41,12 +42,12 @@ def open_backend(location: str | os.PathLike, credentials: str | None = None, oa
         client, email = authorize(credentials, oauth)
         return GoogleSheetsBackend(sheet_id, client, email)
     path = Path(location)
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
         from sheetsync.backends.xlsx import XlsxBackend
 
         return XlsxBackend(path)
     raise SetupError(
-        N_("Cannot open {location}: sheetsync reads .xlsx, .xlsm and .ods workbooks."),
+        N_("Cannot open {location}: sheetsync reads .xlsx, .xlsm, .ods and .xls workbooks."),
         N_("Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID."),
         location=location,
     )

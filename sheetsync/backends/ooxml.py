@@ -319,7 +319,7 @@ def column_letter(index: int) -> str:
     return letters
 
 
-def _sheet_cell(ref: str, value: object, style: int | None) -> str:
+def _sheet_cell(ref: str, value: object, style: int | None, date1904: bool = False) -> str:
     s = f' s="{style}"' if style is not None else ""
     if isinstance(value, str):
         text = ILLEGAL_XML.sub("", value)
@@ -327,15 +327,16 @@ def _sheet_cell(ref: str, value: object, style: int | None) -> str:
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (datetime, date)):
-        return f'<c r="{ref}"{s}><v>{to_serial(value)!r}</v></c>'
+        return f'<c r="{ref}"{s}><v>{to_serial(value, date1904)!r}</v></c>'
     if isinstance(value, Decimal):
         return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
     return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
 
 
-def sheet_xml(table: Table, styles: dict[str, int], drawing: str | None = None) -> str:
+def sheet_xml(table: Table, styles: dict[str, int], drawing: str | None = None, date1904: bool = False) -> str:
     """A worksheet part for a generated table: title, bold header, typed cells, frozen header; with
-    `drawing` (a relationship id), the drawing that holds its charts."""
+    `drawing` (a relationship id), the drawing that holds its charts. Dates are written in the
+    workbook's date system (`date1904`: counted from 1904-01-01)."""
     header_row = table.header_row
     rows = []
     if table.title:
@@ -347,7 +348,9 @@ def sheet_xml(table: Table, styles: dict[str, int], drawing: str | None = None) 
     kinds = [styles.get(c.kind) for c in table.columns]
     for r, values in enumerate(table.rows, start=header_row + 1):
         cells = "".join(
-            _sheet_cell(f"{column_letter(i)}{r}", v, kinds[i] if i < len(kinds) and not isinstance(v, str) else None)
+            _sheet_cell(
+                f"{column_letter(i)}{r}", v, kinds[i] if i < len(kinds) and not isinstance(v, str) else None, date1904
+            )
             for i, v in enumerate(values)
             if v is not None
         )
@@ -382,9 +385,10 @@ def sheet_xml(table: Table, styles: dict[str, int], drawing: str | None = None) 
 # the whole operation ---------------------------------------------------------------------------
 
 
-def write_generated_xlsx(package: Package, tables: list[Table]) -> None:
+def write_generated_xlsx(package: Package, tables: list[Table], date1904: bool = False) -> None:
     """Replace (or add) the sheets of `tables` in `package`; refuse a sheet of the group's that bears
-    one of their names (its first cell does not say sheetsync generated it)."""
+    one of their names (its first cell does not say sheetsync generated it). `date1904`: the
+    workbook counts its dates from 1904."""
     from sheetsync.backends.ooxml_charts import drop_drawings, write_drawing
 
     if not tables:
@@ -406,13 +410,16 @@ def write_generated_xlsx(package: Package, tables: list[Table]) -> None:
                     name=table.name,
                 )
             dropped += drop_drawings(package, existing.part)
-            package.put(existing.part, sheet_xml(table, ids, "rId1" if table.charts else None))
+            package.put(existing.part, sheet_xml(table, ids, "rId1" if table.charts else None, date1904))
             package.remove(Package.rels_of(existing.part))
             replaced_ids.append(existing.sheet_id)
             parts.append((table, existing.part))
         else:
             parts.append(
-                (table, _add_sheet_part(package, table, sheet_xml(table, ids, "rId1" if table.charts else None)))
+                (
+                    table,
+                    _add_sheet_part(package, table, sheet_xml(table, ids, "rId1" if table.charts else None, date1904)),
+                )
             )
     added = [entry for table, part in parts if table.charts for entry in write_drawing(package, table, part)]
     _update_content_types(package, dropped, added)

@@ -1,4 +1,4 @@
-"""Local workbooks (.xlsx, .xlsm, .ods): the embedded default, no account, no server.
+"""Local workbooks (.xlsx, .xlsm, .ods; .xls read only): the embedded default, no account, no server.
 
 Read with python-calamine (fast; openpyxl when calamine cannot). A sync replaces only the
 generated sheets inside the package (ooxml.py for .xlsx/.xlsm, odf.py for .ods): the group's
@@ -22,10 +22,11 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from sheetsync.backends.ooxml import Package, write_generated_xlsx
+from sheetsync.backends.xlsx_marks import PackageMarks, is_date1904, read_marks
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.i18n import N_
 from sheetsync.present.table import Table
-from sheetsync.read.headers import RawTables
+from sheetsync.read.headers import RawBook, RawTables
 
 
 class XlsxBackend:
@@ -45,8 +46,9 @@ class XlsxBackend:
                 path=self.path,
             )
         self._fingerprint = _fingerprint(self.path)
+        marks = read_marks(self.path) if self.path.suffix.lower() in (".xlsx", ".xlsm") else PackageMarks()
         try:
-            return _read_with_calamine(self.path)
+            return RawBook(_read_with_calamine(self.path, marks.errors), marks.sheets, marks.date1904)
         except Exception:  # noqa: BLE001 - calamine could not serve this file: openpyxl says why, or reads it
             pass
         import openpyxl  # only when calamine could not read the file
@@ -65,12 +67,25 @@ class XlsxBackend:
             for ws in wb.worksheets:
                 ws.reset_dimensions()  # some writers record a wrong size; read every row there is
                 tabs[ws.title] = [_trim(list(row)) for row in ws.iter_rows(values_only=True)]
-            return tabs
+            return RawBook(tabs, marks.sheets, marks.date1904)
         finally:
             wb.close()
 
     # writing ---------------------------------------------------------------------------
     def write_tabs(self, tables: list[Table]) -> None:
+        if self.path.suffix.lower() == ".xls":
+            raise SetupError(
+                N_(
+                    "{name} is in the old Excel format (.xls): sheetsync reads it but cannot write into it. "
+                    "Nothing was written."
+                ),
+                N_(
+                    "Open it in Excel or LibreOffice and save it as .xlsx (File > Save as > Excel Workbook), "
+                    "then run sync on {xlsx_name}."
+                ),
+                name=self.path.name,
+                xlsx_name=self.path.with_suffix(".xlsx").name,
+            )
         self._refuse_if_open()
         if self._fingerprint is None:
             self.read_tabs()
@@ -89,7 +104,7 @@ class XlsxBackend:
 
             write_generated_ods(package, tables)
         else:
-            write_generated_xlsx(package, tables)
+            write_generated_xlsx(package, tables, date1904=is_date1904(package))
         self._save(package.write)
 
     def append_row(self, table: Table, row: list) -> None:
@@ -101,11 +116,17 @@ class XlsxBackend:
         self.write_tabs([replace(table, rows=rows + [row])])
 
     def create_tabs(self, tables: list[Table]) -> None:
-        if self.path.suffix.lower() == ".ods":
+        if self.path.suffix.lower() in (".ods", ".xls"):
             raise SetupError(
                 N_("init creates .xlsx workbooks."),
                 N_("Run: sheetsync init {xlsx_path}, then save it as .ods in LibreOffice."),
                 xlsx_path=self.path.with_suffix(".xlsx"),
+            )
+        if not self.path.parent.is_dir():
+            raise SetupError(
+                N_("The folder {folder} does not exist."),
+                N_("Create it first, or give a path in a folder that exists."),
+                folder=self.path.parent,
             )
         if self.path.exists():
             self.read_tabs()
@@ -176,21 +197,28 @@ class XlsxBackend:
         self._fingerprint = _fingerprint(self.path)
 
 
-def _read_with_calamine(path: Path) -> RawTables:
+def _read_with_calamine(path: Path, errors: dict[str, dict[tuple[int, int], str]]) -> RawTables:
     """Every worksheet's rows from row 1 and column A (formulas by their saved value), fast; each
-    sheet is loaded only when its rows are gone through, and its rows are made as they come."""
+    sheet is loaded only when its rows are gone through, and its rows are made as they come.
+    A cell showing an error (calamine reads it as empty) holds its error's text (`errors`)."""
     wb = CalamineWorkbook.from_path(str(path))
-    return {name: _calamine_rows(wb, name) for name in wb.sheet_names}
+    return {name: _calamine_rows(wb, name, errors.get(name, {})) for name in wb.sheet_names}
 
 
-def _calamine_rows(wb, name: str):
+def _calamine_rows(wb, name: str, errors: dict[tuple[int, int], str]):
     sheet = wb.get_sheet_by_name(name)
     first_row, first_col = sheet.start if sheet.height else (0, 0)
     for _ in range(first_row):
         yield []
     pad = [None] * first_col
-    for row in sheet.iter_rows():
-        yield _trim(pad + [None if cell == "" else cell for cell in row])
+    error_rows = {r for r, _ in errors}
+    for index, row in enumerate(sheet.iter_rows(), start=first_row):
+        cells = pad + [None if cell == "" else cell for cell in row]
+        if index in error_rows:
+            for (r, c), text in errors.items():
+                if r == index and c < len(cells):
+                    cells[c] = text
+        yield _trim(cells)
 
 
 def _fingerprint(path: Path) -> str:

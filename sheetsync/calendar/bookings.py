@@ -314,7 +314,10 @@ def _day_label(o: Occurrence, begin: datetime, finish: datetime) -> str:
 
 
 def _trip_detail(trip: Trip) -> str:
-    km = f"{plain_number(trip.odometer_start)} → {plain_number(trip.odometer_end)} km"
+    if trip.odometer_start is None:  # a logbook of km only
+        km = f"{plain_number(trip.km)} km"
+    else:
+        km = f"{plain_number(trip.odometer_start)} → {plain_number(trip.odometer_end)} km"
     return f"{trip.date:%Y-%m-%d %H:%M}{_returned(trip)}, {km}"
 
 

@@ -15,24 +15,123 @@ from sheetsync.model import Book, Expense, Problem, SourceRef, Trip
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import CATEGORIES_BY_ID
 from sheetsync.read.cells import plain_number
-from sheetsync.read.rows import Names
+from sheetsync.read.rows import Names, date_order
 
 MAX_KM_PER_DAY = Decimal(2000)
 
 
+def in_day_order(trips: list[Trip]) -> list[Trip]:
+    """A vehicle's trips in the order they were driven: by day; within a day by odometer, and by
+    time between two trips that both have one (a trip typed without a time is not "at midnight")."""
+    ordered = sorted(trips, key=lambda t: (t.date.date(), t.odometer_start, t.source.row))
+    if sum(1 for t in ordered if t.date.hour or t.date.minute) < 2:
+        return ordered  # no two trips with a time: the odometer orders each day
+    i = 0
+    while i < len(ordered):
+        j = i
+        while j < len(ordered) and ordered[j].date.date() == ordered[i].date.date():
+            j += 1
+        timed = [k for k in range(i, j) if _has_time(ordered[k])]
+        if len(timed) > 1:
+            by_time = sorted((ordered[k] for k in timed), key=lambda t: (t.date, t.odometer_start, t.source.row))
+            for k, trip in zip(timed, by_time, strict=True):
+                ordered[k] = trip
+        i = j
+    return ordered
+
+
+def _has_time(trip: Trip) -> bool:
+    return bool(trip.date.hour or trip.date.minute)
+
+
+MAX_MISDATED = 50  # a logbook with more has a bigger problem than typos: the overlaps say it
+
+
+def misdated_trips(trips: list[Trip]) -> dict[SourceRef, tuple[Trip, Trip]]:
+    """Trips whose odometer readings put them between two trips dated in order, while their own
+    date falls outside those two dates: a mistyped date. trip -> (the trip before, the trip after).
+
+    When a mistyped date makes its neighbours look out of place too, the trip out of order with
+    the most other trips is the one whose date is wrong; it is set aside and the rest looked at again.
+    """
+    remaining = sorted(trips, key=lambda t: (t.odometer_start, t.odometer_end, t.source.row))
+    found: dict[SourceRef, tuple[Trip, Trip]] = {}
+    while len(found) < MAX_MISDATED:
+        candidates = _out_of_place(remaining)
+        if not candidates:
+            break
+        worst = max(candidates, key=lambda c: (_inversions(c[1], remaining), c[1].source.row))
+        before, trip, after = worst
+        found[trip.source] = (before, after)
+        remaining.remove(trip)
+    return found
+
+
+def _out_of_place(by_reading: list[Trip]) -> list[tuple[Trip, Trip, Trip]]:
+    found = []
+    for before, trip, after in zip(by_reading, by_reading[1:], by_reading[2:], strict=False):
+        if before.odometer_end > trip.odometer_start or trip.odometer_end > after.odometer_start:
+            continue  # readings that overlap: the overlap check says so
+        low, high, day = before.date.date(), after.date.date(), trip.date.date()
+        if low <= high and not low <= day <= high:
+            found.append((before, trip, after))
+    return found
+
+
+def _inversions(trip: Trip, trips: list[Trip]) -> int:
+    """How many trips the odometer and the dates put on different sides of `trip`."""
+    day, reading = trip.date.date(), trip.odometer_start
+    return sum(
+        1
+        for other in trips
+        if (other.odometer_start < reading and other.date.date() > day)
+        or (other.odometer_start > reading and other.date.date() < day)
+    )
+
+
 def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
-    """Odometer readings of each vehicle, in date order: overlaps are errors, gaps warnings."""
+    """Odometer readings of each vehicle, in the order driven: a trip whose readings do not fit its
+    date is an error on that row (its date is mistyped); overlaps are errors, gaps warnings."""
     lang = book.settings.language
     problems: list[Problem] = []
     dropped: set[SourceRef] = set()
     by_vehicle: dict[str, list[Trip]] = defaultdict(list)
     for trip in book.trips:
-        by_vehicle[trip.vehicle].append(trip)
+        if trip.odometer_start is not None:  # a trip typed as km only has no readings to check
+            by_vehicle[trip.vehicle].append(trip)
+    order = date_order(lang, book.settings.date_format == "month_first")
     for vehicle_name, trips in by_vehicle.items():
         vehicle = book.vehicle(vehicle_name)
         previous_end, previous_row = vehicle.odometer_at_start, None
         column = book.header("trips", "odometer_start")
-        for trip in sorted(trips, key=lambda t: (t.date, t.odometer_start, t.source.row)):
+        ordered = in_day_order(trips)
+        in_order = all(a.odometer_start <= b.odometer_start for a, b in zip(ordered, ordered[1:], strict=False))
+        misdated = {} if in_order else misdated_trips(trips)
+        for source, (before, after) in misdated.items():
+            trip = next(t for t in trips if t.source == source)
+            problems.append(
+                problem(
+                    "trip.misdated",
+                    lang,
+                    source.tab,
+                    source.row,
+                    book.header("trips", "date"),
+                    start=plain_number(trip.odometer_start),
+                    end=plain_number(trip.odometer_end),
+                    day=trip.date.date().isoformat(),
+                    near=t(
+                        lang,
+                        "{first} (row {first_row}) and {second} (row {second_row})",
+                        first=before.date.date().isoformat(),
+                        first_row=before.source.row,
+                        second=after.date.date().isoformat(),
+                        second_row=after.source.row,
+                    ),
+                    order=order,
+                )
+            )
+            dropped.add(source)
+        for trip in in_day_order([x for x in trips if x.source not in misdated]) if misdated else ordered:
             if previous_end is not None and trip.odometer_start < previous_end and previous_row is not None:
                 problems.append(
                     problem(
@@ -48,7 +147,10 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 )
                 dropped.add(trip.source)
                 continue
-            explained = any((previous_row or 0) < row < trip.source.row for row in book.rejected_trip_rows)
+            explained = any(
+                tab == trip.source.tab and (previous_row or 0) < row < trip.source.row
+                for tab, row in book.rejected_trip_rows
+            )
             if previous_end is not None and trip.odometer_start > previous_end and not explained:
                 where = f" ({t(lang, 'row {row}', row=previous_row)})" if previous_row else ""
                 problems.append(
@@ -67,6 +169,37 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 )
             previous_end, previous_row = trip.odometer_end, trip.source.row
     return replace(book, trips=tuple(t for t in book.trips if t.source not in dropped)), problems
+
+
+def check_membership(book: Book) -> tuple[Book, list[Problem]]:
+    """Trips dated before their driver joined or after they left: counted, with a warning."""
+    lang = book.settings.language
+    members = {m.name: m for m in book.members}
+    problems = []
+    for trip in book.trips:
+        m = members.get(trip.driver)
+        day = trip.date.date()
+        if m is None or not ((m.joined and day < m.joined) or (m.left and day > m.left)):
+            continue
+        span = t(
+            lang,
+            "{joined} – {left}",
+            joined=m.joined.isoformat() if m.joined else "…",
+            left=m.left.isoformat() if m.left else "…",
+        )
+        problems.append(
+            problem(
+                "trip.outside_membership",
+                lang,
+                trip.source.tab,
+                trip.source.row,
+                book.header("trips", "date"),
+                driver=trip.driver,
+                day=day.isoformat(),
+                span=span,
+            )
+        )
+    return book, problems
 
 
 def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
@@ -184,7 +317,7 @@ def check_hub(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, li
     ]
 
 
-CHECKS = (check_trip_sequence, check_implausible_trips, check_responsible, check_rates)
+CHECKS = (check_trip_sequence, check_implausible_trips, check_membership, check_responsible, check_rates)
 
 
 def validate(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, list[Problem]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import gettext
 import locale
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -48,12 +49,37 @@ def N_(msgid: str) -> str:
 def t(lang: str, msgid: str, **params: object) -> str:
     """`msgid` in `lang`, its `{placeholders}` filled from `params`."""
     text = catalogue(lang).gettext(msgid)
-    return text.format(**params) if params else text
+    return _elide(lang, text, params).format(**params) if params else text
 
 
 def tn(lang: str, singular: str, plural: str, n: int, **params: object) -> str:
     """The singular or plural sentence for `n` in `lang` (`{n}` is filled in too)."""
-    return catalogue(lang).ngettext(singular, plural, n).format(n=n, **params)
+    return _elide(lang, catalogue(lang).ngettext(singular, plural, n), params).format(n=n, **params)
+
+
+_VOWEL_START = re.compile(r"[aeiouhàâäéèêëîïôöùûü]", re.IGNORECASE)
+_ELIDED = re.compile(r"\b(de|que|le|la) \{(\w+)\}")
+
+
+def of_name(name: object) -> str:
+    """French "de" before a name, elided before a vowel or a mute h: "de Paul", "d'Ahmed"."""
+    text = str(name)
+    return f"d'{text}" if _VOWEL_START.match(text) else f"de {text}"
+
+
+def _elide(lang: str, text: str, params: dict) -> str:
+    """In French, "de {name}" becomes "d'{name}" when the name starts with a vowel (and "que",
+    "le", "la" likewise), so that "la voiture de Ahmed" reads "la voiture d'Ahmed"."""
+    if lang != "fr" or "{" not in text:
+        return text
+
+    def elide(m: re.Match) -> str:
+        value = params.get(m[2])
+        if isinstance(value, str) and _VOWEL_START.match(value):
+            return f"{m[1][0]}'{{{m[2]}}}" if m[1] != "que" else f"qu'{{{m[2]}}}"
+        return m[0]
+
+    return _ELIDED.sub(elide, text)
 
 
 def user_language() -> str:

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
+from sheetsync.model.names import fold
 from sheetsync.model.schema import CATEGORIES_BY_ID, TABS_BY_ID
 
 CENT = Decimal("0.01")  # the smallest amount of money: every amount is a whole number of cents
@@ -69,6 +70,7 @@ class Member:
     left: date | None = None
     deposit: Decimal | None = None
     expected_km: Decimal | None = None
+    first_name: str | None = None  # with a Prénom column: the first name (the name is "Prénom Nom")
     iban: str | None = None  # checked, in its compact form (no spaces)
     bic: str | None = None
 
@@ -101,16 +103,19 @@ class Trip:
     date: datetime
     vehicle: str
     driver: str
-    odometer_start: Decimal | int  # whole readings are kept as int: a long logbook takes less memory
-    odometer_end: Decimal | int
+    odometer_start: Decimal | int | None  # whole readings are kept as int: a long logbook takes less memory
+    odometer_end: Decimal | int | None  # None, with the start, in a logbook of km only
     returned: datetime | None = None
     fuel_paid: Decimal | None = None
     note: str | None = None
-    litres: Decimal | None = None
+    litres: Decimal | None = None  # fuel put in (a Litres column, or a fuel column whose header says litres)
     full: bool | None = None  # None: not said, read as a full tank
+    distance: Decimal | None = None  # the km typed, in a logbook without odometer readings
 
     @property
     def km(self) -> Decimal | int:
+        if self.odometer_start is None:
+            return self.distance
         return self.odometer_end - self.odometer_start
 
 
@@ -180,6 +185,9 @@ class Settings:
     consumption_max: Decimal = Decimal(20)
     treasurer: str | None = None  # the member who gets the digest
     templates: str | None = None  # a folder of the group's own email templates
+    hidden_rows: str = "count"  # count | skip: what to do with rows hidden in the spreadsheet
+    logbook_tabs: tuple[str, ...] = ()  # the tabs that hold the logbook, when the group names them
+    kitty: str | None = None  # the name of the group's common kitty (a pot of money, not a member)
     revoked_links: str | None = None  # members whose phone links no longer open (names, or "all")
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
 
@@ -197,7 +205,7 @@ class Book:
     payments: tuple[Payment, ...] = ()
     tab_names: dict[str, str] = field(default_factory=dict)  # tab id -> name as written
     headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header as written
-    rejected_trip_rows: frozenset[int] = frozenset()  # trips left out for an error: they explain a gap
+    rejected_trip_rows: frozenset[tuple[str, int]] = frozenset()  # (tab, row) of trips left out: they explain a gap
 
     def header(self, tab_id: str, field_id: str) -> str:
         """The column's header as the group wrote it (or its default name when the column is absent)."""
@@ -207,6 +215,19 @@ class Book:
     def split_rule(self, category: str) -> str:
         """How costs of `category` are split: the group's setting, else the category's default rule."""
         return self.settings.split.get(category, CATEGORIES_BY_ID[category].rule)
+
+    @property
+    def kitty(self) -> str | None:
+        """The member that is the group's kitty (Settings `kitty`), as named in Members, or None."""
+        wanted = self.settings.kitty
+        if not wanted:
+            return None
+        return next((m.name for m in self.members if fold(m.name) == fold(wanted)), None)
+
+    def sharing_names(self) -> list[str]:
+        """The members who can bear a share of the costs: every member but the kitty."""
+        kitty = self.kitty
+        return [m.name for m in self.members if m.name != kitty]
 
     def member_names(self) -> list[str]:
         return [m.name for m in self.members]

@@ -42,7 +42,28 @@ PROBLEMS: dict[str, Template] = {
     "value.date": Template(
         E,
         N_('"{value}" is not a date.'),
-        N_("Type a date such as 12/03/2025 or 2025-03-12, optionally with a time (20:30)."),
+        N_(
+            "Type a date such as 12/03/2025 or 2025-03-12, optionally with a time (20:30). Dates typed as text are read {order}."
+        ),
+    ),
+    "value.date_implausible": Template(
+        E,
+        N_('"{value}" reads as {day}, which is not a plausible date.'),
+        N_(
+            "Type the whole date, such as 12/03/2025: sheetsync accepts dates from {earliest} to {latest} (a year after the as-of date). Dates typed as text are read {order}."
+        ),
+    ),
+    "value.formula": Template(
+        E,
+        N_(
+            "The formula {value} has no saved result: the file was saved by a program that does not calculate formulas."
+        ),
+        N_("Open the file in Excel or LibreOffice and save it again: the results are then saved with the formulas."),
+    ),
+    "value.error": Template(
+        E,
+        N_("The cell shows the error {value}: its value is unknown."),
+        N_("Correct the formula or type the value; until then this row is left out."),
     ),
     "ref.member": Template(
         E,
@@ -58,6 +79,28 @@ PROBLEMS: dict[str, Template] = {
         E,
         N_("No vehicle given, and the group has several."),
         N_("Fill in {column} with one of: {choices}."),
+    ),
+    "ref.no_vehicle": Template(
+        E,
+        N_("No vehicle can be used: every row of the {vehicles_tab} tab has an error."),
+        N_("Correct the {vehicles_tab} tab first (see its errors); this row counts once a vehicle does."),
+    ),
+    "ref.respondent": Template(
+        E,
+        N_('"{value}" is not the Email of any member.'),
+        N_("Fill in each member's Email in the Members tab, as the form records it."),
+    ),
+    "tab.generated_name": Template(
+        E,
+        N_('The tab "{name}" bears the name of a tab sheetsync writes: sync stops until it is renamed.'),
+        N_('Rename your tab (sheetsync writes its own "{name}" tab); nothing of yours is ever overwritten.'),
+    ),
+    "tab.unread": Template(
+        W,
+        N_('The tab "{name}" looks like a logbook but is not read.'),
+        N_(
+            "List it in the Settings key logbook_tabs with the other logbook tabs, or give it a logbook's columns: Date, Driver, and the odometer readings or Km."
+        ),
     ),
     "ref.category": Template(
         E,
@@ -118,6 +161,23 @@ PROBLEMS: dict[str, Template] = {
         N_("This trip starts at {start} km, before the trip on row {other_row} ended ({previous} km)."),
         N_("One of the two readings is wrong: correct it."),
     ),
+    "trip.misdated": Template(
+        E,
+        N_(
+            "The odometer readings of this trip ({start} → {end} km) do not fit its date {day}: they come between the trips of {near}."
+        ),
+        N_("Check this row's date: it may be mistyped. Dates typed as text are read {order}."),
+    ),
+    "trip.outside_membership": Template(
+        W,
+        N_("{driver} drove on {day}, outside their membership ({span})."),
+        N_("Check the date, the driver, or the Joined and Left dates in the Members tab."),
+    ),
+    "trip.in_progress": Template(
+        I,
+        N_("A trip still out: started at {start} km on {day}, no end reading yet. Not counted yet."),
+        N_("Fill in the end reading when the car is back."),
+    ),
     "trip.implausible": Template(
         W,
         N_("{km} km in {days} day(s): more than {limit} km a day."),
@@ -126,7 +186,14 @@ PROBLEMS: dict[str, Template] = {
     "expense.negative": Template(
         E,
         N_("The amount {value} is negative."),
-        N_("Type amounts without a minus sign; record money handed back in the Payments tab."),
+        N_(
+            "A refund lowers a shared cost (insurance, repair…), not a toll or a fine; money handed back between members goes in the Payments tab."
+        ),
+    ),
+    "expense.refund_category": Template(
+        E,
+        N_('The refund "{value}" does not say which cost it lowers.'),
+        N_('Write the category after the word, e.g. "Remboursement assurance" or "refund repair".'),
     ),
     "expense.no_responsible": Template(
         E,
@@ -194,6 +261,31 @@ PROBLEMS: dict[str, Template] = {
         I,
         N_("A total line: skipped."),
         N_("sheetsync computes totals itself; this row is not counted."),
+    ),
+    "row.hidden": Template(
+        I,
+        N_("A hidden row: counted."),
+        N_("To leave hidden rows out, add the setting hidden_rows = skip."),
+    ),
+    "row.hidden_skipped": Template(
+        I,
+        N_("A hidden row: skipped (Settings hidden_rows = skip)."),
+        N_("Unhide the row, or delete it if it is not used."),
+    ),
+    "row.table_total": Template(
+        I,
+        N_("The totals row of the table {table}: skipped."),
+        N_("sheetsync computes totals itself; this row is not counted."),
+    ),
+    "row.sum": Template(
+        I,
+        N_("A row of sums of the rows above: skipped."),
+        N_("sheetsync computes totals itself; this row is not counted."),
+    ),
+    "row.heading": Template(
+        I,
+        N_('A heading row ("{value}"): skipped.'),
+        N_("Headings between rows are fine; this row is not counted."),
     ),
     "column.duplicate": Template(
         W,

@@ -6,6 +6,7 @@ Names are given as (English, French, other synonyms...). They are compared with
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sheetsync.model.names import header_key
@@ -48,9 +49,21 @@ class InputTab(Named):
     columns: tuple[InputColumn, ...]
     required: bool = False
     synonyms: tuple[str, ...] = ()
+    # a required field -> the fields that can stand in for it (a form's Timestamp for Date; Km for the readings)
+    stand_ins: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     def column(self, field: str) -> InputColumn:
         return next(c for c in self.columns if c.field == field)
+
+    def missing(self, found) -> list[InputColumn]:
+        """The required columns that neither `found` (field ids) nor one of their stand-ins holds."""
+        return [
+            c
+            for c in self.columns
+            if c.required
+            and c.field not in found
+            and not any(s in found for s in dict(self.stand_ins).get(c.field, ()))
+        ]
 
 
 C = InputColumn
@@ -71,7 +84,8 @@ MEMBERS = InputTab(
     "Members",
     "Membres",
     (
-        C("name", "Name", "Nom", True, ("Member", "Membre", "Prénom", "Nom et prénom", "Who", "Qui")),
+        C("name", "Name", "Nom", True, ("Member", "Membre", "Nom et prénom", "Who", "Qui", "Last name", "Surname")),
+        C("first_name", "First name", "Prénom", False, ("Firstname", "Given name")),
         C("email", "Email", "Courriel", False, ("E-mail", "Mail", "Adresse mail", "Adresse e-mail", "Mél")),
         C("joined", "Joined", "Arrivée", False, ("Since", "Depuis", "Date d'arrivée", "Start", "Entrée")),
         C("left", "Left", "Départ", False, ("Until", "Date de départ", "Sortie")),
@@ -88,6 +102,7 @@ MEMBERS = InputTab(
     ),
     required=True,
     synonyms=("Member", "Membre", "People", "Participants", "Adhérents", "Autopartageurs"),
+    stand_ins=(("name", ("first_name",)),),
 )
 
 VEHICLES = InputTab(
@@ -200,9 +215,30 @@ TRIPS = InputTab(
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Remarques", "Commentaire", "Comment", "Objet")),
         C("litres", "Litres", "Litres", False, ("Liters", "Fuel litres", "Litres carburant", "Litres de carburant")),
         C("full", "Full tank", "Plein complet", False, ("Full", "Complet", "Plein fait", "Réservoir plein")),
+        C("timestamp", "Timestamp", "Horodateur", False, ("Horodatage", "Date de soumission", "Submitted at")),
+        C(
+            "respondent",
+            "Email address",
+            "Adresse e-mail",
+            False,
+            (
+                "Adresse email",
+                "Adresse électronique",
+                "Adresse mail",
+                "E-mail address",
+                "Username",
+                "Nom d'utilisateur",
+            ),
+        ),
     ),
     required=True,
     synonyms=("Trip", "Trajet", "Logbook", "Carnet de bord", "Carnet", "Journal de bord", "Log", "Sorties"),
+    stand_ins=(
+        ("date", ("timestamp",)),
+        ("driver", ("respondent",)),
+        ("odometer_start", ("km",)),
+        ("odometer_end", ("km",)),
+    ),
 )
 
 EXPENSES = InputTab(
@@ -219,8 +255,24 @@ EXPENSES = InputTab(
         C("full", "Full tank", "Plein complet", False, ("Full", "Complet", "Plein fait", "Réservoir plein")),
         C("responsible", "Responsible", "Responsable", False, ("At fault", "Fautif")),
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment", "Description", "Détail")),
+        C("timestamp", "Timestamp", "Horodateur", False, ("Horodatage", "Date de soumission", "Submitted at")),
+        C(
+            "respondent",
+            "Email address",
+            "Adresse e-mail",
+            False,
+            (
+                "Adresse email",
+                "Adresse électronique",
+                "Adresse mail",
+                "E-mail address",
+                "Username",
+                "Nom d'utilisateur",
+            ),
+        ),
     ),
     synonyms=("Expense", "Dépense", "Frais", "Costs", "Coûts", "Receipts", "Factures"),
+    stand_ins=(("date", ("timestamp",)), ("paid_by", ("respondent",))),
 )
 
 BOOKINGS = InputTab(
@@ -250,8 +302,24 @@ PAYMENTS = InputTab(
         C("to", "To", "À", True, ("Payee", "Pour", "Bénéficiaire", "Paid to")),
         C("amount", "Amount", "Montant", True),
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment")),
+        C("timestamp", "Timestamp", "Horodateur", False, ("Horodatage", "Date de soumission", "Submitted at")),
+        C(
+            "respondent",
+            "Email address",
+            "Adresse e-mail",
+            False,
+            (
+                "Adresse email",
+                "Adresse électronique",
+                "Adresse mail",
+                "E-mail address",
+                "Username",
+                "Nom d'utilisateur",
+            ),
+        ),
     ),
     synonyms=("Payment", "Paiement", "Virements", "Transfers", "Remboursements"),
+    stand_ins=(("date", ("timestamp",)), ("from", ("respondent",))),
 )
 
 # Entries made from the members' phones (`sheetsync serve`): one row each, appended, never
@@ -401,8 +469,19 @@ _CATEGORY_LOOKUP = _category_lookup()
 
 
 def category_id(text: str) -> str | None:
-    """The category id a typed category name stands for, or None."""
-    return _CATEGORY_LOOKUP.get(header_key(text))
+    """The category id a typed category name stands for, or None.
+
+    A name sheetsync does not know as a whole is read by its words: "Assurance annuelle" is
+    insurance, "Péage A7" a toll, when its words (or its beginning) name one category only.
+    """
+    key = header_key(text)
+    found = _CATEGORY_LOOKUP.get(key)
+    if found is not None or not key:
+        return found
+    words = [header_key(w) for w in re.split(r"[\s/,;:+&()\-]+", str(text)) if header_key(w)]
+    named = {_CATEGORY_LOOKUP[w] for w in words if w in _CATEGORY_LOOKUP}
+    named |= {cat for word, cat in _CATEGORY_LOOKUP.items() if len(word) >= 5 and key.startswith(word)}
+    return named.pop() if len(named) == 1 else None
 
 
 def category_names() -> list[str]:

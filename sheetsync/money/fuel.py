@@ -80,7 +80,8 @@ def fills(book: Book, as_of) -> list[Fill]:
     """Every fuel line with litres dated on or before `as_of`, in the order of the vehicle's odometer."""
     readings: dict[str, list[tuple[datetime, Decimal]]] = defaultdict(list)
     for trip in book.trips:
-        readings[trip.vehicle].append((trip.date, Decimal(trip.odometer_end)))
+        if trip.odometer_end is not None:  # a trip typed as km only has no reading
+            readings[trip.vehicle].append((trip.date, Decimal(trip.odometer_end)))
     for found in readings.values():
         found.sort()
     result = []
@@ -91,7 +92,7 @@ def fills(book: Book, as_of) -> list[Fill]:
                 Fill(
                     trip.vehicle,
                     trip.date,
-                    Decimal(trip.odometer_end),
+                    Decimal(trip.odometer_end) if trip.odometer_end is not None else None,
                     trip.litres,
                     trip.fuel_paid,
                     full,

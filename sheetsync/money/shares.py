@@ -137,7 +137,8 @@ def _vehicle_period(
         km_by_member=km_by_member,
         costs_by_category=dict(usage.by_category),
         costs=usage.total_costs,
-        cost_per_km=shared / total_km if total_km else None,
+        # no cost per km when the costs are all shared another way (equally, by owner): not "0.0000"
+        cost_per_km=shared / total_km if total_km and (shared or not usage.total_costs) else None,
         provisional=period.start <= as_of < period.end,  # a period whose last day is reached is closed
         bears={m: v for m, v in bears.items() if v},
         rate=rate,
@@ -149,9 +150,9 @@ def _vehicle_period(
 def vehicle_members(book: Book, vehicle: Vehicle) -> list[str]:
     """Who shares the vehicle: its owners and its Shared with list, else every member."""
     if not vehicle.shared_with:
-        return book.member_names()
+        return book.sharing_names()
     wanted = set(vehicle.shared_with) | set(vehicle.owner_names)
-    return [m for m in book.member_names() if m in wanted]
+    return [m for m in book.sharing_names() if m in wanted]
 
 
 def _membership_days(book: Book, vehicle: Vehicle, period: Period, cutoff: date) -> dict[str, Decimal]:

@@ -114,17 +114,23 @@ def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:
         pays[transfer.sender].append(payment_details(report, transfer))
         receives[transfer.recipient].append({"other": transfer.sender, "amount": transfer.amount})
     provisional = period.start <= report.as_of < period.end
+    statements = {st.name: st for st in report.statements}
     notices = []
     for m in report.computation.members:
+        if m.name == report.book.kitty:
+            continue  # the kitty reads no mail: its balance is in the treasurer's digest
+        st = statements[m.name]
         context = _base(report, m.name) | {
             "period": period.label(report.settings.language),
             "provisional": provisional,
-            "km": m.km,
-            "bears": m.bears,
-            "paid": m.paid,
-            "payments_sent": m.payments_sent,
-            "payments_received": m.payments_received,
-            "balance": m.balance,
+            "period_start": period.start,
+            "opening_balance": st.opening_balance,
+            "km": st.km,
+            "bears": st.bears,
+            "paid": st.paid,
+            "payments_sent": st.payments_sent,
+            "payments_received": st.payments_received,
+            "balance": st.closing_balance,
             "pays": pays[m.name],
             "receives": receives[m.name],
             "vehicles": _vehicle_lines(report),
@@ -183,8 +189,10 @@ def _advance(report: Report, **_) -> tuple[list[Notice], list[str]]:
         ]
     quarter = period_of(report.as_of, "quarter")
     by_member: dict[str, list] = defaultdict(list)
+    gone = {m.name for m in report.book.members if m.left is not None and m.left <= report.as_of}
     for a in report.advances:
-        by_member[a.member].append(a)
+        if a.per_quarter > 0 and a.member not in gone:  # nothing to call, or from someone who has left
+            by_member[a.member].append(a)
     notices = []
     for name, advances in by_member.items():
         lines = [
@@ -245,9 +253,15 @@ def _digest(report: Report, **_) -> tuple[list[Notice], list[str]]:
         return [], [t(report.settings.language, "No treasurer: name one in Settings (treasurer / trésorier).")]
     shown = [p for p in report.problems if p.severity is not Severity.INFO]
     context = _base(report, treasurer) | {
-        "members": [{"name": m.name, "km": m.km, "balance": m.balance} for m in report.computation.members],
+        "period": report.statements[0].period.label(report.settings.language) if report.statements else "",
+        "members": [
+            {"name": st.name, "km": st.km, "opening_balance": st.opening_balance, "balance": st.closing_balance}
+            for st in report.statements
+        ],
         "transfers": report.settlement.transfers,
         "vehicles": _vehicle_lines(report),
+        "left_out": report.left_out.amount,
+        "left_out_rows": len(report.left_out.rows),
         "errors": report.count(Severity.ERROR),
         "warnings": report.count(Severity.WARNING),
         "problems": shown[:DIGEST_PROBLEMS],

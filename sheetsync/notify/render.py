@@ -18,7 +18,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotF
 from jinja2.sandbox import SandboxedEnvironment
 
 from sheetsync.errors import SetupError
-from sheetsync.i18n import N_
+from sheetsync.i18n import N_, of_name
 from sheetsync.notify.epc import epc_code, epc_png
 from sheetsync.notify.plan import Notice
 from sheetsync.notify.templates import template_folder
@@ -75,6 +75,7 @@ def environment(override: str | None, lang: str, currency: str, kind: str = "ema
     env.filters["money"] = lambda amount: fmt.money(amount, currency, lang)
     env.filters["number"] = lambda value: fmt.number(value, lang)
     env.filters["day"] = lambda value: fmt.day(value, lang)
+    env.filters["of"] = of_name  # French "de Paul", "d'Ahmed"
     return env
 
 

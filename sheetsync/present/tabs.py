@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sheetsync.calendar.bookings import schedule
+from sheetsync.i18n import tn
 from sheetsync.model.schema import CATEGORIES, GENERATED_TABS
 from sheetsync.money.references import paid_transfers, settlement_period, transfer_reference
 from sheetsync.pipeline import Report
@@ -60,13 +61,57 @@ def in_words(report: Report) -> dict[str, str]:
     return phrases
 
 
-def balances_table(report: Report, title: str) -> Table:
-    """The Balances tab: each member's figures, balance in words and suggested advance."""
+def left_out_text(report: Report) -> str | None:
+    """What the figures leave out, when they leave something: "€540.00 in 2 rows (see the problems)"."""
+    left = report.left_out
+    if not left.rows:
+        return None
     lang = report.settings.language
-    columns = [
+    amount = fmt.money(left.amount, report.settings.currency, lang)
+    return tn(
+        lang,
+        "Left out of the figures: {amount} in {n} row with a problem (see the problems).",
+        "Left out of the figures: {amount} in {n} rows with a problem (see the problems).",
+        len(left.rows),
+        amount=amount,
+    )
+
+
+def statement_columns(report: Report) -> list[tuple[str, str]]:
+    """(label, kind) of the statement columns, labelled with the period."""
+    lang = report.settings.language
+    period = report.statements[0].period.label(lang) if report.statements else ""
+    return [
+        (word("opening_balance", lang), "money"),
+        (word("km_in", lang, period=period), "number"),
+        (word("bears_in", lang, period=period), "money"),
+        (word("paid_in", lang, period=period), "money"),
+        (word("sent_in", lang, period=period), "money"),
+        (word("received_in", lang, period=period), "money"),
+        (word("closing_balance", lang), "money"),
+    ]
+
+
+def statement_values(st) -> list:
+    """A statement's figures, in the order of `statement_columns`."""
+    return [
+        st.opening_balance,
+        st.km,
+        st.bears,
+        st.paid,
+        st.payments_sent,
+        st.payments_received,
+        st.closing_balance,
+    ]
+
+
+def balances_table(report: Report, title: str) -> Table:
+    """Per member: the to-date totals and the balance in words, then the statement of the current
+    period (carried in, the period's figures, carried out), and the suggested advance."""
+    lang = report.settings.language
+    columns = [Column(word("member", lang))] + [
         Column(word(k, lang), kind)
         for k, kind in (
-            ("member", "text"),
             ("km", "number"),
             ("bears", "money"),
             ("paid", "money"),
@@ -76,18 +121,23 @@ def balances_table(report: Report, title: str) -> Table:
             ("in_words", "text"),
         )
     ]
+    columns += [Column(label, kind) for label, kind in statement_columns(report)]
     advances: dict[str, Decimal] = defaultdict(Decimal)
     for a in report.advances:
         advances[a.member] += a.per_quarter
     if advances:
         columns.append(Column(word("advance", lang), "money"))
     phrases = in_words(report)
+    statements = {st.name: st for st in report.statements}
     rows = []
     for m in report.computation.members:
         row = [m.name, m.km, m.bears, m.paid, m.payments_sent, m.payments_received, m.balance, phrases[m.name]]
+        row += statement_values(statements[m.name])
         if advances:
             row.append(advances.get(m.name))
         rows.append(row)
+    if (note := left_out_text(report)) is not None:
+        rows += [[], [note]]
     return _table(report, "balances", title, columns, rows)
 
 
@@ -149,7 +199,10 @@ def summary_table(report: Report, title: str) -> Table:
         Column(word("km", lang), "number"),
     ]
     columns += [Column(c.name(lang).capitalize(), "money") for c in categories]
-    columns += [Column(word("total", lang), "money"), Column(word("cost_per_km", lang), "rate")]
+    columns += [
+        Column(word("total", lang), "money"),
+        Column(word("running_cost" if fixed else "cost_per_km", lang), "rate"),
+    ]
     if fixed:
         columns.append(Column(word("rate", lang), "rate"))
     if report.fuel:

@@ -12,7 +12,7 @@ from sheetsync.model import Problem, Severity
 from sheetsync.money.cents import km_value, plain
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
-from sheetsync.present.tabs import in_words, settlement_notes
+from sheetsync.present.tabs import in_words, left_out_text, settlement_notes, statement_columns, statement_values
 from sheetsync.present.words import word
 
 
@@ -22,7 +22,8 @@ def report_json(report: Report) -> str:
 
 
 def report_csv(report: Report) -> str:
-    """The balances, one row per member, with the amounts as plain numbers."""
+    """The balances, one row per member, with the amounts as plain numbers; then, after an empty
+    line, the transfers to settle (from, to, amount)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "km", "bears", "paid", "payments_sent", "payments_received", "balance"])
@@ -38,6 +39,10 @@ def report_csv(report: Report) -> str:
                 plain(m.balance),
             ]
         )
+    writer.writerow([])
+    writer.writerow(["from", "to", "amount"])
+    for transfer in report.settlement.transfers:
+        writer.writerow([transfer.sender, transfer.recipient, plain(transfer.amount)])
     return out.getvalue()
 
 
@@ -61,7 +66,14 @@ def report_text(report: Report) -> str:
     phrases = in_words(report)
     heading = word("balances_as_of", lang, group=s.group, day=fmt.day(report.as_of, lang))
     members = text_table(
-        [word("member", lang), word("km", lang), word("bears", lang), word("paid", lang), word("balance", lang), ""],
+        [
+            word("member", lang),
+            word("km", lang),
+            word("bears", lang),
+            word("paid", lang),
+            word("balance", lang),
+            word("in_words", lang),
+        ],
         [
             [
                 m.name,
@@ -79,36 +91,36 @@ def report_text(report: Report) -> str:
         f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
     )
     notes = "\n".join(f"  {n}" for n in settlement_notes(report))
+    fixed = any(vp.mode == "fixed" for vp in report.computation.periods)
+    headers = [
+        word("vehicle", lang),
+        word("period", lang),
+        word("km", lang),
+        word("total", lang),
+        word("running_cost" if fixed else "cost_per_km", lang),
+    ]
+    headers += [word("rate", lang)] if fixed else []
     fuel_headers = [word("litres", lang), word("l_per_100km", lang), word("price_per_litre", lang)]
-    vehicles = text_table(
-        [
-            word("vehicle", lang),
-            word("period", lang),
-            word("km", lang),
-            word("total", lang),
-            word("cost_per_km", lang),
-            word("status", lang),
+    rows = []
+    for vp in report.computation.periods:
+        row = [
+            vp.vehicle,
+            vp.period.label(lang),
+            fmt.number(vp.km, lang),
+            fmt.money(vp.costs, cur, lang),
+            fmt.rate(vp.cost_per_km, lang),
         ]
-        + (fuel_headers if report.fuel else []),
-        [
-            [
-                vp.vehicle,
-                vp.period.label(lang),
-                fmt.number(vp.km, lang),
-                fmt.money(vp.costs, cur, lang),
-                fmt.rate(vp.cost_per_km, lang),
-                word("provisional" if vp.provisional else "closed", lang),
-            ]
-            + (fuel_text(report.fuel_of(vp.vehicle, vp.period.id), cur, lang) if report.fuel else [])
-            for vp in report.computation.periods
-        ],
-        right={2, 3, 4, 6, 7, 8},
-    )
-    parts = [
-        heading,
-        "",
-        members,
-        "",
+        row += [fmt.rate(vp.rate, lang)] if fixed else []
+        row.append(word("provisional" if vp.provisional else "closed", lang))
+        row += fuel_text(report.fuel_of(vp.vehicle, vp.period.id), cur, lang) if report.fuel else []
+        rows.append(row)
+    status = len(headers)  # the status column, text, left-aligned; the fuel columns after it are numbers
+    right = set(range(2, status)) | (set(range(status + 1, status + 4)) if report.fuel else set())
+    vehicles = text_table(headers + [word("status", lang)] + (fuel_headers if report.fuel else []), rows, right=right)
+    parts = [heading, "", members, "", statement_text(report), ""]
+    if (left := left_out_text(report)) is not None:
+        parts += [left, ""]
+    parts += [
         word("from", lang) + " → " + word("to", lang) + ":",
         "\n".join(x for x in (transfers, notes) if x),
         "",
@@ -117,6 +129,25 @@ def report_text(report: Report) -> str:
     if report.problems:
         parts += ["", problems_text(report.problems, lang)]
     return "\n".join(parts) + "\n"
+
+
+def statement_text(report: Report) -> str:
+    """The statement of the period holding the as-of date, one line per member, labelled."""
+    lang, cur = report.settings.language, report.settings.currency
+    if not report.statements:
+        return ""
+    labels = [label for label, _ in statement_columns(report)]
+    kinds = [kind for _, kind in statement_columns(report)]
+    rows = [
+        [st.name]
+        + [
+            fmt.number(v, lang) if kind == "number" else fmt.money(v, cur, lang)
+            for v, kind in zip(statement_values(st), kinds, strict=True)
+        ]
+        for st in report.statements
+    ]
+    heading = word("statement_for", lang, period=report.statements[0].period.label(lang))
+    return heading + "\n\n" + text_table([word("member", lang), *labels], rows, right=set(range(1, len(labels) + 1)))
 
 
 def fuel_text(fuel, currency: str, lang: str) -> list[str]:
@@ -143,7 +174,7 @@ def problems_text(problems: list[Problem], lang: str = "en") -> str:
 
 
 def summary_line(report: Report) -> str:
-    """One line for cron logs, in the group's language."""
+    """One line for cron logs, in the group's language; it says the money left out of the figures."""
     lang = report.settings.language
     counts = ", ".join(
         (
@@ -153,7 +184,17 @@ def summary_line(report: Report) -> str:
             tn(lang, "{n} warning", "{n} warnings", report.count(Severity.WARNING)),
         )
     )
-    return t(lang, "{group}: {counts}", group=report.settings.group, counts=counts)
+    line = t(lang, "{group}: {counts}", group=report.settings.group, counts=counts)
+    left = report.left_out
+    if left.rows:  # the money of rows left out, said in every run's summary
+        line += tn(
+            lang,
+            "; {amount} left out ({n} row)",
+            "; {amount} left out ({n} rows)",
+            len(left.rows),
+            amount=fmt.money(left.amount, report.settings.currency, lang),
+        )
+    return line
 
 
 def who_drove_text(answer, lang: str) -> str:

@@ -15,6 +15,21 @@ from sheetsync.model import CENT
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007'’"
 _CURRENCY = re.compile(r"(€|\$|£|CHF|EUR|USD|GBP|euros?)", re.IGNORECASE)
 _EXCEL_EPOCH = datetime(1899, 12, 30)
+DAYS_1904 = 1462  # a workbook using the 1904 date system counts its serial numbers from 1904-01-01
+_ERROR_VALUE = re.compile(r"#(DIV/0!|REF!|N/A|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|ERROR!)")
+EARLIEST_DATE = date(1990, 1, 1)  # a car-sharing logbook dated before this is a typo or a bare number
+
+
+class Uncomputed(str):
+    """A formula saved without its result (by a program that does not calculate): its text."""
+
+
+def cell_error(value: object) -> str | None:
+    """The spreadsheet error a cell shows ("#DIV/0!", "#REF!", "#N/A"…), or the formula of an
+    Uncomputed cell, or None."""
+    if type(value) is str and value[:1] == "#" and _ERROR_VALUE.fullmatch(value.strip()):
+        return value.strip()
+    return str(value) if isinstance(value, Uncomputed) else None
 
 
 def is_blank(value: object) -> bool:
@@ -205,10 +220,24 @@ def _datetime_from_text(text: str, month_first: bool) -> datetime:
     return datetime.combine(day, time(int(t[1]), int(t[2] or 0), int(t[3] or 0)))
 
 
-def to_serial(value: date) -> float:
-    """A date or datetime as a spreadsheet serial number (days since 1899-12-30, time as a fraction)."""
+_NO_YEAR = re.compile(r"\s*(\d{1,2}[/.\-]\d{1,2}|\d{1,2}(?:er)?\s+[^\d\s]+\.?)(?=\s|$)(.*)")
+
+
+def with_year(text: str, year: int) -> str | None:
+    """A date typed without its year ("12/03", "12 mars 20h") with `year` put in, or None."""
+    m = _NO_YEAR.fullmatch(text)
+    if m is None:
+        return None
+    day = m[1].rstrip(".")
+    separator = "/" if re.match(r"\d{1,2}[/.\-]", day) else " "
+    return f"{day}{separator}{year}{m[2]}"
+
+
+def to_serial(value: date, date1904: bool = False) -> float:
+    """A date or datetime as a spreadsheet serial number (days since 1899-12-30, time as a fraction;
+    with `date1904`, days since 1904-01-01 as such workbooks count them)."""
     moment = value if isinstance(value, datetime) else datetime.combine(value, time())
-    return (moment - _EXCEL_EPOCH).total_seconds() / 86400
+    return (moment - _EXCEL_EPOCH).total_seconds() / 86400 - (DAYS_1904 if date1904 else 0)
 
 
 def parse_shares(text: str, lang: str = "en") -> list[tuple[str, Decimal | None]]:

@@ -6,6 +6,7 @@ headers found and says how to map one in Settings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -19,6 +20,29 @@ from sheetsync.read.cells import as_text
 Cell = object
 RawTables = dict[str, Iterable[list[Cell]]]  # tab name -> its rows, row 1 first (a list, or rows read as they come)
 HEADER_SCAN_ROWS = 10
+
+
+@dataclass(frozen=True)
+class SheetMarks:
+    """What a file says about a sheet's rows beyond their cells (a backend reads it, as data)."""
+
+    hidden: frozenset[int] = frozenset()  # 1-based rows hidden in the spreadsheet
+    totals: dict[int, str] = field(default_factory=dict)  # 1-based row -> the table whose totals row it is
+
+
+class RawBook(dict):
+    """Raw tables (tab name -> rows) and, when the backend knows them, each sheet's marks and the
+    workbook's date system."""
+
+    def __init__(self, tabs: RawTables, marks: dict[str, SheetMarks] | None = None, date1904: bool = False):
+        super().__init__(tabs)
+        self.marks = marks or {}
+        self.date1904 = date1904
+
+
+def marks_of(raw: RawTables, name: str) -> SheetMarks:
+    """The marks the backend found on the sheet `name` (none for plain tables)."""
+    return getattr(raw, "marks", {}).get(name) or SheetMarks()
 
 
 class Rows:
@@ -52,6 +76,7 @@ class LocatedTab:
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)  # field -> (0-based index, header)
     rows: Rows = field(default_factory=Rows)  # the whole tab, row 1 first, to go through once
     duplicates: list[tuple[str, str]] = field(default_factory=list)  # (field, ignored header)
+    marks: SheetMarks = field(default_factory=SheetMarks)
 
     @cached_property
     def index(self) -> dict[str, int]:
@@ -70,8 +95,15 @@ class LocatedTab:
         i = self.columns[name][0]
         return cells[i] if i < len(cells) else None
 
-    def header(self, name: str) -> str:
-        return self.columns[name][1] if name in self.columns else self.spec.column(name).name("en")
+    @cached_property
+    def year(self) -> int | None:
+        """The year the tab's name names ("Trajets 2024"): the year of dates typed without one."""
+        found = re.findall(r"(?<!\d)(19\d\d|20\d\d)(?!\d)", self.name)
+        return int(found[0]) if len(found) == 1 else None
+
+    def header(self, name: str, lang: str = "en") -> str:
+        """The column's header as written, or its name in `lang` when the tab has no such column."""
+        return self.columns[name][1] if name in self.columns else self.spec.column(name).name(lang)
 
 
 def find_tabs(raw: RawTables) -> dict[str, str]:
@@ -110,7 +142,12 @@ def tab_language(found: dict[str, str]) -> str:
 
 
 def locate(
-    spec: InputTab, name: str | None, raw: RawTables, mapping: dict[tuple[str, str], str], lang: str = "en"
+    spec: InputTab,
+    name: str | None,
+    raw: RawTables,
+    mapping: dict[tuple[str, str], str],
+    lang: str = "en",
+    rows: Rows | None = None,
 ) -> LocatedTab:
     """Find the header row and column of each field of `spec` in the tab `name`.
 
@@ -126,14 +163,14 @@ def locate(
                 found=", ".join(raw) or "—",
             )
         return LocatedTab(spec, spec.en, 0)
-    rows = Rows(raw[name])
+    rows = rows if rows is not None else Rows(raw[name])
     best: tuple[int, dict, list] | None = None
     for index, row in enumerate(rows.head(HEADER_SCAN_ROWS)):
-        columns, duplicates = _match_header(spec, row, mapping)
+        columns, duplicates = _match_header(spec, row, mapping, lang)
         if not columns:
             continue
-        if all(c.field in columns for c in spec.columns if c.required):
-            return LocatedTab(spec, name, index + 1, columns, rows, duplicates)
+        if not spec.missing(columns):
+            return LocatedTab(spec, name, index + 1, columns, rows, duplicates, marks_of(raw, name))
         if best is None or len(columns) > len(best[1]):
             best = (index, columns, duplicates)
     if spec is SETTINGS:  # a settings tab without a header: key in A, value in B
@@ -152,7 +189,71 @@ def locate(
     raise AssertionError("unreachable")
 
 
-def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str], str]):
+MONEY_FIELDS = frozenset({"fuel_paid", "amount", "deposit"})
+CURRENCY_FIELDS = MONEY_FIELDS | {"rate_per_km"}  # a header may say its currency
+LITRE_FIELDS = frozenset({"litres", "tank"})  # a header may say litres
+LITRE_UNITS = frozenset({"l", "lt", "litre", "litres", "liter", "liters"})
+CURRENCY_UNITS = frozenset({"€", "$", "£", "eur", "euro", "euros", "chf", "usd", "gbp", "ttc"})
+_UNIT_TEXT = re.compile(r"(?:[\(\[]\s*([^\)\]]*?)\s*[\)\]]|\s(€|\$|£|eur|euros?))\s*$", re.IGNORECASE)
+
+
+UNIT_MESSAGES = {
+    "litres": N_('The column "{header}" of the {tab} tab is in litres, but its name says {field}.'),
+    "money": N_('The column "{header}" of the {tab} tab is in a currency, but its name says {field}.'),
+}
+
+
+def header_unit(text: str) -> str | None:
+    """ "litres" or "money" when a header names its unit ("Plein (L)", "Carburant (€)"), else None."""
+    m = _UNIT_TEXT.search(text)
+    if m is None:
+        return None
+    unit = (m[1] if m[1] is not None else m[2]).strip().lower()
+    if unit in LITRE_UNITS:
+        return "litres"
+    return "money" if unit in CURRENCY_UNITS else None
+
+
+def _field_for_unit(spec: InputTab, field_id: str, text: str, lang: str | None = None) -> str:
+    """The field a column goes to once its header's unit is heard: litres go to the litres field,
+    a currency to money; a unit that contradicts the field stops the run, naming the column."""
+    unit = header_unit(text)
+    if unit is None:
+        return field_id
+    if unit == "litres" and field_id in MONEY_FIELDS and any(c.field == "litres" for c in spec.columns):
+        return "litres"
+    if (unit == "litres" and field_id not in LITRE_FIELDS) or (unit == "money" and field_id not in CURRENCY_FIELDS):
+        raise SetupError(
+            UNIT_MESSAGES[unit],
+            N_(
+                "Rename the column so that its name and its unit agree (e.g. Litres (L), Amount (€)), "
+                "or map it with column.{tab_id}.FIELD in Settings."
+            ),
+            lang=lang,
+            header=text,
+            tab=spec.name(lang or "en"),
+            field=spec.column(field_id).name(lang or "en"),
+            tab_id=spec.id,
+        )
+    return field_id
+
+
+def probe(spec: InputTab, name: str, raw: RawTables, mapping: dict[tuple[str, str], str], rows: Rows):
+    """(the tab located as `spec`, or None when a required column is missing; whether its header
+    looks like one of `spec`'s: at least three of its columns found, on one of the first rows)."""
+    looks = False
+    for index, row in enumerate(rows.head(HEADER_SCAN_ROWS)):
+        try:
+            columns, duplicates = _match_header(spec, row, mapping)
+        except SetupError:
+            continue
+        if len(columns) >= 3 and not spec.missing(columns):
+            return LocatedTab(spec, name, index + 1, columns, rows, duplicates, marks_of(raw, name)), True
+        looks = looks or len(columns) >= 3
+    return None, looks
+
+
+def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str], str], lang: str | None = None):
     mapped = {header_key(h): f for (tab, f), h in mapping.items() if tab == spec.id}
     columns: dict[str, tuple[int, str]] = {}
     duplicates: list[tuple[str, str]] = []
@@ -164,6 +265,8 @@ def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str]
         field_id = mapped.get(key) or next((c.field for c in spec.columns if key in c.keys()), None)
         if field_id is None:
             continue
+        if key not in mapped:
+            field_id = _field_for_unit(spec, field_id, text, lang)
         if field_id in columns:
             duplicates.append((field_id, text))
         else:
@@ -177,7 +280,7 @@ def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: st
     head = rows.head(index + 1)
     headers = [as_text(c) for c in (head[index] if index < len(head) else [])]
     headers = [h for h in headers if h]
-    missing = [c for c in spec.columns if c.required and c.field not in columns]
+    missing = spec.missing(columns)
     first = missing[0]
     names = ", ".join(f'"{c.name(lang)}"' for c in missing)
     raise SetupError(

@@ -3,26 +3,33 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from collections import Counter
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import chain
 
+from sheetsync.i18n import t
 from sheetsync.model import CENT, Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
-from sheetsync.model.names import header_key, suggest
+from sheetsync.model.names import fold, header_key, suggest
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
     BOOKINGS,
     CATEGORIES,
-    EXPENSES,
+    CATEGORIES_BY_ID,
+    GENERATED_MARKERS,
+    GENERATED_TABS,
     MEMBERS,
-    PAYMENTS,
     SETTINGS,
+    TABS_BY_ID,
     TRIPS,
     VEHICLES,
     category_id,
     category_names,
 )
 from sheetsync.read.cells import (
+    EARLIEST_DATE,
+    as_text,
     is_blank,
     parse_datetime,
     parse_shares,
@@ -31,9 +38,14 @@ from sheetsync.read.cells import (
     plain_number,
 )
 from sheetsync.read.entries import cancelled, entries_tab, entry_view, without_cancelled
+from sheetsync.read.furniture import is_sum_row, month_heading, row_money
 from sheetsync.read.headers import LocatedTab, RawTables, find_tabs, locate, tab_language
+from sheetsync.read.logbooks import RecordTabs, record_tabs
 from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
 from sheetsync.read.settings_tab import read_settings
+
+REFUND_WORDS = {header_key(w) for w in ("refund", "remboursement", "rembt", "remb", "avoir", "refunded", "remboursé")}
+IN_PROGRESS_DAYS = 7  # a trip with a start reading and no end, this recent, is still out
 
 
 @dataclass(frozen=True)
@@ -43,6 +55,7 @@ class Parsed:
     book: Book
     problems: list[Problem]
     settings_rows: dict[str, SourceRef]
+    left_out: list[tuple[SourceRef, Decimal]]  # the money of each row left out while reading
 
 
 def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None, quick: bool = True) -> Parsed:
@@ -57,10 +70,21 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
     settings = read.settings
     tabs = {
         spec.id: locate(spec, found.get(spec.id), raw, settings.columns, settings.language)
-        for spec in (MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)
+        for spec in (MEMBERS, VEHICLES, BOOKINGS)
     }
+    records = record_tabs(raw, found, settings)
+    if not records.tabs["trips"] and not records.not_found and not settings.logbook_tabs:
+        locate(TRIPS, None, raw, settings.columns, settings.language)  # no logbook at all: says what is expected
+    for spec_id in ("trips", "expenses", "payments"):
+        first = records.tabs[spec_id][0] if records.tabs[spec_id] else None
+        tabs[spec_id] = first or LocatedTab(TABS_BY_ID[spec_id], TABS_BY_ID[spec_id].en, 0)
     p = _Parser(settings, list(read.problems), today or date.today())
-    for tab in tabs.values():
+    p.tab_problems(records, read.rows)
+    p.generated_name_problems(raw)
+    every_tab = [tabs[t] for t in ("members", "vehicles", "bookings")] + [
+        tab for spec_id in ("trips", "expenses", "payments") for tab in records.tabs[spec_id]
+    ]
+    for tab in every_tab:
         for field_id, header in tab.duplicates:
             p.problems.append(
                 problem(
@@ -76,29 +100,36 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
             )
     members = p.members(tabs["members"])
     vehicles = p.vehicles(tabs["vehicles"])
-    trips = p.rows(tabs["trips"], p.trip, quick=p.quick_trip(tabs["trips"]) if quick else None)
-    rejected = frozenset(p.rejected)
+    trips, rejected = [], set()
+    for tab in records.tabs["trips"]:
+        trips += p.rows(tab, p.trip, quick=p.quick_trip(tab) if quick else None)
+        rejected |= {(tab.name, row) for row in p.rejected}
     entries = entries_tab(raw, found.get("entries"), settings.language)
+    views = {kind: entry_view(entries, kind) for kind in ("trip", "expense", "payment", "booking")}
+    if views["trip"] is not None:
+        trips += p.rows(views["trip"], p.trip)
+        rejected |= {(entries.name, row) for row in p.rejected}
 
-    def with_entries(tab_id: str, kind: str, parse_row) -> tuple:
-        view = entry_view(entries, kind)
-        return tuple(p.rows(tabs[tab_id], parse_row) + (p.rows(view, parse_row) if view else []))
+    def read_all(tab_id: str, kind: str, parse_row) -> tuple:
+        """The records of every tab of `tab_id`, then of the entries of `kind` made from the phones."""
+        tabs_of = records.tabs.get(tab_id) or [tabs[tab_id]]
+        found_rows = [r for tab in tabs_of for r in p.rows(tab, parse_row)]
+        return tuple(found_rows + (p.rows(views[kind], parse_row) if views[kind] is not None else []))
 
-    trips += p.rows(view, p.trip) if (view := entry_view(entries, "trip")) else []
     book = Book(
         settings=settings,
         members=tuple(members),
         vehicles=tuple(vehicles),
         trips=tuple(trips),
-        expenses=with_entries("expenses", "expense", p.expense),
-        bookings=tuple(without_cancelled(list(with_entries("bookings", "booking", p.booking)), cancelled(entries))),
-        payments=with_entries("payments", "payment", p.payment),
+        expenses=read_all("expenses", "expense", p.expense),
+        bookings=tuple(without_cancelled(list(read_all("bookings", "booking", p.booking)), cancelled(entries))),
+        payments=read_all("payments", "payment", p.payment),
         tab_names={tab_id: tab.name for tab_id, tab in tabs.items()}
         | {"settings": settings_tab.name, "entries": entries.name},
-        rejected_trip_rows=rejected,
+        rejected_trip_rows=frozenset(rejected),
         headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
     )
-    return Parsed(book, p.problems, read.rows)
+    return Parsed(book, p.problems, read.rows, p.left_out)
 
 
 class _Parser:
@@ -110,28 +141,49 @@ class _Parser:
         self.problems = problems
         self.member_names = Names()
         self.rejected: list[int] = []  # rows left out for an error, of the last tab read
+        self.left_out: list[tuple[SourceRef, Decimal]] = []  # the money of each row left out
+        self.latest = today + timedelta(days=365)  # the last plausible date of a record
         self.vehicle_names = Names()
+        self.emails: dict[str, str] = {}  # a member's Email, folded -> their name (a form's respondent)
 
     def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
-        return RowReader(tab, row, cells, self.lang, self.month_first)
+        return RowReader(tab, row, cells, self.lang, self.month_first, self.latest)
 
     def rows(self, tab: LocatedTab, parse_row, keep_partial: bool = False, quick=None):
-        """Records parsed by `parse_row` from each data row that is not empty, a total, or wrong.
+        """Records parsed by `parse_row` from each data row that is not empty, sheet furniture
+        (a total, a row of sums, a heading), or wrong.
 
         With `keep_partial` (members, vehicles), a record that `parse_row` still returned despite
         a wrong cell is kept without that cell: leaving out a member would turn every trip of
-        theirs into an error too.
+        theirs into an error too. The money of every row left out is kept in `left_out`.
         """
         records = []
         self.rejected = []
+        marks = tab.marks
+        special = marks.hidden | set(marks.totals)
         for row, cells in tab.data_rows():
-            if quick is not None and (record := quick(row, cells)) is not None:
+            if special and row in special:
+                if row in marks.totals:
+                    self.note("row.table_total", tab, row, table=marks.totals[row])
+                    continue
+                if self.settings.hidden_rows == "skip":
+                    self.note("row.hidden_skipped", tab, row)
+                    self._leave_out(tab, row, cells)
+                    continue
+                self.note("row.hidden", tab, row)
+            elif quick is not None and (record := quick(row, cells)) is not None:
                 records.append(record)
                 continue
             if is_empty(cells):
                 continue
             if is_summary(cells):
-                self.problems.append(problem("row.summary", self.lang, tab.name, row, None))
+                self.note("row.summary", tab, row)
+                continue
+            if (heading := month_heading(cells)) is not None:
+                self.note("row.heading", tab, row, value=heading)
+                continue
+            if is_sum_row(tab, cells, records):
+                self.note("row.sum", tab, row)
                 continue
             r = self.reader(tab, row, cells)
             record = parse_row(r)
@@ -140,20 +192,73 @@ class _Parser:
                 records.append(record)
             else:
                 self.rejected.append(row)
+                self._leave_out(tab, row, cells)
         return records
 
+    def tab_problems(self, records: RecordTabs, settings_rows: dict[str, SourceRef]) -> None:
+        """A logbook-like tab left unread is a warning naming it; a listed logbook tab that does not
+        exist is an error on the setting."""
+        for name in records.unread:
+            self.problems.append(problem("tab.unread", self.lang, name, None, None, name=name))
+        if records.not_found:
+            where = settings_rows.get("logbook_tabs")
+            self.problems.append(
+                problem(
+                    "settings.bad_value",
+                    self.lang,
+                    where.tab if where else "",
+                    where.row if where else None,
+                    None,
+                    value=", ".join(records.not_found),
+                    key=where.column if where else "logbook_tabs",
+                    default="—",
+                    choices=t(self.lang, "the names of the logbook tabs, separated by commas"),
+                )
+            )
+
+    def generated_name_problems(self, raw: RawTables) -> None:
+        """A tab of the group's that bears the name of a tab sync writes (in the group's language)
+        stops sync: said here too, so that validate reports what sync would refuse."""
+        names = {tab.name(self.lang) for tab in GENERATED_TABS}
+        for name in raw:
+            if name in names:
+                rows = iter(raw[name])
+                first = next(rows, None)
+                raw[name] = chain(
+                    [first] if first is not None else [], rows
+                )  # the tab's rows, whole, for later readers
+                text = first[0] if first else None
+                if not (isinstance(text, str) and text.startswith(GENERATED_MARKERS)):
+                    self.problems.append(problem("tab.generated_name", self.lang, name, None, None, name=name))
+
+    def note(self, code: str, tab: LocatedTab, row: int, **params) -> None:
+        self.problems.append(problem(code, self.lang, tab.name, row, None, **params))
+
+    def _leave_out(self, tab: LocatedTab, row: int, cells: list) -> None:
+        """Remember the money a row left out holds (a fuel paid, an amount), to say it is not counted."""
+        amount = row_money(tab, cells, self.lang)
+        if amount is not None:
+            self.left_out.append((SourceRef(tab.name, row), amount))
+
     def members(self, tab: LocatedTab) -> list[Member]:
+        """The members; with a Prénom (first name) column beside Nom, each is "Prénom Nom",
+        shortened to the first name where no other member shares it. A kitty (Settings `kitty`)
+        not listed is added: it holds money, never a share of the costs."""
         seen: dict[str, int] = {}
+        full_names = Names()
 
         def member(r: RowReader) -> Member | None:
-            name = r.text("name")
+            first, last = r.text("first_name"), r.text("name")
+            name = " ".join(n for n in (first, last) if n) or None
             if name is None:
-                r.flag("value.missing", "name")
+                r.flag("value.missing", "name" if "name" in r.index else "first_name")
                 return None
-            if (other := self.member_names.get(name)) is not None:
+            if (other := full_names.get(name)) is not None:
                 r.flag("member.duplicate", "name", value=name, other_row=seen[other])
                 return None
-            record = Member(
+            full_names.add(name)
+            seen[name] = r.row
+            return Member(
                 SourceRef(tab.name, r.row),
                 name,
                 r.text("email"),
@@ -161,14 +266,25 @@ class _Parser:
                 _day(r.moment("left")),
                 r.money("deposit"),
                 r.number("expected_km"),
-                r.bank("iban", "member.iban"),
-                r.bank("bic", "member.bic"),
+                first_name=first if last else None,
+                iban=r.bank("iban", "member.iban"),
+                bic=r.bank("bic", "member.bic"),
             )
-            self.member_names.add(name)
-            seen[name] = r.row
-            return record
 
-        return self.rows(tab, member, keep_partial=True)
+        read = self.rows(tab, member, keep_partial=True)
+        firsts = Counter(fold(m.first_name) for m in read if m.first_name)
+        members = [
+            replace(m, name=m.first_name) if m.first_name and firsts[fold(m.first_name)] == 1 else m for m in read
+        ]
+        kitty = self.settings.kitty
+        if kitty and full_names.get(kitty) is None and not any(fold(m.name) == fold(kitty) for m in members):
+            members.append(Member(SourceRef(tab.name, 0), kitty))
+        for full, m in zip([m.name for m in read] + [kitty], members, strict=False):
+            self.member_names.add(m.name)
+            self.member_names.alias(full, m.name)
+            if m.email:
+                self.emails.setdefault(fold(m.email), m.name)
+        return members
 
     def vehicles(self, tab: LocatedTab) -> list[Vehicle]:
         seen: dict[str, int] = {}
@@ -246,21 +362,76 @@ class _Parser:
         return tuple(names)
 
     def _vehicle(self, r: RowReader) -> str | None:
-        """The row's vehicle; when blank, the group's only vehicle."""
+        """The row's vehicle; when blank, the group's only vehicle, else the vehicle the tab's name
+        names ("Trajets Clio")."""
         value = r.raw("vehicle")
         if value is None or (type(value) is str and not value.strip()):
             choices = self.vehicle_names.all()
             if len(choices) == 1:
                 return choices[0]
-            r.flag("ref.vehicle_missing", "vehicle", choices=", ".join(choices) or "—")
+            if not choices:
+                r.flag("ref.no_vehicle", "vehicle", vehicles_tab=TABS_BY_ID["vehicles"].name(self.lang))
+                return None
+            named = self.tab_vehicle(r.tab)
+            if named is not None:
+                return named
+            r.flag("ref.vehicle_missing", "vehicle", choices=", ".join(choices))
             return None
         return r.name_in("vehicle", self.vehicle_names, "ref.vehicle")
 
+    def tab_vehicle(self, tab: LocatedTab) -> str | None:
+        """The vehicle a tab's name names, as a word of it ("Carnet Clio 2025" -> Clio), or None."""
+        words = set(fold(tab.name).replace("-", " ").replace("_", " ").split())
+        named = [v for v in self.vehicle_names.all() if set(fold(v).split()) <= words]
+        return named[0] if len(named) == 1 else None
+
+    def _who(self, r: RowReader, field: str) -> str | None:
+        """A member typed in `field`, else the form's respondent, by their Email in Members."""
+        if "respondent" not in r.index or field in r.index:
+            return r.name_in(field, self.member_names, "ref.member", True)
+        email = r.text("respondent")
+        if email is None:
+            r.flag("value.missing", "respondent")
+            return None
+        found = self.emails.get(fold(email))
+        if found is None:
+            r.flag("ref.respondent", "respondent", value=email)
+        return found
+
+    def _when(self, r: RowReader) -> datetime | None:
+        """The row's date, else the form's timestamp (a form without a date question)."""
+        if "date" in r.index or "timestamp" not in r.index:
+            return r.moment("date", True)
+        return r.moment("timestamp", True)
+
     def trip(self, r: RowReader) -> Trip | None:
-        day, returned = r.moment("date", True), r.moment("return")
+        day, returned = self._when(r), r.moment("return")
         vehicle = self._vehicle(r)
-        driver = r.name_in("driver", self.member_names, "ref.member", True)
-        start, km = r.number("odometer_start", True), r.number("km")
+        driver = self._who(r, "driver")
+        km = r.number("km")
+        if is_blank(r.raw("odometer_start")) and is_blank(r.raw("odometer_end")) and km is not None:
+            fuel = r.money("fuel_paid")
+            litres, full = r.number("litres"), r.yes_no("full")
+            if not r.ok:
+                return None
+            return Trip(
+                SourceRef(r.tab.name, r.row),
+                day,
+                vehicle,
+                driver,
+                None,
+                None,
+                returned,
+                fuel,
+                r.text("note"),
+                litres=litres,
+                full=full,
+                distance=km,
+            )
+        start = r.number("odometer_start", True)
+        if start is not None and km is None and is_blank(r.raw("odometer_end")) and self._recent(day):
+            r.flag("trip.in_progress", None, start=plain_number(start), day=day.date().isoformat())
+            return None
         end = r.number("odometer_end", km is None)
         if end is None and start is not None and km is not None:
             end = start + km
@@ -283,12 +454,16 @@ class _Parser:
             SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"), litres, full
         )
 
+    def _recent(self, day: datetime | None) -> bool:
+        """Within the 7 days up to the as-of date: a trip without an end reading is still out."""
+        return day is not None and self.today - timedelta(days=IN_PROGRESS_DAYS) <= day.date() <= self.today
+
     def quick_trip(self, tab: LocatedTab):
         """A fast reader for the logbook lines that need no interpretation: a date cell, known names,
         number cells, no Km to check. It answers None for any other line, which then goes the
         careful way (trip()), so the result is the same, only sooner on a 100,000-line logbook."""
         index = tab.index
-        if "km" in index:
+        if "km" in index or not {"date", "driver", "odometer_start", "odometer_end"} <= set(index):
             return None
         i_date, i_back, i_vehicle = index["date"], index.get("return"), index.get("vehicle")
         i_driver, i_start, i_end = index["driver"], index["odometer_start"], index["odometer_end"]
@@ -299,6 +474,7 @@ class _Parser:
         vehicles, members, name = self.vehicle_names, self.member_names, tab.name
         numbers = (int, float)
         days: dict[date, datetime] = {}  # one datetime per day, however many trips that day
+        earliest, latest = datetime.combine(EARLIEST_DATE, time()), datetime.combine(self.latest, time.max)
 
         def cell(cells, i):
             return cells[i] if i is not None and i < len(cells) else None
@@ -310,6 +486,8 @@ class _Parser:
             if type(day) is date:  # a date cell without a time
                 day = days.get(day) or days.setdefault(day, datetime(day.year, day.month, day.day))
             if type(day) is not datetime or type(start) not in numbers or type(end) not in numbers or end < start:
+                return None
+            if not earliest <= day <= latest:
                 return None
             if type(driver) is not str or (driver := members.lookup(driver)) is None:
                 return None
@@ -341,11 +519,13 @@ class _Parser:
         return quick
 
     def expense(self, r: RowReader) -> Expense | None:
-        day = r.moment("date", True)
+        day = self._when(r)
         vehicle = self._vehicle(r)
-        payer = r.name_in("paid_by", self.member_names, "ref.member", True)
-        category = self._category(r)
-        amount = r.money("amount", True)
+        payer = self._who(r, "paid_by")
+        category, refund = self._category(r)
+        amount = r.money("amount", True, negative_code=None)
+        if amount is not None and category is not None:
+            amount = self._refund(r, category, -abs(amount) if refund else amount)
         litres = r.number("litres")
         full = r.yes_no("full")
         responsible = r.name_in("responsible", self.member_names, "ref.member")
@@ -364,12 +544,29 @@ class _Parser:
             full,
         )
 
-    def _category(self, r: RowReader) -> str | None:
+    def _refund(self, r: RowReader, category: str, amount: Decimal) -> Decimal | None:
+        """A negative amount is a refund from outside the group: it lowers a shared cost. A cost that
+        stays with who paid or who was responsible (a toll, a fine) is not refunded that way."""
+        if amount >= 0:
+            return amount
+        rule = self.settings.split.get(category, CATEGORIES_BY_ID[category].rule)
+        if rule in ("payer", "responsible"):
+            r.flag("expense.negative", "amount", value=as_text(r.raw("amount")))
+            return None
+        return amount
+
+    def _category(self, r: RowReader) -> tuple[str | None, bool]:
+        """The category id, and whether the row is a refund of it ("Remboursement assurance")."""
         typed = r.text("category")
         if typed is None:
             r.flag("value.missing", "category")
-            return None
-        found = category_id(typed)
+            return None, False
+        words = typed.split()
+        refund = bool(words) and header_key(words[0]) in REFUND_WORDS
+        if refund and len(words) == 1:
+            r.flag("expense.refund_category", "category", value=typed)
+            return None, True
+        found = category_id(" ".join(words[1:]) if refund else typed)
         if found is None:
             names = [c.name(self.lang) for c in CATEGORIES]
             r.flag(
@@ -379,7 +576,7 @@ class _Parser:
                 suggestion=suggest(typed, category_names()) or "",
                 choices=", ".join(names),
             )
-        return found
+        return found, refund
 
     def booking(self, r: RowReader) -> Booking | None:
         vehicle = self._vehicle(r) if self.vehicle_names.all() else None
@@ -392,6 +589,8 @@ class _Parser:
             return None
         if weekly and repeat is None:
             repeat = "weekly"
+        if _whole_day(end) and _whole_day(start) and end.date() >= start.date():
+            end = datetime.combine(end.date() + timedelta(days=1), time())  # "14/01 – 14/01": the whole day
         if end <= start:
             r.flag("booking.end_before_start", "end", start=_when(start), end=_when(end))
         identity = "|".join(str(x) for x in (vehicle, member, r.raw("start"), r.raw("end"), repeat))
@@ -458,8 +657,8 @@ class _Parser:
         return end if end > start else end + timedelta(days=7)
 
     def payment(self, r: RowReader) -> Payment | None:
-        day = r.moment("date", True)
-        sender = r.name_in("from", self.member_names, "ref.member", True)
+        day = self._when(r)
+        sender = self._who(r, "from")
         recipient = r.name_in("to", self.member_names, "ref.member", True)
         amount = r.money("amount", True, negative_code="payment.negative")
         if not r.ok:
@@ -505,6 +704,11 @@ def _reading(value: int | float) -> Decimal | int:
 def _after(start: datetime, at) -> datetime:
     end = datetime.combine(start.date(), at)
     return end if end > start else end + timedelta(days=1)
+
+
+def _whole_day(moment: datetime) -> bool:
+    """A moment typed as a date alone (no time): a booking of whole days."""
+    return not (moment.hour or moment.minute or moment.second)
 
 
 def _day(moment):

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
+from sheetsync.i18n import t
 from sheetsync.model import Problem
 from sheetsync.model.names import fold, suggest
 from sheetsync.model.problems import problem
 from sheetsync.read.bank import parse_bic, parse_iban
-from sheetsync.read.cells import as_text, parse_datetime, parse_money, parse_number
+from sheetsync.read.cells import (
+    EARLIEST_DATE,
+    Uncomputed,
+    as_text,
+    cell_error,
+    parse_datetime,
+    parse_money,
+    parse_number,
+    with_year,
+)
 from sheetsync.read.headers import LocatedTab
 
 YES_NO = {
@@ -31,6 +41,11 @@ class Names:
     def add(self, name: str) -> None:
         self.by_key.setdefault(fold(name), name)
 
+    def alias(self, typed: str, name: str) -> None:
+        """`typed` (a member's full name, when they are known by their first name) stands for `name`."""
+        if typed:
+            self.by_key.setdefault(fold(typed), name)
+
     def get(self, typed: str) -> str | None:
         return self.by_key.get(fold(typed))
 
@@ -46,28 +61,48 @@ class Names:
         return found
 
     def all(self) -> list[str]:
-        return list(self.by_key.values())
+        return list(dict.fromkeys(self.by_key.values()))
+
+
+DATED_FIELDS = ("date", "return")  # the dates a record is filed under: they must be plausible
 
 
 class RowReader:
-    """The cells of one data row, read field by field; `ok` is False once a cell had an error."""
+    """The cells of one data row, read field by field; `ok` is False once a cell had an error.
 
-    def __init__(self, tab: LocatedTab, row: int, cells: list, lang: str, month_first: bool = False):
+    A cell showing a spreadsheet error (#DIV/0!, #REF!…) is an error at that cell, naming it, and
+    reads as empty. `latest` is the last plausible date of a record (a year after the as-of date).
+    """
+
+    def __init__(
+        self, tab: LocatedTab, row: int, cells: list, lang: str, month_first: bool = False, latest: date | None = None
+    ):
         self.tab, self.row, self.cells, self.lang, self.month_first = tab, row, cells, lang, month_first
+        self.latest = latest
         self.index = tab.index
         self.problems: list[Problem] = []
+        self.errors: dict[str, str] = {}
+        for field, i in self.index.items():
+            if i < len(cells) and (shown := cell_error(cells[i])) is not None:
+                self.errors[field] = shown
+                self.flag("value.formula" if isinstance(cells[i], Uncomputed) else "value.error", field, value=shown)
 
     @property
     def ok(self) -> bool:
         return not any(p.is_error for p in self.problems)
 
     def raw(self, field: str) -> object:
+        if field in self.errors:
+            return None
         i = self.index.get(field)
         cells = self.cells
         return cells[i] if i is not None and i < len(cells) else None
 
     def flag(self, code: str, field: str | None, **params: object) -> None:
-        column = self.tab.header(field) if field else None
+        if code == "value.missing" and field in self.errors:
+            return  # the cell is not empty: it shows an error, already said
+        column = self.tab.header(field, self.lang) if field else None
+        params.setdefault("order", date_order(self.lang, self.month_first))
         self.problems.append(problem(code, self.lang, self.tab.name, self.row, column, **params))
 
     def _missing(self, field: str, required: bool, value: object) -> bool:
@@ -94,7 +129,10 @@ class RowReader:
             self.flag("value.number", field, value=as_text(self.raw(field)))
             return None
 
-    def money(self, field: str, required: bool = False, negative_code: str = "expense.negative") -> Decimal | None:
+    def money(
+        self, field: str, required: bool = False, negative_code: str | None = "expense.negative"
+    ) -> Decimal | None:
+        """An amount rounded to the cent; a negative one is an error `negative_code` (None: allowed)."""
         value = self.raw(field)
         if self._missing(field, required, value):
             return None
@@ -103,7 +141,7 @@ class RowReader:
         except ValueError:
             self.flag("value.number", field, value=as_text(self.raw(field)))
             return None
-        if amount < 0:
+        if amount < 0 and negative_code is not None:
             self.flag(negative_code, field, value=as_text(self.raw(field)))
             return None
         return amount
@@ -126,15 +164,28 @@ class RowReader:
 
     def moment(self, field: str, required: bool = False) -> datetime | None:
         value = self.raw(field)
-        if type(value) is datetime and value.tzinfo is None:
-            return value
         if self._missing(field, required, value):
             return None
         try:
-            return parse_datetime(value, self.month_first)
+            found = parse_datetime(value, self.month_first)
         except ValueError:
-            self.flag("value.date", field, value=as_text(self.raw(field)))
+            dated = with_year(value, self.tab.year) if type(value) is str and self.tab.year else None
+            try:
+                found = parse_datetime(dated, self.month_first)
+            except ValueError:
+                self.flag("value.date", field, value=as_text(self.raw(field)))
+                return None
+        if field in DATED_FIELDS and not plausible(found.date(), self.latest):
+            self.flag(
+                "value.date_implausible",
+                field,
+                value=as_text(value),
+                day=found.date().isoformat(),
+                earliest=EARLIEST_DATE.isoformat(),
+                latest=(self.latest or found.date()).isoformat(),
+            )
             return None
+        return found
 
     def bank(self, field: str, code: str) -> str | None:
         """An IBAN (field "iban") or BIC (field "bic"), compact; a wrong one is flagged at its cell."""
@@ -162,6 +213,18 @@ class RowReader:
         if found is None:
             self.flag(code, field, value=typed, suggestion=suggest(typed, names.all()) or "")
         return found
+
+
+def plausible(day: date, latest: date | None) -> bool:
+    """A record's date is plausible from 1990 to `latest` (a year after the as-of date)."""
+    return EARLIEST_DATE <= day and (latest is None or day <= latest)
+
+
+def date_order(lang: str, month_first: bool) -> str:
+    """How dates typed as text are read, in words, naming the setting that changes it."""
+    if month_first:
+        return t(lang, "month first (Settings date_format = month_first)")
+    return t(lang, "day first (Settings date_format = day_first)")
 
 
 def is_empty(cells: list) -> bool:

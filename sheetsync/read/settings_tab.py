@@ -44,6 +44,10 @@ CHOICES: dict[str, dict[str, str]] = {
         ("first_booked", ("premier réservé", "first booked", "premier arrivé", "first come")),
         ("owner", ("propriétaire",)),
     ),
+    "hidden_rows": _words(
+        ("count", ("compter", "counted", "compte", "inclure", "include")),
+        ("skip", ("ignorer", "ignore", "sauter", "skipped", "exclure")),
+    ),
     "date_format": _words(
         ("day_first", ("jour d'abord", "dd/mm/yyyy", "jj/mm/aaaa", "day first")),
         ("month_first", ("mois d'abord", "mm/dd/yyyy", "mm/jj/aaaa", "month first")),
@@ -65,6 +69,9 @@ KEYS: dict[str, str] = _words(
     ("date_format", ("format date", "format_date", "format des dates")),
     ("timezone", ("fuseau horaire", "fuseau_horaire", "fuseau", "time zone")),
     ("treasurer", ("trésorier", "trésorière", "tresorier")),
+    ("logbook_tabs", ("onglets trajets", "onglets_trajets", "onglets du carnet", "logbooks")),
+    ("kitty", ("cagnotte", "caisse commune", "pot commun")),
+    ("hidden_rows", ("lignes masquées", "lignes_masquées", "lignes cachées", "hidden rows")),
     ("consumption_min", ("consommation min", "consommation_min", "conso min", "min l/100 km")),
     ("consumption_max", ("consommation max", "consommation_max", "conso max", "max l/100 km")),
     ("templates", ("modèles", "modeles", "templates folder", "dossier des modèles")),
@@ -131,8 +138,10 @@ class _Reader:
 
     def _plain(self, row: int, key: str, name: str, value: object) -> None:
         text = as_text(value) or ""
-        if name in ("group", "settlement_hub", "treasurer", "templates", "revoked_links"):
+        if name in ("group", "settlement_hub", "treasurer", "templates", "kitty", "revoked_links"):
             self.values[name] = text
+        elif name == "logbook_tabs":
+            self.values[name] = tuple(n.strip() for n in re.split(r"[;,\n]", text) if n.strip())
         elif name == "timezone":
             if _is_timezone(text):
                 self.values[name] = text

@@ -1,0 +1,132 @@
+"""What an .xlsx package says about its sheets beyond the cell values python-calamine reads:
+hidden rows, the totals rows of Excel Tables (from xl/tables/*.xml), the error a cell shows
+(#DIV/0!…, which calamine reads as empty), and the workbook's date system (1900 or 1904).
+
+Each sheet's XML is scanned as bytes, and only for what it holds: a sheet without a hidden row
+or an error cell costs one substring search each.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+
+from sheetsync.backends.ooxml import Package, _attr
+from sheetsync.read.cells import Uncomputed
+from sheetsync.read.headers import SheetMarks
+
+TABLE_REL = "/relationships/table"
+_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
+_HIDDEN = re.compile(rb'\shidden\s*=\s*"(?:1|true)"')
+_ROW_NUMBER = re.compile(rb'\sr\s*=\s*"(\d+)"')
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*[^/])>(.*?)</(?:\w+:)?c>", re.S)
+_ERROR_TYPE = re.compile(rb'\st\s*=\s*"e"')
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>", re.S)
+_CELL_REF = re.compile(rb'\sr\s*=\s*"([A-Z]+)(\d+)"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_DATE1904 = re.compile(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*"(?:1|true)"')
+
+
+@dataclass
+class PackageMarks:
+    """The marks of every sheet (by name), the error cells (sheet -> 0-based (row, column) -> text)
+    and the date system."""
+
+    sheets: dict[str, SheetMarks] = field(default_factory=dict)
+    errors: dict[str, dict[tuple[int, int], str]] = field(default_factory=dict)
+    date1904: bool = False
+
+
+def read_marks(path) -> PackageMarks:
+    """The marks of the .xlsx/.xlsm at `path`; none when the package cannot be read that way."""
+    try:
+        package = Package.read(path)
+        workbook = package.text(package.workbook_part())
+        found = PackageMarks(date1904=bool(_DATE1904.search(workbook)))
+        with zipfile.ZipFile(path) as archive:
+            for sheet in package.sheets():
+                totals = _table_totals(package, sheet.part)
+                if not _holds_any(archive, sheet.part, (b"hidden=", b't="e"', b"<f")):
+                    if totals:
+                        found.sheets[sheet.name] = SheetMarks(totals=totals)
+                    continue
+                data = package.bytes_of(sheet.part)
+                hidden = _hidden_rows(data)
+                if totals or hidden:
+                    found.sheets[sheet.name] = SheetMarks(hidden=hidden, totals=totals)
+                if b't="e"' in data or b"<f" in data:
+                    found.errors[sheet.name] = _unreadable_cells(data)
+        return found
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, UnicodeDecodeError):
+        return PackageMarks()
+
+
+def _holds_any(archive: zipfile.ZipFile, part: str, needles: tuple[bytes, ...]) -> bool:
+    """Whether the part holds one of `needles`, read a block at a time (a long sheet is never held whole)."""
+    overlap = max(len(n) for n in needles) - 1
+    tail = b""
+    with archive.open(part) as stream:
+        while block := stream.read(1 << 20):
+            window = tail + block
+            if any(n in window for n in needles):
+                return True
+            tail = window[-overlap:]
+    return False
+
+
+def is_date1904(package: Package) -> bool:
+    """Whether the workbook counts its dates from 1904 (a setting of old Mac workbooks)."""
+    return bool(_DATE1904.search(package.text(package.workbook_part())))
+
+
+def _hidden_rows(data: bytes) -> frozenset[int]:
+    if b"hidden=" not in data:
+        return frozenset()
+    rows = set()
+    for tag in _ROW.findall(data):
+        if _HIDDEN.search(tag) and (number := _ROW_NUMBER.search(tag)):
+            rows.add(int(number[1]))
+    return frozenset(rows)
+
+
+def _unreadable_cells(data: bytes) -> dict[tuple[int, int], str]:
+    """The cells whose value calamine reads as empty though they are not: an error shown
+    ("#DIV/0!"), or a formula saved without its result (by a program that does not calculate)."""
+    cells: dict[tuple[int, int], str] = {}
+    for attrs, inner in _CELL.findall(data):
+        value = _VALUE.search(inner)
+        if _ERROR_TYPE.search(attrs):
+            shown = value[1].decode("utf-8", "replace") if value else ""
+        elif (formula := _FORMULA.search(inner)) is not None and not (value and value[1]):
+            shown = Uncomputed("=" + (formula[1] or b"").decode("utf-8", "replace"))
+        else:
+            continue
+        if shown and (ref := _CELL_REF.search(b" " + attrs)):
+            cells[(int(ref[2]) - 1, _column_index(ref[1].decode()))] = shown
+    return cells
+
+
+def _table_totals(package: Package, sheet_part: str) -> dict[int, str]:
+    """1-based row -> table name, for each table of the sheet that has a totals row."""
+    totals = {}
+    for rel_type, target in package.relationships(sheet_part).values():
+        if not rel_type or not rel_type.endswith(TABLE_REL) or target not in package:
+            continue
+        table = package.text(target)
+        head = re.search(r"<(?:\w+:)?table\b[^>]*>", table)
+        if head is None:
+            continue
+        count, ref = _attr(head[0], "totalsRowCount"), _attr(head[0], "ref")
+        if count and int(count) > 0 and ref and (last := re.search(r"(\d+)$", ref)):
+            name = _attr(head[0], "displayName") or _attr(head[0], "name") or ""
+            for row in range(int(last[1]) - int(count) + 1, int(last[1]) + 1):
+                totals[row] = name
+    return totals
+
+
+def _column_index(letters: str) -> int:
+    index = 0
+    for ch in letters:
+        index = index * 26 + ord(ch) - 64
+    return index - 1

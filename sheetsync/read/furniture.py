@@ -1,0 +1,77 @@
+"""Sheet furniture: rows people put in a tab that are not records (a row of sums, a month heading),
+and the money a row holds, for what is left out."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from sheetsync.model.names import fold, strip_accents
+from sheetsync.read.cells import MONTHS, cell_error, parse_money
+from sheetsync.read.headers import LocatedTab
+
+PAID_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money paid
+_TOLERANCE = 0.005
+
+
+# the fields whose column a row of sums adds up, and how a record gives each one's value
+SUMMED = {
+    "km": lambda r: r.km,
+    "fuel_paid": lambda r: r.fuel_paid,
+    "litres": lambda r: r.litres,
+    "amount": lambda r: r.amount,
+    "odometer_start": lambda r: r.odometer_start,
+    "odometer_end": lambda r: r.odometer_end,
+}
+
+
+def is_sum_row(tab: LocatedTab, cells: list, records: list) -> bool:
+    """No date, only numbers, each in a column the records above add up to it (`=SUM(E2:E40)`)."""
+    index = tab.index
+    i_date = index.get("date", index.get("timestamp"))
+    if not records or (i_date is not None and i_date < len(cells) and cells[i_date] is not None):
+        return False
+    numbers = [(i, c) for i, c in enumerate(cells) if c is not None and c != ""]
+    if not numbers or any(type(c) not in (int, float) for _, c in numbers):
+        return False
+    fields = {i: f for f, i in index.items()}
+    for i, number in numbers:
+        value_of = SUMMED.get(fields.get(i, ""))
+        if value_of is None:
+            return False
+        total = sum(float(value_of(r) or 0) for r in records)
+        if abs(total - number) >= _TOLERANCE:
+            return False
+    return True
+
+
+def month_heading(cells: list) -> str | None:
+    """The text of a row holding only a month's name ("FÉVRIER", "March 2025"), else None."""
+    filled = []
+    for c in cells:
+        if c is not None and (type(c) is not str or c.strip()):
+            if filled or type(c) is not str:
+                return None
+            filled.append(c)
+    if not filled:
+        return None
+    words = strip_accents(fold(filled[0])).replace(".", " ").split()
+    if not words or words[0] not in MONTHS or len(words) > 2:
+        return None
+    if len(words) == 2 and not (words[1].isdigit() and len(words[1]) == 4):
+        return None
+    return filled[0].strip()
+
+
+def row_money(tab: LocatedTab, cells: list, lang: str) -> Decimal | None:
+    """The money a row holds in its money columns (that can be read as amounts), or None."""
+    total, found = Decimal(0), False
+    for field in PAID_FIELDS:
+        value = tab.cell(cells, field)
+        if value is None or cell_error(value) is not None:
+            continue
+        try:
+            total += parse_money(value, lang)
+        except ValueError:
+            continue
+        found = True
+    return total if found else None

@@ -1,0 +1,79 @@
+"""Conservation of money: every money cell of the input is in the figures or said to be left out."""
+
+from datetime import date, timedelta
+from decimal import Decimal as D
+
+from conftest import group, report_of, write_xlsx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sheetsync.backends.xlsx import XlsxBackend
+from sheetsync.pipeline import build_report
+
+MEMBERS = ["Anne", "Bruno", "Chloé"]
+# what goes wrong on a row: (column index, bad value); None keeps the row good
+BAD_EXPENSE = [None, (1, "Zoé"), (2, "Truc bizarre"), (0, "32/13/2025"), (0, 12), (3, "-40"), (1, "#N/A")]
+BAD_PAYMENT = [None, (1, "Zoé"), (2, "Anne"), (0, "hier"), (3, "-15")]
+BAD_TRIP = [None, (1, "Zoé"), (0, date(2052, 1, 1)), (2, "#DIV/0!")]
+
+
+def amounts(places="0.01", high="900"):
+    return st.decimals(places, high, places=2)
+
+
+@st.composite
+def workbooks(draw):
+    """A group with good and bad rows, and the sum of every money cell typed in it."""
+    typed = D(0)
+    trips, odometer = [], 1000
+    for i in range(draw(st.integers(0, 8))):
+        fuel = draw(st.one_of(st.none(), amounts()))
+        row = [date(2025, 1, 1) + timedelta(days=7 * i), draw(st.sampled_from(MEMBERS)), odometer, odometer + 50, fuel]
+        if (bad := draw(st.sampled_from(BAD_TRIP))) is not None:
+            row[bad[0]] = bad[1]
+        if draw(st.booleans()) and i:  # readings that overlap the trip before
+            row[2], row[3] = odometer - 30, odometer + 20
+        trips.append(row)
+        odometer += 50
+        typed += fuel or 0
+    expenses = []
+    for _ in range(draw(st.integers(0, 8))):
+        amount = draw(amounts(high="2000"))
+        row = [date(2025, 1, 1) + timedelta(days=draw(st.integers(0, 360))), draw(st.sampled_from(MEMBERS))]
+        row += [draw(st.sampled_from(["fuel", "Assurance annuelle", "Péage A7", "repair"])), str(amount)]
+        if (bad := draw(st.sampled_from(BAD_EXPENSE))) is not None:
+            row[bad[0]] = bad[1]
+        typed += D(row[3]) if row[3] != "#N/A" else 0
+        expenses.append(row)
+    payments = []
+    for _ in range(draw(st.integers(0, 4))):
+        amount = draw(amounts(high="500"))
+        row = [date(2025, 6, 1), "Bruno", "Anne", amount]
+        if (bad := draw(st.sampled_from(BAD_PAYMENT))) is not None:
+            row[bad[0]] = bad[1]
+        typed += D(str(row[3]))
+        payments.append(row)
+    return group(members=MEMBERS, owner="Anne", trips=trips, expenses=expenses, payments=payments), typed
+
+
+def figures(report) -> D:
+    """The money the figures hold: costs paid and payments made."""
+    return sum((m.paid + m.payments_sent for m in report.computation.members), D(0))
+
+
+@settings(max_examples=150, deadline=None)
+@given(workbooks())
+def test_every_money_cell_is_in_the_figures_or_left_out(workbook):
+    raw, typed = workbook
+    report = report_of(raw, history=False)
+    assert figures(report) + report.left_out.amount == typed
+    assert len(report.left_out.rows) <= sum(1 for p in report.problems if p.is_error)
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(workbooks())
+def test_the_same_holds_read_from_a_real_file(tmp_path, workbook):
+    raw, typed = workbook
+    path = write_xlsx(tmp_path / "g.xlsx", raw)
+    report = build_report(XlsxBackend(path).read_tabs(), "g", date(2025, 12, 31), history=False)
+    assert figures(report) + report.left_out.amount == typed

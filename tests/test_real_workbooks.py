@@ -1,0 +1,360 @@
+"""Workbooks shaped the way groups keep them, as real files: money is never silently wrong."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import date, datetime
+from decimal import Decimal as D
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from conftest import codes, consecutive_trips, group, report_of, write_xlsx
+
+from sheetsync.app.cli import cli
+from sheetsync.backends.xlsx import XlsxBackend
+from sheetsync.pipeline import build_report
+
+AS_OF = date(2025, 12, 31)
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def plain_text(eml_path) -> str:
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(eml_path.read_bytes(), policy=policy.default)
+    return message.get_body(("plain",)).get_content()
+
+
+def report_of_file(path, as_of=AS_OF):
+    return build_report(XlsxBackend(path).read_tabs(), path.name, as_of)
+
+
+def messages(report, code):
+    return [(p.tab, p.row, p.column, p.message) for p in report.problems if p.code == code]
+
+
+def libreoffice_saved(path, out_dir):
+    """`path` opened and saved again by LibreOffice (formulas calculated, errors as errors)."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed: this test needs it to save the workbook")
+    out_dir.mkdir(exist_ok=True)
+    subprocess.run(
+        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out_dir), str(path)],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    return out_dir / path.name
+
+
+def two_years():
+    """2024: Catherine drives 1,000 km of 2,000, costs 400; 2025: 3,000 km of 4,000, costs 1,000,
+    and Catherine pays Laurent 150 in March."""
+    trips = consecutive_trips(("Laurent", 1000), ("Catherine", 1000), start_day=date(2024, 3, 1))
+    trips += consecutive_trips(("Laurent", 1000), ("Catherine", 3000), start_day=date(2025, 3, 1), odometer=12000)
+    expenses = [[date(2024, 6, 1), "Laurent", "insurance", 400], [date(2025, 6, 1), "Laurent", "insurance", 1000]]
+    payments = [[date(2025, 3, 10), "Catherine", "Laurent", 150]]
+    raw = group(members=("Laurent", "Catherine"), trips=trips, expenses=expenses, payments=payments)
+    raw["Members"] = [["Name", "Email"], ["Laurent", "laurent@example.org"], ["Catherine", "catherine@example.org"]]
+    return raw
+
+
+# 1. statements for the period ---------------------------------------------------------------
+
+
+def test_a_statement_for_the_period_carries_the_balance_in(tmp_path):
+    book = write_xlsx(tmp_path / "two-years.xlsx", two_years())
+    result = run("report", book, "--format", "json", "--as-of", "2025-12-31")
+    assert result.exit_code == 0, result.output
+    catherine = next(m for m in json.loads(result.stdout)["members"] if m["name"] == "Catherine")
+    # to date: bears 200 + 750 = 950, paid 0, sent 150
+    assert (catherine["km"], catherine["bears"], catherine["balance"]) == (4000, "950.00", "-800.00")
+    assert catherine["period"] == {
+        "label": "2025",
+        "opening_balance": "-200.00",
+        "km": 3000,
+        "bears": "750.00",
+        "paid": "0.00",
+        "payments_sent": "150.00",
+        "payments_received": "0.00",
+        "closing_balance": "-800.00",
+    }
+
+
+def test_the_settlement_notice_and_the_tab_show_the_period_labelled(tmp_path):
+    book = write_xlsx(tmp_path / "two-years.xlsx", two_years())
+    out = tmp_path / "out"
+    result = run("notify", book, "--kind", "settlement", "--outbox", out, "--as-of", "2025-12-31")
+    assert result.exit_code == 0, result.output
+    text = plain_text(out / "settlement-2025-Catherine.eml")
+    assert "  Balance carried in on 1 Jan 2025    -€200.00\n" in text
+    assert "  Km driven in 2025                   3,000\n" in text
+    assert "  Your share of the costs of 2025     €750.00\n" in text
+    assert "  Payments you sent in 2025           €150.00\n" in text
+    assert "  Balance on 31 Dec 2025              -€800.00\n" in text
+    assert run("sync", book, "--as-of", "2025-12-31").exit_code == 0
+    ws = openpyxl.load_workbook(book)["Balances"]
+    header = [c.value for c in ws[2]]
+    row = {r[0]: r for r in ws.iter_rows(min_row=3, values_only=True) if r[0]}["Catherine"]
+    assert header[8:15] == [
+        "Balance carried in",
+        "Km in 2025",
+        "Bears in 2025",
+        "Paid in 2025",
+        "Payments sent in 2025",
+        "Payments received in 2025",
+        "Balance carried out",
+    ]
+    assert row[8:15] == (-200, 3000, 750, 0, 150, 0, -800)
+
+
+def test_the_digest_shows_what_each_member_carried_in(tmp_path):
+    raw = two_years()
+    raw["Settings"].append(["treasurer", "Laurent"])
+    book = write_xlsx(tmp_path / "two-years.xlsx", raw)
+    out = tmp_path / "out"
+    assert run("notify", book, "--kind", "digest", "--outbox", out, "--as-of", "2025-12-31").exit_code == 0
+    (eml,) = out.iterdir()
+    assert "  - Catherine: -€200.00 carried in, 3,000 km, balance -€800.00" in plain_text(eml)
+
+
+# 2. units in headers ----------------------------------------------------------------------------
+
+
+def fuel_logbook(headers, fuel_cells):
+    raw = group(trips=consecutive_trips(("Catherine", 100), ("Julien", 100)))
+    raw["Trips"][0] = ["Date", "Driver", "Odometer start", "Odometer end", *headers]
+    for row, cells in zip(raw["Trips"][1:], fuel_cells, strict=True):
+        row[4:] = cells
+    return raw
+
+
+def test_a_litres_column_is_never_read_as_money(tmp_path):
+    book = write_xlsx(tmp_path / "l.xlsx", fuel_logbook(["Plein (L)"], [[40], [35]]))
+    report = report_of_file(book)
+    assert [t.litres for t in report.book.trips] == [D(40), D(35)]
+    assert all(m.paid == 0 for m in report.computation.members)
+
+
+def test_litres_and_euros_side_by_side_each_go_to_their_field(tmp_path):
+    raw = fuel_logbook(["Carburant (L)", "Carburant (€)"], [[40, 70], [35, "61,50"]])
+    report = report_of_file(write_xlsx(tmp_path / "l.xlsx", raw))
+    assert [(t.litres, t.fuel_paid) for t in report.book.trips] == [(D(40), D("70.00")), (D(35), D("61.50"))]
+    assert {m.name: m.paid for m in report.computation.members}["Julien"] == D("61.50")
+
+
+def test_a_unit_that_contradicts_the_column_stops_the_run_naming_it(tmp_path):
+    raw = group()
+    raw["Expenses"][0] = ["Date", "Paid by", "Category", "Amount", "Litres (€)"]
+    result = run("validate", write_xlsx(tmp_path / "u.xlsx", raw))
+    assert result.exit_code == 2
+    assert 'The column "Litres (€)" of the Expenses tab is in a currency, but its name says Litres.' in result.output
+
+
+def test_the_unit_message_in_french(tmp_path):
+    raw = group(lang="fr")
+    raw["Dépenses"][0] = ["Date", "Payé par", "Catégorie", "Montant", "Litres (€)"]
+    result = run("validate", write_xlsx(tmp_path / "u.xlsx", raw))
+    assert result.exit_code == 2
+    assert "La colonne « Litres (€) » de l'onglet Dépenses est en monnaie, mais son nom dit Litres." in result.output
+
+
+# 3. error values ----------------------------------------------------------------------------
+
+
+def workbook_with_formulas(path):
+    raw = group(trips=consecutive_trips(("Catherine", 100), ("Julien", 100), ("Laurent", 100)))
+    write_xlsx(path, raw)
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Trips"]
+    ws["E2"] = "=1/0"  # a fuel amount that divides by zero
+    ws["B3"] = "=NA()"  # a driver looked up and not found
+    ws["E4"] = "=20+30"  # a fine formula
+    wb.save(path)
+    return path
+
+
+def test_error_cells_saved_by_libreoffice_are_errors_at_their_cell(tmp_path):
+    book = libreoffice_saved(workbook_with_formulas(tmp_path / "f.xlsx"), tmp_path / "lo")
+    report = report_of_file(book)
+    assert messages(report, "value.error") == [
+        ("Trips", 2, "Fuel paid", "The cell shows the error #DIV/0!: its value is unknown."),
+        ("Trips", 3, "Driver", "The cell shows the error #N/A: its value is unknown."),
+    ]
+    assert "value.missing" not in [p.code for p in report.problems]
+    assert [t.source.row for t in report.book.trips] == [4]
+    assert report.book.trips[0].fuel_paid == D("50.00")
+
+
+def test_error_cells_in_french(tmp_path):
+    raw = group(lang="fr", trips=consecutive_trips(("Catherine", 100)))
+    path = write_xlsx(tmp_path / "fr.xlsx", raw)
+    wb = openpyxl.load_workbook(path)
+    wb["Trajets"]["E2"] = "#REF!"  # openpyxl writes it as an error cell
+    wb.save(path)
+    (found,) = messages(report_of_file(path), "value.error")
+    assert found == ("Trajets", 2, "Carburant payé", "La cellule affiche l'erreur #REF! : sa valeur est inconnue.")
+
+
+def test_formulas_saved_without_their_result_are_said(tmp_path):
+    report = report_of_file(workbook_with_formulas(tmp_path / "f.xlsx"))
+    assert [(row, column) for _, row, column, _ in messages(report, "value.formula")] == [
+        (2, "Fuel paid"),
+        (3, "Driver"),
+        (4, "Fuel paid"),
+    ]
+
+
+# 4. order within a day --------------------------------------------------------------------------
+
+
+def test_a_trip_with_a_time_and_one_without_on_the_same_day(tmp_path):
+    raw = group(
+        trips=[
+            ["01/03/2025 08:30", "Catherine", 1000, 1100],
+            [date(2025, 3, 1), "Julien", 1100, 1200],
+            ["01/03/2025 18:30", "Laurent", 1200, 1250],
+        ]
+    )
+    report = report_of_file(write_xlsx(tmp_path / "day.xlsx", raw))
+    assert [p for p in report.problems if p.is_error] == []
+    assert {m.name: m.km for m in report.computation.members} == {"Laurent": 50, "Catherine": 100, "Julien": 100}
+
+
+# 5. plausible dates -------------------------------------------------------------------------------
+
+
+def test_a_bare_number_or_a_year_typo_is_an_error_at_its_cell(tmp_path):
+    trips = consecutive_trips(("Catherine", 100), ("Julien", 100), ("Laurent", 100))
+    trips[0][0] = 12
+    trips[1][0] = date(2052, 1, 3)
+    report = report_of_file(write_xlsx(tmp_path / "d.xlsx", group(trips=trips)))
+    assert messages(report, "value.date_implausible") == [
+        ("Trips", 2, "Date", '"12" reads as 1900-01-11, which is not a plausible date.'),
+        ("Trips", 3, "Date", '"2052-01-03" reads as 2052-01-03, which is not a plausible date.'),
+    ]
+    assert "trip.overlap" not in [p.code for p in report.problems]
+    assert [p.period.id for p in report.computation.periods] == ["2025"]
+
+
+def test_a_month_first_date_is_blamed_on_its_own_row_with_a_hint(tmp_path):
+    trips = consecutive_trips(*[("Catherine", 100)] * 5, start_day=date(2025, 3, 2), step_days=7)
+    trips[2][0] = "03/20/2025"  # typed month first in a day-first group
+    report = report_of_file(write_xlsx(tmp_path / "m.xlsx", group(trips=trips)))
+    (p,) = [p for p in report.problems if p.is_error]
+    assert (p.row, p.code, p.message) == (4, "value.date", '"03/20/2025" is not a date.')
+    assert p.hint.endswith("Dates typed as text are read day first (Settings date_format = day_first).")
+    trips = consecutive_trips(*[("Catherine", 100)] * 12, start_day=date(2025, 3, 2), step_days=7)
+    trips[9][0] = "05/03/2025"  # meant 3 May (month first), read as 5 March
+    report = report_of_file(write_xlsx(tmp_path / "m2.xlsx", group(trips=trips)))
+    (p,) = [p for p in report.problems if p.is_error]
+    assert (p.row, p.column, p.code) == (11, "Date", "trip.misdated")
+    assert p.message == (
+        "The odometer readings of this trip (10900 → 11000 km) do not fit its date 2025-03-05: they come "
+        "between the trips of 2025-04-27 (row 10) and 2025-05-11 (row 12)."
+    )
+    assert [p.code for p in report.problems if not p.is_error] == ["trip.gap"]  # the km of row 11, unrecorded
+
+
+# 6. categories, and the money left out ---------------------------------------------------------
+
+
+def test_categories_read_by_their_words_and_money_left_out_is_said(tmp_path):
+    raw = group(
+        trips=consecutive_trips(("Catherine", 100), ("Julien", 100)),
+        expenses=[
+            [date(2025, 2, 1), "Laurent", "Assurance annuelle", 540],
+            [date(2025, 3, 1), "Julien", "Péage A7", "12,40"],
+            [date(2025, 4, 1), "Laurent", "Carburant et péage", 80],
+        ],
+    )
+    book = write_xlsx(tmp_path / "c.xlsx", raw)
+    report = report_of_file(book)
+    assert sorted((e.category, e.amount) for e in report.book.expenses) == [
+        ("insurance", D("540.00")),
+        ("toll", D("12.40")),
+    ]
+    assert (report.left_out.amount, len(report.left_out.rows)) == (D("80.00"), 1)
+    result = run("sync", book, "--as-of", "2025-12-31")
+    assert "; €80.00 left out (1 row); wrote" in result.output
+    result = run("report", book, "--as-of", "2025-12-31")
+    assert "Left out of the figures: €80.00 in 1 row with a problem (see the problems)." in result.output
+    data = json.loads(run("report", book, "--format", "json", "--as-of", "2025-12-31").stdout)
+    assert data["left_out"] == {"amount": "80.00", "rows": 1}
+
+
+# 7. hidden rows, membership ----------------------------------------------------------------------
+
+
+def hidden_row_book(path, settings=()):
+    raw = group(trips=consecutive_trips(("Catherine", 100), ("Julien", 100, 45)), settings=settings)
+    write_xlsx(path, raw)
+    wb = openpyxl.load_workbook(path)
+    wb["Trips"].row_dimensions[3].hidden = True
+    wb.save(path)
+    return path
+
+
+def test_a_hidden_row_is_counted_with_a_note_or_skipped_by_setting(tmp_path):
+    report = report_of_file(hidden_row_book(tmp_path / "h.xlsx"))
+    assert messages(report, "row.hidden") == [("Trips", 3, None, "A hidden row: counted.")]
+    assert {m.name: m.km for m in report.computation.members}["Julien"] == 100
+    report = report_of_file(hidden_row_book(tmp_path / "s.xlsx", settings=[("hidden_rows", "skip")]))
+    assert messages(report, "row.hidden_skipped") == [
+        ("Trips", 3, None, "A hidden row: skipped (Settings hidden_rows = skip).")
+    ]
+    assert {m.name: m.km for m in report.computation.members}["Julien"] == 0
+    assert report.left_out.amount == D("45.00")
+    fr = report_of_file(hidden_row_book(tmp_path / "fr.xlsx", settings=[("lignes_masquées", "ignorer")]))
+    assert fr.settings.hidden_rows == "skip"
+
+
+def test_trips_outside_a_members_dates_are_warnings(tmp_path):
+    raw = group(trips=consecutive_trips(("Catherine", 100), ("Julien", 100)))
+    raw["Members"] = [
+        ["Name", "Joined", "Left"],
+        ["Laurent"],
+        ["Catherine", date(2025, 2, 1)],
+        ["Julien", None, date(2024, 12, 31)],
+    ]
+    report = report_of_file(write_xlsx(tmp_path / "j.xlsx", raw))
+    assert messages(report, "trip.outside_membership") == [
+        ("Trips", 2, "Date", "Catherine drove on 2025-01-01, outside their membership (2025-02-01 – …)."),
+        ("Trips", 3, "Date", "Julien drove on 2025-01-03, outside their membership (… – 2024-12-31)."),
+    ]
+    assert {m.name: m.km for m in report.computation.members} == {"Laurent": 0, "Catherine": 100, "Julien": 100}
+
+
+# 8. the 1904 date system -------------------------------------------------------------------------
+
+
+def test_a_1904_workbook_reads_and_writes_its_dates_right(tmp_path):
+    path = tmp_path / "mac.xlsx"
+    raw = group(trips=consecutive_trips(("Catherine", 100), ("Julien", 100)))
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    wb.remove(wb.active)
+    for name, rows in raw.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    wb.save(path)
+    assert run("sync", path, "--as-of", "2025-12-31").exit_code == 0
+    saved = openpyxl.load_workbook(path)
+    assert saved.epoch == openpyxl.utils.datetime.CALENDAR_MAC_1904
+    months = [r[0] for r in saved["History"].iter_rows(min_row=3, values_only=True) if r[0]]
+    assert months[0] == datetime(2025, 1, 31) and months[-1] == datetime(2025, 12, 31)
+
+
+def test_left_out_money_is_in_the_report_codes(tmp_path):
+    raw = group(trips=consecutive_trips(("Catherine", 100)), expenses=[[date(2025, 2, 1), "Nobody", "fuel", 30]])
+    report = report_of(raw)
+    assert ("Expenses", 2, "Paid by", "ref.member") in codes(report)
+    assert report.left_out.amount == D("30.00")
