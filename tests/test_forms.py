@@ -144,3 +144,34 @@ def test_the_forms_manifest_adds_only_the_forms_permission():
         "https://www.googleapis.com/auth/script.external_request",
         "https://www.googleapis.com/auth/spreadsheets.currentonly",
     ]
+
+
+def test_the_responses_tabs_the_forms_make_are_read_as_logbook_expenses_and_payments(tmp_path, example2):
+    """Google names each responses tab "Réponses au formulaire N" and heads it with the timestamp
+    then the questions' titles: sheetsync reads each by its headers."""
+    from datetime import datetime
+
+    from sheetsync import api
+
+    example2["Settings"] += [["langue", "fr"], ["groupe", "Rue des Lilas"]]
+    example2["Réponses au formulaire 1"] = [
+        ["Horodateur", "Véhicule", "Conducteur", "Date", "Compteur départ", "Retour", "Compteur arrivée"]
+        + ["Carburant payé", "Litres", "Note"],
+        [datetime(2025, 12, 20, 19, 2), "Clio", "Julien", datetime(2025, 12, 20, 9), 22790, None, 22890, 35, 20, None],
+    ]
+    example2["Réponses au formulaire 2"] = [
+        ["Horodateur", "Date", "Véhicule", "Payé par", "Catégorie", "Montant", "Litres", "Note"],
+        [datetime(2025, 12, 21, 8), datetime(2025, 12, 21), "Clio", "Catherine", "entretien", 80, None, "vidange"],
+    ]
+    example2["Réponses au formulaire 3"] = [
+        ["Horodateur", "Date", "De", "À", "Montant", "Note"],
+        [datetime(2025, 12, 22, 8), datetime(2025, 12, 22), "Julien", "Laurent", 50, "Autopartage 2025"],
+    ]
+    report = api.load(str(write_xlsx(tmp_path / "lilas.xlsx", example2)), datetime(2025, 12, 31).date())
+    assert [p for p in report.problems if p.is_error] == []
+    trip = report.book.trips[-1]
+    assert (trip.source.tab, trip.driver, trip.km, trip.fuel_paid) == ("Réponses au formulaire 1", "Julien", 100, 35)
+    (expense,) = [e for e in report.book.expenses if e.source.tab == "Réponses au formulaire 2"]
+    assert (expense.paid_by, expense.category, expense.amount) == ("Catherine", "maintenance", 80)
+    (payment,) = [p for p in report.book.payments if p.source.tab == "Réponses au formulaire 3"]
+    assert (payment.sender, payment.recipient, payment.amount) == ("Julien", "Laurent", 50)

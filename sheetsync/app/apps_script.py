@@ -46,7 +46,6 @@ FORM_LABELS: dict[str, str] = {
     "expense_help": N_("Fuel, insurance, repairs…: what you paid for a vehicle of the group."),
     "payment": N_("Payment"),
     "payment_help": N_("Money you handed to another member (a settlement transfer, for example)."),
-    "litres": N_("Litres"),
 }
 
 
@@ -101,7 +100,7 @@ def form_config(report: Report) -> dict:
                         q("trips", "return", "datetime"),
                         q("trips", "odometer_end", "number", True),
                         q("trips", "fuel_paid", "number"),
-                        {"title": L["litres"], "type": "number", "required": False, "source": None},
+                        q("trips", "litres", "number"),
                         q("trips", "note"),
                     ],
                 },

@@ -361,6 +361,7 @@ ENTRY_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
             "odometer_start": "odometer_start",
             "odometer_end": "odometer_end",
             "fuel_paid": "fuel_paid",
+            "litres": "litres",
             "note": "note",
         },
     ),
