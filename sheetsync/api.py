@@ -132,6 +132,7 @@ def notices(
     days: int = 3,
     within: int = 30,
     outbox: str | None = None,
+    links: dict[str, str] | None = None,
 ) -> NoticeRun:
     """Plan, render and (mode "send") email or (mode "outbox") write the notices of `kind`.
 
@@ -143,7 +144,7 @@ def notices(
 
     report = opened.report
     s = report.settings
-    planned = plan(report, kind, member, days, within)
+    planned = plan(report, kind, member, days, within, links)
     log = read_sent(opened.raw)
     already = {e.key for e in log} if not resend else set()
     run = NoticeRun(kind, notes=list(planned.notes))

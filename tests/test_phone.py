@@ -250,3 +250,24 @@ def test_links_prints_one_personal_link_per_member(tmp_path, example2, monkeypat
     lines = result.output.splitlines()
     assert [line.split("\t")[0] for line in lines] == ["Laurent", "Catherine", "Julien"]
     assert lines[1].split("\t")[1] == member_link("https://cars.example.org", SECRET.encode(), "lilas", "Catherine")
+
+
+def test_links_go_out_as_notices_to_the_members_with_an_address(tmp_path, example2, monkeypatch, smtp_server):
+    workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
+    config = tmp_path / "groups.toml"
+    config.write_text(
+        f'[server]\npublic_url = "https://cars.example.org"\n\n[[groups]]\nname = "lilas"\n'
+        f'workbook = "{workbook}"\nsecret_env = "SHEETSYNC_SECRET_LILAS"\n'
+    )
+    monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)
+    result = CliRunner().invoke(cli, ["links", str(config), "--group", "lilas", "--send"])
+    assert result.exit_code == 0, result.output
+    assert "Sans adresse : Julien" in result.stderr
+    received = {rcpt[0]: msg for _, rcpt, msg in smtp_server.messages}
+    assert set(received) == {"laurent@example.org", "catherine@example.org"}
+    catherine = received["catherine@example.org"]
+    assert catherine["Subject"] == "Rue des Lilas : votre page personnelle pour la voiture"
+    text = next(p for p in catherine.walk() if p.get_content_type() == "text/plain").get_content()
+    assert member_link("https://cars.example.org", SECRET.encode(), "lilas", "Catherine") in text
+    again = CliRunner().invoke(cli, ["links", str(config), "--group", "lilas", "--send"])
+    assert again.exit_code == 0 and len(smtp_server.messages) == 2  # once

@@ -308,9 +308,22 @@ def serve_command(config_path: str, host: str | None, port: int | None) -> None:
 @cli.command("links")
 @click.argument("config_path", metavar="GROUPS.TOML")
 @click.option("--group", "group_name", required=True, help="The group's name in GROUPS.TOML.")
+@click.option("--send", "mode", flag_value="send", help="Email each member their link (SMTP as for notify).")
+@click.option("--outbox", type=click.Path(file_okay=False), default=None, help="Write the emails as .eml files here.")
+@click.option("--member", default=None, help="Only this member.")
+@click.option("--resend", is_flag=True, help="Email the link again to those who already had it.")
+@click.option("--config", "config_file", default=None, help="sheetsync.toml with an [smtp] table.")
 @handles_errors
-def links_command(config_path: str, group_name: str) -> None:
-    """Print each member's personal link to the phone page (one a line: name, tab, link)."""
+def links_command(
+    config_path: str,
+    group_name: str,
+    mode: str | None,
+    outbox: str | None,
+    member: str | None,
+    resend: bool,
+    config_file: str | None,
+) -> None:
+    """Print each member's personal link to the phone page (name, tab, link), or email it to them."""
     from sheetsync.app.fleet import load_groups
     from sheetsync.app.phone import is_revoked, member_link
 
@@ -332,11 +345,38 @@ def links_command(config_path: str, group_name: str) -> None:
             N_('Give the group secret_env or secret_file, and [server] public_url = "https://…".'),
             path=config_path,
         )
-    report = api.load(group.workbook, credentials=group.credentials)
+    opened = api.open_report(group.workbook, None, False, credentials=group.credentials)
+    report = opened.report
     lang = report.settings.language
-    for member in report.book.member_names():
-        note = "\t" + t(lang, "(revoked)") if is_revoked(report, member) else ""
-        click.echo(f"{member}\t{member_link(public_url, secret, group.name, member)}{note}")
+    chosen = api.member_name(report, member) if member else None
+    links = {
+        name: member_link(public_url, secret, group.name, name)
+        for name in report.book.member_names()
+        if (chosen is None or name == chosen) and not is_revoked(report, name)
+    }
+    if mode is None and outbox is None:
+        for name in report.book.member_names():
+            if chosen is None or name == chosen:
+                note = "\t" + t(lang, "(revoked)") if name not in links else ""
+                click.echo(f"{name}\t{member_link(public_url, secret, group.name, name)}{note}")
+        return
+    run = api.notices(
+        opened,
+        "link",
+        "outbox" if outbox else "send",
+        resend=resend,
+        config_path=config_file,
+        outbox=outbox,
+        links=links,
+    )
+    for path in run.outbox:
+        click.echo(str(path))
+    if run.sent:
+        click.echo(tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent), err=True)
+    if run.missing:
+        click.echo(t(lang, "No address: {names}", names=", ".join(run.missing)), err=True)
+    if run.skipped:
+        click.echo(t(lang, "Already sent: {names}", names=", ".join(run.skipped)), err=True)
 
 
 @cli.command("apps-script")

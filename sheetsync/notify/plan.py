@@ -52,9 +52,17 @@ def valid_address(text: str | None) -> str | None:
     return text if ADDRESS.fullmatch(text) else None
 
 
-def plan(report: Report, kind: str, member: str | None = None, days: int = 3, within: int = 30) -> Plan:
-    """The notices of `kind` as of the report's date, for every member or just `member`."""
-    notices, notes = PLANNERS[kind](report, days=days, within=within)
+def plan(
+    report: Report,
+    kind: str,
+    member: str | None = None,
+    days: int = 3,
+    within: int = 30,
+    links: dict[str, str] | None = None,
+) -> Plan:
+    """The notices of `kind` as of the report's date, for every member or just `member` (`links`:
+    each member's personal link to the phone page, for the notice that gives it)."""
+    notices, notes = PLANNERS[kind](report, days=days, within=within, links=links or {})
     if member is not None:
         notices = [n for n in notices if n.member == member]
     return Plan(notices, notes)
@@ -281,12 +289,23 @@ def _local_span(start: datetime, end: datetime, lang: str) -> str:
     return f"{day} {start:%H:%M} – {fmt.day(end.date(), lang)} {end:%H:%M}"
 
 
-# Each kind of notice and its planner: planner(report, days=, within=) -> (notices, notes).
+def _link(report: Report, links: dict[str, str], **_) -> tuple[list[Notice], list[str]]:
+    """Each member's personal link to the phone page (given by `sheetsync links`)."""
+    notices = [
+        Notice("link", "phone-page", name, _address(report, name), _base(report, name) | {"link": url})
+        for name, url in links.items()
+    ]
+    return notices, []
+
+
+# Each kind of notice and its planner: planner(report, days=, within=, links=) -> (notices, notes).
 PLANNERS = {
     "settlement": _settlement,
     "logbook": _logbook,
     "advance": _advance,
     "vehicle": _vehicle,
     "digest": _digest,
+    "link": _link,
 }
-KINDS = tuple(PLANNERS)
+# The kinds `notify` sends; the personal links go out with `sheetsync links --send`, which knows them.
+KINDS = tuple(k for k in PLANNERS if k != "link")
