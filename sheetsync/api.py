@@ -347,8 +347,10 @@ def _file_lock(path: Path):
 
 def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime) -> Submitted:
     from sheetsync.calendar.bookings import clashes_of
+    from sheetsync.model.problems import problem
     from sheetsync.model.schema import ENTRIES
     from sheetsync.present.entries import entries_table, entry_row
+    from sheetsync.read.entries import booking_ref
     from sheetsync.read.headers import find_tabs
 
     raw = {name: list(rows) for name, rows in backend.read_tabs().items()}
@@ -362,6 +364,13 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     number = len(current) + 1
     after = build_report(with_entry, backend.display_name, now.date(), history=False)
     stopping = [p for p in after.problems if p.tab == name and p.row == number and p.is_error]
+    if kind == "cancellation":
+        target = str(fields.get("cancels") or "")
+        if not any(b.member == member and booking_ref(b) == target for b in before.book.bookings):
+            column = table.columns[[c.field for c in ENTRIES.columns].index("cancels")].header
+            stopping.append(
+                problem("entry.no_such_booking", s.language, name, number, column, member=member, value=target)
+            )
     if kind == "booking" and not stopping:
         stopping = clashes_of(after.book, after.occurrences, name, number)
     if stopping:

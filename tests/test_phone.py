@@ -181,6 +181,8 @@ def test_booking_a_free_slot_then_a_clash_shows_the_rule(lilas):
     assert [(b.member, b.start) for b in report.book.bookings] == [("Catherine", datetime(2026, 1, 10, 9, 0))]
     _, ics, count = api.calendar(str(workbook), date(2026, 1, 5))  # the phone's bookings are in the feed
     assert count == 1 and b"DTSTART" in ics and b"Catherine" in ics
+    refused = post(julien, kind="cancellation", cancels="Saisies!3")  # not his to cancel
+    assert refused.status_code == 422 and "Aucune réservation de Julien en Saisies!3 à annuler" in shown(refused)
     # Catherine cancels: a new row, and the booking no longer counts
     page = post(catherine, kind="cancellation", cancels="Saisies!3")
     assert page.status_code == 200

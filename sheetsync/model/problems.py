@@ -122,6 +122,11 @@ PROBLEMS: dict[str, Template] = {
         N_('"{value}" is not a valid BIC.'),
         N_("A BIC has 8 or 11 letters and digits (AGRIFRPP or AGRIFRPPXXX); leave it empty if unsure."),
     ),
+    "entry.no_such_booking": Template(
+        E,
+        N_("No booking of {member} at {value} to cancel."),
+        N_("Cancel one of the bookings listed under your bookings."),
+    ),
     "vehicle.duplicate": Template(
         E,
         N_('"{value}" is already listed on row {other_row}.'),
