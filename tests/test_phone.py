@@ -46,7 +46,14 @@ def serve(workbook, monkeypatch, credentials=None):
     )
     service = Service(config, clock=NOW.timestamp, today=lambda: NOW.date())
     server = create_server(service, host="127.0.0.1", port=free_port(), threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
+
+    def run():
+        try:
+            server.run()
+        except OSError:  # the socket closed under the loop when the test is over
+            pass
+
+    threading.Thread(target=run, daemon=True).start()
     return server, f"http://127.0.0.1:{server.effective_port}"
 
 
