@@ -3,6 +3,7 @@ then appended to the Entries tab of a local workbook (under its lock, other part
 of a Google Sheet (one append request), bookings under the group's rule, cancellations."""
 
 import html
+import shutil
 import threading
 import zipfile
 from datetime import date, datetime
@@ -282,3 +283,24 @@ def test_links_go_out_as_notices_to_the_members_with_an_address(tmp_path, exampl
     assert member_link("https://cars.example.org", SECRET.encode(), "lilas", "Catherine") in text
     again = CliRunner().invoke(cli, ["links", str(config), "--group", "lilas", "--send"])
     assert again.exit_code == 0 and len(smtp_server.messages) == 2  # once
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_an_ods_workbook_takes_entries_too_and_keeps_its_other_parts(tmp_path, example2):
+    from build_fixtures import libreoffice_convert
+
+    ods = libreoffice_convert(write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2)), tmp_path / "ods", "ods")
+    before = {i.filename: zipfile.ZipFile(ods).read(i) for i in zipfile.ZipFile(ods).infolist()}
+    now = NOW.replace(tzinfo=None)
+    fields = {"vehicle": "Clio", "date": datetime(2026, 1, 4, 9), "odometer_start": LAST_READING, "odometer_end": 22850}
+    done = api.submit_entry(str(ods), "Julien", "trip", fields, now)
+    assert done.written and done.row == 3
+    again = api.submit_entry(str(ods), "Julien", "trip", fields | {"odometer_start": 22850, "odometer_end": 22900}, now)
+    assert again.written and again.row == 4
+    after = zipfile.ZipFile(ods)
+    assert after.read("styles.xml") == before["styles.xml"] and after.read("meta.xml") == before["meta.xml"]
+    report = api.load(str(ods), date(2026, 1, 5))
+    assert [(t.source.tab, t.source.row, t.km) for t in report.book.trips if t.driver == "Julien"][-2:] == [
+        ("Saisies", 3, 60),
+        ("Saisies", 4, 50),
+    ]
