@@ -156,6 +156,8 @@ def test_a_trip_is_checked_then_appended_and_nothing_else_changes(lilas):
     assert all(after.read(n) == before[n] for n in sheets)  # the group's own tabs, byte for byte
     report = api.load(str(workbook), date(2026, 1, 5))
     assert [t.km for t in report.book.trips if t.source.tab == "Saisies"] == [120]
+    api.sync(str(workbook), date(2026, 1, 5))  # a sync leaves the entries as they are
+    assert entries(workbook) == rows
     assert "Sam. 4 janv. 2026" in answer.text or "4 janv. 2026" in answer.text  # the last entries
 
 
