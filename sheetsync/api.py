@@ -6,7 +6,10 @@ service, fleet runs, a program of yours). It prints nothing.
     report.to_dict()            # what `sheetsync report --format json` prints
     sheetsync.sync("group.xlsx")  # what `sheetsync sync` does
 
-A location is a path to a .xlsx, .xlsm or .ods workbook, a Google Sheet's URL, or `gsheet:ID`.
+A location is a path to a .xlsx, .xlsm or .ods workbook, a Google Sheet's URL, or `gsheet:ID`;
+a local workbook is read within `limits` (backends/limits.py; the defaults when None). Runs that
+write (sync, sending notices) hold the workbook's run lock from reading to writing, so runs on one
+workbook, from any process or any thread of `serve`, go one after the other.
 Problems with the data are in `Report.problems`; what stops a run raises a SheetsyncError
 (SetupError: exit 2, BackendError: exit 3).
 """
@@ -14,11 +17,13 @@ Problems with the data are in `Report.problems`; what stops a run raises a Sheet
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
 from sheetsync.backends import Backend, open_backend
+from sheetsync.backends.limits import Limits
 from sheetsync.calendar.bookings import WhoDrove, find_driver
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
@@ -45,10 +50,11 @@ def load(
     *,
     credentials: str | None = None,
     oauth: bool = False,
+    limits: Limits | None = None,
 ) -> Report:
     """Read and check a workbook and compute its figures as of `as_of` (default: today): the same
     reading and figures as `sheetsync report`. Writes nothing."""
-    return open_report(location, as_of, history=False, credentials=credentials, oauth=oauth).report
+    return open_report(location, as_of, history=False, credentials=credentials, oauth=oauth, limits=limits).report
 
 
 def open_report(
@@ -58,10 +64,13 @@ def open_report(
     credentials: str | None = None,
     oauth: bool = False,
     on_step=lambda: None,
+    limits: Limits | None = None,
+    backend: Backend | None = None,
 ) -> Opened:
-    """Read a workbook and compute its report (with each member's monthly history when `history`)."""
+    """Read a workbook (`backend`, else the one at `location`) and compute its report (with each
+    member's monthly history when `history`)."""
     as_of = as_of or date.today()
-    backend = open_backend(location, credentials=credentials, oauth=oauth)
+    backend = backend or open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
     raw = backend.read_tabs()
     on_step()
     name = backend.display_name
@@ -94,17 +103,22 @@ def sync(
     credentials: str | None = None,
     oauth: bool = False,
     on_step=lambda: None,
+    limits: Limits | None = None,
 ) -> Synced:
-    """Check, compute and rewrite the generated tabs, as `sheetsync sync` does; with
-    `notify_on_problems`, email the treasurer's digest when the data has errors."""
-    opened = open_report(location, as_of, True, credentials, oauth, on_step)
-    tables = generated_tables(opened.report, opened.backend.display_name, datetime.now())
-    if not dry_run:
-        opened.backend.write_tabs(tables)
-    on_step()
+    """Check, compute and rewrite the generated tabs, as `sheetsync sync` does, under the
+    workbook's run lock; with `notify_on_problems`, email the treasurer's digest when the data
+    has errors (planned, sent and logged under the lock too)."""
+    backend = open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
     sent = 0
-    if opened.report.has_errors and notify_on_problems and not dry_run:
-        sent = notices(opened, "digest", "send").sent
+    with nullcontext() if dry_run else backend.lock():
+        opened = open_report(location, as_of, True, on_step=on_step, backend=backend)
+        tables = generated_tables(opened.report, opened.backend.display_name, datetime.now())
+        if not dry_run:
+            opened.backend.write_tabs(tables)
+        on_step()
+        if opened.report.has_errors and notify_on_problems and not dry_run:
+            fresh = open_report(location, as_of, False, backend=backend)  # the Sent log as written just now
+            sent = notices(fresh, "digest", "send").sent
     return Synced(opened, tables, sent)
 
 
@@ -113,10 +127,12 @@ class NoticeRun:
     """What a notice run did: what was rendered, sent or written, and who was left out and why."""
 
     kind: str
+    language: str = "en"  # the group's
     rendered: list = field(default_factory=list)  # what was (or would be) sent
     sent: int = 0
     missing: list[str] = field(default_factory=list)  # members without a valid address
     skipped: list[str] = field(default_factory=list)  # already in the Sent log
+    failed: list[str] = field(default_factory=list)  # members whose notice could not become an email
     notes: list[str] = field(default_factory=list)
     outbox: list[Path] = field(default_factory=list)
 
@@ -138,7 +154,7 @@ def notices(
 
     Sending logs each message in the Sent tab, even when the server fails half-way (then the
     failure is raised after the log is written)."""
-    from sheetsync.notify.mailer import build_message, write_outbox
+    from sheetsync.notify.mailer import write_outbox
     from sheetsync.notify.plan import plan
     from sheetsync.notify.render import environment, render
 
@@ -147,22 +163,58 @@ def notices(
     planned = plan(report, kind, member, days, within, links)
     log = read_sent(opened.raw)
     already = {e.key for e in log} if not resend else set()
-    run = NoticeRun(kind, notes=list(planned.notes))
+    run = NoticeRun(kind, s.language, notes=list(planned.notes))
     run.missing = [n.member for n in planned.notices if n.address is None]
     run.skipped = [n.member for n in planned.notices if n.address and (n.kind, n.period, n.member) in already]
     to_send = [n for n in planned.notices if n.address and (n.kind, n.period, n.member) not in already]
     env = environment(templates or s.templates, s.language, s.currency)
     run.rendered = [render(n, env, s.language) for n in to_send]
     if mode == "send":
-        run.sent = _send(opened, log, run.rendered, config_path)
+        run.sent = _send(opened, log, run, config_path)
     elif mode == "outbox":
         sender = os.environ.get("SHEETSYNC_SMTP_FROM", "sheetsync@localhost")
-        run.outbox = write_outbox(Path(outbox), [(r, build_message(r, sender)) for r in run.rendered])
+        run.outbox = write_outbox(Path(outbox), _messages(run, sender))
     return run
 
 
-def _send(opened: Opened, entries: list[SentEntry], rendered: list, config_path: str | None) -> int:
-    from sheetsync.notify.mailer import build_message, load_smtp_config, send_all
+def notify(
+    location: str,
+    as_of: date | None,
+    kind: str,
+    mode: str = "dry-run",
+    member: str | None = None,
+    *,
+    credentials: str | None = None,
+    oauth: bool = False,
+    limits: Limits | None = None,
+    **options,
+) -> NoticeRun:
+    """`notices` for the workbook at `location` (`member`: only the one this name stands for):
+    read, planned, sent and logged under the workbook's run lock when sending, so that two runs
+    never send the same notice. `options` are those of `notices`."""
+    backend = open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
+    with backend.lock() if mode == "send" else nullcontext():
+        opened = open_report(location, as_of, False, backend=backend)
+        who = member_name(opened.report, member) if member else None
+        return notices(opened, kind, mode, who, **options)
+
+
+def _messages(run: NoticeRun, sender: str, reply_to: str | None = None) -> list:
+    """(rendered, email) of each notice; one that cannot become an email is listed in
+    `run.failed` and the others go on."""
+    from sheetsync.notify.mailer import BadNotice, build_message
+
+    messages = []
+    for r in run.rendered:
+        try:
+            messages.append((r, build_message(r, sender, reply_to)))
+        except BadNotice:
+            run.failed.append(r.notice.member)
+    return messages
+
+
+def _send(opened: Opened, entries: list[SentEntry], run: NoticeRun, config_path: str | None) -> int:
+    from sheetsync.notify.mailer import load_smtp_config, send_all
 
     config = load_smtp_config(config_path)
     report = opened.report
@@ -182,7 +234,7 @@ def _send(opened: Opened, entries: list[SentEntry], rendered: list, config_path:
             )
         )
 
-    messages = [(r, build_message(r, config.sender, config.reply_to)) for r in rendered]
+    messages = _messages(run, config.sender, config.reply_to)
     try:
         send_all(config, messages, log)
     finally:
@@ -194,10 +246,16 @@ def _send(opened: Opened, entries: list[SentEntry], rendered: list, config_path:
 
 
 def who_drove(
-    location: str, at: datetime, vehicle: str | None = None, *, credentials: str | None = None, oauth: bool = False
+    location: str,
+    at: datetime,
+    vehicle: str | None = None,
+    *,
+    credentials: str | None = None,
+    oauth: bool = False,
+    limits: Limits | None = None,
 ) -> tuple[Report, WhoDrove]:
     """Who had `vehicle` (optional when the group has one) at `at`: from the logbook, else the bookings."""
-    report = load(location, at.date(), credentials=credentials, oauth=oauth)
+    report = load(location, at.date(), credentials=credentials, oauth=oauth, limits=limits)
     return report, find_driver(report.book, report.occurrences, vehicle_name(report, vehicle), at)
 
 
@@ -208,11 +266,12 @@ def calendar(
     *,
     credentials: str | None = None,
     oauth: bool = False,
+    limits: Limits | None = None,
 ) -> tuple[Report, bytes, int]:
     """The bookings (of one vehicle, or all) as an iCalendar file; with the report and how many bookings it holds."""
     from sheetsync.calendar.ics import bookings_calendar  # icalendar, only for this
 
-    report = load(location, as_of, credentials=credentials, oauth=oauth)
+    report = load(location, as_of, credentials=credentials, oauth=oauth, limits=limits)
     name = vehicle_name(report, vehicle) if vehicle else None
     count = sum(1 for b in report.book.bookings if not name or b.vehicle == name)
     return report, bookings_calendar(report.book, datetime.now().astimezone(), name), count
@@ -261,12 +320,13 @@ def draft_agreement(
     *,
     credentials: str | None = None,
     oauth: bool = False,
+    limits: Limits | None = None,
 ) -> tuple[bytes, str]:
     """The group's car-sharing agreement drafted from its workbook, as Markdown, HTML or PDF (through
     LibreOffice), and the group's language; `templates` is a folder of the group's own templates."""
     from sheetsync.notify.agreement import agreement_html, agreement_markdown
 
-    report = load(location, as_of, credentials=credentials, oauth=oauth)
+    report = load(location, as_of, credentials=credentials, oauth=oauth, limits=limits)
     lang = report.settings.language
     if fmt == "md":
         return agreement_markdown(report, templates).encode(), lang
@@ -297,52 +357,14 @@ def submit_entry(
     now: datetime,
     *,
     credentials: str | None = None,
-    attempts: int = 3,
+    limits: Limits | None = None,
 ) -> Submitted:
     """Check one member's entry (kind "trip", "expense", "payment", "booking" or "cancellation";
     `fields` as in the Entries tab) as `validate` would with it in the workbook, then append it as
-    one row of the Entries tab. Local workbooks are read and written under the workbook's lock;
-    a write that finds the file changed underneath is tried again from the start."""
-    from sheetsync.errors import BackendError
-
-    for attempt in range(attempts):
-        backend = open_backend(location, credentials=credentials)
-        try:
-            with _run_lock(backend):
-                return _submit(backend, member, kind, fields, now)
-        except BackendError:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _run_lock(backend: Backend):
-    """The workbook's run lock where the backend has one; else, for a local file, an exclusive
-    lock on a file beside it (processes and threads); else nothing to hold."""
-    import contextlib
-
-    lock = getattr(backend, "lock", None)
-    if lock is not None:
-        return lock()
-    path = getattr(backend, "path", None)
-    return _file_lock(Path(f"{path}.sheetsync-lock")) if path is not None else contextlib.nullcontext()
-
-
-def _file_lock(path: Path):
-    """An exclusive flock on `path`, held while the context lasts."""
-    import contextlib
-    import fcntl
-
-    @contextlib.contextmanager
-    def held():
-        with open(path, "a+b") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-    return held()
+    one row of the Entries tab, all under the workbook's run lock: two entries at once both land."""
+    backend = open_backend(location, credentials=credentials, limits=limits)
+    with backend.lock():
+        return _submit(backend, member, kind, fields, now)
 
 
 def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime) -> Submitted:

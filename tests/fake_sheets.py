@@ -17,6 +17,7 @@ import re
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs, unquote, urlparse
 
+import requests
 import responses
 
 API = "https://sheets.googleapis.com/v4/spreadsheets"
@@ -103,6 +104,8 @@ class FakeSheets:
         self.log: list[tuple[str, str]] = []  # (method, path) of every API request
         self.failures: list[tuple[int, str | None]] = []  # answers to give instead, in order
         self.forbidden: set[str] = set()
+        self.token_failures: list[int | str] = []  # the token endpoint's next answers: a status, or "drop"
+        self.lost_answers = 0  # batchUpdates to apply whose answer is then lost (the connection drops)
 
     # set-up --------------------------------------------------------------------------
     def install(self, rsps: responses.RequestsMock) -> FakeSheets:
@@ -129,6 +132,14 @@ class FakeSheets:
     def fail_next(self, status: int, times: int = 1, retry_after: str | None = None) -> None:
         self.failures += [(status, retry_after)] * times
 
+    def fail_token(self, *answers: int | str) -> None:
+        """The next sign-ins get these answers (an HTTP status, or "drop": no answer at all)."""
+        self.token_failures += list(answers)
+
+    def lose_answers(self, times: int = 1) -> None:
+        """The next `times` batchUpdates are applied, then their answer is lost."""
+        self.lost_answers += times
+
     def rows(self, sid: str, title: str) -> list[list]:
         """A sheet's values as UNFORMATTED_VALUE would give them."""
         sheet = self.books[sid].sheet(title)
@@ -147,6 +158,12 @@ class FakeSheets:
 
     # dispatch ------------------------------------------------------------------------
     def _token(self, request):
+        if self.token_failures:
+            answer = self.token_failures.pop(0)
+            if answer == "drop":
+                raise requests.ConnectionError("connection to oauth2.googleapis.com refused")
+            error = "invalid_grant" if answer == 400 else "internal_failure"
+            return answer, {"Content-Type": "application/json"}, json.dumps({"error": error, "error_description": error})
         return (
             200,
             {"Content-Type": "application/json"},
@@ -183,6 +200,9 @@ class FakeSheets:
             answer = self._route(book, request.method, action, rest, params, body)
         except ApiError as exc:
             return _error(exc)
+        if action == "batchUpdate" and self.lost_answers:
+            self.lost_answers -= 1
+            raise requests.ConnectionError("Connection aborted: the answer was lost")
         return 200, {"Content-Type": "application/json"}, json.dumps(answer)
 
     def _route(self, book, method, action, rest, params, body):

@@ -19,7 +19,7 @@ from sheetsync.app.fleet import FleetConfig, GroupConfig, TokenBucket, load_grou
 from sheetsync.app.server import Service, sign
 
 SID = "1LilasSheetForTheMenu0123456789abcdef"
-SECRET = "correct horse battery staple"
+SECRET = "correct horse battery staple, and a long one"
 HARNESS = Path(__file__).resolve().parent / "apps_script" / "harness.js"
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
 

@@ -79,7 +79,7 @@ def test_second_sync_replaces_generated_tabs_and_keeps_one_backup(workbook):
     sync(workbook)
     second = read_xlsx(workbook)
     assert first == second
-    assert sorted(p.name for p in workbook.parent.iterdir()) == ["groupe.xlsx", "groupe.xlsx.bak"]
+    assert sorted(p.name for p in workbook.parent.iterdir()) == [".groupe.xlsx.sheetsync-lock", "groupe.xlsx", "groupe.xlsx.bak"]
     assert list(second).count("Balances") == 1
 
 
@@ -110,7 +110,7 @@ def test_refuses_a_workbook_changed_while_computing(workbook):
     with pytest.raises(BackendError, match="changed"):
         backend.write_tabs(generated_tables(report, "groupe.xlsx", WHEN))
     assert workbook.read_bytes() == changed
-    assert [p.name for p in workbook.parent.iterdir()] == ["groupe.xlsx"]
+    assert sorted(p.name for p in workbook.parent.iterdir()) == [".groupe.xlsx.sheetsync-lock", "groupe.xlsx"]
 
 
 def test_never_replaces_a_tab_of_the_group_that_bears_a_generated_name(workbook):
@@ -179,4 +179,4 @@ def test_a_failed_save_leaves_the_file_and_no_temporary(workbook, monkeypatch):
     with pytest.raises(BackendError, match="disk full"):
         sync(workbook)
     assert workbook.read_bytes() == original
-    assert os.listdir(workbook.parent) == ["groupe.xlsx"]
+    assert sorted(os.listdir(workbook.parent)) == [".groupe.xlsx.sheetsync-lock", "groupe.xlsx"]

@@ -5,9 +5,13 @@ group's Google Forms, a trip, an expense and a payment, linked to the sheet (For
 from __future__ import annotations
 
 import json
+import os
+import secrets
+from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.i18n import t as tr
 from sheetsync.model.schema import CATEGORIES, TABS_BY_ID
@@ -176,3 +180,18 @@ def manifest_json(forms: bool = False) -> str:
 
 
 FORMS_SCOPE = "https://www.googleapis.com/auth/forms"
+
+
+def write_new_secret(path: Path) -> None:
+    """A new group secret (32 random bytes as 64 hexadecimal characters) into a new file that only
+    its owner may read; an existing file is never overwritten."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise SetupError(
+            N_("{file} already exists: a secret file is never overwritten."),
+            N_("Give a new file name."),
+            file=str(path),
+        ) from None
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_hex(32) + "\n")

@@ -19,6 +19,7 @@ import click
 
 from sheetsync import __version__, api
 from sheetsync.backends import open_backend
+from sheetsync.backends.limits import load_limits
 from sheetsync.errors import SetupError, SheetsyncError
 from sheetsync.i18n import N_, t, tn, user_language
 from sheetsync.model import Severity
@@ -26,6 +27,7 @@ from sheetsync.notify.plan import KINDS
 from sheetsync.pipeline import Report
 from sheetsync.present.init_layout import input_tables
 from sheetsync.present.terminal import (
+    printable,
     problems_text,
     report_csv,
     report_json,
@@ -39,19 +41,34 @@ from sheetsync.read.cells import parse_datetime
 EXIT_DATA_ERRORS = 1
 
 
+def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
+    """click.echo, with the control characters a cell may hold (escape, bell…) taken out."""
+    click.echo(printable(text), err=err, nl=nl)
+
+
 def handles_errors(command: Callable) -> Callable:
-    """Turn a SheetsyncError into its message on stderr and its exit code."""
+    """Turn a SheetsyncError into its message on stderr and its exit code; anything else into
+    one line (exit 2), never a traceback."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
         try:
+            if "limits" in kwargs:  # the --limit pairs, over sheetsync.toml and $SHEETSYNC_LIMITS
+                kwargs["limits"] = load_limits(kwargs["limits"])
             return command(*args, **kwargs)
         except SheetsyncError as exc:
             message, hint = exc.in_language()
-            click.echo(f"sheetsync: {message}", err=True)
+            echo(f"sheetsync: {message}", err=True)
             if hint:
-                click.echo(f"  → {hint}", err=True)
+                echo(f"  → {hint}", err=True)
             sys.exit(exc.exit_code)
+        except (Exception, MemoryError, RecursionError) as exc:  # noqa: BLE001 - one line, never a traceback
+            lang = user_language()
+            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            echo("sheetsync: " + t(lang, "unexpected error ({detail}); nothing was written.", detail=detail), err=True)
+            hint = t(lang, "Check that the workbook opens in a spreadsheet program; if it does, please report this.")
+            echo(f"  → {hint}", err=True)
+            sys.exit(2)
 
     return wrapper
 
@@ -68,7 +85,15 @@ def as_of_option(command: Callable) -> Callable:
 
 
 def google_options(command: Callable) -> Callable:
-    """The --credentials and --oauth options of every command that may open a Google Sheet."""
+    """The --credentials and --oauth options of every command that may open a Google Sheet, and
+    --limit (the reading limits of local workbooks)."""
+    command = click.option(
+        "--limit",
+        "limits",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Raise a reading limit for a genuine large workbook, e.g. --limit rows=500000 (see docs/limits.md).",
+    )(command)
     command = click.option(
         "--oauth", is_flag=True, help="Google Sheets: sign in with your own Google account (opens a browser once)."
     )(command)
@@ -125,16 +150,16 @@ def cli() -> None:
 @click.option("--example", is_flag=True, help="Fill the tabs with a small example group.")
 @google_options
 @handles_errors
-def init_command(workbook: str, lang: str, example: bool, credentials: str | None, oauth: bool) -> None:
+def init_command(workbook: str, lang: str, example: bool, credentials: str | None, oauth: bool, limits) -> None:
     """Create the input tabs with headers and dropdowns. Never overwrites a workbook that has data."""
-    backend = open_backend(workbook, credentials, oauth)
+    backend = open_backend(workbook, credentials, oauth, limits)
     backend.create_tabs(input_tables(lang, example))
     created = (
         t(lang, "Created {workbook} with an example group.", workbook=workbook)
         if example
         else t(lang, "Created {workbook}.", workbook=workbook)
     )
-    click.echo(created)
+    echo(created)
 
 
 @cli.command("validate")
@@ -149,11 +174,11 @@ def validate_command(workbook: str, fmt: str, as_of: datetime | None, quiet: boo
     report = api.load(workbook, _as_of(as_of), **google)
     shown = [p for p in report.problems if not quiet or p.is_error]
     if fmt == "json":
-        click.echo(json.dumps([p.to_dict() for p in shown], ensure_ascii=False, indent=2))
+        echo(json.dumps([p.to_dict() for p in shown], ensure_ascii=False, indent=2))
     elif shown:
-        click.echo(problems_text(shown, report.settings.language))
+        echo(problems_text(shown, report.settings.language))
     elif not quiet:
-        click.echo(t(report.settings.language, "No problem found."))
+        echo(t(report.settings.language, "No problem found."))
     _exit_for(report)
 
 
@@ -193,21 +218,21 @@ def sync_command(
     errors = [p for p in report.problems if p.is_error]
     if quiet:
         if errors:
-            click.echo(problems_text(errors, lang))
+            echo(problems_text(errors, lang))
     else:
         written = (
             t(lang, "nothing written (dry run)")
             if dry_run
             else t(lang, "wrote {tabs}", tabs=", ".join(table.name for table in done.tables))
         )
-        click.echo(t(lang, "{summary}; {written}.", summary=summary_line(report), written=written))
+        echo(t(lang, "{summary}; {written}.", summary=summary_line(report), written=written))
         if report.problems:
-            click.echo(
+            echo(
                 problems_text([p for p in report.problems if p.severity is not Severity.INFO], lang)
                 or tn(lang, "{n} note in the problems tab.", "{n} notes in the problems tab.", len(report.problems))
             )
     if done.digests_sent and not quiet:
-        click.echo(t(lang, "Digest sent to the treasurer."), err=True)
+        echo(t(lang, "Digest sent to the treasurer."), err=True)
     _exit_for(report)
 
 
@@ -251,7 +276,12 @@ def _fleet(
 
     def run_one(group, day):
         done = api.sync(
-            group.workbook, day, dry_run, notify_on_problems=notify_on_problems, credentials=group.credentials
+            group.workbook,
+            day,
+            dry_run,
+            notify_on_problems=notify_on_problems,
+            credentials=group.credentials,
+            limits=config.limits,
         )
         return (1 if done.report.has_errors else 0), summary_line(done.report)
 
@@ -267,7 +297,7 @@ def _fleet(
             ]
             for r in results
         ]
-        click.echo(text_table([t(lang, "group"), t(lang, "status"), t(lang, "summary")], rows))
+        echo(text_table([t(lang, "group"), t(lang, "status"), t(lang, "summary")], rows))
     sys.exit(worst)
 
 
@@ -282,16 +312,26 @@ def serve_command(config_path: str, host: str | None, port: int | None) -> None:
     from sheetsync.app.server import serve as run_server
 
     config = load_groups(config_path)
-    missing = [g.name for g in config.groups if g.secret() is None]
+    missing = [g.name for g in config.groups if g.weak_secret() == "missing"]
     if missing:
         raise SetupError(
             N_("No secret for: {groups}."),
             N_("Give each group secret_env (an environment variable) or secret_file in GROUPS.TOML."),
             groups=", ".join(missing),
         )
+    short = [g.name for g in config.groups if g.weak_secret() == "short"]
+    if short:
+        raise SetupError(
+            N_("The secret of {groups} is too short: a secret needs at least 32 bytes."),
+            N_(
+                "Make a good one with: sheetsync apps-script SHEET --url URL --group NAME --new-secret FILE "
+                "(it writes 64 random hexadecimal characters into FILE), then point secret_file at it."
+            ),
+            groups=", ".join(short),
+        )
     host = host or config.server.get("host", "127.0.0.1")
     port = port or int(config.server.get("port", 8080))
-    click.echo(
+    echo(
         tn(
             user_language(),
             "sheetsync serving {n} group on http://{host}:{port}",
@@ -384,12 +424,27 @@ def links_command(
 @click.option("--url", required=True, help="The public address of `sheetsync serve`.")
 @click.option("--group", "group_name", required=True, help="The group's name in GROUPS.TOML.")
 @click.option("--manifest", is_flag=True, help="Print the manifest (appsscript.json) instead of the script.")
+@click.option(
+    "--new-secret",
+    "secret_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Also write a new random secret for the group into this file (readable by you only; never printed).",
+)
 @google_options
 @handles_errors
-def apps_script(workbook: str, url: str, group_name: str, manifest: bool, **google) -> None:
+def apps_script(workbook: str, url: str, group_name: str, manifest: bool, secret_file: str | None, **google) -> None:
     """Print the Apps Script for the group's sheet: a menu that calls `sheetsync serve`, ready to paste."""
-    from sheetsync.app.apps_script import manifest_json, render_script
+    from sheetsync.app.apps_script import manifest_json, render_script, write_new_secret
 
+    if secret_file:
+        write_new_secret(Path(secret_file))
+        said = t(
+            user_language(),
+            "Wrote a new secret into {file}: give it to serve (secret_file) and to the menu.",
+            file=secret_file,
+        )
+        echo(said, err=True)
     if manifest:
         click.echo(manifest_json(), nl=False)
         return
@@ -423,7 +478,7 @@ def report_command(workbook: str, fmt: str, as_of: datetime | None, **google) ->
     """Print balances, settlements, cost per km and problems. Writes nothing."""
     result = api.load(workbook, _as_of(as_of), **google)
     render = {"table": report_text, "json": report_json, "csv": report_csv}[fmt]
-    click.echo(render(result), nl=fmt == "json")
+    echo(render(result), nl=fmt == "json")
     _exit_for(result)
 
 
@@ -447,7 +502,7 @@ def calendar_command(workbook: str, output: str | None, vehicle: str | None, as_
     left_out = [p for p in result.problems if p.is_error and p.tab == result.book.tab_names.get("bookings")]
     if left_out:  # every booking the calendar leaves out is named
         rows = len({p.row for p in left_out})
-        click.echo(
+        echo(
             tn(
                 lang,
                 "{n} booking is not in the calendar: its row has an error.",
@@ -456,12 +511,10 @@ def calendar_command(workbook: str, output: str | None, vehicle: str | None, as_
             ),
             err=True,
         )
-        click.echo(problems_text(left_out, lang), err=True)
+        echo(problems_text(left_out, lang), err=True)
     if output:
         Path(output).write_bytes(text)
-        click.echo(
-            tn(lang, "Wrote {n} booking to {path}.", "Wrote {n} bookings to {path}.", count, path=output), err=True
-        )
+        echo(tn(lang, "Wrote {n} booking to {path}.", "Wrote {n} bookings to {path}.", count, path=output), err=True)
     else:
         click.echo(text.decode(), nl=False)
 
@@ -481,9 +534,9 @@ def who_drove_command(workbook: str, at: str, vehicle: str | None, fmt: str, **g
         raise SetupError(N_('"{at}" is not a date and time.'), N_('Write it like "2025-03-12 14:32".'), at=at) from exc
     result, answer = api.who_drove(workbook, moment, vehicle, **google)
     if fmt == "json":
-        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+        echo(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
-        click.echo(who_drove_text(answer, result.settings.language))
+        echo(who_drove_text(answer, result.settings.language))
 
 
 @cli.command("notify")
@@ -524,11 +577,22 @@ def notify_command(
     """
     if send and outbox:
         raise SetupError(N_("Choose --send or --outbox, not both."), N_("--outbox writes files, --send emails them."))
-    opened = api.open_report(workbook, _as_of(as_of), False, **google)
-    lang = opened.report.settings.language
-    who = api.member_name(opened.report, member) if member else None
     mode = "send" if send else "outbox" if outbox else "dry-run"
-    run = api.notices(opened, kind, mode, who, resend, templates, config_path, days, within, outbox)
+    run = api.notify(
+        workbook,
+        _as_of(as_of),
+        kind,
+        mode,
+        member,
+        resend=resend,
+        templates=templates,
+        config_path=config_path,
+        days=days,
+        within=within,
+        outbox=outbox,
+        **google,
+    )
+    lang = run.language
     if send:
         done = tn(lang, "{n} notice sent", "{n} notices sent", run.sent)
     elif outbox:
@@ -537,7 +601,7 @@ def notify_command(
         )
     else:
         for r in run.rendered:
-            click.echo(f"To: {r.notice.member} <{r.notice.address}>\nSubject: {r.subject}\n\n{r.text}\n{'-' * 72}")
+            echo(f"To: {r.notice.member} <{r.notice.address}>\nSubject: {r.subject}\n\n{r.text}\n{'-' * 72}")
         done = tn(
             lang,
             "{n} notice to send (dry run: nothing sent)",
@@ -558,7 +622,15 @@ def notify_command(
                     names=", ".join(run.skipped),
                 )
             )
-        click.echo("\n".join(lines), err=True)
+        if run.failed:
+            lines.append(
+                t(
+                    lang,
+                    "Not notified (the name or address cannot go in an email): {names}.",
+                    names=", ".join(run.failed),
+                )
+            )
+        echo("\n".join(lines), err=True)
 
 
 @cli.command("agreement")
@@ -580,9 +652,9 @@ def agreement_command(
     document, lang = api.draft_agreement(workbook, _as_of(as_of), fmt, templates, **google)
     if output:
         Path(output).write_bytes(document)
-        click.echo(t(lang, "Wrote the agreement to {path}.", path=output), err=True)
+        echo(t(lang, "Wrote the agreement to {path}.", path=output), err=True)
     else:
-        click.echo(document.decode(), nl=False)
+        echo(document.decode(), nl=False)
 
 
 def main() -> None:

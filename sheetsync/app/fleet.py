@@ -7,6 +7,9 @@ the others.
     port = 8080
     public_url = "https://sheetsync.example.org"
 
+    [limits]                       # reading limits for every group (docs/limits.md)
+    rows = 500000
+
     [[groups]]
     name = "lilas"
     workbook = "https://docs.google.com/spreadsheets/d/…/edit"
@@ -26,10 +29,12 @@ from datetime import date
 from pathlib import Path
 
 from sheetsync.app.shards import ALL, Shard
+from sheetsync.backends.limits import Limits, load_limits
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError, SheetsyncError
 from sheetsync.i18n import N_
 
+MIN_SECRET_BYTES = 32  # a menu's secret: 256 bits, as long as the HMAC's key block deserves
 REQUESTS_PER_GOOGLE_SYNC = 3
 QUOTA_PER_MINUTE = 60  # Sheets API, per user per project
 
@@ -59,6 +64,13 @@ class GroupConfig:
                 raise SetupError(N_("Cannot read the secret file of group {name}."), str(exc), name=self.name) from exc
         return None
 
+    def weak_secret(self) -> str | None:
+        """Why the group's secret cannot sign calls (missing, or shorter than 32 bytes), else None."""
+        secret = self.secret()
+        if secret is None:
+            return "missing"
+        return "short" if len(secret) < MIN_SECRET_BYTES else None
+
 
 @dataclass(frozen=True)
 class FleetConfig:
@@ -66,6 +78,7 @@ class FleetConfig:
 
     groups: list[GroupConfig]
     server: dict = field(default_factory=dict)
+    limits: Limits = field(default_factory=Limits)
 
 
 def load_groups(path: str) -> FleetConfig:
@@ -106,7 +119,12 @@ def load_groups(path: str) -> FleetConfig:
         raise SetupError(
             N_("{path} lists no group."), N_("Add [[groups]] tables with a name and a workbook."), path=path
         )
-    return FleetConfig(groups, data.get("server", {}))
+    limits = data.get("limits", {})
+    if not isinstance(limits, dict):
+        raise SetupError(
+            N_("The [limits] of {path} is not a table."), N_("Write it as [limits] with KEY = NUMBER lines."), path=path
+        )
+    return FleetConfig(groups, data.get("server", {}), load_limits(table=limits))
 
 
 class TokenBucket:

@@ -305,14 +305,13 @@ def render_page(report: Report, member: str, now: datetime, state: PageState) ->
     return env.get_template("page.html").render(page_context(report, member, now, state)).encode()
 
 
-def submit(group_workbook: str, credentials: str | None, member: str, form: dict[str, str], now: datetime):
+def submit(group_workbook: str, credentials: str | None, member: str, form: dict[str, str], now: datetime, limits=None):
     """Check and append the entry of a submitted form; the api's Submitted (or None for an unknown form)."""
     kind = form.get("kind", "")
     if kind not in ENTRY_FORMS:
         return None
-    return api.submit_entry(
-        group_workbook, member, kind, entry_fields(kind, form, member), now, credentials=credentials
-    )
+    fields = entry_fields(kind, form, member)
+    return api.submit_entry(group_workbook, member, kind, fields, now, credentials=credentials, limits=limits)
 
 
 def local_now(report_timezone: str, clock_seconds: float) -> datetime:

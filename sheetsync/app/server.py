@@ -7,9 +7,18 @@
 
 A signed call carries X-Sheetsync-Timestamp (Unix seconds) and X-Sheetsync-Signature: the hex
 HMAC-SHA256, keyed with the group's secret, of "TIMESTAMP\\nMETHOD\\nPATH\\nBODY". It is refused
-(401) when the signature does not match (compared in constant time), when the timestamp is more
-than 5 minutes off, or when the same signature was already used. Bodies are size-limited.
+(401) when the signature does not match (compared in constant time, in one canonical form: 64
+lower-case hex digits), when the timestamp is more than 5 minutes off, or when the same signature
+(in that canonical form) was already used. A group whose secret is shorter than 32 bytes is never
+served. Bodies are size-limited; a bad parameter is a 400; answers never show a server path.
 Secrets and signatures are never logged.
+
+Runs that write (sync, notify) hold the workbook's run lock, shared with every other sheetsync
+run on it. Reading is bounded (backends/limits.py), so no workbook can exhaust the process; a
+reader's failure, even a panic inside python-calamine, is one group's answer, never the service's
+end. Slow clients are bounded by waitress (channel_timeout, connection_limit), and a request
+that drips in a byte at a time is closed after channel_timeout; in front of the Internet, put a
+reverse proxy (docs/limits.md).
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -26,7 +36,7 @@ from urllib.parse import parse_qs, quote
 
 from sheetsync import api
 from sheetsync.app import phone
-from sheetsync.app.fleet import FleetConfig, GroupConfig
+from sheetsync.app.fleet import MIN_SECRET_BYTES, FleetConfig, GroupConfig
 from sheetsync.errors import SheetsyncError
 from sheetsync.i18n import t, tn
 from sheetsync.model import Severity
@@ -36,6 +46,15 @@ log = logging.getLogger("sheetsync.server")
 WINDOW = 300  # seconds a timestamp may be off
 MAX_BODY = 64 * 1024
 ACTIONS = ("sync", "validate", "notify", "calendar")
+SIGNATURE = re.compile(r"[0-9a-f]{64}")
+TOKEN = re.compile(r"[0-9a-f]{32}")
+# an absolute path's folders (not a URL's): answers name files, never where they live
+SERVER_FOLDERS = re.compile(r"(?<![\w.:/~-])/(?:[^/\s\"'<>]+/)+")
+WAITRESS = {"channel_timeout": 15, "connection_limit": 500, "threads": 4, "cleanup_interval": 5}
+
+
+class BadRequest(ValueError):
+    """A parameter of the call that cannot be understood: a 400."""
 
 
 def sign(secret: bytes, timestamp: str, method: str, path: str, body: bytes) -> str:
@@ -57,6 +76,7 @@ class Service:
     ):
         self.groups = {g.name: g for g in config.groups}
         self.public_url = str(config.server.get("public_url", "")).rstrip("/")
+        self.limits = config.limits
         self.clock, self.today = clock, today
         self._seen: dict[str, float] = {}  # signature -> when it may be forgotten
         self._lock = threading.Lock()
@@ -68,7 +88,9 @@ class Service:
         try:
             status, answer, content_type, *more = self.route(environ, method, path)
             extra = more[0] if more else []
-        except Exception:  # noqa: BLE001 - an answer, never a traceback to the caller
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # noqa: BLE001 - an answer, never a traceback to the caller (a Rust panic included)
             log.exception("failed: %s %s", method, path.split("/m/")[0])
             status, answer, content_type = 500, {"ok": False, "message": "Internal error; see the server's log."}, None
         log.info("%s %s -> %s", method, path.split("/m/")[0], status)  # never a member's token in the log
@@ -93,7 +115,10 @@ class Service:
             return self.calendar_feed(group, environ)
         if method != "POST" or parts[2] not in ACTIONS:
             return 405 if parts[2] in ACTIONS else 404, {"ok": False, "message": "Use POST with a signed body."}, None
-        length = int(environ.get("CONTENT_LENGTH") or 0)
+        length = str(environ.get("CONTENT_LENGTH") or "0").strip()
+        if not length.isdigit():
+            return 400, {"ok": False, "message": "Bad Content-Length."}, None
+        length = int(length)
         if length > MAX_BODY:
             return 413, {"ok": False, "message": "Body too large."}, None
         body = environ["wsgi.input"].read(length) if length else b""
@@ -105,22 +130,38 @@ class Service:
         except ValueError:
             return 400, {"ok": False, "message": "The body is not JSON."}, None
         try:
-            return 200, self.act(group, parts[2], options if isinstance(options, dict) else {}), None
+            as_of = self.as_of(options if isinstance(options, dict) else {})
+        except BadRequest as exc:
+            return 400, {"ok": False, "message": str(exc)}, None
+        try:
+            return 200, self.act(group, parts[2], as_of), None
         except SheetsyncError as exc:
-            return 200, {"ok": False, "exit_code": exc.exit_code, "message": str(exc)}, None
+            return 200, {"ok": False, "exit_code": exc.exit_code, "message": without_paths(str(exc))}, None
+
+    def as_of(self, options: dict) -> date:
+        """The day the call counts up to: its "as_of" (YYYY-MM-DD), else today."""
+        value = options.get("as_of")
+        if not value:
+            return self.today()
+        try:
+            return date.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise BadRequest("as_of is not a date (YYYY-MM-DD).") from None
 
     # signatures ---------------------------------------------------------------------------
     def verify(self, group: GroupConfig, environ, method: str, path: str, body: bytes) -> str | None:
         """None when the call is signed by the group's secret, fresh, and new; else why not."""
         secret = group.secret()
-        if secret is None:
-            return "This group has no secret configured on the server."
+        if secret is None or len(secret) < MIN_SECRET_BYTES:
+            return "This group has no usable secret configured on the server."
         timestamp = environ.get("HTTP_X_SHEETSYNC_TIMESTAMP", "")
-        signature = environ.get("HTTP_X_SHEETSYNC_SIGNATURE", "")
-        if not timestamp.isdigit() or not signature:
+        signature = environ.get("HTTP_X_SHEETSYNC_SIGNATURE", "").strip().lower()  # the one canonical form
+        if not (timestamp.isascii() and timestamp.isdigit()) or not signature:
             return "The call is not signed."
+        if not SIGNATURE.fullmatch(signature):
+            return "Bad signature."
         expected = sign(secret, timestamp, method, path, body)
-        if not hmac.compare_digest(expected, signature.lower()):
+        if not hmac.compare_digest(expected, signature):
             return "Bad signature."
         now = self.clock()
         if abs(now - int(timestamp)) > WINDOW:
@@ -133,18 +174,17 @@ class Service:
         return None
 
     # actions -------------------------------------------------------------------------------
-    def act(self, group: GroupConfig, action: str, options: dict) -> dict:
-        as_of = date.fromisoformat(options["as_of"]) if options.get("as_of") else self.today()
+    def act(self, group: GroupConfig, action: str, as_of: date) -> dict:
+        where = {"credentials": group.credentials, "limits": self.limits}
         if action == "sync":
-            opened = api.sync(group.workbook, as_of, credentials=group.credentials).opened
+            opened = api.sync(group.workbook, as_of, **where).opened
             return self.report_answer(group, action, opened.report)
         if action == "validate":
-            opened = api.open_report(group.workbook, as_of, False, credentials=group.credentials)
+            opened = api.open_report(group.workbook, as_of, False, **where)
             return self.report_answer(group, action, opened.report)
         if action == "notify":
-            opened = api.open_report(group.workbook, as_of, False, credentials=group.credentials)
-            run = api.notices(opened, "settlement", "send")
-            lang = opened.report.settings.language
+            run = api.notify(group.workbook, as_of, "settlement", "send", **where)
+            lang = run.language
             text = tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent)
             if run.missing:
                 text += "\n" + t(lang, "No address: {names}", names=", ".join(run.missing))
@@ -188,13 +228,25 @@ class Service:
     def calendar_feed(self, group: GroupConfig, environ):
         secret = group.secret()
         token = parse_qs(environ.get("QUERY_STRING", "")).get("token", [""])[0]
-        if secret is None or not hmac.compare_digest(token, calendar_token(secret, group.name)):
+        if not token.isascii():
+            return 400, {"ok": False, "message": "Bad token."}, None
+        if (
+            not TOKEN.fullmatch(token)
+            or secret is None
+            or len(secret) < MIN_SECRET_BYTES
+            or not hmac.compare_digest(token, calendar_token(secret, group.name))
+        ):
             return 401, {"ok": False, "message": "Bad token."}, None
         from datetime import datetime
 
         from sheetsync.calendar.ics import bookings_calendar
 
-        opened = api.open_report(group.workbook, self.today(), False, credentials=group.credentials)
+        try:
+            opened = api.open_report(
+                group.workbook, self.today(), False, credentials=group.credentials, limits=self.limits
+            )
+        except SheetsyncError as exc:
+            return 503, {"ok": False, "message": without_paths(str(exc))}, None
         return 200, bookings_calendar(opened.report.book, datetime.now().astimezone()), "text/calendar; charset=utf-8"
 
     def phone_page(self, group: GroupConfig, environ, method: str, member: str, token: str):
@@ -213,14 +265,22 @@ class Service:
                 return 413, b"Payload Too Large", "text/plain; charset=utf-8"
             body = environ["wsgi.input"].read(length).decode("utf-8", "replace") if length else ""
             form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
-        opened = api.open_report(group.workbook, self.today(), False, credentials=group.credentials)
+        try:
+            opened = api.open_report(
+                group.workbook, self.today(), False, credentials=group.credentials, limits=self.limits
+            )
+        except SheetsyncError as exc:
+            return 503, without_paths(str(exc)).encode(), "text/plain; charset=utf-8"
         report = opened.report
         if member not in report.book.member_names() or phone.is_revoked(report, member):
             return refused
         now = phone.local_now(report.settings.timezone, self.clock())
         state = phone.PageState(saved="saved" in parse_qs(environ.get("QUERY_STRING", "")))
         if method == "POST":
-            submitted = phone.submit(group.workbook, group.credentials, member, form, now)
+            try:
+                submitted = phone.submit(group.workbook, group.credentials, member, form, now, self.limits)
+            except SheetsyncError as exc:
+                return 503, without_paths(str(exc)).encode(), "text/plain; charset=utf-8"
             if submitted is None:
                 return 400, b"Bad Request", "text/plain; charset=utf-8"
             if submitted.written:
@@ -230,6 +290,11 @@ class Service:
         page = phone.render_page(report, member, now, state)
         headers = [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer")]
         return (200 if not state.problems else 422), page, "text/html; charset=utf-8", headers
+
+
+def without_paths(text: str) -> str:
+    """`text` with the folders of any server path taken out: the file's name is enough."""
+    return SERVER_FOLDERS.sub("", text)
 
 
 _REASONS = {
@@ -243,12 +308,52 @@ _REASONS = {
     405: "Method Not Allowed",
     413: "Payload Too Large",
     500: "Internal Server Error",
+    503: "Service Unavailable",
 }
+
+
+def slow_client_channel():
+    """waitress's connection class, made to close a client that sends its request a byte at a time
+    (slowloris): waitress closes a connection silent for `channel_timeout`, and any byte counts as
+    life; here, while a request has not arrived whole, only its first byte does. A request must
+    arrive whole within channel_timeout seconds of its start."""
+    from waitress.channel import HTTPChannel
+
+    class SlowClientChannel(HTTPChannel):
+        """A connection whose partial request does not stay alive on dripping bytes."""
+
+        _partial = None
+        _partial_since = 0.0
+
+        def handle_read(self):
+            super().handle_read()
+            pending = self.request  # the request being received, None once it is whole
+            if pending is None:
+                self._partial = None
+                return
+            if pending is not self._partial:
+                self._partial, self._partial_since = pending, time.time()
+            self.last_activity = self._partial_since
+
+    return SlowClientChannel
+
+
+def create_server(app, config: FleetConfig, host: str, port: int):
+    """The waitress server of `app`, with the bounds of `waitress_settings` and slow clients closed."""
+    from waitress import create_server as waitress_server
+
+    server = waitress_server(app, host=host, port=port, **waitress_settings(config))
+    server.channel_class = slow_client_channel()
+    return server
+
+
+def waitress_settings(config: FleetConfig) -> dict:
+    """waitress's bounds on slow or many clients: the defaults above, each overridable in [server]."""
+    settings = {key: int(config.server.get(key, default)) for key, default in WAITRESS.items()}
+    return {**settings, "max_request_body_size": MAX_BODY, "max_request_header_size": 16 * 1024, "ident": "sheetsync"}
 
 
 def serve(config: FleetConfig, host: str, port: int) -> None:  # pragma: no cover - runs until stopped
     """Serve the groups of `config` with waitress until interrupted."""
-    from waitress import serve as waitress_serve
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    waitress_serve(Service(config), host=host, port=port, max_request_body_size=MAX_BODY)
+    create_server(Service(config), config, host, port).run()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Protocol
 
+from sheetsync.backends.limits import Limits
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
@@ -27,13 +29,24 @@ class Backend(Protocol):
         Raises BackendError (nothing written) when the storage fails or changed since read_tabs().
         """
 
+    def append_row(self, table: Table, row: list) -> None:
+        """Add `row` at the end of the tab `table.name` (created with `table`'s title and header when
+        missing), every other tab untouched: the phone entries. Hold `lock()` around it."""
+
     def create_tabs(self, tables: list[Table]) -> None:
         """Create the input tabs of a new workbook (`init`); refuses a workbook that has data."""
 
+    def lock(self) -> AbstractContextManager:
+        """The workbook's run lock, shared by every sheetsync run on it (processes and threads):
+        a run that writes holds it from reading to writing."""
 
-def open_backend(location: str | os.PathLike, credentials: str | None = None, oauth: bool = False) -> Backend:
+
+def open_backend(
+    location: str | os.PathLike, credentials: str | None = None, oauth: bool = False, limits: Limits | None = None
+) -> Backend:
     """The backend for a Google Sheet URL or `gsheet:ID`, or a path to a .xlsx/.xlsm/.ods/.xls file
-    (an .xls is read only: sync says how to save it as .xlsx)."""
+    (an .xls is read only: sync says how to save it as .xlsx), read within `limits` (the defaults
+    when None)."""
     location = os.fspath(location)
     sheet_id = spreadsheet_id(location)
     if sheet_id is not None:
@@ -45,7 +58,7 @@ def open_backend(location: str | os.PathLike, credentials: str | None = None, oa
     if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
         from sheetsync.backends.xlsx import XlsxBackend
 
-        return XlsxBackend(path)
+        return XlsxBackend(path, limits)
     raise SetupError(
         N_("Cannot open {location}: sheetsync reads .xlsx, .xlsm, .ods and .xls workbooks."),
         N_("Give a .xlsx file's path, a Google Sheet's URL as copied from the browser, or gsheet:ID."),

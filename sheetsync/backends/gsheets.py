@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 import zlib
 from datetime import date, datetime
 from decimal import Decimal
@@ -22,13 +23,15 @@ from pathlib import Path
 
 import gspread
 import requests
+from google.auth import exceptions as auth_errors
 from gspread.exceptions import APIError
 
+from sheetsync.backends.files import RunLock
 from sheetsync.backends.retry import Retryable, RetryPolicy
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS, is_generated_name
-from sheetsync.present.table import Table, chart_anchor, number_format
+from sheetsync.present.table import Table, chart_anchor, fit_cell, number_format, same_tab
 from sheetsync.read.cells import to_serial
 from sheetsync.read.headers import RawTables
 
@@ -77,6 +80,12 @@ def authorize(credentials: str | None, oauth: bool = False) -> tuple[gspread.Cli
             N_("Give the JSON key file downloaded from Google Cloud (IAM > Service accounts > Keys)."),
             path=path,
         ) from exc
+    if not isinstance(info, dict):
+        raise SetupError(
+            N_("The credentials file {path} is not a key: it holds JSON, but not a key's fields."),
+            N_("Give the JSON key file downloaded from Google Cloud (IAM > Service accounts > Keys)."),
+            path=path,
+        )
     kind = info.get("type")
     try:
         if kind == "service_account":
@@ -88,7 +97,7 @@ def authorize(credentials: str | None, oauth: bool = False) -> tuple[gspread.Cli
             from google.oauth2.credentials import Credentials as UserCredentials
 
             return gspread.Client(auth=UserCredentials.from_authorized_user_info(info, SCOPES)), None
-    except (ValueError, KeyError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, auth_errors.GoogleAuthError) as exc:
         raise SetupError(
             N_("The credentials file {path} is not a valid key ({error})."),
             N_("Download a new JSON key for the service account."),
@@ -120,6 +129,18 @@ def _oauth_client(path: Path | None) -> gspread.Client:
         ) from exc
 
 
+def google_lock_path(sheet_id: str) -> Path:
+    """Where the run lock of a Google Sheet lives on this machine (a user cache folder)."""
+    for base in (os.environ.get("XDG_CACHE_HOME") or "~/.cache", tempfile.gettempdir()):
+        folder = Path(base).expanduser() / "sheetsync" / "locks"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            return folder / f"{sheet_id}.lock"
+        except OSError:
+            continue
+    return Path(tempfile.gettempdir()) / f"sheetsync-{sheet_id}.lock"
+
+
 # The backend ------------------------------------------------------------------------------
 
 
@@ -138,6 +159,11 @@ class GoogleSheetsBackend:
         self._sheets: dict[str, dict] = {}  # title -> properties + protectedRanges
         self._first_cells: dict[str, object] = {}  # generated-looking title -> its A1
         self._ids_taken: set[int] = set()
+        self._lock = RunLock(google_lock_path(sheet_id), sheet_id)
+
+    def lock(self) -> RunLock:
+        """One sheetsync run at a time on this sheet from this machine (processes and threads)."""
+        return self._lock
 
     # reading ---------------------------------------------------------------------------
     def read_tabs(self) -> RawTables:
@@ -185,7 +211,37 @@ class GoogleSheetsBackend:
         requests_ = []
         for table in tables:
             requests_.extend(self._sheet_requests(table))
-        self._call(lambda: self.http.batch_update(self.id, {"requests": requests_}))
+        tries = 0
+
+        def send():
+            nonlocal tries
+            tries += 1
+            if tries > 1 and self._landed(tables):  # the last try's answer was lost, not its batch
+                return {}
+            return self.http.batch_update(self.id, {"requests": requests_})
+
+        self._call(send)
+
+    def _landed(self, tables: list[Table]) -> bool:
+        """True when the sheet already holds `tables` as this run writes them (a batch applied
+        whose answer was lost): each tab exists with this run's title (to the minute), header
+        and number of rows."""
+        meta = self.http.fetch_sheet_metadata(self.id, params={"fields": "sheets.properties"})
+        titles = {same_tab(s["properties"]["title"]): s["properties"]["title"] for s in meta.get("sheets", [])}
+        if any(same_tab(t.name) not in titles for t in tables):
+            return False
+        answer = self.http.values_batch_get(
+            self.id,
+            [a1_sheet(titles[same_tab(t.name)]) for t in tables],
+            params={"valueRenderOption": "UNFORMATTED_VALUE"},
+        )
+        for table, value_range in zip(tables, answer.get("valueRanges", []), strict=False):
+            rows = value_range.get("values", [])
+            header = [c.header for c in table.columns]
+            top = [[table.title], header] if table.title else [header]
+            if rows[: len(top)] != top or len(rows) != len(top) + len(table.rows):
+                return False
+        return True
 
     def append_row(self, table: Table, row: list) -> None:
         """Add `row` below the last row of the tab `table.name` in one append request (Google
@@ -225,7 +281,7 @@ class GoogleSheetsBackend:
         self._call(lambda: self.http.batch_update(self.id, {"requests": requests_}))
 
     def _sheet_requests(self, table: Table) -> list[dict]:
-        existing = self._sheets.get(table.name)
+        existing = next((s for title, s in self._sheets.items() if same_tab(title) == same_tab(table.name)), None)
         if existing is None:
             sheet_id = self._new_sheet_id(table.name)
             return [
@@ -234,7 +290,7 @@ class GoogleSheetsBackend:
                 _protect(sheet_id),
                 *_charts(sheet_id, table),
             ]
-        first = self._first_cells.get(table.name)
+        first = self._first_cells.get(existing["properties"]["title"])
         if not (isinstance(first, str) and first.startswith(GENERATED_MARKERS)):
             raise SetupError(
                 N_('The sheet has a tab "{name}" that sheetsync did not generate; it is left as it is.'),
@@ -273,7 +329,8 @@ class GoogleSheetsBackend:
         return candidate
 
     def _call(self, request):
-        """One API request, retried on 429/5xx/connection errors a bounded number of times."""
+        """One API request, retried on 429/5xx/connection errors (the sign-in at Google's token
+        endpoint included) a bounded number of times. A sign-in Google refuses is a setup error."""
 
         def once():
             self.requests_made += 1
@@ -284,8 +341,19 @@ class GoogleSheetsBackend:
                 if status == 429 or status >= 500:
                     raise Retryable(f"HTTP {status}", _retry_after(exc.response)) from exc
                 raise self._api_error(exc) from exc
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                raise Retryable(str(exc)) from exc
+            except (requests.ConnectionError, requests.Timeout, auth_errors.TransportError) as exc:
+                raise Retryable(type(exc).__name__) from exc
+            except auth_errors.RefreshError as exc:
+                if getattr(exc, "retryable", False):
+                    raise Retryable(type(exc).__name__) from exc
+                raise SetupError(
+                    N_("Google refused sheetsync's sign-in ({reason})."),
+                    N_(
+                        "The key may have been deleted or disabled, or the account's access revoked: download a new "
+                        "key for the service account (or sign in again with --oauth)."
+                    ),
+                    reason=str(exc.args[0] if exc.args else exc)[:120],
+                ) from exc
 
         try:
             return self.retry.call(once)
@@ -493,7 +561,7 @@ def _cell_data(value: object, kind: str, currency: str) -> dict:
     if value is None:
         return {}
     if isinstance(value, str):
-        return {"userEnteredValue": {"stringValue": value}}  # text stays text: never a formula
+        return {"userEnteredValue": {"stringValue": fit_cell(value)}}  # text stays text: never a formula
     if isinstance(value, bool):
         return {"userEnteredValue": {"boolValue": value}}
     if isinstance(value, (datetime, date)):

@@ -17,7 +17,7 @@ from sheetsync.backends.ooxml import ILLEGAL_XML, Package, unescape_xml
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS
-from sheetsync.present.table import CURRENCY_SYMBOLS, Table
+from sheetsync.present.table import CURRENCY_SYMBOLS, Table, fit_cell, same_tab
 
 CONTENT = "content.xml"
 STYLE_NAMES = {
@@ -75,7 +75,7 @@ def _table_cell(value: object, kind: str, currency: str) -> str:
         style = f' table:style-name="{STYLE_NAMES[kind]}"' if kind in ("header", "title") else ""
         return (
             f'<table:table-cell{style} office:value-type="string" calcext:value-type="string">'
-            f"<text:p>{escape(ILLEGAL_XML.sub('', value))}</text:p></table:table-cell>"
+            f"<text:p>{escape(fit_cell(ILLEGAL_XML.sub('', value)))}</text:p></table:table-cell>"
         )
     if isinstance(value, (datetime, date)):
         iso = value.isoformat(timespec="seconds") if isinstance(value, datetime) else value.isoformat()
@@ -120,11 +120,11 @@ def table_xml(table: Table, objects: list[str] = ()) -> str:
 
 
 def _tables(xml: str) -> dict[str, tuple[int, int]]:
-    """Sheet name -> (start, end) of its <table:table> element in content.xml."""
+    """Sheet name (as `same_tab` compares them) -> (start, end) of its <table:table> element in content.xml."""
     found = {}
     for m in re.finditer(r"<table:table\s[^>]*?table:name=\"([^\"]*)\"[^>]*>", xml):
         end = xml.index("</table:table>", m.end()) + len("</table:table>")
-        found[unescape_xml(m[1])] = (m.start(), end)
+        found[same_tab(unescape_xml(m[1]))] = (m.start(), end)
     return found
 
 
@@ -149,8 +149,8 @@ def write_generated_ods(package: Package, tables: list[Table]) -> None:
     dropped: list[str] = []
     spans = _tables(xml)
     for table in tables:
-        if table.name in spans:
-            start, end = spans[table.name]
+        if same_tab(table.name) in spans:
+            start, end = spans[same_tab(table.name)]
             segment = xml[start:end]
             if "<table:table " in segment[1:] or not _first_text(segment).startswith(GENERATED_MARKERS):
                 raise SetupError(
@@ -163,8 +163,8 @@ def write_generated_ods(package: Package, tables: list[Table]) -> None:
     for table in tables:
         spans = _tables(xml)
         new = table_xml(table, objects[table.name])
-        if table.name in spans:
-            start, end = spans[table.name]
+        if same_tab(table.name) in spans:
+            start, end = spans[same_tab(table.name)]
             xml = xml[:start] + new + xml[end:]
         else:
             last_end = max((end for _, end in spans.values()), default=None)

@@ -9,19 +9,23 @@ macros) keeps its exact bytes, and so do those four files when nothing needs add
 from __future__ import annotations
 
 import copy
+import io
+import os
 import re
 import struct
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from posixpath import dirname, join, normpath
-from xml.sax.saxutils import escape, quoteattr, unescape
+from xml.parsers import expat
+from xml.sax.saxutils import escape, quoteattr
 
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS
-from sheetsync.present.table import Table, number_format
+from sheetsync.present.table import Table, fit_cell, number_format, same_tab
 from sheetsync.read.cells import to_serial
 
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -38,14 +42,26 @@ def _attr(tag_text: str, name: str) -> str | None:
     return (m[1] if m[1] is not None else m[2]) if m else None
 
 
+XML_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));")
+XML_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
 def xml_text(value: object) -> str:
     """A value as XML text content: escaped, the characters XML cannot hold dropped."""
     return escape(ILLEGAL_XML.sub("", str(value)))
 
 
 def unescape_xml(text: str) -> str:
-    """Attribute or text content as it reads, entities resolved."""
-    return unescape(text, {"&quot;": '"', "&apos;": "'"})
+    """Attribute or text content as it reads: the five entities and character references
+    (&#66; &#x42;) resolved, in one pass."""
+
+    def one(m: re.Match) -> str:
+        if m[3]:
+            return XML_ENTITIES[m[3]]
+        code = int(m[1]) if m[1] else int(m[2], 16)
+        return chr(code) if 0 < code <= 0x10FFFF else m[0]
+
+    return XML_REFERENCE.sub(one, text)
 
 
 @dataclass
@@ -61,12 +77,15 @@ class Sheet:
 class Package:
     """A zip package (.xlsx, .xlsm, .ods) opened for surgery: parts are read on demand, and only
     the parts put or removed differ when it is written out; every other entry is copied with its
-    exact bytes, in the same order, compressed the same way."""
+    exact bytes, in the same order, compressed the same way. It works on the bytes it was given
+    (the file as read once), never on a path that another program may replace meanwhile."""
 
-    def __init__(self, path):
-        self.path = path
-        with zipfile.ZipFile(path) as z:
-            self.infos = z.infolist()
+    def __init__(self, data: bytes | str | os.PathLike):
+        if not isinstance(data, bytes):
+            data = Path(data).read_bytes()
+        self.data = data
+        self.zip = zipfile.ZipFile(io.BytesIO(data))
+        self.infos = self.zip.infolist()
         self.names = {i.filename for i in self.infos}
         self.changed: dict[str, bytes] = {}
         self.removed: set[str] = set()
@@ -74,7 +93,8 @@ class Package:
 
     @classmethod
     def read(cls, path) -> Package:
-        return cls(path)
+        """The package of the file at `path`, read once."""
+        return cls(Path(path).read_bytes())
 
     def __contains__(self, name: str) -> bool:
         return (name in self.names or name in self.changed) and name not in self.removed
@@ -85,11 +105,19 @@ class Package:
     def bytes_of(self, name: str) -> bytes:
         if name in self.changed:
             return self.changed[name]
-        with zipfile.ZipFile(self.path) as z:
-            return z.read(name)
+        return self.zip.read(name)
 
     def text(self, name: str) -> str:
-        return self.bytes_of(name).decode("utf-8")
+        """A part the writers read or edit as text: well-formed XML in UTF-8, else ValueError (so
+        a damaged workbook index or styles part is refused, never patched)."""
+        data = self.bytes_of(name)
+        if name not in self.changed:
+            parser = expat.ParserCreate()
+            try:
+                parser.Parse(data, True)
+            except expat.ExpatError as exc:
+                raise ValueError(f"{name}: {exc}") from None
+        return data.decode("utf-8")
 
     def put(self, name: str, content: str | bytes) -> None:
         if name not in self.names and name not in self.changed:
@@ -108,7 +136,8 @@ class Package:
         """The package with its changes, into `destination` (a path). Unchanged entries are copied
         as they are stored, compressed bytes and all, so a large sheet is neither inflated nor
         deflated again; changed and new ones are compressed afresh."""
-        with open(self.path, "rb") as raw, zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as out:
+        raw = io.BytesIO(self.data)
+        with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.infos:
                 if info.filename in self.removed:
                     continue
@@ -322,7 +351,7 @@ def column_letter(index: int) -> str:
 def _sheet_cell(ref: str, value: object, style: int | None, date1904: bool = False) -> str:
     s = f' s="{style}"' if style is not None else ""
     if isinstance(value, str):
-        text = ILLEGAL_XML.sub("", value)
+        text = fit_cell(ILLEGAL_XML.sub("", value))
         return f'<c r="{ref}"{s} t="inlineStr"><is><t xml:space="preserve">{escape(text)}</t></is></c>'
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
@@ -393,14 +422,14 @@ def write_generated_xlsx(package: Package, tables: list[Table], date1904: bool =
 
     if not tables:
         return
-    sheets = {s.name: s for s in package.sheets()}
+    sheets = {same_tab(s.name): s for s in package.sheets()}
     styles = Styles(package, tables[0].currency)
     ids = styles.for_table()
     replaced_ids = []
     parts: list[tuple[Table, str]] = []
     dropped: list[str] = []
     for table in tables:
-        existing = sheets.get(table.name)
+        existing = sheets.get(same_tab(table.name))
         if existing is not None:
             text = first_cell_text(package, existing.part)
             if not (text and text.startswith(GENERATED_MARKERS)):

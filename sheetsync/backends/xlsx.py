@@ -1,78 +1,120 @@
 """Local workbooks (.xlsx, .xlsm, .ods; .xls read only): the embedded default, no account, no server.
 
-Read with python-calamine (fast; openpyxl when calamine cannot). A sync replaces only the
-generated sheets inside the package (ooxml.py for .xlsx/.xlsm, odf.py for .ods): the group's
-own sheets keep their exact bytes. `init` builds a new .xlsx with openpyxl.
+Read with python-calamine (fast; openpyxl when calamine cannot), after limits.py has checked
+what the file declares and inflates to: a hostile or broken file is one line and exit 2, never
+a traceback nor gigabytes of memory. The file is read once, into memory: what is hashed is what
+is parsed and what the surgical writers copy.
 
-Writes are all-or-nothing: the new workbook is saved to a temporary file beside the original,
-which then replaces it atomically (the previous version is kept as NAME.xlsx.bak). A workbook
-open in Excel or LibreOffice, or changed since it was read, is never overwritten.
+A sync replaces only the generated sheets inside the package (ooxml.py for .xlsx/.xlsm, odf.py
+for .ods): the group's own sheets keep their exact bytes. `init` builds a new .xlsx with openpyxl.
+Writes go through files.py: one sheetsync run at a time per workbook, all-or-nothing, the
+workbook's mode and owner kept, NAME.xlsx.bak the version replaced, no edit lost. A workbook
+open in Excel or LibreOffice, read-only, or changed since it was read, is never overwritten.
 """
 
 from __future__ import annotations
 
-import hashlib
+import io
 import os
-import shutil
-import tempfile
-import zipfile
+import sys
+import threading
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from sheetsync.backends.files import Fingerprint, RunLock, lock_path, read_file, remove_stale_temporaries, replace_file
+from sheetsync.backends.limits import MIB, Limits, check_package, check_xls, mib, refuse, unreadable
 from sheetsync.backends.ooxml import Package, write_generated_xlsx
 from sheetsync.backends.xlsx_marks import PackageMarks, is_date1904, read_marks
-from sheetsync.errors import BackendError, SetupError
+from sheetsync.errors import BackendError, SetupError, SheetsyncError
 from sheetsync.i18n import N_
 from sheetsync.present.table import Table
 from sheetsync.read.headers import RawBook, RawTables
 
+NOT_OURS = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
+
+
+@contextmanager
+def native_stderr_quiet():
+    """While python-calamine parses: a panic in its Rust code prints its own lines on file
+    descriptor 2 before it becomes the Python exception that is said in one line. In a
+    single-threaded run (the command line) they are silenced; a service's log keeps them."""
+    if threading.active_count() > 1:
+        yield
+        return
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        with open(os.devnull, "wb") as null:
+            os.dup2(null.fileno(), 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+
 
 class XlsxBackend:
-    """A local .xlsx, .xlsm or .ods workbook: read with calamine, written surgically and atomically."""
+    """A local .xlsx, .xlsm or .ods workbook: read within limits with calamine, written surgically
+    and atomically under its run lock."""
 
-    def __init__(self, path: Path):
-        self.path = Path(path)
-        self.display_name = self.path.name
-        self._fingerprint: str | None = None
+    def __init__(self, path: Path, limits: Limits | None = None):
+        self.given = Path(path)
+        self.path = Path(os.path.realpath(path))  # a symlinked workbook: its target is read and updated
+        self.display_name = self.given.name
+        self.limits = limits or Limits()
+        self._data: bytes | None = None
+        self._fingerprint: Fingerprint | None = None
+        self._lock = RunLock(lock_path(self.path), self.display_name)
+
+    def lock(self) -> RunLock:
+        """The workbook's run lock: hold it from reading to writing."""
+        return self._lock
 
     # reading ---------------------------------------------------------------------------
-    def read_tabs(self) -> RawTables:
+    def _load(self) -> bytes:
+        """The file's bytes, checked against the limits; kept for the writers."""
         if not self.path.exists():
             raise SetupError(
                 N_("No such workbook: {path}"),
                 N_("Check the path, or create one with: sheetsync init {path}"),
-                path=self.path,
+                path=str(self.given),
             )
-        self._fingerprint = _fingerprint(self.path)
-        marks = read_marks(self.path) if self.path.suffix.lower() in (".xlsx", ".xlsm") else PackageMarks()
+        if not self.path.is_file():  # a folder, a device, a pipe: never opened (a pipe would block)
+            raise unreadable(self.display_name, detail="not a regular file")
         try:
-            return RawBook(_read_with_calamine(self.path, marks.errors), marks.sheets, marks.date1904)
-        except Exception:  # noqa: BLE001 - calamine could not serve this file: openpyxl says why, or reads it
-            pass
-        import openpyxl  # only when calamine could not read the file
+            data, fingerprint = read_file(self.path, self.limits.file_mib * MIB)
+        except OSError as exc:
+            raise unreadable(self.display_name, detail=exc.strerror or type(exc).__name__) from exc
+        if fingerprint.size > self.limits.file_mib * MIB:
+            raise refuse(self.display_name, "file_mib", mib(fingerprint.size), self.limits.file_mib)
+        if self.path.suffix.lower() == ".xls":  # no zip: an OLE file of BIFF records
+            check_xls(data, self.limits, self.display_name)
+        else:
+            check_package(data, self.path.suffix.lower(), self.limits, self.display_name)
+        self._data, self._fingerprint = data, fingerprint
+        return data
 
+    def read_tabs(self) -> RawTables:
+        """Every sheet's rows (see Backend.read_tabs), after the limits' check."""
+        data = self._load()
+        marks = read_marks(data) if self.path.suffix.lower() in (".xlsx", ".xlsm") else PackageMarks()
         try:
-            wb = openpyxl.load_workbook(self.path, read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise SetupError(
-                N_("{path} is not a readable .xlsx workbook ({error})."),
-                N_("Open it in your spreadsheet program and save it again as .xlsx."),
-                path=self.path,
-                error=exc,
-            ) from exc
-        try:
-            tabs = {}
-            for ws in wb.worksheets:
-                ws.reset_dimensions()  # some writers record a wrong size; read every row there is
-                tabs[ws.title] = [_trim(list(row)) for row in ws.iter_rows(values_only=True)]
-            return RawBook(tabs, marks.sheets, marks.date1904)
-        finally:
-            wb.close()
+            return RawBook(_read_with_calamine(data, self.display_name, marks.errors), marks.sheets, marks.date1904)
+        except SheetsyncError:
+            raise
+        except NOT_OURS:
+            raise
+        except BaseException as exc:  # noqa: BLE001 - calamine could not serve this file (a Rust panic included)
+            if self.path.suffix.lower() == ".ods":  # openpyxl reads no .ods: calamine's reason it is
+                raise unreadable(self.display_name, detail=f"{type(exc).__name__}: {exc}") from None
+        tabs = _read_with_openpyxl(data, self.display_name)  # openpyxl says why, or reads it
+        return RawBook(tabs, marks.sheets, marks.date1904)
 
     # writing ---------------------------------------------------------------------------
     def write_tabs(self, tables: list[Table]) -> None:
+        """Replace the generated sheets, under the run lock, without losing anybody's edit."""
         if self.path.suffix.lower() == ".xls":
             raise SetupError(
                 N_(
@@ -83,29 +125,28 @@ class XlsxBackend:
                     "Open it in Excel or LibreOffice and save it as .xlsx (File > Save as > Excel Workbook), "
                     "then run sync on {xlsx_name}."
                 ),
-                name=self.path.name,
-                xlsx_name=self.path.with_suffix(".xlsx").name,
+                name=self.display_name,
+                xlsx_name=self.given.with_suffix(".xlsx").name,
             )
-        self._refuse_if_open()
-        if self._fingerprint is None:
-            self.read_tabs()
-        self._refuse_if_changed()
-        try:
-            package = Package.read(self.path)
-        except (zipfile.BadZipFile, KeyError) as exc:
-            raise SetupError(
-                N_("{path} is not a readable .xlsx workbook ({error})."),
-                N_("Open it in your spreadsheet program and save it again as .xlsx."),
-                path=self.path,
-                error=exc,
-            ) from exc
-        if self.path.suffix.lower() == ".ods":
-            from sheetsync.backends.odf import write_generated_ods
+        with self._lock:
+            self._refuse_if_open()
+            if self._data is None:
+                self._load()
+            try:
+                package = Package(self._data)
+                if self.path.suffix.lower() == ".ods":
+                    from sheetsync.backends.odf import write_generated_ods
 
-            write_generated_ods(package, tables)
-        else:
-            write_generated_xlsx(package, tables, date1904=is_date1904(package))
-        self._save(package.write)
+                    write_generated_ods(package, tables)
+                else:
+                    write_generated_xlsx(package, tables, date1904=is_date1904(package))
+            except SheetsyncError:
+                raise
+            except NOT_OURS:
+                raise
+            except Exception as exc:  # noqa: BLE001 - a part the writer needs is missing or malformed
+                raise unreadable(self.display_name, detail=f"{type(exc).__name__}: {exc}") from exc
+            self._save(self._guarded(package.write), self._fingerprint)
 
     def append_row(self, table: Table, row: list) -> None:
         """Add `row` below the last row of the tab `table.name`, which is created with `table`'s title
@@ -116,32 +157,37 @@ class XlsxBackend:
         self.write_tabs([replace(table, rows=rows + [row])])
 
     def create_tabs(self, tables: list[Table]) -> None:
+        """A new .xlsx with the input tabs (`init`); a workbook that holds data is refused."""
         if self.path.suffix.lower() in (".ods", ".xls"):
             raise SetupError(
                 N_("init creates .xlsx workbooks."),
                 N_("Run: sheetsync init {xlsx_path}, then save it as .ods in LibreOffice."),
-                xlsx_path=self.path.with_suffix(".xlsx"),
+                xlsx_path=str(self.given.with_suffix(".xlsx")),
             )
         if not self.path.parent.is_dir():
             raise SetupError(
                 N_("The folder {folder} does not exist."),
                 N_("Create it first, or give a path in a folder that exists."),
-                folder=self.path.parent,
+                folder=self.given.parent,
             )
-        if self.path.exists():
-            self.read_tabs()
-            if not self.is_blank():
-                raise SetupError(
-                    N_("{path} already holds data: init never overwrites a workbook."),
-                    N_("Give a new file name, or remove the file first."),
-                    path=self.path,
-                )
-        self._refuse_if_open()
-        from sheetsync.backends.xlsx_init import new_workbook  # openpyxl, only for init
+        with self._lock:
+            fingerprint = None
+            if self.path.exists():
+                self.read_tabs()
+                if not self.is_blank():
+                    raise SetupError(
+                        N_("{path} already holds data: init never overwrites a workbook."),
+                        N_("Give a new file name, or remove the file first."),
+                        path=str(self.given),
+                    )
+                fingerprint = self._fingerprint
+            self._refuse_if_open()
+            from sheetsync.backends.xlsx_init import new_workbook  # openpyxl, only for init
 
-        self._save(new_workbook(tables).save)
+            self._save(new_workbook(tables).save, fingerprint)
 
     def is_blank(self) -> bool:
+        """True when no sheet holds any value."""
         return not any(
             any(c is not None and str(c).strip() for c in row) for rows in self.read_tabs().values() for row in rows
         )
@@ -159,60 +205,56 @@ class XlsxBackend:
                 raise BackendError(
                     N_("{name} is open in a spreadsheet program ({lock} exists)."),
                     N_("Close it there (or delete the lock file if nobody has it open), then run again."),
-                    name=self.path.name,
+                    name=self.display_name,
                     lock=lock.name,
                 )
 
-    def _refuse_if_changed(self) -> None:
-        if self.path.exists() and _fingerprint(self.path) != self._fingerprint:
-            raise BackendError(
-                N_("{name} changed while sheetsync was computing; nothing was written."),
-                N_("Run the command again."),
-                name=self.path.name,
-            )
+    def _guarded(self, write):
+        """`write`, a package that turns out to be damaged as it is copied being one line, exit 2."""
 
-    def _save(self, write) -> None:
-        """`write(temporary path)`, then the temporary file replaces the workbook in one step."""
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{self.path.stem}-", suffix=self.path.suffix, dir=self.path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
-        try:
-            write(tmp)
-            with open(tmp, "rb") as f:
-                os.fsync(f.fileno())
-            self._refuse_if_open()
-            if self.path.exists():
-                self._refuse_if_changed()
-                shutil.copy2(self.path, self.path.with_name(self.path.name + ".bak"))
-            os.replace(tmp, self.path)
-        except OSError as exc:
-            raise BackendError(
-                N_("Could not write {path}: {error}"),
-                N_("Check the folder's permissions and free space."),
-                path=self.path,
-                error=exc,
-            ) from exc
-        finally:
-            tmp.unlink(missing_ok=True)
-        self._fingerprint = _fingerprint(self.path)
+        def guarded(destination) -> None:
+            try:
+                write(destination)
+            except (OSError, SheetsyncError, *NOT_OURS):
+                raise
+            except Exception as exc:  # noqa: BLE001 - e.g. a local header that disagrees with the directory
+                raise unreadable(self.display_name, detail=f"{type(exc).__name__}: {exc}") from exc
+
+        return guarded
+
+    def _save(self, write, fingerprint: Fingerprint | None) -> None:
+        """`write(temporary path)`, then the temporary file replaces the workbook (files.replace_file)."""
+        remove_stale_temporaries(self.path)
+        replace_file(self.path, fingerprint, write, before=self._refuse_if_open)
+        self._data, self._fingerprint = None, Fingerprint.of_path(self.path)
 
 
-def _read_with_calamine(path: Path, errors: dict[str, dict[tuple[int, int], str]]) -> RawTables:
+def _read_with_calamine(data: bytes, name: str, errors: dict[str, dict[tuple[int, int], str]]) -> RawTables:
     """Every worksheet's rows from row 1 and column A (formulas by their saved value), fast; each
     sheet is loaded only when its rows are gone through, and its rows are made as they come.
     A cell showing an error (calamine reads it as empty) holds its error's text (`errors`)."""
-    wb = CalamineWorkbook.from_path(str(path))
-    return {name: _calamine_rows(wb, name, errors.get(name, {})) for name in wb.sheet_names}
+    with native_stderr_quiet():
+        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
+    if not wb.sheet_names:
+        raise unreadable(name, detail="no sheet")
+    return {sheet: _calamine_rows(wb, sheet, name, errors.get(sheet, {})) for sheet in wb.sheet_names}
 
 
-def _calamine_rows(wb, name: str, errors: dict[tuple[int, int], str]):
-    sheet = wb.get_sheet_by_name(name)
-    first_row, first_col = sheet.start if sheet.height else (0, 0)
+def _calamine_rows(wb, sheet_name: str, name: str, errors: dict[tuple[int, int], str]):
+    try:
+        with native_stderr_quiet():
+            sheet = wb.get_sheet_by_name(sheet_name)
+        first_row, first_col = sheet.start if sheet.height else (0, 0)
+        rows = sheet.iter_rows()
+    except NOT_OURS:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - a damaged sheet (a Rust panic included) is one line, exit 2
+        raise unreadable(name, "damaged", str(exc), sheet_name) from None
     for _ in range(first_row):
         yield []
     pad = [None] * first_col
     error_rows = {r for r, _ in errors}
-    for index, row in enumerate(sheet.iter_rows(), start=first_row):
+    for index, row in enumerate(rows, start=first_row):
         cells = pad + [None if cell == "" else cell for cell in row]
         if index in error_rows:
             for (r, c), text in errors.items():
@@ -221,12 +263,24 @@ def _calamine_rows(wb, name: str, errors: dict[tuple[int, int], str]):
         yield _trim(cells)
 
 
-def _fingerprint(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _read_with_openpyxl(data: bytes, name: str) -> RawTables:
+    """What calamine could not read, as openpyxl reads it; else one line saying why."""
+    import openpyxl  # only when calamine could not read the file
+
+    try:
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            tabs = {}
+            for ws in wb.worksheets:
+                ws.reset_dimensions()  # some writers record a wrong size; read every row there is
+                tabs[ws.title] = [_trim(list(row)) for row in ws.iter_rows(values_only=True)]
+            return tabs
+        finally:
+            wb.close()
+    except NOT_OURS:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any reason at all: one line, exit 2
+        raise unreadable(name, detail=f"{type(exc).__name__}: {exc}") from exc
 
 
 def _trim(row: list) -> list:

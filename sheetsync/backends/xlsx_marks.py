@@ -8,8 +8,10 @@ or an error cell costs one substring search each.
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 
 from sheetsync.backends.ooxml import Package, _attr
@@ -38,13 +40,14 @@ class PackageMarks:
     date1904: bool = False
 
 
-def read_marks(path) -> PackageMarks:
-    """The marks of the .xlsx/.xlsm at `path`; none when the package cannot be read that way."""
+def read_marks(source) -> PackageMarks:
+    """The marks of an .xlsx/.xlsm (its bytes, or its path); none when the package cannot be read
+    that way."""
     try:
-        package = Package.read(path)
+        package = Package(source)
         workbook = package.text(package.workbook_part())
         found = PackageMarks(date1904=bool(_DATE1904.search(workbook)))
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(io.BytesIO(package.data)) as archive:
             for sheet in package.sheets():
                 totals = _table_totals(package, sheet.part)
                 if not _holds_any(archive, sheet.part, (b"hidden=", b't="e"', b"<f")):
@@ -58,7 +61,19 @@ def read_marks(path) -> PackageMarks:
                 if b't="e"' in data or b"<f" in data:
                     found.errors[sheet.name] = _unreadable_cells(data)
         return found
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, UnicodeDecodeError):
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        OSError,
+        UnicodeDecodeError,
+        TypeError,
+        IndexError,
+        AttributeError,
+        EOFError,
+        NotImplementedError,
+        zlib.error,
+    ):  # a damaged package: calamine, then the checks, say why
         return PackageMarks()
 
 

@@ -297,6 +297,11 @@ PROBLEMS: dict[str, Template] = {
         N_('Two columns read as {field}: "{value}" is ignored.'),
         N_("Rename one of them, or map one with column.{tab_id}.{field} in Settings."),
     ),
+    "tab.duplicate": Template(
+        W,
+        N_('The tabs "{used}" and "{value}" are read as the same tab: "{used}" is used, "{value}" is ignored.'),
+        N_("Move the rows of one into the other and delete it, or rename the one that is not for sheetsync."),
+    ),
     "fuel.over_tank": Template(
         W,
         N_("{litres} L is more than the tank of {vehicle} holds ({tank} L)."),

@@ -68,6 +68,26 @@ class InputTab(Named):
 
 C = InputColumn
 
+# The columns a Google Forms responses tab adds to a logbook, expenses or payments tab: when the
+# answer was sent, and by whom (the respondent's email, matched to a member's Email).
+FORM_COLUMNS = (
+    C("timestamp", "Timestamp", "Horodateur", False, ("Horodatage", "Date de soumission", "Submitted at")),
+    C(
+        "respondent",
+        "Email address",
+        "Adresse e-mail",
+        False,
+        (
+            "Adresse email",
+            "Adresse électronique",
+            "Adresse mail",
+            "E-mail address",
+            "Username",
+            "Nom d'utilisateur",
+        ),
+    ),
+)
+
 SETTINGS = InputTab(
     "settings",
     "Settings",
@@ -215,21 +235,7 @@ TRIPS = InputTab(
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Remarques", "Commentaire", "Comment", "Objet")),
         C("litres", "Litres", "Litres", False, ("Liters", "Fuel litres", "Litres carburant", "Litres de carburant")),
         C("full", "Full tank", "Plein complet", False, ("Full", "Complet", "Plein fait", "Réservoir plein")),
-        C("timestamp", "Timestamp", "Horodateur", False, ("Horodatage", "Date de soumission", "Submitted at")),
-        C(
-            "respondent",
-            "Email address",
-            "Adresse e-mail",
-            False,
-            (
-                "Adresse email",
-                "Adresse électronique",
-                "Adresse mail",
-                "E-mail address",
-                "Username",
-                "Nom d'utilisateur",
-            ),
-        ),
+        *FORM_COLUMNS,
     ),
     required=True,
     synonyms=("Trip", "Trajet", "Logbook", "Carnet de bord", "Carnet", "Journal de bord", "Log", "Sorties"),
@@ -255,21 +261,7 @@ EXPENSES = InputTab(
         C("full", "Full tank", "Plein complet", False, ("Full", "Complet", "Plein fait", "Réservoir plein")),
         C("responsible", "Responsible", "Responsable", False, ("At fault", "Fautif")),
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment", "Description", "Détail")),
-        C("timestamp", "Timestamp", "Horodateur", False, ("Horodatage", "Date de soumission", "Submitted at")),
-        C(
-            "respondent",
-            "Email address",
-            "Adresse e-mail",
-            False,
-            (
-                "Adresse email",
-                "Adresse électronique",
-                "Adresse mail",
-                "E-mail address",
-                "Username",
-                "Nom d'utilisateur",
-            ),
-        ),
+        *FORM_COLUMNS,
     ),
     synonyms=("Expense", "Dépense", "Frais", "Costs", "Coûts", "Receipts", "Factures"),
     stand_ins=(("date", ("timestamp",)), ("paid_by", ("respondent",))),
@@ -302,21 +294,7 @@ PAYMENTS = InputTab(
         C("to", "To", "À", True, ("Payee", "Pour", "Bénéficiaire", "Paid to")),
         C("amount", "Amount", "Montant", True),
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment")),
-        C("timestamp", "Timestamp", "Horodateur", False, ("Horodatage", "Date de soumission", "Submitted at")),
-        C(
-            "respondent",
-            "Email address",
-            "Adresse e-mail",
-            False,
-            (
-                "Adresse email",
-                "Adresse électronique",
-                "Adresse mail",
-                "E-mail address",
-                "Username",
-                "Nom d'utilisateur",
-            ),
-        ),
+        *FORM_COLUMNS,
     ),
     synonyms=("Payment", "Paiement", "Virements", "Transfers", "Remboursements"),
     stand_ins=(("date", ("timestamp",)), ("from", ("respondent",))),

@@ -46,7 +46,13 @@ class MemberTotals:
     @property
     def balance(self) -> Decimal:
         """Positive: the group owes them."""
-        return self.paid - self.bears + self.payments_sent - self.payments_received
+        return movement(self.paid, self.bears, self.payments_sent, self.payments_received)
+
+
+def movement(paid: Decimal, bears: Decimal, payments_sent: Decimal, payments_received: Decimal) -> Decimal:
+    """What a member's balance moves by: what they paid, less what they bear, plus what they
+    handed to others, less what others handed them. Positive: the group owes them more."""
+    return paid - bears + payments_sent - payments_received
 
 
 @dataclass(frozen=True)

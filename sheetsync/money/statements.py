@@ -15,7 +15,7 @@ from sheetsync.model import Book
 from sheetsync.money.cents import km_value, plain
 from sheetsync.money.ledger import Ledger
 from sheetsync.money.periods import Period, period_of
-from sheetsync.money.shares import Computation, MemberTotals, compute
+from sheetsync.money.shares import Computation, MemberTotals, compute, movement
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Statement:
 
     @property
     def closing_balance(self) -> Decimal:
-        return self.opening_balance + self.paid - self.bears + self.payments_sent - self.payments_received
+        return self.opening_balance + movement(self.paid, self.bears, self.payments_sent, self.payments_received)
 
     def to_dict(self, lang: str) -> dict:
         """The statement as JSON: amounts as strings with two decimals."""

@@ -14,8 +14,10 @@ import ssl
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from sheetsync.errors import BackendError, SetupError
@@ -84,9 +86,16 @@ def load_smtp_config(path: str | None = None) -> SmtpConfig:
             sender=sender,
         )
     default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
+    port = str(values.get("port", default_port)).strip()
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise SetupError(
+            N_('The SMTP port "{port}" is not a port number.'),
+            N_("Give a number such as 587 (STARTTLS), 465 (ssl) or 25, in SHEETSYNC_SMTP_PORT or sheetsync.toml."),
+            port=port,
+        )
     return SmtpConfig(
         host=str(values["host"]),
-        port=int(values.get("port", default_port)),
+        port=int(port),
         sender=sender,
         user=_opt(values.get("user")),
         password=_opt(values.get("password")),
@@ -102,42 +111,69 @@ def _opt(value: object) -> str | None:
 
 def _one_line(text: str) -> str:
     """No CR, LF or other control character from a cell ever reaches a header."""
-    return " ".join(re.sub(r"[\x00-\x1f\x7f]", " ", text).split())
+    return " ".join(re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", " ", text).split())
+
+
+def header_text(text: str) -> str:
+    """Text from cells, safe in a header: one line, and no RFC 2047 encoded word ("=?utf-8?b?…?="),
+    which a mail program would decode into addresses or header lines of the sender's choosing."""
+    return _one_line(text).replace("=?", "= ?")
+
+
+class BadNotice(ValueError):
+    """A notice that cannot become an email (its address or name cannot be put in a header)."""
 
 
 def build_message(rendered: Rendered, sender: str, reply_to: str | None = None) -> EmailMessage:
-    """The email of a rendered notice: plain text and HTML parts, headers from one-line values."""
+    """The email of one notice; headers built with email.headerregistry from neutralised cell text.
+    Raises BadNotice when the address cannot be used."""
     notice = rendered.notice
     if notice.address is None:
-        raise ValueError("no address")
+        raise BadNotice("no address")
     msg = EmailMessage()
-    msg["Subject"] = _one_line(rendered.subject)
     msg["From"] = _one_line(sender)
-    msg["To"] = formataddr((_one_line(notice.member), notice.address))
+    try:
+        msg["Subject"] = header_text(rendered.subject)
+        msg["To"] = Address(display_name=header_text(notice.member), addr_spec=_one_line(notice.address))
+        if len(msg["To"].addresses) != 1:
+            raise BadNotice("not one address")
+    except (ValueError, IndexError, TypeError, HeaderParseError) as exc:
+        raise BadNotice(str(exc)) from exc
     if reply_to:
         msg["Reply-To"] = _one_line(reply_to)
     msg["Date"] = formatdate(localtime=True)
     domain = sender.rsplit("@", 1)[-1].strip(">").strip() or "sheetsync.local"
     msg["Message-ID"] = make_msgid("sheetsync", domain=domain)
-    msg.set_content(rendered.text)
-    msg.add_alternative(rendered.html, subtype="html")
-    if rendered.images:
-        html = msg.get_payload()[1]
-        for image in rendered.images:
-            html.add_related(image.png, "image", "png", cid=f"<{image.cid}>", filename=image.filename)
-        for image in rendered.images:
-            msg.add_attachment(image.png, maintype="image", subtype="png", filename=image.filename)
+    try:
+        msg.set_content(rendered.text)
+        msg.add_alternative(rendered.html, subtype="html")
+        if rendered.images:
+            html = msg.get_payload()[1]
+            for image in rendered.images:
+                html.add_related(image.png, "image", "png", cid=f"<{image.cid}>", filename=image.filename)
+            for image in rendered.images:
+                msg.add_attachment(image.png, maintype="image", subtype="png", filename=image.filename)
+        msg.as_bytes()  # what cannot be written out (a lone surrogate in a name) fails here, not mid-send
+    except (UnicodeError, ValueError, TypeError, IndexError, HeaderParseError) as exc:
+        raise BadNotice(str(exc)) from exc
     return msg
 
 
 def write_outbox(folder: Path, messages: list[tuple[Rendered, EmailMessage]]) -> list[Path]:
-    """One .eml file per message; names say the kind, period and member."""
+    """One .eml file per message; names say the kind, period and member, and are unique within
+    the run ("Jean Paul" and "Jean-Paul" get -2 on the second)."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
+    taken: set[str] = set()
     for rendered, msg in messages:
         n = rendered.notice
-        stem = re.sub(r"[^\w.-]+", "-", f"{n.kind}-{n.period}-{n.member}").strip("-")
-        path = folder / f"{stem}.eml"
+        stem = re.sub(r"[^\w.-]+", "-", f"{n.kind}-{n.period}-{n.member}").strip("-.")[:120] or "notice"
+        name, k = stem, 1
+        while name.casefold() in taken:
+            k += 1
+            name = f"{stem}-{k}"
+        taken.add(name.casefold())
+        path = folder / f"{name}.eml"
         path.write_bytes(msg.as_bytes())
         paths.append(path)
     return paths

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
+
+MAX_CELL_TEXT = 32_767  # characters a cell holds in Excel (and what LibreOffice and Google keep)
 
 
 @dataclass(frozen=True)
@@ -68,6 +71,16 @@ def chart_anchor(table: Table, k: int) -> tuple[int, int]:
     """(row, column), 0-based, of the top left cell of the table's chart number `k`: right of the table,
     one below the other, in every spreadsheet program alike."""
     return table.header_row - 1 + k * (CHART_ROWS + CHART_GAP), len(table.columns) + 1
+
+
+def fit_cell(text: str) -> str:
+    """Text cut to what one cell holds, an ellipsis marking the cut."""
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
+
+
+def same_tab(name: str) -> str:
+    """A tab name as spreadsheet programs compare them: case and Unicode forms aside."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}

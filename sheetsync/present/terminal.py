@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from decimal import Decimal
 
 from sheetsync.i18n import t, tn
@@ -21,16 +22,33 @@ def report_json(report: Report) -> str:
     return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
 
 
+# control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides that can
+# disguise a line: a cell's text never drives the terminal
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def printable(text: str) -> str:
+    """`text` without the control characters a terminal would obey."""
+    return CONTROL.sub("", text)
+
+
+def csv_text(value: str) -> str:
+    """A text cell for CSV: one a spreadsheet would run as a formula (= + - @ tab CR first) is
+    prefixed with ' as OWASP recommends. Only text goes through here: numbers stay numbers."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def report_csv(report: Report) -> str:
     """The balances, one row per member, with the amounts as plain numbers; then, after an empty
-    line, the transfers to settle (from, to, amount)."""
+    line, the transfers to settle (from, to, amount). Names are neutralised (`csv_text`)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "km", "bears", "paid", "payments_sent", "payments_received", "balance"])
     for m in report.computation.members:
         writer.writerow(
             [
-                m.name,
+                csv_text(m.name),
                 km_value(m.km),
                 plain(m.bears),
                 plain(m.paid),
@@ -42,7 +60,7 @@ def report_csv(report: Report) -> str:
     writer.writerow([])
     writer.writerow(["from", "to", "amount"])
     for transfer in report.settlement.transfers:
-        writer.writerow([transfer.sender, transfer.recipient, plain(transfer.amount)])
+        writer.writerow([csv_text(transfer.sender), csv_text(transfer.recipient), plain(transfer.amount)])
     return out.getvalue()
 
 

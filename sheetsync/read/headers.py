@@ -120,6 +120,25 @@ def find_tabs(raw: RawTables) -> dict[str, str]:
     return found
 
 
+SINGLE_TABS = ("settings", "members", "vehicles", "bookings")  # one of each; records may span tabs
+
+
+def duplicate_tabs(raw: RawTables, found: dict[str, str]) -> list[tuple[str, str]]:
+    """(the tab used, a tab ignored) for each tab named as a Settings, Members, Vehicles or
+    Bookings tab already `found` (Members and Membres): only the first is used. Trips, expenses
+    and payments may span several tabs (read.logbooks)."""
+    used = set(found.values())
+    twins = []
+    for name in raw:
+        if name in used or is_generated_name(name):
+            continue
+        key = header_key(name)
+        spec = next((s for s in INPUT_TABS if key in s.keys()), None)
+        if spec is not None and spec.id in SINGLE_TABS and spec.id in found:
+            twins.append((found[spec.id], name))
+    return twins
+
+
 def tab_language(found: dict[str, str]) -> str:
     """ "fr" when the group's main tabs are named in French, else "en"."""
     for tab_id in ("members", "trips", "vehicles"):

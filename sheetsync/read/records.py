@@ -39,7 +39,7 @@ from sheetsync.read.cells import (
 )
 from sheetsync.read.entries import cancelled, entries_tab, entry_view, without_cancelled
 from sheetsync.read.furniture import is_sum_row, month_heading, row_money
-from sheetsync.read.headers import LocatedTab, RawTables, find_tabs, locate, tab_language
+from sheetsync.read.headers import LocatedTab, RawTables, duplicate_tabs, find_tabs, locate, tab_language
 from sheetsync.read.logbooks import RecordTabs, record_tabs
 from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
 from sheetsync.read.settings_tab import read_settings
@@ -81,6 +81,8 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
     p = _Parser(settings, list(read.problems), today or date.today())
     p.tab_problems(records, read.rows)
     p.generated_name_problems(raw)
+    for used, ignored in duplicate_tabs(raw, found):
+        p.problems.append(problem("tab.duplicate", settings.language, ignored, None, None, used=used, value=ignored))
     every_tab = [tabs[t] for t in ("members", "vehicles", "bookings")] + [
         tab for spec_id in ("trips", "expenses", "payments") for tab in records.tabs[spec_id]
     ]

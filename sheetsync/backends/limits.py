@@ -1,0 +1,426 @@
+"""Bounded reading: what a workbook declares and inflates to is checked before any parser sees it.
+
+A .xlsx or .ods file is a zip of XML parts. A few kilobytes can declare gigabytes (a zip bomb),
+one cell at XFD1048576 makes a reader allocate a grid of 17 billion cells, and an .ods row can
+say "repeat me a million times". So before python-calamine (or openpyxl, or the surgical
+writers) reads a byte, `check_package` goes through the zip once, inflating each part in
+blocks and stopping as soon as a limit is passed:
+
+- the file's size, the total and per-part uncompressed sizes, the compression ratio of large parts;
+- in every XML part: no DOCTYPE or entity declaration (no billion laughs), the declared sheet
+  dimension and the highest row and column any cell or row refers to, the number of cells;
+- in an .ods content.xml: rows and columns with their repeat counts, up to the last one that
+  holds something (LibreOffice's trailing empty "repeat 1,048,000 times" rows are free).
+
+The defaults fit any real group with room to spare: a 50,000-trip logbook (twenty years of a
+busy group) uses half the rows and a third of the cells. They are raised with
+`--limit KEY=VALUE`, `SHEETSYNC_LIMITS="KEY=VALUE,…"` or a `[limits]` table in sheetsync.toml
+(or groups.toml for `serve` and `fleet`); never by the workbook itself, which is what the
+limits protect against.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import re
+import struct
+import tomllib
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from xml.parsers import expat
+from xml.sax.saxutils import unescape
+
+from sheetsync.errors import SetupError
+from sheetsync.i18n import N_
+
+MIB = 1 << 20
+BLOCK = 1 << 20
+RATIO_FLOOR = MIB  # parts smaller than this may compress as well as they like
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Every bound, in MiB for sizes. Field names are the KEYs of `--limit KEY=VALUE`."""
+
+    file_mib: int = 50  # the workbook file itself
+    unpacked_mib: int = 200  # all parts together, uncompressed
+    part_mib: int = 100  # one part, uncompressed
+    ratio: int = 200  # uncompressed / compressed size of a part over 1 MiB
+    rows: int = 100_000  # highest row of a sheet
+    columns: int = 200  # highest column of a sheet (GR)
+    cells: int = 2_000_000  # rows x columns of a sheet's grid (what a reader allocates)
+
+    def with_overrides(self, pairs: Iterable[str], source: str) -> Limits:
+        """These limits with `KEY=VALUE` pairs applied; a bad pair is a setup error naming `source`."""
+        changes = {}
+        names = [f.name for f in dataclasses.fields(self)]
+        for pair in pairs:
+            key, _, value = pair.partition("=")
+            key, value = key.strip().replace("-", "_"), value.strip().replace("_", "").replace(",", "")
+            if key not in names or not value.isdigit() or int(value) <= 0:
+                raise SetupError(
+                    N_('The limit "{pair}" ({source}) is not KEY=NUMBER with KEY one of {keys}.'),
+                    pair=pair,
+                    source=source,
+                    keys=", ".join(names),
+                )
+            changes[key] = int(value)
+        return dataclasses.replace(self, **changes)
+
+
+def load_limits(flags: Iterable[str] = (), config: str | Path | None = None, table: dict | None = None) -> Limits:
+    """The defaults, then the [limits] table (`table`, or the one of `config` / ./sheetsync.toml),
+    then $SHEETSYNC_LIMITS, then the command line's `--limit` flags."""
+    limits = Limits()
+    if table is None:
+        path = Path(config) if config else Path("sheetsync.toml")
+        table = {}
+        if path.is_file():
+            try:
+                table = tomllib.loads(path.read_text()).get("limits", {})
+            except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
+                table = {}  # the file's owner hears about it from the command that needs it
+    limits = limits.with_overrides([f"{k}={v}" for k, v in (table or {}).items()], "[limits]")
+    env = os.environ.get("SHEETSYNC_LIMITS", "")
+    limits = limits.with_overrides([p for p in env.split(",") if p.strip()], "SHEETSYNC_LIMITS")
+    return limits.with_overrides(flags, "--limit")
+
+
+# refusals ------------------------------------------------------------------------------------
+
+REFUSALS = {
+    "file_mib": N_("{name} is refused: the file is {found} MiB, over the limit of {limit} MiB (file_mib)."),
+    "unpacked_mib": N_("{name} is refused: it unpacks to {found} MiB, over the limit of {limit} MiB (unpacked_mib)."),
+    "part_mib": N_(
+        "{name} is refused: its part {where} unpacks to {found} MiB, over the limit of {limit} MiB (part_mib)."
+    ),
+    "ratio": N_("{name} is refused: its part {where} is compressed {found} to 1, over the limit of {limit} (ratio)."),
+    "rows": N_("{name} is refused: {where} reaches row {found}, over the limit of {limit} rows (rows)."),
+    "columns": N_("{name} is refused: {where} reaches column {found}, over the limit of {limit} columns (columns)."),
+    "cells": N_("{name} is refused: {where} spans {found} cells, over the limit of {limit} cells (cells)."),
+}
+RAISE_IT = N_(
+    "If the file is genuine, raise the limit with --limit {key}={suggested}, or {key} = {suggested} "
+    "in the [limits] table of sheetsync.toml."
+)
+UNREADABLE = {
+    "zip": N_("{name} is not a readable workbook: it is not a zip package ({detail})."),
+    "damaged": N_("{name} is not a readable workbook: its part {where} is damaged ({detail})."),
+    "doctype": N_("{name} is refused: its part {where} declares a DOCTYPE or entities, which no workbook needs."),
+    "other": N_("{name} is not a readable workbook ({detail})."),
+}
+SAVE_AGAIN = N_("Open it in your spreadsheet program and save it again.")
+
+
+class OneLineError(SetupError):
+    """A setup error (exit 2) said in one line: the message and what to do, one after the other."""
+
+    def in_language(self, lang: str | None = None) -> tuple[str, str]:
+        message, hint = super().in_language(lang)
+        return f"{message} {hint}".strip(), ""
+
+
+def refuse(name: str, key: str, found: int, limit: int, where: str = "") -> SetupError:
+    """Exit 2, one line: which limit, and how to raise it."""
+    return OneLineError(
+        REFUSALS[key],
+        RAISE_IT,
+        name=name,
+        where=where,
+        found=found,
+        limit=limit,
+        key=key,
+        suggested=max(found + 1, limit * 2),
+    )
+
+
+def unreadable(name: str, kind: str = "other", detail: str = "", where: str = "") -> SetupError:
+    """Exit 2, one line: the file cannot be read, and what to do."""
+    return OneLineError(UNREADABLE[kind], SAVE_AGAIN, name=name, where=where, detail=" ".join(detail.split())[:160])
+
+
+def mib(n: int) -> int:
+    """`n` bytes in MiB, rounded up."""
+    return -(-n // MIB)
+
+
+# the check -------------------------------------------------------------------------------------
+
+ROW_OR_CELL_REF = re.compile(rb'\sr="([A-Z]{0,4})([0-9]{1,12})"')
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="(?:[A-Z]*[0-9]*:)?([A-Z]*)([0-9]*)"')
+DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
+OVERLAP = 64  # bytes kept from the previous block, so no pattern is missed at a block boundary
+
+
+def column_number(letters: bytes) -> int:
+    """A1-style column letters as a 1-based number (b"A" -> 1, b"XFD" -> 16384)."""
+    n = 0
+    for c in letters:
+        n = n * 26 + c - 64
+    return n
+
+
+def check_package(data: bytes, suffix: str, limits: Limits, name: str) -> None:
+    """Refuse (SetupError, exit 2) a workbook that is not a sound zip of XML parts within `limits`."""
+    if len(data) > limits.file_mib * MIB:
+        raise refuse(name, "file_mib", mib(len(data)), limits.file_mib)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
+        raise unreadable(name, "zip", str(exc)) from exc
+    _check_declared(infos, limits, name)
+    total = 0
+    for info in infos:
+        if info.is_dir():
+            continue
+        try:
+            total += _check_part(archive, info, suffix, limits, name)
+        except OneLineError as exc:
+            grid = exc.msgid in (REFUSALS["rows"], REFUSALS["columns"], REFUSALS["cells"])
+            if grid and exc.params.get("where") == info.filename and suffix != ".ods":
+                exc.params["where"] = _sheet_name(archive, info.filename, limits) or info.filename
+            raise
+        if total > limits.unpacked_mib * MIB:
+            raise refuse(name, "unpacked_mib", mib(total), limits.unpacked_mib)
+
+
+def _sheet_name(archive: zipfile.ZipFile, part: str, limits: Limits) -> str | None:
+    """The tab name of a worksheet part, as the workbook index names it (for messages); None when
+    it cannot be told safely (the index is large, or declares entities)."""
+    try:
+        xml = {}
+        for index in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            info = archive.getinfo(index)
+            if info.file_size > min(limits.part_mib * MIB, 4 * MIB):
+                return None
+            xml[index] = archive.read(index)
+            if any(d in xml[index] for d in DECLARATIONS):
+                return None
+    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError):
+        return None
+    target = part.removeprefix("xl/")
+    for rel in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", xml["xl/_rels/workbook.xml.rels"]):
+        found = re.search(rb'Target="/?(?:xl/)?([^"]*)"', rel[0])
+        rel_id = re.search(rb'\bId="([^"]*)"', rel[0])
+        if found and rel_id and found[1].decode("utf-8", "replace") == target:
+            for sheet in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", xml["xl/workbook.xml"]):
+                if re.search(rb'\bid="' + re.escape(rel_id[1]) + rb'"', sheet[0]):
+                    named = re.search(rb'\bname="([^"]*)"', sheet[0])
+                    return unescape(named[1].decode("utf-8", "replace")) if named else None
+    return None
+
+
+def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits, name: str) -> None:
+    """What the zip's directory declares, before inflating anything (a part cannot inflate to more
+    than its declared size: zipfile stops there and checks the CRC)."""
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > limits.part_mib * MIB:
+            raise refuse(name, "part_mib", mib(info.file_size), limits.part_mib, info.filename)
+        ratio = info.file_size // max(info.compress_size, 1)
+        if info.file_size > RATIO_FLOOR and ratio > limits.ratio:
+            raise refuse(name, "ratio", ratio, limits.ratio, info.filename)
+    if total > limits.unpacked_mib * MIB:
+        raise refuse(name, "unpacked_mib", mib(total), limits.unpacked_mib)
+
+
+def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, limits: Limits, name: str) -> int:
+    """Inflate one part block by block (the CRC is checked at its end); XML parts are scanned as
+    they come. Returns its size."""
+    is_xml = info.filename.lower().endswith((".xml", ".rels"))
+    is_ods_content = suffix == ".ods" and info.filename == "content.xml"
+    grid = _Grid(info.filename, limits, name)
+    parser = expat.ParserCreate() if is_xml else None  # well-formed, or refused: a reader may loop on it
+    size = 0
+    tail = b""
+    kept: list[bytes] = []
+    try:
+        with archive.open(info) as part:
+            while block := part.read(BLOCK):
+                size += len(block)
+                if size > limits.part_mib * MIB:
+                    raise refuse(name, "part_mib", mib(size), limits.part_mib, info.filename)
+                if is_ods_content:
+                    kept.append(block)  # scanned whole below: rows span blocks
+                if is_xml:
+                    window = tail + block
+                    if any(d in window for d in DECLARATIONS):
+                        raise unreadable(name, "doctype", where=info.filename)
+                    parser.Parse(block, False)
+                    if not is_ods_content:
+                        grid.scan_ooxml(window, block)
+                    tail = window[-OVERLAP:]
+        if parser is not None:
+            parser.Parse(b"", True)
+    except SetupError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        OSError,
+        ValueError,
+        NotImplementedError,
+        RuntimeError,
+        expat.ExpatError,
+        LookupError,  # an XML declaration naming an unknown encoding
+    ) as exc:
+        raise unreadable(name, "damaged", str(exc), info.filename) from exc
+    if is_ods_content:
+        grid.scan_ods(b"".join(kept))
+    return size
+
+
+class _Grid:
+    """The extent of the sheets in one XML part, refused as soon as it passes the limits."""
+
+    def __init__(self, part: str, limits: Limits, name: str):
+        self.part, self.limits, self.name = part, limits, name
+        self.rows = self.columns = self.row_elements = self.row_cells = self.widest = 0
+        self.in_sheet_data = False
+        self.prefix = b""  # the namespace prefix of the sheet's elements ("x:"), if any
+
+    def _grow(self, rows: int, columns: int, where: str) -> None:
+        self.rows, self.columns = max(self.rows, rows), max(self.columns, columns)
+        lim = self.limits
+        if self.rows > lim.rows:
+            raise refuse(self.name, "rows", self.rows, lim.rows, where)
+        if self.columns > lim.columns:
+            raise refuse(self.name, "columns", self.columns, lim.columns, where)
+        if self.rows * self.columns > lim.cells:
+            raise refuse(self.name, "cells", self.rows * self.columns, lim.cells, where)
+
+    def scan_ooxml(self, window: bytes, block: bytes) -> None:
+        """Rows and cells by their `r` attribute, and the declared <dimension>; `window` is `block`
+        with the end of the previous one before it."""
+        for letters, digits in DIMENSION.findall(window):
+            self._grow(int(digits or 0), column_number(letters), self.part)
+        if not self.in_sheet_data:  # cells live in <sheetData>; other parts' r="…" are not positions
+            at = window.find(b"sheetData")
+            if at < 0:
+                return
+            self.in_sheet_data = True
+            prefixed = re.search(rb"<(\w+):sheetData", window)
+            self.prefix = prefixed[1] + b":" if prefixed else b""
+            window, block = window[at:], block[max(0, at - (len(window) - len(block))) :]
+        refs = ROW_OR_CELL_REF.findall(window)
+        if refs:
+            rows = max(int(d) for d in {d for _, d in refs})
+            columns = max((column_number(c) for c in {c for c, _ in refs if c}), default=0)
+            self._grow(rows, columns, self.part)
+        self._count_rows_and_widths(block)
+        self._grow(self.row_elements, self.widest, self.part)
+
+    def _count_rows_and_widths(self, block: bytes) -> None:
+        """Rows and cells written without `r` take the next row or column: count the row elements,
+        and the cells of each (a tag cut at a block boundary is missed: one in a MiB)."""
+        row_tag, cell_tag = b"<" + self.prefix + b"row", b"<" + self.prefix + b"c"
+        segments = block.split(row_tag)
+        for i, segment in enumerate(segments):
+            if i:  # a row starts here
+                self.widest = max(self.widest, self.row_cells)
+                self.row_cells = 0
+                self.row_elements += 1
+            self.row_cells += sum(segment.count(cell_tag + end) for end in (b" ", b">", b"/"))
+        self.widest = max(self.widest, self.row_cells)
+
+    def scan_ods(self, xml: bytes) -> None:
+        """Each <table:table>'s rows and columns, repeat counts included, up to the last one holding
+        something; a repeated empty row or cell costs nothing to a reader."""
+        for table in ODS_TABLE.finditer(xml):
+            named = ODS_NAME.search(table[1])
+            title = named[1].decode("utf-8", "replace") if named else "?"
+            self.rows = self.columns = 0
+            row_number = 0
+            for row in ODS_ROW.finditer(table[2]):
+                repeat = _repeat(row[1], b"number-rows-repeated")
+                body = row[2] or b""
+                if _holds_something(body):
+                    self._grow(row_number + repeat, _ods_width(body), title)
+                row_number += repeat
+                if row_number > 1 << 40:  # an absurd count: no reader expands it, but stop counting
+                    break
+
+
+ODS_TABLE = re.compile(rb"<table:table\b([^>]*)>(.*?)</table:table>", re.S)
+ODS_NAME = re.compile(rb'table:name="([^"]*)"')
+ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
+ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(?:/>|>(.*?)</table:(?:covered-)?table-cell>)", re.S)
+REPEAT = {
+    key: re.compile(rb"table:" + key + rb'="([0-9]{1,15})"')
+    for key in (b"number-rows-repeated", b"number-columns-repeated")
+}
+
+
+def _repeat(attributes: bytes, key: bytes) -> int:
+    m = REPEAT[key].search(attributes)
+    return max(1, int(m[1])) if m else 1
+
+
+def _holds_something(xml: bytes) -> bool:
+    return b"value-type" in xml or b"<text:" in xml or b"table:formula" in xml
+
+
+def _ods_width(row: bytes) -> int:
+    """Columns of a row up to its last cell that holds something, repeats counted."""
+    if b"number-columns-repeated" not in row:
+        return row.count(b"<table:table-cell") + row.count(b"<table:covered-table-cell")
+    width = last = 0
+    for cell in ODS_CELL.finditer(row):
+        width += _repeat(cell[1], b"number-columns-repeated")
+        if _holds_something(cell[0]):
+            last = width
+    return last
+
+
+# .xls (BIFF8 in an OLE compound file) ---------------------------------------------------------
+
+# cell records: row and column are the first two 16-bit words of each
+XLS_CELLS = {0x0006, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x0201}
+XLS_SPANS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, ..., last column (last word)
+XLS_DIMENSIONS = 0x0200
+
+
+def check_xls(data: bytes, limits: Limits, name: str) -> None:
+    """The same grid limits for an .xls: every cell record's row and column, and each sheet's
+    declared dimensions, read from the workbook stream before calamine sees it."""
+    import olefile  # only for .xls
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            stream = next((s for s in ("Workbook", "Book") if ole.exists(s)), None)
+            if stream is None:
+                raise unreadable(name, detail="no workbook stream")
+            if ole.get_size(stream) > limits.part_mib * MIB:
+                raise refuse(name, "part_mib", mib(ole.get_size(stream)), limits.part_mib, stream)
+            book = ole.openstream(stream).read()
+    except (OSError, ValueError, IndexError, struct.error, TypeError, olefile.olefile.OleFileError) as exc:
+        raise unreadable(name, detail=f"{type(exc).__name__}: {exc}") from exc
+    grid = _Grid(stream, limits, name)
+    at, size = 0, len(book)
+    while at + 4 <= size:
+        kind, length = struct.unpack_from("<HH", book, at)
+        body = book[at + 4 : at + 4 + length]
+        if len(body) < length:
+            raise unreadable(name, "damaged", "a record is cut short", stream)
+        at += 4 + length
+        if kind == 0x0809:  # BOF: a new sheet (or the workbook globals) begins
+            grid.rows = grid.columns = 0
+        elif kind in XLS_CELLS and length >= 4:
+            row, column = struct.unpack_from("<HH", body)
+            grid._grow(row + 1, column + 1, stream)
+        elif kind in XLS_SPANS and length >= 6:
+            row, _ = struct.unpack_from("<HH", body)
+            grid._grow(row + 1, struct.unpack_from("<H", body, length - 2)[0] + 1, stream)
+        elif kind == XLS_DIMENSIONS and length >= 14:
+            first_row, last_row, first_column, last_column = struct.unpack_from("<IIHH", body)
+            if first_row > last_row or first_column > last_column:  # a reader would size a wrapped-around grid
+                raise unreadable(name, "damaged", "dimensions", stream)
+            grid._grow(last_row, last_column, stream)

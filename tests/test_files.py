@@ -1,0 +1,158 @@
+"""Files as their owners left them: mode, owner and group kept; read-only workbooks and folders
+refused (exit 3); a symlinked workbook updates its target; the .bak never written through a
+link; temporary files of killed runs removed; a save landing inside the swap is never lost."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+import tempfile
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from conftest import read_xlsx, write_xlsx
+
+from sheetsync import api as jobs
+from sheetsync.app.cli import cli
+from sheetsync.backends import files
+from sheetsync.errors import BackendError
+
+AS_OF = date(2025, 12, 31)
+
+
+def sync(path):
+    return CliRunner().invoke(cli, ["sync", str(path), "--as-of", "2025-12-31"])
+
+
+@pytest.fixture
+def workbook(tmp_path, example2):
+    return write_xlsx(tmp_path / "group.xlsx", example2)
+
+
+def test_a_new_workbook_gets_the_usual_mode(tmp_path):
+    old = os.umask(0o022)
+    try:
+        assert CliRunner().invoke(cli, ["init", str(tmp_path / "new.xlsx")]).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new.xlsx").stat().st_mode) == 0o644
+
+
+def test_mode_is_kept(workbook):
+    os.chmod(workbook, 0o664)
+    assert sync(workbook).exit_code == 0
+    assert stat.S_IMODE(workbook.stat().st_mode) == 0o664
+    os.chmod(workbook, 0o640)
+    assert sync(workbook).exit_code == 0
+    assert stat.S_IMODE(workbook.stat().st_mode) == 0o640
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="giving a file to another user needs root")
+def test_owner_and_group_are_kept_when_root_syncs_a_users_file(workbook):
+    os.chown(workbook, 1234, 5678)
+    assert sync(workbook).exit_code == 0
+    st = workbook.stat()
+    assert (st.st_uid, st.st_gid) == (1234, 5678)
+
+
+def test_a_read_only_workbook_is_refused_and_left_alone(workbook):
+    os.chmod(workbook, 0o444)
+    before = workbook.read_bytes()
+    result = sync(workbook)
+    assert result.exit_code == 3 and "read-only" in result.stderr
+    assert workbook.read_bytes() == before
+    assert not workbook.with_name("group.xlsx.bak").exists()
+
+
+def test_a_read_only_folder_is_exit_3_with_a_message(workbook, monkeypatch):
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkstemp", refused)
+    result = sync(workbook)
+    assert result.exit_code == 3
+    assert "cannot write in the folder" in result.stderr and "Traceback" not in result.output
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes in read-only folders")
+def test_a_really_read_only_folder(tmp_path, example2):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = write_xlsx(folder / "group.xlsx", example2)
+    os.chmod(folder, 0o555)
+    try:
+        result = sync(path)
+        assert result.exit_code == 3 and "cannot write in the folder" in result.stderr
+    finally:
+        os.chmod(folder, 0o755)
+
+
+def test_a_symlinked_workbook_updates_its_target(tmp_path, workbook):
+    link = tmp_path / "link.xlsx"
+    link.symlink_to(workbook)
+    assert sync(link).exit_code == 0
+    assert link.is_symlink() and os.readlink(link) == str(workbook)
+    assert "Balances" in read_xlsx(workbook)
+    assert workbook.with_name("group.xlsx.bak").exists()
+
+
+def test_the_bak_is_never_written_through_a_link(tmp_path, workbook):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious")
+    workbook.with_name("group.xlsx.bak").symlink_to(victim)
+    assert sync(workbook).exit_code == 0
+    assert victim.read_text() == "precious"
+    bak = workbook.with_name("group.xlsx.bak")
+    assert not bak.is_symlink() and bak.stat().st_size > 1000
+
+
+def test_temporary_files_of_killed_runs_are_removed(workbook):
+    stale = [workbook.with_name(".group.xlsx.sheetsync-abcd1234.tmp"), workbook.with_name(".group-k3j2h1g0.xlsx")]
+    for path in stale:
+        path.write_bytes(b"PK half written")
+    keep = workbook.with_name(".group-notes.xlsx")
+    keep.write_bytes(b"someone's file")
+    assert sync(workbook).exit_code == 0
+    assert not any(p.exists() for p in stale) and keep.exists()
+    assert sorted(p.name for p in workbook.parent.iterdir() if p.name.startswith(".")) == [
+        ".group-notes.xlsx",
+        ".group.xlsx.sheetsync-lock",
+    ]
+
+
+def test_a_save_landing_inside_the_swap_is_put_back_and_the_run_refused(workbook, example2, monkeypatch):
+    real = files.exchange
+    edit = write_xlsx(workbook.with_name("edit.xlsx"), {**example2, "Notes": [["saved inside the swap"]]})
+
+    def save_then_exchange(a, b):
+        os.replace(edit, b)  # a member's save lands between the last check and the swap
+        monkeypatch.setattr(files, "exchange", real)
+        return real(a, b)
+
+    monkeypatch.setattr(files, "exchange", save_then_exchange)
+    with pytest.raises(BackendError, match="changed"):
+        jobs.sync(str(workbook), AS_OF)
+    assert "Notes" in read_xlsx(workbook) and "Balances" not in read_xlsx(workbook)
+    assert [p.name for p in workbook.parent.iterdir() if p.suffix == ".tmp"] == []
+
+
+def test_without_an_atomic_exchange_the_bak_is_the_very_file_read(workbook, monkeypatch):
+    monkeypatch.setattr(files, "_RENAMEAT2", None)
+    original = workbook.read_bytes()
+    assert sync(workbook).exit_code == 0
+    assert workbook.with_name("group.xlsx.bak").read_bytes() == original
+    assert "Balances" in read_xlsx(workbook)
+
+
+def test_a_folder_where_the_bak_goes_and_a_pipe_as_workbook_are_refused(tmp_path, workbook):
+    (tmp_path / "group.xlsx.bak").mkdir()
+    before = workbook.read_bytes()
+    result = sync(workbook)
+    assert result.exit_code == 3 and "is a folder" in result.stderr
+    assert workbook.read_bytes() == before
+    pipe = tmp_path / "pipe.xlsx"
+    os.mkfifo(pipe)
+    result = CliRunner().invoke(cli, ["validate", str(pipe)])
+    assert result.exit_code == 2 and "not a regular file" in result.stderr

@@ -1,0 +1,260 @@
+"""Hostile and broken workbooks: every one is one line and exit 2, nothing written; bombs are
+refused before any parser sees them, naming the limit and how to raise it; the service applies
+the same limits and answers every other group as before."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+import requests
+from click.testing import CliRunner
+from conftest import free_port, group, write_xlsx
+from hostile_files import base_ods, base_xlsx, bombs, malformed
+
+from sheetsync.app.cli import cli
+from sheetsync.app.fleet import FleetConfig, GroupConfig
+from sheetsync.app.server import Service, sign, without_paths
+from sheetsync.backends.limits import Limits, load_limits
+
+CORPUS = malformed()
+BOMBS = bombs()
+# readable, but not safely updated: validate may pass, sync is refused
+SYNC_ONLY = {"missing-content-types.xlsx", "sync-bad-workbook.xlsx", "sync-missing-styles.xlsx"}
+SECRET = "a secret of thirty-two bytes or more, for the tests"
+# closing a waitress server under its loop thread ends that thread with EBADF: not a finding
+pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
+
+
+def run(*args, env=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
+
+
+def assert_one_line(result, code=2):
+    assert result.exit_code == code, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_a_malformed_workbook_is_one_line_and_exit_2_and_nothing_is_written(tmp_path, name):
+    suffix, data = CORPUS[name]
+    path = tmp_path / f"group{suffix}"
+    path.write_bytes(data)
+    for command in ("validate", "sync"):
+        result = run(command, path, "--as-of", "2025-12-31")
+        if name in SYNC_ONLY and command == "validate" and result.exit_code != 2:
+            assert result.exit_code == 0, result.output
+            continue
+        assert_one_line(result)
+        assert "unexpected error" not in result.stderr, result.stderr
+        assert path.read_bytes() == data
+        assert not (tmp_path / f"group{suffix}.bak").exists()
+
+
+def test_no_file_content_leaks_into_the_message(tmp_path):
+    suffix, data = CORPUS["doctype-strings.xlsx"]
+    path = tmp_path / "group.xlsx"
+    path.write_bytes(data)
+    result = run("validate", path)
+    assert_one_line(result)
+    assert "root:" not in result.output and "DOCTYPE" in result.stderr
+
+
+@pytest.mark.parametrize("name", sorted(BOMBS))
+def test_a_bomb_is_refused_naming_the_limit_and_how_to_raise_it(tmp_path, name):
+    suffix, data = BOMBS[name]
+    path = tmp_path / f"group{suffix}"
+    path.write_bytes(data)
+    result = run("sync", path)
+    assert_one_line(result)
+    assert "is refused" in result.stderr
+    if "DOCTYPE" not in result.stderr:
+        assert "--limit " in result.stderr and "[limits]" in result.stderr
+    assert path.read_bytes() == data
+
+
+def test_raising_one_limit_meets_the_next(tmp_path):
+    path = tmp_path / "group.xlsx"
+    path.write_bytes(BOMBS["far-cell-CV1048576.xlsx"][1])
+    result = run("validate", path, "--limit", "rows=2000000")
+    assert_one_line(result)
+    assert "(cells)" in result.stderr and "--limit cells=" in result.stderr
+    assert "is refused: Settings spans" in result.stderr  # the tab, as the group names it
+
+
+def test_limits_from_the_flag_the_environment_and_sheetsync_toml(tmp_path, monkeypatch):
+    raw = group(trips=[[date(2025, 1, d), "Laurent", 100 * d, 100 * d + 50] for d in range(1, 29)])
+    path = write_xlsx(tmp_path / "group.xlsx", raw)
+    assert run("validate", path, "--as-of", "2025-12-31").exit_code == 0
+    refused = run("validate", path, "--limit", "rows=10")
+    assert_one_line(refused)
+    assert "rows=" in refused.stderr
+    monkeypatch.chdir(tmp_path)
+    Path("sheetsync.toml").write_text("[limits]\nrows = 10\n")
+    assert run("validate", path).exit_code == 2
+    raised = run("validate", path, "--limit", "rows=1000", "--as-of", "2025-12-31")
+    assert raised.exit_code == 0, raised.output
+    assert load_limits(["cells=7"]).cells == 7 and load_limits().rows == 10
+    monkeypatch.setenv("SHEETSYNC_LIMITS", "rows=20,columns=5")
+    assert load_limits().rows == 20 and load_limits().columns == 5
+    bad = run("validate", path, "--limit", "rows=many")
+    assert_one_line(bad)
+    assert "KEY=NUMBER" in bad.stderr
+
+
+def test_the_defaults_leave_room_for_a_large_real_group():
+    limits = Limits()
+    assert limits.rows >= 2 * 50_000 and limits.columns >= 100 and limits.cells >= 50_000 * 20
+
+
+def test_valid_files_of_the_corpus_sync(tmp_path):
+    for suffix, data in ((".xlsx", base_xlsx()), (".ods", base_ods())):
+        path = tmp_path / f"group{suffix}"
+        path.write_bytes(data)
+        result = run("sync", path, "--as-of", "2025-12-31")
+        assert result.exit_code == 0, result.output
+
+
+# the service -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def two_groups(tmp_path, example2, monkeypatch):
+    """`serve` on loopback for a group whose workbook is a bomb and a sound group."""
+    from waitress import create_server
+
+    bomb = tmp_path / "private" / "bomb.xlsx"
+    bomb.parent.mkdir()
+    bomb.write_bytes(BOMBS["far-cell-XFD1048576.xlsx"][1])
+    sound = write_xlsx(tmp_path / "private" / "lilas.xlsx", example2)
+    monkeypatch.setenv("SHEETSYNC_SECRET_T", SECRET)
+    config = FleetConfig(
+        [
+            GroupConfig("bomb", str(bomb), None, "SHEETSYNC_SECRET_T"),
+            GroupConfig("lilas", str(sound), None, "SHEETSYNC_SECRET_T"),
+            GroupConfig("gone", str(tmp_path / "private" / "gone.xlsx"), None, "SHEETSYNC_SECRET_T"),
+        ]
+    )
+    server = create_server(Service(config, today=lambda: date(2025, 12, 31)), host="127.0.0.1", port=free_port())
+    threading.Thread(target=server.run, daemon=True).start()
+    yield f"http://127.0.0.1:{server.effective_port}", tmp_path
+    server.close()
+
+
+def post(base, path, body=b"{}", signature=None, timestamp=None):
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    signature = signature or sign(SECRET.encode(), timestamp, "POST", path, body)
+    headers = {"X-Sheetsync-Timestamp": timestamp, "X-Sheetsync-Signature": signature}
+    return requests.post(base + path, data=body, headers=headers, timeout=60)
+
+
+def test_the_service_refuses_a_bomb_and_serves_the_others(two_groups):
+    base, tmp_path = two_groups
+    answer = post(base, "/groups/bomb/validate")
+    assert answer.status_code == 200 and answer.json()["exit_code"] == 2
+    assert "(rows)" in answer.json()["message"]
+    assert requests.get(base + "/health", timeout=5).json()["status"] == "ok"
+    assert post(base, "/groups/lilas/validate").json()["ok"] is True
+
+
+def test_answers_never_show_a_server_path(two_groups):
+    base, tmp_path = two_groups
+    answer = post(base, "/groups/gone/validate").json()
+    assert answer["ok"] is False and "gone.xlsx" in answer["message"]
+    assert str(tmp_path) not in answer["message"] and "/private/" not in answer["message"]
+    assert without_paths("No such workbook: /srv/groups/x.xlsx (see https://a.example/b/c)") == (
+        "No such workbook: x.xlsx (see https://a.example/b/c)"
+    )
+
+
+def test_bad_parameters_are_400_and_signatures_have_one_form(two_groups):
+    base, _ = two_groups
+    assert post(base, "/groups/lilas/validate", b'{"as_of": "31/12/2025"}').status_code == 400
+    assert post(base, "/groups/lilas/validate", b'{"as_of": 20251231}').status_code == 400
+    assert requests.get(base + "/groups/lilas/calendar.ics?token=%C3%A9", timeout=5).status_code == 400
+    assert requests.get(base + "/groups/lilas/calendar.ics?token=%ff%fe", timeout=5).status_code in (400, 401)
+    timestamp = str(int(time.time()))
+    body = b"{}"
+    signature = sign(SECRET.encode(), timestamp, "POST", "/groups/lilas/validate", body)
+    assert post(base, "/groups/lilas/validate", body, signature, timestamp).status_code == 200
+    for replay in (signature.upper(), signature[:32] + signature[32:].upper()):
+        answer = post(base, "/groups/lilas/validate", body, replay, timestamp)
+        assert answer.status_code == 401 and "replay" in answer.json()["message"]
+    odd = post(base, "/groups/lilas/validate", body, "zz" * 32)
+    assert odd.status_code == 401
+
+
+def test_serve_refuses_a_short_secret_and_apps_script_makes_a_good_one(tmp_path, monkeypatch, example2):
+    path = write_xlsx(tmp_path / "lilas.xlsx", example2)
+    config = tmp_path / "groups.toml"
+    config.write_text(f'[[groups]]\nname = "lilas"\nworkbook = "{path}"\nsecret_env = "SHEETSYNC_SECRET_SHORT"\n')
+    monkeypatch.setenv("SHEETSYNC_SECRET_SHORT", "x")
+    refused = run("serve", config)
+    assert refused.exit_code == 2 and "too short" in refused.stderr
+    secret = tmp_path / "lilas.secret"
+    made = run("apps-script", path, "--url", "https://cars.example.org", "--group", "lilas", "--new-secret", secret)
+    assert made.exit_code == 0, made.output
+    text = secret.read_text().strip()
+    assert len(text) == 64 and int(text, 16) >= 0 and text not in made.output
+    assert secret.stat().st_mode & 0o777 == 0o600
+    assert run("apps-script", path, "--url", "u", "--group", "lilas", "--new-secret", secret).exit_code == 2
+    service = Service(FleetConfig([GroupConfig("lilas", str(path), None, "SHEETSYNC_SECRET_SHORT")]))
+    environ = {"HTTP_X_SHEETSYNC_TIMESTAMP": str(int(time.time())), "HTTP_X_SHEETSYNC_SIGNATURE": "0" * 64}
+    assert "no usable secret" in service.verify(service.groups["lilas"], environ, "POST", "/", b"")
+
+
+def test_waitress_bounds_slow_clients_and_can_be_tuned():
+    from sheetsync.app.server import waitress_settings
+
+    settings = waitress_settings(FleetConfig([], {"connection_limit": 50}))
+    assert settings["connection_limit"] == 50 and settings["channel_timeout"] == 15 and settings["threads"] == 4
+    assert settings["max_request_body_size"] == 64 * 1024
+
+
+def test_a_client_dripping_its_request_is_closed_and_health_still_answers(tmp_path):
+    import socket
+
+    from sheetsync.app.server import create_server
+
+    config = FleetConfig([], {"channel_timeout": 1, "cleanup_interval": 1})
+    server = create_server(Service(config), config, "127.0.0.1", free_port())
+    threading.Thread(target=server.run, daemon=True).start()
+    base = f"http://127.0.0.1:{server.effective_port}"
+    try:
+        slow = [socket.create_connection(("127.0.0.1", server.effective_port)) for _ in range(5)]
+        for s in slow:
+            s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        closed = 0
+        for _ in range(40):  # a byte every 0.1 s: every client stays busy, none stays silent
+            time.sleep(0.1)
+            for s in list(slow):
+                try:
+                    s.sendall(b"X")
+                except OSError:
+                    slow.remove(s)
+                    closed += 1
+            if not slow:
+                break
+        assert not slow, "a client dripping its request was kept open"
+        assert requests.get(base + "/health", timeout=5).json()["status"] == "ok"
+    finally:
+        server.close()
+
+
+def test_an_xls_with_a_far_cell_is_refused_before_the_reader(tmp_path, example2):
+    from test_shapes import save_as_xls
+
+    source = write_xlsx(tmp_path / "far.xlsx", example2)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(source)
+    wb["Settings"]["IV65536"] = 1  # the last cell an .xls holds: a 16.7-million-cell grid for a reader
+    wb.save(source)
+    result = run("validate", save_as_xls(source, tmp_path), "--as-of", "2025-12-31")
+    assert_one_line(result)
+    assert "(columns)" in result.stderr
