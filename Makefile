@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: demo test bench lint samples clean libreoffice catalogues pictures
+.PHONY: demo test bench lint samples clean libreoffice chromium catalogues pictures
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(VENV)/bin/sheetsync sync build/demo.xlsx --as-of 2025-12-31
 	$(VENV)/bin/sheetsync report build/demo.xlsx --as-of 2025-12-31
 
-test: $(STAMP) libreoffice lint
+test: $(STAMP) libreoffice chromium lint
 	$(PY) -m pytest -q
 
 # LibreOffice (headless) opens the synced workbooks in the fidelity tests, and renders them to PDF for
@@ -44,6 +44,15 @@ libreoffice:
 	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	      --no-install-recommends poppler-utils ) >/dev/null 2>&1 \
 	  || echo "poppler-utils could not be installed: the chart rendering test is skipped"; }
+
+# Chromium (headless) and its driver, from Debian, for the phone page's browser tests; installed once.
+chromium:
+	@command -v chromedriver >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  echo "installing Chromium (headless) and chromium-driver for the browser tests..."; \
+	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	      --no-install-recommends chromium chromium-driver ) >/dev/null 2>&1 \
+	  || echo "Chromium could not be installed: the browser tests are skipped"; }
 
 bench: $(STAMP)
 	$(PY) bench/bench.py

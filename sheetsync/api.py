@@ -151,6 +151,7 @@ def notices(
     days: int = 3,
     within: int = 30,
     outbox: str | None = None,
+    links: dict[str, str] | None = None,
 ) -> NoticeRun:
     """Plan, render and (mode "send") email or (mode "outbox") write the notices of `kind`.
 
@@ -163,7 +164,7 @@ def notices(
 
     report = opened.report
     s = report.settings
-    planned = plan(report, kind, member, days, within)
+    planned = plan(report, kind, member, days, within, links)
     log = read_sent(opened.raw)
     already = {e.key for e in log} if not resend else set()
     run = NoticeRun(kind, s.language, notes=list(planned.notes))
@@ -340,3 +341,66 @@ def draft_agreement(
     from sheetsync.backends.office import html_to_pdf
 
     return html_to_pdf(html), lang
+
+
+@dataclass
+class Submitted:
+    """What became of an entry made from a phone: written (at `row` of the Entries tab), or
+    refused for `problems` (the same checks as `validate`, and the booking rule), nothing written."""
+
+    written: bool
+    problems: list = field(default_factory=list)
+    row: int | None = None
+    tab: str = ""
+
+
+def submit_entry(
+    location: str,
+    member: str,
+    kind: str,
+    fields: dict,
+    now: datetime,
+    *,
+    credentials: str | None = None,
+    limits: Limits | None = None,
+) -> Submitted:
+    """Check one member's entry (kind "trip", "expense", "payment", "booking" or "cancellation";
+    `fields` as in the Entries tab) as `validate` would with it in the workbook, then append it as
+    one row of the Entries tab, all under the workbook's run lock: two entries at once both land."""
+    backend = open_backend(location, credentials=credentials, limits=limits)
+    with backend.lock():
+        return _submit(backend, member, kind, fields, now)
+
+
+def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime) -> Submitted:
+    from sheetsync.calendar.bookings import clashes_of
+    from sheetsync.model.problems import problem
+    from sheetsync.model.schema import ENTRIES
+    from sheetsync.present.entries import entries_table, entry_row
+    from sheetsync.read.entries import booking_ref
+    from sheetsync.read.headers import find_tabs
+
+    raw = {name: list(rows) for name, rows in backend.read_tabs().items()}
+    before = build_report(raw, backend.display_name, now.date(), history=False)
+    s = before.settings
+    name = find_tabs(raw).get("entries") or ENTRIES.name(s.language)
+    table = entries_table(s.language, s.currency)
+    row = entry_row(kind, member, fields, now, s.language)
+    current = raw.get(name) or [[table.title], [c.header for c in table.columns]]
+    with_entry = dict(raw) | {name: [*current, row]}
+    number = len(current) + 1
+    after = build_report(with_entry, backend.display_name, now.date(), history=False)
+    stopping = [p for p in after.problems if p.tab == name and p.row == number and p.is_error]
+    if kind == "cancellation":
+        target = str(fields.get("cancels") or "")
+        if not any(b.member == member and booking_ref(b) == target for b in before.book.bookings):
+            column = table.columns[[c.field for c in ENTRIES.columns].index("cancels")].header
+            stopping.append(
+                problem("entry.no_such_booking", s.language, name, number, column, member=member, value=target)
+            )
+    if kind == "booking" and not stopping:
+        stopping = clashes_of(after.book, after.occurrences, name, number)
+    if stopping:
+        return Submitted(False, stopping, None, name)
+    backend.append_row(table, row)
+    return Submitted(True, [], number, name)

@@ -254,6 +254,10 @@ class FakeSheets:
                 )
             if method == "PUT":
                 return _put_range(book, target, body.get("values", []), first("valueInputOption", "RAW"))
+            if method == "POST" and target.endswith(":append"):
+                return _append(
+                    book, target[: -len(":append")], body.get("values", []), first("valueInputOption", "RAW")
+                )
             if method == "POST" and target.endswith(":clear"):
                 return {"spreadsheetId": book.id, "clearedRange": _clear_range(book, target[: -len(":clear")])}
         raise ApiError(400, f"Unsupported request {method} {rest or action}")
@@ -483,6 +487,18 @@ def _put_range(book, text, values, input_option) -> dict:
     }
 
 
+def _append(book, text, values, input_option) -> dict:
+    """values.append: the rows go below the last row holding a value, the grid growing as needed."""
+    sheet, _, _, _, _ = parse_range(book, text)
+    last = max((r for r, _ in sheet.cells), default=-1)
+    rows, cols = sheet.grid
+    needed = last + 1 + len(values)
+    if needed > rows:
+        sheet.props["gridProperties"]["rowCount"] = needed
+    answer = _put_range(book, f"{quote_title(sheet.title)}!A{last + 2}", values, input_option)
+    return {"spreadsheetId": book.id, "tableRange": _a1(sheet, 0, 0, last + 1, cols), "updates": answer}
+
+
 def _user_entered(value):
     """What Sheets makes of typed text: numbers and ISO dates become numbers, arithmetic formulas their result."""
     if not isinstance(value, str):
@@ -491,6 +507,11 @@ def _user_entered(value):
         return float(_arithmetic(ast.parse(value[1:], mode="eval").body))
     if re.fullmatch(r"-?\d+(\.\d+)?", value):
         return float(value)
+    if value.startswith("'"):
+        return value[1:]
+    if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})(?::(\d{2}))?", value):
+        moment = datetime(*(int(x) for x in m.groups(default="0")))
+        return ((moment - EPOCH).total_seconds() / 86400, {"numberFormat": {"type": "DATE_TIME"}})
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value):
         serial = (datetime(int(m[1]), int(m[2]), int(m[3])) - EPOCH).days
         return (float(serial), {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}})

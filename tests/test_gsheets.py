@@ -137,7 +137,10 @@ def test_sync_writes_typed_protected_tabs_and_leaves_input_tabs_unchanged(fake_s
     assert money_format["type"] == "CURRENCY" and "€" in money_format["pattern"]
     assert balances.protected and balances.protected[0]["warningOnly"] is True
     assert balances.props["gridProperties"]["frozenRowCount"] == 2
-    assert fake_sheets.rows(SID, "Settlements")[2:] == [["Catherine", "Laurent", 467.98], ["Julien", "Laurent", 171.54]]
+    assert fake_sheets.rows(SID, "Settlements")[2:] == [
+        ["Catherine", "Laurent", 467.98, "Car sharing g 2025 Catherine-Laurent", "to pay"],
+        ["Julien", "Laurent", 171.54, "Car sharing g 2025 Julien-Laurent", "to pay"],
+    ]
 
 
 def test_second_sync_clears_what_was_below(fake_sheets, service_account_key, example2):

@@ -53,8 +53,8 @@ def test_generated_values_read_back_exactly(workbook):
     assert balances.cell(3, 7).number_format.startswith('#,##0.00 "€"')
     settlements = list(wb["Settlements"].iter_rows(min_row=3, values_only=True))
     assert settlements == [
-        ("Catherine", "Laurent", pytest.approx(467.98)),
-        ("Julien", "Laurent", pytest.approx(171.54)),
+        ("Catherine", "Laurent", pytest.approx(467.98), "Car sharing test 2025 Catherine-Laurent", "to pay"),
+        ("Julien", "Laurent", pytest.approx(171.54), "Car sharing test 2025 Julien-Laurent", "to pay"),
     ]
     summary = list(wb["Summary"].iter_rows(min_row=2, max_row=3, values_only=True))
     assert summary[1][:3] == ("Clio", "2025", "closed")

@@ -345,6 +345,80 @@ def serve_command(config_path: str, host: str | None, port: int | None) -> None:
     run_server(config, host, port)
 
 
+@cli.command("links")
+@click.argument("config_path", metavar="GROUPS.TOML")
+@click.option("--group", "group_name", required=True, help="The group's name in GROUPS.TOML.")
+@click.option("--send", "mode", flag_value="send", help="Email each member their link (SMTP as for notify).")
+@click.option("--outbox", type=click.Path(file_okay=False), default=None, help="Write the emails as .eml files here.")
+@click.option("--member", default=None, help="Only this member.")
+@click.option("--resend", is_flag=True, help="Email the link again to those who already had it.")
+@click.option("--config", "config_file", default=None, help="sheetsync.toml with an [smtp] table.")
+@handles_errors
+def links_command(
+    config_path: str,
+    group_name: str,
+    mode: str | None,
+    outbox: str | None,
+    member: str | None,
+    resend: bool,
+    config_file: str | None,
+) -> None:
+    """Print each member's personal link to the phone page (name, tab, link), or email it to them."""
+    from sheetsync.app.fleet import load_groups
+    from sheetsync.app.phone import is_revoked, member_link
+
+    config = load_groups(config_path)
+    group = next((g for g in config.groups if g.name == group_name), None)
+    if group is None:
+        raise SetupError(
+            N_("No group {name} in {path}."),
+            N_("Use one of: {choices}."),
+            name=group_name,
+            path=config_path,
+            choices=", ".join(g.name for g in config.groups),
+        )
+    secret = group.secret()
+    public_url = str(config.server.get("public_url", ""))
+    if secret is None or not public_url:
+        raise SetupError(
+            N_("The links need the group's secret and [server] public_url in {path}."),
+            N_('Give the group secret_env or secret_file, and [server] public_url = "https://…".'),
+            path=config_path,
+        )
+    opened = api.open_report(group.workbook, None, False, credentials=group.credentials)
+    report = opened.report
+    lang = report.settings.language
+    chosen = api.member_name(report, member) if member else None
+    links = {
+        name: member_link(public_url, secret, group.name, name)
+        for name in report.book.member_names()
+        if (chosen is None or name == chosen) and not is_revoked(report, name)
+    }
+    if mode is None and outbox is None:
+        for name in report.book.member_names():
+            if chosen is None or name == chosen:
+                note = "\t" + t(lang, "(revoked)") if name not in links else ""
+                click.echo(f"{name}\t{member_link(public_url, secret, group.name, name)}{note}")
+        return
+    run = api.notices(
+        opened,
+        "link",
+        "outbox" if outbox else "send",
+        resend=resend,
+        config_path=config_file,
+        outbox=outbox,
+        links=links,
+    )
+    for path in run.outbox:
+        click.echo(str(path))
+    if run.sent:
+        click.echo(tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent), err=True)
+    if run.missing:
+        click.echo(t(lang, "No address: {names}", names=", ".join(run.missing)), err=True)
+    if run.skipped:
+        click.echo(t(lang, "Already sent: {names}", names=", ".join(run.skipped)), err=True)
+
+
 @cli.command("apps-script")
 @click.argument("workbook")
 @click.option("--url", required=True, help="The public address of `sheetsync serve`.")
@@ -376,6 +450,22 @@ def apps_script(workbook: str, url: str, group_name: str, manifest: bool, secret
         return
     settings = api.load(workbook, **google).settings
     click.echo(render_script(url, group_name, settings.language), nl=False)
+
+
+@cli.command("form")
+@click.argument("workbook")
+@click.option("--manifest", is_flag=True, help="Print the manifest (appsscript.json) with the forms' permission.")
+@google_options
+@handles_errors
+def form_command(workbook: str, manifest: bool, **google) -> None:
+    """Print the Apps Script that creates the group's Google Forms (a trip, an expense, a payment)
+    linked to its sheet, with vehicle and member dropdowns from WORKBOOK."""
+    from sheetsync.app.apps_script import manifest_json, render_form_script
+
+    if manifest:
+        click.echo(manifest_json(forms=True), nl=False)
+        return
+    click.echo(render_form_script(api.load(workbook, **google)), nl=False)
 
 
 @cli.command("report")

@@ -3,6 +3,7 @@
     GET  /health                               -> {"status": "ok", "groups": N}
     POST /groups/NAME/sync | validate | notify | calendar   (signed)
     GET  /groups/NAME/calendar.ics?token=T     (the calendar feed a phone subscribes to)
+    GET | POST /groups/NAME/m/MEMBER/TOKEN     (a member's phone page: app/phone.py)
 
 A signed call carries X-Sheetsync-Timestamp (Unix seconds) and X-Sheetsync-Signature: the hex
 HMAC-SHA256, keyed with the group's secret, of "TIMESTAMP\\nMETHOD\\nPATH\\nBODY". It is refused
@@ -31,9 +32,10 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import date
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 
 from sheetsync import api
+from sheetsync.app import phone
 from sheetsync.app.fleet import MIN_SECRET_BYTES, FleetConfig, GroupConfig
 from sheetsync.errors import SheetsyncError
 from sheetsync.i18n import t, tn
@@ -82,18 +84,21 @@ class Service:
     # WSGI --------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
         method, path = environ.get("REQUEST_METHOD", "GET"), environ.get("PATH_INFO", "/")
+        extra: list[tuple[str, str]] = []
         try:
-            status, answer, content_type = self.route(environ, method, path)
+            status, answer, content_type, *more = self.route(environ, method, path)
+            extra = more[0] if more else []
         except (KeyboardInterrupt, SystemExit):
             raise
         except BaseException:  # noqa: BLE001 - an answer, never a traceback to the caller (a Rust panic included)
-            log.exception("failed: %s %s", method, path)
+            log.exception("failed: %s %s", method, path.split("/m/")[0])
             status, answer, content_type = 500, {"ok": False, "message": "Internal error; see the server's log."}, None
-        log.info("%s %s -> %s", method, path, status)
+        log.info("%s %s -> %s", method, path.split("/m/")[0], status)  # never a member's token in the log
         body = answer if isinstance(answer, bytes) else json.dumps(answer, ensure_ascii=False).encode()
         start_response(
             f"{status} {_REASONS.get(status, 'Status')}",
-            [("Content-Type", content_type or "application/json; charset=utf-8"), ("Content-Length", str(len(body)))],
+            [("Content-Type", content_type or "application/json; charset=utf-8"), ("Content-Length", str(len(body)))]
+            + extra,
         )
         return [body]
 
@@ -101,6 +106,8 @@ class Service:
         if path == "/health" and method == "GET":
             return 200, {"status": "ok", "groups": len(self.groups)}, None
         parts = path.strip("/").split("/")
+        if len(parts) == 5 and parts[0] == "groups" and parts[2] == "m" and parts[1] in self.groups:
+            return self.phone_page(self.groups[parts[1]], environ, method, parts[3], parts[4])
         if len(parts) != 3 or parts[0] != "groups" or parts[1] not in self.groups:
             return 404, {"ok": False, "message": "No such group or action."}, None
         group = self.groups[parts[1]]
@@ -242,6 +249,48 @@ class Service:
             return 503, {"ok": False, "message": without_paths(str(exc))}, None
         return 200, bookings_calendar(opened.report.book, datetime.now().astimezone()), "text/calendar; charset=utf-8"
 
+    def phone_page(self, group: GroupConfig, environ, method: str, member: str, token: str):
+        """A member's phone page (GET), or one of its forms (POST: the entry is checked, then
+        appended, then the page is shown again, Post/Redirect/Get)."""
+        secret = group.secret()
+        refused = 403, b"Forbidden", "text/plain; charset=utf-8"
+        if secret is None or not phone.token_matches(secret, group.name, member, token):
+            return refused
+        if method not in ("GET", "POST"):
+            return 405, b"Method Not Allowed", "text/plain; charset=utf-8"
+        form: dict[str, str] = {}
+        if method == "POST":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            if length > MAX_BODY:
+                return 413, b"Payload Too Large", "text/plain; charset=utf-8"
+            body = environ["wsgi.input"].read(length).decode("utf-8", "replace") if length else ""
+            form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+        try:
+            opened = api.open_report(
+                group.workbook, self.today(), False, credentials=group.credentials, limits=self.limits
+            )
+        except SheetsyncError as exc:
+            return 503, without_paths(str(exc)).encode(), "text/plain; charset=utf-8"
+        report = opened.report
+        if member not in report.book.member_names() or phone.is_revoked(report, member):
+            return refused
+        now = phone.local_now(report.settings.timezone, self.clock())
+        state = phone.PageState(saved="saved" in parse_qs(environ.get("QUERY_STRING", "")))
+        if method == "POST":
+            try:
+                submitted = phone.submit(group.workbook, group.credentials, member, form, now, self.limits)
+            except SheetsyncError as exc:
+                return 503, without_paths(str(exc)).encode(), "text/plain; charset=utf-8"
+            if submitted is None:
+                return 400, b"Bad Request", "text/plain; charset=utf-8"
+            if submitted.written:
+                where = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+                return 303, b"", "text/plain; charset=utf-8", [("Location", quote(where) + "?saved=1")]
+            state = phone.PageState(form.get("kind"), form, submitted.problems)
+        page = phone.render_page(report, member, now, state)
+        headers = [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer")]
+        return (200 if not state.problems else 422), page, "text/html; charset=utf-8", headers
+
 
 def without_paths(text: str) -> str:
     """`text` with the folders of any server path taken out: the file's name is enough."""
@@ -250,6 +299,9 @@ def without_paths(text: str) -> str:
 
 _REASONS = {
     200: "OK",
+    303: "See Other",
+    403: "Forbidden",
+    422: "Unprocessable Content",
     400: "Bad Request",
     401: "Unauthorized",
     404: "Not Found",

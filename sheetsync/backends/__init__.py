@@ -29,6 +29,10 @@ class Backend(Protocol):
         Raises BackendError (nothing written) when the storage fails or changed since read_tabs().
         """
 
+    def append_row(self, table: Table, row: list) -> None:
+        """Add `row` at the end of the tab `table.name` (created with `table`'s title and header when
+        missing), every other tab untouched: the phone entries. Hold `lock()` around it."""
+
     def create_tabs(self, tables: list[Table]) -> None:
         """Create the input tabs of a new workbook (`init`); refuses a workbook that has data."""
 

@@ -271,6 +271,24 @@ class GoogleSheetsBackend:
                 return False
         return True
 
+    def append_row(self, table: Table, row: list) -> None:
+        """Add `row` below the last row of the tab `table.name` in one append request (Google
+        serialises concurrent appends: none is lost). A missing tab is first created with
+        `table`'s title and header."""
+        if not self._sheets:
+            self.read_tabs()
+        if table.name not in self._sheets:
+            self.write_tabs([table])
+        values = [[_entered(v) for v in row]]
+        self._call(
+            lambda: self.http.values_append(
+                self.id,
+                a1_sheet(table.name),
+                params={"valueInputOption": "USER_ENTERED", "insertDataOption": "INSERT_ROWS"},
+                body={"values": values},
+            )
+        )
+
     def create_tabs(self, tables: list[Table]) -> None:
         raw = self.read_tabs()
         if any(any(str(c).strip() for c in row) for rows in raw.values() for row in rows):
@@ -552,6 +570,19 @@ def _cells(sheet_id: int, table: Table) -> dict:
             "fields": "userEnteredValue,userEnteredFormat",
         }
     }
+
+
+def _entered(value: object) -> object:
+    """A value as typed into a cell: a date as "YYYY-MM-DD HH:MM:SS" (Sheets makes it a date), a
+    number as a number, text that Sheets would take for a formula kept as text."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        text = str(value)
+        return "'" + text if text[:1] in ("=", "+", "-", "@", "'") else text
+    return float(value) if isinstance(value, Decimal) else value
 
 
 def _cell_data(value: object, kind: str, currency: str) -> dict:

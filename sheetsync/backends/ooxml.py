@@ -356,7 +356,7 @@ def _sheet_cell(ref: str, value: object, style: int | None, date1904: bool = Fal
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (datetime, date)):
-        return f'<c r="{ref}"{s}><v>{to_serial(value, date1904):.10g}</v></c>'
+        return f'<c r="{ref}"{s}><v>{to_serial(value, date1904)!r}</v></c>'
     if isinstance(value, Decimal):
         return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
     return f'<c r="{ref}"{s}><v>{value!r}</v></c>'

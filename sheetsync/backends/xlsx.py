@@ -19,6 +19,7 @@ import os
 import sys
 import threading
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from python_calamine import CalamineWorkbook
@@ -148,6 +149,14 @@ class XlsxBackend:
             except Exception as exc:  # noqa: BLE001 - a part the writer needs is missing or malformed
                 raise unreadable(self.display_name, detail=f"{type(exc).__name__}: {exc}") from exc
             self._save(self._guarded(package.write), self._fingerprint)
+
+    def append_row(self, table: Table, row: list) -> None:
+        """Add `row` below the last row of the tab `table.name`, which is created with `table`'s title
+        and header when missing. The tab's rows are read again and written back with the new one;
+        every other part of the workbook keeps its bytes. Hold the workbook's lock around it."""
+        existing = self.read_tabs().get(table.name)
+        rows = [list(r) for r in list(existing)[table.header_row :]] if existing is not None else []
+        self.write_tabs([replace(table, rows=rows + [row])])
 
     def create_tabs(self, tables: list[Table]) -> None:
         """A new .xlsx with the input tabs (`init`); a workbook that holds data is refused."""

@@ -85,7 +85,27 @@ VERDICTS = {
 def check_conflicts(book: Book, found: list[Occurrence]) -> list[Problem]:
     """Two bookings of one vehicle clash when one starts before the other ends (half-open
     intervals). Each clashing pair is reported once on each of its two rows, with the first clash."""
-    lang = book.settings.language
+    problems = []
+    for a, b, count in _clashes(found):
+        problems += [p for _, p in _conflict_problems(book, a, b, count)]
+    return problems
+
+
+def clashes_of(book: Book, found: list[Occurrence], tab: str, row: int) -> list[Problem]:
+    """The clashes that the booking written at `tab`, `row` loses under the group's priority rule:
+    one booking.conflict problem on it for each, the rule's verdict as its hint."""
+    lost = []
+    for a, b, count in _clashes(found):
+        for mine, p in _conflict_problems(book, a, b, count):
+            other = b if mine is a else a
+            if (mine.booking.source.tab, mine.booking.source.row) == (tab, row):
+                if keeper(book, mine.booking, other.booking)[0] is not mine.booking:
+                    lost.append(p)
+    return lost
+
+
+def _clashes(found: list[Occurrence]) -> list[tuple[Occurrence, Occurrence, int]]:
+    """Each clashing pair of bookings: its first two clashing occurrences and how many times they clash."""
     clashes: dict[tuple[SourceRef, SourceRef], tuple[Occurrence, Occurrence, int]] = {}
     by_vehicle: dict[str | None, list[Occurrence]] = defaultdict(list)
     for o in found:
@@ -101,32 +121,38 @@ def check_conflicts(book: Book, found: list[Occurrence]) -> list[Problem]:
                 first = clashes.get(key, (a, o, 0))
                 clashes[key] = (first[0], first[1], first[2] + 1)
             active.append(o)
-    problems = []
-    for (_, _), (a, b, count) in clashes.items():
-        winner, reason = keeper(book, a.booking, b.booking)
-        verdict = t(
-            lang,
-            VERDICTS[reason],
-            name=winner.member,
-            row=winner.source.row,
-            when=winner.booked_at.strftime("%Y-%m-%d %H:%M") if winner.booked_at else "",
+    return list(clashes.values())
+
+
+def _conflict_problems(book: Book, a: Occurrence, b: Occurrence, count: int) -> list[tuple[Occurrence, Problem]]:
+    """The problem of a clash on each of its two bookings, with the verdict of the group's rule."""
+    lang = book.settings.language
+    winner, reason = keeper(book, a.booking, b.booking)
+    verdict = t(
+        lang,
+        VERDICTS[reason],
+        name=winner.member,
+        row=winner.source.row,
+        when=winner.booked_at.strftime("%Y-%m-%d %H:%M") if winner.booked_at else "",
+    )
+    if count > 1:
+        verdict += " " + tn(lang, "({n} clash.)", "({n} clashes.)", count)
+    return [
+        (
+            mine,
+            _on_booking(
+                book,
+                "booking.conflict",
+                mine,
+                vehicle=mine.vehicle or "",
+                other=other.member,
+                other_row=other.booking.source.row,
+                when=_iso_span(other.start, other.end),
+                verdict=verdict,
+            ),
         )
-        if count > 1:
-            verdict += " " + tn(lang, "({n} clash.)", "({n} clashes.)", count)
-        for mine, other in ((a, b), (b, a)):
-            problems.append(
-                _on_booking(
-                    book,
-                    "booking.conflict",
-                    mine,
-                    vehicle=mine.vehicle or "",
-                    other=other.member,
-                    other_row=other.booking.source.row,
-                    when=_iso_span(other.start, other.end),
-                    verdict=verdict,
-                )
-            )
-    return problems
+        for mine, other in ((a, b), (b, a))
+    ]
 
 
 def reconcile(book: Book, found: list[Occurrence], as_of: date) -> list[Problem]:

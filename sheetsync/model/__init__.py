@@ -71,6 +71,8 @@ class Member:
     deposit: Decimal | None = None
     expected_km: Decimal | None = None
     first_name: str | None = None  # with a Prénom column: the first name (the name is "Prénom Nom")
+    iban: str | None = None  # checked, in its compact form (no spaces)
+    bic: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,6 +219,7 @@ class Settings:
     hidden_rows: str = "count"  # count | skip: what to do with rows hidden in the spreadsheet
     logbook_tabs: tuple[str, ...] = ()  # the tabs that hold the logbook, when the group names them
     kitty: str | None = None  # the name of the group's common kitty (a pot of money, not a member)
+    revoked_links: str | None = None  # members whose phone links no longer open (names, or "all")
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
 
 

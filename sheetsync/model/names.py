@@ -23,6 +23,11 @@ def fold(text: str) -> str:
     return " ".join(strip_accents(text).casefold().split())
 
 
+def loose_key(text: str) -> str:
+    """The letters and digits of `text`, lower case, without accents ("Rue des Lilas" -> "ruedeslilas")."""
+    return re.sub(r"[^0-9a-z]", "", strip_accents(text).casefold())
+
+
 @lru_cache(maxsize=4096)
 def header_key(text: str) -> str:
     """Key under which headers, tab names and setting words are compared.
@@ -32,7 +37,7 @@ def header_key(text: str) -> str:
     text = str(text).strip()
     text = _UNIT.sub("", text)
     text = _TRAILING_CURRENCY.sub("", text)
-    return re.sub(r"[^0-9a-z]", "", strip_accents(text).casefold())
+    return loose_key(text)
 
 
 def suggest(word: str, candidates: list[str]) -> str | None:

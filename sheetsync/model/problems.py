@@ -112,6 +112,21 @@ PROBLEMS: dict[str, Template] = {
         N_('"{value}" is already listed on row {other_row}.'),
         N_("Keep one row per member; tell namesakes apart (Marie D., Marie L.)."),
     ),
+    "member.iban": Template(
+        E,
+        N_('"{value}" is not a valid IBAN.'),
+        N_("Copy the IBAN from your bank's statement (FR76 3000 …): a wrong letter or digit breaks its check digits."),
+    ),
+    "member.bic": Template(
+        E,
+        N_('"{value}" is not a valid BIC.'),
+        N_("A BIC has 8 or 11 letters and digits (AGRIFRPP or AGRIFRPPXXX); leave it empty if unsure."),
+    ),
+    "entry.no_such_booking": Template(
+        E,
+        N_("No booking of {member} at {value} to cancel."),
+        N_("Cancel one of the bookings listed under your bookings."),
+    ),
     "vehicle.duplicate": Template(
         E,
         N_('"{value}" is already listed on row {other_row}.'),

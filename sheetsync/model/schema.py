@@ -117,6 +117,8 @@ MEMBERS = InputTab(
             False,
             ("Expected km", "Km prévus", "Kilométrage prévisionnel", "Km prévisionnels"),
         ),
+        C("iban", "IBAN", "IBAN", False, ("Bank account", "Compte bancaire", "RIB", "Compte")),
+        C("bic", "BIC", "BIC", False, ("SWIFT", "BIC/SWIFT", "Code BIC")),
     ),
     required=True,
     synonyms=("Member", "Membre", "People", "Participants", "Adhérents", "Autopartageurs"),
@@ -298,7 +300,96 @@ PAYMENTS = InputTab(
     stand_ins=(("date", ("timestamp",)), ("from", ("respondent",))),
 )
 
-INPUT_TABS: tuple[InputTab, ...] = (SETTINGS, MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS)
+# Entries made from the members' phones (`sheetsync serve`): one row each, appended, never
+# rewritten; read as trips, expenses, payments and bookings (and cancellations of bookings).
+ENTRIES = InputTab(
+    "entries",
+    "Entries",
+    "Saisies",
+    (
+        C("submitted", "Submitted at", "Saisi le", True),
+        C("kind", "Kind", "Type", True),
+        C("member", "Member", "Membre", True),
+        C("vehicle", "Vehicle", "Véhicule"),
+        C("date", "Date", "Date"),
+        C("end", "End", "Fin"),
+        C("odometer_start", "Odometer start", "Compteur départ"),
+        C("odometer_end", "Odometer end", "Compteur arrivée"),
+        C("fuel_paid", "Fuel paid", "Carburant payé"),
+        C("category", "Category", "Catégorie"),
+        C("amount", "Amount", "Montant"),
+        C("litres", "Litres", "Litres"),
+        C("to", "To", "À"),
+        C("repeat", "Repeat", "Répétition"),
+        C("cancels", "Cancels", "Annule"),
+        C("note", "Note", "Note"),
+    ),
+    synonyms=("Phone entries", "Saisies mobiles"),
+)
+
+# For each kind of entry, the input tab it is read as and which Entries column holds each of its fields.
+ENTRY_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
+    "trip": (
+        "trips",
+        {
+            "date": "date",
+            "return": "end",
+            "vehicle": "vehicle",
+            "driver": "member",
+            "odometer_start": "odometer_start",
+            "odometer_end": "odometer_end",
+            "fuel_paid": "fuel_paid",
+            "litres": "litres",
+            "note": "note",
+        },
+    ),
+    "expense": (
+        "expenses",
+        {
+            "date": "date",
+            "vehicle": "vehicle",
+            "paid_by": "member",
+            "category": "category",
+            "amount": "amount",
+            "litres": "litres",
+            "note": "note",
+        },
+    ),
+    "payment": ("payments", {"date": "date", "from": "member", "to": "to", "amount": "amount", "note": "note"}),
+    "booking": (
+        "bookings",
+        {
+            "vehicle": "vehicle",
+            "member": "member",
+            "start": "date",
+            "end": "end",
+            "repeat": "repeat",
+            "booked_at": "submitted",
+            "note": "note",
+        },
+    ),
+}
+
+
+@dataclass(frozen=True)
+class EntryKind(Named):
+    """A kind of phone entry as the Entries tab names it."""
+
+    id: str
+    en: str
+    fr: str
+
+
+ENTRY_KINDS: tuple[EntryKind, ...] = (
+    EntryKind("trip", "trip", "trajet"),
+    EntryKind("expense", "expense", "dépense"),
+    EntryKind("payment", "payment", "paiement"),
+    EntryKind("booking", "booking", "réservation"),
+    EntryKind("cancellation", "cancellation", "annulation"),
+)
+ENTRY_KIND_IDS = {k: kind.id for kind in ENTRY_KINDS for k in kind.keys()}
+
+INPUT_TABS: tuple[InputTab, ...] = (SETTINGS, MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS, ENTRIES)
 TABS_BY_ID = {t.id: t for t in INPUT_TABS}
 
 

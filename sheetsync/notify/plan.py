@@ -15,8 +15,11 @@ from sheetsync.calendar.bookings import unrecorded
 from sheetsync.i18n import t, tn
 from sheetsync.model import Severity
 from sheetsync.money.periods import period_of
+from sheetsync.money.references import settlement_period, transfer_reference
+from sheetsync.money.settle import Transfer
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
+from sheetsync.read.bank import format_iban
 
 ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
 DIGEST_PROBLEMS = 30
@@ -49,9 +52,17 @@ def valid_address(text: str | None) -> str | None:
     return text if ADDRESS.fullmatch(text) else None
 
 
-def plan(report: Report, kind: str, member: str | None = None, days: int = 3, within: int = 30) -> Plan:
-    """The notices of `kind` as of the report's date, for every member or just `member`."""
-    notices, notes = PLANNERS[kind](report, days=days, within=within)
+def plan(
+    report: Report,
+    kind: str,
+    member: str | None = None,
+    days: int = 3,
+    within: int = 30,
+    links: dict[str, str] | None = None,
+) -> Plan:
+    """The notices of `kind` as of the report's date, for every member or just `member` (`links`:
+    each member's personal link to the phone page, for the notice that gives it)."""
+    notices, notes = PLANNERS[kind](report, days=days, within=within, links=links or {})
     if member is not None:
         notices = [n for n in notices if n.member == member]
     return Plan(notices, notes)
@@ -108,7 +119,7 @@ def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:
     period = period_of(report.as_of, report.settings.period)
     pays, receives = defaultdict(list), defaultdict(list)
     for transfer in report.settlement.transfers:
-        pays[transfer.sender].append({"other": transfer.recipient, "amount": transfer.amount})
+        pays[transfer.sender].append(payment_details(report, transfer))
         receives[transfer.recipient].append({"other": transfer.sender, "amount": transfer.amount})
     provisional = period.start <= report.as_of < period.end
     statements = {st.name: st for st in report.statements}
@@ -131,9 +142,27 @@ def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:
             "pays": pays[m.name],
             "receives": receives[m.name],
             "vehicles": _vehicle_lines(report),
+            "euro": report.settings.currency == "EUR",
         }
         notices.append(Notice("settlement", period.id, m.name, _address(report, m.name), context))
     return notices, []
+
+
+def payment_details(report: Report, transfer: Transfer) -> dict:
+    """What a member needs to pay one transfer: to whom, how much, the recipient's IBAN and BIC
+    (None when the Members tab has none), the reference, and whether a scan-to-pay code can carry it
+    (an IBAN and a group counting in euros: the EPC code is for SEPA transfers in euros only)."""
+    recipient = next((m for m in report.book.members if m.name == transfer.recipient), None)
+    iban = recipient.iban if recipient else None
+    period = settlement_period(report.book, report.as_of)
+    return {
+        "other": transfer.recipient,
+        "amount": transfer.amount,
+        "iban": format_iban(iban) if iban else None,
+        "bic": recipient.bic if recipient else None,
+        "reference": transfer_reference(report.settings, period, transfer.sender, transfer.recipient),
+        "epc": bool(iban) and report.settings.currency == "EUR",
+    }
 
 
 def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str]]:
@@ -260,12 +289,23 @@ def _local_span(start: datetime, end: datetime, lang: str) -> str:
     return f"{day} {start:%H:%M} – {fmt.day(end.date(), lang)} {end:%H:%M}"
 
 
-# Each kind of notice and its planner: planner(report, days=, within=) -> (notices, notes).
+def _link(report: Report, links: dict[str, str], **_) -> tuple[list[Notice], list[str]]:
+    """Each member's personal link to the phone page (given by `sheetsync links`)."""
+    notices = [
+        Notice("link", "phone-page", name, _address(report, name), _base(report, name) | {"link": url})
+        for name, url in links.items()
+    ]
+    return notices, []
+
+
+# Each kind of notice and its planner: planner(report, days=, within=, links=) -> (notices, notes).
 PLANNERS = {
     "settlement": _settlement,
     "logbook": _logbook,
     "advance": _advance,
     "vehicle": _vehicle,
     "digest": _digest,
+    "link": _link,
 }
-KINDS = tuple(PLANNERS)
+# The kinds `notify` sends; the personal links go out with `sheetsync links --send`, which knows them.
+KINDS = tuple(k for k in PLANNERS if k != "link")

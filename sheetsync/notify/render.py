@@ -9,7 +9,9 @@ formatted for the locale with babel.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
+from email.utils import make_msgid
 from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
@@ -17,19 +19,30 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_, of_name
+from sheetsync.notify.epc import epc_code, epc_png
 from sheetsync.notify.plan import Notice
 from sheetsync.notify.templates import template_folder
 from sheetsync.present import formatting as fmt
 
 
 @dataclass(frozen=True)
+class Image:
+    """A picture that goes with a notice: shown in its HTML part (by Content-ID) and attached."""
+
+    cid: str  # without the angle brackets
+    filename: str
+    png: bytes
+
+
+@dataclass(frozen=True)
 class Rendered:
-    """A notice put into words: subject, plain text and HTML."""
+    """A notice put into words: subject, plain text and HTML, and its pictures (scan-to-pay codes)."""
 
     notice: Notice
     subject: str
     text: str
     html: str
+    images: tuple[Image, ...] = ()
 
 
 def template_folders(override: str | None, kind: str = "email") -> list[Path]:
@@ -67,8 +80,9 @@ def environment(override: str | None, lang: str, currency: str, kind: str = "ema
 
 
 def render(notice: Notice, env: SandboxedEnvironment, lang: str) -> Rendered:
-    """The three parts of one notice. The subject is one line: line breaks from cells never reach a header."""
-    context = notice.context
+    """The three parts of one notice, and its pictures. The subject is one line: line breaks from
+    cells never reach a header."""
+    context, images = with_payment_codes(notice)
 
     def part(suffix: str) -> str:
         try:
@@ -83,4 +97,22 @@ def render(notice: Notice, env: SandboxedEnvironment, lang: str) -> Rendered:
             ) from exc
 
     subject = " ".join(part("subject.txt").split())
-    return Rendered(notice, subject, part("txt"), part("html"))
+    return Rendered(notice, subject, part("txt"), part("html"), images)
+
+
+def with_payment_codes(notice: Notice) -> tuple[dict, tuple[Image, ...]]:
+    """The notice's context where each transfer it asks to pay gets `cid`, the Content-ID of its
+    scan-to-pay code (None when it has none), and the codes as images."""
+    pays = notice.context.get("pays")
+    if not pays:
+        return notice.context, ()
+    images, items = [], []
+    for i, item in enumerate(pays, start=1):
+        cid = None
+        if item.get("epc"):
+            code = epc_code(item["other"], item["iban"], item["amount"], item["reference"], item.get("bic"))
+            cid = f"{make_msgid('epc', 'sheetsync.local')[1:-1]}"
+            name = re.sub(r"[^\w.-]+", "-", f"{i}-{item['other']}").strip("-")
+            images.append(Image(cid, f"pay-{name}.png", epc_png(code)))
+        items.append(dict(item, cid=cid))
+    return notice.context | {"pays": items}, tuple(images)

@@ -9,6 +9,7 @@ from decimal import Decimal
 from sheetsync.calendar.bookings import schedule
 from sheetsync.i18n import tn
 from sheetsync.model.schema import CATEGORIES, GENERATED_TABS
+from sheetsync.money.references import paid_transfers, settlement_period, transfer_reference
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
 from sheetsync.present.table import Chart, Column, Series, Table
@@ -141,10 +142,26 @@ def balances_table(report: Report, title: str) -> Table:
 
 
 def settlements_table(report: Report, title: str) -> Table:
-    """The Settlements tab: who pays whom how much, with notes on the method and rounding."""
+    """The Settlements tab: who pays whom how much under which reference, then the transfers
+    already paid (a payment whose note holds the reference), with notes on the method and rounding."""
     lang = report.settings.language
-    columns = [Column(word("from", lang)), Column(word("to", lang)), Column(word("amount", lang), "money")]
-    rows: list[list] = [[t.sender, t.recipient, t.amount] for t in report.settlement.transfers]
+    columns = [
+        Column(word("from", lang)),
+        Column(word("to", lang)),
+        Column(word("amount", lang), "money"),
+        Column(word("reference", lang), width=48),
+        Column(word("status", lang), width=20),
+    ]
+    period = settlement_period(report.book, report.as_of)
+    rows: list[list] = [
+        [t.sender, t.recipient, t.amount, transfer_reference(report.settings, period, t.sender, t.recipient)]
+        + [word("to_pay", lang)]
+        for t in report.settlement.transfers
+    ]
+    for paid in paid_transfers(report.book, report.as_of):
+        p = paid.payment
+        when = word("paid_on", lang, day=fmt.day(p.date.date(), lang))
+        rows.append([p.sender, p.recipient, p.amount, paid.reference, when])
     notes = settlement_notes(report)
     if notes:
         rows.append([])

@@ -38,17 +38,24 @@ def record_tabs(raw: RawTables, found: dict[str, str], settings: Settings) -> Re
         if name in taken or is_generated_name(name):
             continue
         rows = Rows(raw[name])
+        like_a_logbook = False
         for spec in RECORD_TABS:
             tab, looks = probe(spec, name, raw, mapping, rows)
-            if spec is TRIPS and (tab is not None or looks):
-                if tab is None or (listed and header_key(name) not in listed):
+            if spec is TRIPS and tab is not None:
+                if listed and header_key(name) not in listed:
                     result.unread.append(name)
                 else:
                     extra[spec.id].append(tab)
                 break
+            if spec is TRIPS:
+                like_a_logbook = looks  # unless it reads as expenses or payments (a form's answers)
+                continue
             if tab is not None:
                 extra[spec.id].append(tab)
                 break
+        else:
+            if like_a_logbook:
+                result.unread.append(name)
     for spec in RECORD_TABS:
         named = found.get(spec.id)
         if spec is TRIPS and listed and named is not None and header_key(named) not in listed:

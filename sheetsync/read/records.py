@@ -51,6 +51,7 @@ from sheetsync.read.cells import (
     parse_weekday_time,
     plain_number,
 )
+from sheetsync.read.entries import cancelled, entries_tab, entry_view, without_cancelled
 from sheetsync.read.furniture import is_sum_row, month_heading, row_money
 from sheetsync.read.headers import LocatedTab, RawTables, duplicate_tabs, find_tabs, locate, tab_language
 from sheetsync.read.logbooks import RecordTabs, record_tabs
@@ -119,15 +120,28 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
     for tab in records.tabs["trips"]:
         trips += p.rows(tab, p.trip, quick=p.quick_trip(tab) if quick else None)
         rejected |= {(tab.name, row) for row in p.rejected}
+    entries = entries_tab(raw, found.get("entries"), settings.language)
+    views = {kind: entry_view(entries, kind) for kind in ("trip", "expense", "payment", "booking")}
+    if views["trip"] is not None:
+        trips += p.rows(views["trip"], p.trip)
+        rejected |= {(entries.name, row) for row in p.rejected}
+
+    def read_all(tab_id: str, kind: str, parse_row) -> tuple:
+        """The records of every tab of `tab_id`, then of the entries of `kind` made from the phones."""
+        tabs_of = records.tabs.get(tab_id) or [tabs[tab_id]]
+        found_rows = [r for tab in tabs_of for r in p.rows(tab, parse_row)]
+        return tuple(found_rows + (p.rows(views[kind], parse_row) if views[kind] is not None else []))
+
     book = Book(
         settings=settings,
         members=tuple(members),
         vehicles=tuple(vehicles),
         trips=tuple(trips),
-        expenses=tuple(r for tab in records.tabs["expenses"] for r in p.rows(tab, p.expense)),
-        bookings=tuple(p.rows(tabs["bookings"], p.booking)),
-        payments=tuple(r for tab in records.tabs["payments"] for r in p.rows(tab, p.payment)),
-        tab_names={tab_id: tab.name for tab_id, tab in tabs.items()} | {"settings": settings_tab.name},
+        expenses=read_all("expenses", "expense", p.expense),
+        bookings=tuple(without_cancelled(list(read_all("bookings", "booking", p.booking)), cancelled(entries))),
+        payments=read_all("payments", "payment", p.payment),
+        tab_names={tab_id: tab.name for tab_id, tab in tabs.items()}
+        | {"settings": settings_tab.name, "entries": entries.name},
         rejected_trip_rows=frozenset(rejected),
         headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
     )
@@ -269,6 +283,8 @@ class _Parser:
                 r.money("deposit"),
                 r.number("expected_km"),
                 first_name=first if last else None,
+                iban=r.bank("iban", "member.iban"),
+                bic=r.bank("bic", "member.bic"),
             )
 
         read = self.rows(tab, member, keep_partial=True)

@@ -10,6 +10,7 @@ from sheetsync.i18n import t
 from sheetsync.model import Problem
 from sheetsync.model.names import fold, suggest
 from sheetsync.model.problems import problem
+from sheetsync.read.bank import parse_bic, parse_iban
 from sheetsync.read.cells import (
     EARLIEST_DATE,
     Uncomputed,
@@ -185,6 +186,17 @@ class RowReader:
             )
             return None
         return found
+
+    def bank(self, field: str, code: str) -> str | None:
+        """An IBAN (field "iban") or BIC (field "bic"), compact; a wrong one is flagged at its cell."""
+        typed = self.text(field)
+        if typed is None:
+            return None
+        try:
+            return (parse_iban if field == "iban" else parse_bic)(typed)
+        except ValueError:
+            self.flag(code, field, value=typed)
+            return None
 
     def name_in(self, field: str, names: Names, code: str, required: bool = False) -> str | None:
         value = self.raw(field)

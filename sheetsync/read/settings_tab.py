@@ -75,6 +75,7 @@ KEYS: dict[str, str] = _words(
     ("consumption_min", ("consommation min", "consommation_min", "conso min", "min l/100 km")),
     ("consumption_max", ("consommation max", "consommation_max", "conso max", "max l/100 km")),
     ("templates", ("modèles", "modeles", "templates folder", "dossier des modèles")),
+    ("revoked_links", ("liens révoqués", "liens revoques", "revoked links", "links revoked")),
 )
 # settings that hold a number: (the default as said, examples)
 NUMBERS = {
@@ -137,7 +138,7 @@ class _Reader:
 
     def _plain(self, row: int, key: str, name: str, value: object) -> None:
         text = as_text(value) or ""
-        if name in ("group", "settlement_hub", "treasurer", "templates", "kitty"):
+        if name in ("group", "settlement_hub", "treasurer", "templates", "kitty", "revoked_links"):
             self.values[name] = text
         elif name == "logbook_tabs":
             self.values[name] = tuple(n.strip() for n in re.split(r"[;,\n]", text) if n.strip())

@@ -20,6 +20,7 @@ function onOpen() {
     .addSeparator()
     .addItem(L.setup, "sheetsyncSetup")
     .addToUi();
+  if (typeof sheetsyncFormsOpen === "function") sheetsyncFormsOpen();  // the forms' menu (Form.gs)
 }
 
 function sheetsyncSync() { sheetsyncCall_("sync"); }

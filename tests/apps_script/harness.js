@@ -1,6 +1,7 @@
-// Runs the generated Apps Script under Node with small stand-ins for SpreadsheetApp,
-// PropertiesService, Utilities (HMAC from Node's crypto) and UrlFetchApp (a real HTTP call,
-// made synchronous by a child process), then prints what the script did as JSON.
+// Runs the generated Apps Script under Node with small stand-ins for SpreadsheetApp (its tabs
+// from STATE.sheets), PropertiesService, Utilities (HMAC from Node's crypto), UrlFetchApp (a real
+// HTTP call, made synchronous by a child process) and FormApp (forms and their items, kept), then
+// prints what the script did as JSON.
 //   node harness.js Code.gs FUNCTION STATE.json
 "use strict";
 const fs = require("fs");
@@ -38,8 +39,66 @@ const ui = {
     return { getSelectedButton: () => Button.OK, getResponseText: () => state.typed || "" };
   },
 };
+const forms = Object.assign({}, state.forms || {});  // id -> {title, description, destination, items}
+const ItemType = { LIST: "LIST", TEXT: "TEXT", DATETIME: "DATETIME", DATE: "DATE", PAGE_BREAK: "PAGE_BREAK",
+  SECTION_HEADER: "SECTION_HEADER" };
+function itemOf(record) {
+  const item = {
+    setTitle(t) { record.title = t; return item; },
+    getTitle() { return record.title; },
+    setRequired(r) { record.required = r; return item; },
+    setHelpText(t) { record.help = t; return item; },
+    setChoiceValues(values) { record.choices = values.slice(); return item; },
+    setValidation(v) { record.validation = v; return item; },
+    asListItem() { return item; },
+  };
+  return item;
+}
+function formOf(id) {
+  const record = forms[id];
+  const add = (type) => () => { const r = { type }; record.items.push(r); return itemOf(r); };
+  return {
+    getId: () => id,
+    getPublishedUrl: () => `https://docs.google.com/forms/d/${id}/viewform`,
+    setDescription(t) { record.description = t; },
+    setDestination(type, target) { record.destination = [type, target]; },
+    addListItem: add(ItemType.LIST),
+    addTextItem: add(ItemType.TEXT),
+    addDateTimeItem: add(ItemType.DATETIME),
+    addDateItem: add(ItemType.DATE),
+    addPageBreakItem: add(ItemType.PAGE_BREAK),
+    addSectionHeaderItem: add(ItemType.SECTION_HEADER),
+    getItems(type) { return record.items.filter((r) => !type || r.type === type).map(itemOf); },
+  };
+}
+const FormApp = {
+  ItemType,
+  DestinationType: { SPREADSHEET: "SPREADSHEET" },
+  create(title) {
+    const id = `form${Object.keys(forms).length + 1}`;
+    forms[id] = { title, items: [] };
+    return formOf(id);
+  },
+  openById(id) { if (!(id in forms)) throw new Error(`No form ${id}`); return formOf(id); },
+  createTextValidation() {
+    const rule = {};
+    const builder = {
+      requireNumberGreaterThanOrEqualTo(n) { rule.numberAtLeast = n; return builder; },
+      build() { return rule; },
+    };
+    return builder;
+  },
+};
+const spreadsheet = {
+  getId: () => state.spreadsheetId || "sheet",
+  getSheetByName(name) {
+    const rows = (state.sheets || {})[name];
+    return rows ? { getDataRange: () => ({ getValues: () => rows }) } : null;
+  },
+};
 const context = {
-  SpreadsheetApp: { getUi: () => ui, getActiveSpreadsheet: () => ({ getId: () => state.spreadsheetId || "sheet" }) },
+  FormApp,
+  SpreadsheetApp: { getUi: () => ui, getActiveSpreadsheet: () => spreadsheet },
   PropertiesService: {
     getScriptProperties: () => ({
       getProperty: (k) => (k in properties ? properties[k] : null),
@@ -60,9 +119,9 @@ const context = {
       return { getResponseCode: () => answer.status, getContentText: () => answer.body };
     },
   },
-  Date, JSON, Math, String, encodeURIComponent,
+  Date, JSON, Math, String, Object, encodeURIComponent,
 };
 vm.createContext(context);
 vm.runInContext(fs.readFileSync(codePath, "utf8"), context, { filename: "Code.gs" });
 vm.runInContext(fn + "()", context);
-process.stdout.write(JSON.stringify({ alerts, menus, requests, properties }));
+process.stdout.write(JSON.stringify({ alerts, menus, requests, properties, forms }));

@@ -1,0 +1,322 @@
+"""The members' phone page, served by `sheetsync serve` at /groups/NAME/m/MEMBER/TOKEN.
+
+Each member has a personal link: its token is an HMAC of the group and the member under the
+group's secret (`sheetsync links`); a wrong token, or a member named in the Settings'
+"revoked links" (or "all"), gets 403 and no data. The page, in the group's language, records a
+trip, an expense or a payment, books a vehicle or cancels a booking, each as one row appended to
+the Entries tab after the same checks as `validate`; it shows the member's balance, whom to pay
+(with the scan-to-pay code), the coming weeks of each vehicle and the member's last entries.
+Plain HTML forms: no JavaScript, large touch targets, readable contrast, a few kilobytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from urllib.parse import quote
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from sheetsync import api
+from sheetsync.calendar.bookings import schedule
+from sheetsync.i18n import N_
+from sheetsync.i18n import t as tr
+from sheetsync.model.names import fold
+from sheetsync.model.schema import CATEGORIES
+from sheetsync.notify.epc import epc_code, epc_svg_uri
+from sheetsync.notify.plan import payment_details
+from sheetsync.notify.templates import template_folder
+from sheetsync.pipeline import Report
+from sheetsync.present import formatting as fmt
+from sheetsync.read.cells import plain_number
+from sheetsync.read.entries import booking_ref
+
+WEEKS_SHOWN = 3
+LAST_ENTRIES = 8
+ENTRY_FORMS = ("trip", "expense", "payment", "booking", "cancellation")
+
+LABELS: dict[str, str] = {
+    "title": N_("Car sharing"),
+    "hello": N_("Hello {member}"),
+    "balance": N_("Your balance:"),
+    "you_pay": N_("To pay"),
+    "you_receive": N_("You will receive {amount} from {other}."),
+    "settled": N_("You have nothing to pay and nothing to receive."),
+    "scan": N_("Scan with your banking app: name, IBAN, amount and reference are filled in."),
+    "no_code": N_("No code to scan: these codes are for transfers in euros only."),
+    "reference": N_("Reference: {reference}"),
+    "trip": N_("Record a trip"),
+    "vehicle": N_("Vehicle"),
+    "departure": N_("Departure (date and time)"),
+    "return": N_("Return (date and time)"),
+    "odo_start": N_("Odometer at departure (km)"),
+    "odo_end": N_("Odometer at return (km)"),
+    "last_reading": N_("Last reading of {vehicle}: {km} km."),
+    "fuel": N_("Fuel paid (optional)"),
+    "note": N_("Note (optional)"),
+    "save_trip": N_("Save the trip"),
+    "expense": N_("Record an expense"),
+    "date": N_("Date"),
+    "category": N_("Category"),
+    "amount": N_("Amount"),
+    "litres": N_("Litres (fuel)"),
+    "save_expense": N_("Save the expense"),
+    "payment": N_("Record a payment"),
+    "to": N_("To"),
+    "save_payment": N_("Save the payment"),
+    "book": N_("Book a vehicle"),
+    "availability": N_("Who has the car"),
+    "day": N_("Day"),
+    "start": N_("Start"),
+    "end": N_("End"),
+    "repeat": N_("Repeat"),
+    "once": N_("once"),
+    "weekly": N_("every week"),
+    "biweekly": N_("every two weeks"),
+    "monthly": N_("every month"),
+    "save_booking": N_("Book"),
+    "my_bookings": N_("Your bookings"),
+    "cancel": N_("Cancel"),
+    "no_bookings": N_("No booking to come."),
+    "last_entries": N_("Your last entries"),
+    "no_entries": N_("No entry yet."),
+    "not_saved": N_("Nothing was saved:"),
+    "saved": N_("Saved. Thank you!"),
+    "optional": N_("optional"),
+}
+REPEAT_WORDS = {"": "once", "weekly": "weekly", "biweekly": "biweekly", "monthly": "monthly"}
+
+
+def member_token(secret: bytes, group: str, member: str) -> str:
+    """The token in a member's personal link: an HMAC of the group and the member under the group's secret."""
+    return hmac.new(secret, f"member:{group}:{member}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def member_link(public_url: str, secret: bytes, group: str, member: str) -> str:
+    """A member's personal link to the phone page."""
+    token = member_token(secret, group, member)
+    return f"{public_url.rstrip('/')}/groups/{group}/m/{quote(member, safe='')}/{token}"
+
+
+def token_matches(secret: bytes, group: str, member: str, token: str) -> bool:
+    """Whether `token` is the member's (compared in constant time)."""
+    return hmac.compare_digest(member_token(secret, group, member), token)
+
+
+def is_revoked(report: Report, member: str) -> bool:
+    """Whether the Settings' "revoked links" names the member, or says all (all, tous, *)."""
+    text = report.settings.revoked_links or ""
+    words = {fold(w) for w in text.replace(";", ",").split(",") if w.strip()}
+    return bool(words & {"all", "tous", "toutes", "*"}) or fold(member) in words
+
+
+# Reading what a member typed -----------------------------------------------------------------
+
+
+def _moment(text: str) -> object:
+    """A datetime from a datetime-local field ("2026-01-05T18:30"), else the text as typed."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace(" ", "T"))
+    except ValueError:
+        return text
+
+
+def _typed_number(text: str) -> object:
+    """A number from what was typed ("23 512", "45,30"), else the text as typed (the checks say why)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return Decimal(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    except InvalidOperation:
+        return text
+
+
+def entry_fields(kind: str, form: dict[str, str], member: str) -> dict[str, object]:
+    """The Entries fields of a submitted form of `kind`."""
+    get = lambda name: (form.get(name) or "").strip() or None  # noqa: E731
+    if kind == "trip":
+        return {
+            "vehicle": get("vehicle"),
+            "date": _moment(form.get("date", "")),
+            "end": _moment(form.get("end", "")),
+            "odometer_start": _typed_number(form.get("odometer_start", "")),
+            "odometer_end": _typed_number(form.get("odometer_end", "")),
+            "fuel_paid": _typed_number(form.get("fuel_paid", "")),
+            "note": get("note"),
+        }
+    if kind == "expense":
+        return {
+            "vehicle": get("vehicle"),
+            "date": _moment(form.get("date", "")),
+            "category": get("category"),
+            "amount": _typed_number(form.get("amount", "")),
+            "litres": _typed_number(form.get("litres", "")),
+            "note": get("note"),
+        }
+    if kind == "payment":
+        return {
+            "date": _moment(form.get("date", "")),
+            "to": get("to"),
+            "amount": _typed_number(form.get("amount", "")),
+            "note": get("note"),
+        }
+    if kind == "booking":
+        return {
+            "vehicle": get("vehicle"),
+            "date": _moment(form.get("start", "")),
+            "end": _moment(form.get("end", "")),
+            "repeat": get("repeat"),
+            "note": get("note"),
+        }
+    return {"cancels": get("cancels"), "note": get("note")}
+
+
+# The page --------------------------------------------------------------------------------------
+
+
+@dataclass
+class PageState:
+    """What the page shows besides the workbook: the form just refused and why, or what was saved."""
+
+    kind: str | None = None
+    form: dict[str, str] = field(default_factory=dict)
+    problems: list = field(default_factory=list)
+    saved: bool = False
+
+
+def last_readings(report: Report) -> dict[str, object]:
+    """Each vehicle's last odometer reading: the highest end of its trips, else its initial odometer."""
+    readings: dict[str, object] = {v.name: v.odometer_at_start for v in report.book.vehicles}
+    for trip in report.book.trips:
+        current = readings.get(trip.vehicle)
+        if current is None or trip.odometer_end > current:
+            readings[trip.vehicle] = trip.odometer_end
+    return readings
+
+
+def _entries_of(report: Report, member: str) -> list[tuple[int, str]]:
+    """The member's last entries from the Entries tab, newest first, each in words."""
+    book, lang, currency = report.book, report.settings.language, report.settings.currency
+    tab = book.tab_names.get("entries")
+    lines: list[tuple[int, str]] = []
+    for trip in book.trips:
+        if trip.source.tab == tab and trip.driver == member:
+            km = fmt.number(trip.km, lang)
+            lines.append((trip.source.row, f"{_moment_text(trip.date, lang)} · {trip.vehicle} · {km} km"))
+    for e in book.expenses:
+        if e.source.tab == tab and e.paid_by == member:
+            category = next(c for c in CATEGORIES if c.id == e.category).name(lang)
+            lines.append(
+                (e.source.row, f"{_moment_text(e.date, lang)} · {category} · {fmt.money(e.amount, currency, lang)}")
+            )
+    for p in book.payments:
+        if p.source.tab == tab and p.sender == member:
+            amount = fmt.money(p.amount, currency, lang)
+            lines.append((p.source.row, f"{_moment_text(p.date, lang)} · {p.recipient} · {amount}"))
+    for b in book.bookings:
+        if b.source.tab == tab and b.member == member:
+            lines.append(
+                (b.source.row, f"{_moment_text(b.start, lang)} · {b.vehicle or ''} · {tr(lang, LABELS['book'])}")
+            )
+    return sorted(lines, reverse=True)[:LAST_ENTRIES]
+
+
+def _moment_text(moment: datetime, lang: str) -> str:
+    return f"{fmt.day(moment.date(), lang)} {moment:%H:%M}"
+
+
+def page_context(report: Report, member: str, now: datetime, state: PageState) -> dict:
+    """Everything the page template shows for `member`, in the group's language."""
+    s, book = report.settings, report.book
+    lang, currency = s.language, s.currency
+    figures = next((m for m in report.computation.members if m.name == member), None)
+    pays = []
+    for transfer in report.settlement.transfers:
+        if transfer.sender == member:
+            item = payment_details(report, transfer)
+            if item["epc"]:
+                code = epc_code(transfer.recipient, item["iban"], transfer.amount, item["reference"], item["bic"])
+                item["qr"] = epc_svg_uri(code)
+            reference = tr(lang, LABELS["reference"], reference=item["reference"])
+            pays.append(item | {"amount": fmt.money(transfer.amount, currency, lang), "reference_line": reference})
+    receives = [
+        tr(lang, LABELS["you_receive"], amount=fmt.money(t.amount, currency, lang), other=t.sender)
+        for t in report.settlement.transfers
+        if t.recipient == member
+    ]
+    vehicles = [v.name for v in book.vehicles]
+    readings = last_readings(report)
+    grid = schedule(report.occurrences, vehicles, now.date(), weeks=WEEKS_SHOWN)
+    mine = {}
+    for o in report.occurrences:
+        if o.member == member and o.end > now and o.booking not in mine:
+            mine[o.booking] = _moment_text(o.start, lang) + " – " + _moment_text(o.end, lang)
+    labels = {k: tr(lang, v) for k, v in LABELS.items() if k != "reference"}
+    return {
+        "lang": lang,
+        "group": s.group,
+        "member": member,
+        "L": labels,
+        "hello": tr(lang, LABELS["hello"], member=member),
+        "balance": fmt.money(figures.balance if figures else Decimal(0), currency, lang),
+        "negative": bool(figures and figures.balance < 0),
+        "pays": pays,
+        "receives": receives,
+        "euro": currency == "EUR",
+        "vehicles": [
+            {
+                "name": v,
+                "reading": plain_number(readings[v]) if readings.get(v) is not None else None,
+                "reading_text": tr(lang, LABELS["last_reading"], vehicle=v, km=fmt.number(readings[v], lang))
+                if readings.get(v) is not None
+                else "",
+            }
+            for v in vehicles
+        ],
+        "members": [m for m in book.member_names() if m != member],
+        "categories": [(c.name(lang), c.name(lang).capitalize()) for c in CATEGORIES],
+        "repeats": [(value, labels[word]) for value, word in REPEAT_WORDS.items()],
+        "now": now.strftime("%Y-%m-%dT%H:%M"),
+        "today": now.strftime("%Y-%m-%dT%H:%M"),
+        "grid": [[fmt.day(row[0], lang), *row[1:]] for row in grid],
+        "bookings": [{"ref": booking_ref(b), "when": when, "vehicle": b.vehicle or ""} for b, when in mine.items()],
+        "entries": [text for _, text in _entries_of(report, member)],
+        "state": state,
+        "form": state.form,
+    }
+
+
+def render_page(report: Report, member: str, now: datetime, state: PageState) -> bytes:
+    """The phone page of `member` as UTF-8 HTML."""
+    env = Environment(
+        loader=FileSystemLoader(str(template_folder("phone"))),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env.get_template("page.html").render(page_context(report, member, now, state)).encode()
+
+
+def submit(group_workbook: str, credentials: str | None, member: str, form: dict[str, str], now: datetime, limits=None):
+    """Check and append the entry of a submitted form; the api's Submitted (or None for an unknown form)."""
+    kind = form.get("kind", "")
+    if kind not in ENTRY_FORMS:
+        return None
+    fields = entry_fields(kind, form, member)
+    return api.submit_entry(group_workbook, member, kind, fields, now, credentials=credentials, limits=limits)
+
+
+def local_now(report_timezone: str, clock_seconds: float) -> datetime:
+    """The group's wall-clock time (its Settings time zone), without tzinfo, to the minute."""
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromtimestamp(clock_seconds, ZoneInfo(report_timezone)).replace(tzinfo=None)
+    return moment.replace(second=0, microsecond=0)

@@ -1,0 +1,21 @@
+"""Bank details as members type them: an IBAN or a BIC, checked by schwifty, kept compact."""
+
+from __future__ import annotations
+
+from schwifty import BIC, IBAN
+
+
+def parse_iban(text: str) -> str:
+    """The IBAN in its compact form ("FR76 3000 …" -> "FR7630006…"); ValueError when its
+    structure, country or check digits are wrong."""
+    return IBAN(text).compact
+
+
+def parse_bic(text: str) -> str:
+    """The BIC (8 or 11 letters and digits) in its compact form; ValueError when it is malformed."""
+    return BIC(text).compact
+
+
+def format_iban(iban: str) -> str:
+    """An IBAN in groups of four, as people read it: "FR76 3000 6000 …"."""
+    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))

@@ -1,0 +1,71 @@
+"""The Entries tab (the members' phone entries) read as trips, expenses, payments and bookings.
+
+Each kind of entry is seen as the input tab it stands for: a view of the Entries tab where the
+rows of other kinds are blank, so row numbers stay those of the sheet and every problem points
+at the entry's own row. A cancellation names the booking it cancels as "TAB!ROW".
+"""
+
+from __future__ import annotations
+
+from sheetsync.model import Booking
+from sheetsync.model.names import header_key
+from sheetsync.model.schema import ENTRIES, ENTRY_FIELDS, ENTRY_KIND_IDS, TABS_BY_ID
+from sheetsync.read.cells import as_text
+from sheetsync.read.headers import LocatedTab, RawTables, Rows, locate
+
+
+def entries_tab(raw: RawTables, name: str | None, lang: str) -> LocatedTab:
+    """The Entries tab located (header row and columns), or an absent tab when there is none."""
+    if name is None:
+        return LocatedTab(ENTRIES, ENTRIES.name(lang), 0)
+    return locate(ENTRIES, name, {name: list(raw[name])}, {}, lang)
+
+
+def entry_kind(tab: LocatedTab, cells: list) -> str | None:
+    """The kind id of an entry row ("trip", "booking", "cancellation"…), or None."""
+    text = as_text(tab.cell(cells, "kind"))
+    return ENTRY_KIND_IDS.get(header_key(text)) if text else None
+
+
+def entry_rows(tab: LocatedTab) -> list[list]:
+    """Every row of the Entries tab, row 1 first (read once, kept: the views share it)."""
+    if not tab.header_row:
+        return []
+    cached = getattr(tab, "_all_rows", None)
+    if cached is None:
+        cached = list(tab.rows)
+        object.__setattr__(tab, "_all_rows", cached)
+    return cached
+
+
+def entry_view(tab: LocatedTab, kind: str) -> LocatedTab | None:
+    """The Entries tab seen as the input tab that entries of `kind` stand for (None: no Entries tab)."""
+    if not tab.header_row:
+        return None
+    spec_id, fields = ENTRY_FIELDS[kind]
+    columns = {f: tab.columns[c] for f, c in fields.items() if c in tab.columns}
+    rows = [
+        cells if i < tab.header_row or entry_kind(tab, cells) == kind else [] for i, cells in enumerate(entry_rows(tab))
+    ]
+    return LocatedTab(TABS_BY_ID[spec_id], tab.name, tab.header_row, columns, Rows(rows))
+
+
+def booking_ref(booking: Booking) -> str:
+    """How a cancellation names a booking: "TAB!ROW"."""
+    return f"{booking.source.tab}!{booking.source.row}"
+
+
+def cancelled(tab: LocatedTab) -> set[tuple[str, str]]:
+    """(member as typed, "TAB!ROW") of every cancellation in the Entries tab."""
+    found = set()
+    for i, cells in enumerate(entry_rows(tab)):
+        if i >= tab.header_row and entry_kind(tab, cells) == "cancellation":
+            member, target = as_text(tab.cell(cells, "member")), as_text(tab.cell(cells, "cancels"))
+            if member and target:
+                found.add((header_key(member), header_key(target)))
+    return found
+
+
+def without_cancelled(bookings: list[Booking], cancellations: set[tuple[str, str]]) -> list[Booking]:
+    """The bookings that no cancellation of their own member names."""
+    return [b for b in bookings if (header_key(b.member), header_key(booking_ref(b))) not in cancellations]

@@ -1,0 +1,308 @@
+"""The members' phone page on loopback (waitress, real HTTP): personal links, entries checked
+then appended to the Entries tab of a local workbook (under its lock, other parts untouched) or
+of a Google Sheet (one append request), bookings under the group's rule, cancellations."""
+
+import html
+import shutil
+import threading
+import zipfile
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+import requests
+from click.testing import CliRunner
+from conftest import free_port, read_xlsx, write_xlsx
+
+from sheetsync import api
+from sheetsync.app.cli import cli
+from sheetsync.app.fleet import FleetConfig, GroupConfig
+from sheetsync.app.phone import member_link
+from sheetsync.app.server import Service
+
+SECRET = "a long and random secret for the lilas group"
+NOW = datetime(2026, 1, 5, 18, 30, tzinfo=ZoneInfo("Europe/Paris"))
+LAST_READING = 22790  # where example 2's logbook ends
+SID = "1LilasPhoneSheet0123456789abcdefghij"
+
+
+def lilas_tabs(example2):
+    example2["Members"] = [
+        ["Nom", "Courriel", "IBAN"],
+        ["Laurent", "laurent@example.org", "FR76 3000 6000 0112 3456 7890 189"],
+        ["Catherine", "catherine@example.org", None],
+        ["Julien", None, None],
+    ]
+    example2["Settings"] += [["langue", "fr"], ["groupe", "Rue des Lilas"]]
+    return example2
+
+
+def serve(workbook, monkeypatch, credentials=None):
+    from waitress import create_server
+
+    monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)
+    config = FleetConfig(
+        [GroupConfig("lilas", str(workbook), credentials, "SHEETSYNC_SECRET_LILAS")],
+        {"public_url": "http://127.0.0.1"},
+    )
+    service = Service(config, clock=NOW.timestamp, today=lambda: NOW.date())
+    server = create_server(service, host="127.0.0.1", port=free_port(), threads=4)
+
+    def run():
+        try:
+            server.run()
+        except OSError:  # the socket closed under the loop when the test is over
+            pass
+
+    threading.Thread(target=run, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.effective_port}"
+
+
+@pytest.fixture
+def lilas(tmp_path, example2, monkeypatch):
+    """Rue des Lilas in a local .xlsx, served; yields (workbook, base URL)."""
+    workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
+    server, base = serve(workbook, monkeypatch)
+    yield workbook, base
+    server.close()
+
+
+def link(base, member):
+    return member_link(base, SECRET.encode(), "lilas", member)
+
+
+def post(url, **form):
+    return requests.post(url, data=form, timeout=60, allow_redirects=True)
+
+
+def shown(answer) -> str:
+    """The page's text as a browser shows it (entities decoded)."""
+    return html.unescape(answer.text)
+
+
+def entries(workbook):
+    return read_xlsx(workbook).get("Saisies", [])
+
+
+def test_a_wrong_or_revoked_link_gets_403_and_no_data(lilas, tmp_path, example2):
+    workbook, base = lilas
+    good = link(base, "Catherine")
+    assert requests.get(good, timeout=30).status_code == 200
+    wrong = good[:-4] + "0000"
+    answer = requests.get(wrong, timeout=30)
+    assert answer.status_code == 403 and "Catherine" not in answer.text and "Lilas" not in answer.text
+    other = link(base, "Laurent").replace("/m/Laurent/", "/m/Catherine/")
+    assert requests.get(other, timeout=30).status_code == 403
+    tabs = lilas_tabs(example2)
+    tabs["Settings"] += [["liens révoqués", "Catherine"]]
+    write_xlsx(workbook, tabs)
+    assert requests.get(good, timeout=30).status_code == 403
+    assert requests.get(link(base, "Julien"), timeout=30).status_code == 200
+    assert post(good, kind="trip", vehicle="Clio", odometer_start="23790", odometer_end="23800").status_code == 403
+    assert "Saisies" not in read_xlsx(workbook)
+
+
+def test_the_page_is_light_in_french_and_shows_what_to_pay_with_the_code(lilas):
+    _, base = lilas
+    page = requests.get(link(base, "Catherine"), timeout=30)
+    assert page.status_code == 200 and len(page.content) < 100_000
+    html = page.text
+    assert '<html lang="fr">' in html and "<script" not in html
+    assert "Votre solde" in html and "-467,98\u00a0€" in html
+    assert "IBAN FR76 3000 6000 0112 3456 7890 189" in html
+    assert 'src="data:image/svg+xml' in html  # the scan-to-pay code
+    assert "Autopartage Rue des Lilas 2026 Catherine-Laurent" in html
+    assert f'name="odometer_start" inputmode="numeric" required value="{LAST_READING}"' in html
+    assert 'value="2026-01-05T18:30"' in html  # now, in the group's time zone
+
+
+def test_a_trip_is_checked_then_appended_and_nothing_else_changes(lilas):
+    workbook, base = lilas
+    before = {i.filename: zipfile.ZipFile(workbook).read(i) for i in zipfile.ZipFile(workbook).infolist()}
+    answer = post(
+        link(base, "Catherine"),
+        kind="trip",
+        vehicle="Clio",
+        date="2026-01-04T09:00",
+        odometer_start=str(LAST_READING),
+        odometer_end=str(LAST_READING + 120),
+        fuel_paid="30,50",
+    )
+    assert answer.status_code == 200 and "Enregistré" in answer.text
+    rows = entries(workbook)
+    assert rows[1][:8] == [
+        "Saisi le",
+        "Type",
+        "Membre",
+        "Véhicule",
+        "Date",
+        "Fin",
+        "Compteur départ",
+        "Compteur arrivée",
+    ]
+    assert rows[2][:9] == [
+        datetime(2026, 1, 5, 18, 30),
+        "trajet",
+        "Catherine",
+        "Clio",
+        datetime(2026, 1, 4, 9, 0),
+        None,
+        LAST_READING,
+        LAST_READING + 120,
+        30.5,
+    ]
+    after = zipfile.ZipFile(workbook)
+    sheets = [n for n in before if n.startswith("xl/worksheets/sheet")]
+    assert all(after.read(n) == before[n] for n in sheets)  # the group's own tabs, byte for byte
+    report = api.load(str(workbook), date(2026, 1, 5))
+    assert [t.km for t in report.book.trips if t.source.tab == "Saisies"] == [120]
+    api.sync(str(workbook), date(2026, 1, 5))  # a sync leaves the entries as they are
+    assert entries(workbook) == rows
+    assert "Sam. 4 janv. 2026" in answer.text or "4 janv. 2026" in answer.text  # the last entries
+
+
+def test_a_reading_below_the_last_one_is_refused_in_words(lilas):
+    workbook, base = lilas
+    answer = post(
+        link(base, "Catherine"),
+        kind="trip",
+        vehicle="Clio",
+        date="2026-01-04T09:00",
+        odometer_start=str(LAST_READING - 100),
+        odometer_end=str(LAST_READING - 20),
+    )
+    assert answer.status_code == 422
+    assert "Rien n'a été enregistré" in shown(answer)
+    assert "avant la fin du trajet de la ligne" in shown(answer)
+    assert "Saisies" not in read_xlsx(workbook)
+
+
+def test_booking_a_free_slot_then_a_clash_shows_the_rule(lilas):
+    workbook, base = lilas
+    catherine, julien = link(base, "Catherine"), link(base, "Julien")
+    ok = post(catherine, kind="booking", vehicle="Clio", start="2026-01-10T09:00", end="2026-01-10T18:00", repeat="")
+    assert ok.status_code == 200 and "Catherine 09:00–18:00" in ok.text
+    clash = post(julien, kind="booking", vehicle="Clio", start="2026-01-10T17:00", end="2026-01-10T20:00", repeat="")
+    assert clash.status_code == 422
+    assert "Selon la règle du groupe (premier réservé), Catherine garde la voiture" in shown(clash)
+    rows = entries(workbook)
+    assert [r[1] for r in rows[2:]] == ["réservation"]
+    report = api.load(str(workbook), date(2026, 1, 5))
+    assert [(b.member, b.start) for b in report.book.bookings] == [("Catherine", datetime(2026, 1, 10, 9, 0))]
+    _, ics, count = api.calendar(str(workbook), date(2026, 1, 5))  # the phone's bookings are in the feed
+    assert count == 1 and b"DTSTART" in ics and b"Catherine" in ics
+    refused = post(julien, kind="cancellation", cancels="Saisies!3")  # not his to cancel
+    assert refused.status_code == 422 and "Aucune réservation de Julien en Saisies!3 à annuler" in shown(refused)
+    # Catherine cancels: a new row, and the booking no longer counts
+    page = post(catherine, kind="cancellation", cancels="Saisies!3")
+    assert page.status_code == 200
+    assert [r[1] for r in entries(workbook)[2:]] == ["réservation", "annulation"]
+    assert api.load(str(workbook), date(2026, 1, 5)).book.bookings == ()
+    assert post(julien, kind="booking", vehicle="Clio", start="2026-01-10T17:00", end="2026-01-10T20:00").ok
+
+
+def test_two_members_submitting_at_the_same_moment_both_land(lilas):
+    workbook, base = lilas
+    answers = {}
+
+    def submit(member, amount):
+        answers[member] = post(
+            link(base, member),
+            kind="expense",
+            vehicle="Clio",
+            category="entretien",
+            amount=amount,
+            date="2026-01-05T08:00",
+        )
+
+    threads = [threading.Thread(target=submit, args=(m, a)) for m, a in (("Catherine", "40"), ("Julien", "25"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert {m: (a.status_code, shown(a)[-3000:] if a.status_code != 200 else "") for m, a in answers.items()} == {
+        "Catherine": (200, ""),
+        "Julien": (200, ""),
+    }
+    rows = entries(workbook)[2:]
+    assert sorted((r[2], r[10]) for r in rows) == [("Catherine", 40), ("Julien", 25)]
+
+
+def test_on_google_sheets_an_entry_is_one_append_request(fake_sheets, service_account_key, example2, monkeypatch):
+    fake_sheets.create(SID, "Rue des Lilas", lilas_tabs(example2))
+    fake_sheets.responses_mock.add_passthru("http://127.0.0.1")
+    server, base = serve(f"gsheet:{SID}", monkeypatch, str(service_account_key))
+    try:
+        url = link(base, "Julien")
+        post(url, kind="payment", to="Laurent", amount="100", date="2026-01-05T10:00", note="virement")
+        fake_sheets.log.clear()
+        answer = post(url, kind="payment", to="Laurent", amount="71,54", date="2026-01-05T11:00", note="reste")
+        assert answer.status_code == 200
+        writes = [(m, p) for m, p in fake_sheets.log if m == "POST"]
+        assert writes == [("POST", f"{SID}/values/'Saisies':append")]
+        rows = fake_sheets.rows(SID, "Saisies")
+        assert [r[2:3] + r[10:13] for r in rows[2:]] == [
+            ["Julien", 100, "", "Laurent"],
+            ["Julien", 71.54, "", "Laurent"],
+        ]
+        report = api.load(f"gsheet:{SID}", date(2026, 1, 5), credentials=str(service_account_key))
+        assert next(m for m in report.computation.members if m.name == "Julien").balance == 0
+    finally:
+        server.close()
+
+
+def test_links_prints_one_personal_link_per_member(tmp_path, example2, monkeypatch):
+    workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
+    config = tmp_path / "groups.toml"
+    config.write_text(
+        f'[server]\npublic_url = "https://cars.example.org"\n\n[[groups]]\nname = "lilas"\n'
+        f'workbook = "{workbook}"\nsecret_env = "SHEETSYNC_SECRET_LILAS"\n'
+    )
+    monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)
+    result = CliRunner().invoke(cli, ["links", str(config), "--group", "lilas"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["Laurent", "Catherine", "Julien"]
+    assert lines[1].split("\t")[1] == member_link("https://cars.example.org", SECRET.encode(), "lilas", "Catherine")
+
+
+def test_links_go_out_as_notices_to_the_members_with_an_address(tmp_path, example2, monkeypatch, smtp_server):
+    workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
+    config = tmp_path / "groups.toml"
+    config.write_text(
+        f'[server]\npublic_url = "https://cars.example.org"\n\n[[groups]]\nname = "lilas"\n'
+        f'workbook = "{workbook}"\nsecret_env = "SHEETSYNC_SECRET_LILAS"\n'
+    )
+    monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)
+    result = CliRunner().invoke(cli, ["links", str(config), "--group", "lilas", "--send"])
+    assert result.exit_code == 0, result.output
+    assert "Sans adresse : Julien" in result.stderr
+    received = {rcpt[0]: msg for _, rcpt, msg in smtp_server.messages}
+    assert set(received) == {"laurent@example.org", "catherine@example.org"}
+    catherine = received["catherine@example.org"]
+    assert catherine["Subject"] == "Rue des Lilas : votre page personnelle pour la voiture"
+    text = next(p for p in catherine.walk() if p.get_content_type() == "text/plain").get_content()
+    assert member_link("https://cars.example.org", SECRET.encode(), "lilas", "Catherine") in text
+    again = CliRunner().invoke(cli, ["links", str(config), "--group", "lilas", "--send"])
+    assert again.exit_code == 0 and len(smtp_server.messages) == 2  # once
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_an_ods_workbook_takes_entries_too_and_keeps_its_other_parts(tmp_path, example2):
+    from build_fixtures import libreoffice_convert
+
+    ods = libreoffice_convert(write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2)), tmp_path / "ods", "ods")
+    before = {i.filename: zipfile.ZipFile(ods).read(i) for i in zipfile.ZipFile(ods).infolist()}
+    now = NOW.replace(tzinfo=None)
+    fields = {"vehicle": "Clio", "date": datetime(2026, 1, 4, 9), "odometer_start": LAST_READING, "odometer_end": 22850}
+    done = api.submit_entry(str(ods), "Julien", "trip", fields, now)
+    assert done.written and done.row == 3
+    again = api.submit_entry(str(ods), "Julien", "trip", fields | {"odometer_start": 22850, "odometer_end": 22900}, now)
+    assert again.written and again.row == 4
+    after = zipfile.ZipFile(ods)
+    assert after.read("styles.xml") == before["styles.xml"] and after.read("meta.xml") == before["meta.xml"]
+    report = api.load(str(ods), date(2026, 1, 5))
+    assert [(t.source.tab, t.source.row, t.km) for t in report.book.trips if t.driver == "Julien"][-2:] == [
+        ("Saisies", 3, 60),
+        ("Saisies", 4, 50),
+    ]
