@@ -25,6 +25,8 @@ NOT_FOR_A_LOCAL_SYNC = (
     "waitress",
     "icalendar",
     "olefile",
+    "schwifty",
+    "segno",
     "dateutil",
     "urllib.request",
     "http.client",
