@@ -138,3 +138,44 @@ def test_writes_beyond_the_grid_are_refused(fake_sheets):
         headers={"Authorization": f"Bearer {TOKEN}"},
     )
     assert answer.status_code == 400 and "exceeds grid limits" in answer.json()["error"]["message"]
+
+
+def test_spreadsheets_get_answers_only_the_masked_fields(fake_sheets):
+    """A field mask keeps only what it names, with grid data only when it names sheets.data."""
+    fake_sheets.create("s1", "t", {"Trips": [["Date", "Km"], [45000, 12.5], [None, "x"]]})
+    headers = {"Authorization": f"Bearer {TOKEN}"}
+    url = "https://sheets.googleapis.com/v4/spreadsheets/s1"
+    masked = requests.get(
+        url,
+        params={"fields": "properties.title,sheets(properties.title,data.rowData.values.effectiveValue)"},
+        headers=headers,
+    ).json()
+    assert masked == {
+        "properties": {"title": "t"},
+        "sheets": [
+            {
+                "properties": {"title": "Trips"},
+                "data": [
+                    {
+                        "rowData": [
+                            {
+                                "values": [
+                                    {"effectiveValue": {"stringValue": "Date"}},
+                                    {"effectiveValue": {"stringValue": "Km"}},
+                                ]
+                            },
+                            {
+                                "values": [
+                                    {"effectiveValue": {"numberValue": 45000}},
+                                    {"effectiveValue": {"numberValue": 12.5}},
+                                ]
+                            },
+                            {"values": [{}, {"effectiveValue": {"stringValue": "x"}}]},
+                        ]
+                    }
+                ],
+            }
+        ],
+    }
+    described = requests.get(url, params={"fields": "sheets.properties.title"}, headers=headers).json()
+    assert described == {"sheets": [{"properties": {"title": "Trips"}}]}
