@@ -492,12 +492,10 @@ class _Parser:
         days: dict[date, datetime] = {}  # one datetime per day, however many trips that day
         amounts: dict[str, Decimal | None] = {}  # a fuel amount typed as text, read once
         earliest, latest = datetime.combine(EARLIEST_DATE, time()), datetime.combine(self.latest, time.max)
-        # every optional column absent from the tab reads an always-empty cell past the last one
-        empty = max(i for i in index.values()) + 1
+        # an optional column absent from the tab gets an index past any row's end: it reads as empty
         i_back, i_vehicle, i_fuel, i_note, i_litres, i_full = (
-            empty if i is None else i for i in (i_back, i_vehicle, i_fuel, i_note, i_litres, i_full)
+            ABSENT if i is None else i for i in (i_back, i_vehicle, i_fuel, i_note, i_litres, i_full)
         )
-        padding = [None] * (empty + 1)
 
         def fuel_text(text: str) -> Decimal | None:
             try:
@@ -511,9 +509,7 @@ class _Parser:
             n = len(cells)
             if n <= width:
                 return None
-            if n <= empty:
-                cells = cells + padding[n:]
-            if cells[i_litres] is not None or cells[i_full] is not None:
+            if (i_litres < n and cells[i_litres] is not None) or (i_full < n and cells[i_full] is not None):
                 return None
             day, start, end, driver = cells[i_date], cells[i_start], cells[i_end], cells[i_driver]
             if type(day) is date:  # a date cell without a time
@@ -524,9 +520,11 @@ class _Parser:
                 return None
             if type(driver) is not str or (driver := members.lookup(driver)) is None:
                 return None
-            vehicle = cells[i_vehicle]
+            vehicle = cells[i_vehicle] if i_vehicle < n else None
             vehicle = only if vehicle is None else vehicles.lookup(vehicle) if type(vehicle) is str else None
-            back, fuel, note = cells[i_back], cells[i_fuel], cells[i_note]
+            back = cells[i_back] if i_back < n else None
+            fuel = cells[i_fuel] if i_fuel < n else None
+            note = cells[i_note] if i_note < n else None
             if type(back) is date:
                 back = datetime(back.year, back.month, back.day)
             if vehicle is None or (back is not None and type(back) is not datetime):
@@ -731,6 +729,9 @@ REPEATS = {
     )
     for w in words
 }
+
+
+ABSENT = 1 << 62  # the column index of a field the tab does not have: past the end of every row
 
 
 def _reading(value: int | float) -> Decimal | int:
