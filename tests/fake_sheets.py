@@ -163,7 +163,11 @@ class FakeSheets:
             if answer == "drop":
                 raise requests.ConnectionError("connection to oauth2.googleapis.com refused")
             error = "invalid_grant" if answer == 400 else "internal_failure"
-            return answer, {"Content-Type": "application/json"}, json.dumps({"error": error, "error_description": error})
+            return (
+                answer,
+                {"Content-Type": "application/json"},
+                json.dumps({"error": error, "error_description": error}),
+            )
         return (
             200,
             {"Content-Type": "application/json"},

@@ -76,9 +76,7 @@ def replay(fake, cassette: Path) -> int:
     return compared
 
 
-@pytest.mark.parametrize(
-    "cassette", sorted(CASSETTES.glob("*.json")), ids=lambda p: p.stem
-)
+@pytest.mark.parametrize("cassette", sorted(CASSETTES.glob("*.json")), ids=lambda p: p.stem)
 def test_fake_answers_like_the_recorded_api(fake_sheets, cassette):
     assert replay(fake_sheets, cassette) >= 4
 
