@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -193,6 +195,35 @@ class Inbox:
             )
         )
         return "250 OK"
+
+
+@contextmanager
+def served(app, config=None, **overrides):
+    """`app` served on a free loopback port by waitress, with the service's own settings, in a
+    thread; yields (server, base URL) and stops it at the end. Each server polls a socket map of
+    its own: waitress's default map is shared by every server of the process, and the loop of a
+    server stopped by an earlier test would go on polling the sockets of the next one."""
+    from sheetsync.app.fleet import FleetConfig
+    from sheetsync.app.server import create_server
+
+    socket_map: dict = {}
+    server = create_server(app, config or FleetConfig([]), "127.0.0.1", 0, map=socket_map, **overrides)
+
+    def run():
+        try:
+            server.run()
+        except (OSError, ValueError):  # the sockets closed under the loop as the test ends
+            pass
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield server, f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        for channel in list(socket_map.values()):  # the loop ends when its map is empty
+            channel.close()
+        thread.join(timeout=5)
 
 
 def free_port() -> int:

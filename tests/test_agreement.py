@@ -173,7 +173,10 @@ def test_the_sample_groups_agreement_states_its_workbook():
     assert text.startswith("# Convention d'autopartage : Rue des Lilas")
     assert "| Julien | 1 sept. 2024 | — |" in text
     assert "**Clio**, immatriculé AB-123-CD, appartient à Laurent." in text
-    assert "l'assurance est à renouveler avant le 1 mars 2026 ; le prochain contrôle technique est à faire avant le 12 mai 2026." in text
+    assert (
+        "l'assurance est à renouveler avant le 1 mars 2026 ; le prochain contrôle technique est à faire avant le 12 mai 2026."
+        in text
+    )
     assert "Les véhicules sont partagés à leur coût réel" in text
     assert "Les comptes sont arrêtés chaque année." in text
     assert "- Catherine : 300,00 €" in text and "- Julien : 300,00 €" in text

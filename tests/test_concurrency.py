@@ -20,7 +20,7 @@ import openpyxl
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import free_port, read_xlsx, write_xlsx
+from conftest import read_xlsx, served, write_xlsx
 
 from sheetsync import api as jobs
 from sheetsync.app.cli import cli
@@ -159,7 +159,6 @@ def test_threads_of_one_process_exclude_each_other_too(tmp_path, example2):
 @pytest.fixture
 def served_lilas(tmp_path, example2, monkeypatch):
     """`serve` on loopback for a local workbook whose members have addresses."""
-    from waitress import create_server
 
     example2["Members"] = [
         ["Nom", "Courriel"],
@@ -171,10 +170,8 @@ def served_lilas(tmp_path, example2, monkeypatch):
     path = write_xlsx(tmp_path / "lilas.xlsx", example2)
     monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)
     config = FleetConfig([GroupConfig("lilas", str(path), None, "SHEETSYNC_SECRET_LILAS")])
-    server = create_server(Service(config, today=lambda: AS_OF), host="127.0.0.1", port=free_port(), threads=8)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}", path
-    server.close()
+    with served(Service(config, today=lambda: AS_OF), config, threads=8) as (_, base):
+        yield base, path
 
 
 def test_ten_concurrent_notify_calls_send_each_notice_once(served_lilas, smtp_server):

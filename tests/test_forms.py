@@ -120,7 +120,9 @@ def test_refresh_puts_the_new_members_and_vehicles_in_the_dropdowns(form_script)
     assert trip["items"][2]["choices"] == ["Laurent", "Catherine", "Julien", "Zoé"]
     assert payment["items"][3]["choices"] == ["Laurent", "Catherine", "Julien", "Zoé"]
     assert "carburant" in expense["items"][4]["choices"]  # categories stay
-    assert refreshed["alerts"] == [["sheetsync", "Les listes reprennent maintenant les véhicules et les membres du tableur."]]
+    assert refreshed["alerts"] == [
+        ["sheetsync", "Les listes reprennent maintenant les véhicules et les membres du tableur."]
+    ]
 
 
 @needs_node

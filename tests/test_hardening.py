@@ -117,7 +117,7 @@ def test_an_smtp_port_that_is_not_a_number_is_a_clear_message(hostile_names, mon
 
 
 def test_csv_neutralises_formulas_and_keeps_numbers(tmp_path, example2):
-    rename = {"Catherine": "=HYPERLINK(\"http://evil\")", "Julien": "@SUM(A1)"}
+    rename = {"Catherine": '=HYPERLINK("http://evil")', "Julien": "@SUM(A1)"}
     for tab in ("Trips", "Expenses"):
         example2[tab] = [[rename.get(c, c) if isinstance(c, str) else c for c in row] for row in example2[tab]]
     example2["Members"] = [["Name"], ["Laurent"], *[[n] for n in rename.values()]]
@@ -144,7 +144,9 @@ def test_control_characters_never_reach_the_terminal(tmp_path, example2):
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
             # as Excel escapes what XML cannot hold: _x001B_ is ESC, _x0007_ BEL, _x009B_ CSI
-            dst.writestr(info, src.read(info.filename).replace(b"Julien", b"Jul_x001B_[2J_x001B_]0;pwned_x0007_ien_x009B_31m"))
+            dst.writestr(
+                info, src.read(info.filename).replace(b"Julien", b"Jul_x001B_[2J_x001B_]0;pwned_x0007_ien_x009B_31m")
+            )
     path.write_bytes(data.getvalue())
     for fmt in ("table", "csv", "json"):
         result = run("report", path, "--format", fmt, "--as-of", "2025-12-31")

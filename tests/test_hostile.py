@@ -4,7 +4,6 @@ the same limits and answers every other group as before."""
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import free_port, group, write_xlsx
+from conftest import group, served, write_xlsx
 from hostile_files import base_ods, base_xlsx, bombs, malformed
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -128,7 +127,6 @@ def test_valid_files_of_the_corpus_sync(tmp_path):
 @pytest.fixture
 def two_groups(tmp_path, example2, monkeypatch):
     """`serve` on loopback for a group whose workbook is a bomb and a sound group."""
-    from waitress import create_server
 
     bomb = tmp_path / "private" / "bomb.xlsx"
     bomb.parent.mkdir()
@@ -142,10 +140,8 @@ def two_groups(tmp_path, example2, monkeypatch):
             GroupConfig("gone", str(tmp_path / "private" / "gone.xlsx"), None, "SHEETSYNC_SECRET_T"),
         ]
     )
-    server = create_server(Service(config, today=lambda: date(2025, 12, 31)), host="127.0.0.1", port=free_port())
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{server.effective_port}", tmp_path
-    server.close()
+    with served(Service(config, today=lambda: date(2025, 12, 31)), config) as (_, base):
+        yield base, tmp_path
 
 
 def post(base, path, body=b"{}", signature=None, timestamp=None):
@@ -221,13 +217,8 @@ def test_waitress_bounds_slow_clients_and_can_be_tuned():
 def test_a_client_dripping_its_request_is_closed_and_health_still_answers(tmp_path):
     import socket
 
-    from sheetsync.app.server import create_server
-
     config = FleetConfig([], {"channel_timeout": 1, "cleanup_interval": 1})
-    server = create_server(Service(config), config, "127.0.0.1", free_port())
-    threading.Thread(target=server.run, daemon=True).start()
-    base = f"http://127.0.0.1:{server.effective_port}"
-    try:
+    with served(Service(config), config) as (server, base):
         slow = [socket.create_connection(("127.0.0.1", server.effective_port)) for _ in range(5)]
         for s in slow:
             s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
@@ -244,8 +235,6 @@ def test_a_client_dripping_its_request_is_closed_and_health_still_answers(tmp_pa
                 break
         assert not slow, "a client dripping its request was kept open"
         assert requests.get(base + "/health", timeout=5).json()["status"] == "ok"
-    finally:
-        server.close()
 
 
 def test_an_xls_with_a_far_cell_is_refused_before_the_reader(tmp_path, example2):

@@ -26,7 +26,9 @@ def test_every_public_function_and_class_has_a_docstring():
     missing = []
     for path in MODULES:
         for node in _tree(path).body:
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and not node.name.startswith("_"):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) and not node.name.startswith(
+                "_"
+            ):
                 if ast.get_docstring(node) is None:
                     missing.append(f"{path.relative_to(PACKAGE)}:{node.lineno} {node.name}")
     assert not missing, "\n".join(missing)

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import free_port, read_xlsx, write_xlsx
+from conftest import read_xlsx, served, write_xlsx
 
 from sheetsync import api
 from sheetsync.app.cli import cli
@@ -38,33 +38,21 @@ def lilas_tabs(example2):
 
 
 def serve(workbook, monkeypatch, credentials=None):
-    from waitress import create_server
-
+    """The service for the group "lilas" whose workbook is `workbook`, served on loopback."""
     monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)
     config = FleetConfig(
         [GroupConfig("lilas", str(workbook), credentials, "SHEETSYNC_SECRET_LILAS")],
         {"public_url": "http://127.0.0.1"},
     )
-    service = Service(config, clock=NOW.timestamp, today=lambda: NOW.date())
-    server = create_server(service, host="127.0.0.1", port=free_port(), threads=4)
-
-    def run():
-        try:
-            server.run()
-        except OSError:  # the socket closed under the loop when the test is over
-            pass
-
-    threading.Thread(target=run, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.effective_port}"
+    return served(Service(config, clock=NOW.timestamp, today=lambda: NOW.date()), config)
 
 
 @pytest.fixture
 def lilas(tmp_path, example2, monkeypatch):
     """Rue des Lilas in a local .xlsx, served; yields (workbook, base URL)."""
     workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
-    server, base = serve(workbook, monkeypatch)
-    yield workbook, base
-    server.close()
+    with serve(workbook, monkeypatch) as (_, base):
+        yield workbook, base
 
 
 def link(base, member):
@@ -128,7 +116,7 @@ def test_a_trip_is_checked_then_appended_and_nothing_else_changes(lilas):
         odometer_end=str(LAST_READING + 120),
         fuel_paid="30,50",
     )
-    assert answer.status_code == 200 and "Enregistré" in answer.text
+    assert answer.status_code == 200 and "Enregistré" in answer.text, answer.text[:500]
     rows = entries(workbook)
     assert rows[1][:8] == [
         "Saisi le",
@@ -231,8 +219,7 @@ def test_two_members_submitting_at_the_same_moment_both_land(lilas):
 def test_on_google_sheets_an_entry_is_one_append_request(fake_sheets, service_account_key, example2, monkeypatch):
     fake_sheets.create(SID, "Rue des Lilas", lilas_tabs(example2))
     fake_sheets.responses_mock.add_passthru("http://127.0.0.1")
-    server, base = serve(f"gsheet:{SID}", monkeypatch, str(service_account_key))
-    try:
+    with serve(f"gsheet:{SID}", monkeypatch, str(service_account_key)) as (_, base):
         url = link(base, "Julien")
         post(url, kind="payment", to="Laurent", amount="100", date="2026-01-05T10:00", note="virement")
         fake_sheets.log.clear()
@@ -247,8 +234,6 @@ def test_on_google_sheets_an_entry_is_one_append_request(fake_sheets, service_ac
         ]
         report = api.load(f"gsheet:{SID}", date(2026, 1, 5), credentials=str(service_account_key))
         assert next(m for m in report.computation.members if m.name == "Julien").balance == 0
-    finally:
-        server.close()
 
 
 def test_links_prints_one_personal_link_per_member(tmp_path, example2, monkeypatch):

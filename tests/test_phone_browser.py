@@ -53,9 +53,8 @@ def browser(tmp_path_factory):
 @pytest.fixture
 def lilas(tmp_path, example2, monkeypatch):
     workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
-    server, base = serve(workbook, monkeypatch)
-    yield workbook, base
-    server.close()
+    with serve(workbook, monkeypatch) as (_, base):
+        yield workbook, base
 
 
 def screenshot(driver, path: Path) -> None:

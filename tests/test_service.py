@@ -4,7 +4,6 @@ menu run under Node against it; fleet runs."""
 import json
 import shutil
 import subprocess
-import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import consecutive_trips, free_port, group, write_xlsx
+from conftest import consecutive_trips, group, served, write_xlsx
 
 from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig, TokenBucket, load_groups, run_fleet
@@ -27,7 +26,6 @@ needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is
 @pytest.fixture
 def service(fake_sheets, service_account_key, example2, monkeypatch):
     """The service on 127.0.0.1 (waitress), serving the group "lilas" whose sheet lives in the fake API."""
-    from waitress import create_server
 
     example2["Settings"] += [["langue", "fr"], ["groupe", "Rue des Lilas"]]
     fake_sheets.create(SID, "Rue des Lilas", example2)
@@ -37,11 +35,8 @@ def service(fake_sheets, service_account_key, example2, monkeypatch):
         [GroupConfig("lilas", f"gsheet:{SID}", str(service_account_key), "SHEETSYNC_SECRET_LILAS")],
         {"public_url": "https://cars.example.org"},
     )
-    server = create_server(Service(config, today=lambda: date(2025, 12, 31)), host="127.0.0.1", port=free_port())
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}", fake_sheets
-    server.close()
+    with served(Service(config, today=lambda: date(2025, 12, 31)), config) as (_, base):
+        yield base, fake_sheets
 
 
 def signed_post(base, path, body=b"{}", secret=SECRET, timestamp=None, signature=None):
@@ -229,7 +224,10 @@ def test_google_groups_are_paced_under_the_quota():
     groups = [GroupConfig(f"g{i}", f"gsheet:sheet{i}") for i in range(35)] + [GroupConfig("local", "x.xlsx")]
     ran = []
     results = run_fleet(
-        FleetConfig(groups), date(2025, 1, 1), lambda g, d: ran.append((g.name, clock["now"])) or (0, ""), lambda: bucket
+        FleetConfig(groups),
+        date(2025, 1, 1),
+        lambda g, d: ran.append((g.name, clock["now"])) or (0, ""),
+        lambda: bucket,
     )
     assert len(results) == 36 and all(r.exit_code == 0 for r in results)
     assert [t for name, t in ran][:30] == [0.0] * 30  # the first 60 requests go at once

@@ -79,7 +79,11 @@ def test_second_sync_replaces_generated_tabs_and_keeps_one_backup(workbook):
     sync(workbook)
     second = read_xlsx(workbook)
     assert first == second
-    assert sorted(p.name for p in workbook.parent.iterdir()) == [".groupe.xlsx.sheetsync-lock", "groupe.xlsx", "groupe.xlsx.bak"]
+    assert sorted(p.name for p in workbook.parent.iterdir()) == [
+        ".groupe.xlsx.sheetsync-lock",
+        "groupe.xlsx",
+        "groupe.xlsx.bak",
+    ]
     assert list(second).count("Balances") == 1
 
 

@@ -338,11 +338,12 @@ def slow_client_channel():
     return SlowClientChannel
 
 
-def create_server(app, config: FleetConfig, host: str, port: int):
-    """The waitress server of `app`, with the bounds of `waitress_settings` and slow clients closed."""
+def create_server(app, config: FleetConfig, host: str, port: int, **overrides):
+    """The waitress server of `app`, with the bounds of `waitress_settings` and slow clients closed
+    (`overrides`: other waitress arguments, such as a socket map of its own)."""
     from waitress import create_server as waitress_server
 
-    server = waitress_server(app, host=host, port=port, **waitress_settings(config))
+    server = waitress_server(app, host=host, port=port, **(waitress_settings(config) | overrides))
     server.channel_class = slow_client_channel()
     return server
 
