@@ -21,18 +21,21 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sheetsync.backends import Backend, open_backend
 from sheetsync.backends.limits import Limits
 from sheetsync.calendar.bookings import WhoDrove, find_driver
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
-from sheetsync.notify.sent_log import SentEntry, read_sent, sent_table, sent_title
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
 from sheetsync.present.tabs import generated_tables
 from sheetsync.read.headers import RawTables
 from sheetsync.read.rows import Names
+
+if TYPE_CHECKING:  # the notices' modules load only when notices are made
+    from sheetsync.notify.sent_log import SentEntry
 
 
 @dataclass
@@ -157,6 +160,7 @@ def notices(
     from sheetsync.notify.mailer import write_outbox
     from sheetsync.notify.plan import plan
     from sheetsync.notify.render import environment, render
+    from sheetsync.notify.sent_log import read_sent
 
     report = opened.report
     s = report.settings
@@ -215,6 +219,7 @@ def _messages(run: NoticeRun, sender: str, reply_to: str | None = None) -> list:
 
 def _send(opened: Opened, entries: list[SentEntry], run: NoticeRun, config_path: str | None) -> int:
     from sheetsync.notify.mailer import load_smtp_config, send_all
+    from sheetsync.notify.sent_log import SentEntry, sent_table, sent_title
 
     config = load_smtp_config(config_path)
     report = opened.report

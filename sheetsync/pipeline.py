@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -124,6 +127,26 @@ def build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool 
     Raises SetupError when a required tab or column is missing; every problem with the data
     itself is in `Report.problems`, and the rows that have errors are left out of the figures.
     """
+    with cycles_collected_after():
+        return _build_report(raw, workbook_name, as_of, history)
+
+
+@contextmanager
+def cycles_collected_after() -> Iterator[None]:
+    """Python's cycle collector paused while a report is built, then resumed as it was: the records
+    read are many, long-lived and make no cycles, and a collector that went through them again at
+    every few hundred allocations took a fifth of the time of a 100,000-trip logbook. Nothing is
+    lost: what did make a cycle is collected once the collector runs again."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
+def _build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool) -> Report:
     parsed = parse_workbook(raw, workbook_name, as_of)
     book, checked = validate(parsed.book, parsed.settings_rows)
     ledger = build_ledger(book, as_of)

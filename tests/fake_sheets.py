@@ -212,7 +212,7 @@ class FakeSheets:
     def _route(self, book, method, action, rest, params, body):
         first = lambda name, default=None: params.get(name, [default])[0]  # noqa: E731
         if method == "GET" and not rest and not action:
-            return _metadata(book)
+            return _spreadsheet(book, params)
         if method == "POST" and action == "batchUpdate":
             return self._batch_update(book, body)
         if method == "GET" and rest == "values:batchGet":
@@ -288,6 +288,101 @@ def _metadata(book: Spreadsheet) -> dict:
         "sheets": sheets,
         "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{book.id}/edit",
     }
+
+
+def _spreadsheet(book: Spreadsheet, params: dict) -> dict:
+    """spreadsheets.get: the description, with each sheet's grid data when the field mask names
+    `sheets.data` (or, without a mask, with includeGridData=true), limited to `ranges` when given;
+    then only the fields the mask names, as Google answers."""
+    mask = parse_mask(params["fields"][0]) if params.get("fields") else None
+    wanted = "data" in mask.get("sheets", {}) if mask is not None else params.get("includeGridData", [""])[0] == "true"
+    answer = _metadata(book)
+    if wanted:
+        by_title = {entry["properties"]["title"]: entry for entry in answer["sheets"]}
+        if params.get("ranges"):
+            for entry in by_title.values():
+                entry["data"] = []
+            for text in params["ranges"]:
+                sheet, r0, c0, r1, c1 = parse_range(book, text)
+                by_title[sheet.title]["data"].append(_grid_data(sheet, r0, c0, r1, c1))
+            answer["sheets"] = [entry for entry in answer["sheets"] if entry["data"]]
+        else:
+            for sheet in book.sheets:
+                by_title[sheet.title]["data"] = [_grid_data(sheet, 0, 0, *sheet.grid)]
+    return answer if mask is None else _project(answer, mask)
+
+
+def _grid_data(sheet: Sheet, r0: int, c0: int, r1: int, c1: int) -> dict:
+    """One GridData: its start (left out at 0, as proto3 JSON does) and its rows of CellData, an
+    empty cell as {}, trailing empty cells and rows left out."""
+    rows = []
+    for r in range(r0, r1):
+        values = [_cell_data(sheet.cells.get((r, c))) for c in range(c0, c1)]
+        while values and not values[-1]:
+            values.pop()
+        rows.append({"values": values} if values else {})
+    while rows and not rows[-1]:
+        rows.pop()
+    data = {"startRow": r0, "startColumn": c0, "rowData": rows}
+    return {k: v for k, v in data.items() if v}
+
+
+def _cell_data(cell: dict | None) -> dict:
+    if cell is None:
+        return {}
+    value, data = cell["value"], {}
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # how Google's JSON writes a whole number
+    if isinstance(value, dict):  # a formula the fake does not compute
+        data["userEnteredValue"] = {"formulaValue": value["formula"]}
+    elif value != "":
+        kind = "boolValue" if isinstance(value, bool) else "stringValue" if isinstance(value, str) else "numberValue"
+        data["userEnteredValue"] = data["effectiveValue"] = {kind: value}
+        data["formattedValue"] = _shown(cell, "FORMATTED_VALUE", "FORMATTED_STRING")
+    if cell.get("format"):
+        data["userEnteredFormat"] = copy.deepcopy(cell["format"])
+    return data
+
+
+def parse_mask(text: str) -> dict:
+    """A field mask ("a.b,c(d,e.f)") as a tree: {"a": {"b": {}}, "c": {"d": {}, "e": {"f": {}}}};
+    an empty tree is the whole field."""
+    tree: dict = {}
+    stack, node, start = [], tree, 0
+    path_root = tree
+    for i, ch in enumerate(text + ","):
+        if ch in ".,()":
+            name = text[start:i].strip()
+            if name:
+                node = node.setdefault(name, {})
+            if ch == "(":
+                stack.append(node)
+                path_root = node
+            elif ch == ")":
+                path_root = stack.pop()
+                path_root = stack[-1] if stack else tree
+                node = path_root
+            elif ch == ",":
+                node = path_root
+            start = i + 1
+    return tree
+
+
+def _project(value, mask: dict):
+    """Only the fields of `mask` (lists are projected item by item; empty objects left out)."""
+    if not mask:
+        return value
+    if isinstance(value, list):
+        return [_project(item, mask) for item in value]
+    if not isinstance(value, dict):
+        return value
+    kept = {}
+    for key, sub in mask.items():
+        if key in value:
+            projected = _project(value[key], sub)
+            if projected != {} or not sub:
+                kept[key] = projected
+    return kept
 
 
 def parse_range(book: Spreadsheet, text: str):

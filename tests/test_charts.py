@@ -105,7 +105,7 @@ def test_google_sheets_charts_in_the_same_batch_replaced_not_stacked(fake_sheets
         fake_sheets.log.clear()
         result = CliRunner().invoke(cli, ["sync", URL, "--credentials", service_account_key, "--as-of", day])
         assert result.exit_code == 0, result.output
-        assert len(fake_sheets.log) == 3  # metadata, values, one batchUpdate
+        assert len(fake_sheets.log) == 2  # the sheet with its values, one batchUpdate
         assert len(fake_sheets.charts(SID, "History")) == 1
         assert len(fake_sheets.charts(SID, "Summary")) == 2
     (chart,) = fake_sheets.charts(SID, "History")

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import consecutive_trips, group
 
 from sheetsync.app.cli import cli
-from sheetsync.backends.gsheets import GoogleSheetsBackend, a1_sheet, authorize
+from sheetsync.backends.gsheets import GoogleSheetsBackend, a1_sheet, authorize, grid_rows
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.backends.retry import RetryPolicy
 from sheetsync.errors import SetupError
@@ -66,7 +66,7 @@ def test_worked_example_gives_the_same_figures_as_on_xlsx(fake_sheets, service_a
         "Julien": "-171.54",
     }
     assert data["vehicles"][0]["periods"][0]["cost_per_km"] == "0.2400"
-    assert len(fake_sheets.log) == 2  # metadata + one batch read; report writes nothing
+    assert len(fake_sheets.log) == 1  # one read; report writes nothing
 
 
 def test_example_1_on_a_google_sheet_reads_french_decimals(fake_sheets, service_account_key):
@@ -114,12 +114,11 @@ def sync_requests(fake, key, trips):
     return len(fake.log)
 
 
-def test_a_sync_costs_three_requests_whatever_the_size(fake_sheets, service_account_key):
+def test_a_sync_costs_two_requests_whatever_the_size(fake_sheets, service_account_key):
     small = sync_requests(fake_sheets, service_account_key, 10)
     large = sync_requests(fake_sheets, service_account_key, 10_000)
-    assert small == large == 3
-    assert [m for m, _ in fake_sheets.log] == ["GET", "GET", "POST"]
-    assert fake_sheets.log[2][1] == f"{SID}:batchUpdate"
+    assert small == large == 2
+    assert fake_sheets.log == [("GET", SID), ("POST", f"{SID}:batchUpdate")]
 
 
 def test_sync_writes_typed_protected_tabs_and_leaves_input_tabs_unchanged(fake_sheets, service_account_key, example2):
@@ -163,7 +162,7 @@ def test_second_sync_clears_what_was_below(fake_sheets, service_account_key, exa
     fake_sheets.log.clear()
     assert run("sync", URL, "--credentials", service_account_key, "--as-of", "2025-12-31").exit_code == 0
     assert fake_sheets.rows(SID, "Problems") == fake_sheets.rows(SID, "Problems")[:2]
-    assert len(fake_sheets.log) == 3
+    assert len(fake_sheets.log) == 2
     assert len(fake_sheets.books[SID].sheet("Balances").protected) == 1  # not protected twice
 
 
@@ -174,7 +173,7 @@ def test_429_then_success_honours_retry_after(fake_sheets, service_account_key, 
     fake_sheets.fail_next(429, times=2, retry_after="7")
     tabs = b.read_tabs()
     assert "Trips" in tabs and waits == [7.0, 7.0]
-    assert b.requests_made == 4
+    assert b.requests_made == 3
 
 
 def test_500_then_success_backs_off_with_jitter(fake_sheets, service_account_key, example2):
@@ -238,7 +237,7 @@ def test_init_on_an_empty_google_sheet_in_one_batch(fake_sheets, service_account
     fake_sheets.create(SID, "Notre voiture")
     result = run("init", URL, "--lang", "fr", "--credentials", service_account_key)
     assert result.exit_code == 0, result.output
-    assert [m for m, _ in fake_sheets.log] == ["GET", "GET", "POST"]
+    assert [m for m, _ in fake_sheets.log] == ["GET", "POST"]
     book = fake_sheets.books[SID]
     assert [s.title for s in book.sheets] == [
         "Paramètres",
@@ -300,3 +299,47 @@ def test_notices_sent_from_a_google_sheet_are_logged_there_and_sent_once(
     second = run(*args)
     assert second.exit_code == 0 and len(smtp_server.messages) == 2
     assert "Already sent" in second.stderr
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["validate"],
+        ["report"],
+        ["sync", "--dry-run"],
+        ["who-drove", "--at", "2025-02-01 10:00"],
+        ["calendar", "--output", "-"],
+    ],
+    ids=lambda c: c[0] + ("-dry-run" if "--dry-run" in c else ""),
+)
+def test_a_command_that_only_reads_costs_one_request(fake_sheets, service_account_key, example2, command):
+    fake_sheets.create(SID, "g", example2)
+    fake_sheets.log.clear()
+    result = run(command[0], URL, *command[1:], "--credentials", service_account_key)
+    assert result.exit_code in (0, 1), result.output + result.stderr
+    assert fake_sheets.log == [("GET", SID)]
+
+
+def test_the_one_read_gives_the_values_as_the_values_api_does(fake_sheets, service_account_key, example2):
+    """Numbers, dates (serial numbers), text and booleans, empty cells between values and error cells."""
+    example2["Trips"].append([45000.5, "Clio", "", None, True, "#N/A"])
+    fake_sheets.create(SID, "g", example2)
+    fake_sheets.books[SID].sheet("Trips").cells[(len(example2["Trips"]) - 1, 5)] = {"value": "#N/A", "format": {}}
+    tabs = backend(service_account_key).read_tabs()
+    assert {name: rows for name, rows in tabs.items()} == {name: fake_sheets.rows(SID, name) for name in example2}
+    assert tabs["Trips"][-1] == [45000.5, "Clio", "", "", True, "#N/A"]
+
+
+def test_grid_rows_read_errors_and_blanks_as_the_values_api_shows_them():
+    data = [
+        {
+            "rowData": [
+                {"values": [{"effectiveValue": {"errorValue": {"type": "DIVIDE_BY_ZERO", "message": "x"}}}, {}]},
+                {},
+                {"values": [{}, {"effectiveValue": {"numberValue": 3}}, {}]},
+                {"values": [{}]},
+                {},
+            ]
+        }
+    ]
+    assert grid_rows(data) == [["#DIV/0!"], [], ["", 3]]

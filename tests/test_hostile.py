@@ -13,11 +13,13 @@ import requests
 from click.testing import CliRunner
 from conftest import group, served, write_xlsx
 from hostile_files import base_ods, base_xlsx, bombs, malformed
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig
 from sheetsync.app.server import Service, sign, without_paths
-from sheetsync.backends.limits import Limits, load_limits
+from sheetsync.backends.limits import Limits, column_number, highest_ref, load_limits
 
 CORPUS = malformed()
 BOMBS = bombs()
@@ -247,3 +249,22 @@ def test_an_xls_with_a_far_cell_is_refused_before_the_reader(tmp_path, example2)
     result = run("validate", save_as_xls(source, tmp_path), "--as-of", "2025-12-31")
     assert_one_line(result)
     assert "(columns)" in result.stderr
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["", "A", "G", "Z", "AA", "BC", "ZZ", "XFD"]),
+            st.from_regex(r"0{0,2}[0-9]{1,7}", fullmatch=True),
+        ),
+        max_size=40,
+    )
+)
+def test_highest_ref_finds_the_highest_row_and_column_in_any_order(refs):
+    """The quick search (the end of the block, then a search for anything higher) gives what reading
+    every position gives, in whatever order the positions come and however the numbers are written."""
+    window = b"".join(b'<c r="%s%s"/>' % (letters.encode(), digits.encode()) for letters, digits in refs)
+    rows = max((int(d) for _, d in refs), default=0)
+    columns = max((column_number(letters.encode()) for letters, _ in refs if letters), default=0)
+    assert highest_ref(window) == (rows, columns)

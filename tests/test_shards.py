@@ -64,13 +64,14 @@ def test_each_service_account_is_paced_on_its_own_share():
         made.append(TokenBucket(rate=0.5, capacity=30, clock=lambda: clock["now"], sleep=sleep))
         return made[-1]
 
-    groups = [GroupConfig(f"a{i}", f"gsheet:a{i}", "a.json") for i in range(12)]
+    groups = [GroupConfig(f"a{i}", f"gsheet:a{i}", "a.json") for i in range(18)]
     groups += [GroupConfig(f"b{i}", f"gsheet:b{i}", "b.json") for i in range(10)]
     ran = []
     run_fleet(FleetConfig(groups), date(2025, 1, 1), lambda g, d: ran.append((g.name, clock["now"])) or (0, ""), quota)
     assert len(made) == 2  # one bucket per service account
     at = dict(ran)
-    assert at["a9"] == 0.0 and at["a10"] == pytest.approx(6.0)  # 30 requests at once, then 3 per 6 s
+    assert at["a14"] == 0.0 and at["a15"] == pytest.approx(4.0)  # 30 requests at once, then 2 per 4 s
+    assert at["a17"] == pytest.approx(12.0)
     assert at["b0"] == pytest.approx(12.0)  # b's bucket is full when a's is spent: it waits for nothing of a's
 
 

@@ -28,7 +28,12 @@ CELLS = {
     "driver": st.sampled_from(["Laurent", "julien", " Catherine", "Zoé", None]),
     "odometer_start": numbers,
     "odometer_end": numbers,
-    "fuel_paid": st.one_of(st.none(), st.floats(0, 200, allow_nan=False).map(lambda x: round(x, 2)), st.just(-3)),
+    "fuel_paid": st.one_of(
+        st.none(),
+        st.floats(0, 200, allow_nan=False).map(lambda x: round(x, 2)),
+        st.just(-3),
+        st.sampled_from(["80,19", "12.5", "1 234,50 €", "1.234", "-4,5", "(3)", "#N/A", "  ", "beaucoup"]),
+    ),
     "note": st.sampled_from([None, "Lyon", "  ", 42]),
     "litres": st.one_of(st.none(), st.floats(0, 80, allow_nan=False).map(lambda x: round(x, 2)), st.just("oops")),
     "full": st.sampled_from([None, "oui", "non", True, "peut-être"]),
@@ -48,6 +53,35 @@ def test_quick_and_careful_readers_agree_on_every_field(rows):
     raw["Trips"] = [[c.en for c in COLUMNS], *[[row[c.field] for c in COLUMNS] for row in rows]]
     quick = parse_workbook(raw, "g", date(2025, 12, 31), quick=True)
     careful = parse_workbook(raw, "g", date(2025, 12, 31), quick=False)
+    same_trips(quick, careful)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.fixed_dictionaries(CELLS), min_size=1, max_size=8),
+    st.sets(
+        st.sampled_from(
+            [c.field for c in COLUMNS if c.field not in ("date", "driver", "odometer_start", "odometer_end")]
+        )
+    ),
+    st.lists(st.sampled_from([None, "Clio", "Lyon", 12.5, "oui"]), min_size=8, max_size=8),
+)
+def test_quick_and_careful_readers_agree_without_some_columns_and_with_one_of_their_own(rows, dropped, extra):
+    """Columns left out of the logbook, and a column of the group's own after the known ones (its
+    cells never read as a field the tab does not have)."""
+    kept = [c for c in COLUMNS if c.field not in dropped]
+    rows = [{**row, "litres": None, "full": None} for row in rows]  # lines the quick reader takes
+    raw = group()
+    raw["Trips"] = [
+        [c.en for c in kept] + ["Our own column"],
+        *[[row[c.field] for c in kept] + [extra[i]] for i, row in enumerate(rows)],
+    ]
+    quick = parse_workbook(raw, "g", date(2025, 12, 31), quick=True)
+    careful = parse_workbook(raw, "g", date(2025, 12, 31), quick=False)
+    same_trips(quick, careful)
+
+
+def same_trips(quick, careful) -> None:
     assert len(quick.book.trips) == len(careful.book.trips)
     for a, b in zip(quick.book.trips, careful.book.trips, strict=True):
         for f in dataclasses.fields(a):
@@ -64,4 +98,17 @@ def test_plain_lines_do_take_the_quick_reader():
     quick = parse_workbook(raw, "g", date(2025, 12, 31), quick=True).book.trips[0]
     careful = parse_workbook(raw, "g", date(2025, 12, 31), quick=False).book.trips[0]
     assert type(quick.odometer_start) is int and type(careful.odometer_start) is not int
+    assert quick == careful
+
+
+def test_a_column_of_the_groups_own_is_never_read_as_a_field_the_tab_lacks():
+    """No Note column, and a column of the group's own right after the known ones: the quick reader
+    (which takes this line: its readings come out as int) leaves the note empty, as the careful one."""
+    raw = group()
+    header = ["Date", "Return", "Vehicle", "Driver", "Odometer start", "Odometer end", "Fuel paid", "Litres"]
+    raw["Trips"] = [header + ["Full tank", "Our own column"], [date(2025, 1, 4), None, "Clio", "Laurent", 1000, 1100]]
+    raw["Trips"][1] += [None, None, None, "Lyon"]
+    quick = parse_workbook(raw, "g", date(2025, 12, 31), quick=True).book.trips[0]
+    careful = parse_workbook(raw, "g", date(2025, 12, 31), quick=False).book.trips[0]
+    assert type(quick.odometer_start) is int and quick.note is None
     assert quick == careful

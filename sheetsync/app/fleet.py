@@ -35,7 +35,7 @@ from sheetsync.errors import SetupError, SheetsyncError
 from sheetsync.i18n import N_
 
 MIN_SECRET_BYTES = 32  # a menu's secret: 256 bits, as long as the HMAC's key block deserves
-REQUESTS_PER_GOOGLE_SYNC = 3
+REQUESTS_PER_GOOGLE_SYNC = 2  # one spreadsheets.get, one batchUpdate
 QUOTA_PER_MINUTE = 60  # Sheets API, per user per project
 
 

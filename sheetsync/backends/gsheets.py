@@ -1,9 +1,9 @@
-"""Google Sheets, in three requests per sync whatever the size.
+"""Google Sheets, in two requests per sync whatever the size (one for a command that only reads).
 
-1. spreadsheets.get (metadata: sheet ids, sizes, protections),
-2. values:batchGet of every input tab (UNFORMATTED_VALUE, SERIAL_NUMBER: our parser reads
-   numbers and dates, never gspread's numericise, which reads "0,32" as 32),
-3. one spreadsheets:batchUpdate that adds missing generated sheets, writes their cells typed
+1. spreadsheets.get with a field mask: the description (sheet ids, sizes, protections, charts)
+   and the effective value of every cell (numbers, dates as serial numbers, text: our parser
+   reads them typed, never gspread's numericise, which reads "0,32" as 32),
+2. one spreadsheets:batchUpdate that adds missing generated sheets, writes their cells typed
    (numbers as numbers, text as stringValue so nothing becomes a formula), drops what was
    below, and protects them with a warning. Google applies a batch atomically: a failed
    sync writes nothing.
@@ -37,6 +37,52 @@ from sheetsync.read.headers import RawTables
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS")
+
+
+# One read: each sheet's description and the effective value of its cells (a number, a date as its
+# serial number, a text, a boolean or an error): what values:batchGet gives with UNFORMATTED_VALUE
+# and SERIAL_NUMBER, without a second request. The mask names every field read: nothing else comes.
+READ_FIELDS = "properties.title,sheets(properties,protectedRanges,charts.chartId,data.rowData.values.effectiveValue)"
+# How the values API shows an error cell, by the ErrorType of its effective value.
+ERROR_TEXTS = {
+    "NULL_VALUE": "#NULL!",
+    "DIVIDE_BY_ZERO": "#DIV/0!",
+    "VALUE": "#VALUE!",
+    "REF": "#REF!",
+    "NAME": "#NAME?",
+    "NUM": "#NUM!",
+    "N_A": "#N/A",
+    "LOADING": "Loading...",
+}
+
+
+def grid_rows(data: list[dict]) -> list[list]:
+    """A sheet's GridData as rows of values, as values:batchGet gives them (UNFORMATTED_VALUE,
+    SERIAL_NUMBER): an empty cell is "", trailing empty cells and rows are left out."""
+    rows: list[list] = []
+    for block in data:
+        for row_data in block.get("rowData", ()):
+            row = [_effective(cell.get("effectiveValue")) for cell in row_data.get("values", ())]
+            while row and row[-1] == "":
+                row.pop()
+            rows.append(row)
+    while rows and not rows[-1]:
+        rows.pop()
+    return rows
+
+
+def _effective(value: dict | None) -> object:
+    if not value:
+        return ""
+    if "numberValue" in value:
+        return value["numberValue"]
+    if "stringValue" in value:
+        return value["stringValue"]
+    if "boolValue" in value:
+        return value["boolValue"]
+    if "errorValue" in value:
+        return ERROR_TEXTS.get(value["errorValue"].get("type", ""), "#ERROR!")
+    return ""
 
 
 def a1_sheet(title: str) -> str:
@@ -167,38 +213,20 @@ class GoogleSheetsBackend:
 
     # reading ---------------------------------------------------------------------------
     def read_tabs(self) -> RawTables:
+        """Every tab's values and the sheet's description, in one spreadsheets.get."""
         meta = self._call(
-            lambda: self.http.fetch_sheet_metadata(
-                self.id,
-                params={
-                    "includeGridData": "false",
-                    "fields": "properties.title,sheets.properties,sheets.protectedRanges,sheets.charts.chartId",
-                },
-            )
+            lambda: self.http.fetch_sheet_metadata(self.id, params={"includeGridData": "true", "fields": READ_FIELDS})
         )
         self.display_name = meta.get("properties", {}).get("title", self.id)
-        self._sheets = {
-            s["properties"]["title"]: s
-            for s in meta.get("sheets", [])
-            if s["properties"].get("sheetType", "GRID") == "GRID"
-        }
-        titles = list(self._sheets)
-        if not titles:
-            return {}
-        answer = self._call(
-            lambda: self.http.values_batch_get(
-                self.id,
-                [a1_sheet(t) for t in titles],
-                params={
-                    "valueRenderOption": "UNFORMATTED_VALUE",
-                    "dateTimeRenderOption": "SERIAL_NUMBER",
-                    "majorDimension": "ROWS",
-                },
-            )
-        )
-        tabs = {}
-        for title, value_range in zip(titles, answer.get("valueRanges", []), strict=False):
-            rows = [list(r) for r in value_range.get("values", [])]
+        tabs: RawTables = {}
+        self._sheets = {}
+        for sheet in meta.get("sheets", []):
+            properties = sheet["properties"]
+            if properties.get("sheetType", "GRID") != "GRID":
+                continue
+            title = properties["title"]
+            self._sheets[title] = sheet
+            rows = grid_rows(sheet.pop("data", []))
             tabs[title] = rows
             if is_generated_name(title):
                 self._first_cells[title] = rows[0][0] if rows and rows[0] else None

@@ -22,19 +22,19 @@ limits protect against.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import io
 import os
 import re
 import struct
-import tomllib
 import zipfile
 import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
-from xml.sax.saxutils import unescape
 
+from sheetsync.backends.xml_text import unescape
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 
@@ -81,6 +81,8 @@ def load_limits(flags: Iterable[str] = (), config: str | Path | None = None, tab
         path = Path(config) if config else Path("sheetsync.toml")
         table = {}
         if path.is_file():
+            import tomllib  # only where a limits table is read
+
             try:
                 table = tomllib.loads(path.read_text()).get("limits", {})
             except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError):
@@ -151,7 +153,61 @@ def mib(n: int) -> int:
 
 # the check -------------------------------------------------------------------------------------
 
-ROW_OR_CELL_REF = re.compile(rb'\sr="([A-Z]{0,4})([0-9]{1,12})"')
+# Any attribute ending in r="…" with a cell or row position: <c r="B7">, <row r="7">, also ref="A1" of
+# a one-cell formula (a position too); the text of a cell may match as well, which only ever counts
+# more. Without a leading \s the engine looks for the literal r=" (half the time over a large sheet).
+REF_ROW = re.compile(rb'r="[A-Z]{0,4}([0-9]{1,12})"')
+REF_COLUMN = re.compile(rb'r="([A-Z]{1,4})[0-9]{1,12}"')
+TAIL = 4096  # the end of a block, where an ordered sheet's highest row and column are
+SEARCHES = 8  # searches for a higher one before every position of the block is read instead
+
+
+@functools.lru_cache(maxsize=256)
+def _above(rows: int, columns: int) -> re.Pattern:
+    """A position whose row number is above `rows` (or is written with a leading zero: group
+    "row"), or whose column is after `columns` (group "column"), in one pattern: one search."""
+    digits, n = str(rows), len(str(rows))
+    higher = ["0[0-9]{0,11}"] + ([f"[1-9][0-9]{{{n},11}}"] if n < 12 else [])
+    higher += [f"{digits[:i]}[{int(d) + 1}-9][0-9]{{{n - i - 1}}}" for i, d in enumerate(digits) if d < "9"]
+    letters = _letters(columns).decode()
+    m = len(letters)
+    after = [f"[A-Z]{{{m + 1},4}}"] if m < 4 else []
+    after += [f"{letters[:i]}[{chr(ord(c) + 1)}-Z][A-Z]{{{m - i - 1}}}" for i, c in enumerate(letters) if c < "Z"]
+    row = 'r="[A-Z]{0,4}(?P<row>' + "|".join(higher) + ')"'
+    column = 'r="(?P<column>' + "|".join(after or ["[^A-Z]"]) + ')[0-9]{1,12}"'
+    return re.compile(f"{row}|{column}".encode())
+
+
+def highest_ref(window: bytes) -> tuple[int, int]:
+    """The highest row number and column any position in `window` names. In an ordered sheet both
+    are near its end: they are read there, then one search over the window finds nothing higher;
+    a file in another order costs a few searches more, or a reading of every position."""
+    rows = max(map(int, set(REF_ROW.findall(window, len(window) - TAIL))), default=0)
+    columns = max(map(column_number, set(REF_COLUMN.findall(window, len(window) - TAIL))), default=0)
+    for _ in range(SEARCHES):
+        found = _above(rows, columns).search(window)
+        if found is None:
+            return rows, columns
+        if found["column"]:
+            columns = column_number(found["column"])
+        elif found["row"].startswith(b"0"):  # not a number as Excel writes it: read them all
+            break
+        else:
+            rows = int(found["row"])
+    rows = max(rows, max(map(int, set(REF_ROW.findall(window)))))
+    columns = max(columns, max(map(column_number, set(REF_COLUMN.findall(window))), default=0))
+    return rows, columns
+
+
+def _letters(column: int) -> bytes:
+    """A 1-based column number as A1-style letters (0 -> b"": before A)."""
+    letters = b""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = bytes([65 + rest]) + letters
+    return letters
+
+
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="(?:[A-Z]*[0-9]*:)?([A-Z]*)([0-9]*)"')
 DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 OVERLAP = 64  # bytes kept from the previous block, so no pattern is missed at a block boundary
@@ -165,8 +221,11 @@ def column_number(letters: bytes) -> int:
     return n
 
 
-def check_package(data: bytes, suffix: str, limits: Limits, name: str) -> None:
-    """Refuse (SetupError, exit 2) a workbook that is not a sound zip of XML parts within `limits`."""
+def check_package(data: bytes, suffix: str, limits: Limits, name: str, notice: tuple[bytes, ...] = ()) -> set[str]:
+    """Refuse (SetupError, exit 2) a workbook that is not a sound zip of XML parts within `limits`.
+
+    Returns the XML parts that hold one of the byte strings of `notice`, searched in the same pass
+    (a reader after it then inflates again only the parts that have something for it)."""
     if len(data) > limits.file_mib * MIB:
         raise refuse(name, "file_mib", mib(len(data)), limits.file_mib)
     try:
@@ -176,11 +235,15 @@ def check_package(data: bytes, suffix: str, limits: Limits, name: str) -> None:
         raise unreadable(name, "zip", str(exc)) from exc
     _check_declared(infos, limits, name)
     total = 0
+    noticed: set[str] = set()
     for info in infos:
         if info.is_dir():
             continue
         try:
-            total += _check_part(archive, info, suffix, limits, name)
+            size, found = _check_part(archive, info, suffix, limits, name, notice)
+            total += size
+            if found:
+                noticed.add(info.filename)
         except OneLineError as exc:
             grid = exc.msgid in (REFUSALS["rows"], REFUSALS["columns"], REFUSALS["cells"])
             if grid and exc.params.get("where") == info.filename and suffix != ".ods":
@@ -188,6 +251,7 @@ def check_package(data: bytes, suffix: str, limits: Limits, name: str) -> None:
             raise
         if total > limits.unpacked_mib * MIB:
             raise refuse(name, "unpacked_mib", mib(total), limits.unpacked_mib)
+    return noticed
 
 
 def _sheet_name(archive: zipfile.ZipFile, part: str, limits: Limits) -> str | None:
@@ -200,7 +264,7 @@ def _sheet_name(archive: zipfile.ZipFile, part: str, limits: Limits) -> str | No
             if info.file_size > min(limits.part_mib * MIB, 4 * MIB):
                 return None
             xml[index] = archive.read(index)
-            if any(d in xml[index] for d in DECLARATIONS):
+            if any(d in xml[index] for d in DECLARATIONS):  # small parts: a search is cheap
                 return None
     except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError):
         return None
@@ -231,16 +295,32 @@ def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits, name: str) -> 
         raise refuse(name, "unpacked_mib", mib(total), limits.unpacked_mib)
 
 
-def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, limits: Limits, name: str) -> int:
-    """Inflate one part block by block (the CRC is checked at its end); XML parts are scanned as
-    they come. Returns its size."""
+def _refuse_doctype(*_args) -> None:
+    raise _Doctype
+
+
+class _Doctype(Exception):
+    """A part declares a DOCTYPE (entities can only be declared in one): raised by expat as it meets it."""
+
+
+def _check_part(
+    archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, limits: Limits, name: str, notice: tuple[bytes, ...]
+) -> tuple[int, bool]:
+    """Inflate one part block by block (the CRC is checked at its end); XML parts are parsed by
+    expat as they come (well-formed, and no DOCTYPE in any encoding: expat stops at its start) and
+    scanned for the grid they span, in the same pass. Returns its size, and whether it holds one
+    of `notice`."""
     is_xml = info.filename.lower().endswith((".xml", ".rels"))
     is_ods_content = suffix == ".ods" and info.filename == "content.xml"
     grid = _Grid(info.filename, limits, name)
-    parser = expat.ParserCreate() if is_xml else None  # well-formed, or refused: a reader may loop on it
+    parser = None
+    if is_xml:  # well-formed, or refused: a reader may loop on it
+        parser = expat.ParserCreate()
+        parser.StartDoctypeDeclHandler = _refuse_doctype
     size = 0
     tail = b""
     kept: list[bytes] = []
+    found = False
     try:
         with archive.open(info) as part:
             while block := part.read(BLOCK):
@@ -250,17 +330,18 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, li
                 if is_ods_content:
                     kept.append(block)  # scanned whole below: rows span blocks
                 if is_xml:
-                    window = tail + block
-                    if any(d in window for d in DECLARATIONS):
-                        raise unreadable(name, "doctype", where=info.filename)
                     parser.Parse(block, False)
                     if not is_ods_content:
+                        window = tail + block
                         grid.scan_ooxml(window, block)
-                    tail = window[-OVERLAP:]
+                        found = found or any(n in window for n in notice)
+                        tail = window[-OVERLAP:]
         if parser is not None:
             parser.Parse(b"", True)
     except SetupError:
         raise
+    except _Doctype:
+        raise unreadable(name, "doctype", where=info.filename) from None
     except (
         zipfile.BadZipFile,
         zlib.error,
@@ -275,7 +356,7 @@ def _check_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, suffix: str, li
         raise unreadable(name, "damaged", str(exc), info.filename) from exc
     if is_ods_content:
         grid.scan_ods(b"".join(kept))
-    return size
+    return size, found
 
 
 class _Grid:
@@ -300,7 +381,7 @@ class _Grid:
     def scan_ooxml(self, window: bytes, block: bytes) -> None:
         """Rows and cells by their `r` attribute, and the declared <dimension>; `window` is `block`
         with the end of the previous one before it."""
-        for letters, digits in DIMENSION.findall(window):
+        for letters, digits in DIMENSION.findall(window) if b"dimension" in window else ():
             self._grow(int(digits or 0), column_number(letters), self.part)
         if not self.in_sheet_data:  # cells live in <sheetData>; other parts' r="…" are not positions
             at = window.find(b"sheetData")
@@ -310,24 +391,25 @@ class _Grid:
             prefixed = re.search(rb"<(\w+):sheetData", window)
             self.prefix = prefixed[1] + b":" if prefixed else b""
             window, block = window[at:], block[max(0, at - (len(window) - len(block))) :]
-        refs = ROW_OR_CELL_REF.findall(window)
-        if refs:
-            rows = max(int(d) for d in {d for _, d in refs})
-            columns = max((column_number(c) for c in {c for c, _ in refs if c}), default=0)
-            self._grow(rows, columns, self.part)
+        self._grow(*highest_ref(window), self.part)
         self._count_rows_and_widths(block)
         self._grow(self.row_elements, self.widest, self.part)
 
     def _count_rows_and_widths(self, block: bytes) -> None:
         """Rows and cells written without `r` take the next row or column: count the row elements,
-        and the cells of each (a tag cut at a block boundary is missed: one in a MiB)."""
+        and, when some cell of the block has no position of its own, the cells of each row (a tag
+        cut at a block boundary is missed: one in a MiB)."""
         row_tag, cell_tag = b"<" + self.prefix + b"row", b"<" + self.prefix + b"c"
-        segments = block.split(row_tag)
-        for i, segment in enumerate(segments):
+        self.row_elements += block.count(row_tag)
+        placed = cell_tag + b' r="'
+        end = len(block) - len(placed)  # the tags that start before it (a cut one is the next block's)
+        if block.count(cell_tag, 0, end + len(cell_tag) - 1) == block.count(placed, 0, end + len(placed) - 1):
+            self.row_cells = 0  # every cell (and no other element starting so) is placed by its r:
+            return  # the refs bound the columns
+        for i, segment in enumerate(block.split(row_tag)):
             if i:  # a row starts here
                 self.widest = max(self.widest, self.row_cells)
                 self.row_cells = 0
-                self.row_elements += 1
             self.row_cells += sum(segment.count(cell_tag + end) for end in (b" ", b">", b"/"))
         self.widest = max(self.widest, self.row_cells)
 

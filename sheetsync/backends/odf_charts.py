@@ -5,9 +5,9 @@ own ("Object N/content.xml", listed in META-INF/manifest.xml), drawn in a frame 
 from __future__ import annotations
 
 import re
-from xml.sax.saxutils import escape, quoteattr
 
 from sheetsync.backends.ooxml import Package, column_letter, xml_text
+from sheetsync.backends.xml_text import escape, quoteattr
 from sheetsync.present.table import CHART_COLUMNS, CHART_ROWS, Chart, Series, Table, chart_anchor
 
 MANIFEST = "META-INF/manifest.xml"

@@ -20,8 +20,8 @@ from decimal import Decimal
 from pathlib import Path
 from posixpath import dirname, join, normpath
 from xml.parsers import expat
-from xml.sax.saxutils import escape, quoteattr
 
+from sheetsync.backends.xml_text import escape, quoteattr
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS

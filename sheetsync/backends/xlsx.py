@@ -27,7 +27,7 @@ from python_calamine import CalamineWorkbook
 from sheetsync.backends.files import Fingerprint, RunLock, lock_path, read_file, remove_stale_temporaries, replace_file
 from sheetsync.backends.limits import MIB, Limits, check_package, check_xls, mib, refuse, unreadable
 from sheetsync.backends.ooxml import Package, write_generated_xlsx
-from sheetsync.backends.xlsx_marks import PackageMarks, is_date1904, read_marks
+from sheetsync.backends.xlsx_marks import NEEDLES, PackageMarks, is_date1904, read_marks
 from sheetsync.errors import BackendError, SetupError, SheetsyncError
 from sheetsync.i18n import N_
 from sheetsync.present.table import Table
@@ -65,6 +65,7 @@ class XlsxBackend:
         self.display_name = self.given.name
         self.limits = limits or Limits()
         self._data: bytes | None = None
+        self._holding: set[str] | None = None  # the parts with marks to read, found by the limits' check
         self._fingerprint: Fingerprint | None = None
         self._lock = RunLock(lock_path(self.path), self.display_name)
 
@@ -89,17 +90,18 @@ class XlsxBackend:
             raise unreadable(self.display_name, detail=exc.strerror or type(exc).__name__) from exc
         if fingerprint.size > self.limits.file_mib * MIB:
             raise refuse(self.display_name, "file_mib", mib(fingerprint.size), self.limits.file_mib)
+        self._holding = None
         if self.path.suffix.lower() == ".xls":  # no zip: an OLE file of BIFF records
             check_xls(data, self.limits, self.display_name)
         else:
-            check_package(data, self.path.suffix.lower(), self.limits, self.display_name)
+            self._holding = check_package(data, self.path.suffix.lower(), self.limits, self.display_name, NEEDLES)
         self._data, self._fingerprint = data, fingerprint
         return data
 
     def read_tabs(self) -> RawTables:
         """Every sheet's rows (see Backend.read_tabs), after the limits' check."""
         data = self._load()
-        marks = read_marks(data) if self.path.suffix.lower() in (".xlsx", ".xlsm") else PackageMarks()
+        marks = read_marks(data, self._holding) if self.path.suffix.lower() in (".xlsx", ".xlsm") else PackageMarks()
         try:
             return RawBook(_read_with_calamine(data, self.display_name, marks.errors), marks.sheets, marks.date1904)
         except SheetsyncError:
@@ -255,12 +257,19 @@ def _calamine_rows(wb, sheet_name: str, name: str, errors: dict[tuple[int, int],
     pad = [None] * first_col
     error_rows = {r for r, _ in errors}
     for index, row in enumerate(rows, start=first_row):
-        cells = pad + [None if cell == "" else cell for cell in row]
         if index in error_rows:
+            cells = pad + [None if cell == "" else cell for cell in row]
             for (r, c), text in errors.items():
                 if r == index and c < len(cells):
                     cells[c] = text
-        yield _trim(cells)
+            yield _trim(cells)
+            continue
+        # calamine's own list, trimmed of its empty end first: most rows then have no empty cell left
+        while row and type(last := row[-1]) is str and not last.strip():
+            row.pop()
+        if "" in row:
+            row = [None if cell == "" else cell for cell in row]
+        yield pad + row if first_col and row else row
 
 
 def _read_with_openpyxl(data: bytes, name: str) -> RawTables:

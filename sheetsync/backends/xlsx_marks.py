@@ -19,6 +19,7 @@ from sheetsync.read.cells import Uncomputed
 from sheetsync.read.headers import SheetMarks
 
 TABLE_REL = "/relationships/table"
+NEEDLES = (b"hidden=", b't="e"', b"<f")  # a sheet without any of these has no mark to read
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
 _HIDDEN = re.compile(rb'\shidden\s*=\s*"(?:1|true)"')
 _ROW_NUMBER = re.compile(rb'\sr\s*=\s*"(\d+)"')
@@ -40,9 +41,10 @@ class PackageMarks:
     date1904: bool = False
 
 
-def read_marks(source) -> PackageMarks:
+def read_marks(source, holding: set[str] | None = None) -> PackageMarks:
     """The marks of an .xlsx/.xlsm (its bytes, or its path); none when the package cannot be read
-    that way."""
+    that way. `holding`, when given, names the parts that hold one of NEEDLES (limits.py found
+    them as it checked the package): the others are not inflated again."""
     try:
         package = Package(source)
         workbook = package.text(package.workbook_part())
@@ -50,7 +52,8 @@ def read_marks(source) -> PackageMarks:
         with zipfile.ZipFile(io.BytesIO(package.data)) as archive:
             for sheet in package.sheets():
                 totals = _table_totals(package, sheet.part)
-                if not _holds_any(archive, sheet.part, (b"hidden=", b't="e"', b"<f")):
+                holds = sheet.part in holding if holding is not None else _holds_any(archive, sheet.part, NEEDLES)
+                if not holds:
                     if totals:
                         found.sheets[sheet.name] = SheetMarks(totals=totals)
                     continue

@@ -7,14 +7,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from dateutil.rrule import DAILY, MONTHLY, WEEKLY, rrule
-
 from sheetsync.i18n import N_, t, tn
 from sheetsync.model import Book, Booking, Problem, SourceRef, Trip
 from sheetsync.model.problems import problem
 from sheetsync.read.cells import plain_number
 
-FREQUENCIES = {"daily": (DAILY, 1), "weekly": (WEEKLY, 1), "biweekly": (WEEKLY, 2), "monthly": (MONTHLY, 1)}
+# repeat -> (dateutil.rrule frequency: YEARLY 0, MONTHLY 1, WEEKLY 2, DAILY 3; interval)
+FREQUENCIES = {"daily": (3, 1), "weekly": (2, 1), "biweekly": (2, 2), "monthly": (1, 1)}
 HORIZON = timedelta(days=182)  # how far ahead repeats are expanded
 RECENT = timedelta(days=60)  # bookings that ended this recently are checked against the logbook
 
@@ -46,6 +45,8 @@ def occurrences(booking: Booking, horizon_end: datetime) -> list[Occurrence]:
         return []
     if not booking.repeat:
         return [Occurrence(booking, booking.start, booking.end)]
+    from dateutil.rrule import rrule  # only for a repeating booking
+
     freq, interval = FREQUENCIES[booking.repeat]
     last = horizon_end
     if booking.until is not None:

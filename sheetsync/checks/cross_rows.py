@@ -147,11 +147,14 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 )
                 dropped.add(trip.source)
                 continue
-            explained = any(
-                tab == trip.source.tab and (previous_row or 0) < row < trip.source.row
-                for tab, row in book.rejected_trip_rows
-            )
-            if previous_end is not None and trip.odometer_start > previous_end and not explained:
+            if (
+                previous_end is not None
+                and trip.odometer_start > previous_end
+                and not any(  # a row left out for an error between the two explains the gap
+                    tab == trip.source.tab and (previous_row or 0) < row < trip.source.row
+                    for tab, row in book.rejected_trip_rows
+                )
+            ):
                 where = f" ({t(lang, 'row {row}', row=previous_row)})" if previous_row else ""
                 problems.append(
                     problem(
@@ -168,15 +171,17 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                     )
                 )
             previous_end, previous_row = trip.odometer_end, trip.source.row
+    if not dropped:
+        return book, problems
     return replace(book, trips=tuple(t for t in book.trips if t.source not in dropped)), problems
 
 
 def check_membership(book: Book) -> tuple[Book, list[Problem]]:
     """Trips dated before their driver joined or after they left: counted, with a warning."""
     lang = book.settings.language
-    members = {m.name: m for m in book.members}
+    members = {m.name: m for m in book.members if m.joined or m.left}  # the others are always members
     problems = []
-    for trip in book.trips:
+    for trip in book.trips if members else ():
         m = members.get(trip.driver)
         day = trip.date.date()
         if m is None or not ((m.joined and day < m.joined) or (m.left and day > m.left)):
@@ -206,6 +211,8 @@ def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
     """A warning on each trip longer than the plausible km per day."""
     problems = []
     for trip in book.trips:
+        if trip.km <= MAX_KM_PER_DAY:  # plausible whatever its length in days
+            continue
         days = 1
         if trip.returned is not None and trip.returned.date() > trip.date.date():
             days = (trip.returned.date() - trip.date.date()).days + 1

@@ -62,9 +62,9 @@ def allocate(total: Decimal, weights: Mapping[K, Decimal | Fraction | int]) -> d
 
 def _as_integers(weights: Mapping[K, Decimal | Fraction | int]) -> dict[K, int]:
     """The same proportions as whole numbers (exact: Decimals are scaled by a power of ten)."""
-    exact = {k: Fraction(w) for k, w in weights.items()}
-    scale = lcm(*(v.denominator for v in exact.values())) if exact else 1
-    return {k: int(v * scale) for k, v in exact.items()}
+    exact = {k: w.as_integer_ratio() for k, w in weights.items()}  # in lowest terms, as Fraction(w)
+    scale = lcm(*(d for _, d in exact.values())) if exact else 1
+    return {k: n * (scale // d) for k, (n, d) in exact.items()}
 
 
 # How amounts travel in JSON and CSV -------------------------------------------------------

@@ -17,7 +17,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
-from statistics import median
 
 from sheetsync.model import Book, Problem, SourceRef
 from sheetsync.model.problems import problem
@@ -78,12 +77,14 @@ class _Totals:
 
 def fills(book: Book, as_of) -> list[Fill]:
     """Every fuel line with litres dated on or before `as_of`, in the order of the vehicle's odometer."""
+    receipts = [e for e in book.expenses if e.category == "fuel" and e.litres and e.date.date() <= as_of]
     readings: dict[str, list[tuple[datetime, Decimal]]] = defaultdict(list)
-    for trip in book.trips:
-        if trip.odometer_end is not None:  # a trip typed as km only has no reading
-            readings[trip.vehicle].append((trip.date, Decimal(trip.odometer_end)))
-    for found in readings.values():
-        found.sort()
+    if receipts:  # the odometer at each receipt: only then is the logbook gone through for it
+        for trip in book.trips:
+            if trip.odometer_end is not None:  # a trip typed as km only has no reading
+                readings[trip.vehicle].append((trip.date, Decimal(trip.odometer_end)))
+        for found in readings.values():
+            found.sort()
     result = []
     for trip in book.trips:
         if trip.litres and trip.date.date() <= as_of:
@@ -100,16 +101,13 @@ def fills(book: Book, as_of) -> list[Fill]:
                     "trips",
                 )
             )
-    for e in book.expenses:
-        if e.category == "fuel" and e.litres and e.date.date() <= as_of:
-            # a receipt dated without a time counts every trip of that day as driven before it
-            moment = datetime.combine(e.date.date(), time.max) if e.date.time() == time() else e.date
-            history = readings.get(e.vehicle, [])
-            i = bisect.bisect_right(history, (moment, Decimal("Infinity")))
-            odometer = history[i - 1][1] if i else None
-            result.append(
-                Fill(e.vehicle, e.date, odometer, e.litres, e.amount, e.full is not False, e.source, "expenses")
-            )
+    for e in receipts:
+        # a receipt dated without a time counts every trip of that day as driven before it
+        moment = datetime.combine(e.date.date(), time.max) if e.date.time() == time() else e.date
+        history = readings.get(e.vehicle, [])
+        i = bisect.bisect_right(history, (moment, Decimal("Infinity")))
+        odometer = history[i - 1][1] if i else None
+        result.append(Fill(e.vehicle, e.date, odometer, e.litres, e.amount, e.full is not False, e.source, "expenses"))
     result.sort(key=lambda f: (f.vehicle, f.odometer if f.odometer is not None else Decimal(-1), f.moment))
     return result
 
@@ -187,6 +185,8 @@ def _price_outliers(book: Book, vehicle: str, vehicle_fills: list[Fill]) -> list
     priced = [f for f in vehicle_fills if f.amount is not None]
     if len(priced) < PRICE_MIN_FILLS:
         return []
+    from statistics import median  # only with priced fills to compare
+
     usual = median(f.amount / f.litres for f in priced)
     found = []
     for f in priced:

@@ -6,6 +6,7 @@ once and the money rules then work on a few hundred small totals.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -58,10 +59,35 @@ class Ledger:
     usage: dict[str, dict[date, Usage]]  # vehicle -> month (its first day) -> usage
     sent: dict[date, defaultdict[str, Decimal]]  # month -> member -> payments sent
     received: dict[date, defaultdict[str, Decimal]]
+    _running: list[tuple[date, dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def months(self) -> list[date]:
         found = {m for months in self.usage.values() for m in months} | set(self.sent)
         return sorted(found)
+
+    def totals_until(self, cutoff: date) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
+        """What each member paid (costs), sent and received (payments) in the months up to
+        `cutoff`: running totals made once, so History's month ends each cost a lookup."""
+        if self._running is None:
+            months = sorted({m for months in self.usage.values() for m in months} | set(self.sent) | set(self.received))
+            paid: defaultdict[str, Decimal] = defaultdict(Decimal)
+            sent: defaultdict[str, Decimal] = defaultdict(Decimal)
+            received: defaultdict[str, Decimal] = defaultdict(Decimal)
+            self._running = []
+            for month in months:
+                for vehicle_months in self.usage.values():
+                    if month in vehicle_months:
+                        for member, value in vehicle_months[month].paid.items():
+                            paid[member] += value
+                for member, value in self.sent.get(month, {}).items():
+                    sent[member] += value
+                for member, value in self.received.get(month, {}).items():
+                    received[member] += value
+                self._running.append((month, dict(paid), dict(sent), dict(received)))
+        i = bisect.bisect_right(self._running, cutoff, key=lambda r: r[0])
+        return self._running[i - 1][1:] if i else ({}, {}, {})
 
 
 def vehicle_mode(book: Book, vehicle: Vehicle) -> str:
@@ -113,11 +139,16 @@ def build_ledger(book: Book, as_of: date) -> Ledger:
         else:
             u.direct[payer if rule == "payer" else bearer] += amount
 
+    km_of_day: dict[tuple[str, date], defaultdict[str, Decimal]] = {}  # (vehicle, day) -> its month's km
     for trip in book.trips:
         day = trip.date.date()
         if day > as_of or trip.vehicle not in vehicles:
             continue
-        month(trip.vehicle, day).km[trip.driver] += trip.km
+        key = (trip.vehicle, day)
+        km = km_of_day.get(key)
+        if km is None:
+            km = km_of_day[key] = month(trip.vehicle, day).km
+        km[trip.driver] += trip.km
         if trip.fuel_paid:
             cost(trip.vehicle, day, "fuel", trip.fuel_paid, trip.driver, trip.driver)
     for expense in book.expenses:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from sheetsync.i18n import t
 
@@ -36,6 +37,7 @@ def month_end(day: date) -> date:
     return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
+@lru_cache(maxsize=4096)  # History asks again for the same months at each month's end
 def period_of(day: date, kind: str) -> Period:
     """The `kind` ("month", "quarter" or "year") period holding `day`."""
     if kind == "month":

@@ -174,28 +174,20 @@ def _membership_days(book: Book, vehicle: Vehicle, period: Period, cutoff: date)
 def _member_totals(book: Book, ledger: Ledger, periods: list[VehiclePeriod], cutoff: date) -> list[MemberTotals]:
     km: defaultdict[str, Decimal] = defaultdict(Decimal)
     bears: defaultdict[str, Decimal] = defaultdict(Decimal)
-    paid: defaultdict[str, Decimal] = defaultdict(Decimal)
     for vp in periods:
         for member, value in vp.km_by_member.items():
             km[member] += value
         for member, value in vp.bears.items():
             bears[member] += value
-    for vehicle_months in ledger.usage.values():
-        for month, usage in vehicle_months.items():
-            if month <= cutoff:
-                for member, value in usage.paid.items():
-                    paid[member] += value
-    sent: defaultdict[str, Decimal] = defaultdict(Decimal)
-    received: defaultdict[str, Decimal] = defaultdict(Decimal)
-    for month, amounts in ledger.sent.items():
-        if month <= cutoff:
-            for member, value in amounts.items():
-                sent[member] += value
-    for month, amounts in ledger.received.items():
-        if month <= cutoff:
-            for member, value in amounts.items():
-                received[member] += value
+    paid, sent, received = ledger.totals_until(cutoff)
     return [
-        MemberTotals(name, km[name], bears[name] + ZERO, paid[name] + ZERO, sent[name] + ZERO, received[name] + ZERO)
+        MemberTotals(
+            name,
+            km[name],
+            bears[name] + ZERO,
+            paid.get(name, ZERO) + ZERO,
+            sent.get(name, ZERO) + ZERO,
+            received.get(name, ZERO) + ZERO,
+        )
         for name in book.member_names()
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
 LOCALES = {"fr": "fr_FR", "en": "en_GB"}
@@ -33,6 +32,8 @@ def number(value: Decimal, lang: str) -> str:
 
 def day(value: date, lang: str) -> str:
     """A date in the group's language ("31 déc. 2025")."""
+    from babel.dates import format_date  # with its time zones: only where a date is written out
+
     return format_date(value, format="medium", locale=locale(lang))
 
 

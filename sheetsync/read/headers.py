@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import islice
 
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
@@ -85,9 +86,7 @@ class LocatedTab:
 
     def data_rows(self):
         """(sheet row number, cells) for each row below the header."""
-        for index, row in enumerate(self.rows):
-            if index >= self.header_row:
-                yield index + 1, row
+        return enumerate(islice(self.rows, self.header_row, None), start=self.header_row + 1)
 
     def cell(self, cells: list[Cell], name: str) -> Cell:
         if name not in self.columns:

@@ -10,7 +10,20 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import chain
 
 from sheetsync.i18n import t
-from sheetsync.model import CENT, Book, Booking, Expense, Member, Payment, Problem, Settings, SourceRef, Trip, Vehicle
+from sheetsync.model import (
+    CENT,
+    Book,
+    Booking,
+    Expense,
+    Member,
+    Payment,
+    Problem,
+    Settings,
+    SourceRef,
+    Trip,
+    Vehicle,
+    plain_trip,
+)
 from sheetsync.model.names import fold, header_key, suggest
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
@@ -32,6 +45,7 @@ from sheetsync.read.cells import (
     as_text,
     is_blank,
     parse_datetime,
+    parse_money,
     parse_shares,
     parse_time,
     parse_weekday_time,
@@ -473,16 +487,29 @@ class _Parser:
         i_litres, i_full = index.get("litres"), index.get("full")  # lines that say them go the careful way
         width = max(i_date, i_driver, i_start, i_end)
         only = self.vehicle_names.all()[0] if len(self.vehicle_names.all()) == 1 else None
-        vehicles, members, name = self.vehicle_names, self.member_names, tab.name
+        vehicles, members, name, lang = self.vehicle_names, self.member_names, tab.name, self.lang
         numbers = (int, float)
         days: dict[date, datetime] = {}  # one datetime per day, however many trips that day
+        amounts: dict[str, Decimal | None] = {}  # a fuel amount typed as text, read once
         earliest, latest = datetime.combine(EARLIEST_DATE, time()), datetime.combine(self.latest, time.max)
+        # an optional column absent from the tab gets an index past any row's end: it reads as empty
+        i_back, i_vehicle, i_fuel, i_note, i_litres, i_full = (
+            ABSENT if i is None else i for i in (i_back, i_vehicle, i_fuel, i_note, i_litres, i_full)
+        )
 
-        def cell(cells, i):
-            return cells[i] if i is not None and i < len(cells) else None
+        def fuel_text(text: str) -> Decimal | None:
+            try:
+                amount = parse_money(text, lang)
+            except ValueError:
+                amount = None  # the careful way says why
+            amounts[text] = amount = amount if amount is None or amount >= 0 else None
+            return amount
 
         def quick(row: int, cells: list) -> Trip | None:
-            if len(cells) <= width or cell(cells, i_litres) is not None or cell(cells, i_full) is not None:
+            n = len(cells)
+            if n <= width:
+                return None
+            if (i_litres < n and cells[i_litres] is not None) or (i_full < n and cells[i_full] is not None):
                 return None
             day, start, end, driver = cells[i_date], cells[i_start], cells[i_end], cells[i_driver]
             if type(day) is date:  # a date cell without a time
@@ -493,26 +520,34 @@ class _Parser:
                 return None
             if type(driver) is not str or (driver := members.lookup(driver)) is None:
                 return None
-            vehicle = cell(cells, i_vehicle)
+            vehicle = cells[i_vehicle] if i_vehicle < n else None
             vehicle = only if vehicle is None else vehicles.lookup(vehicle) if type(vehicle) is str else None
-            back, fuel, note = cell(cells, i_back), cell(cells, i_fuel), cell(cells, i_note)
+            back = cells[i_back] if i_back < n else None
+            fuel = cells[i_fuel] if i_fuel < n else None
+            note = cells[i_note] if i_note < n else None
             if type(back) is date:
                 back = datetime(back.year, back.month, back.day)
             if vehicle is None or (back is not None and type(back) is not datetime):
                 return None
             if fuel is not None:
-                if type(fuel) not in numbers or fuel < 0:
+                if type(fuel) is str:
+                    fuel = amounts[fuel] if fuel in amounts else fuel_text(fuel)
+                    if fuel is None:
+                        return None
+                elif type(fuel) not in numbers or fuel < 0:
                     return None
-                fuel = Decimal(repr(fuel)).quantize(CENT, rounding=ROUND_HALF_UP)
+                else:
+                    fuel = Decimal(repr(fuel)).quantize(CENT, rounding=ROUND_HALF_UP)
             if note is not None and type(note) is not str:
                 return None
-            return Trip(
-                SourceRef(name, row),
+            return plain_trip(
+                name,
+                row,
                 day,
                 vehicle,
                 driver,
-                _reading(start),
-                _reading(end),
+                start if type(start) is int else int(start) if start.is_integer() else _reading(start),
+                end if type(end) is int else int(end) if end.is_integer() else _reading(end),
                 back,
                 fuel,
                 note.strip() or None if note else None,
@@ -694,6 +729,9 @@ REPEATS = {
     )
     for w in words
 }
+
+
+ABSENT = 1 << 62  # the column index of a field the tab does not have: past the end of every row
 
 
 def _reading(value: int | float) -> Decimal | int:
