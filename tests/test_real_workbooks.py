@@ -40,18 +40,18 @@ def messages(report, code):
     return [(p.tab, p.row, p.column, p.message) for p in report.problems if p.code == code]
 
 
-def libreoffice_saved(path, out_dir):
-    """`path` opened and saved again by LibreOffice (formulas calculated, errors as errors)."""
+def libreoffice_saved(path, out_dir, target="xlsx"):
+    """`path` opened and saved again by LibreOffice as `target` (formulas calculated, errors as errors)."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed: this test needs it to save the workbook")
     out_dir.mkdir(exist_ok=True)
     subprocess.run(
-        ["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(out_dir), str(path)],
+        ["soffice", "--headless", "--convert-to", target, "--outdir", str(out_dir), str(path)],
         check=True,
         capture_output=True,
         timeout=120,
     )
-    return out_dir / path.name
+    return out_dir / path.with_suffix("." + target).name
 
 
 def two_years():
@@ -189,6 +189,18 @@ def test_error_cells_saved_by_libreoffice_are_errors_at_their_cell(tmp_path):
         ("Trips", 3, "Driver", "The cell shows the error #N/A: its value is unknown."),
     ]
     assert "value.missing" not in [p.code for p in report.problems]
+    assert [t.source.row for t in report.book.trips] == [4]
+    assert report.book.trips[0].fuel_paid == D("50.00")
+
+
+def test_error_cells_of_an_ods_are_errors_at_their_cell(tmp_path):
+    """LibreOffice's own format marks error cells its way; the amount never vanishes there either."""
+    book = libreoffice_saved(workbook_with_formulas(tmp_path / "f.xlsx"), tmp_path / "lo", "ods")
+    report = report_of_file(book)
+    assert messages(report, "value.error") == [
+        ("Trips", 2, "Fuel paid", "The cell shows the error #DIV/0!: its value is unknown."),
+        ("Trips", 3, "Driver", "The cell shows the error #N/A: its value is unknown."),
+    ]
     assert [t.source.row for t in report.book.trips] == [4]
     assert report.book.trips[0].fuel_paid == D("50.00")
 

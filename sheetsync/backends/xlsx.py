@@ -26,6 +26,7 @@ from python_calamine import CalamineWorkbook
 
 from sheetsync.backends.files import Fingerprint, RunLock, lock_path, read_file, remove_stale_temporaries, replace_file
 from sheetsync.backends.limits import MIB, Limits, check_package, check_xls, mib, refuse, unreadable
+from sheetsync.backends.ods_marks import read_ods_errors
 from sheetsync.backends.ooxml import Package, write_generated_xlsx
 from sheetsync.backends.xlsx_marks import NEEDLES, PackageMarks, is_date1904, read_marks
 from sheetsync.errors import BackendError, SetupError, SheetsyncError
@@ -101,7 +102,13 @@ class XlsxBackend:
     def read_tabs(self) -> RawTables:
         """Every sheet's rows (see Backend.read_tabs), after the limits' check."""
         data = self._load()
-        marks = read_marks(data, self._holding) if self.path.suffix.lower() in (".xlsx", ".xlsm") else PackageMarks()
+        suffix = self.path.suffix.lower()
+        if suffix in (".xlsx", ".xlsm"):
+            marks = read_marks(data, self._holding)
+        elif suffix == ".ods":
+            marks = read_ods_errors(data)
+        else:
+            marks = PackageMarks()
         try:
             return RawBook(_read_with_calamine(data, self.display_name, marks.errors), marks.sheets, marks.date1904)
         except SheetsyncError:
@@ -260,7 +267,8 @@ def _calamine_rows(wb, sheet_name: str, name: str, errors: dict[tuple[int, int],
         if index in error_rows:
             cells = pad + [None if cell == "" else cell for cell in row]
             for (r, c), text in errors.items():
-                if r == index and c < len(cells):
+                if r == index:
+                    cells.extend([None] * (c + 1 - len(cells)))  # an error cell at the row's end
                     cells[c] = text
             yield _trim(cells)
             continue
