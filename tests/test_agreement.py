@@ -180,3 +180,14 @@ def test_the_sample_groups_agreement_states_its_workbook():
     assert "Les véhicules sont partagés à leur coût réel" in text
     assert "Les comptes sont arrêtés chaque année." in text
     assert "- Catherine : 300,00 €" in text and "- Julien : 300,00 €" in text
+
+
+def test_the_agreement_names_the_tabs_as_the_group_does(tmp_path):
+    raw = workbook((("langue", "fr"),), "fr")
+    raw["Carnet de bord"] = raw.pop("Trajets")  # the group's own name for its logbook
+    path = write_xlsx(tmp_path / "Les Voisins.xlsx", raw)
+    result = CliRunner().invoke(cli, ["agreement", str(path), "--as-of", "2025-12-31"])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    assert "(l'onglet Carnet de bord)" in text
+    assert "l'onglet Réservations" in text  # a tab the workbook does not have: its standard name

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sheetsync.model.schema import CATEGORIES
+from sheetsync.model.schema import CATEGORIES, INPUT_TABS
 from sheetsync.money.ledger import effective_rule
 from sheetsync.pipeline import Report
 
@@ -33,6 +33,8 @@ def agreement_context(report: Report) -> dict:
     return {
         "group": s.group,
         "lang": lang,
+        # each input tab as the group named it (its standard name when the workbook has none)
+        "tabs": {spec.id: book.tab_names.get(spec.id) or spec.name(lang) for spec in INPUT_TABS},
         "as_of": report.as_of,
         "currency": s.currency,
         "members": [

@@ -180,7 +180,7 @@ def locate(
                 other_names=", ".join([spec.en if lang == "fr" else spec.fr, *spec.synonyms[:3]]),
                 found=", ".join(raw) or "—",
             )
-        return LocatedTab(spec, spec.en, 0)
+        return LocatedTab(spec, spec.name(lang), 0)  # absent: named in the group's language
     rows = rows if rows is not None else Rows(raw[name])
     best: tuple[int, dict, list] | None = None
     for index, row in enumerate(rows.head(HEADER_SCAN_ROWS)):
