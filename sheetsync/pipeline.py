@@ -62,6 +62,11 @@ class Report:
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.problems)
 
+    def errors_in(self, tab_id: str) -> list[Problem]:
+        """The errors found in one input tab (`tab_id`: "bookings"…): the rows left out of it."""
+        name = self.book.tab_names.get(tab_id)
+        return [p for p in self.problems if p.is_error and p.tab == name]
+
     def count(self, severity: Severity) -> int:
         return sum(1 for p in self.problems if p.severity is severity)
 

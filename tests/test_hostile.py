@@ -268,3 +268,16 @@ def test_highest_ref_finds_the_highest_row_and_column_in_any_order(refs):
     rows = max((int(d) for _, d in refs), default=0)
     columns = max((column_number(letters.encode()) for letters, _ in refs if letters), default=0)
     assert highest_ref(window) == (rows, columns)
+
+
+def test_the_service_itself_refuses_to_start_without_a_good_secret(tmp_path, monkeypatch):
+    """Not only the command line: a program starting the service gets the same refusal, before any port is taken."""
+    from sheetsync.app.server import serve
+    from sheetsync.errors import SetupError
+
+    monkeypatch.delenv("SHEETSYNC_SECRET_NONE", raising=False)
+    config = FleetConfig([GroupConfig("lilas", str(tmp_path / "g.xlsx"), None, "SHEETSYNC_SECRET_NONE")])
+    ready = []
+    with pytest.raises(SetupError, match="No secret for: lilas"):
+        serve(config, "127.0.0.1", 0, on_ready=lambda: ready.append(True))
+    assert ready == []

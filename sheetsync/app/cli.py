@@ -27,6 +27,7 @@ from sheetsync.notify.plan import KINDS
 from sheetsync.pipeline import Report
 from sheetsync.present.init_layout import input_tables
 from sheetsync.present.terminal import (
+    notice_outcome,
     printable,
     problems_text,
     report_csv,
@@ -312,37 +313,17 @@ def serve_command(config_path: str, host: str | None, port: int | None) -> None:
     from sheetsync.app.server import serve as run_server
 
     config = load_groups(config_path)
-    missing = [g.name for g in config.groups if g.weak_secret() == "missing"]
-    if missing:
-        raise SetupError(
-            N_("No secret for: {groups}."),
-            N_("Give each group secret_env (an environment variable) or secret_file in GROUPS.TOML."),
-            groups=", ".join(missing),
-        )
-    short = [g.name for g in config.groups if g.weak_secret() == "short"]
-    if short:
-        raise SetupError(
-            N_("The secret of {groups} is too short: a secret needs at least 32 bytes."),
-            N_(
-                "Make a good one with: sheetsync apps-script SHEET --url URL --group NAME --new-secret FILE "
-                "(it writes 64 random hexadecimal characters into FILE), then point secret_file at it."
-            ),
-            groups=", ".join(short),
-        )
     host = host or config.server.get("host", "127.0.0.1")
     port = port or int(config.server.get("port", 8080))
-    echo(
-        tn(
-            user_language(),
-            "sheetsync serving {n} group on http://{host}:{port}",
-            "sheetsync serving {n} groups on http://{host}:{port}",
-            len(config.groups),
-            host=host,
-            port=port,
-        ),
-        err=True,
+    serving = tn(
+        user_language(),
+        "sheetsync serving {n} group on http://{host}:{port}",
+        "sheetsync serving {n} groups on http://{host}:{port}",
+        len(config.groups),
+        host=host,
+        port=port,
     )
-    run_server(config, host, port)
+    run_server(config, host, port, on_ready=lambda: echo(serving, err=True))
 
 
 @cli.command("links")
@@ -365,18 +346,10 @@ def links_command(
 ) -> None:
     """Print each member's personal link to the phone page (name, tab, link), or email it to them."""
     from sheetsync.app.fleet import load_groups
-    from sheetsync.app.phone import is_revoked, member_link
+    from sheetsync.app.phone import member_links
 
     config = load_groups(config_path)
-    group = next((g for g in config.groups if g.name == group_name), None)
-    if group is None:
-        raise SetupError(
-            N_("No group {name} in {path}."),
-            N_("Use one of: {choices}."),
-            name=group_name,
-            path=config_path,
-            choices=", ".join(g.name for g in config.groups),
-        )
+    group = config.group(group_name)
     secret = group.secret()
     public_url = str(config.server.get("public_url", ""))
     if secret is None or not public_url:
@@ -389,17 +362,12 @@ def links_command(
     report = opened.report
     lang = report.settings.language
     chosen = api.member_name(report, member) if member else None
-    links = {
-        name: member_link(public_url, secret, group.name, name)
-        for name in report.book.member_names()
-        if (chosen is None or name == chosen) and not is_revoked(report, name)
-    }
+    every = member_links(report, public_url, secret, group.name, chosen)
     if mode is None and outbox is None:
-        for name in report.book.member_names():
-            if chosen is None or name == chosen:
-                note = "\t" + t(lang, "(revoked)") if name not in links else ""
-                click.echo(f"{name}\t{member_link(public_url, secret, group.name, name)}{note}")
+        for name, (link, revoked) in every.items():
+            click.echo(f"{name}\t{link}" + ("\t" + t(lang, "(revoked)") if revoked else ""))
         return
+    links = {name: link for name, (link, revoked) in every.items() if not revoked}
     run = api.notices(
         opened,
         "link",
@@ -411,12 +379,9 @@ def links_command(
     )
     for path in run.outbox:
         click.echo(str(path))
-    if run.sent:
-        click.echo(tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent), err=True)
-    if run.missing:
-        click.echo(t(lang, "No address: {names}", names=", ".join(run.missing)), err=True)
-    if run.skipped:
-        click.echo(t(lang, "Already sent: {names}", names=", ".join(run.skipped)), err=True)
+    outcome = notice_outcome(lang, run.sent, run.missing, run.skipped)
+    if lines := outcome if run.sent else outcome[1:]:
+        click.echo("\n".join(lines), err=True)
 
 
 @cli.command("apps-script")
@@ -499,7 +464,7 @@ def calendar_command(workbook: str, output: str | None, vehicle: str | None, as_
     """Export the bookings as an iCalendar (.ics) file that phones and calendar programs can subscribe to."""
     result, text, count = api.calendar(workbook, _as_of(as_of), vehicle, **google)
     lang = result.settings.language
-    left_out = [p for p in result.problems if p.is_error and p.tab == result.book.tab_names.get("bookings")]
+    left_out = result.errors_in("bookings")
     if left_out:  # every booking the calendar leaves out is named
         rows = len({p.row for p in left_out})
         echo(

@@ -80,6 +80,39 @@ class FleetConfig:
     server: dict = field(default_factory=dict)
     limits: Limits = field(default_factory=Limits)
 
+    def group(self, name: str) -> GroupConfig:
+        """The group called `name`, or a SetupError listing the groups there are."""
+        found = next((g for g in self.groups if g.name == name), None)
+        if found is None:
+            raise SetupError(
+                N_("No group {name} in the configuration."),
+                N_("Use one of: {choices}."),
+                name=name,
+                choices=", ".join(g.name for g in self.groups),
+            )
+        return found
+
+    def check_secrets(self) -> None:
+        """A SetupError naming the groups whose secret is missing or shorter than 32 bytes: the
+        service does not start with a secret that cannot sign calls safely."""
+        missing = [g.name for g in self.groups if g.weak_secret() == "missing"]
+        if missing:
+            raise SetupError(
+                N_("No secret for: {groups}."),
+                N_("Give each group secret_env (an environment variable) or secret_file in GROUPS.TOML."),
+                groups=", ".join(missing),
+            )
+        short = [g.name for g in self.groups if g.weak_secret() == "short"]
+        if short:
+            raise SetupError(
+                N_("The secret of {groups} is too short: a secret needs at least 32 bytes."),
+                N_(
+                    "Make a good one with: sheetsync apps-script SHEET --url URL --group NAME --new-secret FILE "
+                    "(it writes 64 random hexadecimal characters into FILE), then point secret_file at it."
+                ),
+                groups=", ".join(short),
+            )
+
 
 def load_groups(path: str) -> FleetConfig:
     """Read GROUPS.TOML; a SetupError names what is wrong in it."""

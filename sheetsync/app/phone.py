@@ -113,6 +113,16 @@ def is_revoked(report: Report, member: str) -> bool:
     return bool(words & {"all", "tous", "toutes", "*"}) or fold(member) in words
 
 
+def member_links(report: Report, public_url: str, secret: bytes, group: str, member: str | None = None) -> dict:
+    """Each member's (or one member's) personal link, and whether the group revoked it:
+    name -> (link, revoked)."""
+    return {
+        name: (member_link(public_url, secret, group, name), is_revoked(report, name))
+        for name in report.book.member_names()
+        if member is None or name == member
+    }
+
+
 # Reading what a member typed -----------------------------------------------------------------
 
 

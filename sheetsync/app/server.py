@@ -38,9 +38,8 @@ from sheetsync import api
 from sheetsync.app import phone
 from sheetsync.app.fleet import MIN_SECRET_BYTES, FleetConfig, GroupConfig
 from sheetsync.errors import SheetsyncError
-from sheetsync.i18n import t, tn
 from sheetsync.model import Severity
-from sheetsync.present.terminal import dialog_text, summary_line
+from sheetsync.present.terminal import dialog_text, notice_outcome, summary_line
 
 log = logging.getLogger("sheetsync.server")
 WINDOW = 300  # seconds a timestamp may be off
@@ -185,11 +184,7 @@ class Service:
         if action == "notify":
             run = api.notify(group.workbook, as_of, "settlement", "send", **where)
             lang = run.language
-            text = tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent)
-            if run.missing:
-                text += "\n" + t(lang, "No address: {names}", names=", ".join(run.missing))
-            if run.skipped:
-                text += "\n" + t(lang, "Already sent: {names}", names=", ".join(run.skipped))
+            text = "\n".join(notice_outcome(lang, run.sent, run.missing, run.skipped))
             return {
                 "ok": True,
                 "group": group.name,
@@ -354,7 +349,11 @@ def waitress_settings(config: FleetConfig) -> dict:
     return {**settings, "max_request_body_size": MAX_BODY, "max_request_header_size": 16 * 1024, "ident": "sheetsync"}
 
 
-def serve(config: FleetConfig, host: str, port: int) -> None:  # pragma: no cover - runs until stopped
-    """Serve the groups of `config` with waitress until interrupted."""
+def serve(config: FleetConfig, host: str, port: int, on_ready: Callable[[], None] = lambda: None) -> None:
+    """Serve the groups of `config` with waitress until interrupted; refuses to start while a
+    group's secret is missing or too short. `on_ready()` runs once the address is taken."""
+    config.check_secrets()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
-    create_server(Service(config), config, host, port).run()
+    server = create_server(Service(config), config, host, port)
+    on_ready()
+    server.run()

@@ -264,3 +264,13 @@ def dialog_text(report: Report, shown: int = 5) -> str:
     problems = [p for p in report.problems if p.severity is not Severity.INFO][:shown]
     lines += [f"  {p.tab} {p.row or ''} {p.column or ''}: {p.message}" for p in problems]
     return "\n".join(lines)
+
+
+def notice_outcome(lang: str, sent: int, missing: list[str], skipped: list[str]) -> list[str]:
+    """What a run of notices did, in a few lines: how many went, who has no address, who had it already."""
+    lines = [tn(lang, "{n} notice sent.", "{n} notices sent.", sent)]
+    if missing:
+        lines.append(t(lang, "No address: {names}", names=", ".join(missing)))
+    if skipped:
+        lines.append(t(lang, "Already sent: {names}", names=", ".join(skipped)))
+    return lines
