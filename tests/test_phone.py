@@ -236,7 +236,9 @@ def test_on_google_sheets_an_entry_is_one_append_request(fake_sheets, service_ac
         assert next(m for m in report.computation.members if m.name == "Julien").balance == 0
 
 
-def test_links_prints_one_personal_link_per_member(tmp_path, example2, monkeypatch):
+@pytest.fixture
+def groups_toml(tmp_path, example2, monkeypatch):
+    """A GROUPS.TOML for Rue des Lilas in a local workbook, with its public address and secret."""
     workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
     config = tmp_path / "groups.toml"
     config.write_text(
@@ -244,6 +246,11 @@ def test_links_prints_one_personal_link_per_member(tmp_path, example2, monkeypat
         f'workbook = "{workbook}"\nsecret_env = "SHEETSYNC_SECRET_LILAS"\n'
     )
     monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)
+    return config
+
+
+def test_links_prints_one_personal_link_per_member(groups_toml):
+    config = groups_toml
     result = CliRunner().invoke(cli, ["links", str(config), "--group", "lilas"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
@@ -251,14 +258,8 @@ def test_links_prints_one_personal_link_per_member(tmp_path, example2, monkeypat
     assert lines[1].split("\t")[1] == member_link("https://cars.example.org", SECRET.encode(), "lilas", "Catherine")
 
 
-def test_links_go_out_as_notices_to_the_members_with_an_address(tmp_path, example2, monkeypatch, smtp_server):
-    workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
-    config = tmp_path / "groups.toml"
-    config.write_text(
-        f'[server]\npublic_url = "https://cars.example.org"\n\n[[groups]]\nname = "lilas"\n'
-        f'workbook = "{workbook}"\nsecret_env = "SHEETSYNC_SECRET_LILAS"\n'
-    )
-    monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)
+def test_links_go_out_as_notices_to_the_members_with_an_address(groups_toml, smtp_server):
+    config = groups_toml
     result = CliRunner().invoke(cli, ["links", str(config), "--group", "lilas", "--send"])
     assert result.exit_code == 0, result.output
     assert "Sans adresse : Julien" in result.stderr
