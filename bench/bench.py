@@ -7,7 +7,9 @@ shared: the slower runs met a busy machine); memory is the highest peak (max RSS
    pays), and `sheetsync sync`; the ratios against both, and the peak memory.
 2. Core: parse + validate + compute (with the History tab), trips a second, in memory.
 3. A small group (500 trips): `sheetsync sync` in a fresh process, against an empty interpreter.
-4. Google Sheets, on the stateful fake of the Sheets API (tests/fake_sheets.py): requests a sync
+4. Where the time of both syncs goes: the best of 5 fresh processes with a clock around each phase
+   (bench/phases.py).
+5. Google Sheets, on the stateful fake of the Sheets API (tests/fake_sheets.py): requests a sync
    and for a command that only reads, against the naive per-tab gspread loop; the bytes the one
    read receives against the two reads before it (metadata, then values:batchGet), as sent and
    gzipped (the transport Google and requests use); the groups an hour that makes per account.
@@ -209,6 +211,41 @@ def bench_small(trips: int = 500) -> None:
         )
 
 
+def phases_of(path: Path, runs: int = 5) -> dict[str, float]:
+    """The phases of the fastest of `runs` synced fresh copies of `path` (bench/phases.py)."""
+    best: dict[str, float] = {}
+    for k in range(runs):
+        copy = path.with_name(f"phases{k}-{path.name}")
+        shutil.copyfile(path, copy)
+        out = subprocess.run(
+            [sys.executable, str(ROOT / "bench" / "phases.py"), str(copy)], check=True, capture_output=True, text=True
+        ).stdout
+        phases = json.loads(out.strip().splitlines()[-1])
+        if not best or sum(phases.values()) < sum(best.values()):
+            best = phases
+    return best
+
+
+def bench_phases(sizes: tuple[int, ...] = (50_000, 500)) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        measured = {}
+        for trips in sizes:
+            path = Path(tmp) / f"phases-{trips}.xlsx"
+            write_workbook(path, raw_group(trips))
+            measured[trips] = phases_of(path)
+    heads = "".join(f"{f'{trips:,} trips':>16}" for trips in sizes)
+    print(
+        f"Where a sync's time goes (after Python's start), the fastest of 5 clocked fresh processes:\n  {'':46}{heads}"
+    )
+    for phase in measured[sizes[0]]:
+        cells = "".join(
+            f"{measured[t][phase] * 1000:10.1f} ms {measured[t][phase] / sum(measured[t].values()):3.0%}" for t in sizes
+        )
+        print(f"  {phase:46}{cells}")
+    totals = "".join(f"{sum(measured[t].values()) * 1000:10.1f} ms     " for t in sizes)
+    print(f"  {'in all':46}{totals}".rstrip())
+
+
 def _service_account_key(folder: Path) -> Path:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
@@ -344,4 +381,5 @@ if __name__ == "__main__":
     bench_xlsx()
     bench_core()
     bench_small()
+    bench_phases()
     bench_google()
