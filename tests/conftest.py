@@ -102,6 +102,11 @@ def write_xlsx(path: Path, raw: dict) -> Path:
     return path
 
 
+def text_part(message, subtype: str = "plain") -> str:
+    """The text/SUBTYPE part of an email message, as text."""
+    return next(p for p in message.walk() if p.get_content_type() == f"text/{subtype}").get_content()
+
+
 def read_xlsx(path: Path) -> dict[str, list[list]]:
     wb = openpyxl.load_workbook(path)
     return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}

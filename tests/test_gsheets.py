@@ -262,8 +262,11 @@ def test_init_on_an_empty_google_sheet_in_one_batch(fake_sheets, service_account
     assert run("init", URL, "--credentials", service_account_key).exit_code == 2  # now it has data
 
 
-def test_a_tab_of_the_group_named_like_a_generated_one_is_never_replaced(fake_sheets, service_account_key, example2):
-    fake_sheets.create(SID, "g", {**example2, "Summary": [["our own summary"]]})
+@pytest.mark.parametrize("name", ["Summary", "SUMMARY"])  # tab names compared case-insensitively
+def test_a_tab_of_the_group_named_like_a_generated_one_is_never_replaced(
+    fake_sheets, service_account_key, example2, name
+):
+    fake_sheets.create(SID, "g", {**example2, name: [["our own summary"]]})
     before = fake_sheets.snapshot(SID)
     result = run("sync", URL, "--credentials", service_account_key)
     assert result.exit_code == 2 and "did not generate" in result.stderr

@@ -217,14 +217,6 @@ def test_two_tabs_for_one_role_are_a_warning_naming_both(tmp_path, example2):
     assert 'The tabs "Members" and "Membres" are read as the same tab' in result.stdout
 
 
-def test_google_tab_names_are_compared_case_insensitively(fake_sheets, service_account_key, example2):
-    fake_sheets.create(SID, "g", {**example2, "SUMMARY": [["our own summary"]]})
-    before = fake_sheets.snapshot(SID)
-    result = run("sync", URL, "--credentials", service_account_key)
-    assert result.exit_code == 2 and "did not generate" in result.stderr
-    assert fake_sheets.snapshot(SID) == before
-
-
 # Google sign-in and lost answers -------------------------------------------------------------
 
 

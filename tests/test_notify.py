@@ -8,7 +8,7 @@ from email import policy
 
 import pytest
 from click.testing import CliRunner
-from conftest import consecutive_trips, free_port, group, read_xlsx, write_xlsx
+from conftest import consecutive_trips, free_port, group, read_xlsx, text_part, write_xlsx
 
 from sheetsync.app.cli import cli
 from sheetsync.notify.mailer import build_message, load_smtp_config
@@ -34,10 +34,6 @@ def lilas(tmp_path, example2):
     return write_xlsx(tmp_path / "lilas.xlsx", example2)
 
 
-def part(message, subtype):
-    return next(p for p in message.walk() if p.get_content_type() == f"text/{subtype}").get_content()
-
-
 def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, smtp_server):
     result = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
     assert result.exit_code == 0, result.output
@@ -48,12 +44,12 @@ def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, 
     assert catherine["Subject"] == "Rue des Lilas : votre relevé d'autopartage 2025"
     assert catherine["To"] == "Catherine <catherine@example.org>"
     assert catherine["Reply-To"] == "laurent@example.org"
-    text, html = part(catherine, "plain"), part(catherine, "html")
+    text, html = text_part(catherine, "plain"), text_part(catherine, "html")
     assert "Solde au 31 déc. 2025               -467,98\u00a0€" in text
     assert "467,98\u00a0€ à Laurent" in text
     assert "<strong>467,98\u00a0€</strong> à Laurent" in html
     assert "0,2400\u00a0€ par km sur 12\u202f790 km" in text
-    assert "Vous allez recevoir" in part(received["laurent@example.org"], "plain")
+    assert "Vous allez recevoir" in text_part(received["laurent@example.org"], "plain")
     sent = read_xlsx(lilas)["Envois"]
     assert sent[1] == ["Envoyé le", "Type", "Période", "Membre", "Adresse", "Objet", "Message-ID"]
     assert sorted(row[3] for row in sent[2:]) == ["Catherine", "Laurent"]
@@ -103,9 +99,9 @@ def test_outbox_files_parse_with_the_standard_parser_and_amounts_in_english(tmp_
     assert files == ["settlement-2025-Françoise.eml", "settlement-2025-Marie.eml", "settlement-2025-Pierre.eml"]
     marie = email.message_from_bytes((out / "settlement-2025-Marie.eml").read_bytes(), policy=policy.default)
     assert marie["Subject"] == "Marie's car: your car-sharing statement for 2025"
-    assert "Balance on 31 Dec 2025              €1,150.00" in part(marie, "plain")
-    assert "€341.00 from Françoise" in part(marie, "plain") and "€809.00 from Pierre" in part(marie, "plain")
-    assert "Twingo, 2025: the group's rate, €0.2500 per km" in part(marie, "plain")
+    assert "Balance on 31 Dec 2025              €1,150.00" in text_part(marie, "plain")
+    assert "€341.00 from Françoise" in text_part(marie, "plain") and "€809.00 from Pierre" in text_part(marie, "plain")
+    assert "Twingo, 2025: the group's rate, €0.2500 per km" in text_part(marie, "plain")
     assert not (tmp_path / "Sent").exists()
 
 
@@ -238,7 +234,7 @@ def test_a_group_overrides_a_template(tmp_path, lilas):
     assert result.exit_code == 0, result.output
     msg = email.message_from_bytes((out / "settlement-2025-Laurent.eml").read_bytes(), policy=policy.default)
     assert msg["Subject"] == "Les comptes de Rue des Lilas sont faits"
-    assert "Vous allez recevoir" in part(msg, "plain")  # the rest from the default templates
+    assert "Vous allez recevoir" in text_part(msg, "plain")  # the rest from the default templates
 
 
 def test_smtp_missing_configuration_and_password_never_printed(lilas, monkeypatch):

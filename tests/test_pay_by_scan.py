@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from click.testing import CliRunner
-from conftest import read_xlsx, report_of, write_xlsx
+from conftest import read_xlsx, report_of, text_part, write_xlsx
 from PIL import Image
 
 from sheetsync.app.cli import cli
@@ -69,7 +69,7 @@ def test_a_settlement_notice_carries_a_scan_to_pay_code_with_every_epc_field(tmp
         "",  # structured reference
         REFERENCE,  # remittance text
     ]
-    text = next(p for p in catherine.walk() if p.get_content_type() == "text/plain").get_content()
+    text = text_part(catherine)
     assert "467,98\u00a0€ à Laurent" in text
     assert "IBAN FR76 3000 6000 0112 3456 7890 189, BIC AGRIFRPP" in text
     assert f"Référence : {REFERENCE}" in text
@@ -83,7 +83,7 @@ def test_julien_pays_laurent_too_and_a_member_without_iban_gets_no_code(tmp_path
     assert run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31").exit_code == 0
     for _, _, msg in smtp_server.messages:
         assert not [p for p in msg.walk() if p.get_content_type() == "image/png"]
-        text = next(p for p in msg.walk() if p.get_content_type() == "text/plain").get_content()
+        text = text_part(msg)
         assert "IBAN" not in text
 
 
@@ -93,7 +93,7 @@ def test_another_currency_gets_iban_and_reference_and_says_why_there_is_no_code(
     assert run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31").exit_code == 0
     catherine = next(msg for _, rcpt, msg in smtp_server.messages if rcpt == ["catherine@example.org"])
     assert not [p for p in catherine.walk() if p.get_content_type() == "image/png"]
-    text = next(p for p in catherine.walk() if p.get_content_type() == "text/plain").get_content()
+    text = text_part(catherine)
     assert "IBAN FR76 3000 6000 0112 3456 7890 189" in text and REFERENCE in text
     assert "ne servent qu'aux virements en euros, et le groupe compte en CHF" in text
 

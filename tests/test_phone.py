@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import read_xlsx, served, write_xlsx
+from conftest import read_xlsx, served, text_part, write_xlsx
 
 from sheetsync import api
 from sheetsync.app.cli import cli
@@ -267,7 +267,7 @@ def test_links_go_out_as_notices_to_the_members_with_an_address(groups_toml, smt
     assert set(received) == {"laurent@example.org", "catherine@example.org"}
     catherine = received["catherine@example.org"]
     assert catherine["Subject"] == "Rue des Lilas : votre page personnelle pour la voiture"
-    text = next(p for p in catherine.walk() if p.get_content_type() == "text/plain").get_content()
+    text = text_part(catherine)
     assert member_link("https://cars.example.org", SECRET.encode(), "lilas", "Catherine") in text
     again = CliRunner().invoke(cli, ["links", str(config), "--group", "lilas", "--send"])
     assert again.exit_code == 0 and len(smtp_server.messages) == 2  # once
