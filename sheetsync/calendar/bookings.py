@@ -171,7 +171,7 @@ def reconcile(book: Book, found: list[Occurrence], as_of: date) -> list[Problem]
             by_day[(o.vehicle, start + timedelta(days=n))].append(o)
     problems = []
     for trip in book.trips:
-        first, last = _trip_days(trip)
+        first, last = trip.days()
         if first < first_day or first > as_of:
             continue
         covering = {
@@ -232,14 +232,9 @@ def unrecorded(book: Book, found: list[Occurrence], as_of: date, since: timedelt
         if not (cutoff - since <= o.end <= cutoff):
             continue
         start, end = o.days()
-        if not any(_trip_days(t)[0] <= end and _trip_days(t)[1] >= start for t in trips_by[(o.vehicle, o.member)]):
+        if not any(t.days()[0] <= end and t.days()[1] >= start for t in trips_by[(o.vehicle, o.member)]):
             missing.append(o)
     return missing
-
-
-def _trip_days(trip: Trip) -> tuple[date, date]:
-    last = trip.returned.date() if trip.returned and trip.returned.date() > trip.date.date() else trip.date.date()
-    return trip.date.date(), last
 
 
 def _iso_span(start: datetime, end: datetime) -> str:
@@ -299,7 +294,7 @@ def _trip_covers(trip: Trip, at: datetime) -> bool:
     start = trip.date
     if trip.returned is not None and trip.returned > trip.date and (trip.returned.time() != time()):
         return start <= at < trip.returned
-    first, last = _trip_days(trip)
+    first, last = trip.days()
     if trip.date.time() != time() and first == last:
         return first == at.date() and at >= trip.date
     return first <= at.date() <= last

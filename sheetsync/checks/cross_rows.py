@@ -213,9 +213,8 @@ def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
     for trip in book.trips:
         if trip.km <= MAX_KM_PER_DAY:  # plausible whatever its length in days
             continue
-        days = 1
-        if trip.returned is not None and trip.returned.date() > trip.date.date():
-            days = (trip.returned.date() - trip.date.date()).days + 1
+        first, last = trip.days()
+        days = (last - first).days + 1
         if trip.km > MAX_KM_PER_DAY * days:
             problems.append(
                 problem(
@@ -261,9 +260,8 @@ def check_responsible(book: Book) -> tuple[Book, list[Problem]]:
 
 
 def _covers(trip: Trip, expense: Expense) -> bool:
-    day = expense.date.date()
-    last = trip.returned.date() if trip.returned else trip.date.date()
-    return trip.date.date() <= day <= last
+    first, last = trip.days()
+    return first <= expense.date.date() <= last
 
 
 def check_rates(book: Book) -> tuple[Book, list[Problem]]:

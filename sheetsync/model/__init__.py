@@ -112,6 +112,12 @@ class Trip:
     full: bool | None = None  # None: not said, read as a full tank
     distance: Decimal | None = None  # the km typed, in a logbook without odometer readings
 
+    def days(self) -> tuple[date, date]:
+        """The first and last day the trip covers: its date, to its return when that is later."""
+        first = self.date.date()
+        last = self.returned.date() if self.returned is not None else first
+        return first, max(first, last)
+
     @property
     def km(self) -> Decimal | int:
         if self.odometer_start is None:
