@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 from contextlib import nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -402,5 +402,5 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
         stopping = clashes_of(after.book, after.occurrences, name, number)
     if stopping:
         return Submitted(False, stopping, None, name)
-    backend.append_row(table, row)
+    backend.append_row(replace(table, name=name), row)  # below the group's own tab, however they spell it
     return Submitted(True, [], number, name)

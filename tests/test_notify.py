@@ -64,6 +64,16 @@ def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, 
     assert len(read_xlsx(lilas)["Envois"]) == 2 + 3
 
 
+def test_a_sent_log_the_group_renamed_still_stops_a_second_sending(lilas, smtp_server):
+    assert run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31").exit_code == 0
+    tabs = read_xlsx(lilas)
+    tabs["ENVOIS"] = tabs.pop("Envois")  # the group's own spelling of the tab's name
+    write_xlsx(lilas, tabs)
+    again = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
+    assert again.exit_code == 0 and len(smtp_server.messages) == 2
+    assert len(read_xlsx(lilas)["ENVOIS"]) == 4
+
+
 def test_a_sync_keeps_the_sent_log(lilas, smtp_server):
     run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
     assert run("sync", lilas, "--as-of", "2025-12-31").exit_code == 0

@@ -292,3 +292,20 @@ def test_an_ods_workbook_takes_entries_too_and_keeps_its_other_parts(tmp_path, e
         ("Saisies", 3, 60),
         ("Saisies", 4, 50),
     ]
+
+
+def test_an_entry_goes_below_the_entries_of_a_tab_the_group_renamed(tmp_path, example2):
+    path = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
+    now = NOW.replace(tzinfo=None)
+    fields = {"vehicle": "Clio", "date": datetime(2026, 1, 4, 9), "odometer_start": LAST_READING, "odometer_end": 22850}
+    assert api.submit_entry(str(path), "Julien", "trip", fields, now).row == 3
+    renamed = read_xlsx(path)
+    renamed["SAISIES"] = renamed.pop("Saisies")  # the group's own spelling of the tab's name
+    write_xlsx(path, renamed)
+    done = api.submit_entry(str(path), "Julien", "trip", fields | {"odometer_start": 22850, "odometer_end": 22900}, now)
+    assert done.written and done.row == 4 and done.tab == "SAISIES"
+    tabs = read_xlsx(path)
+    assert "Saisies" not in tabs and [row[6:8] for row in tabs["SAISIES"][2:]] == [
+        [LAST_READING, 22850],
+        [22850, 22900],
+    ]

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from sheetsync.i18n import N_, t
 from sheetsync.model.schema import GENERATED_MARKERS, GENERATED_TABS
-from sheetsync.present.table import Column, Table
+from sheetsync.present.table import Column, Table, same_tab
 from sheetsync.present.words import word
 from sheetsync.read.cells import as_text, parse_datetime
 from sheetsync.read.headers import RawTables
@@ -38,9 +38,8 @@ class SentEntry:
 
 def read_sent(raw: RawTables) -> list[SentEntry]:
     """The entries of the Sent / Envois tab, if sheetsync made one (its first cell says so)."""
-    for name in (SENT.en, SENT.fr):
-        if name not in raw:
-            continue
+    wanted = {same_tab(SENT.en), same_tab(SENT.fr)}  # as the writers match it: "ENVOIS" is the log too
+    for name in [n for n in raw if same_tab(n) in wanted]:
         rows = list(raw[name])
         first = rows[0][0] if rows and rows[0] else None
         if not (isinstance(first, str) and first.startswith(GENERATED_MARKERS)):
