@@ -7,6 +7,7 @@ import shutil
 import threading
 import zipfile
 from datetime import date, datetime
+from decimal import Decimal as D
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,7 +18,7 @@ from conftest import read_xlsx, served, text_part, write_xlsx
 from sheetsync import api
 from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig
-from sheetsync.app.phone import member_link
+from sheetsync.app.phone import entry_fields, member_link
 from sheetsync.app.server import Service
 
 SECRET = "a long and random secret for the lilas group"
@@ -309,3 +310,18 @@ def test_an_entry_goes_below_the_entries_of_a_tab_the_group_renamed(tmp_path, ex
         [LAST_READING, 22850],
         [22850, 22900],
     ]
+
+
+def test_numbers_typed_on_the_phone_are_read_as_the_workbook_reads_them():
+    def amount(typed, lang):
+        return entry_fields("payment", {"amount": typed, "to": "Laurent"}, "Julien", lang)["amount"]
+
+    assert amount("1,234", "en") == 1234 and amount("1,234", "fr") == D("1.234")
+    assert (
+        amount("45,30", "fr") == D("45.30") and amount("23 512", "fr") == 23512 and amount("12,5 €", "en") == D("12.5")
+    )
+    assert [amount(typed, "en") for typed in ("NaN", "Infinity", "1e5")] == [
+        "NaN",
+        "Infinity",
+        "1e5",
+    ]  # the checks say why

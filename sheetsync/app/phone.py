@@ -15,7 +15,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -31,7 +31,7 @@ from sheetsync.notify.plan import payment_details
 from sheetsync.notify.templates import template_folder
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
-from sheetsync.read.cells import plain_number
+from sheetsync.read.cells import parse_number, plain_number
 from sheetsync.read.entries import booking_ref
 
 WEEKS_SHOWN = 3
@@ -137,18 +137,19 @@ def _moment(text: str) -> object:
         return text
 
 
-def _typed_number(text: str) -> object:
-    """A number from what was typed ("23 512", "45,30"), else the text as typed (the checks say why)."""
+def _typed_number(text: str, lang: str) -> object:
+    """A number from what was typed ("23 512", "45,30"), read as the workbook's cells are read in
+    the group's language; else the text as typed (the checks say why)."""
     text = (text or "").strip()
     if not text:
         return None
     try:
-        return Decimal(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
-    except InvalidOperation:
+        return parse_number(text, lang)
+    except ValueError:
         return text
 
 
-def entry_fields(kind: str, form: dict[str, str], member: str) -> dict[str, object]:
+def entry_fields(kind: str, form: dict[str, str], member: str, lang: str) -> dict[str, object]:
     """The Entries fields of a submitted form of `kind`."""
     get = lambda name: (form.get(name) or "").strip() or None  # noqa: E731
     if kind == "trip":
@@ -156,9 +157,9 @@ def entry_fields(kind: str, form: dict[str, str], member: str) -> dict[str, obje
             "vehicle": get("vehicle"),
             "date": _moment(form.get("date", "")),
             "end": _moment(form.get("end", "")),
-            "odometer_start": _typed_number(form.get("odometer_start", "")),
-            "odometer_end": _typed_number(form.get("odometer_end", "")),
-            "fuel_paid": _typed_number(form.get("fuel_paid", "")),
+            "odometer_start": _typed_number(form.get("odometer_start", ""), lang),
+            "odometer_end": _typed_number(form.get("odometer_end", ""), lang),
+            "fuel_paid": _typed_number(form.get("fuel_paid", ""), lang),
             "note": get("note"),
         }
     if kind == "expense":
@@ -166,15 +167,15 @@ def entry_fields(kind: str, form: dict[str, str], member: str) -> dict[str, obje
             "vehicle": get("vehicle"),
             "date": _moment(form.get("date", "")),
             "category": get("category"),
-            "amount": _typed_number(form.get("amount", "")),
-            "litres": _typed_number(form.get("litres", "")),
+            "amount": _typed_number(form.get("amount", ""), lang),
+            "litres": _typed_number(form.get("litres", ""), lang),
             "note": get("note"),
         }
     if kind == "payment":
         return {
             "date": _moment(form.get("date", "")),
             "to": get("to"),
-            "amount": _typed_number(form.get("amount", "")),
+            "amount": _typed_number(form.get("amount", ""), lang),
             "note": get("note"),
         }
     if kind == "booking":
@@ -315,12 +316,21 @@ def render_page(report: Report, member: str, now: datetime, state: PageState) ->
     return env.get_template("page.html").render(page_context(report, member, now, state)).encode()
 
 
-def submit(group_workbook: str, credentials: str | None, member: str, form: dict[str, str], now: datetime, limits=None):
-    """Check and append the entry of a submitted form; the api's Submitted (or None for an unknown form)."""
+def submit(
+    group_workbook: str,
+    credentials: str | None,
+    member: str,
+    form: dict[str, str],
+    now: datetime,
+    lang: str,
+    limits=None,
+):
+    """Check and append the entry of a submitted form, its numbers read in the group's language
+    `lang`; the api's Submitted (or None for an unknown form)."""
     kind = form.get("kind", "")
     if kind not in ENTRY_FORMS:
         return None
-    fields = entry_fields(kind, form, member)
+    fields = entry_fields(kind, form, member, lang)
     return api.submit_entry(group_workbook, member, kind, fields, now, credentials=credentials, limits=limits)
 
 

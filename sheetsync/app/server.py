@@ -232,17 +232,11 @@ class Service:
             or not hmac.compare_digest(token, calendar_token(secret, group.name))
         ):
             return 401, {"ok": False, "message": "Bad token."}, None
-        from datetime import datetime
-
-        from sheetsync.calendar.ics import bookings_calendar
-
         try:
-            opened = api.open_report(
-                group.workbook, self.today(), False, credentials=group.credentials, limits=self.limits
-            )
+            _, ics, _ = api.calendar(group.workbook, self.today(), credentials=group.credentials, limits=self.limits)
         except SheetsyncError as exc:
             return 503, {"ok": False, "message": without_paths(str(exc))}, None
-        return 200, bookings_calendar(opened.report.book, datetime.now().astimezone()), "text/calendar; charset=utf-8"
+        return 200, ics, "text/calendar; charset=utf-8"
 
     def phone_page(self, group: GroupConfig, environ, method: str, member: str, token: str):
         """A member's phone page (GET), or one of its forms (POST: the entry is checked, then
@@ -273,7 +267,9 @@ class Service:
         state = phone.PageState(saved="saved" in parse_qs(environ.get("QUERY_STRING", "")))
         if method == "POST":
             try:
-                submitted = phone.submit(group.workbook, group.credentials, member, form, now, self.limits)
+                submitted = phone.submit(
+                    group.workbook, group.credentials, member, form, now, report.settings.language, self.limits
+                )
             except SheetsyncError as exc:
                 return 503, without_paths(str(exc)).encode(), "text/plain; charset=utf-8"
             if submitted is None:
