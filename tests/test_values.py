@@ -6,6 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from sheetsync.read.cells import parse_datetime, parse_money, parse_number, parse_shares
+from sheetsync.read.rows import Names
 
 
 @pytest.mark.parametrize(
@@ -88,3 +89,11 @@ def test_owner_shares():
     assert parse_shares("Anne 50%, Bruno 50%") == [("Anne", D("0.5")), ("Bruno", D("0.5"))]
     assert parse_shares("Marie") == [("Marie", None)]
     assert parse_shares("Anne 60 % et Bruno 40 %") == [("Anne", D("0.6")), ("Bruno", D("0.4"))]
+
+
+def test_a_name_added_after_a_lookup_is_found_by_the_next_one():
+    names = Names(["Anne"])
+    assert names.lookup("bruno") is None
+    names.add("Bruno")
+    names.alias("Bruno Martin", "Bruno")
+    assert (names.lookup("bruno"), names.lookup("BRUNO MARTIN"), names.lookup("anne")) == ("Bruno", "Bruno", "Anne")

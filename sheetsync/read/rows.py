@@ -35,30 +35,28 @@ class Names:
 
     def __init__(self, names: list[str] = ()):
         self.by_key: dict[str, str] = {}
+        self._seen: dict[str, str | None] = {}  # lookup's answers, per text as typed
         for name in names:
             self.add(name)
 
     def add(self, name: str) -> None:
         self.by_key.setdefault(fold(name), name)
+        self._seen.clear()
 
     def alias(self, typed: str, name: str) -> None:
         """`typed` (a member's full name, when they are known by their first name) stands for `name`."""
         if typed:
             self.by_key.setdefault(fold(typed), name)
+            self._seen.clear()
 
     def get(self, typed: str) -> str | None:
         return self.by_key.get(fold(typed))
 
     def lookup(self, typed: str) -> str | None:
         """`get`, remembered per typed text: a logbook repeats the same few names thousands of times."""
-        try:
-            return self._seen[typed]
-        except AttributeError:
-            self._seen: dict[str, str | None] = {}
-        except KeyError:
-            pass
-        found = self._seen[typed] = self.get(typed)
-        return found
+        if typed not in self._seen:
+            self._seen[typed] = self.get(typed)
+        return self._seen[typed]
 
     def all(self) -> list[str]:
         return list(dict.fromkeys(self.by_key.values()))
