@@ -228,6 +228,10 @@ class Settings:
     revoked_links: str | None = None  # members whose phone links no longer open (names, or "all")
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
 
+    def split_rule(self, category: str) -> str:
+        """How costs of `category` are split: the group's setting, else the category's default rule."""
+        return self.split.get(category, CATEGORIES_BY_ID[category].rule)
+
 
 @dataclass(frozen=True, slots=True)
 class Book:
@@ -251,7 +255,7 @@ class Book:
 
     def split_rule(self, category: str) -> str:
         """How costs of `category` are split: the group's setting, else the category's default rule."""
-        return self.settings.split.get(category, CATEGORIES_BY_ID[category].rule)
+        return self.settings.split_rule(category)
 
     @property
     def kitty(self) -> str | None:

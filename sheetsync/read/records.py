@@ -29,7 +29,6 @@ from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
     BOOKINGS,
     CATEGORIES,
-    CATEGORIES_BY_ID,
     GENERATED_MARKERS,
     GENERATED_TABS,
     MEMBERS,
@@ -586,8 +585,7 @@ class _Parser:
         stays with who paid or who was responsible (a toll, a fine) is not refunded that way."""
         if amount >= 0:
             return amount
-        rule = self.settings.split.get(category, CATEGORIES_BY_ID[category].rule)
-        if rule in ("payer", "responsible"):
+        if self.settings.split_rule(category) in ("payer", "responsible"):
             r.flag("expense.negative", "amount", value=as_text(r.raw("amount")))
             return None
         return amount
