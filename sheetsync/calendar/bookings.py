@@ -12,8 +12,8 @@ from sheetsync.model import Book, Booking, Problem, SourceRef, Trip
 from sheetsync.model.problems import problem
 from sheetsync.read.cells import plain_number
 
-# repeat -> (dateutil.rrule frequency: YEARLY 0, MONTHLY 1, WEEKLY 2, DAILY 3; interval)
-FREQUENCIES = {"daily": (3, 1), "weekly": (2, 1), "biweekly": (2, 2), "monthly": (1, 1)}
+# repeat -> (its frequency as RFC 5545 and dateutil name it, interval): the calendar file's RRULE too
+REPEATS = {"daily": ("DAILY", 1), "weekly": ("WEEKLY", 1), "biweekly": ("WEEKLY", 2), "monthly": ("MONTHLY", 1)}
 HORIZON = timedelta(days=182)  # how far ahead repeats are expanded
 RECENT = timedelta(days=60)  # bookings that ended this recently are checked against the logbook
 
@@ -45,16 +45,15 @@ def occurrences(booking: Booking, horizon_end: datetime) -> list[Occurrence]:
         return []
     if not booking.repeat:
         return [Occurrence(booking, booking.start, booking.end)]
-    from dateutil.rrule import rrule  # only for a repeating booking
+    from dateutil import rrule as rules  # only for a repeating booking
 
-    freq, interval = FREQUENCIES[booking.repeat]
+    freq, interval = REPEATS[booking.repeat]
     last = horizon_end
     if booking.until is not None:
         last = min(last, datetime.combine(booking.until, time.max))
     length = booking.end - booking.start
-    return [
-        Occurrence(booking, s, s + length) for s in rrule(freq, dtstart=booking.start, interval=interval, until=last)
-    ]
+    starts = rules.rrule(getattr(rules, freq), dtstart=booking.start, interval=interval, until=last)
+    return [Occurrence(booking, s, s + length) for s in starts]
 
 
 def expand(book: Book, as_of: date) -> list[Occurrence]:
