@@ -294,7 +294,7 @@ def _naive_gspread_sync(client, sid: str, tab_names: list[str], tables) -> None:
 
 def _two_reads(http, sid: str) -> None:
     """The reads of a sync before this one read all in one: the description, then every tab's values."""
-    from sheetsync.backends.gsheets import a1_sheet
+    from sheetsync.backends.a1 import a1_sheet
 
     meta = http.fetch_sheet_metadata(
         sid,

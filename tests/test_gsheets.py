@@ -9,7 +9,8 @@ from click.testing import CliRunner
 from conftest import consecutive_trips, group
 
 from sheetsync.app.cli import cli
-from sheetsync.backends.gsheets import GoogleSheetsBackend, a1_sheet, authorize, grid_rows
+from sheetsync.backends.a1 import a1_sheet
+from sheetsync.backends.gsheets import GoogleSheetsBackend, authorize, grid_rows
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.backends.retry import RetryPolicy
 from sheetsync.errors import SetupError

@@ -19,7 +19,7 @@ from test_gsheets import SID, URL, backend
 
 from sheetsync.app.cli import cli
 from sheetsync.backends.files import Fingerprint
-from sheetsync.backends.ooxml import unescape_xml
+from sheetsync.backends.xml_text import unescape_xml
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.present.table import MAX_CELL_TEXT, fit_cell
 from sheetsync.present.terminal import csv_text, printable

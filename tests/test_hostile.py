@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig
 from sheetsync.app.server import Service, sign, without_paths
-from sheetsync.backends.limits import Limits, column_number, highest_ref, load_limits
+from sheetsync.backends.a1 import column_number
+from sheetsync.backends.limits import Limits, highest_ref, load_limits
 
 CORPUS = malformed()
 BOMBS = bombs()

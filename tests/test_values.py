@@ -5,6 +5,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from sheetsync.backends.a1 import a1_sheet, column_letter, column_number
 from sheetsync.read.cells import parse_datetime, parse_money, parse_number, parse_shares
 from sheetsync.read.rows import Names
 
@@ -97,3 +98,9 @@ def test_a_name_added_after_a_lookup_is_found_by_the_next_one():
     names.add("Bruno")
     names.alias("Bruno Martin", "Bruno")
     assert (names.lookup("bruno"), names.lookup("BRUNO MARTIN"), names.lookup("anne")) == ("Bruno", "Bruno", "Anne")
+
+
+def test_a1_columns_and_sheet_names_as_spreadsheet_programs_write_them():
+    assert [column_letter(i) for i in (0, 25, 26, 701, 702, 16383)] == ["A", "Z", "AA", "ZZ", "AAA", "XFD"]
+    assert [column_number(column_letter(i).encode()) - 1 for i in range(0, 20000, 7)] == list(range(0, 20000, 7))
+    assert a1_sheet("Bob's car") == "'Bob''s car'"

@@ -26,6 +26,7 @@ import requests
 from google.auth import exceptions as auth_errors
 from gspread.exceptions import APIError
 
+from sheetsync.backends.a1 import a1_sheet, column_letter
 from sheetsync.backends.files import RunLock
 from sheetsync.backends.retry import Retryable, RetryPolicy
 from sheetsync.errors import BackendError, SetupError
@@ -83,11 +84,6 @@ def _effective(value: dict | None) -> object:
     if "errorValue" in value:
         return ERROR_TEXTS.get(value["errorValue"].get("type", ""), "#ERROR!")
     return ""
-
-
-def a1_sheet(title: str) -> str:
-    """A sheet name as an A1 range: quoted, with quotes doubled."""
-    return "'" + title.replace("'", "''") + "'"
 
 
 # Authentication ---------------------------------------------------------------------------
@@ -613,7 +609,7 @@ def _dropdown(sheet_id: int, table: Table, col: int, source: tuple, ids: dict, n
         condition = {"type": "ONE_OF_LIST", "values": [{"userEnteredValue": v} for v in source[1]]}
     else:
         _, tab_id, source_col = source
-        letter = chr(ord("A") + source_col)
+        letter = column_letter(source_col)
         condition = {
             "type": "ONE_OF_RANGE",
             "values": [{"userEnteredValue": f"={a1_sheet(names[tab_id])}!{letter}2:{letter}"}],

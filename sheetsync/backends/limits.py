@@ -34,7 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
-from sheetsync.backends.xml_text import unescape
+from sheetsync.backends.a1 import column_letter, column_number
+from sheetsync.backends.xml_text import unescape_xml
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 
@@ -169,7 +170,7 @@ def _above(rows: int, columns: int) -> re.Pattern:
     digits, n = str(rows), len(str(rows))
     higher = ["0[0-9]{0,11}"] + ([f"[1-9][0-9]{{{n},11}}"] if n < 12 else [])
     higher += [f"{digits[:i]}[{int(d) + 1}-9][0-9]{{{n - i - 1}}}" for i, d in enumerate(digits) if d < "9"]
-    letters = _letters(columns).decode()
+    letters = column_letter(columns - 1)
     m = len(letters)
     after = [f"[A-Z]{{{m + 1},4}}"] if m < 4 else []
     after += [f"{letters[:i]}[{chr(ord(c) + 1)}-Z][A-Z]{{{m - i - 1}}}" for i, c in enumerate(letters) if c < "Z"]
@@ -199,26 +200,9 @@ def highest_ref(window: bytes) -> tuple[int, int]:
     return rows, columns
 
 
-def _letters(column: int) -> bytes:
-    """A 1-based column number as A1-style letters (0 -> b"": before A)."""
-    letters = b""
-    while column:
-        column, rest = divmod(column - 1, 26)
-        letters = bytes([65 + rest]) + letters
-    return letters
-
-
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="(?:[A-Z]*[0-9]*:)?([A-Z]*)([0-9]*)"')
 DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 OVERLAP = 64  # bytes kept from the previous block, so no pattern is missed at a block boundary
-
-
-def column_number(letters: bytes) -> int:
-    """A1-style column letters as a 1-based number (b"A" -> 1, b"XFD" -> 16384)."""
-    n = 0
-    for c in letters:
-        n = n * 26 + c - 64
-    return n
 
 
 def check_package(data: bytes, suffix: str, limits: Limits, name: str, notice: tuple[bytes, ...] = ()) -> set[str]:
@@ -276,7 +260,7 @@ def _sheet_name(archive: zipfile.ZipFile, part: str, limits: Limits) -> str | No
             for sheet in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", xml["xl/workbook.xml"]):
                 if re.search(rb'\bid="' + re.escape(rel_id[1]) + rb'"', sheet[0]):
                     named = re.search(rb'\bname="([^"]*)"', sheet[0])
-                    return unescape(named[1].decode("utf-8", "replace")) if named else None
+                    return unescape_xml(named[1].decode("utf-8", "replace")) if named else None
     return None
 
 

@@ -12,8 +12,8 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sheetsync.backends.odf_charts import drop_objects, objects_in, put_objects, shapes_xml, update_manifest
-from sheetsync.backends.ooxml import ILLEGAL_XML, Package, unescape_xml
-from sheetsync.backends.xml_text import escape, quoteattr
+from sheetsync.backends.ooxml import ILLEGAL_XML, Package
+from sheetsync.backends.xml_text import escape, quoteattr, unescape_xml
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from sheetsync.backends.ooxml import Package, column_letter, xml_text
+from sheetsync.backends.a1 import a1_sheet, column_letter
+from sheetsync.backends.ooxml import Package, xml_text
 from sheetsync.backends.xml_text import escape, quoteattr
 from sheetsync.present.table import CHART_COLUMNS, CHART_ROWS, Chart, Series, Table, chart_anchor
 
@@ -29,7 +30,7 @@ NAMESPACES = (
 
 def cell_range(table: Table, column: int, first: int, last: int) -> str:
     """An ODF cell range address over data rows `first` to `last` (excluded) of one column."""
-    sheet = "'" + table.name.replace("'", "''") + "'"
+    sheet = a1_sheet(table.name)
     letter = column_letter(column)
     return f"{sheet}.{letter}{table.sheet_row(first)}:{sheet}.{letter}{table.sheet_row(last - 1)}"
 

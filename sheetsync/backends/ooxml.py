@@ -21,7 +21,8 @@ from pathlib import Path
 from posixpath import dirname, join, normpath
 from xml.parsers import expat
 
-from sheetsync.backends.xml_text import escape, quoteattr
+from sheetsync.backends.a1 import column_letter
+from sheetsync.backends.xml_text import escape, quoteattr, unescape_xml
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.schema import GENERATED_MARKERS
@@ -42,26 +43,9 @@ def _attr(tag_text: str, name: str) -> str | None:
     return (m[1] if m[1] is not None else m[2]) if m else None
 
 
-XML_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));")
-XML_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-
-
 def xml_text(value: object) -> str:
     """A value as XML text content: escaped, the characters XML cannot hold dropped."""
     return escape(ILLEGAL_XML.sub("", str(value)))
-
-
-def unescape_xml(text: str) -> str:
-    """Attribute or text content as it reads: the five entities and character references
-    (&#66; &#x42;) resolved, in one pass."""
-
-    def one(m: re.Match) -> str:
-        if m[3]:
-            return XML_ENTITIES[m[3]]
-        code = int(m[1]) if m[1] else int(m[2], 16)
-        return chr(code) if 0 < code <= 0x10FFFF else m[0]
-
-    return XML_REFERENCE.sub(one, text)
 
 
 @dataclass
@@ -337,15 +321,6 @@ class Styles:
 
 
 # sheet XML -------------------------------------------------------------------------------------
-
-
-def column_letter(index: int) -> str:
-    """The spreadsheet letter of a 0-based column index (0 -> A, 26 -> AA)."""
-    letters, index = "", index + 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _sheet_cell(ref: str, value: object, style: int | None, date1904: bool = False) -> str:

@@ -7,7 +7,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from posixpath import dirname, relpath
 
-from sheetsync.backends.ooxml import REL_NS, Package, column_letter, xml_text
+from sheetsync.backends.a1 import a1_sheet, column_letter
+from sheetsync.backends.ooxml import REL_NS, Package, xml_text
 from sheetsync.present.table import CHART_COLUMNS, CHART_ROWS, Chart, Series, Table, chart_anchor
 from sheetsync.read.cells import to_serial
 
@@ -22,7 +23,7 @@ CHART_TYPE = "application/vnd.openxmlformats-officedocument.drawingml.chart+xml"
 
 def _ref(sheet: str, column: int, first_row: int, last_row: int) -> str:
     letter = column_letter(column)
-    quoted = "'" + sheet.replace("'", "''") + "'"
+    quoted = a1_sheet(sheet)
     if first_row == last_row:
         return f"{quoted}!${letter}${first_row}"
     return f"{quoted}!${letter}${first_row}:${letter}${last_row}"

@@ -14,6 +14,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 
+from sheetsync.backends.a1 import column_number
 from sheetsync.backends.ooxml import Package, _attr
 from sheetsync.read.cells import Uncomputed
 from sheetsync.read.headers import SheetMarks
@@ -121,7 +122,7 @@ def _unreadable_cells(data: bytes) -> dict[tuple[int, int], str]:
         else:
             continue
         if shown and (ref := _CELL_REF.search(b" " + attrs)):
-            cells[(int(ref[2]) - 1, _column_index(ref[1].decode()))] = shown
+            cells[(int(ref[2]) - 1, column_number(ref[1]) - 1)] = shown
     return cells
 
 
@@ -141,10 +142,3 @@ def _table_totals(package: Package, sheet_part: str) -> dict[int, str]:
             for row in range(int(last[1]) - int(count) + 1, int(last[1]) + 1):
                 totals[row] = name
     return totals
-
-
-def _column_index(letters: str) -> int:
-    index = 0
-    for ch in letters:
-        index = index * 26 + ord(ch) - 64
-    return index - 1
