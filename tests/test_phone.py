@@ -3,6 +3,7 @@ then appended to the Entries tab of a local workbook (under its lock, other part
 of a Google Sheet (one append request), bookings under the group's rule, cancellations."""
 
 import html
+import io
 import shutil
 import threading
 import zipfile
@@ -325,3 +326,19 @@ def test_numbers_typed_on_the_phone_are_read_as_the_workbook_reads_them():
         "Infinity",
         "1e5",
     ]  # the checks say why
+
+
+def test_a_form_with_a_body_length_that_is_no_number_is_a_bad_request(tmp_path, example2, monkeypatch):
+    """waitress refuses such a request itself; any other WSGI server hands it over as it came."""
+    monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)
+    workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
+    config = FleetConfig([GroupConfig("lilas", str(workbook), None, "SHEETSYNC_SECRET_LILAS")], {})
+    service = Service(config, clock=NOW.timestamp, today=lambda: NOW.date())
+
+    def status_of(length: str) -> str:
+        statuses = []
+        environ = {"REQUEST_METHOD": "POST", "PATH_INFO": link("", "Julien"), "CONTENT_LENGTH": length}
+        b"".join(service(environ | {"wsgi.input": io.BytesIO()}, lambda status, headers: statuses.append(status)))
+        return statuses[0]
+
+    assert status_of("abc").startswith("400") and status_of(str(70 * 1024)).startswith("413")

@@ -53,7 +53,22 @@ WAITRESS = {"channel_timeout": 15, "connection_limit": 500, "threads": 4, "clean
 
 
 class BadRequest(ValueError):
-    """A parameter of the call that cannot be understood: a 400."""
+    """A parameter of the call that cannot be understood: a 400 (or the `status` given)."""
+
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.status = status
+
+
+def request_body(environ) -> bytes:
+    """The request's body as its Content-Length says; BadRequest for a length that is not a
+    number (400) or over MAX_BODY (413)."""
+    length = str(environ.get("CONTENT_LENGTH") or "0").strip()
+    if not length.isdigit():
+        raise BadRequest("Bad Content-Length.")
+    if int(length) > MAX_BODY:
+        raise BadRequest("Body too large.", 413)
+    return environ["wsgi.input"].read(int(length)) if int(length) else b""
 
 
 def sign(secret: bytes, timestamp: str, method: str, path: str, body: bytes) -> str:
@@ -114,13 +129,10 @@ class Service:
             return self.calendar_feed(group, environ)
         if method != "POST" or parts[2] not in ACTIONS:
             return 405 if parts[2] in ACTIONS else 404, {"ok": False, "message": "Use POST with a signed body."}, None
-        length = str(environ.get("CONTENT_LENGTH") or "0").strip()
-        if not length.isdigit():
-            return 400, {"ok": False, "message": "Bad Content-Length."}, None
-        length = int(length)
-        if length > MAX_BODY:
-            return 413, {"ok": False, "message": "Body too large."}, None
-        body = environ["wsgi.input"].read(length) if length else b""
+        try:
+            body = request_body(environ)
+        except BadRequest as exc:
+            return exc.status, {"ok": False, "message": str(exc)}, None
         refusal = self.verify(group, environ, method, path, body)
         if refusal:
             return 401, {"ok": False, "message": refusal}, None
@@ -249,10 +261,10 @@ class Service:
             return 405, b"Method Not Allowed", "text/plain; charset=utf-8"
         form: dict[str, str] = {}
         if method == "POST":
-            length = int(environ.get("CONTENT_LENGTH") or 0)
-            if length > MAX_BODY:
-                return 413, b"Payload Too Large", "text/plain; charset=utf-8"
-            body = environ["wsgi.input"].read(length).decode("utf-8", "replace") if length else ""
+            try:
+                body = request_body(environ).decode("utf-8", "replace")
+            except BadRequest as exc:
+                return exc.status, str(exc).encode(), "text/plain; charset=utf-8"
             form = {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
         try:
             opened = api.open_report(
