@@ -191,15 +191,19 @@ def notify(
     credentials: str | None = None,
     oauth: bool = False,
     limits: Limits | None = None,
+    links_of=None,
     **options,
 ) -> NoticeRun:
     """`notices` for the workbook at `location` (`member`: only the one this name stands for):
     read, planned, sent and logged under the workbook's run lock when sending, so that two runs
-    never send the same notice. `options` are those of `notices`."""
+    never send the same notice. `links_of(report)` gives the personal links the notices of kind
+    "link" carry; `options` are those of `notices`."""
     backend = open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
     with backend.lock() if mode == "send" else nullcontext():
         opened = open_report(location, as_of, False, backend=backend)
         who = member_name(opened.report, member) if member else None
+        if links_of is not None:
+            options["links"] = links_of(opened.report)
         return notices(opened, kind, mode, who, **options)
 
 

@@ -2,6 +2,7 @@
 then appended to the Entries tab of a local workbook (under its lock, other parts untouched) or
 of a Google Sheet (one append request), bookings under the group's rule, cancellations."""
 
+import fcntl
 import html
 import io
 import shutil
@@ -21,6 +22,7 @@ from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig
 from sheetsync.app.phone import entry_fields, member_link
 from sheetsync.app.server import Service
+from sheetsync.backends.files import lock_path
 
 SECRET = "a long and random secret for the lilas group"
 NOW = datetime(2026, 1, 5, 18, 30, tzinfo=ZoneInfo("Europe/Paris"))
@@ -258,6 +260,16 @@ def test_links_prints_one_personal_link_per_member(groups_toml):
     lines = result.output.splitlines()
     assert [line.split("\t")[0] for line in lines] == ["Laurent", "Catherine", "Julien"]
     assert lines[1].split("\t")[1] == member_link("https://cars.example.org", SECRET.encode(), "lilas", "Catherine")
+
+
+def test_links_are_sent_under_the_workbooks_run_lock(groups_toml, smtp_server, tmp_path):
+    with open(lock_path((tmp_path / "lilas.xlsx").resolve()), "a") as held:  # another run holds the workbook
+        fcntl.flock(held, fcntl.LOCK_EX)
+        result = CliRunner().invoke(
+            cli, ["links", str(groups_toml), "--group", "lilas", "--send"], env={"SHEETSYNC_LOCK_WAIT": "0.3"}
+        )
+    assert result.exit_code == 3 and "Another sheetsync run" in result.stderr
+    assert smtp_server.messages == []
 
 
 def test_links_go_out_as_notices_to_the_members_with_an_address(groups_toml, smtp_server):

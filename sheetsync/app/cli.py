@@ -346,7 +346,7 @@ def links_command(
 ) -> None:
     """Print each member's personal link to the phone page (name, tab, link), or email it to them."""
     from sheetsync.app.fleet import load_groups
-    from sheetsync.app.phone import member_links
+    from sheetsync.app.phone import links_to_send, member_links
 
     config = load_groups(config_path)
     group = config.group(group_name)
@@ -358,28 +358,28 @@ def links_command(
             N_('Give the group secret_env or secret_file, and [server] public_url = "https://…".'),
             path=config_path,
         )
-    opened = api.open_report(group.workbook, None, False, credentials=group.credentials)
-    report = opened.report
-    lang = report.settings.language
-    chosen = api.member_name(report, member) if member else None
-    every = member_links(report, public_url, secret, group.name, chosen)
     if mode is None and outbox is None:
-        for name, (link, revoked) in every.items():
-            click.echo(f"{name}\t{link}" + ("\t" + t(lang, "(revoked)") if revoked else ""))
+        report = api.load(group.workbook, credentials=group.credentials, limits=config.limits)
+        chosen = api.member_name(report, member) if member else None
+        for name, (link, revoked) in member_links(report, public_url, secret, group.name, chosen).items():
+            click.echo(f"{name}\t{link}" + ("\t" + t(report.settings.language, "(revoked)") if revoked else ""))
         return
-    links = {name: link for name, (link, revoked) in every.items() if not revoked}
-    run = api.notices(
-        opened,
+    run = api.notify(  # under the workbook's run lock, as notify sends
+        group.workbook,
+        None,
         "link",
         "outbox" if outbox else "send",
+        member,
+        credentials=group.credentials,
+        limits=config.limits,
+        links_of=lambda report: links_to_send(report, public_url, secret, group.name),
         resend=resend,
         config_path=config_file,
         outbox=outbox,
-        links=links,
     )
     for path in run.outbox:
         click.echo(str(path))
-    outcome = notice_outcome(lang, run.sent, run.missing, run.skipped)
+    outcome = notice_outcome(run.language, run.sent, run.missing, run.skipped)
     if lines := outcome if run.sent else outcome[1:]:
         click.echo("\n".join(lines), err=True)
 

@@ -123,6 +123,12 @@ def member_links(report: Report, public_url: str, secret: bytes, group: str, mem
     }
 
 
+def links_to_send(report: Report, public_url: str, secret: bytes, group: str) -> dict[str, str]:
+    """Each member's personal link, but those the group revoked: name -> link."""
+    every = member_links(report, public_url, secret, group)
+    return {name: link for name, (link, revoked) in every.items() if not revoked}
+
+
 # Reading what a member typed -----------------------------------------------------------------
 
 
