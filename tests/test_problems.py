@@ -267,10 +267,10 @@ def test_the_quick_path_reads_plain_logbook_lines_as_the_careful_one_does():
         [datetime(2025, 1, 2, 9, 30), "julien ", 1100, 1150.5, None],
         [date(2025, 1, 3), "Catherine", 1150.5, 1200.0, "12,50"],
     ]
-    quick = parse_workbook(group(trips=trips), "g").book.trips
+    quick = parse_workbook(group(trips=trips), "g", date(2025, 12, 31)).book.trips
     with_km = group(trips=[t + [None] for t in trips])
     with_km["Trips"][0].append("Km")  # a Km column sends every line the careful way
-    careful = parse_workbook(with_km, "g").book.trips
+    careful = parse_workbook(with_km, "g", date(2025, 12, 31)).book.trips
     assert [(t.date, t.driver, t.km, t.fuel_paid, t.note) for t in quick] == [
         (t.date, t.driver, t.km, t.fuel_paid, t.note) for t in careful
     ]

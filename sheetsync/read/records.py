@@ -71,10 +71,11 @@ class Parsed:
     left_out: list[tuple[SourceRef, Decimal]]  # the money of each row left out while reading
 
 
-def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None, quick: bool = True) -> Parsed:
+def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool = True) -> Parsed:
     """Locate the tabs, read Settings, then every input tab, in dependency order.
 
-    `today` (default: the real today) anchors weekly bookings written as "mardi 20h". `quick`
+    `today` (the as-of date: the core reads no clock) anchors weekly bookings written as "mardi
+    20h" and bounds plausible dates. `quick`
     lets plain logbook lines take the fast reader (the result is the same; a test holds it so).
     """
     found = find_tabs(raw)
@@ -91,7 +92,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date | None = None
     for spec_id in ("trips", "expenses", "payments"):
         first = records.tabs[spec_id][0] if records.tabs[spec_id] else None
         tabs[spec_id] = first or LocatedTab(TABS_BY_ID[spec_id], TABS_BY_ID[spec_id].en, 0)
-    p = _Parser(settings, list(read.problems), today or date.today())
+    p = _Parser(settings, list(read.problems), today)
     p.tab_problems(records, read.rows)
     p.generated_name_problems(raw)
     for used, ignored in duplicate_tabs(raw, found):
