@@ -76,11 +76,15 @@ def open_report(
     backend = backend or open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
     raw = backend.read_tabs()
     on_step()
-    name = backend.display_name
-    group = Path(name).stem if name.lower().endswith((".xlsx", ".xlsm", ".ods")) else name
-    report = build_report(raw, group, as_of, history=history)
+    report = build_report(raw, _default_group(backend), as_of, history=history)
     on_step()
     return Opened(backend, raw, report)
+
+
+def _default_group(backend: Backend) -> str:
+    """The group's name when its Settings give none: the workbook's name, without its extension."""
+    name = backend.display_name
+    return Path(name).stem if name.lower().endswith((".xlsx", ".xlsm", ".ods")) else name
 
 
 @dataclass
@@ -385,7 +389,7 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     from sheetsync.read.headers import find_tabs
 
     raw = {name: list(rows) for name, rows in backend.read_tabs().items()}
-    before = build_report(raw, backend.display_name, now.date(), history=False)
+    before = build_report(raw, _default_group(backend), now.date(), history=False)
     s = before.settings
     name = find_tabs(raw).get("entries") or ENTRIES.name(s.language)
     table = entries_table(s.language, s.currency)
@@ -393,7 +397,7 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     current = raw.get(name) or [[table.title], [c.header for c in table.columns]]
     with_entry = dict(raw) | {name: [*current, row]}
     number = len(current) + 1
-    after = build_report(with_entry, backend.display_name, now.date(), history=False)
+    after = build_report(with_entry, _default_group(backend), now.date(), history=False)
     stopping = [p for p in after.problems if p.tab == name and p.row == number and p.is_error]
     if kind == "cancellation":
         target = str(fields.get("cancels") or "")
