@@ -12,7 +12,7 @@ import openpyxl
 from conftest import group, write_xlsx
 from dateutil import rrule
 
-from sheetsync.calendar.bookings import REPEATS
+from sheetsync.calendar.bookings import RECURRENCES
 
 NOT_FOR_A_LOCAL_SYNC = (
     "gspread",
@@ -59,7 +59,7 @@ def test_a_local_sync_imports_none_of_the_heavy_modules(tmp_path):
 def test_repeat_frequencies_are_dateutils():
     """bookings.py names the frequencies, so that it loads dateutil only for a repeating booking:
     each name must be dateutil's (and the calendar file's)."""
-    assert {repeat: (getattr(rrule, freq), n) for repeat, (freq, n) in REPEATS.items()} == {
+    assert {repeat: (getattr(rrule, freq), n) for repeat, (freq, n) in RECURRENCES.items()} == {
         "daily": (rrule.DAILY, 1),
         "weekly": (rrule.WEEKLY, 1),
         "biweekly": (rrule.WEEKLY, 2),

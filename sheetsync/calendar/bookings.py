@@ -13,7 +13,7 @@ from sheetsync.model.problems import problem
 from sheetsync.read.cells import plain_number
 
 # repeat -> (its frequency as RFC 5545 and dateutil name it, interval): the calendar file's RRULE too
-REPEATS = {"daily": ("DAILY", 1), "weekly": ("WEEKLY", 1), "biweekly": ("WEEKLY", 2), "monthly": ("MONTHLY", 1)}
+RECURRENCES = {"daily": ("DAILY", 1), "weekly": ("WEEKLY", 1), "biweekly": ("WEEKLY", 2), "monthly": ("MONTHLY", 1)}
 HORIZON = timedelta(days=182)  # how far ahead repeats are expanded
 RECENT = timedelta(days=60)  # bookings that ended this recently are checked against the logbook
 
@@ -47,7 +47,7 @@ def occurrences(booking: Booking, horizon_end: datetime) -> list[Occurrence]:
         return [Occurrence(booking, booking.start, booking.end)]
     from dateutil import rrule as rules  # only for a repeating booking
 
-    freq, interval = REPEATS[booking.repeat]
+    freq, interval = RECURRENCES[booking.repeat]
     last = horizon_end
     if booking.until is not None:
         last = min(last, datetime.combine(booking.until, time.max))

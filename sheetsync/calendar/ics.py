@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from sheetsync.calendar.bookings import REPEATS
+from sheetsync.calendar.bookings import RECURRENCES
 from sheetsync.i18n import t
 from sheetsync.model import Book, Booking
 
@@ -42,7 +42,7 @@ def bookings_calendar(book: Book, generated_at: datetime, vehicle: str | None = 
         if booking.note:
             event.add("description", booking.note)
         if booking.repeat:
-            freq, interval = REPEATS[booking.repeat]
+            freq, interval = RECURRENCES[booking.repeat]
             rule: dict = {"freq": freq, "interval": interval}
             if booking.until:
                 rule["until"] = datetime.combine(booking.until, time(23, 59, 59), tz).astimezone(UTC)
