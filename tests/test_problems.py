@@ -123,6 +123,14 @@ def test_negative_expense_and_payment():
     ]
 
 
+def test_a_return_typed_before_the_date_leaves_the_trip_on_its_own_day():
+    raw = group(trips=[[date(2025, 1, 3), "Catherine", 1000, 1100, None, date(2025, 1, 2)]])
+    raw["Trips"][0].append("Return")  # typed a day too early: the trip still covers its own day
+    report = report_of(dict(raw, Expenses=[*raw["Expenses"], [date(2025, 1, 3), "Laurent", "accident", 400]]))
+    assert [c for c in codes(report) if c[3] == "expense.no_responsible"] == []
+    assert report.computation.periods[0].bears["Catherine"] == D("400.00")
+
+
 def test_payment_to_oneself():
     report = report_of(group(trips=trips3(), payments=[[date(2025, 1, 3), "Julien", "julien", 5]]))
     assert codes(report) == [("Payments", 2, "To", "payment.self")]
