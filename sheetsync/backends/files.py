@@ -5,7 +5,7 @@
   and other threads of `serve` (each lock opens the file anew, so they exclude each other too).
 - `replace_file`: the new version is written to a temporary file beside the workbook with the
   workbook's mode, owner and group, flushed to disk, then swapped with the workbook in one step
-  (Linux renameat2 RENAME_EXCHANGE) after a last compare of size, mtime and content hash. The
+  (Linux renameat2 RENAME_EXCHANGE) after a last compare of size, mtime and content (CRC-32). The
   file that was swapped out is compared once more: if someone saved in between, the swap is
   undone and the run refused (exit 3); otherwise that file becomes NAME.xlsx.bak. So an edit
   saved at any moment ends in the workbook, in the .bak, or the run is refused. The folder is
@@ -19,13 +19,13 @@ import contextlib
 import ctypes
 import errno
 import fcntl
-import hashlib
 import os
 import re
 import stat
 import tempfile
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,27 +39,31 @@ TEMP_MARK = ".sheetsync-"
 
 @dataclass(frozen=True)
 class Fingerprint:
-    """What a file was when it was read: size, modification time and content hash."""
+    """What a file was when it was read: size, modification time to the nanosecond, and the
+    CRC-32 of its content (None: not read). A save in between changes all three; CRC-32 catches
+    any accidental change of the bytes, and zlib is loaded anyway, where a cryptographic hash
+    would load OpenSSL at every start. It guards against colleagues, not against attackers:
+    whoever can write the workbook can change it after the run as well."""
 
     size: int
     mtime_ns: int
-    sha256: str
+    crc32: int | None
 
     @classmethod
     def of_bytes(cls, data: bytes, st: os.stat_result) -> Fingerprint:
-        return cls(st.st_size, st.st_mtime_ns, hashlib.sha256(data).hexdigest())
+        return cls(st.st_size, st.st_mtime_ns, zlib.crc32(data))
 
     @classmethod
     def of_path(cls, path: Path) -> Fingerprint | None:
         try:
             with open(path, "rb") as f:
                 st = os.fstat(f.fileno())
-                digest = hashlib.sha256()
+                crc = 0
                 for block in iter(lambda: f.read(1 << 20), b""):
-                    digest.update(block)
+                    crc = zlib.crc32(block, crc)
         except FileNotFoundError:
             return None
-        return cls(st.st_size, st.st_mtime_ns, digest.hexdigest())
+        return cls(st.st_size, st.st_mtime_ns, crc)
 
 
 def read_file(path: Path, max_bytes: int) -> tuple[bytes, Fingerprint]:
@@ -70,7 +74,7 @@ def read_file(path: Path, max_bytes: int) -> tuple[bytes, Fingerprint]:
         if not stat.S_ISREG(st.st_mode):
             raise IsADirectoryError(errno.EISDIR, "not a regular file", str(path))
         if st.st_size > max_bytes:
-            return b"", Fingerprint(st.st_size, st.st_mtime_ns, "")
+            return b"", Fingerprint(st.st_size, st.st_mtime_ns, None)
         data = f.read(max_bytes + 1)
     return data, Fingerprint.of_bytes(data, st)
 
