@@ -130,9 +130,15 @@ CALAMINE_READ = (
 
 
 def sync_code(path: Path) -> str:
+    """What the `sheetsync` console script runs for `sheetsync sync PATH --as-of 2025-12-31 --quiet`,
+    its exit included."""
     return (
-        "from sheetsync.app.cli import cli\n"
-        f"cli.main(['sync', {str(path)!r}, '--as-of', '2025-12-31', '--quiet'], standalone_mode=False)"
+        "from sheetsync.app.cli import main\n"
+        f"sys.argv = ['sheetsync', 'sync', {str(path)!r}, '--as-of', '2025-12-31', '--quiet']\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit as ended:\n"
+        "    assert not ended.code, ended.code"
     )
 
 

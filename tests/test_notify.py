@@ -12,7 +12,8 @@ from conftest import consecutive_trips, free_port, group, read_xlsx, text_part, 
 
 from sheetsync.app.cli import cli
 from sheetsync.notify.mailer import build_message, load_smtp_config
-from sheetsync.notify.plan import Notice, plan
+from sheetsync.notify import KINDS
+from sheetsync.notify.plan import PLANNERS, Notice, plan
 from sheetsync.notify.render import environment, render
 from sheetsync.pipeline import build_report
 
@@ -32,6 +33,13 @@ def lilas(tmp_path, example2):
     ]
     example2["Settings"] += [["langue", "fr"], ["groupe", "Rue des Lilas"]]
     return write_xlsx(tmp_path / "lilas.xlsx", example2)
+
+
+def test_every_kind_the_command_offers_has_its_planner():
+    """`notify --kind` offers KINDS without loading the planners: each has one, and the only
+    other planner is the personal links' (sent by `links --send`)."""
+    assert set(PLANNERS) == {*KINDS, "link"} and len(KINDS) == len(set(KINDS))
+    assert run("notify", "x.xlsx", "--kind", "link").exit_code == 2  # not a kind `notify` sends
 
 
 def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, smtp_server):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import unicodedata
 from functools import lru_cache
@@ -42,6 +41,8 @@ def header_key(text: str) -> str:
 
 def suggest(word: str, candidates: list[str]) -> str | None:
     """The candidate closest to `word` (compared folded), or None when nothing is close."""
+    import difflib  # only a name that matches nothing pays for it
+
     by_key = {fold(c): c for c in candidates}
     found = difflib.get_close_matches(fold(word), list(by_key), n=1, cutoff=0.6)
     return by_key[found[0]] if found else None

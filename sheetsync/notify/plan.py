@@ -307,5 +307,3 @@ PLANNERS = {
     "digest": _digest,
     "link": _link,
 }
-# The kinds `notify` sends; the personal links go out with `sheetsync links --send`, which knows them.
-KINDS = tuple(k for k in PLANNERS if k != "link")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from decimal import Decimal
 
@@ -17,9 +16,16 @@ from sheetsync.present.tabs import in_words, left_out_text, settlement_notes, st
 from sheetsync.present.words import word
 
 
+def as_json(value: object) -> str:
+    """What a command prints with `--format json`: indented, accents as they are."""
+    import json  # only such a run loads it
+
+    return json.dumps(value, ensure_ascii=False, indent=2)
+
+
 def report_json(report: Report) -> str:
     """The report as `report --format json` prints it."""
-    return json.dumps(report.to_dict(), ensure_ascii=False, indent=2)
+    return as_json(report.to_dict())
 
 
 # control characters (C0 but tab and newline, DEL, C1) and the bidirectional overrides that can
