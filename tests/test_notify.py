@@ -11,8 +11,8 @@ from click.testing import CliRunner
 from conftest import consecutive_trips, free_port, group, read_xlsx, text_part, write_xlsx
 
 from sheetsync.app.cli import cli
-from sheetsync.notify.mailer import build_message, load_smtp_config
 from sheetsync.notify import KINDS
+from sheetsync.notify.mailer import build_message, load_smtp_config
 from sheetsync.notify.plan import PLANNERS, Notice, plan
 from sheetsync.notify.render import environment, render
 from sheetsync.pipeline import build_report
