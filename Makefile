@@ -54,10 +54,7 @@ chromium:
 	      --no-install-recommends chromium chromium-driver ) >/dev/null 2>&1 \
 	  || echo "Chromium could not be installed: the browser tests are skipped"; }
 
-# The modules are compiled to bytecode first, as installing a wheel or `pipx install .` does: the
-# editable install leaves that to the first import, which PYTHONDONTWRITEBYTECODE turns off.
 bench: $(STAMP)
-	$(PY) -m compileall -q sheetsync
 	$(PY) bench/bench.py
 
 lint: $(STAMP)
