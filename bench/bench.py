@@ -158,7 +158,7 @@ def fresh_copies(path: Path, runs: int, code) -> dict:
 
 
 def line(label: str, r: dict) -> str:
-    return f"  {label:28} {r['seconds']:6.2f} s wall  {r['cpu']:6.2f} s CPU   peak {r['peak_mib']:5.0f} MiB"
+    return f"  {label:28} {r['seconds']:6.3f} s wall  {r['cpu']:6.3f} s CPU   peak {r['peak_mib']:5.0f} MiB"
 
 
 def bench_xlsx(trips: int = 50_000) -> None:
