@@ -155,7 +155,8 @@ def _build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool
     parsed = parse_workbook(raw, workbook_name, as_of)
     book, checked = validate(parsed.book, parsed.settings_rows)
     ledger = build_ledger(book, as_of)
-    computation = compute(book, ledger, as_of)
+    closed: dict = {}  # each vehicle-period that has ended, computed once for all the figures below
+    computation = compute(book, ledger, as_of, closed=closed)
     s = book.settings
     settlement = settle(computation.balances(), s.settlement, s.settlement_hub, s.round_transfers_to)
     found = expand(book, as_of)
@@ -169,10 +170,10 @@ def _build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool
         computation=computation,
         settlement=settlement,
         advances=suggest_advances(book, ledger, as_of),
-        history=_history(book, ledger, as_of) if history else [],
+        history=_history(book, ledger, as_of, closed) if history else [],
         problems=sort_problems(problems, book),
         occurrences=found,
-        statements=statements(book, ledger, computation, as_of),
+        statements=statements(book, ledger, computation, as_of, closed),
         left_out=_left_out(parsed.left_out, parsed.book, book, as_of),
         fuel=fuel,
     )
@@ -219,12 +220,11 @@ def _computation_problems(book: Book, computation: Computation, settlement: Sett
     return found
 
 
-def _history(book: Book, ledger: Ledger, as_of: date) -> list[tuple[date, dict[str, Decimal]]]:
+def _history(book: Book, ledger: Ledger, as_of: date, closed: dict) -> list[tuple[date, dict[str, Decimal]]]:
     """Each member's balance at the end of each month, as a sync on that day would have said."""
     months = ledger.months()
     if not months:
         return []
-    closed: dict = {}
     return [(end, compute(book, ledger, end, closed=closed).balances()) for end in month_ends(months[0], as_of)]
 
 

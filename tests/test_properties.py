@@ -8,7 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sheetsync.money.cents import allocate
+from sheetsync.money.ledger import build_ledger
+from sheetsync.money.periods import period_of
 from sheetsync.money.settle import settle, zero_sum_groups
+from sheetsync.money.shares import compute
 
 NAMES = ["Anne", "Bruno", "Chloé", "David", "Emma", "Farid"]
 CATEGORY_WORDS = ["fuel", "insurance", "repair", "toll", "supplies", "amende", "assurance", "accident"]
@@ -104,6 +107,22 @@ def test_history_ends_on_the_balances_of_the_report(raw):
     report = report_of(raw)
     if report.history:
         assert report.history[-1][1] == balances(report)
+
+
+@settings(max_examples=40, deadline=None)
+@given(groups(), st.dates(date(2025, 1, 1), date(2026, 3, 31)))
+def test_history_and_statements_are_what_a_computation_of_their_own_says(raw, as_of):
+    """A report computes each ended vehicle-period once, for its figures, its statements and its
+    History: each month end and the day before the period must still read as if computed alone."""
+    report = report_of(raw, as_of)
+    ledger = build_ledger(report.book, as_of)
+    for end, shown in report.history:
+        assert shown == compute(report.book, ledger, end).balances()
+    before = compute(report.book, ledger, period_of(as_of, report.settings.period).start - timedelta(days=1), as_of)
+    opening = before.balances()
+    assert {st.name: st.opening_balance for st in report.statements} == {
+        m.name: opening.get(m.name, D("0.00")) for m in report.computation.members
+    }
 
 
 def best_partition_count(values):

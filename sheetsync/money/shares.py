@@ -77,7 +77,9 @@ def compute(
     """Everything owed, counting what happened up to `cutoff` (a month end, or the as-of date).
 
     The period holding `as_of` (default: `cutoff`) is provisional. `closed`, when given, keeps
-    the periods that ended by `cutoff` between calls (they no longer change): History uses it.
+    the periods that ended by `cutoff` between calls, whatever their order (a period that has
+    ended no longer changes): a report computes each one once, for its to-date figures, its
+    statements and its History.
     """
     as_of = as_of or cutoff
     closed = {} if closed is None else closed
@@ -89,7 +91,7 @@ def compute(
                 months_by_period.setdefault(period_of(month, book.settings.period), []).append(usage)
         for period in sorted(months_by_period):
             key = (vehicle.name, period.id)
-            if key in closed:
+            if period.end <= cutoff and key in closed:
                 periods.append(closed[key])
                 continue
             usage = Usage()

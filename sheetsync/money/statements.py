@@ -49,10 +49,13 @@ class Statement:
         }
 
 
-def statements(book: Book, ledger: Ledger, to_date: Computation, as_of: date) -> list[Statement]:
-    """Each member's statement for the period (Settings `period`) holding `as_of`."""
+def statements(
+    book: Book, ledger: Ledger, to_date: Computation, as_of: date, closed: dict | None = None
+) -> list[Statement]:
+    """Each member's statement for the period (Settings `period`) holding `as_of`. `closed`: the
+    periods `to_date` computed (compute's cache), so that the figures before are only added up."""
     period = period_of(as_of, book.settings.period)
-    before = compute(book, ledger, period.start - timedelta(days=1), as_of=as_of)
+    before = compute(book, ledger, period.start - timedelta(days=1), as_of=as_of, closed=closed)
     opening = {m.name: m for m in before.members}
     return [_statement(m, opening.get(m.name), period) for m in to_date.members]
 
