@@ -372,20 +372,21 @@ ENTRY_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
 
 
 @dataclass(frozen=True)
-class EntryKind(Named):
-    """A kind of phone entry as the Entries tab names it."""
+class Term(Named):
+    """Something sheetsync names by an id, in English and French: a kind of phone entry as the
+    Entries tab names it, a tab that sheetsync writes."""
 
     id: str
     en: str
     fr: str
 
 
-ENTRY_KINDS: tuple[EntryKind, ...] = (
-    EntryKind("trip", "trip", "trajet"),
-    EntryKind("expense", "expense", "dépense"),
-    EntryKind("payment", "payment", "paiement"),
-    EntryKind("booking", "booking", "réservation"),
-    EntryKind("cancellation", "cancellation", "annulation"),
+ENTRY_KINDS: tuple[Term, ...] = (
+    Term("trip", "trip", "trajet"),
+    Term("expense", "expense", "dépense"),
+    Term("payment", "payment", "paiement"),
+    Term("booking", "booking", "réservation"),
+    Term("cancellation", "cancellation", "annulation"),
 )
 ENTRY_KIND_IDS = {k: kind.id for kind in ENTRY_KINDS for k in kind.keys()}
 
@@ -468,23 +469,15 @@ def category_names() -> list[str]:
     return [n for c in CATEGORIES for n in (c.en, c.fr)]
 
 
-@dataclass(frozen=True)
-class GeneratedTab(Named):
-    """A tab that sheetsync writes: its id and its names."""
-
-    id: str
-    en: str
-    fr: str
-
-
-GENERATED_TABS: tuple[GeneratedTab, ...] = (
-    GeneratedTab("balances", "Balances", "Soldes"),
-    GeneratedTab("settlements", "Settlements", "Règlements"),
-    GeneratedTab("summary", "Summary", "Synthèse"),
-    GeneratedTab("problems", "Problems", "Anomalies"),
-    GeneratedTab("history", "History", "Historique"),
-    GeneratedTab("schedule", "Schedule", "Planning des véhicules"),
-    GeneratedTab("sent", "Sent", "Envois"),  # the log of notices sent: appended to, never cleared
+# The tabs that sheetsync writes.
+GENERATED_TABS: tuple[Term, ...] = (
+    Term("balances", "Balances", "Soldes"),
+    Term("settlements", "Settlements", "Règlements"),
+    Term("summary", "Summary", "Synthèse"),
+    Term("problems", "Problems", "Anomalies"),
+    Term("history", "History", "Historique"),
+    Term("schedule", "Schedule", "Planning des véhicules"),
+    Term("sent", "Sent", "Envois"),  # the log of notices sent: appended to, never cleared
 )
 GENERATED_KEYS = {header_key(n) for t in GENERATED_TABS for n in (t.en, t.fr)}
 # The first cell of every generated tab starts with one of these: it is how a tab we made is told
