@@ -31,12 +31,22 @@ from sheetsync.notify.plan import payment_details
 from sheetsync.notify.templates import template_folder
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
+from sheetsync.present.entries import ENTRY_COLUMN_KINDS
 from sheetsync.read.cells import parse_number, plain_number
 from sheetsync.read.entries import booking_ref
 
 WEEKS_SHOWN = 3
 LAST_ENTRIES = 8
-ENTRY_FORMS = ("trip", "expense", "payment", "booking", "cancellation")
+# The fields of each form of the page, named as the Entries columns that keep them; each is read as
+# its column holds it (present/entries.py: a date and time, a number, else text).
+ENTRY_FORMS: dict[str, tuple[str, ...]] = {
+    "trip": ("vehicle", "date", "end", "odometer_start", "odometer_end", "fuel_paid", "note"),
+    "expense": ("vehicle", "date", "category", "amount", "litres", "note"),
+    "payment": ("date", "to", "amount", "note"),
+    "booking": ("vehicle", "date", "end", "repeat", "note"),
+    "cancellation": ("cancels", "note"),
+}
+INPUT_NAMES = {("booking", "date"): "start"}  # a form's input named otherwise than its column
 
 LABELS: dict[str, str] = {
     "title": N_("Car sharing"),
@@ -155,44 +165,19 @@ def _typed_number(text: str, lang: str) -> object:
         return text
 
 
-def entry_fields(kind: str, form: dict[str, str], member: str, lang: str) -> dict[str, object]:
-    """The Entries fields of a submitted form of `kind`."""
-    get = lambda name: (form.get(name) or "").strip() or None  # noqa: E731
-    if kind == "trip":
-        return {
-            "vehicle": get("vehicle"),
-            "date": _moment(form.get("date", "")),
-            "end": _moment(form.get("end", "")),
-            "odometer_start": _typed_number(form.get("odometer_start", ""), lang),
-            "odometer_end": _typed_number(form.get("odometer_end", ""), lang),
-            "fuel_paid": _typed_number(form.get("fuel_paid", ""), lang),
-            "note": get("note"),
-        }
-    if kind == "expense":
-        return {
-            "vehicle": get("vehicle"),
-            "date": _moment(form.get("date", "")),
-            "category": get("category"),
-            "amount": _typed_number(form.get("amount", ""), lang),
-            "litres": _typed_number(form.get("litres", ""), lang),
-            "note": get("note"),
-        }
-    if kind == "payment":
-        return {
-            "date": _moment(form.get("date", "")),
-            "to": get("to"),
-            "amount": _typed_number(form.get("amount", ""), lang),
-            "note": get("note"),
-        }
-    if kind == "booking":
-        return {
-            "vehicle": get("vehicle"),
-            "date": _moment(form.get("start", "")),
-            "end": _moment(form.get("end", "")),
-            "repeat": get("repeat"),
-            "note": get("note"),
-        }
-    return {"cancels": get("cancels"), "note": get("note")}
+def entry_fields(kind: str, form: dict[str, str], lang: str) -> dict[str, object]:
+    """The Entries fields of a submitted form of `kind`, each read as its column holds it."""
+    fields: dict[str, object] = {}
+    for name in ENTRY_FORMS[kind]:
+        typed = form.get(INPUT_NAMES.get((kind, name), name), "")
+        column = ENTRY_COLUMN_KINDS.get(name, "text")
+        if column == "datetime":
+            fields[name] = _moment(typed)
+        elif column in ("number", "money"):
+            fields[name] = _typed_number(typed, lang)
+        else:
+            fields[name] = (typed or "").strip() or None
+    return fields
 
 
 # The page --------------------------------------------------------------------------------------
@@ -336,7 +321,7 @@ def submit(
     kind = form.get("kind", "")
     if kind not in ENTRY_FORMS:
         return None
-    fields = entry_fields(kind, form, member, lang)
+    fields = entry_fields(kind, form, lang)
     return api.submit_entry(group_workbook, member, kind, fields, now, credentials=credentials, limits=limits)
 
 
