@@ -163,6 +163,15 @@ def libreoffice_convert(source: Path, folder: Path, target: str) -> Path:
     return folder / f"{source.stem}.{suffix}"
 
 
+def saved_by_libreoffice(source: Path, folder: Path, target: str) -> Path:
+    """`libreoffice_convert` for a test, which is skipped where LibreOffice is not installed."""
+    import pytest
+
+    if soffice() is None:
+        pytest.skip(f"LibreOffice (soffice) is not installed: this test needs it to save a .{target}")
+    return libreoffice_convert(source, folder, target)
+
+
 def libreoffice_sheets(workbook: Path, folder: Path) -> dict[str, list[list[str]]]:
     """Every sheet of `workbook` as LibreOffice shows it (exported to CSV, one file per sheet)."""
     import csv

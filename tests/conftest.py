@@ -77,6 +77,13 @@ def report_of(raw, as_of=AS_OF, history=True):
     return build_report(raw, "test", as_of, history=history)
 
 
+def report_of_file(path, as_of=AS_OF):
+    """The report of a workbook file, read as `sheetsync` reads it."""
+    from sheetsync.backends.xlsx import XlsxBackend
+
+    return build_report(XlsxBackend(path).read_tabs(), path.name, as_of)
+
+
 def codes(report):
     """Problems flattened to (tab, row, column, code), frontiers-style."""
     return [(p.tab, p.row, p.column, p.code) for p in report.problems]
@@ -100,6 +107,14 @@ def write_xlsx(path: Path, raw: dict) -> Path:
                     cell.data_type = "s"
     wb.save(path)
     return path
+
+
+def read_eml(path):
+    """An .eml file of an outbox as an email message."""
+    import email
+    from email import policy
+
+    return email.message_from_bytes(Path(path).read_bytes(), policy=policy.default)
 
 
 def text_part(message, subtype: str = "plain") -> str:

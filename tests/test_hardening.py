@@ -4,16 +4,14 @@ sizes, generated tab names; and Google's sign-in failures and lost answers end c
 from __future__ import annotations
 
 import base64
-import email
 import io
 import re
 import zipfile
-from email import policy
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
-from conftest import read_xlsx, write_xlsx
+from conftest import read_eml, read_xlsx, write_xlsx
 from hostile_files import base_ods, base_raw, ods_content, ods_package, ods_rows, part
 from test_gsheets import SID, URL, backend
 
@@ -55,7 +53,7 @@ def test_encoded_words_in_names_add_no_address_nor_header(hostile_names, tmp_pat
     result = run("notify", hostile_names, "--kind", "settlement", "--outbox", out, "--as-of", "2025-12-31")
     assert result.exit_code == 0, result.output
     for eml in out.iterdir():
-        msg = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+        msg = read_eml(eml)
         assert len(msg["To"].addresses) == 1 and "evil" not in msg["To"].addresses[0].addr_spec
         assert msg["Bcc"] is None and b"attacker@evil.example>" not in eml.read_bytes().split(b"\n\n")[0]
     sent = run("notify", hostile_names, "--kind", "settlement", "--send", "--as-of", "2025-12-31")

@@ -239,7 +239,7 @@ def test_a_client_dripping_its_request_is_closed_and_health_still_answers(tmp_pa
 
 
 def test_an_xls_with_a_far_cell_is_refused_before_the_reader(tmp_path, example2):
-    from test_shapes import save_as_xls
+    from build_fixtures import saved_by_libreoffice
 
     source = write_xlsx(tmp_path / "far.xlsx", example2)
     import openpyxl
@@ -247,7 +247,7 @@ def test_an_xls_with_a_far_cell_is_refused_before_the_reader(tmp_path, example2)
     wb = openpyxl.load_workbook(source)
     wb["Settings"]["IV65536"] = 1  # the last cell an .xls holds: a 16.7-million-cell grid for a reader
     wb.save(source)
-    result = run("validate", save_as_xls(source, tmp_path), "--as-of", "2025-12-31")
+    result = run("validate", saved_by_libreoffice(source, tmp_path, "xls"), "--as-of", "2025-12-31")
     assert_one_line(result)
     assert "(columns)" in result.stderr
 

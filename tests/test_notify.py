@@ -1,14 +1,12 @@
 """Email notices from Jinja templates, sent to a real SMTP server on loopback, and sent once."""
 
 import datetime as dt
-import email
 import ipaddress
 from datetime import date
-from email import policy
 
 import pytest
 from click.testing import CliRunner
-from conftest import consecutive_trips, free_port, group, read_xlsx, text_part, write_xlsx
+from conftest import consecutive_trips, free_port, group, read_eml, read_xlsx, text_part, write_xlsx
 
 from sheetsync.app.cli import cli
 from sheetsync.notify import KINDS
@@ -115,7 +113,7 @@ def test_outbox_files_parse_with_the_standard_parser_and_amounts_in_english(tmp_
     assert result.exit_code == 0, result.output
     files = sorted(p.name for p in out.iterdir())
     assert files == ["settlement-2025-Françoise.eml", "settlement-2025-Marie.eml", "settlement-2025-Pierre.eml"]
-    marie = email.message_from_bytes((out / "settlement-2025-Marie.eml").read_bytes(), policy=policy.default)
+    marie = read_eml(out / "settlement-2025-Marie.eml")
     assert marie["Subject"] == "Marie's car: your car-sharing statement for 2025"
     assert "Balance on 31 Dec 2025              €1,150.00" in text_part(marie, "plain")
     assert "€341.00 from Françoise" in text_part(marie, "plain") and "€809.00 from Pierre" in text_part(marie, "plain")
@@ -250,7 +248,7 @@ def test_a_group_overrides_a_template(tmp_path, lilas):
         "2025-12-31",
     )
     assert result.exit_code == 0, result.output
-    msg = email.message_from_bytes((out / "settlement-2025-Laurent.eml").read_bytes(), policy=policy.default)
+    msg = read_eml(out / "settlement-2025-Laurent.eml")
     assert msg["Subject"] == "Les comptes de Rue des Lilas sont faits"
     assert "Vous allez recevoir" in text_part(msg, "plain")  # the rest from the default templates
 

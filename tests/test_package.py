@@ -3,8 +3,6 @@ outside the checkout, finds its templates and catalogues and runs the main comma
 
 from __future__ import annotations
 
-import email
-import email.policy
 import os
 import subprocess
 import sys
@@ -13,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import read_eml
 
 ROOT = Path(__file__).parents[1]
 
@@ -67,7 +66,7 @@ def test_init_sync_notify_and_apps_script_from_the_installed_wheel(installed, tm
     assert outbox.returncode == 0, outbox.stderr
     written = sorted((tmp_path / "avis").glob("*.eml"))
     assert len(written) == 3
-    notice = email.message_from_bytes(written[0].read_bytes(), policy=email.policy.default)
+    notice = read_eml(written[0])
     assert notice["Subject"].startswith("Rue des Lilas : votre relevé d'autopartage")
     script = sheetsync(env_dir, tmp_path, "apps-script", book, "--url", "https://example.org", "--group", "lilas")
     assert script.returncode == 0, script.stderr

@@ -3,19 +3,15 @@
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 from datetime import date, datetime
 from decimal import Decimal as D
 
 import openpyxl
-import pytest
+from build_fixtures import saved_by_libreoffice
 from click.testing import CliRunner
-from conftest import codes, consecutive_trips, group, report_of, write_xlsx
+from conftest import codes, consecutive_trips, group, read_eml, report_of, report_of_file, text_part, write_xlsx
 
 from sheetsync.app.cli import cli
-from sheetsync.backends.xlsx import XlsxBackend
-from sheetsync.pipeline import build_report
 
 AS_OF = date(2025, 12, 31)
 
@@ -25,15 +21,7 @@ def run(*args):
 
 
 def plain_text(eml_path) -> str:
-    import email
-    from email import policy
-
-    message = email.message_from_bytes(eml_path.read_bytes(), policy=policy.default)
-    return message.get_body(("plain",)).get_content()
-
-
-def report_of_file(path, as_of=AS_OF):
-    return build_report(XlsxBackend(path).read_tabs(), path.name, as_of)
+    return text_part(read_eml(eml_path))
 
 
 def messages(report, code):
@@ -42,16 +30,7 @@ def messages(report, code):
 
 def libreoffice_saved(path, out_dir, target="xlsx"):
     """`path` opened and saved again by LibreOffice as `target` (formulas calculated, errors as errors)."""
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) is not installed: this test needs it to save the workbook")
-    out_dir.mkdir(exist_ok=True)
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", target, "--outdir", str(out_dir), str(path)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return out_dir / path.with_suffix("." + target).name
+    return saved_by_libreoffice(path, out_dir, target)
 
 
 def two_years():

@@ -6,17 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal as D
 
 import openpyxl
-from conftest import consecutive_trips, group, write_xlsx
+from build_fixtures import saved_by_libreoffice
+from conftest import consecutive_trips, group, report_of_file, write_xlsx
 from openpyxl.worksheet.table import Table
 
-from sheetsync.backends.xlsx import XlsxBackend
-from sheetsync.pipeline import build_report
-
 AS_OF = date(2025, 12, 31)
-
-
-def report_of_file(path, as_of=AS_OF):
-    return build_report(XlsxBackend(path).read_tabs(), path.name, as_of)
 
 
 def km(report):
@@ -188,29 +182,12 @@ def test_first_and_last_name_columns_make_the_members_names(tmp_path):
     assert km(report) == {"Laurent": 50, "Marie Durand": 100, "Marie Lefèvre": 0}
 
 
-def save_as_xls(path, out_dir):
-    import shutil
-    import subprocess
-
-    import pytest
-
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice (soffice) is not installed: this test needs it to save a .xls")
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "xls", "--outdir", str(out_dir), str(path)],
-        check=True,
-        capture_output=True,
-        timeout=120,
-    )
-    return out_dir / (path.stem + ".xls")
-
-
 def test_an_xls_workbook_is_read_and_sync_says_how_to_save_it(tmp_path, example2):
     from click.testing import CliRunner
 
     from sheetsync.app.cli import cli
 
-    xls = save_as_xls(write_xlsx(tmp_path / "old.xlsx", example2), tmp_path)
+    xls = saved_by_libreoffice(write_xlsx(tmp_path / "old.xlsx", example2), tmp_path, "xls")
     before = xls.read_bytes()
     result = CliRunner().invoke(cli, ["report", str(xls), "--format", "json", "--as-of", "2025-12-31"])
     assert result.exit_code == 0, result.output

@@ -8,20 +8,14 @@ import json
 from datetime import date
 
 from click.testing import CliRunner
-from conftest import consecutive_trips, group, write_xlsx
+from conftest import consecutive_trips, group, read_eml, report_of_file, text_part, write_xlsx
 
 from sheetsync.app.cli import cli
-from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.i18n import t
-from sheetsync.pipeline import build_report
 
 
 def run(*args):
     return CliRunner().invoke(cli, [str(a) for a in args])
-
-
-def report_of_file(path, as_of=date(2025, 12, 31)):
-    return build_report(XlsxBackend(path).read_tabs(), path.name, as_of)
 
 
 # 15
@@ -90,13 +84,10 @@ def test_french_elides_before_a_vowel(tmp_path):
         ).exit_code
         == 0
     )
-    import email
-    from email import policy
-
-    ahmed = email.message_from_bytes((out / "settlement-2025-Ahmed.eml").read_bytes(), policy=policy.default)
-    assert "  - 300,00\u00a0€ de Catherine" in ahmed.get_body(("plain",)).get_content()
-    catherine = email.message_from_bytes((out / "settlement-2025-Catherine.eml").read_bytes(), policy=policy.default)
-    assert "  - 300,00\u00a0€ à Ahmed" in catherine.get_body(("plain",)).get_content()
+    ahmed = read_eml(out / "settlement-2025-Ahmed.eml")
+    assert "  - 300,00\u00a0€ de Catherine" in text_part(ahmed)
+    catherine = read_eml(out / "settlement-2025-Catherine.eml")
+    assert "  - 300,00\u00a0€ à Ahmed" in text_part(catherine)
 
 
 # 19
