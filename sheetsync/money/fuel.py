@@ -25,6 +25,7 @@ from sheetsync.read.cells import plain_number
 
 PRICE_FACTOR = Decimal("1.5")  # a price per litre more than 1.5 times the median, or less than 1/1.5 of it
 PRICE_MIN_FILLS = 3  # fills with a price needed before one is compared with the median
+HUNDREDTH = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -53,16 +54,19 @@ class FuelPeriod:
     interval_km: Decimal = Decimal(0)
     interval_litres: Decimal = Decimal(0)
 
+    def rounded(self) -> tuple[Decimal, Decimal | None]:
+        """Litres and l/100 km as they are shown everywhere: to the hundredth."""
+        per_100 = None if self.l_per_100km is None else self.l_per_100km.quantize(HUNDREDTH)
+        return self.litres.quantize(HUNDREDTH), per_100
+
     def to_dict(self) -> dict:
         """Litres (two decimals), l/100 km (two) and price per litre (three) as strings, None when unknown."""
-
-        def plain(value: Decimal | None, places: str) -> str | None:
-            return None if value is None else f"{value.quantize(Decimal(places)):f}"
-
+        litres, per_100 = self.rounded()
+        price = None if self.price_per_litre is None else self.price_per_litre.quantize(Decimal("0.001"))
         return {
-            "litres": plain(self.litres, "0.01"),
-            "l_per_100km": plain(self.l_per_100km, "0.01"),
-            "price_per_litre": plain(self.price_per_litre, "0.001"),
+            "litres": f"{litres:f}",
+            "l_per_100km": None if per_100 is None else f"{per_100:f}",
+            "price_per_litre": None if price is None else f"{price:f}",
         }
 
 
@@ -134,7 +138,15 @@ def fuel_economy(book: Book, as_of) -> tuple[list[FuelPeriod], list[Problem]]:
             tank = tanks.get(vehicle)
             if tank and f.litres > tank:
                 problems.append(
-                    _problem(book, "fuel.over_tank", f, "litres", litres=_n(f.litres), vehicle=vehicle, tank=_n(tank))
+                    _problem(
+                        book,
+                        "fuel.over_tank",
+                        f,
+                        "litres",
+                        litres=plain_number(f.litres),
+                        vehicle=vehicle,
+                        tank=plain_number(tank),
+                    )
                 )
             if f.odometer is None:
                 continue
@@ -157,11 +169,11 @@ def fuel_economy(book: Book, as_of) -> tuple[list[FuelPeriod], list[Problem]]:
                             "fuel.consumption",
                             f,
                             "litres",
-                            l_per_100km=_n(rate.quantize(Decimal("0.1"))),
-                            litres=_n(pending),
-                            km=_n(km),
-                            low=_n(s.consumption_min),
-                            high=_n(s.consumption_max),
+                            l_per_100km=plain_number(rate.quantize(Decimal("0.1"))),
+                            litres=plain_number(pending),
+                            km=plain_number(km),
+                            low=plain_number(s.consumption_min),
+                            high=plain_number(s.consumption_max),
                         )
                     )
             last_full, pending = f.odometer, Decimal(0)
@@ -198,8 +210,8 @@ def _price_outliers(book: Book, vehicle: str, vehicle_fills: list[Fill]) -> list
                     "fuel.price",
                     f,
                     "amount" if f.tab_id == "expenses" else "fuel_paid",
-                    price=_n(price.quantize(Decimal("0.001"))),
-                    median=_n(usual.quantize(Decimal("0.001"))),
+                    price=plain_number(price.quantize(Decimal("0.001"))),
+                    median=plain_number(usual.quantize(Decimal("0.001"))),
                     vehicle=vehicle,
                 )
             )
@@ -209,7 +221,3 @@ def _price_outliers(book: Book, vehicle: str, vehicle_fills: list[Fill]) -> list
 def _problem(book: Book, code: str, f: Fill, field: str, **params: object) -> Problem:
     lang = book.settings.language
     return problem(code, lang, f.source.tab, f.source.row, book.header(f.tab_id, field), **params)
-
-
-def _n(value: Decimal) -> str:
-    return plain_number(value)

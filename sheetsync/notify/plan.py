@@ -101,18 +101,8 @@ def _vehicle_lines(report: Report) -> list[dict]:
 def _fuel_line(report: Report, vp) -> dict | None:
     """Litres, l/100 km and price per litre of a vehicle's period, formatted; None without fills."""
     fuel = report.fuel_of(vp.vehicle, vp.period.id)
-    if fuel is None:
-        return None
     s = report.settings
-    return {
-        "litres": fmt.number(fuel.litres.quantize(Decimal("0.01")), s.language),
-        "l_per_100km": fmt.number(fuel.l_per_100km.quantize(Decimal("0.01")), s.language)
-        if fuel.l_per_100km is not None
-        else None,
-        "price_per_litre": fmt.rate_money(fuel.price_per_litre, s.currency, s.language)
-        if fuel.price_per_litre is not None
-        else None,
-    }
+    return None if fuel is None else fmt.fuel_figures(fuel, s.currency, s.language)
 
 
 def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:

@@ -37,6 +37,18 @@ def day(value: date, lang: str) -> str:
     return format_date(value, format="medium", locale=locale(lang))
 
 
+def fuel_figures(fuel, currency: str, lang: str) -> dict[str, str | None]:
+    """A vehicle's fuel figures for a period (money.fuel.FuelPeriod) as a person reads them:
+    litres and l/100 km to the hundredth, the price per litre as a rate; None where unknown."""
+    litres, per_100 = fuel.rounded()
+    price = fuel.price_per_litre
+    return {
+        "litres": number(litres, lang),
+        "l_per_100km": None if per_100 is None else number(per_100, lang),
+        "price_per_litre": None if price is None else rate_money(price, currency, lang),
+    }
+
+
 def rate_money(value: Decimal | None, currency: str, lang: str) -> str:
     """A cost per km with four decimals, in the locale's currency pattern: "0,2400 €", "€0.2400"."""
     if value is None:

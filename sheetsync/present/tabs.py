@@ -229,8 +229,7 @@ def fuel_cells(fuel) -> list:
     """Litres, l/100 km (two decimals) and price per litre of a vehicle's period; empty cells without fills."""
     if fuel is None:
         return [None, None, None]
-    per_100 = fuel.l_per_100km.quantize(Decimal("0.01")) if fuel.l_per_100km is not None else None
-    return [fuel.litres, per_100, fuel.price_per_litre]
+    return [fuel.litres, fuel.rounded()[1], fuel.price_per_litre]
 
 
 def vehicle_blocks(rows: list[list]) -> list[tuple[str, int, int]]:

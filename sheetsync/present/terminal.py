@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from decimal import Decimal
 
 from sheetsync.i18n import t, tn
 from sheetsync.model import Problem, Severity
@@ -178,11 +177,8 @@ def fuel_text(fuel, currency: str, lang: str) -> list[str]:
     """Litres, l/100 km and price per litre of a vehicle's period, for a text table ("" without fills)."""
     if fuel is None:
         return ["", "", ""]
-    return [
-        fmt.number(fuel.litres.quantize(Decimal("0.01")), lang),
-        fmt.number(fuel.l_per_100km.quantize(Decimal("0.01")), lang) if fuel.l_per_100km is not None else "—",
-        fmt.rate_money(fuel.price_per_litre, currency, lang) if fuel.price_per_litre is not None else "—",
-    ]
+    shown = fmt.fuel_figures(fuel, currency, lang)
+    return [shown["litres"], shown["l_per_100km"] or "—", shown["price_per_litre"] or "—"]
 
 
 def problems_text(problems: list[Problem], lang: str = "en") -> str:
