@@ -21,6 +21,10 @@ class Period:
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
 
+    def provisional(self, as_of: date) -> bool:
+        """Still running on `as_of`: its figures can change (a period whose last day is reached is closed)."""
+        return self.start <= as_of < self.end
+
     def label(self, lang: str) -> str:
         """The period as the group reads it: "2025", "2025-03", "2025-Q1" ("2025-T1" in French)."""
         year, _, quarter = self.id.partition("-Q")

@@ -147,7 +147,7 @@ def _vehicle_period(
         costs=usage.total_costs,
         # no cost per km when the costs are all shared another way (equally, by owner): not "0.0000"
         cost_per_km=shared / total_km if total_km and (shared or not usage.total_costs) else None,
-        provisional=period.start <= as_of < period.end,  # a period whose last day is reached is closed
+        provisional=period.provisional(as_of),
         bears={m: v for m, v in bears.items() if v},
         rate=rate,
         charges=charges,

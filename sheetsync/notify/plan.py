@@ -106,12 +106,12 @@ def _fuel_line(report: Report, vp) -> dict | None:
 
 
 def _settlement(report: Report, **_) -> tuple[list[Notice], list[str]]:
-    period = period_of(report.as_of, report.settings.period)
+    period = settlement_period(report.book, report.as_of)
     pays, receives = defaultdict(list), defaultdict(list)
     for transfer in report.settlement.transfers:
         pays[transfer.sender].append(payment_details(report, transfer))
         receives[transfer.recipient].append({"other": transfer.sender, "amount": transfer.amount})
-    provisional = period.start <= report.as_of < period.end
+    provisional = period.provisional(report.as_of)
     statements = {st.name: st for st in report.statements}
     notices = []
     for m in report.computation.members:
