@@ -64,19 +64,19 @@ class Ledger:
     )
 
     def months(self) -> list[date]:
-        found = {m for months in self.usage.values() for m in months} | set(self.sent)
+        """Every month with usage, costs or payments, in order."""
+        found = {m for months in self.usage.values() for m in months} | set(self.sent) | set(self.received)
         return sorted(found)
 
     def totals_until(self, cutoff: date) -> tuple[dict[str, Decimal], dict[str, Decimal], dict[str, Decimal]]:
         """What each member paid (costs), sent and received (payments) in the months up to
         `cutoff`: running totals made once, so History's month ends each cost a lookup."""
         if self._running is None:
-            months = sorted({m for months in self.usage.values() for m in months} | set(self.sent) | set(self.received))
             paid: defaultdict[str, Decimal] = defaultdict(Decimal)
             sent: defaultdict[str, Decimal] = defaultdict(Decimal)
             received: defaultdict[str, Decimal] = defaultdict(Decimal)
             self._running = []
-            for month in months:
+            for month in self.months():
                 for vehicle_months in self.usage.values():
                     if month in vehicle_months:
                         for member, value in vehicle_months[month].paid.items():
