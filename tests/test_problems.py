@@ -1,11 +1,12 @@
 """Every problem code, at its tab, row and column; the rest of the workbook is still computed."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal as D
 
 import pytest
 from conftest import codes, consecutive_trips, group, report_of
 
+from sheetsync.calendar.bookings import find_driver
 from sheetsync.errors import SetupError
 from sheetsync.model import Severity
 
@@ -146,6 +147,21 @@ def test_accident_goes_to_the_driver_of_that_day_or_needs_a_responsible():
     )
     assert codes(report) == [("Expenses", 3, "Responsible", "expense.no_responsible")]
     assert report.computation.periods[0].bears["Catherine"] == D("400.00")
+
+
+def test_an_accident_with_its_time_goes_to_who_had_the_car_then_as_who_drove_says():
+    """Two trips on the day, 08:00-10:00 and 14:00-18:00; damage at 15:30 is Julien's (who-drove's
+    answer too), not an error leaving 500 out."""
+    trips = [[datetime(2025, 1, 3, 8), "Catherine", 1000, 1040], [datetime(2025, 1, 3, 14), "Julien", 1040, 1100]]
+    raw = group(trips=trips)
+    raw["Trips"][0].append("Return")
+    raw["Trips"][1] += [None, datetime(2025, 1, 3, 10)]
+    raw["Trips"][2] += [None, datetime(2025, 1, 3, 18)]
+    raw["Expenses"].append([datetime(2025, 1, 3, 15, 30), "Laurent", "accident", 500])
+    report = report_of(raw)
+    assert [c for c in codes(report) if c[3] == "expense.no_responsible"] == []
+    assert report.computation.periods[0].bears["Julien"] == D("500.00")
+    assert find_driver(report.book, report.occurrences, "Clio", datetime(2025, 1, 3, 15, 30)).members == ("Julien",)
 
 
 def test_costs_in_a_period_without_km_go_to_the_owner():

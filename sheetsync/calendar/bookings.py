@@ -267,7 +267,7 @@ class WhoDrove:
 
 def find_driver(book: Book, found: list[Occurrence], vehicle: str, at: datetime) -> WhoDrove:
     """Who had `vehicle` at `at`: from the logbook, else from the bookings; with the rows used."""
-    trips = [t for t in book.trips if t.vehicle == vehicle and _trip_covers(t, at)]
+    trips = [t for t in book.trips if t.vehicle == vehicle and t.covers(at)]
     if trips:
         return WhoDrove(
             vehicle,
@@ -286,17 +286,6 @@ def find_driver(book: Book, found: list[Occurrence], vehicle: str, at: datetime)
         tuple(o.booking.source for o in booked),
         tuple(_iso_span(o.start, o.end) for o in booked),
     )
-
-
-def _trip_covers(trip: Trip, at: datetime) -> bool:
-    """A trip with times covers [departure, return); one with dates only covers its whole days."""
-    start = trip.date
-    if trip.returned is not None and trip.returned > trip.date and (trip.returned.time() != time()):
-        return start <= at < trip.returned
-    first, last = trip.days()
-    if trip.date.time() != time() and first == last:
-        return first == at.date() and at >= trip.date
-    return first <= at.date() <= last
 
 
 def _day_label(o: Occurrence, begin: datetime, finish: datetime) -> str:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from sheetsync.i18n import t
-from sheetsync.model import Book, Expense, Problem, SourceRef, Trip
+from sheetsync.model import Book, Problem, SourceRef, Trip
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import CATEGORIES_BY_ID
 from sheetsync.read.cells import plain_number
@@ -233,13 +233,13 @@ def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
 
 def check_responsible(book: Book) -> tuple[Book, list[Problem]]:
     """Give each `responsible`-rule expense its member: the one named, else the driver of the
-    single trip of that vehicle on that date."""
+    single trip of that vehicle at that moment (on that day, for an expense without a time)."""
     problems, kept = [], []
     for expense in book.expenses:
         if book.split_rule(expense.category) != "responsible" or expense.responsible:
             kept.append(expense)
             continue
-        drivers = {t.driver for t in book.trips if t.vehicle == expense.vehicle and _covers(t, expense)}
+        drivers = {t.driver for t in book.trips if t.vehicle == expense.vehicle and t.covers(expense.date)}
         if len(drivers) == 1:
             kept.append(replace(expense, responsible=drivers.pop()))
             continue
@@ -257,11 +257,6 @@ def check_responsible(book: Book) -> tuple[Book, list[Problem]]:
             )
         )
     return replace(book, expenses=tuple(kept)), problems
-
-
-def _covers(trip: Trip, expense: Expense) -> bool:
-    first, last = trip.days()
-    return first <= expense.date.date() <= last
 
 
 def check_rates(book: Book) -> tuple[Book, list[Problem]]:

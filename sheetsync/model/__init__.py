@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
@@ -117,6 +117,18 @@ class Trip:
         first = self.date.date()
         last = self.returned.date() if self.returned is not None else first
         return first, max(first, last)
+
+    def covers(self, at: datetime) -> bool:
+        """Whether the trip had the vehicle at `at`. A trip with times covers [departure, return);
+        one with dates only covers its whole days; a moment without a time stands for its day."""
+        first, last = self.days()
+        if at.time() == time():
+            return first <= at.date() <= last
+        if self.returned is not None and self.returned > self.date and self.returned.time() != time():
+            return self.date <= at < self.returned
+        if self.date.time() != time() and first == last:
+            return first == at.date() and at >= self.date
+        return first <= at.date() <= last
 
     @property
     def km(self) -> Decimal | int:
