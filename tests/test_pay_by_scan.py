@@ -46,13 +46,12 @@ def test_a_settlement_notice_carries_a_scan_to_pay_code_with_every_epc_field(tmp
     assert result.exit_code == 0, result.output
     received = {rcpt[0]: msg for _, rcpt, msg in smtp_server.messages}
     catherine = received["catherine@example.org"]
-    html_part = next(p for p in catherine.walk() if p.get_content_type() == "text/html")
     related = next(p for p in catherine.walk() if p.get_content_type() == "multipart/related")
     inline = [p for p in related.iter_parts() if p.get_content_type() == "image/png"]
     attached = [p for p in catherine.iter_attachments() if p.get_content_type() == "image/png"]
     assert len(inline) == 1 and len(attached) == 1
     cid = inline[0]["Content-ID"].strip("<>")
-    assert f'src="cid:{cid}"' in html_part.get_content()
+    assert f'src="cid:{cid}"' in text_part(catherine, "html")
     payload = decode(inline[0].get_content())
     assert decode(attached[0].get_content()) == payload
     lines = payload.split("\n")

@@ -9,8 +9,9 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from conftest import read_xlsx, write_xlsx
-from test_phone import LAST_READING, lilas_tabs, link, serve
+import test_phone
+from conftest import read_xlsx
+from test_phone import LAST_READING, link
 
 from sheetsync import api
 from sheetsync.present.formatting import money
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.skipif(
     reason="Chromium or chromedriver is not installed (make test installs them from Debian: chromium chromium-driver)",
 )
 webdriver = pytest.importorskip("selenium.webdriver")
+lilas = test_phone.lilas  # the group, served (the fixture of the phone page's tests)
 
 
 @pytest.fixture
@@ -48,13 +50,6 @@ def browser(tmp_path_factory):
     driver.set_page_load_timeout(60)
     yield driver
     driver.quit()
-
-
-@pytest.fixture
-def lilas(tmp_path, example2, monkeypatch):
-    workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
-    with serve(workbook, monkeypatch) as (_, base):
-        yield workbook, base
 
 
 def screenshot(driver, path: Path) -> None:
