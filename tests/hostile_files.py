@@ -175,6 +175,12 @@ def part(data: bytes, name: str) -> bytes:
         return z.read(name)
 
 
+def names(data: bytes) -> list[str]:
+    """The names of a package's parts."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return z.namelist()
+
+
 def crc_broken(data: bytes, name: str) -> bytes:
     """The package stored (not compressed), one byte of `name` changed after its CRC was computed."""
     stored = patched(data, {}, stored=True)

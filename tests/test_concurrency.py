@@ -16,7 +16,6 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
-import openpyxl
 import pytest
 import requests
 from click.testing import CliRunner
@@ -48,16 +47,9 @@ def holds(path: Path, marker: str) -> bool:
 
 def edited(raw: dict, marker: str) -> bytes:
     """The workbook as a member saves it after typing `marker` into a note beside the Members."""
-    out = io.BytesIO()
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for name, rows in raw.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    wb["Members"]["E1"] = marker
-    wb.save(out)
-    return out.getvalue()
+    members = [list(row) for row in raw["Members"]]
+    members[0] += [None] * (4 - len(members[0])) + [marker]  # in E1, or after a wider header
+    return write_xlsx(io.BytesIO(), {**raw, "Members": members}).getvalue()
 
 
 def save(path: Path, data: bytes, in_place: bool) -> None:

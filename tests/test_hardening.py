@@ -6,13 +6,12 @@ from __future__ import annotations
 import base64
 import io
 import re
-import zipfile
 
 import openpyxl
 import pytest
 from click.testing import CliRunner
 from conftest import read_eml, read_xlsx, write_xlsx
-from hostile_files import base_ods, base_raw, ods_content, ods_package, ods_rows, part
+from hostile_files import base_ods, base_raw, names, ods_content, ods_package, ods_rows, part, patched
 from test_gsheets import SID, URL, backend
 
 from sheetsync.app.cli import cli
@@ -138,14 +137,11 @@ def test_csv_neutralises_formulas_and_keeps_numbers(tmp_path, example2):
 
 def test_control_characters_never_reach_the_terminal(tmp_path, example2):
     path = write_xlsx(tmp_path / "g.xlsx", example2)
-    data = io.BytesIO()  # openpyxl refuses to write them: put them into the XML as a hostile program would
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            # as Excel escapes what XML cannot hold: _x001B_ is ESC, _x0007_ BEL, _x009B_ CSI
-            dst.writestr(
-                info, src.read(info.filename).replace(b"Julien", b"Jul_x001B_[2J_x001B_]0;pwned_x0007_ien_x009B_31m")
-            )
-    path.write_bytes(data.getvalue())
+    # openpyxl refuses to write them: put them into the XML as a hostile program would, escaped as
+    # Excel escapes what XML cannot hold: _x001B_ is ESC, _x0007_ BEL, _x009B_ CSI
+    data = path.read_bytes()
+    hostile = b"Jul_x001B_[2J_x001B_]0;pwned_x0007_ien_x009B_31m"
+    path.write_bytes(patched(data, {name: part(data, name).replace(b"Julien", hostile) for name in names(data)}))
     for fmt in ("table", "csv", "json"):
         result = run("report", path, "--format", fmt, "--as-of", "2025-12-31")
         assert result.exit_code == 0, result.output
@@ -181,14 +177,9 @@ def test_a_group_tab_named_like_a_generated_one_in_another_case_is_left_alone(tm
 
 def test_a_tab_name_written_with_character_references_is_read_as_it_shows(tmp_path, example2):
     path = write_xlsx(tmp_path / "g.xlsx", {**example2, "Xalances": [["our own notes"]]})
-    data = io.BytesIO()
-    with zipfile.ZipFile(path) as src, zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "xl/workbook.xml":
-                content = content.replace(b'name="Xalances"', b'name="&#66;&#x61;lances"')
-            dst.writestr(info, content)
-    path.write_bytes(data.getvalue())
+    data = path.read_bytes()
+    index = part(data, "xl/workbook.xml").replace(b'name="Xalances"', b'name="&#66;&#x61;lances"')
+    path.write_bytes(patched(data, {"xl/workbook.xml": index}))
     result = run("sync", path, "--as-of", "2025-12-31")
     assert result.exit_code == 2 and "did not generate" in result.stderr
     assert unescape_xml("&#66;&#x61;l&amp;&lt;&#0;") == "Bal&<&#0;"
