@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal as D
 
 import openpyxl
+import pytest
 from build_fixtures import saved_by_libreoffice
 from click.testing import CliRunner
 from conftest import codes, consecutive_trips, group, read_eml, report_of, report_of_file, text_part, write_xlsx
@@ -129,20 +130,30 @@ def test_litres_and_euros_side_by_side_each_go_to_their_field(tmp_path):
     assert {m.name: m.paid for m in report.computation.members}["Julien"] == D("61.50")
 
 
-def test_a_unit_that_contradicts_the_column_stops_the_run_naming_it(tmp_path):
-    raw = group()
-    raw["Expenses"][0] = ["Date", "Paid by", "Category", "Amount", "Litres (€)"]
+@pytest.mark.parametrize(
+    "lang, expenses, header, message",
+    [
+        (
+            "en",
+            "Expenses",
+            ["Date", "Paid by", "Category", "Amount", "Litres (€)"],
+            'The column "Litres (€)" of the Expenses tab is in a currency, but its name says Litres.',
+        ),
+        (
+            "fr",
+            "Dépenses",
+            ["Date", "Payé par", "Catégorie", "Montant", "Litres (€)"],
+            "La colonne « Litres (€) » de l'onglet Dépenses est en monnaie, mais son nom dit Litres.",
+        ),
+    ],
+    ids=["en", "fr"],
+)
+def test_a_unit_that_contradicts_the_column_stops_the_run_naming_it(tmp_path, lang, expenses, header, message):
+    raw = group(lang=lang)
+    raw[expenses][0] = header
     result = run("validate", write_xlsx(tmp_path / "u.xlsx", raw))
     assert result.exit_code == 2
-    assert 'The column "Litres (€)" of the Expenses tab is in a currency, but its name says Litres.' in result.output
-
-
-def test_the_unit_message_in_french(tmp_path):
-    raw = group(lang="fr")
-    raw["Dépenses"][0] = ["Date", "Payé par", "Catégorie", "Montant", "Litres (€)"]
-    result = run("validate", write_xlsx(tmp_path / "u.xlsx", raw))
-    assert result.exit_code == 2
-    assert "La colonne « Litres (€) » de l'onglet Dépenses est en monnaie, mais son nom dit Litres." in result.output
+    assert message in result.output
 
 
 # 3. error values ----------------------------------------------------------------------------
@@ -160,26 +171,16 @@ def workbook_with_formulas(path):
     return path
 
 
-def test_error_cells_saved_by_libreoffice_are_errors_at_their_cell(tmp_path):
-    book = libreoffice_saved(workbook_with_formulas(tmp_path / "f.xlsx"), tmp_path / "lo")
+@pytest.mark.parametrize("target", ["xlsx", "ods"])
+def test_error_cells_saved_by_libreoffice_are_errors_at_their_cell(tmp_path, target):
+    """In .xlsx, and in LibreOffice's own format, which marks error cells its way: the amount never vanishes."""
+    book = libreoffice_saved(workbook_with_formulas(tmp_path / "f.xlsx"), tmp_path / "lo", target)
     report = report_of_file(book)
     assert messages(report, "value.error") == [
         ("Trips", 2, "Fuel paid", "The cell shows the error #DIV/0!: its value is unknown."),
         ("Trips", 3, "Driver", "The cell shows the error #N/A: its value is unknown."),
     ]
     assert "value.missing" not in [p.code for p in report.problems]
-    assert [t.source.row for t in report.book.trips] == [4]
-    assert report.book.trips[0].fuel_paid == D("50.00")
-
-
-def test_error_cells_of_an_ods_are_errors_at_their_cell(tmp_path):
-    """LibreOffice's own format marks error cells its way; the amount never vanishes there either."""
-    book = libreoffice_saved(workbook_with_formulas(tmp_path / "f.xlsx"), tmp_path / "lo", "ods")
-    report = report_of_file(book)
-    assert messages(report, "value.error") == [
-        ("Trips", 2, "Fuel paid", "The cell shows the error #DIV/0!: its value is unknown."),
-        ("Trips", 3, "Driver", "The cell shows the error #N/A: its value is unknown."),
-    ]
     assert [t.source.row for t in report.book.trips] == [4]
     assert report.book.trips[0].fuel_paid == D("50.00")
 
