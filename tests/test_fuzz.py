@@ -138,16 +138,11 @@ FUZZ = settings(
 )
 
 
+@pytest.mark.parametrize("suffix", [".xlsx", ".ods"])
 @FUZZ
-@given(data=mutated(".xlsx"))
-def test_mutated_xlsx_files_end_in_an_exit_code_never_a_traceback(worker, tmp_path, data):
-    check(worker, tmp_path, ".xlsx", data)
-
-
-@FUZZ
-@given(data=mutated(".ods"))
-def test_mutated_ods_files_end_in_an_exit_code_never_a_traceback(worker, tmp_path, data):
-    check(worker, tmp_path, ".ods", data)
+@given(data=st.data())
+def test_mutated_files_end_in_an_exit_code_never_a_traceback(worker, tmp_path, suffix, data):
+    check(worker, tmp_path, suffix, data.draw(mutated(suffix)))
 
 
 COLUMNS = ["A", "Z", "CV", "GR", "GS", "ZZ", "XFD"]
