@@ -92,14 +92,25 @@ def write_workbook(path: Path, raw: dict[str, list[list]]) -> None:
     wb.save(path)
 
 
-def best_of(runs: int, code: str) -> dict:
-    """The fastest of `runs` fresh processes (the others met a busy machine), and the highest peak."""
-    results = [in_fresh_process(code) for _ in range(runs)]
+def fastest(results: list[dict]) -> dict:
+    """The fastest of several fresh processes (the others met a busy machine), and the highest peak."""
     return {
         "seconds": min(r["seconds"] for r in results),
         "cpu": min(r["cpu"] for r in results),
         "peak_mib": max(r["peak_mib"] for r in results),
     }
+
+
+def best_of(runs: int, code: str) -> dict:
+    """`code` in `runs` fresh processes: the fastest, and the highest peak."""
+    return fastest([in_fresh_process(code) for _ in range(runs)])
+
+
+def fresh_copy(path: Path, k: int, prefix: str) -> Path:
+    """A copy of `path` beside it, for one run that writes it."""
+    copy = path.with_name(f"{prefix}{k}-{path.name}")
+    shutil.copyfile(path, copy)
+    return copy
 
 
 def in_fresh_process(code: str) -> dict:
@@ -145,16 +156,7 @@ def sync_code(path: Path) -> str:
 
 def fresh_copies(path: Path, runs: int, code) -> dict:
     """`code(copy)` in `runs` fresh processes, each on a fresh copy of `path` (a sync writes it)."""
-    results = []
-    for k in range(runs):
-        copy = path.with_name(f"run{k}-{path.name}")
-        shutil.copyfile(path, copy)
-        results.append(best_of(1, code(copy)))
-    return {
-        "seconds": min(r["seconds"] for r in results),
-        "cpu": min(r["cpu"] for r in results),
-        "peak_mib": max(r["peak_mib"] for r in results),
-    }
+    return fastest([in_fresh_process(code(fresh_copy(path, k, "run"))) for k in range(runs)])
 
 
 def line(label: str, r: dict) -> str:
@@ -222,8 +224,7 @@ def phases_of(path: Path, runs: int = 5) -> dict[str, float]:
     """The phases of the fastest of `runs` synced fresh copies of `path` (bench/phases.py)."""
     best: dict[str, float] = {}
     for k in range(runs):
-        copy = path.with_name(f"phases{k}-{path.name}")
-        shutil.copyfile(path, copy)
+        copy = fresh_copy(path, k, "phases")
         out = subprocess.run(
             [sys.executable, str(ROOT / "bench" / "phases.py"), str(copy)], check=True, capture_output=True, text=True
         ).stdout
@@ -251,31 +252,6 @@ def bench_phases(sizes: tuple[int, ...] = (50_000, 500)) -> None:
         print(f"  {phase:46}{cells}")
     totals = "".join(f"{sum(measured[t].values()) * 1000:10.1f} ms     " for t in sizes)
     print(f"  {'in all':46}{totals}".rstrip())
-
-
-def _service_account_key(folder: Path) -> Path:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    pem = (
-        rsa.generate_private_key(public_exponent=65537, key_size=2048)
-        .private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-        .decode()
-    )
-    path = folder / "key.json"
-    path.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "client_email": "bench@example.iam.gserviceaccount.com",
-                "private_key": pem,
-                "private_key_id": "1",
-                "client_id": "1",
-                "token_uri": "https://oauth2.googleapis.com/token",
-            }
-        )
-    )
-    return path
 
 
 def _naive_gspread_sync(client, sid: str, tab_names: list[str], tables) -> None:
@@ -323,7 +299,7 @@ def bench_google() -> None:
     import responses
 
     sys.path.insert(0, str(ROOT / "tests"))
-    from fake_sheets import FakeSheets
+    from fake_sheets import FakeSheets, write_service_account_key
 
     from sheetsync.app.fleet import QUOTA_PER_MINUTE, REQUESTS_PER_GOOGLE_SYNC
     from sheetsync.backends.gsheets import GoogleSheetsBackend, authorize
@@ -332,7 +308,7 @@ def bench_google() -> None:
 
     print("Google Sheets (stateful fake of the Sheets API), requests and bytes received:")
     with tempfile.TemporaryDirectory() as tmp, responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        key = _service_account_key(Path(tmp))
+        key = write_service_account_key(Path(tmp) / "key.json")
         fake = FakeSheets()
         received: list[tuple[int, int]] = []  # each answer's bytes: as sent, gzipped
         dispatch = fake._dispatch

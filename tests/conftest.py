@@ -156,30 +156,9 @@ def example2():
 @pytest.fixture(scope="session")
 def service_account_key(tmp_path_factory):
     """A service-account key file with a real RSA key, as Google Cloud hands them out."""
-    import json
+    from fake_sheets import write_service_account_key
 
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    path = tmp_path_factory.mktemp("keys") / "key.json"
-    path.write_text(
-        json.dumps(
-            {
-                "type": "service_account",
-                "project_id": "car-sharing",
-                "private_key_id": "abc123",
-                "private_key": pem,
-                "client_email": "sheetsync@car-sharing.iam.gserviceaccount.com",
-                "client_id": "1234567890",
-                "token_uri": "https://oauth2.googleapis.com/token",
-            }
-        )
-    )
-    return path
+    return write_service_account_key(tmp_path_factory.mktemp("keys") / "key.json")
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ import json
 import operator
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlparse
 
 import requests
@@ -24,6 +25,32 @@ API = "https://sheets.googleapis.com/v4/spreadsheets"
 TOKEN_URL = "https://oauth2.googleapis.com/token"
 TOKEN = "fake-access-token"
 EPOCH = datetime(1899, 12, 30)
+
+
+def write_service_account_key(path: Path) -> Path:
+    """A service-account key file with a real RSA key, as Google Cloud hands them out (the fake's
+    token endpoint accepts what it signs)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    path.write_text(
+        json.dumps(
+            {
+                "type": "service_account",
+                "project_id": "car-sharing",
+                "private_key_id": "abc123",
+                "private_key": pem,
+                "client_email": "sheetsync@car-sharing.iam.gserviceaccount.com",
+                "client_id": "1234567890",
+                "token_uri": TOKEN_URL,
+            }
+        )
+    )
+    return path
 
 
 class ApiError(Exception):
