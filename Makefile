@@ -22,37 +22,29 @@ demo: $(STAMP)
 test: $(STAMP) libreoffice chromium lint
 	$(PY) -m pytest -q
 
-# LibreOffice (headless) opens the synced workbooks in the fidelity tests, and renders them to PDF for
-# the chart test, which poppler-utils (pdftoppm, pdftotext) turns into pictures; its Writer makes the
-# agreement's PDF. Installed once, from Debian.
-libreoffice:
-	@command -v soffice >/dev/null 2>&1 || { \
+# $(call debian,CHECK,PACKAGES,WHAT): PACKAGES installed from Debian unless the shell test CHECK
+# passes, for WHAT; where they cannot be installed, those tests are skipped. The package lists are
+# fetched only when an install needs them (once on a fresh machine).
+define debian
+	@$(1) || { \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  echo "installing LibreOffice Calc (headless) for the fidelity tests..."; \
-	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	      --no-install-recommends libreoffice-calc-nogui ) >/dev/null 2>&1 \
-	  || echo "LibreOffice could not be installed: the tests that need it are skipped"; }
-	@ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  echo "installing LibreOffice Writer (headless) for the agreement's PDF..."; \
-	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	      --no-install-recommends libreoffice-writer-nogui ) >/dev/null 2>&1 \
-	  || echo "LibreOffice Writer could not be installed: the agreement's PDF test is skipped"; }
-	@command -v pdftoppm >/dev/null 2>&1 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  echo "installing poppler-utils (pdftoppm) for the chart rendering test..."; \
-	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	      --no-install-recommends poppler-utils ) >/dev/null 2>&1 \
-	  || echo "poppler-utils could not be installed: the chart rendering test is skipped"; }
+	  INSTALL="$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(2)"; \
+	  echo "installing $(2) for $(3)..."; \
+	  ( $$INSTALL || { $$SUDO apt-get update -qq && $$INSTALL; } ) >/dev/null 2>&1 \
+	  || echo "$(2) could not be installed: $(3) are skipped"; }
+endef
 
-# Chromium (headless) and its driver, from Debian, for the phone page's browser tests; installed once.
+# LibreOffice (headless) opens the synced workbooks in the fidelity tests, and renders them to PDF for
+# the chart tests, which poppler-utils (pdftoppm, pdftotext) turns into pictures; its Writer makes the
+# agreement's PDF.
+libreoffice:
+	$(call debian,command -v soffice >/dev/null 2>&1,libreoffice-calc-nogui,the fidelity tests)
+	$(call debian,test -e /usr/lib/libreoffice/program/libswlo.so || ! command -v soffice >/dev/null 2>&1,libreoffice-writer-nogui,the agreement's PDF tests)
+	$(call debian,command -v pdftoppm >/dev/null 2>&1,poppler-utils,the chart rendering tests)
+
+# Chromium (headless) and its driver, for the phone page's browser tests.
 chromium:
-	@command -v chromedriver >/dev/null 2>&1 || { \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  echo "installing Chromium (headless) and chromium-driver for the browser tests..."; \
-	  ( $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	      --no-install-recommends chromium chromium-driver ) >/dev/null 2>&1 \
-	  || echo "Chromium could not be installed: the browser tests are skipped"; }
+	$(call debian,command -v chromedriver >/dev/null 2>&1,chromium chromium-driver,the browser tests)
 
 bench: $(STAMP)
 	$(PY) bench/bench.py
