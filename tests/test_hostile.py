@@ -4,15 +4,17 @@ the same limits and answers every other group as before."""
 
 from __future__ import annotations
 
+import io
 import time
 from datetime import date
 from pathlib import Path
 
+import openpyxl
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import group, served, write_xlsx
-from hostile_files import base_ods, base_xlsx, bombs, malformed
+from conftest import group, read_xlsx, served, write_xlsx
+from hostile_files import base_ods, base_xlsx, bombs, malformed, part
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -115,11 +117,15 @@ def test_the_defaults_leave_room_for_a_large_real_group():
 
 
 def test_valid_files_of_the_corpus_sync(tmp_path):
+    """The files every hostile one is made from are sound: openpyxl reads them, a sync writes its tabs."""
+    assert openpyxl.load_workbook(io.BytesIO(base_xlsx())).sheetnames[0] == "Settings"
     for suffix, data in ((".xlsx", base_xlsx()), (".ods", base_ods())):
         path = tmp_path / f"group{suffix}"
         path.write_bytes(data)
         result = run("sync", path, "--as-of", "2025-12-31")
         assert result.exit_code == 0, result.output
+    assert "Balances" in read_xlsx(tmp_path / "group.xlsx")
+    assert part((tmp_path / "group.ods").read_bytes(), "content.xml").count(b'table:name="Balances"') == 1
 
 
 # the service -------------------------------------------------------------------------------------
