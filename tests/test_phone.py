@@ -354,3 +354,34 @@ def test_a_form_with_a_body_length_that_is_no_number_is_a_bad_request(tmp_path, 
         return statuses[0]
 
     assert status_of("abc").startswith("400") and status_of(str(70 * 1024)).startswith("413")
+
+
+def test_a_member_named_with_an_accent_gets_the_page_and_saves_an_entry(tmp_path, example2, monkeypatch):
+    """waitress hands the path over decoded as latin-1 (PEP 3333): the service reads it as UTF-8."""
+    tabs = lilas_tabs(example2)
+    tabs["Members"].append(["Clémence", None, None])
+    workbook = write_xlsx(tmp_path / "lilas.xlsx", tabs)
+    with serve(workbook, monkeypatch) as (_, base):
+        url = link(base, "Clémence")
+        assert "/m/Cl%C3%A9mence/" in url
+        page = requests.get(url, timeout=30)
+        assert page.status_code == 200 and "Clémence" in shown(page)
+        answer = post(url, kind="payment", to="Laurent", amount="20", date="2026-01-05T10:00")
+        assert answer.status_code == 200 and "Enregistré" in answer.text, answer.text[:500]
+        assert answer.history[0].status_code == 303 and answer.url == url + "?saved=1"
+        assert [(r[1], r[2]) for r in entries(workbook)[2:]] == [("paiement", "Clémence")]
+        token = url.rsplit("/", 1)[1]
+        for wrong in (url[: -len(token)] + "é" * 32, url[: -len(token)] + "%C3%A9" + token[2:]):
+            assert requests.get(wrong, timeout=30).status_code == 403
+        assert requests.get(base + "/groups/lilas/m/Cl%E9mence/" + token, timeout=30).status_code in (400, 404)
+
+
+def test_a_group_whose_secret_is_too_short_serves_no_phone_page(tmp_path, example2, monkeypatch):
+    monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", "short")
+    workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
+    config = FleetConfig([GroupConfig("lilas", str(workbook), None, "SHEETSYNC_SECRET_LILAS")], {})
+    service = Service(config, clock=NOW.timestamp, today=lambda: NOW.date())
+    statuses = []
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": member_link("", b"short", "lilas", "Julien")}
+    b"".join(service(environ, lambda status, headers: statuses.append(status)))
+    assert statuses[0].startswith("403")

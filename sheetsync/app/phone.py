@@ -111,11 +111,6 @@ def member_link(public_url: str, secret: bytes, group: str, member: str) -> str:
     return f"{public_url.rstrip('/')}/groups/{group}/m/{quote(member, safe='')}/{token}"
 
 
-def token_matches(secret: bytes, group: str, member: str, token: str) -> bool:
-    """Whether `token` is the member's (compared in constant time)."""
-    return hmac.compare_digest(member_token(secret, group, member), token)
-
-
 def is_revoked(report: Report, member: str) -> bool:
     """Whether the Settings' "revoked links" names the member, or says all (all, tous, *)."""
     text = report.settings.revoked_links or ""

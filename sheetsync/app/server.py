@@ -82,6 +82,15 @@ def calendar_token(secret: bytes, group: str) -> str:
     return hmac.new(secret, f"calendar:{group}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def token_matches(group: GroupConfig, token: str, expected: Callable[[bytes], str]) -> bool:
+    """Whether `token` (of a calendar or a member's link) is the one `expected(secret)` makes under
+    the group's secret: 32 lower-case hex digits, under a secret strong enough to sign calls
+    (GroupConfig.weak_secret), compared in constant time."""
+    if not TOKEN.fullmatch(token) or group.weak_secret():
+        return False
+    return hmac.compare_digest(token, expected(group.secret()))
+
+
 class Service:
     """A WSGI application serving the groups of a fleet configuration."""
 
@@ -117,6 +126,10 @@ class Service:
         return [body]
 
     def route(self, environ, method: str, path: str):
+        try:  # waitress hands the path over decoded as latin-1 (PEP 3333); its bytes are UTF-8
+            path = path.encode("latin-1").decode("utf-8")
+        except UnicodeError:
+            return 400, {"ok": False, "message": "The address is not UTF-8."}, None
         if path == "/health" and method == "GET":
             return 200, {"status": "ok", "groups": len(self.groups)}, None
         parts = path.strip("/").split("/")
@@ -233,16 +246,10 @@ class Service:
         }
 
     def calendar_feed(self, group: GroupConfig, environ):
-        secret = group.secret()
         token = parse_qs(environ.get("QUERY_STRING", "")).get("token", [""])[0]
         if not token.isascii():
             return 400, {"ok": False, "message": "Bad token."}, None
-        if (
-            not TOKEN.fullmatch(token)
-            or secret is None
-            or len(secret) < MIN_SECRET_BYTES
-            or not hmac.compare_digest(token, calendar_token(secret, group.name))
-        ):
+        if not token_matches(group, token, lambda secret: calendar_token(secret, group.name)):
             return 401, {"ok": False, "message": "Bad token."}, None
         try:
             _, ics, _ = api.calendar(group.workbook, self.today(), credentials=group.credentials, limits=self.limits)
@@ -253,9 +260,8 @@ class Service:
     def phone_page(self, group: GroupConfig, environ, method: str, member: str, token: str):
         """A member's phone page (GET), or one of its forms (POST: the entry is checked, then
         appended, then the page is shown again, Post/Redirect/Get)."""
-        secret = group.secret()
         refused = 403, b"Forbidden", "text/plain; charset=utf-8"
-        if secret is None or not phone.token_matches(secret, group.name, member, token):
+        if not token_matches(group, token, lambda secret: phone.member_token(secret, group.name, member)):
             return refused
         if method not in ("GET", "POST"):
             return 405, b"Method Not Allowed", "text/plain; charset=utf-8"
@@ -287,8 +293,8 @@ class Service:
             if submitted is None:
                 return 400, b"Bad Request", "text/plain; charset=utf-8"
             if submitted.written:
-                where = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
-                return 303, b"", "text/plain; charset=utf-8", [("Location", quote(where) + "?saved=1")]
+                where = phone.member_link(quote(environ.get("SCRIPT_NAME", "")), group.secret(), group.name, member)
+                return 303, b"", "text/plain; charset=utf-8", [("Location", where + "?saved=1")]
             state = phone.PageState(form.get("kind"), form, submitted.problems)
         page = phone.render_page(report, member, now, state)
         headers = [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer")]
