@@ -276,7 +276,7 @@ def test_links_go_out_as_notices_to_the_members_with_an_address(groups_toml, smt
     config = groups_toml
     result = CliRunner().invoke(cli, ["links", str(config), "--group", "lilas", "--send"])
     assert result.exit_code == 0, result.output
-    assert "Sans adresse : Julien" in result.stderr
+    assert "Non prévenus (pas d'adresse valide dans Membres) : Julien." in result.stderr
     received = {rcpt[0]: msg for _, rcpt, msg in smtp_server.messages}
     assert set(received) == {"laurent@example.org", "catherine@example.org"}
     catherine = received["catherine@example.org"]
@@ -285,6 +285,16 @@ def test_links_go_out_as_notices_to_the_members_with_an_address(groups_toml, smt
     assert member_link("https://cars.example.org", SECRET.encode(), "lilas", "Catherine") in text
     again = CliRunner().invoke(cli, ["links", str(config), "--group", "lilas", "--send"])
     assert again.exit_code == 0 and len(smtp_server.messages) == 2  # once
+
+
+def test_links_sent_name_the_member_whose_notice_cannot_become_an_email(groups_toml, smtp_server, tmp_path):
+    tabs = read_xlsx(tmp_path / "lilas.xlsx")
+    tabs["Members"][2][1] = "catherine..lilas@example.org"  # looks like an address; no email header takes it
+    write_xlsx(tmp_path / "lilas.xlsx", tabs)
+    result = CliRunner().invoke(cli, ["links", str(groups_toml), "--group", "lilas", "--send"])
+    assert result.exit_code == 0, result.output
+    assert [rcpt for _, rcpt, _ in smtp_server.messages] == [["laurent@example.org"]]
+    assert "Non prévenus (le nom ou l'adresse ne peut pas figurer dans un e-mail) : Catherine." in result.stderr
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

@@ -252,3 +252,13 @@ def test_notify_on_problems_mails_the_treasurer(tmp_path, example2, smtp_server)
     assert rcpt == ["laurent@example.org"] and "1 error" in message["Subject"]
     again = CliRunner().invoke(cli, ["sync", str(path), "--as-of", "2025-12-31", "--notify-on-problems", "--quiet"])
     assert again.exit_code == 1 and len(smtp_server.messages) == 1  # the same day's digest goes once
+
+
+def test_notify_names_the_member_whose_notice_cannot_become_an_email(service, smtp_server, example2):
+    base, fake = service
+    example2["Members"] = [["Name", "Email"], ["Laurent", "laurent@example.org"], ["Julien", None]]
+    example2["Members"].insert(2, ["Catherine", "catherine..lilas@example.org"])  # no email header takes it
+    fake.create(SID, "Rue des Lilas", example2)
+    answer = signed_post(base, "/groups/lilas/notify").json()
+    assert answer["ok"] and answer["sent"] == 1 and answer["failed"] == ["Catherine"], answer
+    assert "Non prévenus (le nom ou l'adresse ne peut pas figurer dans un e-mail) : Catherine." in answer["message"]

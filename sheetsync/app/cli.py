@@ -380,7 +380,7 @@ def links_command(
     )
     for path in run.outbox:
         click.echo(str(path))
-    outcome = notice_outcome(run.language, run.sent, run.missing, run.skipped)
+    outcome = notice_outcome(run.language, run)
     if lines := outcome if run.sent else outcome[1:]:
         click.echo("\n".join(lines), err=True)
 
@@ -575,28 +575,7 @@ def notify_command(
             len(run.rendered),
         )
     if not quiet:
-        lines = [f"{kind}: {done}."] + run.notes
-        if run.missing:
-            lines.append(
-                t(lang, "Not notified (no valid email address in Members): {names}.", names=", ".join(run.missing))
-            )
-        if run.skipped:
-            lines.append(
-                t(
-                    lang,
-                    "Already sent, per the Sent tab (use --resend to send again): {names}.",
-                    names=", ".join(run.skipped),
-                )
-            )
-        if run.failed:
-            lines.append(
-                t(
-                    lang,
-                    "Not notified (the name or address cannot go in an email): {names}.",
-                    names=", ".join(run.failed),
-                )
-            )
-        echo("\n".join(lines), err=True)
+        echo("\n".join(notice_outcome(lang, run, f"{kind}: {done}.")), err=True)
 
 
 @cli.command("agreement")

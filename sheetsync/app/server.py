@@ -208,8 +208,7 @@ class Service:
             return self.report_answer(group, action, opened.report)
         if action == "notify":
             run = api.notify(group.workbook, as_of, "settlement", "send", **where)
-            lang = run.language
-            text = "\n".join(notice_outcome(lang, run.sent, run.missing, run.skipped))
+            text = "\n".join(notice_outcome(run.language, run))
             return {
                 "ok": True,
                 "group": group.name,
@@ -217,6 +216,7 @@ class Service:
                 "sent": run.sent,
                 "missing": run.missing,
                 "skipped": run.skipped,
+                "failed": run.failed,
                 "message": text,
             }
         url = f"{self.public_url}/groups/{group.name}/calendar.ics?token={calendar_token(group.secret(), group.name)}"

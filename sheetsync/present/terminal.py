@@ -268,11 +268,24 @@ def dialog_text(report: Report, shown: int = 5) -> str:
     return "\n".join(lines)
 
 
-def notice_outcome(lang: str, sent: int, missing: list[str], skipped: list[str]) -> list[str]:
-    """What a run of notices did, in a few lines: how many went, who has no address, who had it already."""
-    lines = [tn(lang, "{n} notice sent.", "{n} notices sent.", sent)]
-    if missing:
-        lines.append(t(lang, "No address: {names}", names=", ".join(missing)))
-    if skipped:
-        lines.append(t(lang, "Already sent: {names}", names=", ".join(skipped)))
+def notice_outcome(lang: str, run, done: str | None = None) -> list[str]:
+    """What a run of notices (api.NoticeRun) did, in a few lines: `done` (else how many were sent),
+    its notes, who has no address, who had it already, whose notice could not become an email."""
+    lines = [done or tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent), *run.notes]
+    if run.missing:
+        lines.append(
+            t(lang, "Not notified (no valid email address in Members): {names}.", names=", ".join(run.missing))
+        )
+    if run.skipped:
+        lines.append(
+            t(
+                lang,
+                "Already sent, per the Sent tab (use --resend to send again): {names}.",
+                names=", ".join(run.skipped),
+            )
+        )
+    if run.failed:
+        lines.append(
+            t(lang, "Not notified (the name or address cannot go in an email): {names}.", names=", ".join(run.failed))
+        )
     return lines
