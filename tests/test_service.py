@@ -262,3 +262,15 @@ def test_notify_names_the_member_whose_notice_cannot_become_an_email(service, sm
     answer = signed_post(base, "/groups/lilas/notify").json()
     assert answer["ok"] and answer["sent"] == 1 and answer["failed"] == ["Catherine"], answer
     assert "Non prévenus (le nom ou l'adresse ne peut pas figurer dans un e-mail) : Catherine." in answer["message"]
+
+
+def test_notify_from_the_menu_twice_says_who_had_it_without_a_command_line_hint(service, smtp_server, example2):
+    base, fake = service
+    example2["Members"] = [["Name", "Email"], ["Laurent", "laurent@example.org"], ["Catherine", "c@example.org"]]
+    fake.create(SID, "Rue des Lilas", example2)
+    first = signed_post(base, "/groups/lilas/notify").json()
+    assert first.get("sent") == 2, first
+    again = signed_post(base, "/groups/lilas/notify", b'{"again": true}').json()  # a new call, not a replay
+    assert again.get("sent") == 0 and again["skipped"] == ["Laurent", "Catherine"], again
+    assert "Déjà envoyés d'après l'onglet Envois : Laurent, Catherine." in again["message"]
+    assert "--resend" not in again["message"]  # the treasurer at the menu has no command line

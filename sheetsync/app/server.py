@@ -208,7 +208,7 @@ class Service:
             return self.report_answer(group, action, opened.report)
         if action == "notify":
             run = api.notify(group.workbook, as_of, "settlement", "send", **where)
-            text = "\n".join(notice_outcome(run.language, run))
+            text = "\n".join(notice_outcome(run.language, run, command_line=False))
             return {
                 "ok": True,
                 "group": group.name,

@@ -6,7 +6,7 @@ import csv
 import io
 import re
 
-from sheetsync.i18n import t, tn
+from sheetsync.i18n import N_, t, tn
 from sheetsync.model import Problem, Severity
 from sheetsync.money.cents import km_value, plain
 from sheetsync.pipeline import Report
@@ -268,22 +268,22 @@ def dialog_text(report: Report, shown: int = 5) -> str:
     return "\n".join(lines)
 
 
-def notice_outcome(lang: str, run, done: str | None = None) -> list[str]:
+def notice_outcome(lang: str, run, done: str | None = None, command_line: bool = True) -> list[str]:
     """What a run of notices (api.NoticeRun) did, in a few lines: `done` (else how many were sent),
-    its notes, who has no address, who had it already, whose notice could not become an email."""
+    its notes, who has no address, who had it already, whose notice could not become an email.
+    `command_line`: the reader can run the command again (with --resend); not from the menu."""
     lines = [done or tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent), *run.notes]
     if run.missing:
         lines.append(
             t(lang, "Not notified (no valid email address in Members): {names}.", names=", ".join(run.missing))
         )
     if run.skipped:
-        lines.append(
-            t(
-                lang,
-                "Already sent, per the Sent tab (use --resend to send again): {names}.",
-                names=", ".join(run.skipped),
-            )
+        already = (
+            N_("Already sent, per the Sent tab (use --resend to send again): {names}.")
+            if command_line
+            else N_("Already sent, per the Sent tab: {names}.")
         )
+        lines.append(t(lang, already, names=", ".join(run.skipped)))
     if run.failed:
         lines.append(
             t(lang, "Not notified (the name or address cannot go in an email): {names}.", names=", ".join(run.failed))
