@@ -198,3 +198,11 @@ def test_sync_writes_the_schedule_grid(tmp_path):
     assert days[date(2025, 4, 5)] == "Paul 08:00–24:00"
     assert days[date(2025, 4, 6)] == "Paul 00:00–20:00"
     assert len(days) == 42
+
+
+def test_an_output_of_dash_prints_the_calendar_and_writes_no_file(tmp_path, monkeypatch):
+    path = write_xlsx(tmp_path / "g.xlsx", with_bookings([["Marie", "2025-03-01 10:00", "2025-03-01 12:00"]]))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, ["calendar", str(path), "--output", "-"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("BEGIN:VCALENDAR") and not (tmp_path / "-").exists()

@@ -122,6 +122,11 @@ def steps(count: int, quiet: bool) -> Iterator[Callable[[], None]]:
         yield lambda: bar.update(1)
 
 
+def to_stdout(output: str | None) -> bool:
+    """No file given, or "-" (as most commands read it): the result goes to standard output."""
+    return not output or output == "-"
+
+
 def _as_of(value: datetime | None) -> date:
     return value.date() if value else date.today()
 
@@ -455,7 +460,7 @@ def report_command(workbook: str, fmt: str, as_of: datetime | None, **google) ->
     "--output",
     type=click.Path(dir_okay=False),
     default=None,
-    help="Write the .ics file here (default: print it).",
+    help='Write the .ics file here (default, or "-": print it).',
 )
 @click.option("--vehicle", default=None, help="Only this vehicle's bookings.")
 @as_of_option
@@ -478,11 +483,11 @@ def calendar_command(workbook: str, output: str | None, vehicle: str | None, as_
             err=True,
         )
         echo(problems_text(left_out, lang), err=True)
-    if output:
+    if to_stdout(output):
+        click.echo(text.decode(), nl=False)
+    else:
         Path(output).write_bytes(text)
         echo(tn(lang, "Wrote {n} booking to {path}.", "Wrote {n} bookings to {path}.", count, path=output), err=True)
-    else:
-        click.echo(text.decode(), nl=False)
 
 
 @cli.command("who-drove")
@@ -592,14 +597,14 @@ def agreement_command(
     workbook: str, output: str | None, fmt: str, templates: str | None, as_of: datetime | None, **google
 ) -> None:
     """Draft the group's car-sharing agreement from its workbook, in its language (PDF through LibreOffice)."""
-    if fmt == "pdf" and not output:
+    if fmt == "pdf" and to_stdout(output):
         raise SetupError(N_("A PDF needs a file to be written to."), N_("Add -o agreement.pdf."))
     document, lang = api.draft_agreement(workbook, _as_of(as_of), fmt, templates, **google)
-    if output:
+    if to_stdout(output):
+        echo(document.decode(), nl=False)
+    else:
         Path(output).write_bytes(document)
         echo(t(lang, "Wrote the agreement to {path}.", path=output), err=True)
-    else:
-        echo(document.decode(), nl=False)
 
 
 def main() -> None:
