@@ -31,7 +31,7 @@ from sheetsync.i18n import N_
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
 from sheetsync.present.tabs import generated_tables
-from sheetsync.read.headers import RawTables
+from sheetsync.read.headers import RawBook, RawTables
 from sheetsync.read.rows import Names
 
 if TYPE_CHECKING:  # the notices' modules load only when notices are made
@@ -388,14 +388,14 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     from sheetsync.read.entries import booking_ref
     from sheetsync.read.headers import find_tabs
 
-    raw = {name: list(rows) for name, rows in backend.read_tabs().items()}
+    raw = RawBook.listed(backend.read_tabs())  # the marks kept: a hidden row counts as in `validate`
     before = build_report(raw, _default_group(backend), now.date(), history=False)
     s = before.settings
     name = find_tabs(raw).get("entries") or ENTRIES.name(s.language)
     table = entries_table(s.language, s.currency)
     row = entry_row(kind, member, fields, now, s.language)
     current = raw.get(name) or [[table.title], [c.header for c in table.columns]]
-    with_entry = dict(raw) | {name: [*current, row]}
+    with_entry = raw.with_tab(name, [*current, row])
     number = len(current) + 1
     after = build_report(with_entry, _default_group(backend), now.date(), history=False)
     stopping = [p for p in after.problems if p.tab == name and p.row == number and p.is_error]

@@ -12,10 +12,11 @@ from datetime import date, datetime
 from decimal import Decimal as D
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import read_xlsx, served, text_part, write_xlsx
+from conftest import group, read_xlsx, served, text_part, write_xlsx
 
 from sheetsync import api
 from sheetsync.app.cli import cli
@@ -395,3 +396,15 @@ def test_a_group_whose_secret_is_too_short_serves_no_phone_page(tmp_path, exampl
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": member_link("", b"short", "lilas", "Julien")}
     b"".join(service(environ, lambda status, headers: statuses.append(status)))
     assert statuses[0].startswith("403")
+
+
+def test_a_booking_on_a_hidden_row_the_group_skips_does_not_refuse_a_phone_booking(tmp_path):
+    taken = ["Catherine", datetime(2026, 1, 10, 9), datetime(2026, 1, 10, 18)]
+    path = write_xlsx(tmp_path / "h.xlsx", group(settings=[("hidden_rows", "skip")], bookings=[taken]))
+    wb = openpyxl.load_workbook(path)
+    wb["Bookings"].row_dimensions[2].hidden = True
+    wb.save(path)
+    assert [p.code for p in api.load(str(path), date(2026, 1, 5)).problems] == ["row.hidden_skipped"]
+    fields = {"vehicle": "Clio", "date": datetime(2026, 1, 10, 17), "end": datetime(2026, 1, 10, 20)}
+    done = api.submit_entry(str(path), "Julien", "booking", fields, datetime(2026, 1, 5, 18))
+    assert done.written, [p.message for p in done.problems]

@@ -40,6 +40,17 @@ class RawBook(dict):
         self.marks = marks or {}
         self.date1904 = date1904
 
+    @classmethod
+    def listed(cls, raw: RawTables) -> RawBook:
+        """`raw` (a RawBook or plain tables) with each tab's rows in a list, to go through more than
+        once; its marks and date system kept."""
+        tabs = {name: list(rows) for name, rows in raw.items()}
+        return cls(tabs, getattr(raw, "marks", None), getattr(raw, "date1904", False))
+
+    def with_tab(self, name: str, rows: Iterable[list[Cell]]) -> RawBook:
+        """The same book with the tab `name` holding `rows` (added when missing)."""
+        return RawBook(dict(self) | {name: rows}, self.marks, self.date1904)
+
 
 def marks_of(raw: RawTables, name: str) -> SheetMarks:
     """The marks the backend found on the sheet `name` (none for plain tables)."""
