@@ -16,7 +16,6 @@ Problems with the data are in `Report.problems`; what stops a run raises a Sheet
 
 from __future__ import annotations
 
-import os
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -161,7 +160,7 @@ def notices(
 
     Sending logs each message in the Sent tab, even when the server fails half-way (then the
     failure is raised after the log is written)."""
-    from sheetsync.notify.mailer import write_outbox
+    from sheetsync.notify.mailer import load_sender, write_outbox
     from sheetsync.notify.plan import plan
     from sheetsync.notify.render import environment, render
     from sheetsync.notify.sent_log import read_sent
@@ -180,8 +179,7 @@ def notices(
     if mode == "send":
         run.sent = _send(opened, log, run, config_path)
     elif mode == "outbox":
-        sender = os.environ.get("SHEETSYNC_SMTP_FROM", "sheetsync@localhost")
-        run.outbox = write_outbox(Path(outbox), _messages(run, sender))
+        run.outbox = write_outbox(Path(outbox), _messages(run, *load_sender(config_path)))
     return run
 
 

@@ -121,6 +121,21 @@ def test_outbox_files_parse_with_the_standard_parser_and_amounts_in_english(tmp_
     assert not (tmp_path / "Sent").exists()
 
 
+def test_outbox_files_come_from_the_configured_address(tmp_path, lilas, monkeypatch):
+    monkeypatch.delenv("SHEETSYNC_SMTP_FROM", raising=False)
+    monkeypatch.delenv("SHEETSYNC_SMTP_REPLY_TO", raising=False)
+    config = tmp_path / "s.toml"
+    config.write_text('[smtp]\nfrom = "treasurer@example.org"\nreply_to = "group@example.org"\n')
+    out = tmp_path / "out"
+    result = run("notify", lilas, "--kind", "settlement", "--outbox", out, "--config", config, "--as-of", "2025-12-31")
+    assert result.exit_code == 0, result.output
+    msg = read_eml(out / "settlement-2025-Laurent.eml")
+    assert (msg["From"], msg["Reply-To"]) == ("treasurer@example.org", "group@example.org")
+    config.write_text('[smtp]\nfrom = "the treasurer"\n')
+    wrong = run("notify", lilas, "--kind", "settlement", "--outbox", out, "--config", config, "--as-of", "2025-12-31")
+    assert wrong.exit_code == 2 and 'The From address "the treasurer" is not an email address.' in wrong.stderr
+
+
 def test_html_escapes_what_comes_from_cells_and_headers_stay_one_line():
     notice = Notice(
         "logbook",

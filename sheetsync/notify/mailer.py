@@ -45,8 +45,9 @@ class SmtpConfig:
         return f"SmtpConfig(host={self.host!r}, port={self.port}, sender={self.sender!r}, security={self.security!r})"
 
 
-def load_smtp_config(path: str | None = None) -> SmtpConfig:
-    """SMTP settings from a sheetsync.toml ([smtp] table) overridden by SHEETSYNC_SMTP_* variables."""
+def _smtp_values(path: str | None) -> dict[str, object]:
+    """The [smtp] table of a sheetsync.toml (`path`, else ./sheetsync.toml when there is one),
+    overridden by SHEETSYNC_SMTP_* variables."""
     values: dict[str, object] = {}
     toml_path = Path(path) if path else Path("sheetsync.toml")
     if path and not toml_path.exists():
@@ -67,6 +68,32 @@ def load_smtp_config(path: str | None = None) -> SmtpConfig:
         env = os.environ.get(f"SHEETSYNC_SMTP_{key.upper()}")
         if env:
             values[key] = env
+    return values
+
+
+def _sender(values: dict[str, object], default: str = "") -> tuple[str, str | None]:
+    """The From address set, checked (else `default`), and the Reply-To address."""
+    sender = _opt(values.get("from"))
+    if sender is None:
+        return default, _opt(values.get("reply_to"))
+    if valid_address(re.sub(r".*<(.*)>", r"\1", sender)) is None:
+        raise SetupError(
+            N_('The From address "{sender}" is not an email address.'),
+            N_("Write it as name@example.org."),
+            sender=sender,
+        )
+    return sender, _opt(values.get("reply_to"))
+
+
+def load_sender(path: str | None = None) -> tuple[str, str | None]:
+    """The From and Reply-To addresses that sending would use (sheetsync.toml or SHEETSYNC_SMTP_FROM
+    and _REPLY_TO; From sheetsync@localhost when none is set), for the .eml files of an outbox."""
+    return _sender(_smtp_values(path), "sheetsync@localhost")
+
+
+def load_smtp_config(path: str | None = None) -> SmtpConfig:
+    """SMTP settings from a sheetsync.toml ([smtp] table) overridden by SHEETSYNC_SMTP_* variables."""
+    values = _smtp_values(path)
     if not values.get("host") or not values.get("from"):
         raise SetupError(
             N_("SMTP is not configured: sheetsync needs at least a host and a From address."),
@@ -78,13 +105,7 @@ def load_smtp_config(path: str | None = None) -> SmtpConfig:
     security = str(values.get("security", "starttls")).lower()
     if security not in SECURITY:
         raise SetupError(N_('Unknown SMTP security "{security}".'), N_("Use starttls, ssl or none."), security=security)
-    sender = str(values["from"])
-    if valid_address(re.sub(r".*<(.*)>", r"\1", sender)) is None:
-        raise SetupError(
-            N_('The From address "{sender}" is not an email address.'),
-            N_("Write it as name@example.org."),
-            sender=sender,
-        )
+    sender, reply_to = _sender(values)
     default_port = {"starttls": 587, "ssl": 465, "none": 25}[security]
     port = str(values.get("port", default_port)).strip()
     if not port.isdigit() or not 0 < int(port) < 65536:
@@ -99,7 +120,7 @@ def load_smtp_config(path: str | None = None) -> SmtpConfig:
         sender=sender,
         user=_opt(values.get("user")),
         password=_opt(values.get("password")),
-        reply_to=_opt(values.get("reply_to")),
+        reply_to=reply_to,
         security=security,
         cafile=_opt(values.get("cafile")),
     )
