@@ -156,3 +156,34 @@ def test_a_folder_where_the_bak_goes_and_a_pipe_as_workbook_are_refused(tmp_path
     os.mkfifo(pipe)
     result = CliRunner().invoke(cli, ["validate", str(pipe)])
     assert result.exit_code == 2 and "not a regular file" in result.stderr
+
+
+def test_a_phone_entry_reads_the_workbook_once_and_an_edit_saved_meanwhile_is_kept(workbook, monkeypatch):
+    from datetime import datetime
+
+    from sheetsync.backends import xlsx
+
+    reads = []
+
+    def counted(path, max_bytes):
+        reads.append(path)
+        return files.read_file(path, max_bytes)
+
+    monkeypatch.setattr(xlsx, "read_file", counted)
+    trip = {"vehicle": "Clio", "date": datetime(2026, 1, 4, 9), "odometer_start": 22790, "odometer_end": 22850}
+    done = jobs.submit_entry(str(workbook), "Julien", "trip", trip, datetime(2026, 1, 5, 18))
+    assert done.written and done.row == 3 and len(reads) == 1
+    assert read_xlsx(workbook)["Entries"][2][6:8] == [22790, 22850]
+    # a member's save landing between the check and the write: refused, their edit kept
+    edit = read_xlsx(workbook) | {"Notes": [["saved meanwhile"]]}
+
+    def then_saved(path, max_bytes):
+        found = files.read_file(path, max_bytes)
+        write_xlsx(workbook, edit)
+        return found
+
+    monkeypatch.setattr(xlsx, "read_file", then_saved)
+    later = trip | {"odometer_start": 22850, "odometer_end": 22900}
+    with pytest.raises(BackendError, match="changed"):
+        jobs.submit_entry(str(workbook), "Julien", "trip", later, datetime(2026, 1, 5, 19))
+    assert read_xlsx(workbook) == edit

@@ -101,7 +101,12 @@ class XlsxBackend:
 
     def read_tabs(self) -> RawTables:
         """Every sheet's rows (see Backend.read_tabs), after the limits' check."""
-        data = self._load()
+        self._load()
+        return self._parse()
+
+    def _parse(self) -> RawBook:
+        """Every sheet's rows in the bytes `_load` read and checked."""
+        data = self._data
         suffix = self.path.suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
             marks = read_marks(data, self._holding)
@@ -159,11 +164,15 @@ class XlsxBackend:
 
     def append_row(self, table: Table, row: list) -> None:
         """Add `row` below the last row of the tab `table.name`, which is created with `table`'s title
-        and header when missing. The tab's rows are read again and written back with the new one;
-        every other part of the workbook keeps its bytes. Hold the workbook's lock around it."""
-        existing = self.read_tabs().get(table.name)
-        rows = [list(r) for r in list(existing)[table.header_row :]] if existing is not None else []
-        self.write_tabs([replace(table, rows=rows + [row])])
+        and header when missing. The tab's rows, as read_tabs read them (the file is read only when
+        it was not), are written back with the new one; every other part of the workbook keeps its
+        bytes. Hold the workbook's lock from reading to here: a file changed since is not written."""
+        with self._lock:
+            if self._data is None:
+                self._load()
+            existing = self._parse().get(table.name)
+            rows = [list(r) for r in list(existing)[table.header_row :]] if existing is not None else []
+            self.write_tabs([replace(table, rows=rows + [row])])
 
     def create_tabs(self, tables: list[Table]) -> None:
         """A new .xlsx with the input tabs (`init`); a workbook that holds data is refused."""
