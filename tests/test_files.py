@@ -187,3 +187,23 @@ def test_a_phone_entry_reads_the_workbook_once_and_an_edit_saved_meanwhile_is_ke
     with pytest.raises(BackendError, match="changed"):
         jobs.submit_entry(str(workbook), "Julien", "trip", later, datetime(2026, 1, 5, 19))
     assert read_xlsx(workbook) == edit
+
+
+def test_a_written_workbook_is_not_hashed_again(workbook, monkeypatch):
+    from sheetsync.backends import xlsx
+
+    events = []
+    of_path, replace_file = files.Fingerprint.of_path.__func__, xlsx.replace_file
+
+    def hashed(cls, path):
+        events.append(("hashed", path.name))
+        return of_path(cls, path)
+
+    def replaced(path, *args, **kwargs):
+        replace_file(path, *args, **kwargs)
+        events.append(("replaced", path.name))
+
+    monkeypatch.setattr(files.Fingerprint, "of_path", classmethod(hashed))
+    monkeypatch.setattr(xlsx, "replace_file", replaced)
+    jobs.sync(str(workbook), AS_OF)
+    assert events[-1] == ("replaced", "group.xlsx") and ("hashed", "group.xlsx") in events

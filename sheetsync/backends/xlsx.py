@@ -244,7 +244,7 @@ class XlsxBackend:
         """`write(temporary path)`, then the temporary file replaces the workbook (files.replace_file)."""
         remove_stale_temporaries(self.path)
         replace_file(self.path, fingerprint, write, before=self._refuse_if_open)
-        self._data, self._fingerprint = None, Fingerprint.of_path(self.path)
+        self._data, self._fingerprint = None, None  # the next write reads the file again (_load)
 
 
 def _read_with_calamine(data: bytes, name: str, errors: dict[str, dict[tuple[int, int], str]]) -> RawTables:
