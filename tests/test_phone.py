@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import group, read_xlsx, served, text_part, write_xlsx
+from conftest import consecutive_trips, group, read_xlsx, served, text_part, write_xlsx
 
 from sheetsync import api
 from sheetsync.app.cli import cli
@@ -408,3 +408,18 @@ def test_a_booking_on_a_hidden_row_the_group_skips_does_not_refuse_a_phone_booki
     fields = {"vehicle": "Clio", "date": datetime(2026, 1, 10, 17), "end": datetime(2026, 1, 10, 20)}
     done = api.submit_entry(str(path), "Julien", "booking", fields, datetime(2026, 1, 5, 18))
     assert done.written, [p.message for p in done.problems]
+
+
+def test_a_phone_entry_in_a_1904_workbook_keeps_its_dates(tmp_path):
+    path = write_xlsx(tmp_path / "mac.xlsx", group(trips=consecutive_trips(("Catherine", 100))))
+    wb = openpyxl.load_workbook(path)
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    wb.save(path)
+    fields = {"vehicle": "Clio", "date": datetime(2026, 1, 4, 9), "odometer_start": 10100, "odometer_end": 10150}
+    assert api.submit_entry(str(path), "Julien", "trip", fields, datetime(2026, 1, 5, 18)).written
+    saved = openpyxl.load_workbook(path)
+    assert saved.epoch == openpyxl.utils.datetime.CALENDAR_MAC_1904
+    assert [r[:2] for r in saved["Entries"].iter_rows(min_row=3, values_only=True)] == [
+        (datetime(2026, 1, 5, 18), "trip")
+    ]
+    assert [t.date for t in api.load(str(path), date(2026, 1, 5)).book.trips][-1] == datetime(2026, 1, 4, 9)

@@ -48,8 +48,7 @@ def read_marks(source, holding: set[str] | None = None) -> PackageMarks:
     them as it checked the package): the others are not inflated again."""
     try:
         package = Package(source)
-        workbook = package.text(package.workbook_part())
-        found = PackageMarks(date1904=bool(_DATE1904.search(workbook)))
+        found = PackageMarks(date1904=is_date1904(package))
         with zipfile.ZipFile(io.BytesIO(package.data)) as archive:
             for sheet in package.sheets():
                 totals = _table_totals(package, sheet.part)
