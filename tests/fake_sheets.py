@@ -527,7 +527,8 @@ def _append(book, text, values, input_option) -> dict:
 
 
 def _user_entered(value):
-    """What Sheets makes of typed text: numbers and ISO dates become numbers, arithmetic formulas their result."""
+    """What Sheets makes of typed text: numbers and dates become numbers, arithmetic formulas their
+    result; a leading apostrophe keeps the rest as text."""
     if not isinstance(value, str):
         return value
     if value.startswith("=") and re.fullmatch(r"[0-9+\-*/(). ]+", value[1:]):
@@ -542,6 +543,12 @@ def _user_entered(value):
     if m := re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", value):
         serial = (datetime(int(m[1]), int(m[2]), int(m[3])) - EPOCH).days
         return (float(serial), {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}})
+    if m := re.fullmatch(r"(\d{1,2})/(\d{1,2})(?:/(\d{4}))?", value):  # day first: the fake's locale is fr_FR
+        try:
+            moment = datetime(int(m[3] or datetime.now().year), int(m[2]), int(m[1]))
+        except ValueError:  # no such day: the text stays
+            return value
+        return (float((moment - EPOCH).days), {"numberFormat": {"type": "DATE", "pattern": "dd/mm/yyyy"}})
     return value
 
 

@@ -347,3 +347,23 @@ def test_grid_rows_read_errors_and_blanks_as_the_values_api_shows_them():
         }
     ]
     assert grid_rows(data) == [["#DIV/0!"], [], ["", 3]]
+
+
+def test_a_phone_entry_keeps_its_text_as_text(fake_sheets, service_account_key, example2):
+    """Sheets reads what is typed ("3/4" a date, "0612" the number 612): a note arrives as written."""
+    from datetime import datetime
+
+    from sheetsync import api
+
+    fake_sheets.create(SID, "Rue des Lilas", example2)
+    notes = ["3/4", "0612", "=1+2", "-5 €", "'quoted"]
+    for i, note in enumerate(notes):
+        fields = {"date": datetime(2026, 1, 5, 10), "to": "Laurent", "amount": D("12.5"), "note": note}
+        at = datetime(2026, 1, 5, 18, i)
+        done = api.submit_entry(f"gsheet:{SID}", "Julien", "payment", fields, at, credentials=str(service_account_key))
+        assert done.written, done.problems
+    rows = fake_sheets.rows(SID, "Entries")[2:]
+    assert [r[-1] for r in rows] == notes
+    assert [(r[1], r[2], r[10], r[12]) for r in rows] == [("payment", "Julien", 12.5, "Laurent")] * len(notes)
+    report = api.load(f"gsheet:{SID}", date(2026, 1, 5), credentials=str(service_account_key))
+    assert [p.amount for p in report.book.payments if p.source.tab == "Entries"] == [D("12.50")] * len(notes)

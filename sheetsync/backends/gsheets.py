@@ -570,14 +570,15 @@ def _cells(sheet_id: int, table: Table) -> dict:
 
 def _entered(value: object) -> object:
     """A value as typed into a cell: a date as "YYYY-MM-DD HH:MM:SS" (Sheets makes it a date), a
-    number as a number, text that Sheets would take for a formula kept as text."""
+    number as a number, text after an apostrophe, which keeps it text as written (never a formula,
+    nor "3/4" a date or "0612" the number 612)."""
     if value is None:
         return ""
     if isinstance(value, datetime | date):
         return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         text = str(value)
-        return "'" + text if text[:1] in ("=", "+", "-", "@", "'") else text
+        return "'" + text if text else text
     return float(value) if isinstance(value, Decimal) else value
 
 
