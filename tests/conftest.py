@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import threading
 from contextlib import contextmanager
 from datetime import date
@@ -254,3 +255,50 @@ def smtp_server(monkeypatch):
         monkeypatch.delenv(f"SHEETSYNC_SMTP_{key}", raising=False)
     yield inbox
     controller.stop()
+
+
+# the service and its menu ----------------------------------------------------------------------
+
+SERVICE_SECRET = "correct horse battery staple, and a long one"
+HARNESS = Path(__file__).resolve().parent / "apps_script" / "harness.js"
+needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+
+
+def signed_post(base, path, body=b"{}", secret=SERVICE_SECRET, timestamp=None, signature=None, timeout=30):
+    """A call to `serve` as the Sheets menu makes it: the body signed with the group's secret."""
+    import time
+
+    import requests
+
+    from sheetsync.app.server import sign
+
+    timestamp = str(int(time.time()) if timestamp is None else timestamp)
+    signature = signature or sign(secret.encode(), timestamp, "POST", path, body)
+    return requests.post(
+        base + path,
+        data=body,
+        timeout=timeout,
+        headers={
+            "Content-Type": "application/json",
+            "X-Sheetsync-Timestamp": timestamp,
+            "X-Sheetsync-Signature": signature,
+        },
+    )
+
+
+def run_apps_script(script: Path, function: str, state: dict) -> dict:
+    """`function` of an Apps Script file run by Node.js in tests/apps_script/harness.js, from the
+    sheet, properties and forms of `state`; what it left of them (JSON)."""
+    import json
+    import subprocess
+
+    state_path = script.with_name("state.json")
+    state_path.write_text(json.dumps(state))
+    out = subprocess.run(
+        ["node", str(HARNESS), str(script), function, str(state_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(out.stdout)

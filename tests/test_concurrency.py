@@ -17,14 +17,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import requests
 from click.testing import CliRunner
-from conftest import read_xlsx, served, write_xlsx
+from conftest import read_xlsx, served, signed_post, write_xlsx
 
 from sheetsync import api as jobs
 from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig
-from sheetsync.app.server import Service, sign
+from sheetsync.app.server import Service
 from sheetsync.backends.files import lock_path
 from sheetsync.errors import SheetsyncError
 
@@ -169,11 +168,8 @@ def served_lilas(tmp_path, example2, monkeypatch):
 def test_ten_concurrent_notify_calls_send_each_notice_once(served_lilas, smtp_server):
     base, path = served_lilas
 
-    def call(i):
-        timestamp, body = str(int(time.time())), f'{{"n": {i}}}'.encode()  # ten different signed calls
-        signature = sign(SECRET.encode(), timestamp, "POST", "/groups/lilas/notify", body)
-        headers = {"X-Sheetsync-Timestamp": timestamp, "X-Sheetsync-Signature": signature}
-        return requests.post(base + "/groups/lilas/notify", data=body, headers=headers, timeout=120)
+    def call(i):  # ten different signed calls
+        return signed_post(base, "/groups/lilas/notify", f'{{"n": {i}}}'.encode(), SECRET, timeout=120)
 
     with ThreadPoolExecutor(10) as pool:
         answers = list(pool.map(call, range(10)))

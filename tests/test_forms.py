@@ -2,18 +2,13 @@
 payment) linked to its sheet, run under Node with FormApp / SpreadsheetApp stand-ins."""
 
 import json
-import shutil
-import subprocess
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import write_xlsx
+from conftest import needs_node, run_apps_script, write_xlsx
 
 from sheetsync.app.cli import cli
 
-HARNESS = Path(__file__).resolve().parent / "apps_script" / "harness.js"
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
 SHEETS = {
     "Membres": [["Nom", "Courriel"], ["Laurent", "l@example.org"], ["Catherine", None], ["Julien", None]],
     "Véhicules": [["Véhicule", "Propriétaire"], ["Clio", "Laurent"]],
@@ -35,29 +30,20 @@ def form_script(tmp_path, example2):
     return script
 
 
-def run(script: Path, function: str, state: dict) -> dict:
-    state_path = script.with_name("state.json")
-    state_path.write_text(json.dumps(state))
-    out = subprocess.run(
-        ["node", str(HARNESS), str(script), function, str(state_path)], capture_output=True, text=True, check=True
-    )
-    return json.loads(out.stdout)
-
-
 def questions(form: dict) -> list:
     return [(i["type"], i["title"], i.get("required", False), i.get("choices")) for i in form["items"]]
 
 
 @needs_node
 def test_the_menu_offers_to_create_the_forms_and_refresh_their_dropdowns(form_script):
-    (menu,) = run(form_script, "onOpen", {})["menus"]
+    (menu,) = run_apps_script(form_script, "onOpen", {})["menus"]
     assert menu["name"] == "Formulaires"
     assert [label for label, _ in menu["items"]] == ["Créer les formulaires", "Mettre à jour les listes"]
 
 
 @needs_node
 def test_the_forms_and_their_questions(form_script):
-    done = run(form_script, "sheetsyncCreateForms", {"sheets": SHEETS, "spreadsheetId": "SHEET"})
+    done = run_apps_script(form_script, "sheetsyncCreateForms", {"sheets": SHEETS, "spreadsheetId": "SHEET"})
     forms = done["forms"]
     assert [f["title"] for f in forms.values()] == [
         "Rue des Lilas · Trajet",
@@ -103,18 +89,18 @@ def test_the_forms_and_their_questions(form_script):
     assert set(done["properties"]) == {"SHEETSYNC_FORM_trip", "SHEETSYNC_FORM_expense", "SHEETSYNC_FORM_payment"}
     (alert,) = done["alerts"]
     assert "https://docs.google.com/forms/d/form1/viewform" in alert[1]
-    again = run(form_script, "sheetsyncCreateForms", {"sheets": SHEETS, **done})
+    again = run_apps_script(form_script, "sheetsyncCreateForms", {"sheets": SHEETS, **done})
     assert len(again["forms"]) == 3  # made once
 
 
 @needs_node
 def test_refresh_puts_the_new_members_and_vehicles_in_the_dropdowns(form_script):
-    done = run(form_script, "sheetsyncCreateForms", {"sheets": SHEETS})
+    done = run_apps_script(form_script, "sheetsyncCreateForms", {"sheets": SHEETS})
     sheets = {
         "Membres": [*SHEETS["Membres"], ["Zoé", None]],
         "Véhicules": [["Parc auto"], [], ["Véhicule", "Propriétaire"], ["Clio", "Laurent"], ["Kangoo", "Julien"]],
     }
-    refreshed = run(form_script, "sheetsyncRefreshDropdowns", {"sheets": sheets, **done})
+    refreshed = run_apps_script(form_script, "sheetsyncRefreshDropdowns", {"sheets": sheets, **done})
     trip, expense, payment = refreshed["forms"].values()
     assert trip["items"][1]["choices"] == ["Clio", "Kangoo"]
     assert trip["items"][2]["choices"] == ["Laurent", "Catherine", "Julien", "Zoé"]
@@ -133,7 +119,7 @@ def test_beside_the_menu_script_both_menus_appear(form_script, tmp_path):
     from sheetsync.app.apps_script import render_script
 
     menu.write_text(render_script("https://cars.example.org", "lilas", "fr") + "\n" + form_script.read_text())
-    menus = run(menu, "onOpen", {})["menus"]
+    menus = run_apps_script(menu, "onOpen", {})["menus"]
     assert [m["name"] for m in menus] == ["Autopartage", "Formulaires"]
 
 
@@ -195,5 +181,5 @@ def test_a_group_name_that_ends_a_comment_injects_no_code(tmp_path, example2):
         assert 'UrlFetchApp.fetch("https://evil' not in text  # only JSON-escaped, inside a string
         script = tmp_path / name
         script.write_text(text)
-        opened = run(script, "onOpen" if name == "Code.gs" else "sheetsyncFormsOpen", {})
+        opened = run_apps_script(script, "onOpen" if name == "Code.gs" else "sheetsyncFormsOpen", {})
         assert opened["requests"] == [] and len(opened["menus"]) == 1

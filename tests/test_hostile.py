@@ -13,7 +13,7 @@ import openpyxl
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import group, read_xlsx, served, write_xlsx
+from conftest import group, read_xlsx, served, signed_post, write_xlsx
 from hostile_files import base_ods, base_xlsx, bombs, malformed, part
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -152,10 +152,7 @@ def two_groups(tmp_path, example2, monkeypatch):
 
 
 def post(base, path, body=b"{}", signature=None, timestamp=None):
-    timestamp = str(int(time.time()) if timestamp is None else timestamp)
-    signature = signature or sign(SECRET.encode(), timestamp, "POST", path, body)
-    headers = {"X-Sheetsync-Timestamp": timestamp, "X-Sheetsync-Signature": signature}
-    return requests.post(base + path, data=body, headers=headers, timeout=60)
+    return signed_post(base, path, body, SECRET, timestamp, signature, timeout=60)
 
 
 def test_the_service_refuses_a_bomb_and_serves_the_others(two_groups):

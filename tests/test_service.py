@@ -2,25 +2,29 @@
 menu run under Node against it; fleet runs."""
 
 import json
-import shutil
-import subprocess
 import time
 from datetime import date
-from pathlib import Path
 
 import pytest
 import requests
 from click.testing import CliRunner
-from conftest import consecutive_trips, group, served, write_xlsx
+from conftest import (
+    SERVICE_SECRET,
+    consecutive_trips,
+    group,
+    needs_node,
+    run_apps_script,
+    served,
+    signed_post,
+    write_xlsx,
+)
 
 from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig, TokenBucket, load_groups, run_fleet
 from sheetsync.app.server import Service, sign
 
 SID = "1LilasSheetForTheMenu0123456789abcdef"
-SECRET = "correct horse battery staple, and a long one"
-HARNESS = Path(__file__).resolve().parent / "apps_script" / "harness.js"
-needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="Node.js is not installed")
+SECRET = SERVICE_SECRET
 
 
 @pytest.fixture
@@ -37,21 +41,6 @@ def service(fake_sheets, service_account_key, example2, monkeypatch):
     )
     with served(Service(config, today=lambda: date(2025, 12, 31)), config) as (_, base):
         yield base, fake_sheets
-
-
-def signed_post(base, path, body=b"{}", secret=SECRET, timestamp=None, signature=None):
-    timestamp = str(int(time.time()) if timestamp is None else timestamp)
-    signature = signature or sign(secret.encode(), timestamp, "POST", path, body)
-    return requests.post(
-        base + path,
-        data=body,
-        timeout=30,
-        headers={
-            "Content-Type": "application/json",
-            "X-Sheetsync-Timestamp": timestamp,
-            "X-Sheetsync-Signature": signature,
-        },
-    )
 
 
 def test_health(service):
@@ -110,20 +99,6 @@ def test_calendar_link_and_feed(service):
     assert requests.get(f"{base}/groups/lilas/calendar.ics?token=nope", timeout=5).status_code == 401
 
 
-def run_script(tmp_path, function, state):
-    script = tmp_path / "Code.gs"
-    state_path = tmp_path / "state.json"
-    state_path.write_text(json.dumps(state))
-    out = subprocess.run(
-        ["node", str(HARNESS), str(script), function, str(state_path)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return json.loads(out.stdout)
-
-
 def write_script(tmp_path, base, service_account_key, lang="fr"):
     book = tmp_path / "book.xlsx"
     raw = group(trips=consecutive_trips(("Julien", 10)), settings=[("langue", lang)])
@@ -137,7 +112,7 @@ def write_script(tmp_path, base, service_account_key, lang="fr"):
 def test_the_menu_in_the_groups_language(service, tmp_path, service_account_key):
     base, _ = service
     write_script(tmp_path, base, service_account_key)
-    (menu,) = run_script(tmp_path, "onOpen", {})["menus"]
+    (menu,) = run_apps_script(tmp_path / "Code.gs", "onOpen", {})["menus"]
     assert menu["name"] == "Autopartage"
     assert [label for label, *_ in menu["items"]] == [
         "Recalculer les soldes",
@@ -153,9 +128,11 @@ def test_the_menu_in_the_groups_language(service, tmp_path, service_account_key)
 def test_recompute_balances_from_the_menu_updates_the_sheet(service, tmp_path, service_account_key):
     base, fake = service
     write_script(tmp_path, base, service_account_key)
-    setup = run_script(tmp_path, "sheetsyncSetup", {"typed": f"  {SECRET} "})
+    setup = run_apps_script(tmp_path / "Code.gs", "sheetsyncSetup", {"typed": f"  {SECRET} "})
     assert setup["properties"] == {"SHEETSYNC_SECRET": SECRET}
-    ran = run_script(tmp_path, "sheetsyncSync", {"properties": setup["properties"], "spreadsheetId": SID})
+    ran = run_apps_script(
+        tmp_path / "Code.gs", "sheetsyncSync", {"properties": setup["properties"], "spreadsheetId": SID}
+    )
     (request,) = ran["requests"]
     assert request["url"] == base + "/groups/lilas/sync"
     assert set(request["params"]["headers"]) == {"X-Sheetsync-Timestamp", "X-Sheetsync-Signature"}
@@ -169,9 +146,9 @@ def test_the_menu_without_or_with_a_wrong_secret(service, tmp_path, service_acco
     base, fake = service
     write_script(tmp_path, base, service_account_key, lang="en")
     before = fake.snapshot(SID)
-    no_secret = run_script(tmp_path, "sheetsyncSync", {})
+    no_secret = run_apps_script(tmp_path / "Code.gs", "sheetsyncSync", {})
     assert no_secret["requests"] == [] and no_secret["alerts"] == [["Set up first: Car sharing > Set up (secret)…"]]
-    wrong = run_script(tmp_path, "sheetsyncSync", {"properties": {"SHEETSYNC_SECRET": "wrong"}})
+    wrong = run_apps_script(tmp_path / "Code.gs", "sheetsyncSync", {"properties": {"SHEETSYNC_SECRET": "wrong"}})
     assert wrong["alerts"] == [["sheetsync", "Bad signature."]]
     assert fake.snapshot(SID) == before
 
