@@ -7,7 +7,7 @@ import dataclasses
 from datetime import date, datetime
 
 from conftest import group
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from sheetsync.model.schema import TRIPS
@@ -23,7 +23,8 @@ numbers = st.one_of(
 )
 CELLS = {
     "date": st.one_of(days, days.map(lambda d: datetime(d.year, d.month, d.day, 18, 30)), st.just("03/02/2025")),
-    "return": st.one_of(st.none(), days, st.just("oops")),
+    # a return decades away or before 1990 is implausible: the careful reader leaves the line out
+    "return": st.one_of(st.none(), days, st.just("oops"), st.sampled_from([date(2052, 3, 1), date(1900, 1, 1)])),
     "vehicle": st.sampled_from([None, "Clio", "clio ", "Twingo"]),
     "driver": st.sampled_from(["Laurent", "julien", " Catherine", "Zoé", None]),
     "odometer_start": numbers,
@@ -34,7 +35,7 @@ CELLS = {
         st.just(-3),
         st.sampled_from(["80,19", "12.5", "1 234,50 €", "1.234", "-4,5", "(3)", "#N/A", "  ", "beaucoup"]),
     ),
-    "note": st.sampled_from([None, "Lyon", "  ", 42]),
+    "note": st.sampled_from([None, "Lyon", "  ", 42, "#N/A", "#REF!", "#1 du mois"]),
     "litres": st.one_of(st.none(), st.floats(0, 80, allow_nan=False).map(lambda x: round(x, 2)), st.just("oops")),
     "full": st.sampled_from([None, "oui", "non", True, "peut-être"]),
 }
@@ -56,7 +57,16 @@ def test_quick_and_careful_readers_agree_on_every_field(rows):
     same_trips(quick, careful)
 
 
+PLAIN = {"date": date(2025, 1, 4), "return": None, "vehicle": "Clio", "driver": "Laurent", "odometer_start": 1000}
+PLAIN |= {"odometer_end": 1100, "fuel_paid": None, "note": None, "litres": None, "full": None}
+
+
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@example(  # lines the quick reader would take but for a return decades away or an error shown in the note
+    [PLAIN | {"return": date(2052, 3, 1)}, PLAIN | {"return": date(1900, 1, 1)}, PLAIN | {"note": "#N/A"}],
+    set(),
+    [None] * 8,
+)
 @given(
     st.lists(st.fixed_dictionaries(CELLS), min_size=1, max_size=8),
     st.sets(
@@ -112,3 +122,15 @@ def test_a_column_of_the_groups_own_is_never_read_as_a_field_the_tab_lacks():
     careful = parse_workbook(raw, "g", date(2025, 12, 31), quick=False).book.trips[0]
     assert type(quick.odometer_start) is int and quick.note is None
     assert quick == careful
+
+
+def test_an_error_in_a_forms_timestamp_or_email_column_is_said_with_or_without_the_quick_reader():
+    """The quick reader never reads a form's Timestamp and Email address: a logbook holding them goes
+    the careful way, which says when their cells show an error and leaves the line out."""
+    raw = group()
+    header = ["Date", "Vehicle", "Driver", "Odometer start", "Odometer end", "Timestamp", "Email address"]
+    raw["Trips"] = [header, [date(2025, 1, 4), "Clio", "Laurent", 1000, 1100, "#N/A", "#REF!"]]
+    quick = parse_workbook(raw, "g", date(2025, 12, 31), quick=True)
+    careful = parse_workbook(raw, "g", date(2025, 12, 31), quick=False)
+    assert [p.code for p in careful.problems] == ["value.error", "value.error"] and not careful.book.trips
+    same_trips(quick, careful)

@@ -42,6 +42,7 @@ from sheetsync.model.schema import (
 from sheetsync.read.cells import (
     EARLIEST_DATE,
     as_text,
+    cell_error,
     is_blank,
     parse_datetime,
     parse_money,
@@ -476,10 +477,11 @@ class _Parser:
 
     def quick_trip(self, tab: LocatedTab):
         """A fast reader for the logbook lines that need no interpretation: a date cell, known names,
-        number cells, no Km to check. It answers None for any other line, which then goes the
-        careful way (trip()), so the result is the same, only sooner on a 100,000-line logbook."""
+        number cells, a plausible return, a note showing no error, no Km to check. It answers None
+        for any other line, which then goes the careful way (trip()), so the result is the same,
+        only sooner on a 100,000-line logbook."""
         index = tab.index
-        if "km" in index or not {"date", "driver", "odometer_start", "odometer_end"} <= set(index):
+        if not {"date", "driver", "odometer_start", "odometer_end"} <= set(index) or index.keys() & UNREAD_QUICKLY:
             return None
         i_date, i_back, i_vehicle = index["date"], index.get("return"), index.get("vehicle")
         i_driver, i_start, i_end = index["driver"], index["odometer_start"], index["odometer_end"]
@@ -527,7 +529,7 @@ class _Parser:
             note = cells[i_note] if i_note < n else None
             if type(back) is date:
                 back = datetime(back.year, back.month, back.day)
-            if vehicle is None or (back is not None and type(back) is not datetime):
+            if vehicle is None or (back is not None and (type(back) is not datetime or not earliest <= back <= latest)):
                 return None
             if fuel is not None:
                 if type(fuel) is str:
@@ -538,7 +540,7 @@ class _Parser:
                     return None
                 else:
                     fuel = Decimal(repr(fuel)).quantize(CENT, rounding=ROUND_HALF_UP)
-            if note is not None and type(note) is not str:
+            if note is not None and (type(note) is not str or cell_error(note) is not None):
                 return None
             return plain_trip(
                 name,
@@ -730,6 +732,9 @@ REPEATS = {
 }
 
 
+# the fields the quick reader never reads (a Km to check, a form's Timestamp and Email address):
+# a logbook with one of them is read the careful way, which also says when such a cell shows an error
+UNREAD_QUICKLY = frozenset(("km", "timestamp", "respondent"))
 ABSENT = 1 << 62  # the column index of a field the tab does not have: past the end of every row
 
 
