@@ -206,6 +206,15 @@ def test_total_rows_are_skipped_with_a_note():
     assert report.problems[0].severity is Severity.INFO
 
 
+def test_a_total_row_whose_first_cell_holds_only_a_space_is_a_total_row_too():
+    """A space typed in the first cell of a totals row (" ", "Total", "", 999) is still a blank cell:
+    the row is a total, said with a note, never errors and money left out."""
+    expenses = [[date(2025, 1, 2), "Laurent", "fuel", 30], [" ", "Total", "", 999]]
+    report = report_of(group(trips=trips3(), expenses=expenses))
+    assert codes(report) == [("Expenses", 3, None, "row.summary")]
+    assert report.left_out.amount == 0 and not report.left_out.rows
+
+
 def test_fixed_mode_without_rate():
     report = report_of(group(trips=trips3(), settings=[("cost_mode", "fixed")]))
     assert codes(report) == [("Vehicles", 2, None, "vehicle.no_rate")]

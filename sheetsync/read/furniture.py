@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sheetsync.model.names import fold, strip_accents
-from sheetsync.read.cells import MONTHS, cell_error, parse_money
+from sheetsync.read.cells import MONTHS, cell_error, is_blank, parse_money
 from sheetsync.read.headers import LocatedTab
 
 PAID_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money paid
@@ -28,9 +28,9 @@ def is_sum_row(tab: LocatedTab, cells: list, records: list) -> bool:
     """No date, only numbers, each in a column the records above add up to it (`=SUM(E2:E40)`)."""
     index = tab.index
     i_date = index.get("date", index.get("timestamp"))
-    if not records or (i_date is not None and i_date < len(cells) and cells[i_date] is not None):
+    if not records or (i_date is not None and i_date < len(cells) and not is_blank(cells[i_date])):
         return False
-    numbers = [(i, c) for i, c in enumerate(cells) if c is not None and c != ""]
+    numbers = [(i, c) for i, c in enumerate(cells) if not is_blank(c)]
     if not numbers or any(type(c) not in (int, float) for _, c in numbers):
         return False
     fields = {i: f for f, i in index.items()}
@@ -48,7 +48,7 @@ def month_heading(cells: list) -> str | None:
     """The text of a row holding only a month's name ("FÉVRIER", "March 2025"), else None."""
     filled = []
     for c in cells:
-        if c is not None and (type(c) is not str or c.strip()):
+        if not is_blank(c):
             if filled or type(c) is not str:
                 return None
             filled.append(c)

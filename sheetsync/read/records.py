@@ -382,7 +382,7 @@ class _Parser:
         """The row's vehicle; when blank, the group's only vehicle, else the vehicle the tab's name
         names ("Trajets Clio")."""
         value = r.raw("vehicle")
-        if value is None or (type(value) is str and not value.strip()):
+        if is_blank(value):
             choices = self.vehicle_names.all()
             if len(choices) == 1:
                 return choices[0]

@@ -16,6 +16,7 @@ from sheetsync.read.cells import (
     Uncomputed,
     as_text,
     cell_error,
+    is_blank,
     parse_datetime,
     parse_money,
     parse_number,
@@ -104,7 +105,7 @@ class RowReader:
         self.problems.append(problem(code, self.lang, self.tab.name, self.row, column, **params))
 
     def _missing(self, field: str, required: bool, value: object) -> bool:
-        if value is None or (type(value) is str and not value.strip()):
+        if is_blank(value):
             if required:
                 self.flag("value.missing", field)
             return True
@@ -227,16 +228,13 @@ def date_order(lang: str, month_first: bool) -> str:
 
 def is_empty(cells: list) -> bool:
     """Whether a row holds nothing but empty cells."""
-    for c in cells:
-        if c is not None and (type(c) is not str or c.strip()):
-            return False
-    return True
+    return all(is_blank(c) for c in cells)
 
 
 def is_summary(cells: list) -> bool:
     """Whether a row is a total line ("Total", "Sous-total"…) rather than an entry."""
     for c in cells:
-        if c is None or c == "":
+        if is_blank(c):
             continue
         return type(c) is str and bool(_SUMMARY.match(fold(c.strip())))
     return False
