@@ -290,6 +290,22 @@ def test_unknown_hub_member():
     assert codes(report_of(raw)) == [("Settings", 3, "Value", "ref.member")]
 
 
+def test_the_hub_treasurer_and_kitty_may_be_named_by_a_members_full_name():
+    """Members known by their first name ("Marie" for Marie Dupont) are named in Settings as in any
+    other cell: by their full name too. The hub is then used, the treasurer and kitty are theirs."""
+    settings = [("settlement", "hub"), ("settlement_hub", "Marie Dupont"), ("treasurer", "laurent petit")]
+    settings += [("kitty", "Cagnotte Commune"), ("split.insurance", "equal")]
+    raw = group(trips=trips3(), settings=settings, expenses=[[date(2025, 2, 1), "Laurent", "insurance", 300]])
+    raw["Members"] = [["Prénom", "Nom"], ["Laurent", "Petit"], ["Marie", "Dupont"], ["Cagnotte", "Commune"]]
+    raw["Trips"] = [raw["Trips"][0], [date(2025, 1, 5), "Marie Dupont", 10000, 10100]]
+    report = report_of(raw)
+    assert report.problems == []
+    s = report.settings
+    assert (s.settlement, s.settlement_hub, s.treasurer, report.book.kitty) == ("hub", "Marie", "Laurent", "Cagnotte")
+    assert {m.name: m.bears for m in report.computation.members}["Cagnotte"] == 0
+    assert [(t.sender, t.recipient) for t in report.settlement.transfers] == [("Marie", "Laurent")]
+
+
 def test_the_quick_path_reads_plain_logbook_lines_as_the_careful_one_does():
     from datetime import datetime
 

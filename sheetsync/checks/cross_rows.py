@@ -15,7 +15,7 @@ from sheetsync.model import Book, Problem, SourceRef, Trip
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import CATEGORIES_BY_ID
 from sheetsync.read.cells import plain_number
-from sheetsync.read.rows import Names, date_order
+from sheetsync.read.rows import date_order
 
 MAX_KM_PER_DAY = Decimal(2000)
 
@@ -271,13 +271,10 @@ def check_rates(book: Book) -> tuple[Book, list[Problem]]:
 
 
 def check_treasurer(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, list[Problem]]:
-    """The treasurer named in Settings must be a member."""
+    """The treasurer named in Settings must be a member (found while reading Members, as named there)."""
     s = book.settings
-    if not s.treasurer:
+    if not s.treasurer or s.treasurer in book.member_names():
         return book, []
-    found = Names(book.member_names()).get(s.treasurer)
-    if found is not None:
-        return replace(book, settings=replace(s, treasurer=found)), []
     where = settings_rows["treasurer"]
     return replace(book, settings=replace(s, treasurer=None)), [
         problem("ref.member", s.language, where.tab, where.row, book.header("settings", "value"), value=s.treasurer)
@@ -285,19 +282,19 @@ def check_treasurer(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Bo
 
 
 def check_hub(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, list[Problem]]:
-    """The hub member for `settlement = hub`: the one named, else the owner of the only vehicle."""
+    """The hub member for `settlement = hub`: the one named (found while reading Members, as named
+    there), else the owner of the only vehicle."""
     s = book.settings
     lang = s.language
     where = settings_rows.get("settlement_hub") or settings_rows.get("settlement")
     tab, row = (where.tab, where.row) if where else (book.tab_names.get("settings", "Settings"), None)
     column = book.header("settings", "value")
     if s.settlement_hub:
-        found = Names(book.member_names()).get(s.settlement_hub)
-        if found is None:
-            return replace(book, settings=replace(s, settlement_hub=None, settlement="minimal")), [
-                problem("ref.member", lang, tab, row, column, value=s.settlement_hub)
-            ]
-        return replace(book, settings=replace(s, settlement_hub=found)), []
+        if s.settlement_hub in book.member_names():
+            return book, []
+        return replace(book, settings=replace(s, settlement_hub=None, settlement="minimal")), [
+            problem("ref.member", lang, tab, row, column, value=s.settlement_hub)
+        ]
     if s.settlement != "hub":
         return book, []
     if len(book.vehicles) == 1 and len(book.vehicles[0].owners) == 1:

@@ -7,7 +7,6 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
-from sheetsync.model.names import fold
 from sheetsync.model.schema import CATEGORIES_BY_ID, TABS_BY_ID
 
 CENT = Decimal("0.01")  # the smallest amount of money: every amount is a whole number of cents
@@ -271,11 +270,9 @@ class Book:
 
     @property
     def kitty(self) -> str | None:
-        """The member that is the group's kitty (Settings `kitty`), as named in Members, or None."""
+        """The member that is the group's kitty (Settings `kitty`, named as in Members once read), or None."""
         wanted = self.settings.kitty
-        if not wanted:
-            return None
-        return next((m.name for m in self.members if fold(m.name) == fold(wanted)), None)
+        return wanted if wanted and wanted in self.member_names() else None
 
     def sharing_names(self) -> list[str]:
         """The members who can bear a share of the costs: every member but the kitty."""

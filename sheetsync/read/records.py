@@ -134,7 +134,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
         return tuple(found_rows + (p.rows(views[kind], parse_row) if views[kind] is not None else []))
 
     book = Book(
-        settings=settings,
+        settings=p.settings,  # naming the treasurer, hub and kitty as Members does
         members=tuple(members),
         vehicles=tuple(vehicles),
         trips=tuple(trips),
@@ -260,7 +260,9 @@ class _Parser:
     def members(self, tab: LocatedTab) -> list[Member]:
         """The members; with a Prénom (first name) column beside Nom, each is "Prénom Nom",
         shortened to the first name where no other member shares it. A kitty (Settings `kitty`)
-        not listed is added: it holds money, never a share of the costs."""
+        not listed is added: it holds money, never a share of the costs. The members Settings names
+        (treasurer, settlement_hub, kitty), found as any other cell names a member (by their full
+        name too), are then named as the members are."""
         seen: dict[str, int] = {}
         full_names = Names()
 
@@ -293,14 +295,19 @@ class _Parser:
         members = [
             replace(m, name=m.first_name) if m.first_name and firsts[fold(m.first_name)] == 1 else m for m in read
         ]
-        kitty = self.settings.kitty
-        if kitty and full_names.get(kitty) is None and not any(fold(m.name) == fold(kitty) for m in members):
-            members.append(Member(SourceRef(tab.name, 0), kitty))
-        for full, m in zip([m.name for m in read] + [kitty], members, strict=False):
+        for full, m in zip([m.name for m in read], members, strict=True):
             self.member_names.add(m.name)
             self.member_names.alias(full, m.name)
             if m.email:
                 self.emails.setdefault(fold(m.email), m.name)
+        kitty = self.settings.kitty
+        if kitty and self.member_names.get(kitty) is None:
+            members.append(Member(SourceRef(tab.name, 0), kitty))
+            self.member_names.add(kitty)
+        named = {key: getattr(self.settings, key) for key in ("treasurer", "settlement_hub", "kitty")}
+        self.settings = replace(
+            self.settings, **{key: self.member_names.get(typed) or typed for key, typed in named.items() if typed}
+        )
         return members
 
     def vehicles(self, tab: LocatedTab) -> list[Vehicle]:
