@@ -173,6 +173,30 @@ def test_a_group_tab_named_like_a_generated_one_in_another_case_is_left_alone(tm
     assert path.read_bytes() == before
 
 
+def test_validate_reports_the_tab_sync_would_refuse_whatever_its_case(tmp_path, example2):
+    """A group's tab "BALANCES": sync refuses it (tab names compared as spreadsheet programs do), so
+    validate says so too; reading leaves the caller's tables as they were, and a workbook's streamed
+    rows whole (the Sent log is read after the report)."""
+    import copy
+    from datetime import date
+
+    from sheetsync.backends.xlsx import XlsxBackend
+    from sheetsync.pipeline import build_report
+
+    raw = {**example2, "BALANCES": [["our own notes"], ["row 2"]]}
+    before = copy.deepcopy(raw)
+    report = build_report(raw, "g", date(2025, 12, 31))
+    assert [(p.tab, p.code) for p in report.problems] == [("BALANCES", "tab.generated_name")]
+    assert raw == before
+    path = write_xlsx(tmp_path / "g.xlsx", raw)
+    result = run("validate", path, "--as-of", "2025-12-31", "--format", "json")
+    assert '"code": "tab.generated_name"' in result.stdout and '"tab": "BALANCES"' in result.stdout
+    streamed = XlsxBackend(path).read_tabs()
+    build_report(streamed, "g", date(2025, 12, 31))
+    assert list(streamed["BALANCES"]) == [["our own notes"], ["row 2"]]
+    assert run("sync", path, "--as-of", "2025-12-31").exit_code == 2
+
+
 def test_a_tab_name_written_with_character_references_is_read_as_it_shows(tmp_path, example2):
     path = write_xlsx(tmp_path / "g.xlsx", {**example2, "Xalances": [["our own notes"]]})
     data = path.read_bytes()

@@ -31,8 +31,9 @@ from sheetsync.backends.files import RunLock
 from sheetsync.backends.retry import Retryable, RetryPolicy
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.i18n import N_
-from sheetsync.model.schema import GENERATED_MARKERS, is_generated_name
-from sheetsync.present.table import Table, chart_anchor, fit_cell, number_format, same_tab
+from sheetsync.model.names import same_tab
+from sheetsync.model.schema import is_generated_name, is_generated_title
+from sheetsync.present.table import Table, chart_anchor, fit_cell, number_format
 from sheetsync.read.cells import to_serial
 from sheetsync.read.headers import RawTables
 
@@ -315,7 +316,7 @@ class GoogleSheetsBackend:
                 *_charts(sheet_id, table),
             ]
         first = self._first_cells.get(existing["properties"]["title"])
-        if not (isinstance(first, str) and first.startswith(GENERATED_MARKERS)):
+        if not is_generated_title(first):
             raise SetupError(
                 N_('The sheet has a tab "{name}" that sheetsync did not generate; it is left as it is.'),
                 N_('Rename that tab (sheetsync writes its own "{name}" tab), then run again.'),

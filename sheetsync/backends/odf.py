@@ -16,8 +16,9 @@ from sheetsync.backends.ooxml import ILLEGAL_XML, Package
 from sheetsync.backends.xml_text import escape, quoteattr, unescape_xml
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
-from sheetsync.model.schema import GENERATED_MARKERS
-from sheetsync.present.table import CURRENCY_SYMBOLS, Table, fit_cell, same_tab
+from sheetsync.model.names import same_tab
+from sheetsync.model.schema import is_generated_title
+from sheetsync.present.table import CURRENCY_SYMBOLS, Table, fit_cell
 
 CONTENT = "content.xml"
 STYLE_NAMES = {
@@ -152,7 +153,7 @@ def write_generated_ods(package: Package, tables: list[Table]) -> None:
         if same_tab(table.name) in spans:
             start, end = spans[same_tab(table.name)]
             segment = xml[start:end]
-            if "<table:table " in segment[1:] or not _first_text(segment).startswith(GENERATED_MARKERS):
+            if "<table:table " in segment[1:] or not is_generated_title(_first_text(segment)):
                 raise SetupError(
                     N_('The workbook has a tab "{name}" that sheetsync did not generate; it is left as it is.'),
                     N_('Rename that tab (sheetsync writes its own "{name}" tab), then run again.'),

@@ -25,8 +25,9 @@ from sheetsync.backends.a1 import column_letter
 from sheetsync.backends.xml_text import escape, quoteattr, unescape_xml
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
-from sheetsync.model.schema import GENERATED_MARKERS
-from sheetsync.present.table import Table, fit_cell, number_format, same_tab
+from sheetsync.model.names import same_tab
+from sheetsync.model.schema import is_generated_title
+from sheetsync.present.table import Table, fit_cell, number_format
 from sheetsync.read.cells import to_serial
 
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -406,8 +407,7 @@ def write_generated_xlsx(package: Package, tables: list[Table], date1904: bool =
     for table in tables:
         existing = sheets.get(same_tab(table.name))
         if existing is not None:
-            text = first_cell_text(package, existing.part)
-            if not (text and text.startswith(GENERATED_MARKERS)):
+            if not is_generated_title(first_cell_text(package, existing.part)):
                 raise SetupError(
                     N_('The workbook has a tab "{name}" that sheetsync did not generate; it is left as it is.'),
                     N_('Rename that tab (sheetsync writes its own "{name}" tab), then run again.'),

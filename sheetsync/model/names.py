@@ -22,6 +22,11 @@ def fold(text: str) -> str:
     return " ".join(strip_accents(text).casefold().split())
 
 
+def same_tab(name: str) -> str:
+    """A tab name as spreadsheet programs compare them: case and Unicode forms aside."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
 def loose_key(text: str) -> str:
     """The letters and digits of `text`, lower case, without accents ("Rue des Lilas" -> "ruedeslilas")."""
     return re.sub(r"[^0-9a-z]", "", strip_accents(text).casefold())

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sheetsync.i18n import N_, t
-from sheetsync.model.schema import GENERATED_MARKERS, GENERATED_TABS
-from sheetsync.present.table import Column, Table, same_tab
+from sheetsync.model.names import same_tab
+from sheetsync.model.schema import GENERATED_TABS, is_generated_title
+from sheetsync.present.table import Column, Table
 from sheetsync.present.words import word
 from sheetsync.read.cells import as_text, parse_datetime
 from sheetsync.read.headers import RawTables
@@ -42,7 +43,7 @@ def read_sent(raw: RawTables) -> list[SentEntry]:
     for name in [n for n in raw if same_tab(n) in wanted]:
         rows = list(raw[name])
         first = rows[0][0] if rows and rows[0] else None
-        if not (isinstance(first, str) and first.startswith(GENERATED_MARKERS)):
+        if not is_generated_title(first):
             continue
         entries = []
         for row in rows[2:]:

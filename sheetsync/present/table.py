@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 MAX_CELL_TEXT = 32_767  # characters a cell holds in Excel (and what LibreOffice and Google keep)
@@ -76,11 +75,6 @@ def chart_anchor(table: Table, k: int) -> tuple[int, int]:
 def fit_cell(text: str) -> str:
     """Text cut to what one cell holds, an ellipsis marking the cut."""
     return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
-
-
-def same_tab(name: str) -> str:
-    """A tab name as spreadsheet programs compare them: case and Unicode forms aside."""
-    return unicodedata.normalize("NFC", name).casefold()
 
 
 CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}

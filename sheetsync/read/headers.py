@@ -33,10 +33,11 @@ class SheetMarks:
 
 class RawBook(dict):
     """Raw tables (tab name -> rows) and, when the backend knows them, each sheet's marks and the
-    workbook's date system."""
+    workbook's date system. Rows read as they come are kept as `Rows`, so that a tab's first row
+    can be looked at (`first_row`) and still be read after."""
 
     def __init__(self, tabs: RawTables, marks: dict[str, SheetMarks] | None = None, date1904: bool = False):
-        super().__init__(tabs)
+        super().__init__({name: rows if isinstance(rows, list) else Rows(rows) for name, rows in tabs.items()})
         self.marks = marks or {}
         self.date1904 = date1904
 
@@ -76,6 +77,15 @@ class Rows:
     def __iter__(self) -> Iterator[list[Cell]]:
         yield from self._head
         yield from self._rest
+
+
+def first_row(rows: Iterable[list[Cell]]) -> list[Cell] | None:
+    """A tab's first row, looked at without taking it from the tab: a list or `Rows` (a RawBook's
+    tabs) gives it again when gone through. (A bare iterator would lose it: no backend gives one.)"""
+    if isinstance(rows, Rows):
+        head = rows.head(1)
+        return head[0] if head else None
+    return next(iter(rows), None)
 
 
 @dataclass(frozen=True)

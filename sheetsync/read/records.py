@@ -7,7 +7,6 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from itertools import chain
 
 from sheetsync.i18n import t
 from sheetsync.model import (
@@ -24,12 +23,11 @@ from sheetsync.model import (
     Vehicle,
     plain_trip,
 )
-from sheetsync.model.names import fold, header_key, suggest
+from sheetsync.model.names import fold, header_key, same_tab, suggest
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
     BOOKINGS,
     CATEGORIES,
-    GENERATED_MARKERS,
     GENERATED_TABS,
     MEMBERS,
     SETTINGS,
@@ -38,6 +36,7 @@ from sheetsync.model.schema import (
     VEHICLES,
     category_id,
     category_names,
+    is_generated_title,
 )
 from sheetsync.read.cells import (
     EARLIEST_DATE,
@@ -53,7 +52,15 @@ from sheetsync.read.cells import (
 )
 from sheetsync.read.entries import cancelled, entries_tab, entry_view, without_cancelled
 from sheetsync.read.furniture import is_sum_row, month_heading, row_money
-from sheetsync.read.headers import LocatedTab, RawTables, duplicate_tabs, find_tabs, locate, tab_language
+from sheetsync.read.headers import (
+    LocatedTab,
+    RawTables,
+    duplicate_tabs,
+    find_tabs,
+    first_row,
+    locate,
+    tab_language,
+)
 from sheetsync.read.logbooks import RecordTabs, record_tabs
 from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
 from sheetsync.read.settings_tab import read_settings
@@ -234,18 +241,14 @@ class _Parser:
             )
 
     def generated_name_problems(self, raw: RawTables) -> None:
-        """A tab of the group's that bears the name of a tab sync writes (in the group's language)
-        stops sync: said here too, so that validate reports what sync would refuse."""
-        names = {tab.name(self.lang) for tab in GENERATED_TABS}
+        """A tab of the group's that bears the name of a tab sync writes (in the group's language,
+        compared as the writers compare them) stops sync: said here too, so that validate reports
+        what sync would refuse."""
+        names = {same_tab(tab.name(self.lang)) for tab in GENERATED_TABS}
         for name in raw:
-            if name in names:
-                rows = iter(raw[name])
-                first = next(rows, None)
-                raw[name] = chain(
-                    [first] if first is not None else [], rows
-                )  # the tab's rows, whole, for later readers
-                text = first[0] if first else None
-                if not (isinstance(text, str) and text.startswith(GENERATED_MARKERS)):
+            if same_tab(name) in names:
+                first = first_row(raw[name])
+                if not is_generated_title(first[0] if first else None):
                     self.problems.append(problem("tab.generated_name", self.lang, name, None, None, name=name))
 
     def note(self, code: str, tab: LocatedTab, row: int, **params) -> None:
