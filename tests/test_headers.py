@@ -104,3 +104,19 @@ def test_equal_split_pro_rata_of_days_of_membership():
     (period,) = report_of(raw).computation.periods
     # 365 + 184 + 181 days of membership share 365 €
     assert period.bears == {"Anne": D("182.50"), "Bruno": D("92.00"), "Chloé": D("90.50")}
+
+
+def test_tabs_named_by_a_french_synonym_make_a_french_workbook():
+    """The language of the tabs comes from the schema's French names: "Adhérents" (members) and
+    "Sorties" (trips) are French, as "Membres" and "Carnet de bord" are."""
+    from sheetsync.read.headers import tab_language
+
+    assert tab_language({"members": "Adhérents"}) == "fr"
+    assert tab_language({"trips": "Sorties"}) == "fr"
+    assert tab_language({"vehicles": "Flotte"}) == "fr"
+    assert tab_language({"members": "Participants"}) == tab_language({"trips": "Logbook"}) == "en"
+    raw = french_logbook(["Date", "Chauffeur", "Km départ", "Km arrivée", "Essence"])
+    raw["Paramètres"] = raw["Paramètres"][:-1]  # no Langue setting: the tabs' names say it
+    raw["Adhérents"], raw["Sorties"] = raw.pop("Membres"), raw.pop("Carnet de bord")
+    report = report_of(raw)
+    assert report.problems == [] and report.settings.language == "fr"

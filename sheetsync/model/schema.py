@@ -18,6 +18,7 @@ class Named:
     en: str
     fr: str
     synonyms: tuple[str, ...] = ()
+    fr_synonyms: tuple[str, ...] = ()  # the synonyms that are French only: they tell a French workbook
 
     def name(self, lang: str) -> str:
         """The name in `lang` (the English one for a language without names of its own)."""
@@ -25,7 +26,11 @@ class Named:
 
     def keys(self) -> set[str]:
         """Every name, as `header_key` compares them."""
-        return {header_key(n) for n in (self.en, self.fr, *self.synonyms)}
+        return {header_key(n) for n in (self.en, self.fr, *self.synonyms, *self.fr_synonyms)}
+
+    def french_keys(self) -> set[str]:
+        """The names that are French only (the French name and French synonyms), as `header_key` compares them."""
+        return {header_key(n) for n in (self.fr, *self.fr_synonyms)} - {header_key(self.en)}
 
 
 @dataclass(frozen=True)
@@ -48,9 +53,10 @@ class InputTab(Named):
     fr: str
     columns: tuple[InputColumn, ...]
     required: bool = False
-    synonyms: tuple[str, ...] = ()
+    synonyms: tuple[str, ...] = ()  # English ones, or names both languages use
     # a required field -> the fields that can stand in for it (a form's Timestamp for Date; Km for the readings)
     stand_ins: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    fr_synonyms: tuple[str, ...] = ()
 
     def column(self, field: str) -> InputColumn:
         return next(c for c in self.columns if c.field == field)
@@ -96,7 +102,8 @@ SETTINGS = InputTab(
         C("key", "Setting", "Paramètre", True, ("Key", "Clé", "Réglage", "Name", "Nom")),
         C("value", "Value", "Valeur", True),
     ),
-    synonyms=("Réglages", "Config", "Configuration", "Parameters"),
+    synonyms=("Config", "Configuration", "Parameters"),
+    fr_synonyms=("Réglages",),
 )
 
 MEMBERS = InputTab(
@@ -121,7 +128,8 @@ MEMBERS = InputTab(
         C("bic", "BIC", "BIC", False, ("SWIFT", "BIC/SWIFT", "Code BIC")),
     ),
     required=True,
-    synonyms=("Member", "Membre", "People", "Participants", "Adhérents", "Autopartageurs"),
+    synonyms=("Member", "People", "Participants"),
+    fr_synonyms=("Membre", "Adhérents", "Autopartageurs"),
     stand_ins=(("name", ("first_name",)),),
 )
 
@@ -159,7 +167,8 @@ VEHICLES = InputTab(
         C("tank", "Tank (L)", "Réservoir (L)", False, ("Tank capacity", "Capacité du réservoir", "Capacité réservoir")),
     ),
     required=True,
-    synonyms=("Vehicle", "Véhicule", "Cars", "Voitures", "Car", "Voiture", "Flotte", "Fleet"),
+    synonyms=("Vehicle", "Cars", "Car", "Fleet"),
+    fr_synonyms=("Véhicule", "Voitures", "Voiture", "Flotte"),
 )
 
 TRIPS = InputTab(
@@ -238,7 +247,8 @@ TRIPS = InputTab(
         *FORM_COLUMNS,
     ),
     required=True,
-    synonyms=("Trip", "Trajet", "Logbook", "Carnet de bord", "Carnet", "Journal de bord", "Log", "Sorties"),
+    synonyms=("Trip", "Logbook", "Log"),
+    fr_synonyms=("Trajet", "Carnet de bord", "Carnet", "Journal de bord", "Sorties"),
     stand_ins=(
         ("date", ("timestamp",)),
         ("driver", ("respondent",)),
@@ -263,7 +273,8 @@ EXPENSES = InputTab(
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment", "Description", "Détail")),
         *FORM_COLUMNS,
     ),
-    synonyms=("Expense", "Dépense", "Frais", "Costs", "Coûts", "Receipts", "Factures"),
+    synonyms=("Expense", "Costs", "Receipts"),
+    fr_synonyms=("Dépense", "Frais", "Coûts", "Factures"),
     stand_ins=(("date", ("timestamp",)), ("paid_by", ("respondent",))),
 )
 
@@ -281,7 +292,8 @@ BOOKINGS = InputTab(
         C("booked_at", "Booked at", "Réservé le", False, ("Booked on", "Réservation faite le")),
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment")),
     ),
-    synonyms=("Booking", "Réservation", "Calendar", "Calendrier", "Agenda"),
+    synonyms=("Booking", "Calendar", "Agenda"),
+    fr_synonyms=("Réservation", "Calendrier"),
 )
 
 PAYMENTS = InputTab(
@@ -296,7 +308,8 @@ PAYMENTS = InputTab(
         C("note", "Note", "Note", False, ("Notes", "Remarque", "Commentaire", "Comment")),
         *FORM_COLUMNS,
     ),
-    synonyms=("Payment", "Paiement", "Virements", "Transfers", "Remboursements"),
+    synonyms=("Payment", "Transfers"),
+    fr_synonyms=("Paiement", "Virements", "Remboursements"),
     stand_ins=(("date", ("timestamp",)), ("from", ("respondent",))),
 )
 
@@ -324,7 +337,8 @@ ENTRIES = InputTab(
         C("cancels", "Cancels", "Annule"),
         C("note", "Note", "Note"),
     ),
-    synonyms=("Phone entries", "Saisies mobiles"),
+    synonyms=("Phone entries",),
+    fr_synonyms=("Saisies mobiles",),
 )
 
 # For each kind of entry, the input tab it is read as and which Entries column holds each of its fields.

@@ -15,7 +15,7 @@ from itertools import islice
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.names import header_key
-from sheetsync.model.schema import INPUT_TABS, SETTINGS, InputTab, is_generated_name
+from sheetsync.model.schema import INPUT_TABS, SETTINGS, TABS_BY_ID, InputTab, is_generated_name
 from sheetsync.read.cells import as_text
 
 Cell = object
@@ -160,23 +160,10 @@ def duplicate_tabs(raw: RawTables, found: dict[str, str]) -> list[tuple[str, str
 
 
 def tab_language(found: dict[str, str]) -> str:
-    """ "fr" when the group's main tabs are named in French, else "en"."""
+    """ "fr" when the group's main tabs are named in French (the schema's French names), else "en"."""
     for tab_id in ("members", "trips", "vehicles"):
         if tab_id in found:
-            spec = next(s for s in INPUT_TABS if s.id == tab_id)
-            name_key = header_key(found[tab_id])
-            if name_key == header_key(spec.fr) or name_key in {
-                "carnetdebord",
-                "carnet",
-                "journaldebord",
-                "membre",
-                "vehicule",
-                "voitures",
-                "voiture",
-                "trajet",
-            }:
-                return "fr"
-            return "en"
+            return "fr" if header_key(found[tab_id]) in TABS_BY_ID[tab_id].french_keys() else "en"
     return "en"
 
 
