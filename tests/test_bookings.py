@@ -206,3 +206,22 @@ def test_an_output_of_dash_prints_the_calendar_and_writes_no_file(tmp_path, monk
     result = CliRunner().invoke(cli, ["calendar", str(path), "--output", "-"])
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("BEGIN:VCALENDAR") and not (tmp_path / "-").exists()
+
+
+def test_a_night_booking_repeated_daily_against_a_day_booking_is_one_clash_on_each_row():
+    """Marie's 20:00–08:00 every day overlaps Paul's 07:00–21:00 at both ends of his day: still one
+    clashing pair, so one conflict on each row (counting both clashes), and one lost by Paul."""
+    from sheetsync.calendar.bookings import clashes_of
+
+    raw = with_bookings(
+        [
+            ["Marie", "01/03/2025 20:00", "02/03/2025 08:00", "quotidien", "10/03/2025", None, None],
+            ["Paul", "05/03/2025 07:00", "05/03/2025 21:00", None, None, None, None],
+        ]
+    )
+    report = report_of(raw, as_of=AS_OF)
+    found = conflicts(report)
+    assert [p.row for p in found] == [2, 3]
+    assert all(p.hint.endswith("(2 clashes.)") for p in found)
+    assert len(clashes_of(report.book, report.occurrences, "Bookings", 3)) == 1
+    assert clashes_of(report.book, report.occurrences, "Bookings", 2) == []

@@ -95,6 +95,11 @@ def clashes_of(book: Book, found: list[Occurrence], tab: str, row: int) -> list[
     one booking.conflict problem on it for each, the rule's verdict as its hint."""
     lost = []
     for a, b, count in _clashes(found):
+        if (tab, row) not in (
+            (a.booking.source.tab, a.booking.source.row),
+            (b.booking.source.tab, b.booking.source.row),
+        ):
+            continue  # a clash of other bookings: not worded for nothing
         for mine, p in _conflict_problems(book, a, b, count):
             other = b if mine is a else a
             if (mine.booking.source.tab, mine.booking.source.row) == (tab, row):
@@ -104,8 +109,10 @@ def clashes_of(book: Book, found: list[Occurrence], tab: str, row: int) -> list[
 
 
 def _clashes(found: list[Occurrence]) -> list[tuple[Occurrence, Occurrence, int]]:
-    """Each clashing pair of bookings: its first two clashing occurrences and how many times they clash."""
-    clashes: dict[tuple[SourceRef, SourceRef], tuple[Occurrence, Occurrence, int]] = {}
+    """Each clashing pair of bookings: its first two clashing occurrences and how many times they clash.
+    A pair is one whichever of its bookings starts first (a night booking against a day one clashes
+    at both ends of the day)."""
+    clashes: dict[frozenset[SourceRef], tuple[Occurrence, Occurrence, int]] = {}
     by_vehicle: dict[str | None, list[Occurrence]] = defaultdict(list)
     for o in found:
         by_vehicle[o.vehicle].append(o)
@@ -116,7 +123,7 @@ def _clashes(found: list[Occurrence]) -> list[tuple[Occurrence, Occurrence, int]
             for a in active:
                 if a.booking.source == o.booking.source:
                     continue
-                key = (a.booking.source, o.booking.source)
+                key = frozenset((a.booking.source, o.booking.source))
                 first = clashes.get(key, (a, o, 0))
                 clashes[key] = (first[0], first[1], first[2] + 1)
             active.append(o)
