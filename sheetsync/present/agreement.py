@@ -3,15 +3,10 @@ template (templates/agreement/LANG/agreement.md), which words them in the group'
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from sheetsync.model.schema import CATEGORIES, INPUT_TABS
 from sheetsync.money.ledger import effective_rule
 from sheetsync.pipeline import Report
-
-
-def _share_percent(share: Decimal) -> str:
-    return f"{(share * 100).quantize(Decimal('0.01')).normalize():f}"
+from sheetsync.read.cells import percent
 
 
 def agreement_context(report: Report) -> dict:
@@ -45,7 +40,7 @@ def agreement_context(report: Report) -> dict:
             {
                 "name": v.name,
                 "plate": v.plate,
-                "owners": [{"name": n, "percent": _share_percent(share)} for n, share in v.owners],
+                "owners": [{"name": n, "percent": percent(share)} for n, share in v.owners],
                 "rate_per_km": v.rate_per_km,
                 "odometer_at_start": v.odometer_at_start,
                 "tank": v.tank,

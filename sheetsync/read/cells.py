@@ -338,3 +338,8 @@ def parse_weekday_time(value: object) -> tuple[int, time]:
 def plain_number(value: Decimal | int) -> str:
     """A number as typed, without exponent or trailing zeros: 1060.0 -> "1060", 12.50 -> "12.5"."""
     return f"{Decimal(value).normalize():f}"
+
+
+def percent(share: Decimal) -> str:
+    """A share as a percentage to the hundredth, as typed: 0.5 -> "50", 1/3 -> "33.33"."""
+    return plain_number((share * 100).quantize(Decimal("0.01")))

@@ -48,6 +48,7 @@ from sheetsync.read.cells import (
     parse_shares,
     parse_time,
     parse_weekday_time,
+    percent,
     plain_number,
 )
 from sheetsync.read.entries import cancelled, entries_tab, entry_view, without_cancelled
@@ -369,7 +370,7 @@ class _Parser:
             return tuple((n, Decimal(1) / len(owners)) for n, _ in owners)
         total = sum(given)
         if len(given) != len(owners) or abs(total - 1) > Decimal("0.0001"):
-            r.flag("vehicle.shares", "owner", total=_percent(total))
+            r.flag("vehicle.shares", "owner", total=percent(total))
             return ()
         return tuple((n, s) for n, s in owners)
 
@@ -767,10 +768,6 @@ def _whole_day(moment: datetime) -> bool:
 
 def _day(moment):
     return moment.date() if moment is not None else None
-
-
-def _percent(total: Decimal) -> str:
-    return plain_number((total * 100).quantize(Decimal("0.01")))
 
 
 def _when(moment) -> str:
