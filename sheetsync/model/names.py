@@ -44,6 +44,12 @@ def header_key(text: str) -> str:
     return loose_key(text)
 
 
+def word_table(*pairs: tuple[str, tuple[str, ...]]) -> dict[str, str]:
+    """The value each word a group may type stands for, keyed as header_key compares them; each
+    value is also a word for itself: word_table(("fr", ("français", "french"))) reads "Français"."""
+    return {header_key(w): value for value, words in pairs for w in (value, *words)}
+
+
 def suggest(word: str, candidates: list[str]) -> str | None:
     """The candidate closest to `word` (compared folded), or None when nothing is close."""
     import difflib  # only a name that matches nothing pays for it

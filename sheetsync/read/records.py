@@ -23,7 +23,7 @@ from sheetsync.model import (
     Vehicle,
     plain_trip,
 )
-from sheetsync.model.names import fold, header_key, same_tab, suggest
+from sheetsync.model.names import fold, header_key, same_tab, suggest, word_table
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
     BOOKINGS,
@@ -717,30 +717,25 @@ class _Parser:
         return Payment(SourceRef(r.tab.name, r.row), day, sender, recipient, amount, r.text("note"))
 
 
-REPEATS = {
-    header_key(w): value
-    for value, words in (
-        ("daily", ("daily", "quotidien", "quotidienne", "chaque jour", "tous les jours", "every day", "jour")),
-        ("weekly", ("weekly", "hebdomadaire", "chaque semaine", "toutes les semaines", "every week", "semaine")),
+REPEATS = word_table(
+    ("daily", ("quotidien", "quotidienne", "chaque jour", "tous les jours", "every day", "jour")),
+    ("weekly", ("hebdomadaire", "chaque semaine", "toutes les semaines", "every week", "semaine")),
+    (
+        "biweekly",
         (
-            "biweekly",
-            (
-                "biweekly",
-                "every two weeks",
-                "every other week",
-                "toutes les deux semaines",
-                "une semaine sur deux",
-                "bimensuel",
-                "fortnightly",
-                "2 semaines",
-                "quinzaine",
-            ),
+            "every two weeks",
+            "every other week",
+            "toutes les deux semaines",
+            "une semaine sur deux",
+            "bimensuel",
+            "fortnightly",
+            "2 semaines",
+            "quinzaine",
         ),
-        ("monthly", ("monthly", "mensuel", "mensuelle", "chaque mois", "tous les mois", "every month", "mois")),
-        ("", ("non", "no", "none", "aucune", "une fois", "once", "-")),
-    )
-    for w in words
-}
+    ),
+    ("monthly", ("mensuel", "mensuelle", "chaque mois", "tous les mois", "every month", "mois")),
+    ("", ("non", "no", "none", "aucune", "une fois", "once", "-")),
+)
 
 
 # the fields the quick reader never reads (a Km to check, a form's Timestamp and Email address):

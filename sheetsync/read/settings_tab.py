@@ -7,54 +7,49 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from sheetsync.model import Problem, Settings, SourceRef
-from sheetsync.model.names import header_key, suggest
+from sheetsync.model.names import header_key, suggest, word_table
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import INPUT_TABS, TABS_BY_ID, category_id, category_names
 from sheetsync.read.cells import as_text, is_blank, parse_number
 from sheetsync.read.headers import LocatedTab
 
-
-def _words(*pairs: tuple[str, tuple[str, ...]]) -> dict[str, str]:
-    return {header_key(w): value for value, words in pairs for w in (value, *words)}
-
-
 CHOICES: dict[str, dict[str, str]] = {
-    "language": _words(("fr", ("français", "francais", "french")), ("en", ("english", "anglais"))),
-    "cost_mode": _words(
+    "language": word_table(("fr", ("français", "francais", "french")), ("en", ("english", "anglais"))),
+    "cost_mode": word_table(
         ("real", ("réel", "coût réel", "real cost", "cout reel", "frais réels", "au réel")),
         ("fixed", ("barème", "fixe", "fixed rate", "forfait", "rate", "barème km")),
     ),
-    "fuel": _words(
+    "fuel": word_table(
         ("included", ("inclus", "compris", "include")), ("separate", ("séparé", "à part", "exclu", "separately"))
     ),
-    "rule": _words(
+    "rule": word_table(
         ("km", ("prorata", "au prorata des km", "by km", "kilomètres", "per km")),
         ("equal", ("égal", "parts égales", "equal shares", "égalité", "equally")),
         ("owner", ("propriétaire", "owners")),
         ("payer", ("payeur", "qui paie", "who paid")),
         ("responsible", ("responsable",)),
     ),
-    "period": _words(
+    "period": word_table(
         ("month", ("mois", "monthly", "mensuel")),
         ("quarter", ("trimestre", "quarterly", "trimestriel")),
         ("year", ("année", "an", "annuel", "yearly", "annee")),
     ),
-    "settlement": _words(("minimal", ("minimum", "fewest", "moins de virements")), ("hub", ("pivot", "central"))),
-    "priority": _words(
+    "settlement": word_table(("minimal", ("minimum", "fewest", "moins de virements")), ("hub", ("pivot", "central"))),
+    "priority": word_table(
         ("first_booked", ("premier réservé", "first booked", "premier arrivé", "first come")),
         ("owner", ("propriétaire",)),
     ),
-    "hidden_rows": _words(
+    "hidden_rows": word_table(
         ("count", ("compter", "counted", "compte", "inclure", "include")),
         ("skip", ("ignorer", "ignore", "sauter", "skipped", "exclure")),
     ),
-    "date_format": _words(
+    "date_format": word_table(
         ("day_first", ("jour d'abord", "dd/mm/yyyy", "jj/mm/aaaa", "day first")),
         ("month_first", ("mois d'abord", "mm/dd/yyyy", "mm/jj/aaaa", "month first")),
     ),
 }
 
-KEYS: dict[str, str] = _words(
+KEYS: dict[str, str] = word_table(
     ("group", ("groupe", "nom du groupe", "group name")),
     ("currency", ("devise", "monnaie")),
     ("language", ("langue",)),
