@@ -27,15 +27,10 @@ def entry_kind(tab: LocatedTab, cells: list) -> str | None:
     return ENTRY_KIND_IDS.get(header_key(text)) if text else None
 
 
-def entry_rows(tab: LocatedTab) -> list[list]:
-    """Every row of the Entries tab, row 1 first (read once, kept: the views share it)."""
-    if not tab.header_row:
-        return []
-    cached = getattr(tab, "_all_rows", None)
-    if cached is None:
-        cached = list(tab.rows)
-        object.__setattr__(tab, "_all_rows", cached)
-    return cached
+def entry_rows(tab: LocatedTab) -> Rows | list:
+    """Every row of the Entries tab, row 1 first (held as a list by entries_tab: each view goes
+    through them again)."""
+    return tab.rows if tab.header_row else []
 
 
 def entry_view(tab: LocatedTab, kind: str) -> LocatedTab | None:

@@ -60,13 +60,17 @@ def marks_of(raw: RawTables, name: str) -> SheetMarks:
 
 class Rows:
     """A tab's rows, row 1 first, gone through once: the first rows are kept (to find the header),
-    the rest streams, so a 100,000-line logbook is never held whole in memory."""
+    the rest streams, so a 100,000-line logbook is never held whole in memory. Rows given as a
+    list (a small tab already held) can be gone through again."""
 
     def __init__(self, source: Iterable[list[Cell]] = ()):
+        self._whole = source if isinstance(source, list) else None
         self._rest: Iterator[list[Cell]] = iter(source)
         self._head: list[list[Cell]] = []
 
     def head(self, n: int) -> list[list[Cell]]:
+        if self._whole is not None:
+            return self._whole[:n]
         while len(self._head) < n:
             try:
                 self._head.append(next(self._rest))
@@ -75,6 +79,9 @@ class Rows:
         return self._head[:n]
 
     def __iter__(self) -> Iterator[list[Cell]]:
+        if self._whole is not None:
+            yield from self._whole
+            return
         yield from self._head
         yield from self._rest
 
