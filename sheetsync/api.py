@@ -22,7 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sheetsync.backends import Backend, open_backend
+from sheetsync.backends import WORKBOOK_SUFFIXES, Backend, open_backend
 from sheetsync.backends.limits import Limits
 from sheetsync.calendar.bookings import WhoDrove, find_driver
 from sheetsync.errors import SetupError
@@ -83,7 +83,7 @@ def open_report(
 def _default_group(backend: Backend) -> str:
     """The group's name when its Settings give none: the workbook's name, without its extension."""
     name = backend.display_name
-    return Path(name).stem if name.lower().endswith((".xlsx", ".xlsm", ".ods")) else name
+    return Path(name).stem if name.lower().endswith(WORKBOOK_SUFFIXES) else name
 
 
 @dataclass

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from conftest import group, read_xlsx, write_xlsx
 
 import sheetsync
+from sheetsync import api
 from sheetsync.app.cli import cli
 
 SAMPLES = Path(__file__).parents[1] / "sample_workbooks"
@@ -102,3 +103,16 @@ def test_the_readme_python_example_runs_as_written(tmp_path, monkeypatch, capsys
     printed = capsys.readouterr().out.splitlines()
     assert printed[:3] == ["Laurent 639.52", "Catherine -467.98", "Julien -171.54"]
     assert printed[-1].startswith("['Soldes', 'Règlements', 'Synthèse', 'Anomalies'")
+
+
+def test_a_workbooks_default_group_name_is_its_file_name_without_the_extension():
+    from types import SimpleNamespace
+
+    names = ("Lilas.xlsx", "Lilas.XLS", "Lilas.ods", "Lilas.xlsm", "Rue des Lilas (a Google Sheet)")
+    assert [api._default_group(SimpleNamespace(display_name=n)) for n in names] == [
+        "Lilas",
+        "Lilas",
+        "Lilas",
+        "Lilas",
+        "Rue des Lilas (a Google Sheet)",
+    ]

@@ -14,6 +14,8 @@ from sheetsync.i18n import N_
 from sheetsync.present.table import Table
 from sheetsync.read.headers import RawTables
 
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".ods", ".xls")  # the local workbooks sheetsync opens
+
 
 class Backend(Protocol):
     """Where a workbook lives: read every tab, write the generated tabs in one step, create the input tabs."""
@@ -55,7 +57,7 @@ def open_backend(
         client, email = authorize(credentials, oauth)
         return GoogleSheetsBackend(sheet_id, client, email)
     path = Path(location)
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".ods", ".xls"):
+    if path.suffix.lower() in WORKBOOK_SUFFIXES:
         from sheetsync.backends.xlsx import XlsxBackend
 
         return XlsxBackend(path, limits)
