@@ -21,7 +21,7 @@ from conftest import consecutive_trips, group, read_xlsx, served, text_part, wri
 from sheetsync import api
 from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig
-from sheetsync.app.phone import entry_fields, member_link
+from sheetsync.app.phone import entry_fields, is_revoked, member_link
 from sheetsync.app.server import Service
 from sheetsync.backends.files import lock_path
 
@@ -93,6 +93,26 @@ def test_a_wrong_or_revoked_link_gets_403_and_no_data(lilas, tmp_path, example2)
     assert requests.get(link(base, "Julien"), timeout=30).status_code == 200
     assert post(good, kind="trip", vehicle="Clio", odometer_start="23790", odometer_end="23800").status_code == 403
     assert "Saisies" not in read_xlsx(workbook)
+
+
+@pytest.mark.parametrize(
+    "typed", ["Catherine et Julien", "Catherine\nJulien", "Catherine / Julien", "julien; CATHERINE"]
+)
+def test_revoked_links_are_read_as_any_cell_that_lists_members(tmp_path, example2, typed):
+    tabs = lilas_tabs(example2)
+    tabs["Settings"] += [["liens révoqués", typed]]
+    report = api.load(str(write_xlsx(tmp_path / "r.xlsx", tabs)), date(2026, 1, 5))
+    assert [m for m in report.book.member_names() if is_revoked(report, m)] == ["Catherine", "Julien"]
+    assert [p.code for p in report.problems if p.code == "ref.member"] == []
+
+
+def test_a_revoked_link_naming_no_member_is_said_at_its_settings_row(tmp_path, example2):
+    tabs = lilas_tabs(example2)
+    tabs["Settings"] += [["liens révoqués", "Catherine, Julienne"]]
+    report = api.load(str(write_xlsx(tmp_path / "r.xlsx", tabs)), date(2026, 1, 5))
+    (unknown,) = [p for p in report.problems if p.code == "ref.member"]
+    assert unknown.tab == "Settings" and "Julienne" in unknown.message
+    assert [m for m in report.book.member_names() if is_revoked(report, m)] == ["Catherine"]
 
 
 def test_the_page_is_light_in_french_and_shows_what_to_pay_with_the_code(lilas):

@@ -24,7 +24,7 @@ from sheetsync import api
 from sheetsync.calendar.bookings import schedule
 from sheetsync.i18n import N_
 from sheetsync.i18n import t as tr
-from sheetsync.model.names import fold
+from sheetsync.model import EVERYONE
 from sheetsync.model.schema import CATEGORIES
 from sheetsync.notify.epc import epc_code, epc_svg_uri
 from sheetsync.notify.plan import payment_details
@@ -112,10 +112,9 @@ def member_link(public_url: str, secret: bytes, group: str, member: str) -> str:
 
 
 def is_revoked(report: Report, member: str) -> bool:
-    """Whether the Settings' "revoked links" names the member, or says all (all, tous, *)."""
-    text = report.settings.revoked_links or ""
-    words = {fold(w) for w in text.replace(";", ",").split(",") if w.strip()}
-    return bool(words & {"all", "tous", "toutes", "*"}) or fold(member) in words
+    """Whether the Settings' "revoked links" names the member (read as any cell naming members), or everyone."""
+    revoked = report.settings.revoked_links
+    return EVERYONE in revoked or member in revoked
 
 
 def member_links(report: Report, public_url: str, secret: bytes, group: str, member: str | None = None) -> dict:

@@ -11,7 +11,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from sheetsync.i18n import t
-from sheetsync.model import Book, Problem, SourceRef, Trip
+from sheetsync.model import EVERYONE, Book, Problem, SourceRef, Trip
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import CATEGORIES_BY_ID
 from sheetsync.read.cells import plain_number
@@ -281,6 +281,20 @@ def check_treasurer(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Bo
     ]
 
 
+def check_revoked_links(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, list[Problem]]:
+    """Each member whose link Settings revokes must be a member (found while reading Members)."""
+    s = book.settings
+    members = set(book.member_names()) | {EVERYONE}
+    unknown = [name for name in s.revoked_links if name not in members]
+    if not unknown:
+        return book, []
+    where = settings_rows["revoked_links"]
+    return book, [
+        problem("ref.member", s.language, where.tab, where.row, book.header("settings", "value"), value=name)
+        for name in unknown
+    ]
+
+
 def check_hub(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, list[Problem]]:
     """The hub member for `settlement = hub`: the one named (found while reading Members, as named
     there), else the owner of the only vehicle."""
@@ -323,7 +337,7 @@ def validate(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, lis
     for check in CHECKS:
         book, found = check(book)
         problems.extend(found)
-    for check in (check_hub, check_treasurer):
+    for check in (check_hub, check_treasurer, check_revoked_links):
         book, found = check(book, settings_rows)
         problems.extend(found)
     return book, problems

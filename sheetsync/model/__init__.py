@@ -10,6 +10,7 @@ from enum import StrEnum
 from sheetsync.model.schema import CATEGORIES_BY_ID, TABS_BY_ID
 
 CENT = Decimal("0.01")  # the smallest amount of money: every amount is a whole number of cents
+EVERYONE = "*"  # in Settings.revoked_links: every member's link (typed "all", "tous", "*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +237,7 @@ class Settings:
     hidden_rows: str = "count"  # count | skip: what to do with rows hidden in the spreadsheet
     logbook_tabs: tuple[str, ...] = ()  # the tabs that hold the logbook, when the group names them
     kitty: str | None = None  # the name of the group's common kitty (a pot of money, not a member)
-    revoked_links: str | None = None  # members whose phone links no longer open (names, or "all")
+    revoked_links: tuple[str, ...] = ()  # the members whose phone links no longer open, or EVERYONE
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
 
     def split_rule(self, category: str) -> str:

@@ -240,6 +240,14 @@ def to_serial(value: date, date1904: bool = False) -> float:
     return (moment - _EXCEL_EPOCH).total_seconds() / 86400 - (DAYS_1904 if date1904 else 0)
 
 
+NAME_LIST = re.compile(r"[;,+&/\n]|\s+(?:et|and)\s+")
+
+
+def name_list(text: str) -> list[str]:
+    """The names a cell lists: "Anne, Bruno et Chloé", "Anne / Bruno", one a line…"""
+    return [part.strip() for part in NAME_LIST.split(text) if part.strip()]
+
+
 def parse_shares(text: str, lang: str = "en") -> list[tuple[str, Decimal | None]]:
     """Owners as typed: "Anne" or "Anne 50%, Bruno 50%" or "Anne 2/3; Bruno 1/3".
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -11,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sheetsync.i18n import t
 from sheetsync.model import (
     CENT,
+    EVERYONE,
     Book,
     Booking,
     Expense,
@@ -43,6 +43,7 @@ from sheetsync.read.cells import (
     as_text,
     cell_error,
     is_blank,
+    name_list,
     parse_datetime,
     parse_money,
     parse_shares,
@@ -309,8 +310,14 @@ class _Parser:
             members.append(Member(SourceRef(tab.name, 0), kitty))
             self.member_names.add(kitty)
         named = {key: getattr(self.settings, key) for key in ("treasurer", "settlement_hub", "kitty")}
+        revoked = tuple(
+            EVERYONE if fold(typed) in ("all", "tous", "toutes", "*") else self.member_names.get(typed) or typed
+            for typed in self.settings.revoked_links
+        )
         self.settings = replace(
-            self.settings, **{key: self.member_names.get(typed) or typed for key, typed in named.items() if typed}
+            self.settings,
+            revoked_links=revoked,
+            **{key: self.member_names.get(typed) or typed for key, typed in named.items() if typed},
         )
         return members
 
@@ -379,12 +386,10 @@ class _Parser:
         if typed is None:
             return ()
         names = []
-        for part in re.split(r"[;,+&/]|\s+(?:et|and)\s+", typed):
-            if not part.strip():
-                continue
+        for part in name_list(typed):
             found = self.member_names.get(part)
             if found is None:
-                r.flag("ref.member", field, value=part.strip(), suggestion=suggest(part, self.member_names.all()) or "")
+                r.flag("ref.member", field, value=part, suggestion=suggest(part, self.member_names.all()) or "")
             else:
                 names.append(found)
         return tuple(names)
