@@ -383,7 +383,7 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     from sheetsync.model.problems import problem
     from sheetsync.model.schema import ENTRIES
     from sheetsync.present.entries import entries_table, entry_row
-    from sheetsync.read.entries import booking_ref
+    from sheetsync.read.entries import booking_key, cancellation_key
     from sheetsync.read.headers import find_tabs
 
     raw = RawBook.listed(backend.read_tabs())  # the marks kept: a hidden row counts as in `validate`
@@ -397,10 +397,10 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     number = len(current) + 1
     after = build_report(with_entry, _default_group(backend), now.date(), history=False)
     stopping = [p for p in after.problems if p.tab == name and p.row == number and p.is_error]
-    if kind == "cancellation":
+    if kind == "cancellation":  # matched as the reader matches it, among the bookings still counted
         target = str(fields.get("cancels") or "")
-        if not any(b.member == member and booking_ref(b) == target for b in before.book.bookings):
-            column = table.columns[[c.field for c in ENTRIES.columns].index("cancels")].header
+        if cancellation_key(member, target) not in {booking_key(b) for b in before.book.bookings}:
+            column = ENTRIES.column("cancels").name(s.language)
             stopping.append(
                 problem("entry.no_such_booking", s.language, name, number, column, member=member, value=target)
             )

@@ -214,6 +214,18 @@ def test_booking_a_free_slot_then_a_clash_shows_the_rule(lilas):
     assert post(julien, kind="booking", vehicle="Clio", start="2026-01-10T17:00", end="2026-01-10T20:00").ok
 
 
+def test_a_cancellation_is_matched_on_the_phone_as_the_workbook_matches_it(tmp_path, example2):
+    """The reader lets "saisies ! 3" cancel the booking of Saisies!3 (case and spaces aside): the
+    phone accepts that cancellation too, and the booking no longer counts."""
+    workbook = write_xlsx(tmp_path / "c.xlsx", lilas_tabs(example2))
+    booking = {"vehicle": "Clio", "date": datetime(2026, 1, 10, 9), "end": datetime(2026, 1, 10, 18)}
+    now = datetime(2026, 1, 5, 18)
+    assert api.submit_entry(str(workbook), "Catherine", "booking", booking, now).written
+    done = api.submit_entry(str(workbook), "Catherine", "cancellation", {"cancels": "saisies ! 3"}, now)
+    assert done.written, [p.message for p in done.problems]
+    assert api.load(str(workbook), date(2026, 1, 5)).book.bookings == ()
+
+
 def test_two_members_submitting_at_the_same_moment_both_land(lilas):
     workbook, base = lilas
     answers = {}

@@ -50,17 +50,27 @@ def booking_ref(booking: Booking) -> str:
     return f"{booking.source.tab}!{booking.source.row}"
 
 
+def cancellation_key(member: str, target: str) -> tuple[str, str]:
+    """How a cancellation by `member` of `target` ("TAB!ROW") is matched: case, accents and spaces aside."""
+    return header_key(member), header_key(target)
+
+
+def booking_key(booking: Booking) -> tuple[str, str]:
+    """The cancellation_key that cancels `booking`: its own member's, naming its row."""
+    return cancellation_key(booking.member, booking_ref(booking))
+
+
 def cancelled(tab: LocatedTab) -> set[tuple[str, str]]:
-    """(member as typed, "TAB!ROW") of every cancellation in the Entries tab."""
+    """The cancellation_key of every cancellation in the Entries tab."""
     found = set()
     for i, cells in enumerate(entry_rows(tab)):
         if i >= tab.header_row and entry_kind(tab, cells) == "cancellation":
             member, target = as_text(tab.cell(cells, "member")), as_text(tab.cell(cells, "cancels"))
             if member and target:
-                found.add((header_key(member), header_key(target)))
+                found.add(cancellation_key(member, target))
     return found
 
 
 def without_cancelled(bookings: list[Booking], cancellations: set[tuple[str, str]]) -> list[Booking]:
     """The bookings that no cancellation of their own member names."""
-    return [b for b in bookings if (header_key(b.member), header_key(booking_ref(b))) not in cancellations]
+    return [b for b in bookings if booking_key(b) not in cancellations]
