@@ -74,6 +74,23 @@ def consecutive_trips(*legs, start_day=date(2025, 1, 1), odometer=10000, step_da
     return trips
 
 
+def run_cli(*args, env=None):
+    """`sheetsync ARGS…` run in this process (click's runner): exit code, stdout, stderr."""
+    from click.testing import CliRunner
+
+    from sheetsync.app.cli import cli
+
+    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
+
+
+def zip_parts(path) -> dict[str, bytes]:
+    """Every part of a zip package (.xlsx, .ods), by name."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {name: z.read(name) for name in z.namelist()}
+
+
 def report_of(raw, as_of=AS_OF, history=True):
     return build_report(raw, "test", as_of, history=history)
 

@@ -8,20 +8,15 @@ import shutil
 from datetime import date
 from pathlib import Path
 
-from click.testing import CliRunner
 from conftest import group, read_xlsx, write_xlsx
+from conftest import run_cli as run
 
 import sheetsync
 from sheetsync import api
-from sheetsync.app.cli import cli
 
 SAMPLES = Path(__file__).parents[1] / "sample_workbooks"
 # words of the English sentences that a French group must never read
 ENGLISH = re.compile(r"\b(members?|transfers?|errors?|warnings?|wrote|settle|nothing|hint|tab|sheet)\b", re.I)
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def test_load_to_dict_is_what_report_json_prints(tmp_path):

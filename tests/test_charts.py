@@ -8,7 +8,6 @@ Sheets: addChart in the one batch of a sync, the previous sync's charts deleted 
 import re
 import shutil
 import subprocess
-import zipfile
 from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
@@ -18,6 +17,7 @@ import pytest
 from build_fixtures import libreoffice_convert, soffice
 from click.testing import CliRunner
 from conftest import write_xlsx
+from conftest import zip_parts as parts
 
 from sheetsync.app.cli import cli
 from sheetsync.backends.ooxml_charts import series_refs
@@ -33,11 +33,6 @@ URL = f"https://docs.google.com/spreadsheets/d/{SID}/edit"
 def tables_of(raw, as_of=AS_OF):
     report = build_report(raw, "Rue des Lilas", as_of)
     return {t.id: t for t in generated_tables(report, "test", datetime(2026, 1, 5, 9, 0))}
-
-
-def parts(path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {name: z.read(name) for name in z.namelist()}
 
 
 def sync(path, as_of=AS_OF):

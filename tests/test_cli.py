@@ -5,14 +5,10 @@ from datetime import date
 
 import openpyxl
 import pytest
-from click.testing import CliRunner
 from conftest import consecutive_trips, group, read_xlsx, write_xlsx
+from conftest import run_cli as run
 
 from sheetsync.app.cli import cli
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 from build_fixtures import build_all, libreoffice_sheets, soffice
+from conftest import zip_parts as parts
 from python_calamine import CalamineWorkbook
 
 from sheetsync.backends.ooxml import Package
@@ -38,11 +39,6 @@ def copy_of(fixtures, tmp_path):
         return shutil.copy(fixtures[name], tmp_path / name)
 
     return copy
-
-
-def parts(path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {name: z.read(name) for name in z.namelist()}
 
 
 def sync(path, when=datetime(2026, 1, 5, 9, 30)):

@@ -5,10 +5,9 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from click.testing import CliRunner
 from conftest import consecutive_trips, group
+from conftest import run_cli as run
 
-from sheetsync.app.cli import cli
 from sheetsync.backends.a1 import a1_sheet
 from sheetsync.backends.gsheets import GoogleSheetsBackend, authorize, grid_rows
 from sheetsync.backends.locations import spreadsheet_id
@@ -19,10 +18,6 @@ from sheetsync.present.tabs import generated_tables
 
 SID = "1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789_-xyz"
 URL = f"https://docs.google.com/spreadsheets/d/{SID}/edit#gid=0"
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def backend(key, waits=None):

@@ -7,21 +7,16 @@ import base64
 import re
 
 import pytest
-from click.testing import CliRunner
 from conftest import read_eml, read_xlsx, write_xlsx
+from conftest import run_cli as run
 from hostile_files import base_ods, base_raw, names, ods_content, ods_package, ods_rows, part, patched
 from test_gsheets import SID, URL, backend
 
-from sheetsync.app.cli import cli
 from sheetsync.backends.files import Fingerprint
 from sheetsync.backends.xml_text import unescape_xml
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.present.table import MAX_CELL_TEXT, fit_cell
 from sheetsync.present.terminal import csv_text, printable
-
-
-def run(*args, env=None):
-    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
 
 
 def encoded(text: str) -> str:

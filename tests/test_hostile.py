@@ -12,13 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 import requests
-from click.testing import CliRunner
 from conftest import group, read_xlsx, served, signed_post, write_xlsx
+from conftest import run_cli as run
 from hostile_files import base_ods, base_xlsx, bombs, malformed, part
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig
 from sheetsync.app.server import Service, sign, without_paths
 from sheetsync.backends.a1 import column_number
@@ -31,10 +30,6 @@ SYNC_ONLY = {"missing-content-types.xlsx", "sync-bad-workbook.xlsx", "sync-missi
 SECRET = "a secret of thirty-two bytes or more, for the tests"
 # closing a waitress server under its loop thread ends that thread with EBADF: not a finding
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
-
-
-def run(*args, env=None):
-    return CliRunner().invoke(cli, [str(a) for a in args], env=env)
 
 
 def assert_one_line(result, code=2):

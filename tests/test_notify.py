@@ -5,19 +5,14 @@ import ipaddress
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 from conftest import consecutive_trips, free_port, group, read_eml, read_xlsx, text_part, write_xlsx
+from conftest import run_cli as run
 
-from sheetsync.app.cli import cli
 from sheetsync.notify import KINDS
 from sheetsync.notify.mailer import build_message, load_smtp_config
 from sheetsync.notify.plan import PLANNERS, Notice, plan
 from sheetsync.notify.render import environment, render
 from sheetsync.pipeline import build_report
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 @pytest.fixture

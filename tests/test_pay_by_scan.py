@@ -5,20 +5,14 @@ import io
 from datetime import date
 
 import pytest
-from click.testing import CliRunner
 from conftest import read_xlsx, report_of, text_part, write_xlsx
+from conftest import run_cli as run
 from PIL import Image
-
-from sheetsync.app.cli import cli
 
 zxingcpp = pytest.importorskip("zxingcpp")
 
 LAURENT_IBAN = "FR76 3000 6000 0112 3456 7890 189"
 REFERENCE = "Autopartage Rue des Lilas 2025 Catherine-Laurent"
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 @pytest.fixture

@@ -9,16 +9,10 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 from build_fixtures import saved_by_libreoffice
-from click.testing import CliRunner
 from conftest import codes, consecutive_trips, group, read_eml, report_of, report_of_file, text_part, write_xlsx
-
-from sheetsync.app.cli import cli
+from conftest import run_cli as run
 
 AS_OF = date(2025, 12, 31)
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 def plain_text(eml_path) -> str:

@@ -7,15 +7,10 @@ import io
 import json
 from datetime import date
 
-from click.testing import CliRunner
 from conftest import consecutive_trips, group, read_eml, report_of_file, text_part, write_xlsx
+from conftest import run_cli as run
 
-from sheetsync.app.cli import cli
 from sheetsync.i18n import t
-
-
-def run(*args):
-    return CliRunner().invoke(cli, [str(a) for a in args])
 
 
 # 15
