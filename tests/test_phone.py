@@ -455,3 +455,22 @@ def test_a_phone_entry_in_a_1904_workbook_keeps_its_dates(tmp_path):
         (datetime(2026, 1, 5, 18), "trip")
     ]
     assert [t.date for t in api.load(str(path), date(2026, 1, 5)).book.trips][-1] == datetime(2026, 1, 4, 9)
+
+
+def test_a_member_whose_name_holds_a_slash_gets_the_page_and_saves_an_entry(tmp_path, example2, monkeypatch):
+    """Their link writes the slash as %2F; waitress hands it over decoded, as another path segment.
+    The token is the last segment and the name all that stands between /m/ and it."""
+    tabs = lilas_tabs(example2)
+    tabs["Members"].append(["Marie/Paul", None, None])
+    workbook = write_xlsx(tmp_path / "lilas.xlsx", tabs)
+    with serve(workbook, monkeypatch) as (_, base):
+        url = link(base, "Marie/Paul")
+        assert "/m/Marie%2FPaul/" in url
+        page = requests.get(url, timeout=30)
+        assert page.status_code == 200 and "Marie/Paul" in shown(page)
+        answer = post(url, kind="payment", to="Laurent", amount="20", date="2026-01-05T10:00")
+        assert answer.status_code == 200 and "Enregistré" in answer.text, answer.text[:500]
+        assert [(r[1], r[2]) for r in entries(workbook)[2:]] == [("paiement", "Marie/Paul")]
+        forged = url.replace("/m/Marie%2FPaul/", "/m/Marie/Paul/")  # the same path, once decoded
+        assert requests.get(forged, timeout=30).status_code == 200
+        assert requests.get(url.replace("/m/Marie%2FPaul/", "/m/Marie/"), timeout=30).status_code == 403

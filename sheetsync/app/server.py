@@ -133,8 +133,10 @@ class Service:
         if path == "/health" and method == "GET":
             return 200, {"status": "ok", "groups": len(self.groups)}, None
         parts = path.strip("/").split("/")
-        if len(parts) == 5 and parts[0] == "groups" and parts[2] == "m" and parts[1] in self.groups:
-            return self.phone_page(self.groups[parts[1]], environ, method, parts[3], parts[4])
+        if len(parts) >= 5 and parts[0] == "groups" and parts[2] == "m" and parts[1] in self.groups:
+            # /groups/G/m/NAME/TOKEN: a name's "/" comes decoded from its %2F, so the name is all
+            # that stands between /m/ and the token (the last segment)
+            return self.phone_page(self.groups[parts[1]], environ, method, "/".join(parts[3:-1]), parts[-1])
         if len(parts) != 3 or parts[0] != "groups" or parts[1] not in self.groups:
             return 404, {"ok": False, "message": "No such group or action."}, None
         group = self.groups[parts[1]]
