@@ -140,3 +140,22 @@ def test_no_cost_per_km_when_costs_are_split_equally_and_the_rate_labelled(tmp_p
     header = next(line for line in text.splitlines() if line.startswith("Vehicle"))
     assert header.split("  ")[0:1] == ["Vehicle"] and "Running cost per km  Rate per km" in header
     assert "0.5000       0.3000" in text
+
+
+def test_a_household_named_with_an_ampersand_is_one_member_in_every_list(tmp_path):
+    """ "Marie & Paul" share one membership: as owner, in a shared-with list and in the revoked
+    links they are one member, not "Marie" and "Paul" that nobody knows."""
+    raw = group(
+        members=("Marie & Paul", "Anne", "Léa"),
+        owner="Marie & Paul 60%, Anne 40%",
+        trips=consecutive_trips(("Marie & Paul", 100), ("Anne", 50)),
+        settings=[("revoked links", "Léa et Marie & Paul")],
+    )
+    raw["Vehicles"][0].append("Shared with")
+    raw["Vehicles"][1].append("Marie & Paul et Anne")
+    report = report_of_file(write_xlsx(tmp_path / "h.xlsx", raw))
+    assert [p.code for p in report.problems if p.severity == "error"] == []
+    (vehicle,) = report.book.vehicles
+    assert [name for name, _ in vehicle.owners] == ["Marie & Paul", "Anne"]
+    assert vehicle.shared_with == ("Marie & Paul", "Anne")
+    assert report.settings.revoked_links == ("Léa", "Marie & Paul")

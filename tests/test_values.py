@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from sheetsync.backends.a1 import a1_sheet, column_letter, column_number
-from sheetsync.read.cells import parse_datetime, parse_money, parse_number, parse_shares
+from sheetsync.read.cells import name_list, parse_datetime, parse_money, parse_number, parse_shares
 from sheetsync.read.rows import Names
 
 
@@ -90,6 +90,36 @@ def test_owner_shares():
     assert parse_shares("Anne 50%, Bruno 50%") == [("Anne", D("0.5")), ("Bruno", D("0.5"))]
     assert parse_shares("Marie") == [("Marie", None)]
     assert parse_shares("Anne 60 % et Bruno 40 %") == [("Anne", D("0.6")), ("Bruno", D("0.4"))]
+
+
+HOUSEHOLDS = Names(["Marie & Paul", "Anne", "Léa et Tom", "Jo/Al"])
+
+
+def test_a_member_whose_name_holds_a_separator_is_one_name_in_a_list():
+    """A household known as "Marie & Paul" is one member: a list keeps the longest run of its
+    parts that names a member whole; parts that name nobody are split as ever."""
+    known = HOUSEHOLDS.get
+    assert name_list("Marie & Paul, Anne", known) == ["Marie & Paul", "Anne"]
+    assert name_list("anne et marie & paul", known) == ["anne", "marie & paul"]
+    assert name_list("Léa et Tom / Jo/Al", known) == ["Léa et Tom", "Jo/Al"]
+    assert name_list("Marie & Paul, Anne") == ["Marie", "Paul", "Anne"]  # nobody known: every separator splits
+    assert name_list("Marie & Pierre", known) == ["Marie", "Pierre"]
+    assert parse_shares("Marie & Paul 50%, Anne 50%", "en", known) == [("Marie & Paul", D("0.5")), ("Anne", D("0.5"))]
+    assert parse_shares("Anne 1/3; Léa et Tom 2/3", "fr", known) == [
+        ("Anne", D(1) / D(3)),
+        ("Léa et Tom", D(2) / D(3)),
+    ]
+
+
+def test_a_list_of_a_hundred_thousand_parts_is_split_in_bounded_time():
+    """A hostile cell: the runs tried are a few parts long, never the whole cell."""
+    calls = []
+
+    def known(text):
+        calls.append(text)
+        return None
+
+    assert len(name_list("x, " * 100_000, known)) == 100_000 and len(calls) < 500_000
 
 
 def test_a_name_added_after_a_lookup_is_found_by_the_next_one():

@@ -237,7 +237,8 @@ class Settings:
     hidden_rows: str = "count"  # count | skip: what to do with rows hidden in the spreadsheet
     logbook_tabs: tuple[str, ...] = ()  # the tabs that hold the logbook, when the group names them
     kitty: str | None = None  # the name of the group's common kitty (a pot of money, not a member)
-    revoked_links: tuple[str, ...] = ()  # the members whose phone links no longer open, or EVERYONE
+    # the members whose phone links no longer open, or EVERYONE (the cell as typed, until the members are read)
+    revoked_links: tuple[str, ...] = ()
     columns: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header
 
     def split_rule(self, category: str) -> str:

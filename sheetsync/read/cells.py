@@ -7,6 +7,7 @@ returns a typed value or raises ValueError; the caller turns that into a Problem
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
@@ -240,34 +241,65 @@ def to_serial(value: date, date1904: bool = False) -> float:
     return (moment - _EXCEL_EPOCH).total_seconds() / 86400 - (DAYS_1904 if date1904 else 0)
 
 
-NAME_LIST = re.compile(r"[;,+&/\n]|\s+(?:et|and)\s+")
+NAME_LIST = re.compile(r"([;,+&/\n]|\s+(?:et|and)\s+)")  # between the names a cell lists
+SHARE_LIST = re.compile(r"([;,+&]|\s+(?:et|and)\s+)")  # between owners ("/" is in "2/3")
+LONGEST_RUN = 4  # the parts a name holding separators may join ("Marie & Paul" joins 2)
+_PERCENT_SHARE = re.compile(r"(.*?)\s*\(?\s*(\d+(?:[.,]\d+)?)\s*%\s*\)?")
+_FRACTION_SHARE = re.compile(r"(.*?)\s*\(?\s*(\d+)\s*/\s*(\d+)\s*\)?")
 
 
-def name_list(text: str) -> list[str]:
-    """The names a cell lists: "Anne, Bruno et Chloé", "Anne / Bruno", one a line…"""
-    return [part.strip() for part in NAME_LIST.split(text) if part.strip()]
+def split_list(text: str, separators: re.Pattern, is_one: Callable[[str], bool] | None = None) -> list[str]:
+    """The items of a cell that lists several, trimmed, empty ones left out. `separators` captures
+    what it matches. `is_one` keeps a run of parts whole when it is one item, e.g. a household
+    member named "Marie & Paul" in "Marie & Paul, Anne": the longest run it accepts, of at most
+    LONGEST_RUN parts (a cell of 100,000 commas costs a few tries a part, never the whole cell)."""
+    pieces = separators.split(text)  # part, separator, part, …, part
+    parts = (len(pieces) + 1) // 2
+    items, i = [], 0
+    while i < parts:
+        end = i + 1
+        if is_one is not None:
+            end = next(
+                (
+                    k
+                    for k in range(min(parts, i + LONGEST_RUN), i + 1, -1)
+                    if is_one("".join(pieces[2 * i : 2 * k - 1]).strip())
+                ),
+                end,
+            )
+        if item := "".join(pieces[2 * i : 2 * end - 1]).strip():
+            items.append(item)
+        i = end
+    return items
 
 
-def parse_shares(text: str, lang: str = "en") -> list[tuple[str, Decimal | None]]:
-    """Owners as typed: "Anne" or "Anne 50%, Bruno 50%" or "Anne 2/3; Bruno 1/3".
+def name_list(text: str, known: Callable[[str], str | None] | None = None) -> list[str]:
+    """The names a cell lists: "Anne, Bruno et Chloé", "Anne / Bruno", one a line… With `known`
+    (a name's member, or None), a member whose name holds a separator is one name."""
+    return split_list(text, NAME_LIST, None if known is None else lambda run: known(run) is not None)
+
+
+def parse_shares(
+    text: str, lang: str = "en", known: Callable[[str], str | None] | None = None
+) -> list[tuple[str, Decimal | None]]:
+    """Owners as typed: "Anne" or "Anne 50%, Bruno 50%" or "Anne 2/3; Bruno 1/3" (`known` as in
+    name_list).
 
     Returns (name, share as a fraction of 1, or None when not given). The caller checks
     that shares add up.
     """
-    result: list[tuple[str, Decimal | None]] = []
-    for part in re.split(r"[;,+&]|\s+(?:et|and)\s+", text):
-        part = part.strip()
-        if not part:
-            continue
-        m = re.fullmatch(r"(.*?)\s*\(?\s*(\d+(?:[.,]\d+)?)\s*%\s*\)?", part)
-        f = re.fullmatch(r"(.*?)\s*\(?\s*(\d+)\s*/\s*(\d+)\s*\)?", part)
-        if m and m[1]:
-            result.append((m[1].strip(), parse_number(m[2], lang) / 100))
-        elif f and f[1] and int(f[3]):
-            result.append((f[1].strip(), Decimal(int(f[2])) / Decimal(int(f[3]))))
-        else:
-            result.append((part, None))
-    return result
+    is_one = None if known is None else lambda run: known(_share(run, lang)[0]) is not None
+    return [_share(part, lang) for part in split_list(text, SHARE_LIST, is_one)]
+
+
+def _share(part: str, lang: str) -> tuple[str, Decimal | None]:
+    """One owner as typed: "Anne 50%", "Anne (2/3)", "Anne"."""
+    m, f = _PERCENT_SHARE.fullmatch(part), _FRACTION_SHARE.fullmatch(part)
+    if m and m[1]:
+        return m[1].strip(), parse_number(m[2], lang) / 100
+    if f and f[1] and int(f[3]):
+        return f[1].strip(), Decimal(int(f[2])) / Decimal(int(f[3]))
+    return part, None
 
 
 def as_text(value: object) -> str | None:

@@ -310,9 +310,10 @@ class _Parser:
             members.append(Member(SourceRef(tab.name, 0), kitty))
             self.member_names.add(kitty)
         named = {key: getattr(self.settings, key) for key in ("treasurer", "settlement_hub", "kitty")}
-        revoked = tuple(
+        revoked = tuple(  # Settings kept the cell as typed: its names are told apart knowing the members
             EVERYONE if fold(typed) in ("all", "tous", "toutes", "*") else self.member_names.get(typed) or typed
-            for typed in self.settings.revoked_links
+            for cell in self.settings.revoked_links
+            for typed in name_list(cell, self.member_names.get)
         )
         self.settings = replace(
             self.settings,
@@ -360,7 +361,7 @@ class _Parser:
             r.flag("value.missing", "owner")
             return ()
         try:
-            shares = parse_shares(typed, self.lang)
+            shares = parse_shares(typed, self.lang, self.member_names.get)
         except ValueError:
             r.flag("vehicle.shares", "owner", total="?")
             return ()
@@ -386,7 +387,7 @@ class _Parser:
         if typed is None:
             return ()
         names = []
-        for part in name_list(typed):
+        for part in name_list(typed, self.member_names.get):
             found = self.member_names.get(part)
             if found is None:
                 r.flag("ref.member", field, value=part, suggestion=suggest(part, self.member_names.all()) or "")

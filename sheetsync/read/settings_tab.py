@@ -10,7 +10,7 @@ from sheetsync.model import Problem, Settings, SourceRef
 from sheetsync.model.names import header_key, suggest, word_table
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import INPUT_TABS, TABS_BY_ID, category_id, category_names
-from sheetsync.read.cells import as_text, is_blank, name_list, parse_number
+from sheetsync.read.cells import as_text, is_blank, parse_number
 from sheetsync.read.headers import LocatedTab
 
 CHOICES: dict[str, dict[str, str]] = {
@@ -136,7 +136,7 @@ class _Reader:
         if name in ("group", "settlement_hub", "treasurer", "templates", "kitty"):
             self.values[name] = text
         elif name == "revoked_links":
-            self.values[name] = tuple(name_list(text))
+            self.values[name] = (text,) if text else ()  # as typed: its names are read with the members (records)
         elif name == "logbook_tabs":
             self.values[name] = tuple(n.strip() for n in re.split(r"[;,\n]", text) if n.strip())
         elif name == "timezone":
