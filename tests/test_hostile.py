@@ -256,6 +256,7 @@ def test_an_xls_with_a_far_cell_is_refused_before_the_reader(tmp_path, example2)
         st.tuples(
             st.sampled_from(["", "A", "G", "Z", "AA", "BC", "ZZ", "XFD"]),
             st.from_regex(r"0{0,2}[0-9]{1,7}", fullmatch=True),
+            st.integers(0, 400),  # the bytes of a cell's value after it: windows small and large
         ),
         max_size=40,
     )
@@ -263,9 +264,9 @@ def test_an_xls_with_a_far_cell_is_refused_before_the_reader(tmp_path, example2)
 def test_highest_ref_finds_the_highest_row_and_column_in_any_order(refs):
     """The quick search (the end of the block, then a search for anything higher) gives what reading
     every position gives, in whatever order the positions come and however the numbers are written."""
-    window = b"".join(b'<c r="%s%s"/>' % (letters.encode(), digits.encode()) for letters, digits in refs)
-    rows = max((int(d) for _, d in refs), default=0)
-    columns = max((column_number(letters.encode()) for letters, _ in refs if letters), default=0)
+    window = b"".join(b'<c r="%s%s"><v>%s</v></c>' % (c.encode(), d.encode(), b"7" * n) for c, d, n in refs)
+    rows = max((int(d) for _, d, _ in refs), default=0)
+    columns = max((column_number(letters.encode()) for letters, _, _ in refs if letters), default=0)
     assert highest_ref(window) == (rows, columns)
 
 

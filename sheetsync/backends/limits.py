@@ -185,6 +185,8 @@ def highest_ref(window: bytes) -> tuple[int, int]:
     a file in another order costs a few searches more, or a reading of every position."""
     rows = max(map(int, set(REF_ROW.findall(window, len(window) - TAIL))), default=0)
     columns = max(map(column_number, set(REF_COLUMN.findall(window, len(window) - TAIL))), default=0)
+    if len(window) <= TAIL:  # every position was read (a small sheet: no pattern to build)
+        return rows, columns
     for _ in range(SEARCHES):
         found = _above(rows, columns).search(window)
         if found is None:
