@@ -11,7 +11,7 @@ a local workbook is read within `limits` (backends/limits.py; the defaults when 
 write (sync, sending notices) hold the workbook's run lock from reading to writing, so runs on one
 workbook, from any process or any thread of `serve`, go one after the other.
 Problems with the data are in `Report.problems`; what stops a run raises a SheetsyncError
-(SetupError: exit 2, BackendError: exit 3).
+(DataError: exit 1, SetupError: exit 2, BackendError: exit 3).
 """
 
 from __future__ import annotations
@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING
 from sheetsync.backends import WORKBOOK_SUFFIXES, Backend, open_backend
 from sheetsync.backends.limits import Limits
 from sheetsync.calendar.bookings import WhoDrove, find_driver
-from sheetsync.errors import SetupError
+from sheetsync.errors import DataError, SetupError
 from sheetsync.i18n import N_
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
-from sheetsync.present.tabs import generated_tables
+from sheetsync.present.tabs import generated_tables, left_out_text
 from sheetsync.read.headers import RawBook, RawTables
 from sheetsync.read.rows import Names
 
@@ -143,6 +143,22 @@ class NoticeRun:
     outbox: list[Path] = field(default_factory=list)
 
 
+ASK_FOR_MONEY = ("settlement", "advance")  # the notices whose amounts the data's errors make wrong
+
+
+def wrong_figures(report: Report) -> DataError:
+    """Why notices asking for amounts do not go: the data has errors (and what they leave out)."""
+    return DataError(
+        N_("No notice was sent: the workbook has errors, so the amounts asked would be wrong. {left_out}"),
+        N_(
+            "sheetsync validate names each wrong cell (so does the Problems tab after a sync): fix them and "
+            "send again, or send anyway with --despite-errors."
+        ),
+        lang=report.settings.language,
+        left_out=left_out_text(report) or "",
+    )
+
+
 def notices(
     opened: Opened,
     kind: str,
@@ -155,9 +171,12 @@ def notices(
     within: int = 30,
     outbox: str | None = None,
     links: dict[str, str] | None = None,
+    despite_errors: bool = False,
 ) -> NoticeRun:
     """Plan, render and (mode "send") email or (mode "outbox") write the notices of `kind`.
 
+    Notices that ask members for amounts are neither sent nor written while the data has errors
+    (DataError), unless `despite_errors`; a dry run notes that they would not go.
     Sending logs each message in the Sent tab, even when the server fails half-way (then the
     failure is raised after the log is written)."""
     from sheetsync.notify.mailer import load_sender, write_outbox
@@ -171,6 +190,11 @@ def notices(
     log = read_sent(opened.raw)
     already = {e.key for e in log} if not resend else set()
     run = NoticeRun(kind, s.language, notes=list(planned.notes))
+    if kind in ASK_FOR_MONEY and report.has_errors and not despite_errors:
+        held = wrong_figures(report)
+        if mode != "dry-run":
+            raise held
+        run.notes.append(" ".join(held.in_language()))
     run.missing = [n.member for n in planned.notices if n.address is None]
     run.skipped = [n.member for n in planned.notices if n.address and (n.kind, n.period, n.member) in already]
     to_send = [n for n in planned.notices if n.address and (n.kind, n.period, n.member) not in already]

@@ -41,6 +41,12 @@ class SheetsyncError(Exception):
         return f"{message}\n  → {hint}" if hint else message
 
 
+class DataError(SheetsyncError):
+    """What was asked needs figures that the data's errors make wrong, so it was not done (exit 1)."""
+
+    exit_code = 1
+
+
 class SetupError(SheetsyncError):
     """Usage or setup error: no such file, missing tab or column, bad credentials (exit 2)."""
 

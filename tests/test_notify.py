@@ -65,6 +65,31 @@ def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, 
     assert len(read_xlsx(lilas)["Envois"]) == 2 + 3
 
 
+def test_no_notice_asks_for_money_while_the_workbook_has_errors(tmp_path, example2, smtp_server):
+    """A row left out for an error would make every amount asked wrong: settlement and advance
+    notices are not sent nor written (exit 1, saying how much is left out), a dry run says they
+    would not go, and --despite-errors sends them all the same."""
+    example2["Members"] = [["Nom", "Courriel"]] + [[n, f"{n.lower()}@example.org"] for n in ("Laurent", "Catherine")]
+    example2["Members"].append(["Julien", None])
+    example2["Settings"] += [["langue", "fr"]]
+    example2["Expenses"].append([date(2025, 8, 1), "Catherine", "Carburant et péage", 500])
+    lilas = write_xlsx(tmp_path / "lilas.xlsx", example2)
+    for kind in ("settlement", "advance"):
+        held = run("notify", lilas, "--kind", kind, "--send", "--as-of", "2025-12-31")
+        assert held.exit_code == 1 and smtp_server.messages == [], held.output
+        assert "Aucun avis envoyé" in held.stderr and "500,00\u00a0€ sur 1 ligne" in held.stderr, held.stderr
+        assert "--despite-errors" in held.stderr and "Traceback" not in held.stderr
+    outbox = run("notify", lilas, "--kind", "settlement", "--outbox", tmp_path / "out", "--as-of", "2025-12-31")
+    assert outbox.exit_code == 1 and not (tmp_path / "out").exists()
+    assert "Envois" not in read_xlsx(lilas)
+    dry = run("notify", lilas, "--kind", "settlement", "--as-of", "2025-12-31")
+    assert dry.exit_code == 0 and "Aucun avis envoyé" in dry.stderr
+    sent = run("notify", lilas, "--kind", "settlement", "--send", "--despite-errors", "--as-of", "2025-12-31")
+    assert sent.exit_code == 0 and len(smtp_server.messages) == 2, sent.output
+    logbook = run("notify", lilas, "--kind", "logbook", "--send", "--as-of", "2025-12-31")
+    assert logbook.exit_code == 0, logbook.output  # a reminder asks for no amount
+
+
 def test_a_sent_log_the_group_renamed_still_stops_a_second_sending(lilas, smtp_server):
     assert run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31").exit_code == 0
     tabs = read_xlsx(lilas)

@@ -244,6 +244,7 @@ def test_notify_names_the_member_whose_notice_cannot_become_an_email(service, sm
 def test_notify_from_the_menu_twice_says_who_had_it_without_a_command_line_hint(service, smtp_server, example2):
     base, fake = service
     example2["Members"] = [["Name", "Email"], ["Laurent", "laurent@example.org"], ["Catherine", "c@example.org"]]
+    example2["Members"].append(["Julien", None])
     fake.create(SID, "Rue des Lilas", example2)
     first = signed_post(base, "/groups/lilas/notify").json()
     assert first.get("sent") == 2, first
@@ -251,3 +252,13 @@ def test_notify_from_the_menu_twice_says_who_had_it_without_a_command_line_hint(
     assert again.get("sent") == 0 and again["skipped"] == ["Laurent", "Catherine"], again
     assert "Déjà envoyés d'après l'onglet Envois : Laurent, Catherine." in again["message"]
     assert "--resend" not in again["message"]  # the treasurer at the menu has no command line
+
+
+def test_notify_from_the_menu_sends_no_amount_while_the_sheet_has_errors(service, smtp_server, example2):
+    base, fake = service
+    example2["Members"] = [["Name", "Email"], ["Laurent", "laurent@example.org"], ["Catherine", "c@example.org"]]
+    fake.create(SID, "Rue des Lilas", example2)  # Julien's trips name no member: rows left out
+    answer = signed_post(base, "/groups/lilas/notify").json()
+    assert not answer["ok"] and answer["exit_code"] == 1 and smtp_server.messages == [], answer
+    assert answer["message"].startswith("Aucun avis envoyé : le classeur a des erreurs")
+    assert "l'onglet Anomalies" in answer["message"] and "--" not in answer["message"]

@@ -518,6 +518,7 @@ def who_drove_command(workbook: str, at: str, vehicle: str | None, fmt: str, **g
 @click.option("--dry-run", is_flag=True, help="Print the notices (the default when neither --send nor --outbox).")
 @click.option("--member", default=None, help="Only this member.")
 @click.option("--resend", is_flag=True, help="Send again what the Sent tab says was sent.")
+@click.option("--despite-errors", is_flag=True, help="settlement, advance: send even though the data has errors.")
 @click.option("--templates", default=None, help="A folder of your own templates (same layout as templates/email).")
 @click.option("--config", "config_path", default=None, help="A sheetsync.toml with an [smtp] table.")
 @click.option("--days", default=3, show_default=True, help="logbook: bookings ended at least this many days ago.")
@@ -534,6 +535,7 @@ def notify_command(
     dry_run: bool,
     member: str | None,
     resend: bool,
+    despite_errors: bool,
     templates: str | None,
     config_path: str | None,
     days: int,
@@ -556,6 +558,7 @@ def notify_command(
         mode,
         member,
         resend=resend,
+        despite_errors=despite_errors,
         templates=templates,
         config_path=config_path,
         days=days,

@@ -37,7 +37,8 @@ from urllib.parse import parse_qs, quote
 from sheetsync import api
 from sheetsync.app import phone
 from sheetsync.app.fleet import MIN_SECRET_BYTES, FleetConfig, GroupConfig
-from sheetsync.errors import SheetsyncError
+from sheetsync.errors import DataError, SheetsyncError
+from sheetsync.i18n import t
 from sheetsync.model import Severity
 from sheetsync.present.terminal import dialog_text, notice_outcome, summary_line
 
@@ -209,7 +210,17 @@ class Service:
             opened = api.open_report(group.workbook, as_of, False, **where)
             return self.report_answer(group, action, opened.report)
         if action == "notify":
-            run = api.notify(group.workbook, as_of, "settlement", "send", **where)
+            try:
+                run = api.notify(group.workbook, as_of, "settlement", "send", **where)
+            except DataError as exc:  # the treasurer at the menu has no command line to add a flag to
+                message = exc.in_language()[0]
+                menu_hint = t(exc.lang, "Sync: the Problems tab then names each wrong cell. Fix them and send again.")
+                return {
+                    "ok": False,
+                    "exit_code": exc.exit_code,
+                    "group": group.name,
+                    "message": f"{message}\n{menu_hint}",
+                }
             text = "\n".join(notice_outcome(run.language, run, command_line=False))
             return {
                 "ok": True,
