@@ -94,6 +94,7 @@ class Sheet:
         self.protected: list[dict] = []
         self.validations: list[dict] = []
         self.charts: list[dict] = []  # EmbeddedChart objects: chartId, spec, position
+        self.hidden_rows: dict[int, str] = {}  # 0-based row -> "hiddenByUser" or "hiddenByFilter"
 
     @property
     def title(self) -> str:
@@ -350,7 +351,11 @@ def _grid_data(sheet: Sheet, r0: int, c0: int, r1: int, c1: int) -> dict:
         rows.append({"values": values} if values else {})
     while rows and not rows[-1]:
         rows.pop()
-    data = {"startRow": r0, "startColumn": c0, "rowData": rows}
+    # every row of the range has its DimensionProperties (Google's default height, and how it is hidden)
+    metadata = [
+        {"pixelSize": 21} | ({sheet.hidden_rows[r]: True} if r in sheet.hidden_rows else {}) for r in range(r0, r1)
+    ]
+    data = {"startRow": r0, "startColumn": c0, "rowData": rows, "rowMetadata": metadata}
     return {k: v for k, v in data.items() if v}
 
 

@@ -65,6 +65,21 @@ def test_worked_example_gives_the_same_figures_as_on_xlsx(fake_sheets, service_a
     assert len(fake_sheets.log) == 1  # one read; report writes nothing
 
 
+@pytest.mark.parametrize("hidden_by", ["hiddenByUser", "hiddenByFilter"])
+def test_a_hidden_row_of_a_google_sheet_is_seen_as_in_a_workbook(fake_sheets, service_account_key, hidden_by):
+    """Rows hidden by hand or by a filter come with the one read (the rows' metadata): counted
+    with a note, or skipped by the group's setting, their money then said left out."""
+    raw = group(trips=consecutive_trips(("Catherine", 100), ("Julien", 100, 45)))
+    fake_sheets.create(SID, "Lilas", raw).sheet("Trips").hidden_rows[2] = hidden_by  # sheet row 3
+    counted = json.loads(run("report", URL, "--credentials", service_account_key, "--format", "json").stdout)
+    assert [(p["tab"], p["row"]) for p in counted["problems"] if p["code"] == "row.hidden"] == [("Trips", 3)]
+    raw["Settings"].append(["hidden_rows", "skip"])
+    fake_sheets.create(SID, "Lilas", raw).sheet("Trips").hidden_rows[2] = hidden_by
+    skipped = json.loads(run("report", URL, "--credentials", service_account_key, "--format", "json").stdout)
+    assert {m["name"]: m["km"] for m in skipped["members"]}["Julien"] == 0
+    assert skipped["left_out"] == {"amount": "45.00", "rows": 1} and len(fake_sheets.log) == 2
+
+
 def test_example_1_on_a_google_sheet_reads_french_decimals(fake_sheets, service_account_key):
     trips = consecutive_trips(("Françoise", 2440), ("Pierre", 5320))
     raw = group(

@@ -9,7 +9,17 @@ from decimal import Decimal as D
 import openpyxl
 import pytest
 from build_fixtures import saved_by_libreoffice
-from conftest import codes, consecutive_trips, group, read_eml, report_of, report_of_file, text_part, write_xlsx
+from conftest import (
+    codes,
+    consecutive_trips,
+    group,
+    read_eml,
+    report_of,
+    report_of_file,
+    text_part,
+    write_xlsx,
+    zip_parts,
+)
 from conftest import run_cli as run
 
 AS_OF = date(2025, 12, 31)
@@ -300,6 +310,19 @@ def test_a_hidden_row_is_counted_with_a_note_or_skipped_by_setting(tmp_path):
     assert report.left_out.amount == D("45.00")
     fr = report_of_file(hidden_row_book(tmp_path / "fr.xlsx", settings=[("lignes_masquées", "ignorer")]))
     assert fr.settings.hidden_rows == "skip"
+
+
+def test_a_hidden_row_of_an_ods_is_seen_as_in_an_xlsx(tmp_path):
+    """LibreOffice writes a hidden row table:visibility="collapse": the same note, the same
+    figures as the .xlsx it was saved from, and the same skipping by setting."""
+    ods = libreoffice_saved(hidden_row_book(tmp_path / "h.xlsx"), tmp_path / "out", "ods")
+    assert b'table:visibility="collapse"' in zip_parts(ods)["content.xml"]
+    report = report_of_file(ods)
+    assert messages(report, "row.hidden") == [("Trips", 3, None, "A hidden row: counted.")]
+    skipping = hidden_row_book(tmp_path / "s.xlsx", settings=[("hidden_rows", "skip")])
+    report = report_of_file(libreoffice_saved(skipping, tmp_path / "out", "ods"))
+    assert {m.name: m.km for m in report.computation.members}["Julien"] == 0
+    assert report.left_out.amount == D("45.00")
 
 
 def test_trips_outside_a_members_dates_are_warnings(tmp_path):

@@ -35,7 +35,7 @@ from sheetsync.model.names import same_tab
 from sheetsync.model.schema import is_generated_name, is_generated_title
 from sheetsync.present.table import Table, chart_anchor, fit_cell, number_format
 from sheetsync.read.cells import to_serial
-from sheetsync.read.headers import RawTables
+from sheetsync.read.headers import RawBook, RawTables, SheetMarks
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS")
@@ -43,8 +43,12 @@ CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS
 
 # One read: each sheet's description and the effective value of its cells (a number, a date as its
 # serial number, a text, a boolean or an error): what values:batchGet gives with UNFORMATTED_VALUE
-# and SERIAL_NUMBER, without a second request. The mask names every field read: nothing else comes.
-READ_FIELDS = "properties.title,sheets(properties,protectedRanges,charts.chartId,data.rowData.values.effectiveValue)"
+# and SERIAL_NUMBER, without a second request; and which rows are hidden, by hand or by a filter.
+# The mask names every field read: nothing else comes.
+READ_FIELDS = (
+    "properties.title,sheets(properties,protectedRanges,charts.chartId,"
+    "data(startRow,rowData.values.effectiveValue,rowMetadata(hiddenByUser,hiddenByFilter)))"
+)
 # How the values API shows an error cell, by the ErrorType of its effective value.
 ERROR_TEXTS = {
     "NULL_VALUE": "#NULL!",
@@ -71,6 +75,16 @@ def grid_rows(data: list[dict]) -> list[list]:
     while rows and not rows[-1]:
         rows.pop()
     return rows
+
+
+def hidden_rows(data: list[dict]) -> frozenset[int]:
+    """The 1-based rows a sheet's GridData says are hidden, by hand or by a filter."""
+    return frozenset(
+        block.get("startRow", 0) + i + 1
+        for block in data
+        for i, row in enumerate(block.get("rowMetadata", ()))
+        if row.get("hiddenByUser") or row.get("hiddenByFilter")
+    )
 
 
 def _effective(value: dict | None) -> object:
@@ -216,6 +230,7 @@ class GoogleSheetsBackend:
         )
         self.display_name = meta.get("properties", {}).get("title", self.id)
         tabs: RawTables = {}
+        marks: dict[str, SheetMarks] = {}
         self._sheets = {}
         for sheet in meta.get("sheets", []):
             properties = sheet["properties"]
@@ -223,11 +238,14 @@ class GoogleSheetsBackend:
                 continue
             title = properties["title"]
             self._sheets[title] = sheet
-            rows = grid_rows(sheet.pop("data", []))
+            data = sheet.pop("data", [])
+            rows = grid_rows(data)
             tabs[title] = rows
+            if hidden := hidden_rows(data):
+                marks[title] = SheetMarks(hidden=hidden)
             if is_generated_name(title):
                 self._first_cells[title] = rows[0][0] if rows and rows[0] else None
-        return tabs
+        return RawBook(tabs, marks)
 
     # writing ---------------------------------------------------------------------------
     def write_tabs(self, tables: list[Table]) -> None:

@@ -1,6 +1,8 @@
-"""The cells of an .ods that show an error (#DIV/0!, #N/A…): python-calamine reads them as
-empty, and an amount would vanish without a word. LibreOffice marks them
-`calcext:value-type="error"`; content.xml is scanned for them only when it holds one.
+"""What python-calamine does not say of an .ods: the cells that show an error (#DIV/0!, #N/A…),
+which it reads as empty (an amount would vanish without a word), and the hidden rows (counted
+with a note, or skipped by the group's setting, as in an .xlsx). LibreOffice marks them
+`calcext:value-type="error"` and `table:visibility="collapse"` (or "filter", rows a filter
+hides); content.xml is scanned only when it holds one of them.
 """
 
 from __future__ import annotations
@@ -10,23 +12,27 @@ import zipfile
 from xml.parsers import expat
 
 from sheetsync.backends.xlsx_marks import PackageMarks
+from sheetsync.read.headers import SheetMarks
 
 TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
-NEEDLE = b'value-type="error"'
+NEEDLES = (b'value-type="error"', b'visibility="collapse"', b'visibility="filter"')
+HIDDEN = ("collapse", "filter")
 MAX_REPEATS = 1000  # an error cell repeated over more cells than this is recorded once
 
 
-def read_ods_errors(data: bytes) -> PackageMarks:
-    """The error cells of an .ods (its bytes), sheet -> 0-based (row, column) -> the error shown;
-    none when content.xml holds no error cell or cannot be read this way (the checks say why)."""
+def read_ods_marks(data: bytes) -> PackageMarks:
+    """The error cells (sheet -> 0-based (row, column) -> the error shown) and hidden rows of an
+    .ods (its bytes); none when content.xml holds neither or cannot be read this way (the checks
+    say why)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             content = archive.read("content.xml")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError):
         return PackageMarks()
-    if NEEDLE not in content:
+    if not any(needle in content for needle in NEEDLES):
         return PackageMarks()
     scan = _Scan()
     parser = expat.ParserCreate(namespace_separator=" ")
@@ -36,27 +42,39 @@ def read_ods_errors(data: bytes) -> PackageMarks:
         parser.Parse(content, True)
     except expat.ExpatError:
         return PackageMarks()
-    return PackageMarks(errors={sheet: cells for sheet, cells in scan.errors.items() if cells})
+    return PackageMarks(
+        sheets={sheet: SheetMarks(hidden=frozenset(rows)) for sheet, rows in scan.hidden.items() if rows},
+        errors={sheet: cells for sheet, cells in scan.errors.items() if cells},
+    )
 
 
 class _Scan:
-    """Where each error cell stands, rows and columns counted as the sheet repeats them."""
+    """Where each error cell and hidden row stands, rows and columns counted as the sheet repeats
+    them. A hidden row is kept when it holds something (an empty one is skipped anyway, and
+    LibreOffice may hide a million of them at once)."""
 
     def __init__(self):
         self.errors: dict[str, dict[tuple[int, int], str]] = {}
+        self.hidden: dict[str, set[int]] = {}  # sheet -> 1-based rows
         self.sheet: dict[tuple[int, int], str] | None = None
+        self.hidden_here: set[int] = set()
         self.row = self.column = 0
         self.rows_here = self.columns_here = 1
+        self.row_hidden = self.row_holds = False
         self.shown: list[str] | None = None  # the text of the error cell being read
 
     def start(self, name: str, attrs: dict) -> None:
         if name == f"{TABLE} table":
-            self.sheet = self.errors.setdefault(attrs.get(f"{TABLE} name", ""), {})
+            title = attrs.get(f"{TABLE} name", "")
+            self.sheet = self.errors.setdefault(title, {})
+            self.hidden_here = self.hidden.setdefault(title, set())
             self.row = 0
         elif name == f"{TABLE} table-row":
             self.rows_here, self.column = _count(attrs, "number-rows-repeated"), 0
+            self.row_hidden, self.row_holds = attrs.get(f"{TABLE} visibility") in HIDDEN, False
         elif name in (f"{TABLE} table-cell", f"{TABLE} covered-table-cell"):
             self.columns_here = _count(attrs, "number-columns-repeated")
+            self.row_holds = self.row_holds or f"{OFFICE} value-type" in attrs or f"{TABLE} formula" in attrs
             if attrs.get(f"{CALCEXT} value-type") == "error":
                 self.shown = []
 
@@ -66,6 +84,8 @@ class _Scan:
 
     def end(self, name: str) -> None:
         if name == f"{TABLE} table-row":
+            if self.row_hidden and self.row_holds:  # a row holding something: the limits bound its repeats
+                self.hidden_here.update(range(self.row + 1, self.row + 1 + self.rows_here))
             self.row += self.rows_here
         elif name in (f"{TABLE} table-cell", f"{TABLE} covered-table-cell"):
             if self.shown is not None and self.sheet is not None:

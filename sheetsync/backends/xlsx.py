@@ -26,7 +26,7 @@ from python_calamine import CalamineWorkbook
 
 from sheetsync.backends.files import Fingerprint, RunLock, lock_path, read_file, remove_stale_temporaries, replace_file
 from sheetsync.backends.limits import MIB, Limits, check_package, check_xls, mib, refuse, unreadable
-from sheetsync.backends.ods_marks import read_ods_errors
+from sheetsync.backends.ods_marks import read_ods_marks
 from sheetsync.backends.ooxml import Package, write_generated_xlsx
 from sheetsync.backends.xlsx_marks import NEEDLES, PackageMarks, is_date1904, read_marks
 from sheetsync.errors import BackendError, SetupError, SheetsyncError
@@ -111,7 +111,7 @@ class XlsxBackend:
         if suffix in (".xlsx", ".xlsm"):
             marks = read_marks(data, self._holding)
         elif suffix == ".ods":
-            marks = read_ods_errors(data)
+            marks = read_ods_marks(data)
         else:
             marks = PackageMarks()
         try:
