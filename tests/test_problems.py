@@ -73,6 +73,16 @@ def test_unknown_category():
     assert "carburant" in report.problems[0].hint
 
 
+@pytest.mark.parametrize("typed", ["Carburant et péage", "fuel + tolls", "péage/parking"])
+def test_a_category_naming_several_is_said_so_and_no_single_one_suggested(typed):
+    """The amount cannot be split without a guess: the hint asks for one row per category,
+    never for one of them (the whole amount would go to it)."""
+    report = report_of(group(trips=trips3(), expenses=[[date(2025, 1, 2), "Laurent", typed, 80]]))
+    assert codes(report) == [("Expenses", 2, "Category", "expense.several_categories")]
+    assert "one row per category" in report.problems[0].hint and "Did you mean" not in report.problems[0].hint
+    assert report.left_out.amount == 80
+
+
 def test_odometer_backwards():
     trips = trips3()
     trips[1][2], trips[1][3] = trips[1][3], trips[1][2]

@@ -18,7 +18,7 @@ TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
 CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
-NEEDLES = (b'value-type="error"', b'visibility="collapse"', b'visibility="filter"')
+SIGNS = (b'value-type="error"', b'visibility="collapse"', b'visibility="filter"')
 HIDDEN = ("collapse", "filter")
 MAX_REPEATS = 1000  # an error cell repeated over more cells than this is recorded once
 
@@ -32,7 +32,7 @@ def read_ods_marks(data: bytes) -> PackageMarks:
             content = archive.read("content.xml")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError):
         return PackageMarks()
-    if not any(needle in content for needle in NEEDLES):
+    if not any(sign in content for sign in SIGNS):
         return PackageMarks()
     scan = _Scan()
     parser = expat.ParserCreate(namespace_separator=" ")

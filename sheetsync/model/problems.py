@@ -195,6 +195,11 @@ PROBLEMS: dict[str, Template] = {
             "A refund lowers a shared cost (insurance, repair…), not a toll or a fine; money handed back between members goes in the Payments tab."
         ),
     ),
+    "expense.several_categories": Template(
+        E,
+        N_('"{value}" names several categories ({categories}): its amount cannot be split without a guess.'),
+        N_("Write one row per category, each with its own amount."),
+    ),
     "expense.refund_category": Template(
         E,
         N_('The refund "{value}" does not say which cost it lowers.'),

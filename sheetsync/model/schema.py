@@ -468,14 +468,23 @@ def category_id(text: str) -> str | None:
     A name sheetsync does not know as a whole is read by its words: "Assurance annuelle" is
     insurance, "Péage A7" a toll, when its words (or its beginning) name one category only.
     """
-    key = header_key(text)
-    found = _CATEGORY_LOOKUP.get(key)
-    if found is not None or not key:
+    found = _CATEGORY_LOOKUP.get(header_key(text))
+    if found is not None:
         return found
+    named = categories_named(text)
+    return named[0] if len(named) == 1 else None
+
+
+def categories_named(text: str) -> list[str]:
+    """The category ids the words of a typed category name (or its beginning) name, in the order
+    they come: one for "Péage A7", two for "Carburant et péage" (an amount no one can split)."""
+    key = header_key(text)
+    if not key:
+        return []
     words = [header_key(w) for w in re.split(r"[\s/,;:+&()\-]+", str(text)) if header_key(w)]
-    named = {_CATEGORY_LOOKUP[w] for w in words if w in _CATEGORY_LOOKUP}
-    named |= {cat for word, cat in _CATEGORY_LOOKUP.items() if len(word) >= 5 and key.startswith(word)}
-    return named.pop() if len(named) == 1 else None
+    named = [_CATEGORY_LOOKUP[w] for w in words if w in _CATEGORY_LOOKUP]
+    named += [cat for word, cat in _CATEGORY_LOOKUP.items() if len(word) >= 5 and key.startswith(word)]
+    return list(dict.fromkeys(named))
 
 
 def category_names() -> list[str]:

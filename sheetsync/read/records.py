@@ -34,6 +34,7 @@ from sheetsync.model.schema import (
     TABS_BY_ID,
     TRIPS,
     VEHICLES,
+    categories_named,
     category_id,
     category_names,
     is_generated_title,
@@ -621,8 +622,12 @@ class _Parser:
         if refund and len(words) == 1:
             r.flag("expense.refund_category", "category", value=typed)
             return None, True
-        found = category_id(" ".join(words[1:]) if refund else typed)
-        if found is None:
+        named = " ".join(words[1:]) if refund else typed
+        found = category_id(named)
+        if found is None and len(several := categories_named(named)) > 1:
+            names = ", ".join(c.name(self.lang) for c in CATEGORIES if c.id in several)
+            r.flag("expense.several_categories", "category", value=typed, categories=names)
+        elif found is None:
             names = [c.name(self.lang) for c in CATEGORIES]
             r.flag(
                 "ref.category",
