@@ -107,6 +107,13 @@ def test_no_such_file_exits_2(tmp_path):
     assert result.exit_code == 2 and "No such workbook" in result.stderr
 
 
+def test_no_such_ods_hints_at_a_command_that_works(tmp_path):
+    """init creates .xlsx workbooks: the hint for a missing .ods names the .xlsx to create."""
+    result = run("sync", tmp_path / "groupe.ods")
+    assert result.exit_code == 2 and f"sheetsync init {tmp_path / 'groupe.xlsx'}" in result.stderr
+    assert run("init", tmp_path / "groupe.xlsx").exit_code == 0
+
+
 def test_locked_workbook_exits_3_and_writes_nothing(book):
     (book.parent / ".~lock.group.xlsx#").write_text("x")
     before = book.read_bytes()

@@ -260,7 +260,7 @@ def test_treasurer_digest_lists_problems_at_their_cells():
     assert notice.member == "Catherine"
     rendered = render(notice, environment(None, "fr", "EUR"), "fr")
     assert rendered.subject == "g : 1 erreur, 0 avertissement dans le tableur (31 déc. 2025)"
-    assert "[error] Trips, ligne 3, Odometer end :" in rendered.text
+    assert "[erreur] Trips, ligne 3, Odometer end :" in rendered.text and "[error]" not in rendered.text
     english = render(notice, environment(None, "en", "EUR"), "en").text
     assert '[error] Trips, row 3, Odometer end: "douze" is not a number.' in english
 

@@ -80,8 +80,9 @@ class XlsxBackend:
         if not self.path.exists():
             raise SetupError(
                 N_("No such workbook: {path}"),
-                N_("Check the path, or create one with: sheetsync init {path}"),
+                N_("Check the path, or create one with: sheetsync init {new_path}"),
                 path=str(self.given),
+                new_path=str(self.given.with_suffix(".xlsx")),  # init creates .xlsx workbooks
             )
         if not self.path.is_file():  # a folder, a device, a pipe: never opened (a pipe would block)
             raise unreadable(self.display_name, detail="not a regular file")

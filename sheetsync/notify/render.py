@@ -23,6 +23,7 @@ from sheetsync.notify.epc import epc_code, epc_png
 from sheetsync.notify.plan import Notice
 from sheetsync.notify.templates import template_folder
 from sheetsync.present import formatting as fmt
+from sheetsync.present.words import word
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,7 @@ def environment(override: str | None, lang: str, currency: str, kind: str = "ema
     env.filters["number"] = lambda value: fmt.number(value, lang)
     env.filters["day"] = lambda value: fmt.day(value, lang)
     env.filters["of"] = of_name  # French "de Paul", "d'Ahmed"
+    env.filters["word"] = lambda key: word(key, lang)  # a fixed word of the tabs ("error" -> "erreur")
     return env
 
 
