@@ -73,13 +73,24 @@ def set_datetime(driver, element_id: str, value: str) -> None:
 
 def submit(driver, button_css: str, answer_css: str):
     """Click a form's button, then wait for the next page's element `answer_css` (the status or the alert)."""
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support import expected_conditions as EC
     from selenium.webdriver.support.ui import WebDriverWait
 
     old = driver.find_element("css selector", "html")
     driver.find_element("css selector", button_css).click()
-    WebDriverWait(driver, 30).until(EC.staleness_of(old))
-    return WebDriverWait(driver, 30).until(EC.presence_of_element_located(("css selector", answer_css)))
+
+    def left(_) -> bool:  # the old page is gone: its element is stale, or (mid-navigation) chromedriver
+        try:  # says it "does not belong to the document", which selenium's staleness_of does not expect
+            old.is_enabled()
+            return False
+        except WebDriverException:
+            return True
+
+    # while the next page loads, the driver may answer any of these errors: wait through them
+    waiting = WebDriverWait(driver, 30, ignored_exceptions=(WebDriverException,))
+    waiting.until(left)
+    return waiting.until(EC.presence_of_element_located(("css selector", answer_css)))
 
 
 def balance(driver) -> str:
