@@ -47,7 +47,7 @@ CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS
 # The mask names every field read: nothing else comes.
 READ_FIELDS = (
     "properties.title,sheets(properties,protectedRanges,charts.chartId,"
-    "data(startRow,rowData.values.effectiveValue,rowMetadata(hiddenByUser,hiddenByFilter)))"
+    "data(rowData.values.effectiveValue,rowMetadata(hiddenByUser,hiddenByFilter)))"
 )
 # How the values API shows an error cell, by the ErrorType of its effective value.
 ERROR_TEXTS = {
@@ -78,12 +78,11 @@ def grid_rows(data: list[dict]) -> list[list]:
 
 
 def hidden_rows(data: list[dict]) -> frozenset[int]:
-    """The 1-based rows a sheet's GridData says are hidden, by hand or by a filter."""
+    """The 1-based rows a sheet's GridData says are hidden, by hand or by a filter (its rows from
+    row 1 on, as grid_rows reads them)."""
+    metadata = [row for block in data for row in block.get("rowMetadata", ())]
     return frozenset(
-        block.get("startRow", 0) + i + 1
-        for block in data
-        for i, row in enumerate(block.get("rowMetadata", ()))
-        if row.get("hiddenByUser") or row.get("hiddenByFilter")
+        i for i, row in enumerate(metadata, start=1) if row.get("hiddenByUser") or row.get("hiddenByFilter")
     )
 
 

@@ -254,20 +254,19 @@ def split_list(text: str, separators: re.Pattern, is_one: Callable[[str], bool] 
     member named "Marie & Paul" in "Marie & Paul, Anne": the longest run it accepts, of at most
     LONGEST_RUN parts (a cell of 100,000 commas costs a few tries a part, never the whole cell)."""
     pieces = separators.split(text)  # part, separator, part, …, part
+
+    def run(first: int, end: int) -> str:  # parts first..end-1, with the separators between them
+        return "".join(pieces[2 * first : 2 * end - 1]).strip()
+
     parts = (len(pieces) + 1) // 2
     items, i = [], 0
     while i < parts:
         end = i + 1
-        if is_one is not None:
-            end = next(
-                (
-                    k
-                    for k in range(min(parts, i + LONGEST_RUN), i + 1, -1)
-                    if is_one("".join(pieces[2 * i : 2 * k - 1]).strip())
-                ),
-                end,
-            )
-        if item := "".join(pieces[2 * i : 2 * end - 1]).strip():
+        for longer in range(min(parts, i + LONGEST_RUN), i + 1, -1) if is_one else ():  # the longest first
+            if is_one(run(i, longer)):
+                end = longer
+                break
+        if item := run(i, end):
             items.append(item)
         i = end
     return items
