@@ -463,3 +463,16 @@ def test_a_phone_entry_in_a_1904_workbook_keeps_its_dates(tmp_path):
         (datetime(2026, 1, 5, 18), "trip")
     ]
     assert [t.date for t in api.load(str(path), date(2026, 1, 5)).book.trips][-1] == datetime(2026, 1, 4, 9)
+
+
+def test_a_trip_logged_as_km_only_leaves_the_last_reading_to_the_trips_that_have_one(tmp_path, example2, monkeypatch):
+    """A trip typed with its Km alone has no odometer end: the page still opens (it was a 500),
+    the reading offered is the last one written."""
+    tabs = lilas_tabs(example2)
+    tabs["Trips"][0].append("Km")
+    tabs["Trips"].append([date(2025, 12, 30), "Julien", None, None, None, 40])
+    workbook = write_xlsx(tmp_path / "lilas.xlsx", tabs)
+    assert api.load(str(workbook), date(2026, 1, 5)).book.last_readings() == {"Clio": LAST_READING}
+    with serve(workbook, monkeypatch) as (_, base):
+        page = requests.get(link(base, "Julien"), timeout=30)
+        assert page.status_code == 200 and f'required value="{LAST_READING}"' in page.text

@@ -187,16 +187,6 @@ class PageState:
     saved: bool = False
 
 
-def last_readings(report: Report) -> dict[str, object]:
-    """Each vehicle's last odometer reading: the highest end of its trips, else its initial odometer."""
-    readings: dict[str, object] = {v.name: v.odometer_at_start for v in report.book.vehicles}
-    for trip in report.book.trips:
-        current = readings.get(trip.vehicle)
-        if current is None or trip.odometer_end > current:
-            readings[trip.vehicle] = trip.odometer_end
-    return readings
-
-
 def _entries_of(report: Report, member: str) -> list[tuple[int, str]]:
     """The member's last entries from the Entries tab, newest first, each in words."""
     book, lang, currency = report.book, report.settings.language, report.settings.currency
@@ -248,7 +238,7 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         if t.recipient == member
     ]
     vehicles = [v.name for v in book.vehicles]
-    readings = last_readings(report)
+    readings = report.book.last_readings()
     grid = schedule(report.occurrences, vehicles, now.date(), weeks=WEEKS_SHOWN)
     mine = {}
     for o in report.occurrences:

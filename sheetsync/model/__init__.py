@@ -286,3 +286,13 @@ class Book:
 
     def vehicle(self, name: str) -> Vehicle:
         return next(v for v in self.vehicles if v.name == name)
+
+    def last_readings(self) -> dict[str, Decimal | int | None]:
+        """Each vehicle's last odometer reading: the highest end among its trips that have one (a
+        trip logged as Km alone has none), else its initial odometer, else None."""
+        readings: dict[str, Decimal | int | None] = {v.name: v.odometer_at_start for v in self.vehicles}
+        for trip in self.trips:
+            current = readings.get(trip.vehicle)
+            if trip.odometer_end is not None and (current is None or trip.odometer_end > current):
+                readings[trip.vehicle] = trip.odometer_end
+        return readings
