@@ -123,8 +123,7 @@ def sync(
             opened.backend.write_tabs(tables)
         on_step()
         if opened.report.has_errors and notify_on_problems and not dry_run:
-            fresh = open_report(location, as_of, False, backend=backend)  # the Sent log as written just now
-            sent = notices(fresh, "digest", "send").sent
+            sent = notices(opened, "digest", "send").sent  # the Sent log as read: sync writes no Sent tab
     return Synced(opened, tables, sent)
 
 

@@ -132,6 +132,19 @@ def test_a_sync_costs_two_requests_whatever_the_size(fake_sheets, service_accoun
     assert fake_sheets.log == [("GET", SID), ("POST", f"{SID}:batchUpdate")]
 
 
+def test_a_sync_that_mails_the_digest_reads_the_sheet_once(fake_sheets, service_account_key, example2, smtp_server):
+    """The digest's Sent log is the one the sync read (the sync writes no Sent tab): one read,
+    the sync's batch, and the Sent log's batch; the fleet's pacing counts on it."""
+    example2["Settings"] += [["trésorier", "Laurent"]]
+    example2["Members"] = [["Name", "Email"], ["Laurent", "laurent@example.org"], ["Catherine"]]  # Julien unknown
+    fake_sheets.create(SID, "g", example2)
+    args = ("sync", URL, "--credentials", service_account_key, "--as-of", "2025-12-31", "--notify-on-problems")
+    result = run(*args, "--quiet")
+    assert result.exit_code == 1 and len(smtp_server.messages) == 1, result.output
+    assert [m for m, _ in fake_sheets.log] == ["GET", "POST", "POST"]
+    assert run(*args, "--quiet").exit_code == 1 and len(smtp_server.messages) == 1  # logged: sent once
+
+
 def test_sync_writes_typed_protected_tabs_and_leaves_input_tabs_unchanged(fake_sheets, service_account_key, example2):
     example2["Members"].append(['=HYPERLINK("http://evil.example";"x")'])
     fake_sheets.create(SID, "g", example2)
