@@ -226,6 +226,23 @@ def test_a_cancellation_is_matched_on_the_phone_as_the_workbook_matches_it(tmp_p
     assert api.load(str(workbook), date(2026, 1, 5)).book.bookings == ()
 
 
+def test_a_member_cannot_cancel_the_booking_of_a_member_whose_name_differs_only_in_its_signs(tmp_path, example2):
+    """Member names are compared as names are (case, accents and spaces aside), never by their
+    letters alone: "Marie (fille)" is not "Marie (maman)", "Jean-Luc" is not "Jean Luc"."""
+    tabs = lilas_tabs(example2)
+    tabs["Members"] += [["Marie (maman)", None, None], ["Marie (fille)", None, None]]
+    workbook = write_xlsx(tmp_path / "c.xlsx", tabs)
+    booking = {"vehicle": "Clio", "date": datetime(2026, 1, 10, 9), "end": datetime(2026, 1, 10, 18)}
+    now = datetime(2026, 1, 5, 18)
+    assert api.submit_entry(str(workbook), "Marie (maman)", "booking", booking, now).written
+    refused = api.submit_entry(str(workbook), "Marie (fille)", "cancellation", {"cancels": "Saisies!3"}, now)
+    assert not refused.written
+    assert [b.member for b in api.load(str(workbook), date(2026, 1, 5)).book.bookings] == ["Marie (maman)"]
+    assert not api.submit_entry(str(workbook), "Marie (maman)", "cancellation", {"cancels": "Sai sies!3"}, now).written
+    assert api.submit_entry(str(workbook), "marie (MAMAN)", "cancellation", {"cancels": "saisies ! 3"}, now).written
+    assert api.load(str(workbook), date(2026, 1, 5)).book.bookings == ()
+
+
 def test_two_members_submitting_at_the_same_moment_both_land(lilas):
     workbook, base = lilas
     answers = {}

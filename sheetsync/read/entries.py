@@ -8,7 +8,7 @@ at the entry's own row. A cancellation names the booking it cancels as "TAB!ROW"
 from __future__ import annotations
 
 from sheetsync.model import Booking
-from sheetsync.model.names import header_key
+from sheetsync.model.names import fold, header_key, same_tab
 from sheetsync.model.schema import ENTRIES, ENTRY_FIELDS, ENTRY_KIND_IDS, TABS_BY_ID
 from sheetsync.read.cells import as_text
 from sheetsync.read.headers import LocatedTab, RawTables, Rows, locate
@@ -50,27 +50,32 @@ def booking_ref(booking: Booking) -> str:
     return f"{booking.source.tab}!{booking.source.row}"
 
 
-def cancellation_key(member: str, target: str) -> tuple[str, str]:
-    """How a cancellation by `member` of `target` ("TAB!ROW") is matched: case, accents and spaces aside."""
-    return header_key(member), header_key(target)
+def cancellation_key(member: str, target: str) -> tuple[str, str, int] | None:
+    """How a cancellation by `member` of `target` ("TAB!ROW") is matched: the member as names are
+    compared (case, accents and spaces aside: "Marie (fille)" stays apart from "Marie (maman)"),
+    the tab as spreadsheet programs compare tabs, the row as a number. None: no "TAB!ROW"."""
+    tab, bang, row = target.rpartition("!")
+    if not bang or not row.strip().isdigit():
+        return None
+    return fold(member), same_tab(tab.strip()), int(row)
 
 
-def booking_key(booking: Booking) -> tuple[str, str]:
+def booking_key(booking: Booking) -> tuple[str, str, int] | None:
     """The cancellation_key that cancels `booking`: its own member's, naming its row."""
     return cancellation_key(booking.member, booking_ref(booking))
 
 
-def cancelled(tab: LocatedTab) -> set[tuple[str, str]]:
+def cancelled(tab: LocatedTab) -> set[tuple[str, str, int] | None]:
     """The cancellation_key of every cancellation in the Entries tab."""
     found = set()
     for i, cells in enumerate(entry_rows(tab)):
         if i >= tab.header_row and entry_kind(tab, cells) == "cancellation":
             member, target = as_text(tab.cell(cells, "member")), as_text(tab.cell(cells, "cancels"))
-            if member and target:
-                found.add(cancellation_key(member, target))
+            if member and target and (key := cancellation_key(member, target)) is not None:
+                found.add(key)
     return found
 
 
-def without_cancelled(bookings: list[Booking], cancellations: set[tuple[str, str]]) -> list[Booking]:
+def without_cancelled(bookings: list[Booking], cancellations: set[tuple[str, str, int] | None]) -> list[Booking]:
     """The bookings that no cancellation of their own member names."""
     return [b for b in bookings if booking_key(b) not in cancellations]
