@@ -52,6 +52,31 @@ def test_no_advance_of_nothing_nor_to_a_member_who_left(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["advance-2026-Q1-Nouvelle.eml"]
 
 
+def test_the_suggested_advances_leave_out_who_left_and_advances_of_nothing(tmp_path):
+    """The same advances everywhere (the Balances tab, the JSON, the notices): none for a member
+    who has left, none of zero (a fixed rate less fuel that leaves nothing)."""
+    raw = group(
+        members=("Marie", "Nouvelle", "Partie"),
+        owner="Marie",
+        settings=[("cost_mode", "fixed"), ("fuel", "separate"), ("rate_per_km", "0,20")],
+    )
+    raw["Members"] = [
+        ["Name", "Expected km per year", "Left"],
+        ["Marie"],
+        ["Nouvelle", 4000],
+        ["Partie", 4000, date(2025, 12, 1)],
+    ]
+    data = json.loads(
+        run("report", write_xlsx(tmp_path / "a.xlsx", raw), "--format", "json", "--as-of", "2026-01-05").stdout
+    )
+    assert [a["member"] for a in data["advances"]] == ["Nouvelle"]
+    raw["Settings"][-1] = ["rate_per_km", "0"]
+    data = json.loads(
+        run("report", write_xlsx(tmp_path / "z.xlsx", raw), "--format", "json", "--as-of", "2026-01-05").stdout
+    )
+    assert data["advances"] == []
+
+
 # 18
 def test_french_elides_before_a_vowel(tmp_path):
     assert t("fr", "No booking covers this trip of {vehicle} on {day}.", vehicle="Espace", day="2025-01-03") == (

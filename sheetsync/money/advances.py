@@ -25,7 +25,8 @@ class Advance:
 
 
 def suggest_advances(book: Book, ledger: Ledger, as_of: date) -> list[Advance]:
-    """Each borrower's advance per quarter = (km last year, else expected km per year) / 4 × rate excluding fuel."""
+    """Each borrower's advance per quarter = (km last year, else expected km per year) / 4 × rate
+    excluding fuel; none for a member who has left by `as_of`, none of nothing."""
     if book.settings.period != "year":
         return []
     last_year = as_of.year - 1
@@ -41,14 +42,15 @@ def suggest_advances(book: Book, ledger: Ledger, as_of: date) -> list[Advance]:
             continue
         members = {m.name: m for m in book.members}
         for name in vehicle_members(book, vehicle):
-            if name in vehicle.owner_names:
+            left = members[name].left
+            if name in vehicle.owner_names or (left is not None and left <= as_of):
                 continue
             km, basis = usage.km.get(name, Decimal(0)), "last_year"
             if not km and members[name].expected_km and name not in expected_used:
                 km, basis = members[name].expected_km, "expected"
                 expected_used.add(name)
-            if km:
-                advances.append(Advance(name, vehicle.name, km, basis, rate, round_half_up(km / 4 * rate)))
+            if km and (per_quarter := round_half_up(km / 4 * rate)) > 0:
+                advances.append(Advance(name, vehicle.name, km, basis, rate, per_quarter))
     return advances
 
 

@@ -187,10 +187,8 @@ def _advance(report: Report, **_) -> tuple[list[Notice], list[str]]:
         ]
     quarter = period_of(report.as_of, "quarter")
     by_member: dict[str, list] = defaultdict(list)
-    gone = {m.name for m in report.book.members if m.left is not None and m.left <= report.as_of}
     for a in report.advances:
-        if a.per_quarter > 0 and a.member not in gone:  # nothing to call, or from someone who has left
-            by_member[a.member].append(a)
+        by_member[a.member].append(a)
     notices = []
     for name, advances in by_member.items():
         lines = [
