@@ -100,9 +100,15 @@ LABELS: dict[str, str] = {
 REPEAT_WORDS = {"": "once", "weekly": "weekly", "biweekly": "biweekly", "monthly": "monthly"}
 
 
+def link_token(secret: bytes, what: str) -> str:
+    """The token of a link that needs no sign-in (a member's page, a calendar feed): an HMAC of
+    what it opens under the group's secret, 32 hex digits."""
+    return hmac.new(secret, what.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def member_token(secret: bytes, group: str, member: str) -> str:
-    """The token in a member's personal link: an HMAC of the group and the member under the group's secret."""
-    return hmac.new(secret, f"member:{group}:{member}".encode(), hashlib.sha256).hexdigest()[:32]
+    """The token in a member's personal link."""
+    return link_token(secret, f"member:{group}:{member}")
 
 
 def member_link(public_url: str, secret: bytes, group: str, member: str) -> str:

@@ -36,7 +36,7 @@ from urllib.parse import parse_qs, quote
 
 from sheetsync import api
 from sheetsync.app import phone
-from sheetsync.app.fleet import MIN_SECRET_BYTES, FleetConfig, GroupConfig
+from sheetsync.app.fleet import FleetConfig, GroupConfig
 from sheetsync.errors import DataError, SheetsyncError
 from sheetsync.i18n import t
 from sheetsync.model import Severity
@@ -79,8 +79,8 @@ def sign(secret: bytes, timestamp: str, method: str, path: str, body: bytes) -> 
 
 
 def calendar_token(secret: bytes, group: str) -> str:
-    """The token in a group's calendar link: an HMAC of the group's name under its secret."""
-    return hmac.new(secret, f"calendar:{group}".encode(), hashlib.sha256).hexdigest()[:32]
+    """The token in a group's calendar link."""
+    return phone.link_token(secret, f"calendar:{group}")
 
 
 def token_matches(group: GroupConfig, token: str, expected: Callable[[bytes], str]) -> bool:
@@ -178,9 +178,9 @@ class Service:
     # signatures ---------------------------------------------------------------------------
     def verify(self, group: GroupConfig, environ, method: str, path: str, body: bytes) -> str | None:
         """None when the call is signed by the group's secret, fresh, and new; else why not."""
-        secret = group.secret()
-        if secret is None or len(secret) < MIN_SECRET_BYTES:
+        if group.weak_secret():
             return "This group has no usable secret configured on the server."
+        secret = group.secret()
         timestamp = environ.get("HTTP_X_SHEETSYNC_TIMESTAMP", "")
         signature = environ.get("HTTP_X_SHEETSYNC_SIGNATURE", "").strip().lower()  # the one canonical form
         if not (timestamp.isascii() and timestamp.isdigit()) or not signature:
