@@ -192,8 +192,7 @@ class XlsxBackend:
         with self._lock:
             fingerprint = None
             if self.path.exists():
-                self.read_tabs()
-                if not self.is_blank():
+                if not self.is_blank():  # read once, within the limits: its fingerprint is kept
                     raise SetupError(
                         N_("{path} already holds data: init never overwrites a workbook."),
                         N_("Give a new file name, or remove the file first."),
