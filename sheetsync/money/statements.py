@@ -14,7 +14,8 @@ from decimal import Decimal
 from sheetsync.model import Book
 from sheetsync.money.cents import km_value, plain
 from sheetsync.money.ledger import Ledger
-from sheetsync.money.periods import Period, period_of
+from sheetsync.money.periods import Period
+from sheetsync.money.references import settlement_period
 from sheetsync.money.shares import Computation, MemberTotals, compute, movement
 
 
@@ -54,7 +55,7 @@ def statements(
 ) -> list[Statement]:
     """Each member's statement for the period (Settings `period`) holding `as_of`. `closed`: the
     periods `to_date` computed (compute's cache), so that the figures before are only added up."""
-    period = period_of(as_of, book.settings.period)
+    period = settlement_period(book, as_of)
     before = compute(book, ledger, period.start - timedelta(days=1), as_of=as_of, closed=closed)
     opening = {m.name: m for m in before.members}
     return [_statement(m, opening.get(m.name), period) for m in to_date.members]
