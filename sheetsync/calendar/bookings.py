@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sheetsync.i18n import N_, t, tn
-from sheetsync.model import Book, Booking, Problem, SourceRef, Trip
+from sheetsync.model import Book, Booking, Problem, SourceRef, Trip, has_time
 from sheetsync.model.problems import problem
 from sheetsync.read.cells import plain_number
 
@@ -244,7 +244,7 @@ def unrecorded(book: Book, found: list[Occurrence], as_of: date, since: timedelt
 
 
 def _iso_span(start: datetime, end: datetime) -> str:
-    if start.date() == end.date() or end - start <= timedelta(hours=24) and end.time() != time():
+    if start.date() == end.date() or end - start <= timedelta(hours=24) and has_time(end):
         return f"{start:%Y-%m-%d %H:%M}–{end:%H:%M}"
     return f"{start:%Y-%m-%d %H:%M} – {end:%Y-%m-%d %H:%M}"
 

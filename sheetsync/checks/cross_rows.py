@@ -11,7 +11,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from sheetsync.i18n import t
-from sheetsync.model import EVERYONE, Book, Problem, SourceRef, Trip
+from sheetsync.model import EVERYONE, Book, Problem, SourceRef, Trip, has_time
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import CATEGORIES_BY_ID
 from sheetsync.read.cells import plain_number
@@ -24,24 +24,20 @@ def in_day_order(trips: list[Trip]) -> list[Trip]:
     """A vehicle's trips in the order they were driven: by day; within a day by odometer, and by
     time between two trips that both have one (a trip typed without a time is not "at midnight")."""
     ordered = sorted(trips, key=lambda t: (t.date.date(), t.odometer_start, t.source.row))
-    if sum(1 for t in ordered if t.date.hour or t.date.minute) < 2:
+    if sum(1 for t in ordered if has_time(t.date)) < 2:
         return ordered  # no two trips with a time: the odometer orders each day
     i = 0
     while i < len(ordered):
         j = i
         while j < len(ordered) and ordered[j].date.date() == ordered[i].date.date():
             j += 1
-        timed = [k for k in range(i, j) if _has_time(ordered[k])]
+        timed = [k for k in range(i, j) if has_time(ordered[k].date)]
         if len(timed) > 1:
             by_time = sorted((ordered[k] for k in timed), key=lambda t: (t.date, t.odometer_start, t.source.row))
             for k, trip in zip(timed, by_time, strict=True):
                 ordered[k] = trip
         i = j
     return ordered
-
-
-def _has_time(trip: Trip) -> bool:
-    return bool(trip.date.hour or trip.date.minute)
 
 
 MAX_MISDATED = 50  # a logbook with more has a bigger problem than typos: the overlaps say it

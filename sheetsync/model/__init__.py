@@ -10,6 +10,13 @@ from enum import StrEnum
 from sheetsync.model.schema import CATEGORIES_BY_ID, TABS_BY_ID
 
 CENT = Decimal("0.01")  # the smallest amount of money: every amount is a whole number of cents
+
+
+def has_time(moment: datetime) -> bool:
+    """Whether a moment was given with a time of day: a date typed alone reads as midnight."""
+    return moment.time() != time()
+
+
 EVERYONE = "*"  # in Settings.revoked_links: every member's link (typed "all", "tous", "*")
 
 
@@ -122,11 +129,11 @@ class Trip:
         """Whether the trip had the vehicle at `at`. A trip with times covers [departure, return);
         one with dates only covers its whole days; a moment without a time stands for its day."""
         first, last = self.days()
-        if at.time() == time():
+        if not has_time(at):
             return first <= at.date() <= last
-        if self.returned is not None and self.returned > self.date and self.returned.time() != time():
+        if self.returned is not None and self.returned > self.date and has_time(self.returned):
             return self.date <= at < self.returned
-        if self.date.time() != time() and first == last:
+        if has_time(self.date) and first == last:
             return first == at.date() and at >= self.date
         return first <= at.date() <= last
 

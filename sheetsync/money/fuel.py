@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, time
 from decimal import Decimal
 
-from sheetsync.model import Book, Problem, SourceRef
+from sheetsync.model import Book, Problem, SourceRef, has_time
 from sheetsync.model.problems import problem
 from sheetsync.money.periods import Period, period_of
 from sheetsync.read.cells import plain_number
@@ -107,7 +107,7 @@ def fills(book: Book, as_of) -> list[Fill]:
             )
     for e in receipts:
         # a receipt dated without a time counts every trip of that day as driven before it
-        moment = datetime.combine(e.date.date(), time.max) if e.date.time() == time() else e.date
+        moment = datetime.combine(e.date.date(), time.max) if not has_time(e.date) else e.date
         history = readings.get(e.vehicle, [])
         i = bisect.bisect_right(history, (moment, Decimal("Infinity")))
         odometer = history[i - 1][1] if i else None

@@ -21,6 +21,7 @@ from sheetsync.model import (
     SourceRef,
     Trip,
     Vehicle,
+    has_time,
     plain_trip,
 )
 from sheetsync.model.names import fold, header_key, same_tab, suggest, word_table
@@ -649,7 +650,7 @@ class _Parser:
             return None
         if weekly and repeat is None:
             repeat = "weekly"
-        if _whole_day(end) and _whole_day(start) and end.date() >= start.date():
+        if not has_time(end) and not has_time(start) and end.date() >= start.date():  # whole days
             end = datetime.combine(end.date() + timedelta(days=1), time())  # "14/01 – 14/01": the whole day
         if end <= start:
             r.flag("booking.end_before_start", "end", start=_when(start), end=_when(end))
@@ -767,14 +768,9 @@ def _after(start: datetime, at) -> datetime:
     return end if end > start else end + timedelta(days=1)
 
 
-def _whole_day(moment: datetime) -> bool:
-    """A moment typed as a date alone (no time): a booking of whole days."""
-    return not (moment.hour or moment.minute or moment.second)
-
-
 def _day(moment):
     return moment.date() if moment is not None else None
 
 
 def _when(moment) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if moment.hour or moment.minute else moment.strftime("%Y-%m-%d")
+    return moment.strftime("%Y-%m-%d %H:%M") if has_time(moment) else moment.strftime("%Y-%m-%d")
