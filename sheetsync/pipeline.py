@@ -170,7 +170,7 @@ def _build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool
         computation=computation,
         settlement=settlement,
         advances=suggest_advances(book, ledger, as_of),
-        history=_history(book, ledger, as_of, closed) if history else [],
+        history=_history(book, ledger, computation, closed) if history else [],
         problems=sort_problems(problems, book),
         occurrences=found,
         statements=statements(book, ledger, computation, as_of, closed),
@@ -220,12 +220,16 @@ def _computation_problems(book: Book, computation: Computation, settlement: Sett
     return found
 
 
-def _history(book: Book, ledger: Ledger, as_of: date, closed: dict) -> list[tuple[date, dict[str, Decimal]]]:
-    """Each member's balance at the end of each month, as a sync on that day would have said."""
+def _history(book: Book, ledger: Ledger, today: Computation, closed: dict) -> list[tuple[date, dict[str, Decimal]]]:
+    """Each member's balance at the end of each month, as a sync on that day would have said; the
+    last month ends on the as-of date, whose figures are `today`'s."""
     months = ledger.months()
     if not months:
         return []
-    return [(end, compute(book, ledger, end, closed=closed).balances()) for end in month_ends(months[0], as_of)]
+    ends = month_ends(months[0], today.cutoff)
+    return [
+        (end, (today if end == today.cutoff else compute(book, ledger, end, closed=closed)).balances()) for end in ends
+    ]
 
 
 def sort_problems(problems: list[Problem], book: Book) -> list[Problem]:
