@@ -26,8 +26,8 @@ from sheetsync.i18n import N_
 from sheetsync.i18n import t as tr
 from sheetsync.model import EVERYONE
 from sheetsync.model.schema import CATEGORIES
-from sheetsync.notify.epc import epc_code, epc_svg_uri
-from sheetsync.notify.plan import payment_details
+from sheetsync.notify.epc import epc_svg_uri
+from sheetsync.notify.plan import payment_code, payment_details
 from sheetsync.notify.templates import template_folder
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
@@ -233,8 +233,7 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
     for transfer in report.settlement.transfers:
         if transfer.sender == member:
             item = payment_details(report, transfer)
-            if item["epc"]:
-                code = epc_code(transfer.recipient, item["iban"], transfer.amount, item["reference"], item["bic"])
+            if code := payment_code(item):
                 item["qr"] = epc_svg_uri(code)
             reference = tr(lang, LABELS["reference"], reference=item["reference"])
             pays.append(item | {"amount": fmt.money(transfer.amount, currency, lang), "reference_line": reference})

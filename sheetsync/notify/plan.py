@@ -17,6 +17,7 @@ from sheetsync.model import Severity
 from sheetsync.money.periods import period_of
 from sheetsync.money.references import settlement_period, transfer_reference
 from sheetsync.money.settle import Transfer
+from sheetsync.notify.epc import epc_code
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
 from sheetsync.read.bank import format_iban
@@ -153,6 +154,13 @@ def payment_details(report: Report, transfer: Transfer) -> dict:
         "reference": transfer_reference(report.settings, period, transfer.sender, transfer.recipient),
         "epc": bool(iban) and report.settings.currency == "EUR",
     }
+
+
+def payment_code(details: dict) -> str | None:
+    """The scan-to-pay (EPC) code of a transfer's `payment_details`, None when it can carry none."""
+    if not details["epc"]:
+        return None
+    return epc_code(details["other"], details["iban"], details["amount"], details["reference"], details["bic"])
 
 
 def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str]]:

@@ -19,8 +19,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_, of_name
-from sheetsync.notify.epc import epc_code, epc_png
-from sheetsync.notify.plan import Notice
+from sheetsync.notify.epc import epc_png
+from sheetsync.notify.plan import Notice, payment_code
 from sheetsync.notify.templates import template_folder
 from sheetsync.present import formatting as fmt
 from sheetsync.present.words import word
@@ -111,8 +111,7 @@ def with_payment_codes(notice: Notice) -> tuple[dict, tuple[Image, ...]]:
     images, items = [], []
     for i, item in enumerate(pays, start=1):
         cid = None
-        if item.get("epc"):
-            code = epc_code(item["other"], item["iban"], item["amount"], item["reference"], item.get("bic"))
+        if code := payment_code(item):
             cid = f"{make_msgid('epc', 'sheetsync.local')[1:-1]}"
             name = re.sub(r"[^\w.-]+", "-", f"{i}-{item['other']}").strip("-")
             images.append(Image(cid, f"pay-{name}.png", epc_png(code)))
