@@ -92,3 +92,6 @@ def test_fleet_shard_on_the_command_line(tmp_path, example2):
     assert sorted(seen) == ["g0", "g1", "g2", "g3"]
     bad = CliRunner().invoke(cli, ["fleet", str(config), "--shard", "2/2"])
     assert bad.exit_code == 2 and "is not a shard" in bad.stderr
+    ignored = CliRunner().invoke(cli, ["sync", "--config", str(config), "--limit", "rows=500000", "--oauth"])
+    assert ignored.exit_code == 2 and "--oauth, --limit cannot go with --config" in ignored.stderr
+    assert "Traceback" not in ignored.output

@@ -107,6 +107,11 @@ def google_options(command: Callable) -> Callable:
     )(command)
 
 
+def _typed(parameter: str) -> bool:
+    """Whether the running command's `parameter` was given on the command line."""
+    return click.get_current_context().get_parameter_source(parameter) is click.core.ParameterSource.COMMANDLINE
+
+
 def quiet_option(command: Callable) -> Callable:
     """The --quiet option: print only errors (for cron)."""
     return click.option("--quiet", "-q", is_flag=True, help="Print only errors (for cron).")(command)
@@ -213,6 +218,15 @@ def sync_command(
 ) -> None:
     """Check, compute, and rewrite the generated tabs (Balances, Settlements, Summary, Problems, History)."""
     if config_path:
+        options = {"--credentials": "credentials", "--oauth": "oauth", "--limit": "limits"}
+        given = [option for option, parameter in options.items() if _typed(parameter)]
+        if given:  # each group's credentials and the limits are groups.toml's: never ignored in silence
+            raise SetupError(
+                N_("{options} cannot go with --config: each group's credentials and the limits are in {path}."),
+                N_("Write them in {path} (a group's credentials, a [limits] table), or sync one workbook."),
+                options=", ".join(given),
+                path=config_path,
+            )
         return _fleet(config_path, as_of, dry_run, quiet, notify_on_problems)
     if not workbook:
         raise SetupError(N_("Give a workbook, or --config groups.toml."), N_("sheetsync sync group.xlsx"))
