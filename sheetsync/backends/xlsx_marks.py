@@ -8,7 +8,6 @@ or an error cell costs one substring search each.
 
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 import zlib
@@ -49,20 +48,19 @@ def read_marks(source, holding: set[str] | None = None) -> PackageMarks:
     try:
         package = Package(source)
         found = PackageMarks(date1904=is_date1904(package))
-        with zipfile.ZipFile(io.BytesIO(package.data)) as archive:
-            for sheet in package.sheets():
-                totals = _table_totals(package, sheet.part)
-                holds = sheet.part in holding if holding is not None else _holds_any(archive, sheet.part, NEEDLES)
-                if not holds:
-                    if totals:
-                        found.sheets[sheet.name] = SheetMarks(totals=totals)
-                    continue
-                data = package.bytes_of(sheet.part)
-                hidden = _hidden_rows(data)
-                if totals or hidden:
-                    found.sheets[sheet.name] = SheetMarks(hidden=hidden, totals=totals)
-                if b't="e"' in data or b"<f" in data:
-                    found.errors[sheet.name] = _unreadable_cells(data)
+        for sheet in package.sheets():
+            totals = _table_totals(package, sheet.part)
+            holds = sheet.part in holding if holding is not None else _holds_any(package.zip, sheet.part, NEEDLES)
+            if not holds:
+                if totals:
+                    found.sheets[sheet.name] = SheetMarks(totals=totals)
+                continue
+            data = package.bytes_of(sheet.part)
+            hidden = _hidden_rows(data)
+            if totals or hidden:
+                found.sheets[sheet.name] = SheetMarks(hidden=hidden, totals=totals)
+            if b't="e"' in data or b"<f" in data:
+                found.errors[sheet.name] = _unreadable_cells(data)
         return found
     except (
         zipfile.BadZipFile,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sheetsync.model.names import fold, strip_accents
+from sheetsync.model.names import fold
 from sheetsync.read.cells import MONTHS, cell_error, is_blank, parse_money
 from sheetsync.read.headers import LocatedTab
 
@@ -54,7 +54,7 @@ def month_heading(cells: list) -> str | None:
             filled.append(c)
     if not filled:
         return None
-    words = strip_accents(fold(filled[0])).replace(".", " ").split()
+    words = fold(filled[0]).replace(".", " ").split()
     if not words or words[0] not in MONTHS or len(words) > 2:
         return None
     if len(words) == 2 and not (words[1].isdigit() and len(words[1]) == 4):

@@ -236,5 +236,5 @@ def is_summary(cells: list) -> bool:
     for c in cells:
         if is_blank(c):
             continue
-        return type(c) is str and bool(_SUMMARY.match(fold(c.strip())))
+        return type(c) is str and bool(_SUMMARY.match(fold(c)))
     return False
