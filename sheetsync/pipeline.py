@@ -63,9 +63,10 @@ class Report:
         return any(p.is_error for p in self.problems)
 
     def errors_in(self, tab_id: str) -> list[Problem]:
-        """The errors found in one input tab (`tab_id`: "bookings"…): the rows left out of it."""
-        name = self.book.tab_names.get(tab_id)
-        return [p for p in self.problems if p.is_error and p.tab == name]
+        """The errors found in one input tab (`tab_id`: "bookings"…) and in the phone entries left
+        out of it: the rows left out of it."""
+        name, entries = self.book.tab_names.get(tab_id), self.book.rejected_rows.get(tab_id, frozenset())
+        return [p for p in self.problems if p.is_error and (p.tab == name or (p.tab, p.row) in entries)]
 
     def count(self, severity: Severity) -> int:
         return sum(1 for p in self.problems if p.severity is severity)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 from conftest import consecutive_trips, group, read_eml, report_of_file, text_part, write_xlsx
 from conftest import run_cli as run
@@ -119,6 +120,28 @@ def test_the_calendar_names_every_booking_it_leaves_out(tmp_path):
     assert result.exit_code == 0, result.output
     assert "1 booking is not in the calendar: its row has an error." in result.output
     assert 'error   Bookings, row 3, Member: "Zoé" is not in the Members tab. [ref.member]' in result.output
+
+
+def test_the_calendar_names_a_phone_booking_it_leaves_out_too(tmp_path):
+    """A booking made from a phone lives in the Entries tab: left out for an error, it is named as
+    a row of the Bookings tab is, and no other entry's error is counted as a booking."""
+    import openpyxl
+
+    from sheetsync import api
+
+    path = write_xlsx(tmp_path / "c.xlsx", group(expenses=[[date(2026, 1, 2), "Laurent", "fuel", 30]]))
+    when = datetime(2026, 1, 5, 18)
+    booking = {"vehicle": "Clio", "date": datetime(2026, 1, 14, 9), "end": datetime(2026, 1, 14, 12)}
+    assert api.submit_entry(str(path), "Julien", "booking", booking, when).written
+    expense = {"vehicle": "Clio", "date": datetime(2026, 1, 5, 9), "category": "fuel", "amount": Decimal("20")}
+    assert api.submit_entry(str(path), "Julien", "expense", expense, when).written
+    wb = openpyxl.load_workbook(path)
+    wb["Entries"]["C3"] = wb["Entries"]["C4"] = "Zoé"  # typed over, by hand: nobody of that name
+    wb.save(path)
+    result = run("calendar", path, "-o", tmp_path / "c.ics", "--as-of", "2026-01-10")
+    assert result.exit_code == 0, result.output
+    assert "1 booking is not in the calendar: its row has an error." in result.output
+    assert "Entries, row 3" in result.output and "Entries, row 4" not in result.output
 
 
 # 20

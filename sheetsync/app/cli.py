@@ -486,7 +486,7 @@ def calendar_command(workbook: str, output: str | None, vehicle: str | None, as_
     lang = result.settings.language
     left_out = result.errors_in("bookings")
     if left_out:  # every booking the calendar leaves out is named
-        rows = len({p.row for p in left_out})
+        rows = len({(p.tab, p.row) for p in left_out})
         echo(
             tn(
                 lang,

@@ -148,7 +148,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 and trip.odometer_start > previous_end
                 and not any(  # a row left out for an error between the two explains the gap
                     tab == trip.source.tab and (previous_row or 0) < row < trip.source.row
-                    for tab, row in book.rejected_trip_rows
+                    for tab, row in book.rejected_rows.get("trips", ())
                 )
             ):
                 where = f" ({t(lang, 'row {row}', row=previous_row)})" if previous_row else ""

@@ -266,7 +266,9 @@ class Book:
     payments: tuple[Payment, ...] = ()
     tab_names: dict[str, str] = field(default_factory=dict)  # tab id -> name as written
     headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header as written
-    rejected_trip_rows: frozenset[tuple[str, int]] = frozenset()  # (tab, row) of trips left out: they explain a gap
+    # per input tab id ("trips", "bookings"…), the (tab, row) of the records left out for an error,
+    # in that tab or in the phone entries that stand for it: a gap in the logbook, a booking not in the calendar
+    rejected_rows: dict[str, frozenset[tuple[str, int]]] = field(default_factory=dict)
 
     def header(self, tab_id: str, field_id: str) -> str:
         """The column's header as the group wrote it (or its default name when the column is absent)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -128,33 +128,33 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
             )
     members = p.members(tabs["members"])
     vehicles = p.vehicles(tabs["vehicles"])
-    trips, rejected = [], set()
-    for tab in records.tabs["trips"]:
-        trips += p.rows(tab, p.trip, quick=p.quick_trip(tab) if quick else None)
-        rejected |= {(tab.name, row) for row in p.rejected}
     entries = entries_tab(raw, found.get("entries"), settings.language)
     views = {kind: entry_view(entries, kind) for kind in ("trip", "expense", "payment", "booking")}
-    if views["trip"] is not None:
-        trips += p.rows(views["trip"], p.trip)
-        rejected |= {(entries.name, row) for row in p.rejected}
+    rejected: dict[str, set[tuple[str, int]]] = defaultdict(set)
 
-    def read_all(tab_id: str, kind: str, parse_row) -> tuple:
-        """The records of every tab of `tab_id`, then of the entries of `kind` made from the phones."""
+    def read_all(tab_id: str, kind: str, parse_row, quick_for=None) -> tuple:
+        """The records of every tab of `tab_id`, then of the entries of `kind` made from the phones;
+        the rows left out for an error are kept in `rejected`."""
         tabs_of = records.tabs.get(tab_id) or [tabs[tab_id]]
-        found_rows = [r for tab in tabs_of for r in p.rows(tab, parse_row)]
-        return tuple(found_rows + (p.rows(views[kind], parse_row) if views[kind] is not None else []))
+        found_rows = []
+        for tab in [*tabs_of, views[kind]] if views[kind] is not None else tabs_of:
+            found_rows += p.rows(tab, parse_row, quick=quick_for(tab) if quick_for and tab is not views[kind] else None)
+            rejected[tab_id] |= {(tab.name, row) for row in p.rejected}
+        return tuple(found_rows)
+
+    trips = read_all("trips", "trip", p.trip, p.quick_trip if quick else None)
 
     book = Book(
         settings=p.settings,  # naming the treasurer, hub and kitty as Members does
         members=tuple(members),
         vehicles=tuple(vehicles),
-        trips=tuple(trips),
+        trips=trips,
         expenses=read_all("expenses", "expense", p.expense),
         bookings=tuple(without_cancelled(list(read_all("bookings", "booking", p.booking)), cancelled(entries))),
         payments=read_all("payments", "payment", p.payment),
         tab_names={tab_id: tab.name for tab_id, tab in tabs.items()}
         | {"settings": settings_tab.name, "entries": entries.name},
-        rejected_trip_rows=frozenset(rejected),
+        rejected_rows={tab_id: frozenset(rows) for tab_id, rows in rejected.items()},
         headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
     )
     return Parsed(book, p.problems, read.rows, p.left_out)
