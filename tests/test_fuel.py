@@ -126,3 +126,23 @@ def test_french_headers_plein_complet_and_reservoir():
     report = report_of(raw)
     assert report.fuel[0].l_per_100km.quantize(D("0.01")) == D("5.19")
     assert report.book.vehicles[0].tank == 45
+
+
+def test_numbers_in_a_french_groups_warnings_are_written_the_french_way():
+    """A French treasurer reads 0,181 and 52,5 L, not 0.181 and 52.5 L: numbers in messages have
+    the language's decimal sign, and no thousands separator (as the cells hold them)."""
+    expenses = [
+        [date(2025, 4, 1), "Julien", "fuel", "7,24", 40, "non"],
+        [date(2025, 5, 1), "Julien", "fuel", 95, "52,5", "non"],
+    ]
+    report = report_of(fuel_group(extra_expenses=expenses, settings=[("language", "fr")]))
+    messages = {p.code: p.message for p in report.problems if p.code.startswith("fuel.")}
+    assert messages["fuel.price"].startswith("0,181 ") and "1,8 " in messages["fuel.price"]
+    assert messages["fuel.over_tank"].startswith("52,5 L,")
+    thousands = report_of(
+        fuel_group(
+            extra_trips=[[date(2025, 3, 10), "Julien", 11700, 13800, 72, 4, None]], settings=[("language", "fr")]
+        )
+    )
+    (consumption,) = [p.message for p in thousands.problems if p.code == "fuel.consumption"]
+    assert "(4 L sur 2100 km)" in consumption  # as the cells hold them: searchable in the sheet

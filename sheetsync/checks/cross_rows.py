@@ -14,7 +14,6 @@ from sheetsync.i18n import t
 from sheetsync.model import EVERYONE, Book, Problem, SourceRef, Trip, has_time
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import CATEGORIES_BY_ID
-from sheetsync.read.cells import plain_number
 from sheetsync.read.rows import date_order
 
 MAX_KM_PER_DAY = Decimal(2000)
@@ -112,8 +111,8 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                     source.tab,
                     source.row,
                     book.header("trips", "date"),
-                    start=plain_number(trip.odometer_start),
-                    end=plain_number(trip.odometer_end),
+                    start=trip.odometer_start,
+                    end=trip.odometer_end,
                     day=trip.date.date().isoformat(),
                     near=t(
                         lang,
@@ -136,8 +135,8 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                         trip.source.tab,
                         trip.source.row,
                         column,
-                        start=plain_number(trip.odometer_start),
-                        previous=plain_number(previous_end),
+                        start=trip.odometer_start,
+                        previous=previous_end,
                         other_row=previous_row,
                     )
                 )
@@ -159,10 +158,10 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                         trip.source.tab,
                         trip.source.row,
                         column,
-                        km=plain_number(trip.odometer_start - previous_end),
+                        km=trip.odometer_start - previous_end,
                         vehicle=vehicle_name,
-                        previous=plain_number(previous_end),
-                        start=plain_number(trip.odometer_start),
+                        previous=previous_end,
+                        start=trip.odometer_start,
                         where=where,
                     )
                 )
@@ -219,9 +218,9 @@ def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
                     trip.source.tab,
                     trip.source.row,
                     book.headers.get(("trips", "km")) or book.header("trips", "odometer_end"),
-                    km=plain_number(trip.km),
+                    km=trip.km,
                     days=days,
-                    limit=plain_number(MAX_KM_PER_DAY),
+                    limit=Decimal(MAX_KM_PER_DAY),
                 )
             )
     return book, problems

@@ -7,6 +7,9 @@ catalogue per language: `sheetsync/i18n/locale/LANG/LC_MESSAGES/sheetsync.po` (c
 - `t(lang, "Balances as of {day}", day=...)` translates, then fills the `str.format` placeholders.
 - `tn(lang, "{n} notice sent.", "{n} notices sent.", n)` picks the plural form of the language.
 - `N_("...")` marks a sentence kept in a table, to be translated later with `t(lang, msgid)`.
+- A `Decimal` given to `t` or `tn` is written with the language's decimal sign and no thousands
+  separator, as a cell holds it: "10900" and "0,181" in French, "10900" and "0.181" in English
+  (so that it can be searched for in the sheet). Counts and row numbers are ints, left as they are.
 
 `make catalogues` extracts every marked sentence with babel (keywords `t:2`, `tn:2,3`, `N_`)
 into `sheetsync.pot` and updates each catalogue; a test fails when a sentence lacks a
@@ -19,12 +22,14 @@ import gettext
 import locale
 import os
 import re
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 DOMAIN = "sheetsync"
 SOURCE_LANGUAGE = "en"
+BABEL_LOCALES = {"fr": "fr_FR", "en": "en_GB"}  # how each language writes numbers, amounts and dates
 
 
 def languages() -> tuple[str, ...]:
@@ -49,12 +54,32 @@ def N_(msgid: str) -> str:
 def t(lang: str, msgid: str, **params: object) -> str:
     """`msgid` in `lang`, its `{placeholders}` filled from `params`."""
     text = catalogue(lang).gettext(msgid)
-    return _elide(lang, text, params).format(**params) if params else text
+    return _elide(lang, text, params).format(**_written(lang, params)) if params else text
 
 
 def tn(lang: str, singular: str, plural: str, n: int, **params: object) -> str:
     """The singular or plural sentence for `n` in `lang` (`{n}` is filled in too)."""
-    return _elide(lang, catalogue(lang).ngettext(singular, plural, n), params).format(n=n, **params)
+    return _elide(lang, catalogue(lang).ngettext(singular, plural, n), params).format(n=n, **_written(lang, params))
+
+
+def babel_locale(lang: str) -> str:
+    """The babel locale of a language ("fr" -> "fr_FR"); British English for any other."""
+    return BABEL_LOCALES.get(lang, "en_GB")
+
+
+def number(value: Decimal | int, lang: str, grouped: bool = True) -> str:
+    """A number as `lang` writes it, with the decimals it has and no more: "2 100" and "17,5"
+    in French, "2,100" and "17.5" in English (12.50 is written 12,5); "2100" when not `grouped`."""
+    from babel.numbers import format_decimal  # with its locale data: only where a number is written
+
+    return format_decimal(value, locale=babel_locale(lang), decimal_quantization=False, group_separator=grouped)
+
+
+def _written(lang: str, params: dict) -> dict:
+    """`params` with each Decimal written as a cell of `lang` holds it: its decimal sign, no grouping."""
+    if not any(isinstance(value, Decimal) for value in params.values()):
+        return params
+    return {k: number(v, lang, grouped=False) if isinstance(v, Decimal) else v for k, v in params.items()}
 
 
 _VOWEL_START = re.compile(r"[aeiouhàâäéèêëîïôöùûü]", re.IGNORECASE)

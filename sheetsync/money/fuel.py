@@ -21,7 +21,6 @@ from decimal import Decimal
 from sheetsync.model import Book, Problem, SourceRef, has_time
 from sheetsync.model.problems import problem
 from sheetsync.money.periods import Period, period_of
-from sheetsync.read.cells import plain_number
 
 PRICE_FACTOR = Decimal("1.5")  # a price per litre more than 1.5 times the median, or less than 1/1.5 of it
 PRICE_MIN_FILLS = 3  # fills with a price needed before one is compared with the median
@@ -143,9 +142,9 @@ def fuel_economy(book: Book, as_of) -> tuple[list[FuelPeriod], list[Problem]]:
                         "fuel.over_tank",
                         f,
                         "litres",
-                        litres=plain_number(f.litres),
+                        litres=f.litres,
                         vehicle=vehicle,
-                        tank=plain_number(tank),
+                        tank=tank,
                     )
                 )
             if f.odometer is None:
@@ -169,11 +168,11 @@ def fuel_economy(book: Book, as_of) -> tuple[list[FuelPeriod], list[Problem]]:
                             "fuel.consumption",
                             f,
                             "litres",
-                            l_per_100km=plain_number(rate.quantize(Decimal("0.1"))),
-                            litres=plain_number(pending),
-                            km=plain_number(km),
-                            low=plain_number(s.consumption_min),
-                            high=plain_number(s.consumption_max),
+                            l_per_100km=rate.quantize(Decimal("0.1")),
+                            litres=pending,
+                            km=km,
+                            low=s.consumption_min,
+                            high=s.consumption_max,
                         )
                     )
             last_full, pending = f.odometer, Decimal(0)
@@ -210,8 +209,8 @@ def _price_outliers(book: Book, vehicle: str, vehicle_fills: list[Fill]) -> list
                     "fuel.price",
                     f,
                     "amount" if f.tab_id == "expenses" else "fuel_paid",
-                    price=plain_number(price.quantize(Decimal("0.001"))),
-                    median=plain_number(usual.quantize(Decimal("0.001"))),
+                    price=price.quantize(Decimal("0.001")),
+                    median=usual.quantize(Decimal("0.001")),
                     vehicle=vehicle,
                 )
             )

@@ -7,12 +7,8 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 
-LOCALES = {"fr": "fr_FR", "en": "en_GB"}
-
-
-def locale(lang: str) -> str:
-    """The babel locale of a language ("fr" -> "fr_FR")."""
-    return LOCALES.get(lang, "en_GB")
+from sheetsync.i18n import babel_locale as locale
+from sheetsync.i18n import number
 
 
 def money(amount: Decimal, currency: str, lang: str) -> str:
@@ -23,11 +19,6 @@ def money(amount: Decimal, currency: str, lang: str) -> str:
 def rate(value: Decimal | None, lang: str) -> str:
     """A rate with four decimals in the group's language ("0,2400")."""
     return "—" if value is None else format_decimal(value, format="0.0000", locale=locale(lang))
-
-
-def number(value: Decimal, lang: str) -> str:
-    """A number in the group's language ("12 790")."""
-    return format_decimal(value, locale=locale(lang))
 
 
 def day(value: date, lang: str) -> str:

@@ -379,6 +379,6 @@ def plain_number(value: Decimal | int) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
-def percent(share: Decimal) -> str:
-    """A share as a percentage to the hundredth, as typed: 0.5 -> "50", 1/3 -> "33.33"."""
-    return plain_number((share * 100).quantize(Decimal("0.01")))
+def percent(share: Decimal) -> Decimal:
+    """A share as a percentage to the hundredth: 0.5 -> 50, 1/3 -> 33.33."""
+    return (share * 100).quantize(Decimal("0.01")).normalize()

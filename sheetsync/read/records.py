@@ -52,7 +52,6 @@ from sheetsync.read.cells import (
     parse_time,
     parse_weekday_time,
     percent,
-    plain_number,
 )
 from sheetsync.read.entries import cancelled, entries_tab, entry_view, without_cancelled
 from sheetsync.read.furniture import is_sum_row, month_heading, row_money
@@ -466,7 +465,7 @@ class _Parser:
             )
         start = r.number("odometer_start", True)
         if start is not None and km is None and is_blank(r.raw("odometer_end")) and self._recent(day):
-            r.flag("trip.in_progress", None, start=plain_number(start), day=day.date().isoformat())
+            r.flag("trip.in_progress", None, start=start, day=day.date().isoformat())
             return None
         end = r.number("odometer_end", km is None)
         if end is None and start is not None and km is not None:
@@ -476,15 +475,15 @@ class _Parser:
         if not r.ok:
             return None
         if end < start:
-            r.flag("trip.odometer_backwards", "odometer_end", start=plain_number(start), end=plain_number(end))
+            r.flag("trip.odometer_backwards", "odometer_end", start=start, end=end)
         elif km is not None and km != end - start and r.raw("odometer_end") is not None:
             r.flag(
                 "trip.km_mismatch",
                 "km",
-                km=plain_number(km),
-                start=plain_number(start),
-                end=plain_number(end),
-                diff=plain_number(end - start),
+                km=km,
+                start=start,
+                end=end,
+                diff=end - start,
             )
         return Trip(
             SourceRef(r.tab.name, r.row), day, vehicle, driver, start, end, returned, fuel, r.text("note"), litres, full
