@@ -275,6 +275,17 @@ def test_duplicate_vehicle_and_duplicate_column():
     report = report_of(raw)
     assert ("Vehicles", 3, "Vehicle", "vehicle.duplicate") in codes(report)
     assert ("Trips", 1, "Chauffeur", "column.duplicate") in codes(report)
+    (duplicate,) = [p for p in report.problems if p.code == "column.duplicate"]
+    # the columns as the group named them; the field's internal id only in the Settings key to type
+    assert duplicate.message == 'Two columns mean the same: "Driver" is read, "Chauffeur" is ignored.'
+    assert "driver" not in duplicate.message and "column.trips.driver = Chauffeur" in duplicate.hint
+    # as the hint says: mapped, Chauffeur is the driver and the column named Driver is not read
+    header, *rows = group(trips=trips3())["Trips"]
+    raw["Trips"] = [header + ["Chauffeur"]] + [row[:1] + ["Nobody"] + row[2:] + [row[1]] for row in rows]
+    raw["Settings"] = [["Setting", "Value"], ["column.trips.driver", "Chauffeur"]]
+    mapped = report_of(raw)
+    assert [c for c in codes(mapped) if c[3].startswith(("column.", "ref."))] == []
+    assert sum(m.km for m in mapped.computation.members) == 300
 
 
 def test_many_balances_use_the_quick_settlement_and_say_so():

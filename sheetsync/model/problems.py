@@ -299,8 +299,10 @@ PROBLEMS: dict[str, Template] = {
     ),
     "column.duplicate": Template(
         W,
-        N_('Two columns read as {field}: "{value}" is ignored.'),
-        N_("Rename one of them, or map one with column.{tab_id}.{field} in Settings."),
+        N_('Two columns mean the same: "{used}" is read, "{value}" is ignored.'),
+        N_(
+            "Rename or delete one of them; to read the other one instead, add column.{tab_id}.{field} = {value} to Settings."
+        ),
     ),
     "tab.duplicate": Template(
         W,

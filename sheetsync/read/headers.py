@@ -288,6 +288,8 @@ def probe(spec: InputTab, name: str, raw: RawTables, mapping: dict[tuple[str, st
 
 def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str], str], lang: str | None = None):
     mapped = {header_key(h): f for (tab, f), h in mapping.items() if tab == spec.id}
+    # a field whose Settings-named column is in this header is read there, not from a column of its default name
+    mapped_here = {mapped[key] for key in map(header_key, filter(None, map(as_text, row))) if key in mapped}
     columns: dict[str, tuple[int, str]] = {}
     duplicates: list[tuple[str, str]] = []
     for i, cell in enumerate(row):
@@ -300,6 +302,8 @@ def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str]
             continue
         if key not in mapped:
             field_id = _field_for_unit(spec, field_id, text, lang)
+            if field_id in mapped_here:
+                continue
         if field_id in columns:
             duplicates.append((field_id, text))
         else:

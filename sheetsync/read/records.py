@@ -121,6 +121,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
                     tab.header_row,
                     header,
                     field=field_id,
+                    used=tab.columns[field_id][1],
                     value=header,
                     tab_id=tab.spec.id,
                 )
