@@ -102,9 +102,14 @@ def test_missing_column_exits_2_naming_tab_headers_and_mapping(tmp_path, example
     assert result.stdout == "" and path.read_bytes() == before
 
 
-def test_no_such_file_exits_2(tmp_path):
+def test_no_such_file_exits_2_and_leaves_nothing_behind(tmp_path):
     result = run("report", tmp_path / "nope.xlsx")
     assert result.exit_code == 2 and "No such workbook" in result.stderr
+    for command in ("sync", "notify"):  # the commands that take the run lock
+        args = ["--kind", "digest", "--send"] if command == "notify" else []
+        result = run(command, tmp_path / "nope.xlsx", *args)
+        assert result.exit_code == 2 and "No such workbook" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no lock file beside a workbook that is not there
 
 
 def test_no_such_ods_hints_at_a_command_that_works(tmp_path):

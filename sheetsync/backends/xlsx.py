@@ -71,12 +71,11 @@ class XlsxBackend:
         self._lock = RunLock(lock_path(self.path), self.display_name)
 
     def lock(self) -> RunLock:
-        """The workbook's run lock: hold it from reading to writing."""
+        """The workbook's run lock: hold it from reading to writing (none beside a missing workbook)."""
+        self._exists()
         return self._lock
 
-    # reading ---------------------------------------------------------------------------
-    def _load(self) -> bytes:
-        """The file's bytes, checked against the limits; kept for the writers."""
+    def _exists(self) -> None:
         if not self.path.exists():
             raise SetupError(
                 N_("No such workbook: {path}"),
@@ -84,6 +83,11 @@ class XlsxBackend:
                 path=str(self.given),
                 new_path=str(self.given.with_suffix(".xlsx")),  # init creates .xlsx workbooks
             )
+
+    # reading ---------------------------------------------------------------------------
+    def _load(self) -> bytes:
+        """The file's bytes, checked against the limits; kept for the writers."""
+        self._exists()
         if not self.path.is_file():  # a folder, a device, a pipe: never opened (a pipe would block)
             raise unreadable(self.display_name, detail="not a regular file")
         try:
