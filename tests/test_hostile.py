@@ -55,6 +55,21 @@ def test_a_malformed_workbook_is_one_line_and_exit_2_and_nothing_is_written(tmp_
         assert not (tmp_path / f"group{suffix}.bak").exists()
 
 
+@pytest.mark.parametrize(("real", "named"), [(".xlsx", ".ods"), (".ods", ".xlsx")])
+def test_a_workbook_under_the_other_formats_name_is_refused_alike_by_every_command(tmp_path, real, named):
+    """An .xlsx renamed .ods (or the reverse) is named for what it is, by validate and sync
+    alike (validate read it and sync failed on a missing part, naming a Python KeyError)."""
+    data = base_xlsx() if real == ".xlsx" else base_ods()
+    path = tmp_path / f"group{named}"
+    path.write_bytes(data)
+    for command in ("validate", "sync"):
+        result = run(command, path, "--as-of", "2025-12-31")
+        assert_one_line(result)
+        assert f"group{named} is an {real} workbook under an {named} name" in result.stderr
+        assert f"Rename it group{real}" in result.stderr and "KeyError" not in result.stderr
+        assert path.read_bytes() == data
+
+
 def test_no_file_content_leaks_into_the_message(tmp_path):
     suffix, data = CORPUS["doctype-strings.xlsx"]
     path = tmp_path / "group.xlsx"

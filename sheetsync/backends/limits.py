@@ -118,6 +118,10 @@ UNREADABLE = {
     "other": N_("{name} is not a readable workbook ({detail})."),
 }
 SAVE_AGAIN = N_("Open it in your spreadsheet program and save it again.")
+MISNAMED = N_("{name} is an {real} workbook under an {named} name: sheetsync reads and writes a file by its name.")
+RENAME = N_("Rename it {renamed}, then run again.")
+# the part that only a package of that format has, by the suffix it should bear
+FORMAT_PARTS = {".xlsx": "[Content_Types].xml", ".ods": "content.xml"}
 
 
 class OneLineError(SetupError):
@@ -220,6 +224,7 @@ def check_package(data: bytes, suffix: str, limits: Limits, name: str, notice: t
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError, NotImplementedError) as exc:
         raise unreadable(name, "zip", str(exc)) from exc
     _check_declared(infos, limits, name)
+    _check_format(infos, suffix, name)
     total = 0
     noticed: set[str] = set()
     for info in infos:
@@ -279,6 +284,17 @@ def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits, name: str) -> 
             raise refuse(name, "ratio", ratio, limits.ratio, info.filename)
     if total > limits.unpacked_mib * MIB:
         raise refuse(name, "unpacked_mib", mib(total), limits.unpacked_mib)
+
+
+def _check_format(infos: list[zipfile.ZipInfo], suffix: str, name: str) -> None:
+    """Refuse an .xlsx named .ods, or the reverse: a reader may guess the format from the content,
+    but the writers go by the name (exit 2, saying what to rename it)."""
+    parts = {info.filename for info in infos}
+    named = ".ods" if suffix == ".ods" else ".xlsx"
+    real = next((s for s, part in FORMAT_PARTS.items() if part in parts), named)
+    if FORMAT_PARTS[named] not in parts and real != named:
+        renamed = str(Path(name).with_suffix(real))
+        raise OneLineError(MISNAMED, RENAME, name=name, real=real, named=suffix, renamed=renamed)
 
 
 def _refuse_doctype(*_args) -> None:
