@@ -175,7 +175,8 @@ def notices(
     """Plan, render and (mode "send") email or (mode "outbox") write the notices of `kind`.
 
     Notices that ask members for amounts are neither sent nor written while the data has errors
-    (DataError), unless `despite_errors`; a dry run notes that they would not go.
+    that may change an amount (DataError), unless `despite_errors`; a dry run notes that they
+    would not go. A wrong IBAN or a booking's error holds nothing.
     Sending logs each message in the Sent tab, even when the server fails half-way (then the
     failure is raised after the log is written)."""
     from sheetsync.notify.mailer import load_sender, write_outbox
@@ -189,7 +190,7 @@ def notices(
     log = read_sent(opened.raw)
     already = {e.key for e in log} if not resend else set()
     run = NoticeRun(kind, s.language, notes=list(planned.notes))
-    if kind in ASK_FOR_MONEY and report.has_errors and not despite_errors:
+    if kind in ASK_FOR_MONEY and report.amounts_in_doubt and not despite_errors:
         held = wrong_figures(report)
         if mode != "dry-run":
             raise held

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sheetsync.calendar.bookings import Occurrence, check_conflicts, expand, reconcile
 from sheetsync.checks.cross_rows import validate
 from sheetsync.model import Book, Problem, Severity, SourceRef
-from sheetsync.model.problems import problem
+from sheetsync.model.problems import CHANGE_NO_AMOUNT, problem
 from sheetsync.model.schema import INPUT_TABS
 from sheetsync.money.advances import Advance, suggest_advances
 from sheetsync.money.cents import km_value, plain, plain_rate
@@ -61,6 +61,13 @@ class Report:
     @property
     def has_errors(self) -> bool:
         return any(p.is_error for p in self.problems)
+
+    @property
+    def amounts_in_doubt(self) -> bool:
+        """Whether an error may change an amount: any error but those of the bookings and those
+        of `CHANGE_NO_AMOUNT`. Notices asking for money wait until there is none."""
+        bookings = self.errors_in("bookings")
+        return any(p.is_error and p.code not in CHANGE_NO_AMOUNT and p not in bookings for p in self.problems)
 
     def errors_in(self, tab_id: str) -> list[Problem]:
         """The errors found in one input tab (`tab_id`: "bookings"…) and in the phone entries left

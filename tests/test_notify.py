@@ -2,7 +2,7 @@
 
 import datetime as dt
 import ipaddress
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from conftest import consecutive_trips, free_port, group, read_eml, read_xlsx, text_part, write_xlsx
@@ -88,6 +88,26 @@ def test_no_notice_asks_for_money_while_the_workbook_has_errors(tmp_path, exampl
     assert sent.exit_code == 0 and len(smtp_server.messages) == 2, sent.output
     logbook = run("notify", lilas, "--kind", "logbook", "--send", "--as-of", "2025-12-31")
     assert logbook.exit_code == 0, logbook.output  # a reminder asks for no amount
+
+
+def test_errors_that_change_no_amount_do_not_hold_the_notices(tmp_path, example2, smtp_server):
+    """A member's wrong IBAN (the member still counts, without a scan-to-pay code) or a booking
+    ending before it starts changes no figure: the notices go, the errors stay listed."""
+    example2["Members"] = [["Nom", "Courriel", "IBAN"]] + [
+        [n, f"{n.lower()}@example.org", None] for n in ("Laurent", "Catherine", "Julien")
+    ]
+    example2["Members"][2][2] = "FR76 3000 6000 0112 3456 7890 188"  # Catherine's, a wrong check digit
+    example2["Bookings"] = [
+        ["Membre", "Véhicule", "Début", "Fin"],
+        ["Julien", "Clio", datetime(2025, 9, 3, 10), datetime(2025, 9, 2, 10)],
+    ]
+    example2["Settings"] += [["langue", "fr"]]
+    lilas = write_xlsx(tmp_path / "lilas.xlsx", example2)
+    report = run("validate", lilas, "--as-of", "2025-12-31")
+    assert report.exit_code == 1 and "[member.iban]" in report.stdout and "[booking.end_before_start]" in report.stdout
+    sent = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
+    assert sent.exit_code == 0 and len(smtp_server.messages) == 3, sent.output
+    assert "Aucun avis envoyé" not in sent.stderr
 
 
 def test_a_sent_log_the_group_renamed_still_stops_a_second_sending(lilas, smtp_server):

@@ -338,6 +338,11 @@ PROBLEMS: dict[str, Template] = {
 }
 
 
+# errors that change no amount: a member's bank details (the member still counts, without a
+# scan-to-pay code) and a cancellation of no booking (bookings hold no money, nor do their errors)
+CHANGE_NO_AMOUNT = frozenset({"member.iban", "member.bic", "entry.no_such_booking"})
+
+
 def problem(code: str, lang: str, tab: str, row: int | None, column: str | None, **params: object) -> Problem:
     """A Problem for `code`, its message and hint rendered in `lang` from `params`."""
     template = PROBLEMS[code]
