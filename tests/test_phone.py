@@ -190,6 +190,26 @@ def test_a_reading_below_the_last_one_is_refused_in_words(lilas):
     assert "Saisies" not in read_xlsx(workbook)
 
 
+def test_an_entry_made_while_the_workbook_is_open_elsewhere_keeps_the_form_in_the_groups_language(lilas):
+    """The treasurer has the file open in LibreOffice: the member gets the page again, in French,
+    saying that nothing was saved and why, with what they typed still in the form."""
+    workbook, base = lilas
+    before = workbook.read_bytes()
+    opened = workbook.with_name(f".~lock.{workbook.name}#")
+    opened.write_text("Laurent,laurent,pc,22.11.2026 09:00,file:///home/laurent/.config/libreoffice/4;")
+    answer = post(link(base, "Catherine"), kind="payment", to="Laurent", amount="12,34", date="2026-01-04T09:00")
+    assert answer.status_code == 503 and answer.headers["Content-Type"].startswith("text/html")
+    page = shown(answer)
+    assert "Rien n'a été enregistré" in page and "ouvert dans un tableur" in page
+    assert "Réessayez dans quelques minutes" in page
+    assert 'value="12,34"' in page  # what the member typed is still there
+    assert "Traceback" not in page and str(workbook.parent) not in page
+    assert workbook.read_bytes() == before
+    opened.unlink()
+    again = post(link(base, "Catherine"), kind="payment", to="Laurent", amount="12,34", date="2026-01-04T09:00")
+    assert again.status_code == 200 and len(entries(workbook)) == 3  # title, header, the payment
+
+
 def test_booking_a_free_slot_then_a_clash_shows_the_rule(lilas):
     workbook, base = lilas
     catherine, julien = link(base, "Catherine"), link(base, "Julien")

@@ -94,6 +94,7 @@ LABELS: dict[str, str] = {
     "last_entries": N_("Your last entries"),
     "no_entries": N_("No entry yet."),
     "not_saved": N_("Nothing was saved:"),
+    "try_again": N_("Try again in a few minutes: what you typed is still in the form."),
     "saved": N_("Saved. Thank you!"),
     "optional": N_("optional"),
 }
@@ -191,6 +192,21 @@ class PageState:
     form: dict[str, str] = field(default_factory=dict)
     problems: list = field(default_factory=list)
     saved: bool = False
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a form was not saved when the reason is not in it (the workbook open elsewhere, Google
+    not answering): shown as a problem of the form is."""
+
+    message: str
+    hint: str
+
+
+def not_saved_now(form: dict[str, str], reason: str, lang: str) -> PageState:
+    """The form, its values kept, refused for `reason` (already in the group's language), with the
+    page's own advice: to try again later (not the command line's)."""
+    return PageState(form.get("kind"), form, [Refusal(reason, tr(lang, LABELS["try_again"]))])
 
 
 def _entries_of(report: Report, member: str) -> list[tuple[int, str]]:

@@ -301,17 +301,21 @@ class Service:
                 submitted = phone.submit(
                     group.workbook, group.credentials, member, form, now, report.settings.language, self.limits
                 )
-            except SheetsyncError as exc:
-                return 503, without_paths(str(exc)).encode(), "text/plain; charset=utf-8"
-            if submitted is None:
-                return 400, b"Bad Request", "text/plain; charset=utf-8"
-            if submitted.written:
-                where = phone.member_link(quote(environ.get("SCRIPT_NAME", "")), group.secret(), group.name, member)
-                return 303, b"", "text/plain; charset=utf-8", [("Location", where + "?saved=1")]
-            state = phone.PageState(form.get("kind"), form, submitted.problems)
+            except SheetsyncError as exc:  # the workbook open elsewhere, another run, Google away
+                reason = without_paths(exc.in_language(report.settings.language)[0])
+                state = phone.not_saved_now(form, reason, report.settings.language)
+            else:
+                if submitted is None:
+                    return 400, b"Bad Request", "text/plain; charset=utf-8"
+                if submitted.written:
+                    script = quote(environ.get("SCRIPT_NAME", ""))
+                    where = phone.member_link(script, group.secret(), group.name, member)
+                    return 303, b"", "text/plain; charset=utf-8", [("Location", where + "?saved=1")]
+                state = phone.PageState(form.get("kind"), form, submitted.problems)
         page = phone.render_page(report, member, now, state)
         headers = [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer")]
-        return (200 if not state.problems else 422), page, "text/html; charset=utf-8", headers
+        status = 200 if not state.problems else 503 if isinstance(state.problems[0], phone.Refusal) else 422
+        return status, page, "text/html; charset=utf-8", headers
 
 
 def without_paths(text: str) -> str:
