@@ -189,7 +189,9 @@ def _build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool
 
 def _left_out(read: list[tuple[SourceRef, Decimal]], parsed: Book, checked: Book, as_of: date) -> LeftOut:
     """The money of the rows left out while reading, and of the records the checks took out."""
-    found = dict(read)
+    found: dict[SourceRef, Decimal] = {}
+    for source, amount in read:  # a row may hold money in a column left out too
+        found[source] = found.get(source, Decimal(0)) + amount
     for before, after, money in (
         (parsed.trips, checked.trips, lambda r: r.fuel_paid),
         (parsed.expenses, checked.expenses, lambda r: r.amount),

@@ -277,7 +277,7 @@ def test_duplicate_vehicle_and_duplicate_column():
     assert ("Trips", 1, "Chauffeur", "column.duplicate") in codes(report)
     (duplicate,) = [p for p in report.problems if p.code == "column.duplicate"]
     # the columns as the group named them; the field's internal id only in the Settings key to type
-    assert duplicate.message == 'Two columns mean the same: "Driver" is read, "Chauffeur" is ignored.'
+    assert duplicate.message == 'Two columns mean the same: "Driver" is read, "Chauffeur" (further right) is ignored.'
     assert "driver" not in duplicate.message and "column.trips.driver = Chauffeur" in duplicate.hint
     # as the hint says: mapped, Chauffeur is the driver and the column named Driver is not read
     header, *rows = group(trips=trips3())["Trips"]
@@ -286,6 +286,22 @@ def test_duplicate_vehicle_and_duplicate_column():
     mapped = report_of(raw)
     assert [c for c in codes(mapped) if c[3].startswith(("column.", "ref."))] == []
     assert sum(m.km for m in mapped.computation.members) == 300
+
+
+def test_money_in_a_duplicate_column_is_said_left_out_with_its_amount():
+    """Every money cell is in the figures or said left out: a second "Fuel paid" column is not
+    read, so what is typed in it is left out, said in the warning and in the left-out total."""
+    raw = group(trips=trips3())
+    header, *rows = raw["Trips"]
+    fuel = header.index("Fuel paid")
+    raw["Trips"] = [header + ["Fuel paid"]] + [row + [None] * (len(header) - len(row) + 1) for row in rows]
+    raw["Trips"][1][fuel], raw["Trips"][1][-1] = 30, 25  # the first column read, the second not
+    report = report_of(raw)
+    (warning,) = [p for p in report.problems if p.code.startswith("column.")]
+    assert (warning.code, warning.tab, warning.row) == ("column.duplicate_money", "Trips", 1)
+    assert '"Fuel paid" (further right) is ignored, and the 25 typed in it is left out' in warning.message
+    assert report.left_out.amount == D("25.00") and len(report.left_out.rows) == 1
+    assert sum(m.paid for m in report.computation.members) == D("30.00")  # the column read counts
 
 
 def test_many_balances_use_the_quick_settlement_and_say_so():

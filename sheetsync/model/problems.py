@@ -299,10 +299,17 @@ PROBLEMS: dict[str, Template] = {
     ),
     "column.duplicate": Template(
         W,
-        N_('Two columns mean the same: "{used}" is read, "{value}" is ignored.'),
+        N_('Two columns mean the same: "{used}" is read, "{value}" (further right) is ignored.'),
         N_(
             "Rename or delete one of them; to read the other one instead, add column.{tab_id}.{field} = {value} to Settings."
         ),
+    ),
+    "column.duplicate_money": Template(
+        W,
+        N_(
+            'Two columns mean the same: "{used}" is read, "{value}" (further right) is ignored, and the {amount} typed in it is left out of the figures.'
+        ),
+        N_('Move those amounts into "{used}", then delete the other column.'),
     ),
     "tab.duplicate": Template(
         W,

@@ -104,7 +104,7 @@ class LocatedTab:
     header_row: int  # 1-based sheet row of the header; 0 when the tab is absent
     columns: dict[str, tuple[int, str]] = field(default_factory=dict)  # field -> (0-based index, header)
     rows: Rows = field(default_factory=Rows)  # the whole tab, row 1 first, to go through once
-    duplicates: list[tuple[str, str]] = field(default_factory=list)  # (field, ignored header)
+    duplicates: list[tuple[str, str, int]] = field(default_factory=list)  # (field, ignored header, its index)
     marks: SheetMarks = field(default_factory=SheetMarks)
 
     @cached_property
@@ -291,7 +291,7 @@ def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str]
     # a field whose Settings-named column is in this header is read there, not from a column of its default name
     mapped_here = {mapped[key] for key in map(header_key, filter(None, map(as_text, row))) if key in mapped}
     columns: dict[str, tuple[int, str]] = {}
-    duplicates: list[tuple[str, str]] = []
+    duplicates: list[tuple[str, str, int]] = []
     for i, cell in enumerate(row):
         text = as_text(cell)
         if not text:
@@ -305,7 +305,7 @@ def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str]
             if field_id in mapped_here:
                 continue
         if field_id in columns:
-            duplicates.append((field_id, text))
+            duplicates.append((field_id, text, i))
         else:
             columns[field_id] = (i, text)
     return columns, duplicates

@@ -54,7 +54,7 @@ from sheetsync.read.cells import (
     percent,
 )
 from sheetsync.read.entries import cancelled, entries_tab, entry_view, without_cancelled
-from sheetsync.read.furniture import is_sum_row, month_heading, row_money
+from sheetsync.read.furniture import PAID_FIELDS, column_money, is_sum_row, month_heading, row_money
 from sheetsync.read.headers import (
     LocatedTab,
     RawTables,
@@ -112,10 +112,12 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
         tab for spec_id in ("trips", "expenses", "payments") for tab in records.tabs[spec_id]
     ]
     for tab in every_tab:
-        for field_id, header in tab.duplicates:
+        for field_id, header, index in tab.duplicates:
+            money = column_money(tab, index, settings.language) if field_id in PAID_FIELDS else []
+            p.left_out += [(SourceRef(tab.name, row), amount) for row, amount in money]
             p.problems.append(
                 problem(
-                    "column.duplicate",
+                    "column.duplicate_money" if money else "column.duplicate",
                     settings.language,
                     tab.name,
                     tab.header_row,
@@ -124,6 +126,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
                     used=tab.columns[field_id][1],
                     value=header,
                     tab_id=tab.spec.id,
+                    amount=sum((amount for _, amount in money), Decimal(0)),
                 )
             )
     members = p.members(tabs["members"])
