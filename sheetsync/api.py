@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from sheetsync.backends import WORKBOOK_SUFFIXES, Backend, open_backend
 from sheetsync.backends.limits import Limits
 from sheetsync.calendar.bookings import WhoDrove, find_driver
-from sheetsync.errors import DataError, SetupError
+from sheetsync.errors import DataError, SetupError, SheetsyncError
 from sheetsync.i18n import N_
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
@@ -120,7 +120,11 @@ def sync(
         opened = open_report(location, as_of, True, on_step=on_step, backend=backend)
         tables = generated_tables(opened.report, opened.backend.display_name, datetime.now())
         if not dry_run:
-            opened.backend.write_tabs(tables)
+            try:
+                opened.backend.write_tabs(tables)
+            except SheetsyncError as exc:  # raised before the language was known: said in the group's
+                exc.lang = exc.lang or opened.report.settings.language
+                raise
         on_step()
         if opened.report.has_errors and notify_on_problems and not dry_run:
             sent = notices(opened, "digest", "send").sent  # the Sent log as read: sync writes no Sent tab

@@ -127,6 +127,21 @@ def test_locked_workbook_exits_3_and_writes_nothing(book):
     assert book.read_bytes() == before
 
 
+def test_what_stops_the_writing_of_a_french_workbook_is_said_in_french(tmp_path, example2):
+    """Once the workbook is read, its language is known: the refusals of the writing (a tab of the
+    group's bearing a generated tab's name, the workbook open elsewhere) are said in it."""
+    example2["Settings"] += [["langue", "fr"]]
+    example2["Soldes"] = [["Mes soldes à moi"]]
+    book = write_xlsx(tmp_path / "lilas.xlsx", example2)
+    result = run("sync", book, "--as-of", "2025-12-31")
+    assert result.exit_code == 2 and "Le classeur a un onglet « Soldes »" in result.stderr, result.stderr
+    del example2["Soldes"]
+    book = write_xlsx(tmp_path / "lilas.xlsx", example2)
+    (tmp_path / ".~lock.lilas.xlsx#").write_text("x")
+    result = run("sync", book, "--as-of", "2025-12-31")
+    assert result.exit_code == 3 and "est ouvert dans un tableur" in result.stderr, result.stderr
+
+
 @pytest.mark.parametrize(
     "lang,tabs",
     [
