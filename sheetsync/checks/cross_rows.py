@@ -220,7 +220,7 @@ def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
                     book.headers.get(("trips", "km")) or book.header("trips", "odometer_end"),
                     km=trip.km,
                     days=days,
-                    limit=Decimal(MAX_KM_PER_DAY),
+                    limit=MAX_KM_PER_DAY,
                 )
             )
     return book, problems
