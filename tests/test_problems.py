@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal as D
 
 import pytest
-from conftest import codes, consecutive_trips, group, report_of
+from conftest import codes, consecutive_trips, group, report_of, report_of_file, write_xlsx
 
 from sheetsync.calendar.bookings import find_driver
 from sheetsync.errors import SetupError
@@ -288,15 +288,18 @@ def test_duplicate_vehicle_and_duplicate_column():
     assert sum(m.km for m in mapped.computation.members) == 300
 
 
-def test_money_in_a_duplicate_column_is_said_left_out_with_its_amount():
+@pytest.mark.parametrize("read", ["rows", "xlsx"])
+def test_money_in_a_duplicate_column_is_said_left_out_with_its_amount(tmp_path, read):
     """Every money cell is in the figures or said left out: a second "Fuel paid" column is not
-    read, so what is typed in it is left out, said in the warning and in the left-out total."""
-    raw = group(trips=trips3())
+    read, so what is typed in it is left out, said in the warning and in the left-out total; every
+    row is read still (a real file's rows come one by one, and are gone once gone through)."""
+    raw = group(trips=consecutive_trips(*[("Laurent", 100), ("Catherine", 100), ("Julien", 100)] * 14))
     header, *rows = raw["Trips"]
     fuel = header.index("Fuel paid")
     raw["Trips"] = [header + ["Fuel paid"]] + [row + [None] * (len(header) - len(row) + 1) for row in rows]
     raw["Trips"][1][fuel], raw["Trips"][1][-1] = 30, 25  # the first column read, the second not
-    report = report_of(raw)
+    report = report_of(raw) if read == "rows" else report_of_file(write_xlsx(tmp_path / "g.xlsx", raw))
+    assert len(report.book.trips) == 42
     (warning,) = [p for p in report.problems if p.code.startswith("column.")]
     assert (warning.code, warning.tab, warning.row) == ("column.duplicate_money", "Trips", 1)
     assert '"Fuel paid" (further right) is ignored, and the 25 typed in it is left out' in warning.message

@@ -62,24 +62,6 @@ def month_heading(cells: list) -> str | None:
     return filled[0].strip()
 
 
-def column_money(tab: LocatedTab, index: int, lang: str) -> list[tuple[int, Decimal]]:
-    """(sheet row, amount) of each dated row whose cell in column `index` reads as an amount other
-    than zero: the money typed in a column that is not read (a row of sums has no date)."""
-    i_date = tab.index.get("date", tab.index.get("timestamp"))
-    found = []
-    for row, cells in tab.data_rows():
-        value = cells[index] if index < len(cells) else None
-        if is_blank(value) or i_date is None or i_date >= len(cells) or is_blank(cells[i_date]):
-            continue
-        try:
-            amount = parse_money(value, lang)
-        except ValueError:
-            continue
-        if amount:
-            found.append((row, amount))
-    return found
-
-
 def row_money(tab: LocatedTab, cells: list, lang: str) -> Decimal | None:
     """The money a row holds in its money columns (that can be read as amounts), or None."""
     total, found = Decimal(0), False

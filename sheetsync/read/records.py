@@ -54,7 +54,7 @@ from sheetsync.read.cells import (
     percent,
 )
 from sheetsync.read.entries import cancelled, entries_tab, entry_view, without_cancelled
-from sheetsync.read.furniture import PAID_FIELDS, column_money, is_sum_row, month_heading, row_money
+from sheetsync.read.furniture import PAID_FIELDS, is_sum_row, month_heading, row_money
 from sheetsync.read.headers import (
     LocatedTab,
     RawTables,
@@ -111,24 +111,6 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
     every_tab = [tabs[t] for t in ("members", "vehicles", "bookings")] + [
         tab for spec_id in ("trips", "expenses", "payments") for tab in records.tabs[spec_id]
     ]
-    for tab in every_tab:
-        for field_id, header, index in tab.duplicates:
-            money = column_money(tab, index, settings.language) if field_id in PAID_FIELDS else []
-            p.left_out += [(SourceRef(tab.name, row), amount) for row, amount in money]
-            p.problems.append(
-                problem(
-                    "column.duplicate_money" if money else "column.duplicate",
-                    settings.language,
-                    tab.name,
-                    tab.header_row,
-                    header,
-                    field=field_id,
-                    used=tab.columns[field_id][1],
-                    value=header,
-                    tab_id=tab.spec.id,
-                    amount=sum((amount for _, amount in money), Decimal(0)),
-                )
-            )
     members = p.members(tabs["members"])
     vehicles = p.vehicles(tabs["vehicles"])
     entries = entries_tab(raw, found.get("entries"), settings.language)
@@ -160,6 +142,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
         rejected_rows={tab_id: frozenset(rows) for tab_id, rows in rejected.items()},
         headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
     )
+    p.duplicate_columns(every_tab)  # after the rows: with the money each ignored column held
     return Parsed(book, p.problems, read.rows, p.left_out)
 
 
@@ -176,6 +159,7 @@ class _Parser:
         self.latest = today + timedelta(days=365)  # the last plausible date of a record
         self.vehicle_names = Names()
         self.emails: dict[str, str] = {}  # a member's Email, folded -> their name (a form's respondent)
+        self.ignored: dict[tuple[str, int], Decimal] = defaultdict(Decimal)  # (tab, column) -> money not read
 
     def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
         return RowReader(tab, row, cells, self.lang, self.month_first, self.latest)
@@ -192,7 +176,10 @@ class _Parser:
         self.rejected = []
         marks = tab.marks
         special = marks.hidden | set(marks.totals)
+        ignored = [i for f, _, i in tab.duplicates if f in PAID_FIELDS]  # money columns not read
         for row, cells in tab.data_rows():
+            if ignored and not is_empty(cells):
+                self._ignored_money(tab, row, cells, ignored)
             if special and row in special:
                 if row in marks.totals:
                     self.note("row.table_total", tab, row, table=marks.totals[row])
@@ -260,6 +247,44 @@ class _Parser:
 
     def note(self, code: str, tab: LocatedTab, row: int, **params) -> None:
         self.problems.append(problem(code, self.lang, tab.name, row, None, **params))
+
+    def _ignored_money(self, tab: LocatedTab, row: int, cells: list, ignored: list[int]) -> None:
+        """The money typed in the columns of `ignored` (a second column meaning the same as a money
+        column), left out of the figures: kept for the warning, and in `left_out`."""
+        if is_summary(cells):  # a total at the foot of the tab: no money of its own
+            return
+        for i in ignored:
+            value = cells[i] if i < len(cells) else None
+            if value is None or cell_error(value) is not None:
+                continue
+            try:
+                amount = parse_money(value, self.lang)
+            except ValueError:
+                continue
+            if amount:
+                self.ignored[(tab.name, i)] += amount
+                self.left_out.append((SourceRef(tab.name, row), amount))
+
+    def duplicate_columns(self, tabs: list[LocatedTab]) -> None:
+        """A warning for each column ignored because another one means the same, with the money
+        typed in it when it is a money column (`_ignored_money`)."""
+        for tab in tabs:
+            for field_id, header, index in tab.duplicates:
+                amount = self.ignored.get((tab.name, index), Decimal(0))
+                self.problems.append(
+                    problem(
+                        "column.duplicate_money" if amount else "column.duplicate",
+                        self.lang,
+                        tab.name,
+                        tab.header_row,
+                        header,
+                        field=field_id,
+                        used=tab.columns[field_id][1],
+                        value=header,
+                        tab_id=tab.spec.id,
+                        amount=amount,
+                    )
+                )
 
     def _leave_out(self, tab: LocatedTab, row: int, cells: list) -> None:
         """Remember the money a row left out holds (a fuel paid, an amount), to say it is not counted."""
