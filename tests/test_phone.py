@@ -332,6 +332,13 @@ def test_links_prints_one_personal_link_per_member(groups_toml):
     assert lines[1].split("\t")[1] == member_link("https://cars.example.org", SECRET.encode(), "lilas", "Catherine")
 
 
+def test_links_are_refused_with_a_secret_the_service_refuses(groups_toml, monkeypatch):
+    """A link signed with a secret too short to serve would always meet 403: none is given."""
+    monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", "short")
+    result = CliRunner().invoke(cli, ["links", str(groups_toml), "--group", "lilas"])
+    assert result.exit_code == 2 and "too short" in result.stderr and "https://" not in result.stdout
+
+
 def test_links_are_sent_under_the_workbooks_run_lock(groups_toml, smtp_server, tmp_path):
     with open(lock_path((tmp_path / "lilas.xlsx").resolve()), "a") as held:  # another run holds the workbook
         fcntl.flock(held, fcntl.LOCK_EX)

@@ -71,6 +71,11 @@ class GroupConfig:
             return "missing"
         return "short" if len(secret) < MIN_SECRET_BYTES else None
 
+    def signing_secret(self) -> bytes | None:
+        """The group's secret if it is strong enough to sign calls and links (read once), else None."""
+        secret = self.secret()
+        return secret if secret is not None and len(secret) >= MIN_SECRET_BYTES else None
+
 
 @dataclass(frozen=True)
 class FleetConfig:
@@ -92,17 +97,18 @@ class FleetConfig:
             )
         return found
 
-    def check_secrets(self) -> None:
-        """A SetupError naming the groups whose secret is missing or shorter than 32 bytes: the
-        service does not start with a secret that cannot sign calls safely."""
-        missing = [g.name for g in self.groups if g.weak_secret() == "missing"]
+    def check_secrets(self, groups: list[GroupConfig] | None = None) -> None:
+        """A SetupError naming the groups (all, or `groups`) whose secret is missing or shorter
+        than 32 bytes: neither the service nor the links work with a secret that cannot sign safely."""
+        why = {g.name: g.weak_secret() for g in (self.groups if groups is None else groups)}
+        missing = [name for name, weak in why.items() if weak == "missing"]
         if missing:
             raise SetupError(
                 N_("No secret for: {groups}."),
                 N_("Give each group secret_env (an environment variable) or secret_file in GROUPS.TOML."),
                 groups=", ".join(missing),
             )
-        short = [g.name for g in self.groups if g.weak_secret() == "short"]
+        short = [name for name, weak in why.items() if weak == "short"]
         if short:
             raise SetupError(
                 N_("The secret of {groups} is too short: a secret needs at least 32 bytes."),

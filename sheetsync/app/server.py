@@ -87,9 +87,10 @@ def token_matches(group: GroupConfig, token: str, expected: Callable[[bytes], st
     """Whether `token` (of a calendar or a member's link) is the one `expected(secret)` makes under
     the group's secret: 32 lower-case hex digits, under a secret strong enough to sign calls
     (GroupConfig.weak_secret), compared in constant time."""
-    if not TOKEN.fullmatch(token) or group.weak_secret():
+    secret = group.signing_secret()
+    if not TOKEN.fullmatch(token) or secret is None:
         return False
-    return hmac.compare_digest(token, expected(group.secret()))
+    return hmac.compare_digest(token, expected(secret))
 
 
 class Service:
@@ -178,9 +179,9 @@ class Service:
     # signatures ---------------------------------------------------------------------------
     def verify(self, group: GroupConfig, environ, method: str, path: str, body: bytes) -> str | None:
         """None when the call is signed by the group's secret, fresh, and new; else why not."""
-        if group.weak_secret():
+        secret = group.signing_secret()
+        if secret is None:
             return "This group has no usable secret configured on the server."
-        secret = group.secret()
         timestamp = environ.get("HTTP_X_SHEETSYNC_TIMESTAMP", "")
         signature = environ.get("HTTP_X_SHEETSYNC_SIGNATURE", "").strip().lower()  # the one canonical form
         if not (timestamp.isascii() and timestamp.isdigit()) or not signature:
