@@ -1,5 +1,6 @@
 """The bookings calendar: repeats, clashes under the group's rule, ICS, reconciliation, who drove."""
 
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import icalendar
@@ -225,3 +226,23 @@ def test_a_night_booking_repeated_daily_against_a_day_booking_is_one_clash_on_ea
     assert all(p.hint.endswith("(2 clashes.)") for p in found)
     assert len(clashes_of(report.book, report.occurrences, "Bookings", 3)) == 1
     assert clashes_of(report.book, report.occurrences, "Bookings", 2) == []
+
+
+def test_who_keeps_the_car_does_not_depend_on_which_booking_is_asked_about_first(example2):
+    """A Bookings row and a phone entry on the same row number, neither with a time of booking:
+    the verdict is the same whichever is named first, and the clash the phone booking loses is
+    the one whose verdict gives the car to the other."""
+    from sheetsync.calendar.bookings import clashes_of, expand, keeper
+    from sheetsync.model import Booking, SourceRef
+
+    book = report_of(example2).book
+    typed = Booking(SourceRef("Bookings", 5), "Clio", "Julien", datetime(2026, 1, 3, 9), datetime(2026, 1, 3, 12))
+    phoned = Booking(SourceRef("Entries", 5), "Clio", "Catherine", datetime(2026, 1, 3, 10), datetime(2026, 1, 3, 11))
+    assert keeper(book, typed, phoned)[0] is keeper(book, phoned, typed)[0]
+    book = replace(book, bookings=(typed, phoned))
+    found = expand(book, date(2026, 1, 1))
+    winner = keeper(book, typed, phoned)[0]
+    loser = phoned if winner is typed else typed
+    (lost,) = clashes_of(book, found, loser.source.tab, loser.source.row)
+    assert f"{winner.member} keeps the car" in lost.hint
+    assert clashes_of(book, found, winner.source.tab, winner.source.row) == []

@@ -71,7 +71,9 @@ def keeper(book: Book, a: Booking, b: Booking) -> tuple[Booking, str]:
             return (a, "owner") if a.member in owners else (b, "owner")
     if a.booked_at and b.booked_at and a.booked_at != b.booked_at:
         return (a, "booked_at") if a.booked_at < b.booked_at else (b, "booked_at")
-    return (a, "row") if a.source.row < b.source.row else (b, "row")
+    # the row written first; on the same row of two tabs (Bookings and the phone entries), by tab:
+    # the same verdict whichever booking is named first
+    return (a, "row") if (a.source.row, a.source.tab) < (b.source.row, b.source.tab) else (b, "row")
 
 
 VERDICTS = {
@@ -86,25 +88,22 @@ def check_conflicts(book: Book, found: list[Occurrence]) -> list[Problem]:
     intervals). Each clashing pair is reported once on each of its two rows, with the first clash."""
     problems = []
     for a, b, count in _clashes(found):
-        problems += [p for _, p in _conflict_problems(book, a, b, count)]
+        problems += [p for _, p in _conflict_problems(book, a, b, count)[1]]
     return problems
 
 
 def clashes_of(book: Book, found: list[Occurrence], tab: str, row: int) -> list[Problem]:
     """The clashes that the booking written at `tab`, `row` loses under the group's priority rule:
     one booking.conflict problem on it for each, the rule's verdict as its hint."""
+
+    def at(o: Occurrence) -> bool:
+        return (o.booking.source.tab, o.booking.source.row) == (tab, row)
+
     lost = []
     for a, b, count in _clashes(found):
-        if (tab, row) not in (
-            (a.booking.source.tab, a.booking.source.row),
-            (b.booking.source.tab, b.booking.source.row),
-        ):
-            continue  # a clash of other bookings: not worded for nothing
-        for mine, p in _conflict_problems(book, a, b, count):
-            other = b if mine is a else a
-            if (mine.booking.source.tab, mine.booking.source.row) == (tab, row):
-                if keeper(book, mine.booking, other.booking)[0] is not mine.booking:
-                    lost.append(p)
+        if at(a) or at(b):  # a clash of other bookings is not worded for nothing
+            winner, worded = _conflict_problems(book, a, b, count)
+            lost += [p for mine, p in worded if at(mine) and mine.booking is not winner]
     return lost
 
 
@@ -130,8 +129,11 @@ def _clashes(found: list[Occurrence]) -> list[tuple[Occurrence, Occurrence, int]
     return list(clashes.values())
 
 
-def _conflict_problems(book: Book, a: Occurrence, b: Occurrence, count: int) -> list[tuple[Occurrence, Problem]]:
-    """The problem of a clash on each of its two bookings, with the verdict of the group's rule."""
+def _conflict_problems(
+    book: Book, a: Occurrence, b: Occurrence, count: int
+) -> tuple[Booking, list[tuple[Occurrence, Problem]]]:
+    """The booking that keeps the car under the group's rule, and the problem of the clash on
+    each of the two bookings, with that verdict."""
     lang = book.settings.language
     winner, reason = keeper(book, a.booking, b.booking)
     verdict = t(
@@ -143,7 +145,7 @@ def _conflict_problems(book: Book, a: Occurrence, b: Occurrence, count: int) -> 
     )
     if count > 1:
         verdict += " " + tn(lang, "({n} clash.)", "({n} clashes.)", count)
-    return [
+    return winner, [
         (
             mine,
             _on_booking(
