@@ -63,7 +63,7 @@ def sheet_parts(path) -> dict[str, str]:
 
 def reachable(path, part_names) -> set[str]:
     """The parts named and every part their relationships lead to (drawings, charts), with the .rels parts."""
-    package = Package(path)
+    package = Package(path.read_bytes())
     found, todo = set(), list(part_names)
     while todo:
         part = todo.pop()

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 import copy
 import io
-import os
 import re
 import struct
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from pathlib import Path
 from posixpath import dirname, join, normpath
-from xml.parsers import expat
 
 from sheetsync.backends.a1 import column_letter
 from sheetsync.backends.xml_text import escape, quoteattr, unescape_xml
@@ -63,11 +60,10 @@ class Package:
     """A zip package (.xlsx, .xlsm, .ods) opened for surgery: parts are read on demand, and only
     the parts put or removed differ when it is written out; every other entry is copied with its
     exact bytes, in the same order, compressed the same way. It works on the bytes it was given
-    (the file as read once), never on a path that another program may replace meanwhile."""
+    (the file as read once), never on a path that another program may replace meanwhile. Those
+    bytes have passed limits.check_package, which proved every XML part well-formed."""
 
-    def __init__(self, data: bytes | str | os.PathLike):
-        if not isinstance(data, bytes):
-            data = Path(data).read_bytes()
+    def __init__(self, data: bytes):
         self.data = data
         self.zip = zipfile.ZipFile(io.BytesIO(data))
         self.infos = self.zip.infolist()
@@ -75,11 +71,7 @@ class Package:
         self.changed: dict[str, bytes] = {}
         self.removed: set[str] = set()
         self.added: list[str] = []
-
-    @classmethod
-    def read(cls, path) -> Package:
-        """The package of the file at `path`, read once."""
-        return cls(Path(path).read_bytes())
+        self._workbook_part: str | None = None
 
     def __contains__(self, name: str) -> bool:
         return (name in self.names or name in self.changed) and name not in self.removed
@@ -93,16 +85,9 @@ class Package:
         return self.zip.read(name)
 
     def text(self, name: str) -> str:
-        """A part the writers read or edit as text: well-formed XML in UTF-8, else ValueError (so
-        a damaged workbook index or styles part is refused, never patched)."""
-        data = self.bytes_of(name)
-        if name not in self.changed:
-            parser = expat.ParserCreate()
-            try:
-                parser.Parse(data, True)
-            except expat.ExpatError as exc:
-                raise ValueError(f"{name}: {exc}") from None
-        return data.decode("utf-8")
+        """A part the writers read or edit as text, in UTF-8 (else ValueError). Its being
+        well-formed was proven by limits.check_package, once, before the package was made."""
+        return self.bytes_of(name).decode("utf-8")
 
     def put(self, name: str, content: str | bytes) -> None:
         if name not in self.names and name not in self.changed:
@@ -140,11 +125,16 @@ class Package:
 
     # the workbook and its sheets ---------------------------------------------------------
     def workbook_part(self) -> str:
-        rels = self.text("_rels/.rels")
-        for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels):
-            if _attr(rel, "Type") == OFFICE_DOCUMENT_REL:
-                return _attr(rel, "Target").lstrip("/")
-        return "xl/workbook.xml"
+        """The workbook index's entry, as the package's relationships name it (read once)."""
+        if self._workbook_part is None:
+            rels = self.text("_rels/.rels")
+            targets = [
+                _attr(rel, "Target").lstrip("/")
+                for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels)
+                if _attr(rel, "Type") == OFFICE_DOCUMENT_REL
+            ]
+            self._workbook_part = targets[0] if targets else "xl/workbook.xml"
+        return self._workbook_part
 
     @staticmethod
     def rels_of(part: str) -> str:
@@ -163,8 +153,8 @@ class Package:
         return found
 
     def sheets(self) -> list[Sheet]:
-        wb = self.text(self.workbook_part())
-        rels = self.relationships(self.workbook_part())
+        wb_part = self.workbook_part()
+        wb, rels = self.text(wb_part), self.relationships(wb_part)
         r_prefix = _prefix_of(wb, REL_NS) or "r"
         sheets = []
         for tag in re.findall(r"<(?:\w+:)?sheet\b[^>]*>", wb):
@@ -436,7 +426,7 @@ def _update_content_types(package: Package, dropped: list[str], added: list[str]
     were not written again; entries already right are left as they are."""
     if not dropped and not added:
         return
-    types = package.text("[Content_Types].xml")
+    types = was = package.text("[Content_Types].xml")
     kept = set(dict(added))
     for name in dropped:
         if name not in kept:
@@ -447,7 +437,7 @@ def _update_content_types(package: Package, dropped: list[str], added: list[str]
             types = _insert_before_close(
                 types, "Types", f'<{prefix}Override PartName="/{name}" ContentType="{content_type}"/>'
             )
-    if types != package.text("[Content_Types].xml"):
+    if types != was:
         package.put("[Content_Types].xml", types)
 
 

@@ -66,7 +66,7 @@ class XlsxBackend:
         self.display_name = self.given.name
         self.limits = limits or Limits()
         self._data: bytes | None = None
-        self._holding: set[str] | None = None  # the parts with marks to read, found by the limits' check
+        self._holding: set[str] = set()  # the parts with marks to read, found by the limits' check
         self._fingerprint: Fingerprint | None = None
         self._lock = RunLock(lock_path(self.path), self.display_name)
 
@@ -96,11 +96,13 @@ class XlsxBackend:
             raise unreadable(self.display_name, detail=exc.strerror or type(exc).__name__) from exc
         if fingerprint.size > self.limits.file_mib * MIB:
             raise refuse(self.display_name, "file_mib", mib(fingerprint.size), self.limits.file_mib)
-        self._holding = None
-        if self.path.suffix.lower() == ".xls":  # no zip: an OLE file of BIFF records
+        suffix = self.path.suffix.lower()
+        self._holding = set()
+        if suffix == ".xls":  # no zip: an OLE file of BIFF records
             check_xls(data, self.limits, self.display_name)
-        else:
-            self._holding = check_package(data, self.path.suffix.lower(), self.limits, self.display_name, NEEDLES)
+        else:  # the parts holding a mark are noticed in the same pass (an .ods's marks are read whole)
+            needles = NEEDLES if suffix in (".xlsx", ".xlsm") else ()
+            self._holding = check_package(data, suffix, self.limits, self.display_name, needles)
         self._data, self._fingerprint = data, fingerprint
         return data
 

@@ -41,17 +41,16 @@ class PackageMarks:
     date1904: bool = False
 
 
-def read_marks(source, holding: set[str] | None = None) -> PackageMarks:
-    """The marks of an .xlsx/.xlsm (its bytes, or its path); none when the package cannot be read
-    that way. `holding`, when given, names the parts that hold one of NEEDLES (limits.py found
-    them as it checked the package): the others are not inflated again."""
+def read_marks(data: bytes, holding: set[str]) -> PackageMarks:
+    """The marks of an .xlsx/.xlsm's bytes; none when the package cannot be read that way.
+    `holding` names the parts that hold one of NEEDLES (limits.check_package found them as it
+    checked the package): the others are not inflated again."""
     try:
-        package = Package(source)
+        package = Package(data)
         found = PackageMarks(date1904=is_date1904(package))
         for sheet in package.sheets():
             totals = _table_totals(package, sheet.part)
-            holds = sheet.part in holding if holding is not None else _holds_any(package.zip, sheet.part, NEEDLES)
-            if not holds:
+            if sheet.part not in holding:
                 if totals:
                     found.sheets[sheet.name] = SheetMarks(totals=totals)
                 continue
@@ -76,19 +75,6 @@ def read_marks(source, holding: set[str] | None = None) -> PackageMarks:
         zlib.error,
     ):  # a damaged package: calamine, then the checks, say why
         return PackageMarks()
-
-
-def _holds_any(archive: zipfile.ZipFile, part: str, needles: tuple[bytes, ...]) -> bool:
-    """Whether the part holds one of `needles`, read a block at a time (a long sheet is never held whole)."""
-    overlap = max(len(n) for n in needles) - 1
-    tail = b""
-    with archive.open(part) as stream:
-        while block := stream.read(1 << 20):
-            window = tail + block
-            if any(n in window for n in needles):
-                return True
-            tail = window[-overlap:]
-    return False
 
 
 def is_date1904(package: Package) -> bool:
