@@ -35,7 +35,6 @@ from pathlib import Path
 from xml.parsers import expat
 
 from sheetsync.backends.a1 import column_letter, column_number
-from sheetsync.backends.xml_text import unescape_xml
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 
@@ -207,7 +206,6 @@ def highest_ref(window: bytes) -> tuple[int, int]:
 
 
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="(?:[A-Z]*[0-9]*:)?([A-Z]*)([0-9]*)"')
-DECLARATIONS = (b"<!DOCTYPE", b"<!ENTITY", "<!DOCTYPE".encode("utf-16-le"), "<!DOCTYPE".encode("utf-16-be"))
 OVERLAP = 64  # bytes kept from the previous block, so no pattern is missed at a block boundary
 
 
@@ -238,37 +236,28 @@ def check_package(data: bytes, suffix: str, limits: Limits, name: str, notice: t
         except OneLineError as exc:
             grid = exc.msgid in (REFUSALS["rows"], REFUSALS["columns"], REFUSALS["cells"])
             if grid and exc.params.get("where") == info.filename and suffix != ".ods":
-                exc.params["where"] = _sheet_name(archive, info.filename, limits) or info.filename
+                exc.params["where"] = _sheet_name(data, info.filename, limits) or info.filename
             raise
         if total > limits.unpacked_mib * MIB:
             raise refuse(name, "unpacked_mib", mib(total), limits.unpacked_mib)
     return noticed
 
 
-def _sheet_name(archive: zipfile.ZipFile, part: str, limits: Limits) -> str | None:
+def _sheet_name(data: bytes, part: str, limits: Limits) -> str | None:
     """The tab name of a worksheet part, as the workbook index names it (for messages); None when
-    it cannot be told safely (the index is large, or declares entities)."""
+    it cannot be told safely: an index or its relationships too large to read for a message, or
+    damaged. The package reader only searches the text: no entity is ever expanded."""
+    from sheetsync.backends.ooxml import Package  # only for a message about a sheet
+
     try:
-        xml = {}
-        for index in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-            info = archive.getinfo(index)
-            if info.file_size > min(limits.part_mib * MIB, 4 * MIB):
+        package = Package(data)
+        index = package.workbook_part()
+        for entry in ("_rels/.rels", index, Package.rels_of(index)):
+            if package.zip.getinfo(entry).file_size > min(limits.part_mib * MIB, 4 * MIB):
                 return None
-            xml[index] = archive.read(index)
-            if any(d in xml[index] for d in DECLARATIONS):  # small parts: a search is cheap
-                return None
-    except (KeyError, zipfile.BadZipFile, zlib.error, OSError, ValueError, NotImplementedError):
+        return next((sheet.name for sheet in package.sheets() if sheet.part == part), None)
+    except (KeyError, IndexError, TypeError, AttributeError, ValueError, zipfile.BadZipFile, zlib.error, OSError):
         return None
-    target = part.removeprefix("xl/")
-    for rel in re.finditer(rb"<(?:\w+:)?Relationship\b[^>]*>", xml["xl/_rels/workbook.xml.rels"]):
-        found = re.search(rb'Target="/?(?:xl/)?([^"]*)"', rel[0])
-        rel_id = re.search(rb'\bId="([^"]*)"', rel[0])
-        if found and rel_id and found[1].decode("utf-8", "replace") == target:
-            for sheet in re.finditer(rb"<(?:\w+:)?sheet\b[^>]*>", xml["xl/workbook.xml"]):
-                if re.search(rb'\bid="' + re.escape(rel_id[1]) + rb'"', sheet[0]):
-                    named = re.search(rb'\bname="([^"]*)"', sheet[0])
-                    return unescape_xml(named[1].decode("utf-8", "replace")) if named else None
-    return None
 
 
 def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits, name: str) -> None:
