@@ -102,7 +102,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
         locate(TRIPS, None, raw, settings.columns, settings.language)  # no logbook at all: says what is expected
     for spec_id in ("trips", "expenses", "payments"):
         first = records.tabs[spec_id][0] if records.tabs[spec_id] else None
-        tabs[spec_id] = first or LocatedTab(TABS_BY_ID[spec_id], TABS_BY_ID[spec_id].en, 0)
+        tabs[spec_id] = first or LocatedTab(TABS_BY_ID[spec_id], TABS_BY_ID[spec_id].name(settings.language), 0)
     p = _Parser(settings, list(read.problems), today)
     p.tab_problems(records, read.rows)
     p.generated_name_problems(raw)
