@@ -339,6 +339,14 @@ def test_links_are_refused_with_a_secret_the_service_refuses(groups_toml, monkey
     assert result.exit_code == 2 and "too short" in result.stderr and "https://" not in result.stdout
 
 
+def test_links_to_send_and_to_write_at_once_are_refused_as_for_notify(groups_toml, smtp_server, tmp_path):
+    result = CliRunner().invoke(
+        cli, ["links", str(groups_toml), "--group", "lilas", "--send", "--outbox", tmp_path / "o"]
+    )
+    assert result.exit_code == 2 and "Choose --send or --outbox, not both." in result.stderr
+    assert smtp_server.messages == [] and not (tmp_path / "o").exists()
+
+
 def test_links_are_sent_under_the_workbooks_run_lock(groups_toml, smtp_server, tmp_path):
     with open(lock_path((tmp_path / "lilas.xlsx").resolve()), "a") as held:  # another run holds the workbook
         fcntl.flock(held, fcntl.LOCK_EX)

@@ -379,17 +379,18 @@ def links_command(
             N_('Give the group secret_env or secret_file, and [server] public_url = "https://…".'),
             path=config_path,
         )
-    if mode is None and outbox is None:
+    mode = _notice_mode(mode == "send", outbox)
+    if mode == "dry-run":  # no notice: the links are printed
         report = api.load(group.workbook, credentials=group.credentials, limits=config.limits)
         chosen = api.member_name(report, member) if member else None
         for name, (link, revoked) in member_links(report, public_url, secret, group.name, chosen).items():
-            click.echo(f"{name}\t{link}" + ("\t" + t(report.settings.language, "(revoked)") if revoked else ""))
+            echo(f"{name}\t{link}" + ("\t" + t(report.settings.language, "(revoked)") if revoked else ""))
         return
     run = api.notify(  # under the workbook's run lock, as notify sends
         group.workbook,
         None,
         "link",
-        "outbox" if outbox else "send",
+        mode,
         member,
         credentials=group.credentials,
         limits=config.limits,
@@ -399,10 +400,8 @@ def links_command(
         outbox=outbox,
     )
     for path in run.outbox:
-        click.echo(str(path))
-    outcome = notice_outcome(run.language, run)
-    if lines := outcome if run.sent else outcome[1:]:
-        click.echo("\n".join(lines), err=True)
+        echo(str(path))
+    echo("\n".join(notice_outcome(run.language, run, f"link: {_notices_done(run, mode, outbox)}.")), err=True)
 
 
 @cli.command("apps-script")
@@ -563,9 +562,7 @@ def notify_command(
 
     A notice logged in the Sent tab is never sent twice for the same kind, period and member.
     """
-    if send and outbox:
-        raise SetupError(N_("Choose --send or --outbox, not both."), N_("--outbox writes files, --send emails them."))
-    mode = "send" if send else "outbox" if outbox else "dry-run"
+    mode = _notice_mode(send, outbox)
     run = api.notify(
         workbook,
         _as_of(as_of),
@@ -581,24 +578,34 @@ def notify_command(
         outbox=outbox,
         **google,
     )
-    lang = run.language
-    if send:
-        done = tn(lang, "{n} notice sent", "{n} notices sent", run.sent)
-    elif outbox:
-        done = tn(
-            lang, "{n} notice written to {folder}", "{n} notices written to {folder}", len(run.outbox), folder=outbox
-        )
-    else:
+    if mode == "dry-run":
         for r in run.rendered:
             echo(f"To: {r.notice.member} <{r.notice.address}>\nSubject: {r.subject}\n\n{r.text}\n{'-' * 72}")
-        done = tn(
-            lang,
-            "{n} notice to send (dry run: nothing sent)",
-            "{n} notices to send (dry run: nothing sent)",
-            len(run.rendered),
-        )
     if not quiet:
-        echo("\n".join(notice_outcome(lang, run, f"{kind}: {done}.")), err=True)
+        echo("\n".join(notice_outcome(run.language, run, f"{kind}: {_notices_done(run, mode, outbox)}.")), err=True)
+
+
+def _notice_mode(send: bool, outbox: str | None) -> str:
+    """ "send", "outbox" or "dry-run", from the --send and --outbox of notify and links."""
+    if send and outbox:
+        raise SetupError(N_("Choose --send or --outbox, not both."), N_("--outbox writes files, --send emails them."))
+    return "send" if send else "outbox" if outbox else "dry-run"
+
+
+def _notices_done(run: api.NoticeRun, mode: str, outbox: str | None) -> str:
+    """How many notices a run of `mode` sent, wrote or would send, in the group's language."""
+    lang = run.language
+    if mode == "send":
+        return tn(lang, "{n} notice sent", "{n} notices sent", run.sent)
+    if mode == "outbox":
+        count = len(run.outbox)
+        return tn(lang, "{n} notice written to {folder}", "{n} notices written to {folder}", count, folder=outbox)
+    return tn(
+        lang,
+        "{n} notice to send (dry run: nothing sent)",
+        "{n} notices to send (dry run: nothing sent)",
+        len(run.rendered),
+    )
 
 
 @cli.command("agreement")
