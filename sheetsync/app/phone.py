@@ -16,6 +16,7 @@ import hmac
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from urllib.parse import quote
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -25,7 +26,7 @@ from sheetsync.calendar.bookings import schedule
 from sheetsync.i18n import N_
 from sheetsync.i18n import t as tr
 from sheetsync.model import EVERYONE
-from sheetsync.model.schema import CATEGORIES
+from sheetsync.model.schema import CATEGORIES, CATEGORIES_BY_ID
 from sheetsync.notify.epc import epc_svg_uri
 from sheetsync.notify.plan import payment_code, payment_details
 from sheetsync.notify.templates import template_folder
@@ -217,27 +218,23 @@ def _entries_of(report: Report, member: str) -> list[tuple[int, str]]:
     for trip in book.trips:
         if trip.source.tab == tab and trip.driver == member:
             km = fmt.number(trip.km, lang)
-            lines.append((trip.source.row, f"{_moment_text(trip.date, lang)} · {trip.vehicle} · {km} km"))
+            lines.append((trip.source.row, f"{fmt.moment(trip.date, lang)} · {trip.vehicle} · {km} km"))
     for e in book.expenses:
         if e.source.tab == tab and e.paid_by == member:
-            category = next(c for c in CATEGORIES if c.id == e.category).name(lang)
+            category = CATEGORIES_BY_ID[e.category].name(lang)
             lines.append(
-                (e.source.row, f"{_moment_text(e.date, lang)} · {category} · {fmt.money(e.amount, currency, lang)}")
+                (e.source.row, f"{fmt.moment(e.date, lang)} · {category} · {fmt.money(e.amount, currency, lang)}")
             )
     for p in book.payments:
         if p.source.tab == tab and p.sender == member:
             amount = fmt.money(p.amount, currency, lang)
-            lines.append((p.source.row, f"{_moment_text(p.date, lang)} · {p.recipient} · {amount}"))
+            lines.append((p.source.row, f"{fmt.moment(p.date, lang)} · {p.recipient} · {amount}"))
     for b in book.bookings:
         if b.source.tab == tab and b.member == member:
             lines.append(
-                (b.source.row, f"{_moment_text(b.start, lang)} · {b.vehicle or ''} · {tr(lang, LABELS['book'])}")
+                (b.source.row, f"{fmt.moment(b.start, lang)} · {b.vehicle or ''} · {tr(lang, LABELS['book'])}")
             )
     return sorted(lines, reverse=True)[:LAST_ENTRIES]
-
-
-def _moment_text(moment: datetime, lang: str) -> str:
-    return f"{fmt.day(moment.date(), lang)} {moment:%H:%M}"
 
 
 def page_context(report: Report, member: str, now: datetime, state: PageState) -> dict:
@@ -264,7 +261,7 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
     mine = {}
     for o in report.occurrences:
         if o.member == member and o.end > now and o.booking not in mine:
-            mine[o.booking] = _moment_text(o.start, lang) + " – " + _moment_text(o.end, lang)
+            mine[o.booking] = fmt.span(o.start, o.end, lang)
     labels = {k: tr(lang, v) for k, v in LABELS.items() if k != "reference"}
     return {
         "lang": lang,
@@ -291,7 +288,6 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         "categories": [(c.name(lang), c.name(lang).capitalize()) for c in CATEGORIES],
         "repeats": [(value, labels[word]) for value, word in REPEAT_WORDS.items()],
         "now": now.strftime("%Y-%m-%dT%H:%M"),
-        "today": now.strftime("%Y-%m-%dT%H:%M"),
         "grid": [[fmt.day(row[0], lang), *row[1:]] for row in grid],
         "bookings": [{"ref": booking_ref(b), "when": when, "vehicle": b.vehicle or ""} for b, when in mine.items()],
         "entries": [text for _, text in _entries_of(report, member)],
@@ -302,6 +298,12 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
 
 def render_page(report: Report, member: str, now: datetime, state: PageState) -> bytes:
     """The phone page of `member` as UTF-8 HTML."""
+    return _page_template().render(page_context(report, member, now, state)).encode()
+
+
+@cache
+def _page_template():
+    """The page's template, compiled once per process (the service renders it at every request)."""
     env = Environment(
         loader=FileSystemLoader(str(template_folder("phone"))),
         autoescape=select_autoescape(default=True),
@@ -309,7 +311,7 @@ def render_page(report: Report, member: str, now: datetime, state: PageState) ->
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    return env.get_template("page.html").render(page_context(report, member, now, state)).encode()
+    return env.get_template("page.html")
 
 
 def submit(

@@ -175,7 +175,7 @@ def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str
     by_member: dict[str, list[dict]] = defaultdict(list)
     for o in missing:
         by_member[o.member].append(
-            {"vehicle": o.vehicle or "", "when": _local_span(o.start, o.end, report.settings.language)}
+            {"vehicle": o.vehicle or "", "when": fmt.span(o.start, o.end, report.settings.language)}
         )
     year, week, _ = report.as_of.isocalendar()
     period = f"{year}-W{week:02d}"
@@ -276,13 +276,6 @@ def _digest(report: Report, **_) -> tuple[list[Notice], list[str]]:
 
 def _first_owner(report: Report) -> str | None:
     return report.book.vehicles[0].owner_names[0] if report.book.vehicles else None
-
-
-def _local_span(start: datetime, end: datetime, lang: str) -> str:
-    day = fmt.day(start.date(), lang)
-    if start.date() == end.date():
-        return f"{day} {start:%H:%M}–{end:%H:%M}"
-    return f"{day} {start:%H:%M} – {fmt.day(end.date(), lang)} {end:%H:%M}"
 
 
 def _link(report: Report, links: dict[str, str], **_) -> tuple[list[Notice], list[str]]:

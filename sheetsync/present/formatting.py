@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
@@ -26,6 +26,18 @@ def day(value: date, lang: str) -> str:
     from babel.dates import format_date  # with its time zones: only where a date is written out
 
     return format_date(value, format="medium", locale=locale(lang))
+
+
+def moment(value: datetime, lang: str) -> str:
+    """A day and a time in the group's language ("3 janv. 2026 09:00")."""
+    return f"{day(value.date(), lang)} {value:%H:%M}"
+
+
+def span(start: datetime, end: datetime, lang: str) -> str:
+    """From `start` to `end`, the day said once when it is the same: "3 janv. 2026 09:00–12:00"."""
+    if start.date() == end.date():
+        return f"{moment(start, lang)}–{end:%H:%M}"
+    return f"{moment(start, lang)} – {moment(end, lang)}"
 
 
 def fuel_figures(fuel, currency: str, lang: str) -> dict[str, str | None]:
