@@ -66,7 +66,7 @@ class Report:
     def amounts_in_doubt(self) -> bool:
         """Whether an error may change an amount: any error but those of the bookings and those
         of `CHANGE_NO_AMOUNT`. Notices asking for money wait until there is none."""
-        bookings = self.errors_in("bookings")
+        bookings = set(self.errors_in("bookings"))
         return any(p.is_error and p.code not in CHANGE_NO_AMOUNT and p not in bookings for p in self.problems)
 
     def errors_in(self, tab_id: str) -> list[Problem]:
