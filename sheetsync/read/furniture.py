@@ -24,7 +24,23 @@ SUMMED = {
 }
 
 
-def is_sum_row(tab: LocatedTab, cells: list, records: list) -> bool:
+class RunningSums:
+    """The sum of each field's values over the records read so far in a tab, brought up to date
+    only when a row may be a row of sums: each record is added once, however many such rows."""
+
+    def __init__(self) -> None:
+        self.sums: dict[str, tuple[int, float]] = {}  # field -> (records added, their sum)
+
+    def total(self, field: str, records: list) -> float:
+        added, total = self.sums.get(field, (0, 0.0))
+        value_of = SUMMED[field]
+        for r in records[added:]:
+            total += float(value_of(r) or 0)
+        self.sums[field] = (len(records), total)
+        return total
+
+
+def is_sum_row(tab: LocatedTab, cells: list, records: list, sums: RunningSums) -> bool:
     """No date, only numbers, each in a column the records above add up to it (`=SUM(E2:E40)`)."""
     index = tab.index
     i_date = index.get("date", index.get("timestamp"))
@@ -35,11 +51,8 @@ def is_sum_row(tab: LocatedTab, cells: list, records: list) -> bool:
         return False
     fields = {i: f for f, i in index.items()}
     for i, number in numbers:
-        value_of = SUMMED.get(fields.get(i, ""))
-        if value_of is None:
-            return False
-        total = sum(float(value_of(r) or 0) for r in records)
-        if abs(total - number) >= _TOLERANCE:
+        field = fields.get(i, "")
+        if field not in SUMMED or abs(sums.total(field, records) - number) >= _TOLERANCE:
             return False
     return True
 

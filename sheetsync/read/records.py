@@ -54,7 +54,7 @@ from sheetsync.read.cells import (
     percent,
 )
 from sheetsync.read.entries import cancelled, entries_tab, entry_view, without_cancelled
-from sheetsync.read.furniture import PAID_FIELDS, is_sum_row, month_heading, row_money
+from sheetsync.read.furniture import PAID_FIELDS, RunningSums, is_sum_row, month_heading, row_money
 from sheetsync.read.headers import (
     LocatedTab,
     RawTables,
@@ -177,6 +177,7 @@ class _Parser:
         marks = tab.marks
         special = marks.hidden | set(marks.totals)
         ignored = [i for f, _, i in tab.duplicates if f in PAID_FIELDS]  # money columns not read
+        sums = RunningSums()
         for row, cells in tab.data_rows():
             if ignored and not is_empty(cells):
                 self._ignored_money(tab, row, cells, ignored)
@@ -200,7 +201,7 @@ class _Parser:
             if (heading := month_heading(cells)) is not None:
                 self.note("row.heading", tab, row, value=heading)
                 continue
-            if is_sum_row(tab, cells, records):
+            if is_sum_row(tab, cells, records, sums):
                 self.note("row.sum", tab, row)
                 continue
             r = self.reader(tab, row, cells)
