@@ -413,10 +413,10 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     from sheetsync.present.entries import entries_table, entry_row
     from sheetsync.read.entries import booking_key, cancellation_key
     from sheetsync.read.headers import find_tabs
+    from sheetsync.read.records import workbook_settings
 
     raw = RawBook.listed(backend.read_tabs())  # the marks kept: a hidden row counts as in `validate`
-    before = build_report(raw, _default_group(backend), now.date(), history=False)
-    s = before.settings
+    s = workbook_settings(raw, _default_group(backend))
     name = find_tabs(raw).get("entries") or ENTRIES.name(s.language)
     table = entries_table(s.language, s.currency)
     row = entry_row(kind, member, fields, now, s.language)
@@ -427,6 +427,7 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     stopping = [p for p in after.problems if p.tab == name and p.row == number and p.is_error]
     if kind == "cancellation":  # matched as the reader matches it, among the bookings still counted
         target = str(fields.get("cancels") or "")
+        before = build_report(raw, _default_group(backend), now.date(), history=False)  # without this entry
         if cancellation_key(member, target) not in {booking_key(b) for b in before.book.bookings}:
             column = ENTRIES.column("cancels").name(s.language)
             stopping.append(

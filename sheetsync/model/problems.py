@@ -346,8 +346,8 @@ PROBLEMS: dict[str, Template] = {
 
 
 # errors that change no amount: a member's bank details (the member still counts, without a
-# scan-to-pay code) and a cancellation of no booking (bookings hold no money, nor do their errors)
-CHANGE_NO_AMOUNT = frozenset({"member.iban", "member.bic", "entry.no_such_booking"})
+# scan-to-pay code); the bookings' errors change none either (Report.amounts_in_doubt)
+CHANGE_NO_AMOUNT = frozenset({"member.iban", "member.bic"})
 
 
 def problem(code: str, lang: str, tab: str, row: int | None, column: str | None, **params: object) -> Problem:

@@ -66,7 +66,7 @@ from sheetsync.read.headers import (
 )
 from sheetsync.read.logbooks import RecordTabs, record_tabs
 from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
-from sheetsync.read.settings_tab import read_settings
+from sheetsync.read.settings_tab import SettingsRead, read_settings
 
 REFUND_WORDS = {header_key(w) for w in ("refund", "remboursement", "rembt", "remb", "avoir", "refunded", "remboursé")}
 IN_PROGRESS_DAYS = 7  # a trip with a start reading and no end, this recent, is still out
@@ -90,8 +90,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
     lets plain logbook lines take the fast reader (the result is the same; a test holds it so).
     """
     found = find_tabs(raw)
-    settings_tab = locate(SETTINGS, found.get("settings"), raw, {}, tab_language(found))
-    read = read_settings(settings_tab, workbook_name, tab_language(found))
+    settings_tab, read = _settings(raw, found, workbook_name)
     settings = read.settings
     tabs = {
         spec.id: locate(spec, found.get(spec.id), raw, settings.columns, settings.language)
@@ -144,6 +143,16 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
     )
     p.duplicate_columns(every_tab)  # after the rows: with the money each ignored column held
     return Parsed(book, p.problems, read.rows, p.left_out)
+
+
+def workbook_settings(raw: RawTables, workbook_name: str) -> Settings:
+    """The Settings tab's settings alone (its language, its currency…), without reading the rest."""
+    return _settings(raw, find_tabs(raw), workbook_name)[1].settings
+
+
+def _settings(raw: RawTables, found: dict[str, str], workbook_name: str) -> tuple[LocatedTab, SettingsRead]:
+    settings_tab = locate(SETTINGS, found.get("settings"), raw, {}, tab_language(found))
+    return settings_tab, read_settings(settings_tab, workbook_name, tab_language(found))
 
 
 class _Parser:
