@@ -437,5 +437,6 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
         stopping = clashes_of(after.book, after.occurrences, name, number)
     if stopping:
         return Submitted(False, stopping, None, name)
-    backend.append_row(replace(table, name=name), row)  # below the group's own tab, however they spell it
+    below_header = [list(r) for r in current[table.header_row :]]  # the tab as just read, for a file's writer
+    backend.append_row(replace(table, name=name, rows=below_header), row)  # below the group's own tab, however spelt
     return Submitted(True, [], number, name)

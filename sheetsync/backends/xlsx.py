@@ -170,16 +170,10 @@ class XlsxBackend:
             self._save(self._guarded(package.write), self._fingerprint)
 
     def append_row(self, table: Table, row: list) -> None:
-        """Add `row` below the last row of the tab `table.name`, which is created with `table`'s title
-        and header when missing. The tab's rows, as read_tabs read them (the file is read only when
-        it was not), are written back with the new one; every other part of the workbook keeps its
-        bytes. Hold the workbook's lock from reading to here: a file changed since is not written."""
-        with self._lock:
-            if self._data is None:
-                self._load()
-            existing = self._parse().get(table.name)
-            rows = [list(r) for r in list(existing)[table.header_row :]] if existing is not None else []
-            self.write_tabs([replace(table, rows=rows + [row])])
+        """Add `row` below `table.rows` (the tab `table.name`'s rows as the caller read them under
+        the lock), the tab created with `table`'s title and header when missing; every other part
+        of the workbook keeps its bytes. A file changed since it was read is not written."""
+        self.write_tabs([replace(table, rows=[*table.rows, row])])
 
     def create_tabs(self, tables: list[Table]) -> None:
         """A new .xlsx with the input tabs (`init`); a workbook that holds data is refused."""
