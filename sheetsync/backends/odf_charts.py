@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from sheetsync.backends.a1 import a1_sheet, column_letter
-from sheetsync.backends.ooxml import Package, xml_text
+from sheetsync.backends.ooxml import Package, free_name, xml_text
 from sheetsync.backends.xml_text import escape, quoteattr
 from sheetsync.present.table import CHART_COLUMNS, CHART_ROWS, Chart, Series, Table, chart_anchor
 
@@ -116,12 +116,9 @@ def drop_objects(package: Package, names: list[str]) -> list[str]:
 def put_objects(package: Package, table: Table) -> list[str]:
     """The table's charts as chart objects under the lowest free "Object N" names; those names."""
     taken = {entry.split("/")[0] for entry in package.entries()}
-    names, n = [], 1
+    names = []
     for chart in table.charts:
-        while f"Object {n}" in taken:
-            n += 1
-        name = f"Object {n}"
-        taken.add(name)
+        name = free_name("Object {}", taken)
         package.put(f"{name}/content.xml", chart_document(table, chart))
         names.append(name)
     return names

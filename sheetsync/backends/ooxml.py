@@ -441,20 +441,23 @@ def _update_content_types(package: Package, dropped: list[str], added: list[str]
         package.put("[Content_Types].xml", types)
 
 
+def free_name(pattern: str, taken: set[str], start: int = 1) -> str:
+    """The first of `pattern`.format(start), .format(start + 1)… not in `taken`, which it joins."""
+    n = start
+    while pattern.format(n) in taken:
+        n += 1
+    taken.add(pattern.format(n))
+    return pattern.format(n)
+
+
 def _add_sheet_part(package: Package, table: Table, xml: str) -> str:
     wb_part = package.workbook_part()
     wb = package.text(wb_part)
     rels_part = Package.rels_of(wb_part)
     rels = package.text(rels_part)
-    taken_parts = package.entries()
-    n = 1
-    while f"xl/worksheets/sheet{n}.xml" in taken_parts:
-        n += 1
-    part = f"xl/worksheets/sheet{n}.xml"
+    part = free_name("xl/worksheets/sheet{}.xml", package.entries())
     rel_ids = set(re.findall(r'\bId="([^"]+)"', rels))
-    k = len(rel_ids) + 1
-    while f"rId{k}" in rel_ids:
-        k += 1
+    rel_id = free_name("rId{}", rel_ids, start=len(rel_ids) + 1)
     sheet_ids = [int(x) for x in re.findall(r'<(?:\w+:)?sheet\b[^>]*\bsheetId="(\d+)"', wb)]
     r_prefix = _prefix_of(wb, REL_NS)
     if r_prefix is None:
@@ -462,7 +465,7 @@ def _add_sheet_part(package: Package, table: Table, xml: str) -> str:
         wb = re.sub(r"<((?:\w+:)?workbook)\b", rf'<\1 xmlns:r="{REL_NS}"', wb, count=1)
     prefix = _element_prefix(wb, "sheets")
     sheet_tag = (
-        f'<{prefix}sheet name={quoteattr(table.name)} sheetId="{max([0, *sheet_ids]) + 1}" {r_prefix}:id="rId{k}"/>'
+        f'<{prefix}sheet name={quoteattr(table.name)} sheetId="{max([0, *sheet_ids]) + 1}" {r_prefix}:id="{rel_id}"/>'
     )
     package.put(wb_part, _insert_before_close(wb, "sheets", sheet_tag))
     target = part[len(dirname(wb_part)) + 1 :] if part.startswith(dirname(wb_part) + "/") else "/" + part
@@ -470,7 +473,7 @@ def _add_sheet_part(package: Package, table: Table, xml: str) -> str:
     package.put(
         rels_part,
         _insert_before_close(
-            rels, "Relationships", f'<{rel_prefix}Relationship Id="rId{k}" Type="{WORKSHEET_REL}" Target="{target}"/>'
+            rels, "Relationships", f'<{rel_prefix}Relationship Id="{rel_id}" Type="{WORKSHEET_REL}" Target="{target}"/>'
         ),
     )
     types = package.text("[Content_Types].xml")

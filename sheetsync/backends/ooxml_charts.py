@@ -8,7 +8,7 @@ from decimal import Decimal
 from posixpath import dirname, relpath
 
 from sheetsync.backends.a1 import a1_sheet, column_letter
-from sheetsync.backends.ooxml import REL_NS, Package, xml_text
+from sheetsync.backends.ooxml import REL_NS, Package, free_name, xml_text
 from sheetsync.present.table import CHART_COLUMNS, CHART_ROWS, Chart, Series, Table, chart_anchor
 from sheetsync.read.cells import to_serial
 
@@ -161,21 +161,12 @@ def relationships_xml(targets: list[tuple[str, str]]) -> str:
     )
 
 
-def _free(package: Package, pattern: str, taken: set[str]) -> str:
-    n = 1
-    while pattern.format(n) in taken:
-        n += 1
-    name = pattern.format(n)
-    taken.add(name)
-    return name
-
-
 def write_drawing(package: Package, table: Table, sheet_part: str) -> list[tuple[str, str]]:
     """The table's charts, their drawing and the sheet's relationship to it, put into `package` under
     the lowest free part names (so a second sync writes the same names); (part, content type) of each."""
     taken = package.entries()
-    drawing = _free(package, "xl/drawings/drawing{}.xml", taken)
-    charts = [_free(package, "xl/charts/chart{}.xml", taken) for _ in table.charts]
+    drawing = free_name("xl/drawings/drawing{}.xml", taken)
+    charts = [free_name("xl/charts/chart{}.xml", taken) for _ in table.charts]
     for name, chart in zip(charts, table.charts, strict=True):
         package.put(name, chart_xml(table, chart))
     package.put(drawing, drawing_xml(table))
