@@ -149,12 +149,12 @@ def form_config(report: Report) -> dict:
     ]
     lists = {
         "vehicles": {
-            "tab": book.tab_names.get("vehicles", "Vehicles"),
+            "tab": book.tab_names["vehicles"],  # in the group's language when the tab is absent
             "header": book.header("vehicles", "vehicle"),
             "names": [v.name for v in book.vehicles],
         },
         "members": {
-            "tab": book.tab_names.get("members", "Members"),
+            "tab": book.tab_names["members"],
             "header": book.header("members", "name"),
             "names": book.member_names(),
         },
@@ -165,7 +165,7 @@ def form_config(report: Report) -> dict:
 
 def render_form_script(report: Report) -> str:
     """The Apps Script that creates the group's Google Forms and keeps their dropdowns up to date."""
-    return _environment().get_template("Form.gs").render(group=report.settings.group, config=form_config(report))
+    return _environment().get_template("Form.gs").render(config=form_config(report))
 
 
 def manifest_json(forms: bool = False) -> str:
