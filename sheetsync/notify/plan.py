@@ -20,7 +20,6 @@ from sheetsync.money.settle import Transfer
 from sheetsync.notify.epc import epc_code
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
-from sheetsync.read.bank import format_iban
 
 ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
 DIGEST_PROBLEMS = 30
@@ -149,7 +148,7 @@ def payment_details(report: Report, transfer: Transfer) -> dict:
     return {
         "other": transfer.recipient,
         "amount": transfer.amount,
-        "iban": format_iban(iban) if iban else None,
+        "iban": fmt.iban(iban) if iban else None,
         "bic": recipient.bic if recipient else None,
         "reference": transfer_reference(report.settings, period, transfer.sender, transfer.recipient),
         "epc": bool(iban) and report.settings.currency == "EUR",

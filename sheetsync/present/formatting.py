@@ -40,6 +40,11 @@ def span(start: datetime, end: datetime, lang: str) -> str:
     return f"{moment(start, lang)} – {moment(end, lang)}"
 
 
+def iban(compact: str) -> str:
+    """An IBAN in groups of four, as people read it: "FR76 3000 6000 …"."""
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 def fuel_figures(fuel, currency: str, lang: str) -> dict[str, str | None]:
     """A vehicle's fuel figures for a period (money.fuel.FuelPeriod) as a person reads them:
     litres and l/100 km to the hundredth, the price per litre as a rate; None where unknown."""

@@ -19,8 +19,3 @@ def parse_bic(text: str) -> str:
     from schwifty import BIC
 
     return BIC(text).compact
-
-
-def format_iban(iban: str) -> str:
-    """An IBAN in groups of four, as people read it: "FR76 3000 6000 …"."""
-    return " ".join(iban[i : i + 4] for i in range(0, len(iban), 4))
