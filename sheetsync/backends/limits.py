@@ -73,12 +73,12 @@ class Limits:
         return dataclasses.replace(self, **changes)
 
 
-def load_limits(flags: Iterable[str] = (), config: str | Path | None = None, table: dict | None = None) -> Limits:
-    """The defaults, then the [limits] table (`table`, or the one of `config` / ./sheetsync.toml),
-    then $SHEETSYNC_LIMITS, then the command line's `--limit` flags."""
+def load_limits(flags: Iterable[str] = (), table: dict | None = None) -> Limits:
+    """The defaults, then the [limits] table (`table`, else the one of ./sheetsync.toml), then
+    $SHEETSYNC_LIMITS, then the command line's `--limit` flags."""
     limits = Limits()
     if table is None:
-        path = Path(config) if config else Path("sheetsync.toml")
+        path = Path("sheetsync.toml")
         table = {}
         if path.is_file():
             import tomllib  # only where a limits table is read
