@@ -411,7 +411,6 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     from sheetsync.model.problems import problem
     from sheetsync.model.schema import ENTRIES
     from sheetsync.present.entries import entries_table, entry_row
-    from sheetsync.read.entries import booking_key, cancellation_key
     from sheetsync.read.headers import find_tabs
     from sheetsync.read.records import workbook_settings
 
@@ -424,15 +423,16 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     with_entry = raw.with_tab(name, [*current, row])
     number = len(current) + 1
     after = build_report(with_entry, _default_group(backend), now.date(), history=False)
-    stopping = [p for p in after.problems if p.tab == name and p.row == number and p.is_error]
-    if kind == "cancellation":  # matched as the reader matches it, among the bookings still counted
-        target = str(fields.get("cancels") or "")
-        before = build_report(raw, _default_group(backend), now.date(), history=False)  # without this entry
-        if cancellation_key(member, target) not in {booking_key(b) for b in before.book.bookings}:
-            column = ENTRIES.column("cancels").name(s.language)
-            stopping.append(
-                problem("entry.no_such_booking", s.language, name, number, column, member=member, value=target)
-            )
+    # an error on its row stops an entry, and so does a cancellation that would cancel nothing (a
+    # warning in the sheet: a phone offers only the member's bookings still counted)
+    stopping = [
+        p
+        for p in after.problems
+        if p.tab == name and p.row == number and (p.is_error or p.code == "entry.no_such_booking")
+    ]
+    if kind == "cancellation" and not fields.get("cancels"):  # the reader passes over an empty one
+        column = ENTRIES.column("cancels").name(s.language)
+        stopping.append(problem("entry.no_such_booking", s.language, name, number, column, member=member, value=""))
     if kind == "booking" and not stopping:
         stopping = clashes_of(after.book, after.occurrences, name, number)
     if stopping:

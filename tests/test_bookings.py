@@ -246,3 +246,35 @@ def test_who_keeps_the_car_does_not_depend_on_which_booking_is_asked_about_first
     (lost,) = clashes_of(book, found, loser.source.tab, loser.source.row)
     assert f"{winner.member} keeps the car" in lost.hint
     assert clashes_of(book, found, winner.source.tab, winner.source.row) == []
+
+
+def test_a_cancellation_typed_in_the_entries_tab_that_cancels_nothing_is_a_warning_on_its_row():
+    """A cancellation naming no booking of its member (a wrong row, another member's booking, a
+    booking an earlier line already cancelled) cancels nothing, and `validate` says so where it was
+    typed; the one that matches still cancels, and the figures are not touched either way."""
+    raw = with_bookings(
+        [
+            ["Marie", "2025-04-01 10:00", "2025-04-01 12:00"],
+            ["Paul", "2025-04-02 10:00", "2025-04-02 12:00"],
+            ["Paul", "next week", "2025-04-09 12:00"],  # left out for its error: not counted, so not cancelled
+        ]
+    )
+    header = ["Submitted at", "Kind", "Member", "Cancels"]
+    raw["Entries"] = [
+        ["Phone entries"],
+        header,
+        [datetime(2025, 3, 2), "cancellation", "Marie", "Bookings!2"],  # hers: cancels it
+        [datetime(2025, 3, 3), "cancellation", "Marie", "Bookings!3"],  # Paul's
+        [datetime(2025, 3, 4), "cancellation", "Marie", "Bookings!2"],  # already cancelled on row 3
+        [datetime(2025, 3, 5), "cancellation", "Zoé", "Bookings!9"],  # no such row
+        [datetime(2025, 3, 6), "cancellation", "Paul", "booked on tuesday"],  # not TAB!ROW
+        [datetime(2025, 3, 7), "cancellation", "Paul", "Bookings!4"],
+    ]
+    report = report_of(raw, as_of=AS_OF)
+    assert [b.member for b in report.book.bookings] == ["Paul"]
+    found = [p for p in report.problems if p.code == "entry.no_such_booking"]
+    assert [(p.tab, p.row, p.column, p.severity) for p in found] == [
+        ("Entries", row, "Cancels", Severity.WARNING) for row in (4, 5, 6, 7, 8)
+    ]
+    assert found[0].message == "No booking of Marie at Bookings!3 to cancel."
+    assert [p.code for p in report.problems if p.is_error] == ["value.date"]  # on Bookings!4 only

@@ -123,9 +123,12 @@ PROBLEMS: dict[str, Template] = {
         N_("A BIC has 8 or 11 letters and digits (AGRIFRPP or AGRIFRPPXXX); leave it empty if unsure."),
     ),
     "entry.no_such_booking": Template(
-        E,
+        W,  # it cancels nothing and counts for nothing; a phone refuses it (api.submit_entry)
         N_("No booking of {member} at {value} to cancel."),
-        N_("Cancel one of the bookings listed under your bookings."),
+        N_(
+            "The booking was already cancelled, deleted or moved to another row: cancel one still listed "
+            "(as TAB!ROW), or delete this cancellation."
+        ),
     ),
     "vehicle.duplicate": Template(
         E,

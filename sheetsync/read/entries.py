@@ -65,17 +65,29 @@ def booking_key(booking: Booking) -> tuple[str, str, int] | None:
     return cancellation_key(booking.member, booking_ref(booking))
 
 
-def cancelled(tab: LocatedTab) -> set[tuple[str, str, int] | None]:
-    """The cancellation_key of every cancellation in the Entries tab."""
-    found = set()
+def cancellations(tab: LocatedTab) -> list[tuple[int, str, str]]:
+    """(sheet row, member, what it cancels) of every cancellation in the Entries tab, in row order."""
+    found = []
     for i, cells in enumerate(entry_rows(tab)):
         if i >= tab.header_row and entry_kind(tab, cells) == "cancellation":
             member, target = as_text(tab.cell(cells, "member")), as_text(tab.cell(cells, "cancels"))
-            if member and target and (key := cancellation_key(member, target)) is not None:
-                found.add(key)
+            if member and target:
+                found.append((i + 1, member, target))
     return found
 
 
-def without_cancelled(bookings: list[Booking], cancellations: set[tuple[str, str, int] | None]) -> list[Booking]:
-    """The bookings that no cancellation of their own member names."""
-    return [b for b in bookings if booking_key(b) not in cancellations]
+def without_cancelled(bookings: list[Booking], tab: LocatedTab) -> tuple[list[Booking], list[tuple[int, str, str]]]:
+    """The bookings that no cancellation of their own member names, and the cancellations that
+    cancel nothing (row, member, what it names): no booking of their member is counted there (a
+    wrong row, another member's booking, one left out for an error), or an earlier line already
+    cancelled it."""
+    counted = {booking_key(b) for b in bookings}
+    done: set[tuple[str, str, int] | None] = set()
+    nothing = []
+    for row, member, target in cancellations(tab):
+        key = cancellation_key(member, target)
+        if key in counted and key not in done:
+            done.add(key)
+        else:
+            nothing.append((row, member, target))
+    return [b for b in bookings if booking_key(b) not in done], nothing

@@ -53,7 +53,7 @@ from sheetsync.read.cells import (
     parse_weekday_time,
     percent,
 )
-from sheetsync.read.entries import cancelled, entries_tab, entry_view, without_cancelled
+from sheetsync.read.entries import entries_tab, entry_view, without_cancelled
 from sheetsync.read.furniture import PAID_FIELDS, RunningSums, is_sum_row, month_heading, row_money
 from sheetsync.read.headers import (
     LocatedTab,
@@ -127,14 +127,21 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
         return tuple(found_rows)
 
     trips = read_all("trips", "trip", p.trip, p.quick_trip if quick else None)
+    expenses = read_all("expenses", "expense", p.expense)
+    bookings, cancel_nothing = without_cancelled(list(read_all("bookings", "booking", p.booking)), entries)
+    for row, member, target in cancel_nothing:
+        column = entries.header("cancels", settings.language)
+        p.problems.append(
+            problem("entry.no_such_booking", settings.language, entries.name, row, column, member=member, value=target)
+        )
 
     book = Book(
         settings=p.settings,  # naming the treasurer, hub and kitty as Members does
         members=tuple(members),
         vehicles=tuple(vehicles),
         trips=trips,
-        expenses=read_all("expenses", "expense", p.expense),
-        bookings=tuple(without_cancelled(list(read_all("bookings", "booking", p.booking)), cancelled(entries))),
+        expenses=expenses,
+        bookings=tuple(bookings),
         payments=read_all("payments", "payment", p.payment),
         tab_names={tab_id: tab.name for tab_id, tab in tabs.items()}
         | {"settings": settings_tab.name, "entries": entries.name},
