@@ -210,6 +210,30 @@ def test_an_entry_made_while_the_workbook_is_open_elsewhere_keeps_the_form_in_th
     assert again.status_code == 200 and len(entries(workbook)) == 3  # title, header, the payment
 
 
+def test_a_workbook_that_cannot_be_read_gets_a_page_in_the_phone_language_that_keeps_the_form(lilas):
+    """The workbook damaged (a bad save, a copy half done): the member gets a page, not a line of
+    English text: in the phone's language (its Accept-Language: the workbook cannot say the
+    group's), saying nothing was saved, with what was typed kept to send again."""
+    workbook, base = lilas
+    good = workbook.read_bytes()
+    workbook.write_bytes(good[: len(good) // 3])
+    french = {"Accept-Language": "de-CH, fr-FR;q=0.9, en;q=0.8"}
+    page = requests.get(link(base, "Catherine"), headers=french, timeout=30)
+    assert page.status_code == 503 and page.headers["Content-Type"].startswith("text/html")
+    assert 'lang="fr"' in page.text and "rien n'a été enregistré" in shown(page)
+    assert "lilas.xlsx" in shown(page) and str(workbook.parent) not in page.text and "Traceback" not in page.text
+    assert "<form" not in page.text  # nothing typed: nothing to send again
+    english = requests.get(link(base, "Catherine"), headers={"Accept-Language": "nl, fr;q=0"}, timeout=30)
+    assert 'lang="en"' in english.text and "nothing was saved" in shown(english)
+    typed = {"kind": "payment", "to": "Laurent", "amount": "12,34", "date": "2026-01-04T09:00", "note": '<b>"x"</b>'}
+    refused = requests.post(link(base, "Catherine"), data=typed, headers=french, timeout=30)
+    assert refused.status_code == 503 and "rien n'a été enregistré" in shown(refused)
+    assert 'name="amount" value="12,34"' in refused.text and "&lt;b&gt;" in refused.text and "<b>" not in refused.text
+    workbook.write_bytes(good)  # mended: the kept form, sent again, lands
+    again = requests.post(link(base, "Catherine"), data=typed, headers=french, timeout=30)
+    assert again.status_code == 200 and [r[1] for r in entries(workbook)[2:]] == ["paiement"]
+
+
 def test_booking_a_free_slot_then_a_clash_shows_the_rule(lilas):
     workbook, base = lilas
     catherine, julien = link(base, "Catherine"), link(base, "Julien")

@@ -98,6 +98,10 @@ LABELS: dict[str, str] = {
     "try_again": N_("Try again in a few minutes: what you typed is still in the form."),
     "saved": N_("Saved. Thank you!"),
     "optional": N_("optional"),
+    "unavailable": N_("Your group's workbook cannot be read just now: nothing was saved."),
+    "unavailable_hint": N_("Try again in a few minutes; if it lasts, tell your treasurer what this page says."),
+    "kept": N_("What you typed is kept:"),
+    "send_again": N_("Send again"),
 }
 REPEAT_WORDS = {"": "once", "weekly": "weekly", "biweekly": "biweekly", "monthly": "monthly"}
 
@@ -298,20 +302,29 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
 
 def render_page(report: Report, member: str, now: datetime, state: PageState) -> bytes:
     """The phone page of `member` as UTF-8 HTML."""
-    return _page_template().render(page_context(report, member, now, state)).encode()
+    return _templates().get_template("page.html").render(page_context(report, member, now, state)).encode()
+
+
+def render_unavailable(group: str, reason: str, lang: str, form: dict[str, str]) -> bytes:
+    """The page shown when the workbook cannot be read (damaged, Google not answering), as UTF-8
+    HTML in `lang`: `reason` (already in `lang`), nothing saved, and the submitted `form` kept in a
+    form that sends it again."""
+    labels = {k: tr(lang, LABELS[k]) for k in ("title", "unavailable", "unavailable_hint", "kept", "send_again")}
+    context = {"lang": lang, "group": group, "L": labels, "reason": reason, "kept": sorted(form.items())}
+    return _templates().get_template("unavailable.html").render(context).encode()
 
 
 @cache
-def _page_template():
-    """The page's template, compiled once per process (the service renders it at every request)."""
-    env = Environment(
+def _templates() -> Environment:
+    """The pages' templates, compiled once per process (the service renders one at every request)."""
+    return Environment(
         loader=FileSystemLoader(str(template_folder("phone"))),
         autoescape=select_autoescape(default=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        cache_size=-1,
     )
-    return env.get_template("page.html")
 
 
 def submit(

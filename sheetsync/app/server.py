@@ -38,7 +38,7 @@ from sheetsync import api
 from sheetsync.app import phone
 from sheetsync.app.fleet import FleetConfig, GroupConfig
 from sheetsync.errors import DataError, SheetsyncError
-from sheetsync.i18n import t
+from sheetsync.i18n import browser_language, t
 from sheetsync.model import Severity
 from sheetsync.present.terminal import dialog_text, notice_outcome, summary_line
 
@@ -290,8 +290,10 @@ class Service:
             opened = api.open_report(
                 group.workbook, self.today(), False, credentials=group.credentials, limits=self.limits
             )
-        except SheetsyncError as exc:
-            return 503, without_paths(str(exc)).encode(), "text/plain; charset=utf-8"
+        except SheetsyncError as exc:  # the workbook damaged, Google away: the phone's language
+            lang = browser_language(environ.get("HTTP_ACCEPT_LANGUAGE", ""))
+            page = phone.render_unavailable(group.name, without_paths(exc.in_language(lang)[0]), lang, form)
+            return 503, page, "text/html; charset=utf-8", [("Cache-Control", "no-store")]
         report = opened.report
         if member not in report.book.member_names() or phone.is_revoked(report, member):
             return refused

@@ -116,3 +116,19 @@ def user_language() -> str:
             lang = locale.normalize(value).split("_")[0].split(".")[0].lower()
             return lang if lang in languages() else SOURCE_LANGUAGE
     return SOURCE_LANGUAGE
+
+
+def browser_language(accept_language: str) -> str:
+    """The language a browser asks for first (its Accept-Language header: "de-CH, fr;q=0.9") among
+    those sheetsync speaks, for a page shown before a workbook says its own; English otherwise."""
+    ranked = []
+    for order, item in enumerate(accept_language.split(",")[:32]):
+        tag, *params = (p.strip() for p in item.split(";"))
+        weight = next((p[2:] for p in params if p.lower().startswith("q=")), "1")
+        try:
+            q = float(weight)
+        except ValueError:
+            continue
+        if 0 < q <= 1:
+            ranked.append((-q, order, tag.split("-")[0].lower()))
+    return next((lang for _, _, lang in sorted(ranked) if lang in languages()), SOURCE_LANGUAGE)
