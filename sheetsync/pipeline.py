@@ -23,7 +23,7 @@ from sheetsync.money.settle import EXACT_LIMIT, Settlement, settle
 from sheetsync.money.shares import Computation, compute
 from sheetsync.money.statements import Statement, statements
 from sheetsync.read.headers import RawTables
-from sheetsync.read.records import parse_workbook
+from sheetsync.read.records import Parsed, parse_workbook
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,8 @@ class LeftOut:
     """The money of the rows left out of the figures (for an error, or skipped): never lost silently."""
 
     amount: Decimal = Decimal("0.00")
-    rows: tuple[SourceRef, ...] = ()
+    rows: tuple[SourceRef, ...] = ()  # the rows whose money is in `amount`
+    unread: tuple[SourceRef, ...] = ()  # the rows whose money cannot be read as an amount (not in `amount`)
 
 
 @dataclass(frozen=True)
@@ -130,7 +131,11 @@ class Report:
                 }
                 for a in report.advances
             ],
-            "left_out": {"amount": plain(report.left_out.amount), "rows": len(report.left_out.rows)},
+            "left_out": {
+                "amount": plain(report.left_out.amount),
+                "rows": len(report.left_out.rows),
+                "unreadable_rows": len(report.left_out.unread),
+            },
         }
 
 
@@ -182,20 +187,21 @@ def _build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool
         problems=sort_problems(problems, book),
         occurrences=found,
         statements=statements(book, ledger, computation, as_of, closed),
-        left_out=_left_out(parsed.left_out, parsed.book, book, as_of),
+        left_out=_left_out(parsed, book, as_of),
         fuel=fuel,
     )
 
 
-def _left_out(read: list[tuple[SourceRef, Decimal]], parsed: Book, checked: Book, as_of: date) -> LeftOut:
+def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
     """The money of the rows left out while reading, and of the records the checks took out."""
     found: dict[SourceRef, Decimal] = {}
-    for source, amount in read:  # a row may hold money in a column left out too
+    for source, amount in parsed.left_out:  # a row may hold money in a column left out too
         found[source] = found.get(source, Decimal(0)) + amount
+    read = parsed.book
     for before, after, money in (
-        (parsed.trips, checked.trips, lambda r: r.fuel_paid),
-        (parsed.expenses, checked.expenses, lambda r: r.amount),
-        (parsed.payments, checked.payments, lambda r: r.amount),
+        (read.trips, checked.trips, lambda r: r.fuel_paid),
+        (read.expenses, checked.expenses, lambda r: r.amount),
+        (read.payments, checked.payments, lambda r: r.amount),
     ):
         if len(before) == len(after):
             continue  # the checks took nothing out
@@ -203,7 +209,12 @@ def _left_out(read: list[tuple[SourceRef, Decimal]], parsed: Book, checked: Book
         for record in before:
             if record.source not in kept and money(record) is not None and record.date.date() <= as_of:
                 found[record.source] = money(record)
-    return LeftOut(sum(found.values(), Decimal("0.00")), tuple(sorted(found, key=lambda s: (s.tab, s.row))))
+    unread = set(parsed.unread)
+    return LeftOut(sum(found.values(), Decimal("0.00")), _in_sheet_order(found), _in_sheet_order(unread))
+
+
+def _in_sheet_order(sources) -> tuple[SourceRef, ...]:
+    return tuple(sorted(sources, key=lambda s: (s.tab, s.row)))
 
 
 def _computation_problems(book: Book, computation: Computation, settlement: Settlement) -> list[Problem]:

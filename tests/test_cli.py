@@ -73,6 +73,37 @@ def test_validate_prints_each_problem_at_its_cell_and_exits_1(bad_book):
     )
 
 
+def test_validate_says_how_much_money_its_errors_leave_out(tmp_path):
+    """The treasurer checking entries hears, below the problems, what the figures would leave out
+    (as sync and report say it); the JSON stays the list of problems."""
+    raw = group(
+        trips=consecutive_trips(("Laurent", 100), ("Julien", 50)),
+        expenses=[[date(2025, 2, 1), "Lorent", "insurance", 160], [date(2025, 3, 1), "Julien", "repair", 40]],
+    )
+    path = write_xlsx(tmp_path / "g.xlsx", raw)
+    result = run("validate", path, "--as-of", "2025-12-31")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith('error   Expenses, row 2, Paid by: "Lorent" is not in the Members tab.')
+    assert lines[-1] == "Left out of the figures: €160.00 in 1 row with a problem (see the problems)."
+    assert json.loads(run("validate", path, "--format", "json").stdout)[0]["code"] == "ref.member"
+    raw["Expenses"].append([date(2025, 4, 1), "Julien", "repair", "12,4O"])  # in no sum: counted apart
+    path = write_xlsx(tmp_path / "g.xlsx", raw)
+    assert run("validate", path, "--as-of", "2025-12-31").stdout.splitlines()[-1] == (
+        "Left out of the figures: €160.00 in 1 row with a problem (see the problems)."
+        " 1 more amount cannot be read: it is left out too."
+    )
+    synced = run("sync", path, "--as-of", "2025-12-31").stdout
+    assert "; €160.00 left out (1 row); 1 unreadable amount left out; wrote" in synced
+    report = json.loads(run("report", path, "--format", "json", "--as-of", "2025-12-31").stdout)
+    assert report["left_out"] == {"amount": "160.00", "rows": 1, "unreadable_rows": 1}
+    raw["Expenses"] = raw["Expenses"][:1] + raw["Expenses"][-1:]
+    alone = run("validate", write_xlsx(tmp_path / "g.xlsx", raw), "--as-of", "2025-12-31").stdout
+    assert alone.splitlines()[-1] == "Left out of the figures: 1 amount that cannot be read (see the problems)."
+    fine = write_xlsx(tmp_path / "fine.xlsx", group(trips=consecutive_trips(("Laurent", 100))))
+    assert "Left out" not in run("validate", fine, "--as-of", "2025-12-31").stdout
+
+
 def test_sync_with_errors_still_writes_what_it_could_and_exits_1(bad_book):
     result = run("sync", bad_book, "--as-of", "2025-12-31")
     assert result.exit_code == 1

@@ -26,6 +26,7 @@ from sheetsync.model import Severity
 from sheetsync.notify import KINDS
 from sheetsync.pipeline import Report
 from sheetsync.present.init_layout import input_tables
+from sheetsync.present.tabs import left_out_text
 from sheetsync.present.terminal import (
     as_json,
     notice_outcome,
@@ -189,6 +190,8 @@ def validate_command(workbook: str, fmt: str, as_of: datetime | None, quiet: boo
         echo(as_json([p.to_dict() for p in shown]))
     elif shown:
         echo(problems_text(shown, report.settings.language))
+        if (left := left_out_text(report)) is not None:  # the money those errors leave out, as report says it
+            echo(left)
     elif not quiet:
         echo(t(report.settings.language, "No problem found."))
     _exit_for(report)

@@ -265,6 +265,7 @@ def _digest(report: Report, **_) -> tuple[list[Notice], list[str]]:
         "vehicles": _vehicle_lines(report),
         "left_out": report.left_out.amount,
         "left_out_rows": len(report.left_out.rows),
+        "left_out_unreadable": len(report.left_out.unread),
         "errors": report.count(Severity.ERROR),
         "warnings": report.count(Severity.WARNING),
         "problems": shown[:DIGEST_PROBLEMS],

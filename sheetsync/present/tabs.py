@@ -62,19 +62,39 @@ def in_words(report: Report) -> dict[str, str]:
 
 
 def left_out_text(report: Report) -> str | None:
-    """What the figures leave out, when they leave something: "€540.00 in 2 rows (see the problems)"."""
-    left = report.left_out
-    if not left.rows:
-        return None
-    lang = report.settings.language
-    amount = fmt.money(left.amount, report.settings.currency, lang)
-    return tn(
-        lang,
-        "Left out of the figures: {amount} in {n} row with a problem (see the problems).",
-        "Left out of the figures: {amount} in {n} rows with a problem (see the problems).",
-        len(left.rows),
-        amount=amount,
-    )
+    """What the figures leave out, when they leave something: "€540.00 in 2 rows (see the
+    problems)", and the amounts that cannot be read, which no sum holds."""
+    left, lang = report.left_out, report.settings.language
+    said = []
+    if left.rows:
+        said.append(
+            tn(
+                lang,
+                "Left out of the figures: {amount} in {n} row with a problem (see the problems).",
+                "Left out of the figures: {amount} in {n} rows with a problem (see the problems).",
+                len(left.rows),
+                amount=fmt.money(left.amount, report.settings.currency, lang),
+            )
+        )
+    if left.unread and said:
+        said.append(
+            tn(
+                lang,
+                "{n} more amount cannot be read: it is left out too.",
+                "{n} more amounts cannot be read: they are left out too.",
+                len(left.unread),
+            )
+        )
+    elif left.unread:
+        said.append(
+            tn(
+                lang,
+                "Left out of the figures: {n} amount that cannot be read (see the problems).",
+                "Left out of the figures: {n} amounts that cannot be read (see the problems).",
+                len(left.unread),
+            )
+        )
+    return " ".join(said) or None
 
 
 def statement_columns(report: Report) -> list[tuple[str, str]]:

@@ -214,6 +214,8 @@ def summary_line(report: Report) -> str:
             len(left.rows),
             amount=fmt.money(left.amount, report.settings.currency, lang),
         )
+    if left.unread:  # money no sum holds: said too
+        line += tn(lang, "; {n} unreadable amount left out", "; {n} unreadable amounts left out", len(left.unread))
     return line
 
 

@@ -75,16 +75,21 @@ def month_heading(cells: list) -> str | None:
     return filled[0].strip()
 
 
-def row_money(tab: LocatedTab, cells: list, lang: str) -> Decimal | None:
-    """The money a row holds in its money columns (that can be read as amounts), or None."""
-    total, found = Decimal(0), False
+def row_money(tab: LocatedTab, cells: list, lang: str) -> tuple[Decimal | None, bool]:
+    """The money a row holds in its money columns (those that read as amounts; None: none does),
+    and whether one of them holds something that does not (an error shown, "12,4O")."""
+    total, found, unread = Decimal(0), False, False
     for field in PAID_FIELDS:
         value = tab.cell(cells, field)
-        if value is None or cell_error(value) is not None:
+        if value is None or (type(value) is str and not value.strip()):
+            continue
+        if cell_error(value) is not None:
+            unread = True
             continue
         try:
             total += parse_money(value, lang)
         except ValueError:
+            unread = True
             continue
         found = True
-    return total if found else None
+    return (total if found else None), unread

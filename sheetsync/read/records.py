@@ -80,6 +80,7 @@ class Parsed:
     problems: list[Problem]
     settings_rows: dict[str, SourceRef]
     left_out: list[tuple[SourceRef, Decimal]]  # the money of each row left out while reading
+    unread: list[SourceRef]  # the rows left out while reading with money that cannot be read
 
 
 def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool = True) -> Parsed:
@@ -149,7 +150,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
         headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
     )
     p.duplicate_columns(every_tab)  # after the rows: with the money each ignored column held
-    return Parsed(book, p.problems, read.rows, p.left_out)
+    return Parsed(book, p.problems, read.rows, p.left_out, p.unread)
 
 
 def workbook_settings(raw: RawTables, workbook_name: str) -> Settings:
@@ -172,6 +173,7 @@ class _Parser:
         self.member_names = Names()
         self.rejected: list[int] = []  # rows left out for an error, of the last tab read
         self.left_out: list[tuple[SourceRef, Decimal]] = []  # the money of each row left out
+        self.unread: list[SourceRef] = []  # the rows left out with money that cannot be read
         self.latest = today + timedelta(days=365)  # the last plausible date of a record
         self.vehicle_names = Names()
         self.emails: dict[str, str] = {}  # a member's Email, folded -> their name (a form's respondent)
@@ -304,10 +306,13 @@ class _Parser:
                 )
 
     def _leave_out(self, tab: LocatedTab, row: int, cells: list) -> None:
-        """Remember the money a row left out holds (a fuel paid, an amount), to say it is not counted."""
-        amount = row_money(tab, cells, self.lang)
+        """Remember the money a row left out holds (a fuel paid, an amount), to say it is not
+        counted; and the row, when a money cell of it cannot be read as an amount."""
+        amount, unread = row_money(tab, cells, self.lang)
         if amount is not None:
             self.left_out.append((SourceRef(tab.name, row), amount))
+        if unread:
+            self.unread.append(SourceRef(tab.name, row))
 
     def members(self, tab: LocatedTab) -> list[Member]:
         """The members; with a Prénom (first name) column beside Nom, each is "Prénom Nom",
