@@ -288,6 +288,17 @@ def test_duplicate_vehicle_and_duplicate_column():
     assert sum(m.km for m in mapped.computation.members) == 300
 
 
+def test_two_columns_with_the_same_header_get_a_hint_that_can_help():
+    """A Settings mapping cannot tell apart two columns that bear the same header: the hint asks to
+    rename one, and does not offer that mapping."""
+    raw = group(trips=trips3())
+    raw["Trips"][0].append(" driver ")
+    (duplicate,) = [p for p in report_of(raw).problems if p.code.startswith("column.")]
+    assert (duplicate.code, duplicate.tab, duplicate.row, duplicate.column) == ("column.same_header", "Trips", 1, "driver")
+    assert duplicate.message == 'Two columns are named "Driver": the first is read, the one further right is ignored.'
+    assert duplicate.hint == "Rename or delete one of them."
+
+
 @pytest.mark.parametrize("read", ["rows", "xlsx"])
 def test_money_in_a_duplicate_column_is_said_left_out_with_its_amount(tmp_path, read):
     """Every money cell is in the figures or said left out: a second "Fuel paid" column is not

@@ -307,6 +307,11 @@ PROBLEMS: dict[str, Template] = {
             "Rename or delete one of them; to read the other one instead, add column.{tab_id}.{field} = {value} to Settings."
         ),
     ),
+    "column.same_header": Template(
+        W,
+        N_('Two columns are named "{used}": the first is read, the one further right is ignored.'),
+        N_("Rename or delete one of them."),
+    ),
     "column.duplicate_money": Template(
         W,
         N_(

@@ -290,15 +290,17 @@ class _Parser:
         for tab in tabs:
             for field_id, header, index in tab.duplicates:
                 amount = self.ignored.get((tab.name, index), Decimal(0))
+                used = tab.columns[field_id][1]
+                code = "column.duplicate" if header_key(header) != header_key(used) else "column.same_header"
                 self.problems.append(
                     problem(
-                        "column.duplicate_money" if amount else "column.duplicate",
+                        "column.duplicate_money" if amount else code,
                         self.lang,
                         tab.name,
                         tab.header_row,
                         header,
                         field=field_id,
-                        used=tab.columns[field_id][1],
+                        used=used,
                         value=header,
                         tab_id=tab.spec.id,
                         amount=amount,
