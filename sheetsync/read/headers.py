@@ -134,17 +134,20 @@ class LocatedTab:
 
 
 def find_tabs(raw: RawTables) -> dict[str, str]:
-    """tab id -> the tab's name as written, for each input tab present."""
+    """tab id -> the tab's name as written, for each input tab present (the first so named)."""
     found: dict[str, str] = {}
     for name in raw:
-        if is_generated_name(name):
-            continue
-        key = header_key(name)
-        for spec in INPUT_TABS:
-            if key in spec.keys() and spec.id not in found:
-                found[spec.id] = name
-                break
+        if (spec := named_tab(name)) is not None and spec.id not in found:
+            found[spec.id] = name
     return found
+
+
+def named_tab(name: str) -> InputTab | None:
+    """The input tab that a tab's name names ("Membres", "trips"), if any; a generated tab's none."""
+    if is_generated_name(name):
+        return None
+    key = header_key(name)
+    return next((spec for spec in INPUT_TABS if key in spec.keys()), None)
 
 
 SINGLE_TABS = ("settings", "members", "vehicles", "bookings")  # one of each; records may span tabs
@@ -157,10 +160,7 @@ def duplicate_tabs(raw: RawTables, found: dict[str, str]) -> list[tuple[str, str
     used = set(found.values())
     twins = []
     for name in raw:
-        if name in used or is_generated_name(name):
-            continue
-        key = header_key(name)
-        spec = next((s for s in INPUT_TABS if key in s.keys()), None)
+        spec = named_tab(name) if name not in used else None
         if spec is not None and spec.id in SINGLE_TABS and spec.id in found:
             twins.append((found[spec.id], name))
     return twins
