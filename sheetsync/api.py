@@ -26,7 +26,7 @@ from sheetsync.backends import WORKBOOK_SUFFIXES, Backend, open_backend
 from sheetsync.backends.limits import Limits
 from sheetsync.calendar.bookings import WhoDrove, find_driver
 from sheetsync.errors import DataError, SetupError, SheetsyncError
-from sheetsync.i18n import N_
+from sheetsync.i18n import N_, t
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
 from sheetsync.present.tabs import generated_tables, left_out_text
@@ -146,6 +146,7 @@ class NoticeRun:
     outbox: list[Path] = field(default_factory=list)
 
 
+CANCEL_A_LISTED_ONE = N_("Cancel one of the bookings listed under your bookings.")
 ASK_FOR_MONEY = ("settlement", "advance")  # the notices whose amounts the data's errors make wrong
 
 
@@ -408,7 +409,6 @@ def submit_entry(
 
 def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime) -> Submitted:
     from sheetsync.calendar.bookings import clashes_of
-    from sheetsync.model.problems import problem
     from sheetsync.model.schema import ENTRIES
     from sheetsync.present.entries import entries_table, entry_row
     from sheetsync.read.headers import find_tabs
@@ -424,15 +424,12 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     number = len(current) + 1
     after = build_report(with_entry, _default_group(backend), now.date(), history=False)
     # an error on its row stops an entry, and so does a cancellation that would cancel nothing (a
-    # warning in the sheet: a phone offers only the member's bookings still counted)
+    # warning in the sheet; the phone lists the member's bookings still counted, and says so)
     stopping = [
-        p
+        replace(p, hint=t(s.language, CANCEL_A_LISTED_ONE)) if p.code == "entry.no_such_booking" else p
         for p in after.problems
         if p.tab == name and p.row == number and (p.is_error or p.code == "entry.no_such_booking")
     ]
-    if kind == "cancellation" and not fields.get("cancels"):  # the reader passes over an empty one
-        column = ENTRIES.column("cancels").name(s.language)
-        stopping.append(problem("entry.no_such_booking", s.language, name, number, column, member=member, value=""))
     if kind == "booking" and not stopping:
         stopping = clashes_of(after.book, after.occurrences, name, number)
     if stopping:

@@ -269,12 +269,20 @@ def test_a_cancellation_typed_in_the_entries_tab_that_cancels_nothing_is_a_warni
         [datetime(2025, 3, 5), "cancellation", "Zoé", "Bookings!9"],  # no such row
         [datetime(2025, 3, 6), "cancellation", "Paul", "booked on tuesday"],  # not TAB!ROW
         [datetime(2025, 3, 7), "cancellation", "Paul", "Bookings!4"],
+        [datetime(2025, 3, 8), "cancellation", "Paul", None],  # says nothing of what it cancels
+        [datetime(2025, 3, 9), "cancellation", " ", "Bookings!3"],  # nor who cancels
     ]
     report = report_of(raw, as_of=AS_OF)
-    assert [b.member for b in report.book.bookings] == ["Paul"]
     found = [p for p in report.problems if p.code == "entry.no_such_booking"]
     assert [(p.tab, p.row, p.column, p.severity) for p in found] == [
         ("Entries", row, "Cancels", Severity.WARNING) for row in (4, 5, 6, 7, 8)
     ]
     assert found[0].message == "No booking of Marie at Bookings!3 to cancel."
-    assert [p.code for p in report.problems if p.is_error] == ["value.date"]  # on Bookings!4 only
+    assert found[0].hint.startswith("Name in Cancels, as TAB!ROW, a booking of Marie still counted")
+    assert [b.member for b in report.book.bookings] == ["Paul"]  # Paul's still counts: no line cancels it
+    errors = [(p.tab, p.row, p.column, p.code) for p in report.problems if p.is_error]
+    assert errors == [
+        ("Bookings", 4, "Start", "value.date"),
+        ("Entries", 9, "Cancels", "value.missing"),
+        ("Entries", 10, "Member", "value.missing"),
+    ]

@@ -250,6 +250,7 @@ def test_booking_a_free_slot_then_a_clash_shows_the_rule(lilas):
     assert count == 1 and b"DTSTART" in ics and b"Catherine" in ics
     refused = post(julien, kind="cancellation", cancels="Saisies!3")  # not his to cancel
     assert refused.status_code == 422 and "Aucune réservation de Julien en Saisies!3 à annuler" in shown(refused)
+    assert "Annulez l'une des réservations listées sous « Vos réservations »" in shown(refused)  # the phone's hint
     # Catherine cancels: a new row, and the booking no longer counts
     page = post(catherine, kind="cancellation", cancels="Saisies!3")
     assert page.status_code == 200
@@ -265,6 +266,8 @@ def test_a_cancellation_is_matched_on_the_phone_as_the_workbook_matches_it(tmp_p
     booking = {"vehicle": "Clio", "date": datetime(2026, 1, 10, 9), "end": datetime(2026, 1, 10, 18)}
     now = datetime(2026, 1, 5, 18)
     assert api.submit_entry(str(workbook), "Catherine", "booking", booking, now).written
+    empty = api.submit_entry(str(workbook), "Catherine", "cancellation", {"cancels": ""}, now)
+    assert not empty.written and [(p.code, p.column) for p in empty.problems] == [("value.missing", "Annule")]
     done = api.submit_entry(str(workbook), "Catherine", "cancellation", {"cancels": "saisies ! 3"}, now)
     assert done.written, [p.message for p in done.problems]
     assert api.load(str(workbook), date(2026, 1, 5)).book.bookings == ()

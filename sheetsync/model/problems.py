@@ -126,8 +126,8 @@ PROBLEMS: dict[str, Template] = {
         W,  # it cancels nothing and counts for nothing; a phone refuses it (api.submit_entry)
         N_("No booking of {member} at {value} to cancel."),
         N_(
-            "The booking was already cancelled, deleted or moved to another row: cancel one still listed "
-            "(as TAB!ROW), or delete this cancellation."
+            "Name in {column}, as TAB!ROW, a booking of {member} still counted (not another member's, nor one "
+            "cancelled, deleted or moved since), or delete this line."
         ),
     ),
     "vehicle.duplicate": Template(

@@ -66,21 +66,21 @@ def booking_key(booking: Booking) -> tuple[str, str, int] | None:
 
 
 def cancellations(tab: LocatedTab) -> list[tuple[int, str, str]]:
-    """(sheet row, member, what it cancels) of every cancellation in the Entries tab, in row order."""
+    """(sheet row, member, what it cancels) of every cancellation in the Entries tab, in row order
+    ("" for an empty cell)."""
     found = []
     for i, cells in enumerate(entry_rows(tab)):
         if i >= tab.header_row and entry_kind(tab, cells) == "cancellation":
             member, target = as_text(tab.cell(cells, "member")), as_text(tab.cell(cells, "cancels"))
-            if member and target:
-                found.append((i + 1, member, target))
+            found.append((i + 1, member or "", target or ""))
     return found
 
 
 def without_cancelled(bookings: list[Booking], tab: LocatedTab) -> tuple[list[Booking], list[tuple[int, str, str]]]:
     """The bookings that no cancellation of their own member names, and the cancellations that
     cancel nothing (row, member, what it names): no booking of their member is counted there (a
-    wrong row, another member's booking, one left out for an error), or an earlier line already
-    cancelled it."""
+    wrong row, another member's booking, one left out for an error), an earlier line already
+    cancelled it, or the line leaves its member or what it cancels empty."""
     counted = {booking_key(b) for b in bookings}
     done: set[tuple[str, str, int] | None] = set()
     nothing = []

@@ -131,10 +131,10 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
     expenses = read_all("expenses", "expense", p.expense)
     bookings, cancel_nothing = without_cancelled(list(read_all("bookings", "booking", p.booking)), entries)
     for row, member, target in cancel_nothing:
-        column = entries.header("cancels", settings.language)
-        p.problems.append(
-            problem("entry.no_such_booking", settings.language, entries.name, row, column, member=member, value=target)
-        )
+        empty = "member" if not member else "cancels" if not target else None
+        column = entries.header(empty or "cancels", settings.language)
+        code = "value.missing" if empty else "entry.no_such_booking"
+        p.problems.append(problem(code, settings.language, entries.name, row, column, member=member, value=target))
 
     book = Book(
         settings=p.settings,  # naming the treasurer, hub and kitty as Members does
