@@ -32,7 +32,7 @@ class LeftOut:
 
     amount: Decimal = Decimal("0.00")
     rows: tuple[SourceRef, ...] = ()  # the rows whose money is in `amount`
-    unread: tuple[SourceRef, ...] = ()  # the rows whose money cannot be read as an amount (not in `amount`)
+    unread: tuple[SourceRef, ...] = ()  # the row of each amount that cannot be read (in no sum)
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class Report:
             "left_out": {
                 "amount": plain(report.left_out.amount),
                 "rows": len(report.left_out.rows),
-                "unreadable_rows": len(report.left_out.unread),
+                "unreadable_amounts": len(report.left_out.unread),
             },
         }
 
@@ -209,8 +209,7 @@ def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
         for record in before:
             if record.source not in kept and money(record) is not None and record.date.date() <= as_of:
                 found[record.source] = money(record)
-    unread = set(parsed.unread)
-    return LeftOut(sum(found.values(), Decimal("0.00")), _in_sheet_order(found), _in_sheet_order(unread))
+    return LeftOut(sum(found.values(), Decimal("0.00")), _in_sheet_order(found), _in_sheet_order(parsed.unread))
 
 
 def _in_sheet_order(sources) -> tuple[SourceRef, ...]:

@@ -96,7 +96,7 @@ def test_validate_says_how_much_money_its_errors_leave_out(tmp_path):
     synced = run("sync", path, "--as-of", "2025-12-31").stdout
     assert "; €160.00 left out (1 row); 1 unreadable amount left out; wrote" in synced
     report = json.loads(run("report", path, "--format", "json", "--as-of", "2025-12-31").stdout)
-    assert report["left_out"] == {"amount": "160.00", "rows": 1, "unreadable_rows": 1}
+    assert report["left_out"] == {"amount": "160.00", "rows": 1, "unreadable_amounts": 1}
     raw["Expenses"] = raw["Expenses"][:1] + raw["Expenses"][-1:]
     alone = run("validate", write_xlsx(tmp_path / "g.xlsx", raw), "--as-of", "2025-12-31").stdout
     assert alone.splitlines()[-1] == "Left out of the figures: 1 amount that cannot be read (see the problems)."

@@ -285,6 +285,20 @@ def test_treasurer_digest_lists_problems_at_their_cells():
     assert '[error] Trips, row 3, Odometer end: "douze" is not a number.' in english
 
 
+
+def test_the_digest_says_the_money_left_out_and_the_amounts_that_cannot_be_read():
+    raw = group(trips=consecutive_trips(("Julien", 100, "12,4O"), ("Catherine", 50)), settings=[("treasurer", "Julien")])
+    (notice,) = plan(report_for(raw, date(2025, 12, 31)), "digest").notices
+    french = render(notice, environment(None, "fr", "EUR"), "fr")
+    assert "Hors des comptes : 1 montant illisible." in french.text and "aussi" not in french.text
+    assert "Hors des comptes : <strong>1</strong> montant illisible." in french.html
+    raw["Expenses"].append([date(2025, 2, 1), "Nobody", "fuel", 30])
+    (notice,) = plan(report_for(raw, date(2025, 12, 31)), "digest").notices
+    english = render(notice, environment(None, "en", "EUR"), "en").text
+    assert "Left out of the figures: €30.00 in 1 row with a problem.\n" in english
+    assert "Left out of the figures as well: 1 amount that cannot be read." in english
+
+
 def test_a_group_overrides_a_template(tmp_path, lilas):
     folder = tmp_path / "mine" / "fr"
     folder.mkdir(parents=True)

@@ -226,9 +226,12 @@ def test_a_workbook_that_cannot_be_read_gets_a_page_in_the_phone_language_that_k
     english = requests.get(link(base, "Catherine"), headers={"Accept-Language": "nl, fr;q=0"}, timeout=30)
     assert 'lang="en"' in english.text and "nothing was saved" in shown(english)
     typed = {"kind": "payment", "to": "Laurent", "amount": "12,34", "date": "2026-01-04T09:00", "note": '<b>"x"</b>'}
-    refused = requests.post(link(base, "Catherine"), data=typed, headers=french, timeout=30)
+    typed_and_more = typed | {"admin": "1"}  # not a field of the page's forms: not sent again
+    refused = requests.post(link(base, "Catherine"), data=typed_and_more, headers=french, timeout=30)
     assert refused.status_code == 503 and "rien n'a été enregistré" in shown(refused)
     assert 'name="amount" value="12,34"' in refused.text and "&lt;b&gt;" in refused.text and "<b>" not in refused.text
+    assert "<strong>Montant</strong> 12,34" in refused.text  # labelled as the Entries tab names it
+    assert 'name="admin"' not in refused.text
     workbook.write_bytes(good)  # mended: the kept form, sent again, lands
     again = requests.post(link(base, "Catherine"), data=typed, headers=french, timeout=30)
     assert again.status_code == 200 and [r[1] for r in entries(workbook)[2:]] == ["paiement"]

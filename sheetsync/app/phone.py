@@ -26,7 +26,7 @@ from sheetsync.calendar.bookings import schedule
 from sheetsync.i18n import N_
 from sheetsync.i18n import t as tr
 from sheetsync.model import EVERYONE
-from sheetsync.model.schema import CATEGORIES, CATEGORIES_BY_ID
+from sheetsync.model.schema import CATEGORIES, CATEGORIES_BY_ID, ENTRIES
 from sheetsync.notify.epc import epc_svg_uri
 from sheetsync.notify.plan import payment_code, payment_details
 from sheetsync.notify.templates import template_folder
@@ -310,7 +310,16 @@ def render_unavailable(group: str, reason: str, lang: str, form: dict[str, str])
     HTML in `lang`: `reason` (already in `lang`), nothing saved, and the submitted `form` kept in a
     form that sends it again."""
     labels = {k: tr(lang, LABELS[k]) for k in ("title", "unavailable", "unavailable_hint", "kept", "send_again")}
-    context = {"lang": lang, "group": group, "L": labels, "reason": reason, "kept": sorted(form.items())}
+    kind = form.get("kind", "")
+    inputs = [(INPUT_NAMES.get((kind, f), f), f) for f in ENTRY_FORMS.get(kind, ())]  # only a form of the page
+    context = {
+        "lang": lang,
+        "group": group,
+        "L": labels,
+        "reason": reason,
+        "shown": [(ENTRIES.column(f).name(lang), form[i]) for i, f in inputs if form.get(i, "").strip()],
+        "hidden": [("kind", kind)] + [(i, form[i]) for i, _ in inputs if i in form] if inputs else [],
+    }
     return _templates().get_template("unavailable.html").render(context).encode()
 
 

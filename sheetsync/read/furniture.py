@@ -75,21 +75,27 @@ def month_heading(cells: list) -> str | None:
     return filled[0].strip()
 
 
-def row_money(tab: LocatedTab, cells: list, lang: str) -> tuple[Decimal | None, bool]:
+def money_in(value: object, lang: str) -> Decimal | None | bool:
+    """The amount a money cell holds: a Decimal; None for an empty cell; False when it holds
+    something that is not an amount (an error shown, "12,4O"), which no sum can hold."""
+    if is_blank(value):
+        return None
+    if cell_error(value) is not None:
+        return False
+    try:
+        return parse_money(value, lang)
+    except ValueError:
+        return False
+
+
+def row_money(tab: LocatedTab, cells: list, lang: str) -> tuple[Decimal | None, int]:
     """The money a row holds in its money columns (those that read as amounts; None: none does),
-    and whether one of them holds something that does not (an error shown, "12,4O")."""
-    total, found, unread = Decimal(0), False, False
+    and how many of them hold something that is not an amount."""
+    total, found, unread = Decimal(0), False, 0
     for field in PAID_FIELDS:
-        value = tab.cell(cells, field)
-        if value is None or (type(value) is str and not value.strip()):
-            continue
-        if cell_error(value) is not None:
-            unread = True
-            continue
-        try:
-            total += parse_money(value, lang)
-        except ValueError:
-            unread = True
-            continue
-        found = True
+        amount = money_in(tab.cell(cells, field), lang)
+        if amount is False:
+            unread += 1
+        elif amount is not None:
+            total, found = total + amount, True
     return (total if found else None), unread

@@ -54,7 +54,7 @@ from sheetsync.read.cells import (
     percent,
 )
 from sheetsync.read.entries import entries_tab, entry_view, without_cancelled
-from sheetsync.read.furniture import PAID_FIELDS, RunningSums, is_sum_row, month_heading, row_money
+from sheetsync.read.furniture import PAID_FIELDS, RunningSums, is_sum_row, money_in, month_heading, row_money
 from sheetsync.read.headers import (
     LocatedTab,
     RawTables,
@@ -80,7 +80,7 @@ class Parsed:
     problems: list[Problem]
     settings_rows: dict[str, SourceRef]
     left_out: list[tuple[SourceRef, Decimal]]  # the money of each row left out while reading
-    unread: list[SourceRef]  # the rows left out while reading with money that cannot be read
+    unread: list[SourceRef]  # the row of each amount left out while reading that cannot be read
 
 
 def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool = True) -> Parsed:
@@ -173,7 +173,7 @@ class _Parser:
         self.member_names = Names()
         self.rejected: list[int] = []  # rows left out for an error, of the last tab read
         self.left_out: list[tuple[SourceRef, Decimal]] = []  # the money of each row left out
-        self.unread: list[SourceRef] = []  # the rows left out with money that cannot be read
+        self.unread: list[SourceRef] = []  # the row of each amount left out that cannot be read
         self.latest = today + timedelta(days=365)  # the last plausible date of a record
         self.vehicle_names = Names()
         self.emails: dict[str, str] = {}  # a member's Email, folded -> their name (a form's respondent)
@@ -273,14 +273,10 @@ class _Parser:
         if is_summary(cells):  # a total at the foot of the tab: no money of its own
             return
         for i in ignored:
-            value = cells[i] if i < len(cells) else None
-            if value is None or cell_error(value) is not None:
-                continue
-            try:
-                amount = parse_money(value, self.lang)
-            except ValueError:
-                continue
-            if amount:
+            amount = money_in(cells[i] if i < len(cells) else None, self.lang)
+            if amount is False:
+                self.unread.append(SourceRef(tab.name, row))
+            elif amount:
                 self.ignored[(tab.name, i)] += amount
                 self.left_out.append((SourceRef(tab.name, row), amount))
 
@@ -309,12 +305,11 @@ class _Parser:
 
     def _leave_out(self, tab: LocatedTab, row: int, cells: list) -> None:
         """Remember the money a row left out holds (a fuel paid, an amount), to say it is not
-        counted; and the row, when a money cell of it cannot be read as an amount."""
+        counted; and the row once for each money cell of it that cannot be read as an amount."""
         amount, unread = row_money(tab, cells, self.lang)
         if amount is not None:
             self.left_out.append((SourceRef(tab.name, row), amount))
-        if unread:
-            self.unread.append(SourceRef(tab.name, row))
+        self.unread += [SourceRef(tab.name, row)] * unread
 
     def members(self, tab: LocatedTab) -> list[Member]:
         """The members; with a Prénom (first name) column beside Nom, each is "Prénom Nom",
