@@ -146,6 +146,7 @@ class NoticeRun:
     outbox: list[Path] = field(default_factory=list)
 
 
+CANCELS_NOTHING = ("entry.no_such_booking", "entry.cancellation_empty")  # warnings in the sheet, refusals on a phone
 CANCEL_A_LISTED_ONE = N_("Cancel one of the bookings listed under your bookings.")
 ASK_FOR_MONEY = ("settlement", "advance")  # the notices whose amounts the data's errors make wrong
 
@@ -426,9 +427,9 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     # an error on its row stops an entry, and so does a cancellation that would cancel nothing (a
     # warning in the sheet; the phone lists the member's bookings still counted, and says so)
     stopping = [
-        replace(p, hint=t(s.language, CANCEL_A_LISTED_ONE)) if p.code == "entry.no_such_booking" else p
+        replace(p, hint=t(s.language, CANCEL_A_LISTED_ONE)) if p.code in CANCELS_NOTHING else p
         for p in after.problems
-        if p.tab == name and p.row == number and (p.is_error or p.code == "entry.no_such_booking")
+        if p.tab == name and p.row == number and (p.is_error or p.code in CANCELS_NOTHING)
     ]
     if kind == "booking" and not stopping:
         stopping = clashes_of(after.book, after.occurrences, name, number)

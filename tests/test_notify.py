@@ -84,6 +84,10 @@ def test_no_notice_asks_for_money_while_the_workbook_has_errors(tmp_path, exampl
     assert "Envois" not in read_xlsx(lilas)
     dry = run("notify", lilas, "--kind", "settlement", "--as-of", "2025-12-31")
     assert dry.exit_code == 0 and "Aucun avis envoyé" in dry.stderr
+    example2["Expenses"].pop()
+    example2["Trips"][3][3] = example2["Trips"][3][2] - 1  # an error that holds no money: nothing said left out
+    nothing_left = run("notify", write_xlsx(tmp_path / "l2.xlsx", example2), "--kind", "settlement", "--as-of", "2025-12-31")
+    assert "seraient faux. sheetsync validate" in nothing_left.stderr, nothing_left.stderr
     sent = run("notify", lilas, "--kind", "settlement", "--send", "--despite-errors", "--as-of", "2025-12-31")
     assert sent.exit_code == 0 and len(smtp_server.messages) == 2, sent.output
     logbook = run("notify", lilas, "--kind", "logbook", "--send", "--as-of", "2025-12-31")
@@ -102,9 +106,11 @@ def test_errors_that_change_no_amount_do_not_hold_the_notices(tmp_path, example2
         ["Julien", "Clio", datetime(2025, 9, 3, 10), datetime(2025, 9, 2, 10)],
     ]
     example2["Settings"] += [["langue", "fr"]]
+    example2["Saisies"] = [["Saisies"], ["Saisi le", "Type", "Membre", "Annule"], [datetime(2025, 9, 1), "annulation", "Julien", None]]
     lilas = write_xlsx(tmp_path / "lilas.xlsx", example2)
     report = run("validate", lilas, "--as-of", "2025-12-31")
     assert report.exit_code == 1 and "[member.iban]" in report.stdout and "[booking.end_before_start]" in report.stdout
+    assert "Saisies, ligne 3, Annule: Annule est vide : cette annulation n'annule rien." in report.stdout
     sent = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
     assert sent.exit_code == 0 and len(smtp_server.messages) == 3, sent.output
     assert "Aucun avis envoyé" not in sent.stderr

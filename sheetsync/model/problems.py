@@ -130,6 +130,11 @@ PROBLEMS: dict[str, Template] = {
             "cancelled, deleted or moved since), or delete this line."
         ),
     ),
+    "entry.cancellation_empty": Template(
+        W,  # as entry.no_such_booking: it cancels nothing and counts for nothing
+        N_("{column} is empty: this cancellation cancels nothing."),
+        N_("Fill in {column}, or delete this line."),
+    ),
     "vehicle.duplicate": Template(
         E,
         N_('"{value}" is already listed on row {other_row}.'),

@@ -133,7 +133,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
     for row, member, target in cancel_nothing:
         empty = "member" if not member else "cancels" if not target else None
         column = entries.header(empty or "cancels", settings.language)
-        code = "value.missing" if empty else "entry.no_such_booking"
+        code = "entry.cancellation_empty" if empty else "entry.no_such_booking"
         p.problems.append(problem(code, settings.language, entries.name, row, column, member=member, value=target))
 
     book = Book(
