@@ -129,6 +129,21 @@ def test_the_page_is_light_in_french_and_shows_what_to_pay_with_the_code(lilas):
     assert 'value="2026-01-05T18:30"' in html  # now, in the group's time zone
 
 
+def test_the_page_asks_no_amount_while_an_error_may_change_it(tmp_path, example2, monkeypatch):
+    """As the notices: an expense left out for an error makes every amount to pay wrong, so the
+    page shows none (no IBAN, no code to scan) and says why; the forms still work."""
+    tabs = lilas_tabs(example2)
+    tabs["Expenses"].append([date(2025, 8, 1), "Catherine", "Carburant et péage", 500])
+    workbook = write_xlsx(tmp_path / "doubt.xlsx", tabs)
+    with serve(workbook, monkeypatch) as (_, base):
+        page = shown(requests.get(link(base, "Catherine"), timeout=30))
+        assert "Le tableur a des erreurs qui peuvent changer les montants" in page
+        assert "IBAN" not in page and "data:image/svg+xml" not in page and "À régler" not in page
+        laurent = shown(requests.get(link(base, "Laurent"), timeout=30))
+        assert "Vous allez recevoir" not in laurent and "Le tableur a des erreurs" in laurent
+        assert post(link(base, "Catherine"), kind="payment", to="Laurent", amount="10", date="2026-01-04T09:00").ok
+
+
 def test_a_trip_is_checked_then_appended_and_nothing_else_changes(lilas):
     workbook, base = lilas
     before = {i.filename: zipfile.ZipFile(workbook).read(i) for i in zipfile.ZipFile(workbook).infolist()}

@@ -98,6 +98,10 @@ LABELS: dict[str, str] = {
     "try_again": N_("Try again in a few minutes: what you typed is still in the form."),
     "saved": N_("Saved. Thank you!"),
     "optional": N_("optional"),
+    "in_doubt": N_(
+        "The spreadsheet has errors that may change the amounts: what to pay is shown again once the "
+        "treasurer has corrected them."
+    ),
     "unavailable": N_("Your group's workbook cannot be read just now: nothing was saved."),
     "unavailable_hint": N_("Try again in a few minutes; if it lasts, tell your treasurer what this page says."),
     "kept": N_("What you typed is kept:"),
@@ -246,8 +250,9 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
     s, book = report.settings, report.book
     lang, currency = s.language, s.currency
     figures = next((m for m in report.computation.members if m.name == member), None)
+    in_doubt = report.amounts_in_doubt  # no amount asked from wrong figures, as for the notices
     pays = []
-    for transfer in report.settlement.transfers:
+    for transfer in report.settlement.transfers if not in_doubt else ():
         if transfer.sender == member:
             item = payment_details(report, transfer)
             if code := payment_code(item):
@@ -257,7 +262,7 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
     receives = [
         tr(lang, LABELS["you_receive"], amount=fmt.money(t.amount, currency, lang), other=t.sender)
         for t in report.settlement.transfers
-        if t.recipient == member
+        if t.recipient == member and not in_doubt
     ]
     vehicles = [v.name for v in book.vehicles]
     readings = report.book.last_readings()
@@ -277,6 +282,7 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         "negative": bool(figures and figures.balance < 0),
         "pays": pays,
         "receives": receives,
+        "in_doubt": in_doubt,
         "euro": currency == "EUR",
         "vehicles": [
             {
