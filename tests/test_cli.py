@@ -129,7 +129,24 @@ def test_missing_column_exits_2_naming_tab_headers_and_mapping(tmp_path, example
     result = run("sync", path)
     assert result.exit_code == 2
     assert 'The Trips tab has no column for "Odometer end"' in result.stderr
-    assert "Arrivée" in result.stderr and "column.trips.odometer_end" in result.stderr
+    assert "Arrivée" in result.stderr and "column.trips.odometer_end = Arrivée" in result.stderr  # the likely one
+    assert result.stdout == "" and path.read_bytes() == before
+    example2["Trips"][0][3], example2["Trips"][0][1] = "Odometer end", "Chauffeuse"  # the driver, renamed
+    named = run("validate", write_xlsx(tmp_path / "d.xlsx", example2)).stderr
+    assert "column.trips.driver = Chauffeuse" in named, named
+
+
+def test_one_reading_column_deleted_beside_a_km_column_stops_as_a_missing_column(tmp_path, example2):
+    """A Km column stands in for the odometer readings when the logbook has none; with one reading
+    column still there, the other one is missing: a stop naming it, not 94 empty cells and
+    balances made from no km."""
+    header, *rows = example2["Trips"]
+    example2["Trips"] = [header[:3] + ["Km"] + header[4:]] + [row[:3] + [None] + row[4:] for row in rows]
+    path = write_xlsx(tmp_path / "g.xlsx", example2)
+    before = path.read_bytes()
+    result = run("sync", path, "--as-of", "2025-12-31")
+    assert result.exit_code == 2, result.output
+    assert 'The Trips tab has no column for "Odometer end"' in result.stderr
     assert result.stdout == "" and path.read_bytes() == before
 
 

@@ -57,18 +57,23 @@ class InputTab(Named):
     # a required field -> the fields that can stand in for it (a form's Timestamp for Date; Km for the readings)
     stand_ins: tuple[tuple[str, tuple[str, ...]], ...] = ()
     fr_synonyms: tuple[str, ...] = ()
+    # fields that come together: one of them there, no stand-in serves for the others (a Km column
+    # stands in for both readings, never for the one deleted beside the other)
+    together: tuple[tuple[str, ...], ...] = ()
 
     def column(self, field: str) -> InputColumn:
         return next(c for c in self.columns if c.field == field)
 
     def missing(self, found) -> list[InputColumn]:
         """The required columns that neither `found` (field ids) nor one of their stand-ins holds."""
+        stand_ins = dict(self.stand_ins)
+        partnered = {f for fields in self.together if any(f in found for f in fields) for f in fields}
         return [
             c
             for c in self.columns
             if c.required
             and c.field not in found
-            and not any(s in found for s in dict(self.stand_ins).get(c.field, ()))
+            and (c.field in partnered or not any(s in found for s in stand_ins.get(c.field, ())))
         ]
 
 
@@ -255,6 +260,7 @@ TRIPS = InputTab(
         ("odometer_start", ("km",)),
         ("odometer_end", ("km",)),
     ),
+    together=(("odometer_start", "odometer_end"),),
 )
 
 EXPENSES = InputTab(

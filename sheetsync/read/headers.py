@@ -14,7 +14,7 @@ from itertools import islice
 
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
-from sheetsync.model.names import header_key
+from sheetsync.model.names import header_key, suggest
 from sheetsync.model.schema import INPUT_TABS, SETTINGS, TABS_BY_ID, InputTab, is_generated_name
 from sheetsync.read.cells import as_text
 
@@ -311,6 +311,17 @@ def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str]
     return columns, duplicates
 
 
+def _likely_header(column, headers: list[str], columns: dict[str, tuple[int, str]], lang: str) -> str:
+    """The header most likely meant for the missing `column`, for the example of a mapping: among
+    those no column was matched to, the closest to one of its names ("Chauffeuse" for Driver), else
+    the only one left; with none, the column's own name."""
+    used = {header for _, header in columns.values()}
+    free = [h for h in headers if h not in used]
+    names = [column.en, column.fr, *column.synonyms, *column.fr_synonyms]
+    close = next((found for n in names if (found := suggest(n, free)) is not None), None)
+    return close or (free[0] if len(free) == 1 else column.name(lang))
+
+
 def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: str) -> None:
     index = best[0] if best else 0
     columns = best[1] if best else {}
@@ -333,5 +344,5 @@ def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: st
         headers=", ".join(headers) or "—",
         tab_id=spec.id,
         field=first.field,
-        example=headers[0] if headers else first.name(lang),
+        example=_likely_header(first, headers, columns, lang),
     )
