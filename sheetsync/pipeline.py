@@ -33,6 +33,8 @@ class LeftOut:
     amount: Decimal = Decimal("0.00")
     rows: tuple[SourceRef, ...] = ()  # the rows whose money is in `amount`
     unread: tuple[SourceRef, ...] = ()  # the row of each amount that cannot be read (in no sum)
+    later_amount: Decimal = Decimal("0.00")  # the money of rows dated after the as-of day: not counted yet
+    later: tuple[SourceRef, ...] = ()  # those rows
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,7 @@ class Report:
                 "amount": plain(report.left_out.amount),
                 "rows": len(report.left_out.rows),
                 "unreadable_amounts": len(report.left_out.unread),
+                "after_as_of": {"amount": plain(report.left_out.later_amount), "rows": len(report.left_out.later)},
             },
         }
 
@@ -198,18 +201,26 @@ def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
     for source, amount in parsed.left_out:  # a row may hold money in a column left out too
         found[source] = found.get(source, Decimal(0)) + amount
     read = parsed.book
+    later: dict[SourceRef, Decimal] = {}
     for before, after, money in (
         (read.trips, checked.trips, lambda r: r.fuel_paid),
         (read.expenses, checked.expenses, lambda r: r.amount),
         (read.payments, checked.payments, lambda r: r.amount),
     ):
+        later |= {r.source: money(r) for r in after if money(r) and r.date.date() > as_of}
         if len(before) == len(after):
             continue  # the checks took nothing out
         kept = {r.source for r in after}
         for record in before:
             if record.source not in kept and money(record) is not None and record.date.date() <= as_of:
                 found[record.source] = money(record)
-    return LeftOut(sum(found.values(), Decimal("0.00")), _in_sheet_order(found), _in_sheet_order(parsed.unread))
+    return LeftOut(
+        sum(found.values(), Decimal("0.00")),
+        _in_sheet_order(found),
+        _in_sheet_order(parsed.unread),
+        sum(later.values(), Decimal("0.00")),
+        _in_sheet_order(later),
+    )
 
 
 def _in_sheet_order(sources) -> tuple[SourceRef, ...]:

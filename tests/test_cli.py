@@ -2,6 +2,7 @@
 
 import json
 from datetime import date
+from decimal import Decimal as D
 
 import openpyxl
 import pytest
@@ -96,12 +97,41 @@ def test_validate_says_how_much_money_its_errors_leave_out(tmp_path):
     synced = run("sync", path, "--as-of", "2025-12-31").stdout
     assert "; €160.00 left out (1 row); 1 unreadable amount left out; wrote" in synced
     report = json.loads(run("report", path, "--format", "json", "--as-of", "2025-12-31").stdout)
-    assert report["left_out"] == {"amount": "160.00", "rows": 1, "unreadable_amounts": 1}
+    assert report["left_out"] == {
+        "amount": "160.00",
+        "rows": 1,
+        "unreadable_amounts": 1,
+        "after_as_of": {"amount": "0.00", "rows": 0},
+    }
     raw["Expenses"] = raw["Expenses"][:1] + raw["Expenses"][-1:]
     alone = run("validate", write_xlsx(tmp_path / "g.xlsx", raw), "--as-of", "2025-12-31").stdout
     assert alone.splitlines()[-1] == "Left out of the figures: 1 amount that cannot be read (see the problems)."
     fine = write_xlsx(tmp_path / "fine.xlsx", group(trips=consecutive_trips(("Laurent", 100))))
     assert "Left out" not in run("validate", fine, "--as-of", "2025-12-31").stdout
+
+
+def test_money_dated_after_the_as_of_day_is_said_not_counted_yet(tmp_path):
+    """A date a year too far (2026 for 2025) takes its money out of the figures until that day:
+    validate, sync and report say how much and where, with no problem to fix if it was meant."""
+    raw = group(
+        trips=consecutive_trips(("Laurent", 100), ("Julien", 50)),
+        expenses=[[date(2026, 1, 15), "Laurent", "insurance", 351], [date(2025, 3, 1), "Julien", "repair", 40]],
+        payments=[[date(2026, 2, 1), "Julien", "Laurent", 20]],
+    )
+    path = write_xlsx(tmp_path / "g.xlsx", raw)
+    checked = run("validate", path, "--as-of", "2025-12-31")
+    assert checked.exit_code == 0
+    assert checked.stdout.splitlines() == [
+        "No problem found.",
+        "Not counted yet, being dated after 31 Dec 2025: €371.00 in 2 rows (Expenses row 2, Payments row 2).",
+    ]
+    assert (
+        "; €371.00 dated after 31 Dec 2025, not counted yet; wrote" in run("sync", path, "--as-of", "2025-12-31").stdout
+    )
+    data = json.loads(run("report", path, "--format", "json", "--as-of", "2025-12-31").stdout)
+    assert data["left_out"]["after_as_of"] == {"amount": "371.00", "rows": 2}
+    assert sum(D(m["paid"]) for m in data["members"]) == D("40.00")  # the figures hold only what is due
+    assert "Not counted yet" not in run("validate", path, "--as-of", "2026-12-31").stdout
 
 
 def test_sync_with_errors_still_writes_what_it_could_and_exits_1(bad_book):

@@ -86,7 +86,9 @@ def test_no_notice_asks_for_money_while_the_workbook_has_errors(tmp_path, exampl
     assert dry.exit_code == 0 and "Aucun avis envoyé" in dry.stderr
     example2["Expenses"].pop()
     example2["Trips"][3][3] = example2["Trips"][3][2] - 1  # an error that holds no money: nothing said left out
-    nothing_left = run("notify", write_xlsx(tmp_path / "l2.xlsx", example2), "--kind", "settlement", "--as-of", "2025-12-31")
+    nothing_left = run(
+        "notify", write_xlsx(tmp_path / "l2.xlsx", example2), "--kind", "settlement", "--as-of", "2025-12-31"
+    )
     assert "seraient faux. sheetsync validate" in nothing_left.stderr, nothing_left.stderr
     sent = run("notify", lilas, "--kind", "settlement", "--send", "--despite-errors", "--as-of", "2025-12-31")
     assert sent.exit_code == 0 and len(smtp_server.messages) == 2, sent.output
@@ -106,7 +108,11 @@ def test_errors_that_change_no_amount_do_not_hold_the_notices(tmp_path, example2
         ["Julien", "Clio", datetime(2025, 9, 3, 10), datetime(2025, 9, 2, 10)],
     ]
     example2["Settings"] += [["langue", "fr"]]
-    example2["Saisies"] = [["Saisies"], ["Saisi le", "Type", "Membre", "Annule"], [datetime(2025, 9, 1), "annulation", "Julien", None]]
+    example2["Saisies"] = [
+        ["Saisies"],
+        ["Saisi le", "Type", "Membre", "Annule"],
+        [datetime(2025, 9, 1), "annulation", "Julien", None],
+    ]
     lilas = write_xlsx(tmp_path / "lilas.xlsx", example2)
     report = run("validate", lilas, "--as-of", "2025-12-31")
     assert report.exit_code == 1 and "[member.iban]" in report.stdout and "[booking.end_before_start]" in report.stdout
@@ -291,9 +297,10 @@ def test_treasurer_digest_lists_problems_at_their_cells():
     assert '[error] Trips, row 3, Odometer end: "douze" is not a number.' in english
 
 
-
 def test_the_digest_says_the_money_left_out_and_the_amounts_that_cannot_be_read():
-    raw = group(trips=consecutive_trips(("Julien", 100, "12,4O"), ("Catherine", 50)), settings=[("treasurer", "Julien")])
+    raw = group(
+        trips=consecutive_trips(("Julien", 100, "12,4O"), ("Catherine", 50)), settings=[("treasurer", "Julien")]
+    )
     (notice,) = plan(report_for(raw, date(2025, 12, 31)), "digest").notices
     french = render(notice, environment(None, "fr", "EUR"), "fr")
     assert "Hors des comptes : 1 montant illisible." in french.text and "aussi" not in french.text
@@ -303,6 +310,10 @@ def test_the_digest_says_the_money_left_out_and_the_amounts_that_cannot_be_read(
     english = render(notice, environment(None, "en", "EUR"), "en").text
     assert "Left out of the figures: €30.00 in 1 row with a problem.\n" in english
     assert "Left out of the figures as well: 1 amount that cannot be read." in english
+    raw["Payments"].append([date(2026, 1, 4), "Julien", "Catherine", 25])  # after the as-of day
+    (notice,) = plan(report_for(raw, date(2025, 12, 31)), "digest").notices
+    french = render(notice, environment(None, "fr", "EUR"), "fr")
+    assert "Pas encore compté, car daté après le 31 déc. 2025 : 25,00\u00a0€ sur 1 ligne." in french.text
 
 
 def test_a_group_overrides_a_template(tmp_path, lilas):

@@ -285,7 +285,9 @@ def test_a_cancellation_is_matched_on_the_phone_as_the_workbook_matches_it(tmp_p
     now = datetime(2026, 1, 5, 18)
     assert api.submit_entry(str(workbook), "Catherine", "booking", booking, now).written
     empty = api.submit_entry(str(workbook), "Catherine", "cancellation", {"cancels": ""}, now)
-    assert not empty.written and [(p.code, p.column) for p in empty.problems] == [("entry.cancellation_empty", "Annule")]
+    assert not empty.written and [(p.code, p.column) for p in empty.problems] == [
+        ("entry.cancellation_empty", "Annule")
+    ]
     assert empty.problems[0].hint == "Annulez l'une des réservations listées sous « Vos réservations »."
     done = api.submit_entry(str(workbook), "Catherine", "cancellation", {"cancels": "saisies ! 3"}, now)
     assert done.written, [p.message for p in done.problems]

@@ -294,7 +294,12 @@ def test_two_columns_with_the_same_header_get_a_hint_that_can_help():
     raw = group(trips=trips3())
     raw["Trips"][0].append(" driver ")
     (duplicate,) = [p for p in report_of(raw).problems if p.code.startswith("column.")]
-    assert (duplicate.code, duplicate.tab, duplicate.row, duplicate.column) == ("column.same_header", "Trips", 1, "driver")
+    assert (duplicate.code, duplicate.tab, duplicate.row, duplicate.column) == (
+        "column.same_header",
+        "Trips",
+        1,
+        "driver",
+    )
     assert duplicate.message == 'Two columns are named "Driver": the first is read, the one further right is ignored.'
     assert duplicate.hint == "Rename or delete one of them."
 

@@ -283,7 +283,7 @@ def test_categories_read_by_their_words_and_money_left_out_is_said(tmp_path):
     result = run("report", book, "--as-of", "2025-12-31")
     assert "Left out of the figures: €80.00 in 1 row with a problem (see the problems)." in result.output
     data = json.loads(run("report", book, "--format", "json", "--as-of", "2025-12-31").stdout)
-    assert data["left_out"] == {"amount": "80.00", "rows": 1, "unreadable_amounts": 0}
+    assert data["left_out"] == {"amount": "80.00", "rows": 1, "unreadable_amounts": 0, "after_as_of": {"amount": "0.00", "rows": 0}}
     raw["Settings"] = [["Paramètre", "Valeur"], ["langue", "fr"]]
     french = run("sync", write_xlsx(tmp_path / "f.xlsx", raw), "--as-of", "2025-12-31").output
     assert "1 erreur, 0 avertissement ; hors des comptes : 80,00\u00a0€ (1 ligne) ; onglets" in french

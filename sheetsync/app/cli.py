@@ -188,12 +188,13 @@ def validate_command(workbook: str, fmt: str, as_of: datetime | None, quiet: boo
     shown = [p for p in report.problems if not quiet or p.is_error]
     if fmt == "json":
         echo(as_json([p.to_dict() for p in shown]))
-    elif shown:
-        echo(problems_text(shown, report.settings.language))
-        if (left := left_out_text(report)) is not None:  # the money those errors leave out, as report says it
+    else:
+        if shown:
+            echo(problems_text(shown, report.settings.language))
+        elif not quiet:
+            echo(t(report.settings.language, "No problem found."))
+        if (shown or not quiet) and (left := left_out_text(report)) is not None:  # the money not counted
             echo(left)
-    elif not quiet:
-        echo(t(report.settings.language, "No problem found."))
     _exit_for(report)
 
 

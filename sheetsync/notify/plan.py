@@ -255,22 +255,27 @@ def _digest(report: Report, **_) -> tuple[list[Notice], list[str]]:
     if treasurer is None:
         return [], [t(report.settings.language, "No treasurer: name one in Settings (treasurer / trésorier).")]
     shown = [p for p in report.problems if p.severity is not Severity.INFO]
-    context = _base(report, treasurer) | {
-        "period": report.statements[0].period.label(report.settings.language) if report.statements else "",
-        "members": [
-            {"name": st.name, "km": st.km, "opening_balance": st.opening_balance, "balance": st.closing_balance}
-            for st in report.statements
-        ],
-        "transfers": report.settlement.transfers,
-        "vehicles": _vehicle_lines(report),
-        "left_out": report.left_out.amount,
-        "left_out_rows": len(report.left_out.rows),
-        "left_out_unreadable": len(report.left_out.unread),
-        "errors": report.count(Severity.ERROR),
-        "warnings": report.count(Severity.WARNING),
-        "problems": shown[:DIGEST_PROBLEMS],
-        "more_problems": max(0, len(shown) - DIGEST_PROBLEMS),
-    }
+    context = (
+        _base(report, treasurer)
+        | {
+            "period": report.statements[0].period.label(report.settings.language) if report.statements else "",
+            "members": [
+                {"name": st.name, "km": st.km, "opening_balance": st.opening_balance, "balance": st.closing_balance}
+                for st in report.statements
+            ],
+            "transfers": report.settlement.transfers,
+            "vehicles": _vehicle_lines(report),
+            "left_out": report.left_out.amount,
+            "left_out_rows": len(report.left_out.rows),
+            "left_out_unreadable": len(report.left_out.unread),
+            "not_yet": report.left_out.later_amount,  # dated after the as-of day
+            "not_yet_rows": len(report.left_out.later),
+            "errors": report.count(Severity.ERROR),
+            "warnings": report.count(Severity.WARNING),
+            "problems": shown[:DIGEST_PROBLEMS],
+            "more_problems": max(0, len(shown) - DIGEST_PROBLEMS),
+        }
+    )
     return [Notice("digest", report.as_of.isoformat(), treasurer, _address(report, treasurer), context)], []
 
 

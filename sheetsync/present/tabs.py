@@ -94,7 +94,27 @@ def left_out_text(report: Report) -> str | None:
                 len(left.unread),
             )
         )
+    if left.later:  # not counted yet: a date a year too far is the commonest slip
+        said.append(
+            tn(
+                lang,
+                "Not counted yet, being dated after {day}: {amount} in {n} row ({rows}).",
+                "Not counted yet, being dated after {day}: {amount} in {n} rows ({rows}).",
+                len(left.later),
+                day=fmt.day(report.as_of, lang),
+                amount=fmt.money(left.later_amount, report.settings.currency, lang),
+                rows=_some_rows(left.later, lang),
+            )
+        )
     return " ".join(said) or None
+
+
+def _some_rows(sources, lang: str, most: int = 3) -> str:
+    """Where the first few of `sources` are ("Expenses row 2, Trips row 9"), and how many more."""
+    shown = [f"{s.tab} {word('row_n', lang, row=s.row)}" for s in sources[:most]]
+    if len(sources) > most:
+        shown.append(tn(lang, "{n} more", "{n} more", len(sources) - most))
+    return ", ".join(shown)
 
 
 def statement_columns(report: Report) -> list[tuple[str, str]]:

@@ -216,6 +216,13 @@ def summary_line(report: Report) -> str:
         )
     if left.unread:  # money no sum holds: said too
         line += tn(lang, "; {n} unreadable amount left out", "; {n} unreadable amounts left out", len(left.unread))
+    if left.later:
+        line += t(
+            lang,
+            "; {amount} dated after {day}, not counted yet",
+            amount=fmt.money(left.later_amount, report.settings.currency, lang),
+            day=fmt.day(report.as_of, lang),
+        )
     return line
 
 
