@@ -318,7 +318,8 @@ def test_money_in_a_duplicate_column_is_said_left_out_with_its_amount(tmp_path, 
     assert len(report.book.trips) == 42
     (warning,) = [p for p in report.problems if p.code.startswith("column.")]
     assert (warning.code, warning.tab, warning.row) == ("column.duplicate_money", "Trips", 1)
-    assert '"Fuel paid" (further right) is ignored, and the 25 typed in it is left out' in warning.message
+    assert '"Fuel paid" (further right) is ignored, and the amounts typed in it, 25 in all, are left out' in warning.message
+    assert warning.is_error and report.amounts_in_doubt  # no amount asked while money is not counted
     assert report.left_out.amount == D("25.00") and len(report.left_out.rows) == 1
     assert sum(m.paid for m in report.computation.members) == D("30.00")  # the column read counts
     raw["Trips"][2][-1] = "12,4O"  # in no sum: counted apart, as an amount that cannot be read

@@ -318,9 +318,10 @@ PROBLEMS: dict[str, Template] = {
         N_("Rename or delete one of them."),
     ),
     "column.duplicate_money": Template(
-        W,
+        E,  # the amounts typed in it are not counted: every balance and amount asked may be wrong
         N_(
-            'Two columns mean the same: "{used}" is read, "{value}" (further right) is ignored, and the {amount} typed in it is left out of the figures.'
+            'Two columns mean the same: "{used}" is read, "{value}" (further right) is ignored, and the amounts '
+            "typed in it, {amount} in all, are left out of the figures."
         ),
         N_('Move those amounts into "{used}", then delete the other column.'),
     ),
