@@ -95,7 +95,10 @@ def google_options(command: Callable) -> Callable:
         "limits",
         multiple=True,
         metavar="KEY=VALUE",
-        help="Raise a reading limit for a genuine large workbook, e.g. --limit rows=500000 (see docs/limits.md).",
+        help=(
+            "Raise a reading limit for a genuine large workbook, e.g. --limit rows=500000; KEY is one of "
+            "file_mib, unpacked_mib, part_mib, ratio, rows, columns, cells (a refused file names the one to raise)."
+        ),
     )(command)
     command = click.option(
         "--oauth", is_flag=True, help="Google Sheets: sign in with your own Google account (opens a browser once)."
@@ -165,8 +168,11 @@ def cli() -> None:
 @handles_errors
 def init_command(workbook: str, lang: str, example: bool, credentials: str | None, oauth: bool, limits) -> None:
     """Create the input tabs with headers and dropdowns. Never overwrites a workbook that has data."""
-    backend = open_backend(workbook, credentials, oauth, limits)
-    backend.create_tabs(input_tables(lang, example))
+    try:
+        open_backend(workbook, credentials, oauth, limits).create_tabs(input_tables(lang, example))
+    except SheetsyncError as exc:  # said in the language asked for
+        exc.lang = exc.lang or lang
+        raise
     created = (
         t(lang, "Created {workbook} with an example group.", workbook=workbook)
         if example
@@ -220,7 +226,7 @@ def sync_command(
     quiet: bool,
     **google,
 ) -> None:
-    """Check, compute, and rewrite the generated tabs (Balances, Settlements, Summary, Problems, History)."""
+    """Check, compute, and rewrite the generated tabs (Balances, Settlements, Summary, Problems, History, Schedule)."""
     if config_path:
         options = {"--credentials": "credentials", "--oauth": "oauth", "--limit": "limits"}
         given = [option for option, parameter in options.items() if _typed(parameter)]
@@ -332,7 +338,8 @@ def _fleet(
 @click.option("--port", type=int, default=None, help="Default: [server] port, else 8080.")
 @handles_errors
 def serve_command(config_path: str, host: str | None, port: int | None) -> None:
-    """Serve the groups of GROUPS.TOML over HTTP for the menu in Google Sheets (signed calls only)."""
+    """Serve the groups of GROUPS.TOML over HTTP: the members' phone pages, the calendar feeds, and
+    the menu in Google Sheets (signed calls only)."""
     from sheetsync.app.fleet import load_groups
     from sheetsync.app.server import serve as run_server
 
@@ -368,7 +375,8 @@ def links_command(
     resend: bool,
     config_file: str | None,
 ) -> None:
-    """Print each member's personal link to the phone page (name, tab, link), or email it to them."""
+    """Print each member's personal link to the phone page (one line each: the name and the link,
+    separated by a tab character; "(revoked)" after a revoked one), or email it to them."""
     from sheetsync.app.fleet import load_groups
     from sheetsync.app.phone import links_to_send, member_links
 
