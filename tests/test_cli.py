@@ -180,6 +180,19 @@ def test_one_reading_column_deleted_beside_a_km_column_stops_as_a_missing_column
     assert result.stdout == "" and path.read_bytes() == before
 
 
+def test_a_damaged_workbook_is_said_with_the_copy_kept_before_the_last_write(book):
+    """A file cut short (a copy half done, a full disk) cannot be opened and saved again: the
+    message names the .bak that the last sync kept, when there is one."""
+    assert run("sync", book, "--as-of", "2025-12-31").exit_code == 0
+    book.write_bytes(book.read_bytes()[:5000])
+    result = run("report", book)
+    assert result.exit_code == 2
+    assert f"{book.name}.bak is the workbook as it was before sheetsync last wrote it" in result.stderr
+    book.with_name(book.name + ".bak").unlink()
+    alone = run("report", book)
+    assert alone.exit_code == 2 and ".bak" not in alone.stderr and "save it again." in alone.stderr
+
+
 def test_no_such_file_exits_2_and_leaves_nothing_behind(tmp_path):
     result = run("report", tmp_path / "nope.xlsx")
     assert result.exit_code == 2 and "No such workbook" in result.stderr

@@ -235,11 +235,12 @@ def test_a_workbook_that_cannot_be_read_gets_a_page_in_the_phone_language_that_k
     french = {"Accept-Language": "de-CH, fr-FR;q=0.9, en;q=0.8"}
     page = requests.get(link(base, "Catherine"), headers=french, timeout=30)
     assert page.status_code == 503 and page.headers["Content-Type"].startswith("text/html")
-    assert 'lang="fr"' in page.text and "rien n'a été enregistré" in shown(page)
+    assert 'lang="fr"' in page.text and "Le classeur du groupe ne peut pas être lu pour l'instant." in shown(page)
+    assert "rien n'a été enregistré" not in shown(page)  # nothing was sent
     assert "lilas.xlsx" in shown(page) and str(workbook.parent) not in page.text and "Traceback" not in page.text
     assert "<form" not in page.text  # nothing typed: nothing to send again
     english = requests.get(link(base, "Catherine"), headers={"Accept-Language": "nl, fr;q=0"}, timeout=30)
-    assert 'lang="en"' in english.text and "nothing was saved" in shown(english)
+    assert 'lang="en"' in english.text and "cannot be read just now." in shown(english)
     typed = {"kind": "payment", "to": "Laurent", "amount": "12,34", "date": "2026-01-04T09:00", "note": '<b>"x"</b>'}
     typed_and_more = typed | {"admin": "1"}  # not a field of the page's forms: not sent again
     refused = requests.post(link(base, "Catherine"), data=typed_and_more, headers=french, timeout=30)

@@ -102,6 +102,7 @@ LABELS: dict[str, str] = {
         "The spreadsheet has errors that may change the amounts: what to pay is shown again once the "
         "treasurer has corrected them."
     ),
+    "unreadable": N_("Your group's workbook cannot be read just now."),
     "unavailable": N_("Your group's workbook cannot be read just now: nothing was saved."),
     "unavailable_hint": N_("Try again in a few minutes; if it lasts, tell your treasurer what this page says."),
     "kept": N_("What you typed is kept:"),
@@ -315,7 +316,8 @@ def render_unavailable(group: str, reason: str, lang: str, form: dict[str, str])
     """The page shown when the workbook cannot be read (damaged, Google not answering), as UTF-8
     HTML in `lang`: `reason` (already in `lang`), nothing saved, and the submitted `form` kept in a
     form that sends it again."""
-    labels = {k: tr(lang, LABELS[k]) for k in ("title", "unavailable", "unavailable_hint", "kept", "send_again")}
+    labels = {k: tr(lang, LABELS[k]) for k in ("title", "unavailable_hint", "kept", "send_again")}
+    labels["unavailable"] = tr(lang, LABELS["unavailable" if form else "unreadable"])  # nothing sent, nothing lost
     kind = form.get("kind", "")
     inputs = [(INPUT_NAMES.get((kind, f), f), f) for f in ENTRY_FORMS.get(kind, ())]  # only a form of the page
     context = {

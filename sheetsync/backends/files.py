@@ -259,6 +259,11 @@ def _flush(path: Path) -> None:
         os.fsync(f.fileno())
 
 
+def backup_of(path: Path) -> Path:
+    """Where the workbook as it was before sheetsync's last write is kept: NAME.xlsx.bak beside it."""
+    return path.with_name(path.name + ".bak")
+
+
 def replace_file(
     path: Path, read: Fingerprint | None, write: Callable[[Path], None], before: Callable[[], None] = lambda: None
 ) -> None:
@@ -266,7 +271,7 @@ def replace_file(
     resolve links first) as described above. `read` is the fingerprint the new content was
     computed from (None: `path` must not exist yet); `before()` runs just before the swap (the
     check that no spreadsheet program has the file open)."""
-    bak = path.with_name(path.name + ".bak")
+    bak = backup_of(path)
     try:
         with _temporary(path) as tmp:
             write(tmp)

@@ -117,6 +117,10 @@ UNREADABLE = {
     "other": N_("{name} is not a readable workbook ({detail})."),
 }
 SAVE_AGAIN = N_("Open it in your spreadsheet program and save it again.")
+KEPT_COPY = N_(
+    "Open it in your spreadsheet program and save it again; if it will not open, {backup} is the workbook "
+    "as it was before sheetsync last wrote it (without what was typed since)."
+)
 MISNAMED = N_("{name} is an {real} workbook under an {named} name: sheetsync reads and writes a file by its name.")
 RENAME = N_("Rename it {renamed}, then run again.")
 # the part that only a package of that format has, by the suffix it should bear

@@ -24,8 +24,26 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from sheetsync.backends.files import Fingerprint, RunLock, lock_path, read_file, remove_stale_temporaries, replace_file
-from sheetsync.backends.limits import MIB, Limits, check_package, check_xls, mib, refuse, unreadable
+from sheetsync.backends.files import (
+    Fingerprint,
+    RunLock,
+    backup_of,
+    lock_path,
+    read_file,
+    remove_stale_temporaries,
+    replace_file,
+)
+from sheetsync.backends.limits import (
+    KEPT_COPY,
+    MIB,
+    SAVE_AGAIN,
+    Limits,
+    check_package,
+    check_xls,
+    mib,
+    refuse,
+    unreadable,
+)
 from sheetsync.backends.ods_marks import read_ods_marks
 from sheetsync.backends.ooxml import Package, write_generated_xlsx
 from sheetsync.backends.xlsx_marks import NEEDLES, PackageMarks, is_date1904, read_marks
@@ -107,9 +125,15 @@ class XlsxBackend:
         return data
 
     def read_tabs(self) -> RawTables:
-        """Every sheet's rows (see Backend.read_tabs), after the limits' check."""
-        self._load()
-        return self._parse()
+        """Every sheet's rows (see Backend.read_tabs), after the limits' check. A file that cannot
+        be read is said so with the copy sheetsync kept of it, when there is one."""
+        try:
+            self._load()
+            return self._parse()
+        except SetupError as exc:
+            if exc.hint_id == SAVE_AGAIN and backup_of(self.path).is_file():
+                exc.hint_id, exc.params["backup"] = KEPT_COPY, backup_of(self.path).name
+            raise
 
     def _parse(self) -> RawBook:
         """Every sheet's rows in the bytes `_load` read and checked."""
