@@ -193,6 +193,20 @@ def test_a_damaged_workbook_is_said_with_the_copy_kept_before_the_last_write(boo
     assert alone.exit_code == 2 and ".bak" not in alone.stderr and "save it again." in alone.stderr
 
 
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(bad_book):
+    """`sheetsync validate book.xlsx | head -1`: the reader goes away after one line; sheetsync
+    stops as a program killed by the closed pipe does (exit 141), without an "unexpected error"
+    (which would say nothing was written after a sync wrote the workbook)."""
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "sheetsync", "validate", str(bad_book), "--as-of", "2025-12-31"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process.stdout.close()  # gone before the first line (head once it has its lines)
+    code, stderr = process.wait(timeout=60), process.stderr.read()
+    assert code == 141 and stderr == b"", stderr
+
+
 def test_no_such_file_exits_2_and_leaves_nothing_behind(tmp_path):
     result = run("report", tmp_path / "nope.xlsx")
     assert result.exit_code == 2 and "No such workbook" in result.stderr

@@ -116,7 +116,7 @@ def test_errors_that_change_no_amount_do_not_hold_the_notices(tmp_path, example2
     lilas = write_xlsx(tmp_path / "lilas.xlsx", example2)
     report = run("validate", lilas, "--as-of", "2025-12-31")
     assert report.exit_code == 1 and "[member.iban]" in report.stdout and "[booking.end_before_start]" in report.stdout
-    assert "Saisies, ligne 3, Annule: Annule est vide : cette annulation n'annule rien." in report.stdout
+    assert "Saisies, ligne 3, Annule : Annule est vide : cette annulation n'annule rien." in report.stdout
     sent = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
     assert sent.exit_code == 0 and len(smtp_server.messages) == 3, sent.output
     assert "Aucun avis envoyé" not in sent.stderr

@@ -59,7 +59,7 @@ def test_a_signed_call_syncs_the_sheet(service):
         "Catherine": "-467.98",
         "Julien": "-171.54",
     }
-    assert "Catherine → Laurent: 467,98\u00a0€" in data["message"]
+    assert "Catherine → Laurent : 467,98\u00a0€" in data["message"]
     assert fake.rows(SID, "Soldes")[0][0].startswith("Généré par sheetsync")
 
 
@@ -137,7 +137,7 @@ def test_recompute_balances_from_the_menu_updates_the_sheet(service, tmp_path, s
     assert request["url"] == base + "/groups/lilas/sync"
     assert set(request["params"]["headers"]) == {"X-Sheetsync-Timestamp", "X-Sheetsync-Signature"}
     (alert,) = ran["alerts"]
-    assert alert[0] == "sheetsync" and "Soldes au 31 déc. 2025" in alert[1] and "Laurent: 639,52\u00a0€" in alert[1]
+    assert alert[0] == "sheetsync" and "Soldes au 31 déc. 2025" in alert[1] and "Laurent : 639,52\u00a0€" in alert[1]
     assert fake.rows(SID, "Soldes")[2][:1] == ["Laurent"]
 
 

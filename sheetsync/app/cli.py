@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -42,6 +43,7 @@ from sheetsync.present.terminal import (
 from sheetsync.read.cells import parse_datetime
 
 EXIT_DATA_ERRORS = 1
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a program killed by a closed pipe exits with
 
 
 def echo(text: str = "", err: bool = False, nl: bool = True) -> None:
@@ -59,6 +61,9 @@ def handles_errors(command: Callable) -> Callable:
             if "limits" in kwargs:  # the --limit pairs, over sheetsync.toml and $SHEETSYNC_LIMITS
                 kwargs["limits"] = load_limits(kwargs["limits"])
             return command(*args, **kwargs)
+        except BrokenPipeError:  # the output's reader went away (`| head`): stop quietly, as a killed pipe does
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
+            sys.exit(EXIT_BROKEN_PIPE)
         except SheetsyncError as exc:
             message, hint = exc.in_language()
             echo(f"sheetsync: {message}", err=True)

@@ -110,9 +110,7 @@ def report_text(report: Report) -> str:
         ],
         right={1, 2, 3, 4},
     )
-    transfers = "\n".join(
-        f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
-    )
+    transfers = "\n".join(f"  {transfer_line(t, cur, lang)}" for t in report.settlement.transfers)
     notes = "\n".join(f"  {n}" for n in settlement_notes(report))
     fixed = any(vp.mode == "fixed" for vp in report.computation.periods)
     headers = [
@@ -144,7 +142,7 @@ def report_text(report: Report) -> str:
     if (left := left_out_text(report)) is not None:
         parts += [left, ""]
     parts += [
-        word("from", lang) + " → " + word("to", lang) + ":",
+        labelled(lang, word("from", lang) + " → " + word("to", lang), "").rstrip(),
         "\n".join(x for x in (transfers, notes) if x),
         "",
         vehicles,
@@ -187,7 +185,7 @@ def problems_text(problems: list[Problem], lang: str = "en") -> str:
     for p in problems:
         row = word("row_n", lang, row=p.row) if p.row else ""
         where = ", ".join(x for x in (p.tab, row, p.column or "") if x)
-        lines.append(f"{word(p.severity.value, lang):7} {where}: {p.message} [{p.code}]")
+        lines.append(f"{word(p.severity.value, lang):7} {labelled(lang, where, p.message)} [{p.code}]")
         if p.hint:
             lines.append(f"        → {p.hint}")
     return "\n".join(lines)
@@ -264,16 +262,16 @@ def dialog_text(report: Report, shown: int = 5) -> str:
     s = report.settings
     lang, cur = s.language, s.currency
     lines = [t(lang, "Balances as of {day}", day=fmt.day(report.as_of, lang))]
-    lines += [f"  {m.name}: {fmt.money(m.balance, cur, lang)}" for m in report.computation.members]
+    lines += [f"  {labelled(lang, m.name, fmt.money(m.balance, cur, lang))}" for m in report.computation.members]
     if report.settlement.transfers:
         lines.append(t(lang, "Transfers:"))
-        lines += [
-            f"  {t.sender} → {t.recipient}: {fmt.money(t.amount, cur, lang)}" for t in report.settlement.transfers
-        ]
+        lines += [f"  {transfer_line(t, cur, lang)}" for t in report.settlement.transfers]
     errors, warnings = report.count(Severity.ERROR), report.count(Severity.WARNING)
     lines.append(tn(lang, "{n} error", "{n} errors", errors) + ", " + tn(lang, "{n} warning", "{n} warnings", warnings))
     problems = [p for p in report.problems if p.severity is not Severity.INFO][:shown]
-    lines += [f"  {p.tab} {p.row or ''} {p.column or ''}: {p.message}" for p in problems]
+    for p in problems:
+        where = " ".join(str(x) for x in (p.tab, p.row, p.column) if x)
+        lines.append(f"  {labelled(lang, where, p.message)}")
     return "\n".join(lines)
 
 
@@ -298,3 +296,13 @@ def notice_outcome(lang: str, run, done: str | None = None, command_line: bool =
             t(lang, "Not notified (the name or address cannot go in an email): {names}.", names=", ".join(run.failed))
         )
     return lines
+
+
+def labelled(lang: str, label: str, text: str) -> str:
+    """ "label: text", with the space French typography puts before the colon ("label : text")."""
+    return t(lang, "{label}: {text}", label=label, text=text)
+
+
+def transfer_line(transfer, currency: str, lang: str) -> str:
+    """ "Catherine → Laurent: €467.98" (French: "Catherine → Laurent : 467,98 €")."""
+    return labelled(lang, f"{transfer.sender} → {transfer.recipient}", fmt.money(transfer.amount, currency, lang))
