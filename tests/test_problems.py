@@ -31,8 +31,10 @@ def test_bad_number_names_the_cell_and_the_rest_is_computed():
 
 def test_bad_date():
     trips = trips3()
-    trips[0][0] = "32/01/2025"
+    trips[0][0] = "2025/01/02 tea time"
     assert codes(report_of(group(trips=trips))) == [("Trips", 2, "Date", "value.date")]
+    trips[0][0] = "32/01/2025"  # a date in form, with a day its month has not
+    assert codes(report_of(group(trips=trips))) == [("Trips", 2, "Date", "value.no_such_day")]
 
 
 def test_missing_required_cell():
@@ -384,3 +386,21 @@ def test_the_quick_path_reads_plain_logbook_lines_as_the_careful_one_does():
         (t.date, t.driver, t.km, t.fuel_paid, t.note) for t in careful
     ]
     assert [t.km for t in quick] == [100, D("50.5"), D("49.5")]
+
+
+def test_a_day_its_month_has_not_is_said_so():
+    """ "31/02/2025" is a date in form: the message says which month lacks that day, not only that
+    it is no date; a leap year's 29/02 is one."""
+    raw = group(
+        trips=trips3(),
+        expenses=[
+            ["31/02/2025", "Laurent", "insurance", 10],
+            ["29/02/2024", "Laurent", "insurance", 10],
+            ["31/04/2025", "Laurent", "insurance", 10],
+        ],
+    )
+    raw["Settings"] = [["Paramètre", "Valeur"], ["langue", "fr"]]
+    found = [p for p in report_of(raw).problems if p.code.startswith("value.")]
+    assert [(p.row, p.code) for p in found] == [(2, "value.no_such_day"), (4, "value.no_such_day")]
+    assert found[0].message == "« 31/02/2025 » n'est pas une date : le mois 2 de 2025 a 28 jours."
+    assert found[0].hint.startswith("Corrigez le jour, ou le mois si les deux ont été inversés.")

@@ -46,6 +46,11 @@ PROBLEMS: dict[str, Template] = {
             "Type a date such as 12/03/2025 or 2025-03-12, optionally with a time (20:30). Dates typed as text are read {order}."
         ),
     ),
+    "value.no_such_day": Template(
+        E,
+        N_('"{value}" is not a date: month {month} of {year} has {days} days.'),
+        N_("Correct the day, or the month if the two were swapped. Dates typed as text are read {order}."),
+    ),
     "value.date_implausible": Template(
         E,
         N_('"{value}" reads as {day}, which is not a plausible date.'),

@@ -6,6 +6,7 @@ returns a typed value or raises ValueError; the caller turns that into a Problem
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -190,6 +191,14 @@ def parse_datetime(value: object, month_first: bool = False) -> datetime:
     return _datetime_from_text(value, month_first)
 
 
+class NoSuchDay(ValueError):
+    """A date typed with a day its month has not ("31/02/2025"): `days` is how many it has."""
+
+    def __init__(self, text: str, year: int, month: int, days: int):
+        super().__init__(f'"{text}" is not a date: {year}-{month:02d} has {days} days')
+        self.year, self.month, self.days = year, month, days
+
+
 def _datetime_from_text(text: str, month_first: bool) -> datetime:
     from sheetsync.model.names import strip_accents
 
@@ -210,6 +219,8 @@ def _datetime_from_text(text: str, month_first: bool) -> datetime:
     try:
         day = date(year, month, dom)
     except ValueError as exc:
+        if 1 <= month <= 12 and 1 <= year <= 9999 and dom > 28:  # 31/02, 31/04: a day the month has not
+            raise NoSuchDay(text, year, month, calendar.monthrange(year, month)[1]) from exc
         raise ValueError(f'"{text}" is not a date') from exc
     rest = rest.strip().lstrip(",").strip()
     rest = re.sub(r"^(a|à|at)\s+", "", rest)

@@ -13,6 +13,7 @@ from sheetsync.model.problems import problem
 from sheetsync.read.bank import parse_bic, parse_iban
 from sheetsync.read.cells import (
     EARLIEST_DATE,
+    NoSuchDay,
     Uncomputed,
     as_text,
     cell_error,
@@ -167,10 +168,16 @@ class RowReader:
             return None
         try:
             found = parse_datetime(value, self.month_first)
-        except ValueError:
+        except ValueError as unread:
             dated = with_year(value, self.tab.year) if type(value) is str and self.tab.year else None
             try:
+                if dated is None:
+                    raise unread
                 found = parse_datetime(dated, self.month_first)
+            except NoSuchDay as wrong:
+                shown = as_text(self.raw(field))
+                self.flag("value.no_such_day", field, value=shown, year=wrong.year, month=wrong.month, days=wrong.days)
+                return None
             except ValueError:
                 self.flag("value.date", field, value=as_text(self.raw(field)))
                 return None
