@@ -166,18 +166,29 @@ def test_missing_column_exits_2_naming_tab_headers_and_mapping(tmp_path, example
     assert "column.trips.driver = Chauffeuse" in named, named
 
 
-def test_one_reading_column_deleted_beside_a_km_column_stops_as_a_missing_column(tmp_path, example2):
-    """A Km column stands in for the odometer readings when the logbook has none; with one reading
-    column still there, the other one is missing: a stop naming it, not 94 empty cells and
-    balances made from no km."""
+def test_a_reading_column_deleted_beside_a_km_column_is_said_at_the_column_still_there(tmp_path, example2):
+    """Start and Km is a logbook (the end is start + Km); a deleted Odometer end then leaves the Km
+    cells to fill, and the messages name Km, a column the tab has (not the one deleted). Without
+    the start reading, Km and the end make no trip: a stop naming the start column."""
     header, *rows = example2["Trips"]
     example2["Trips"] = [header[:3] + ["Km"] + header[4:]] + [row[:3] + [None] + row[4:] for row in rows]
     path = write_xlsx(tmp_path / "g.xlsx", example2)
+    checked = run("validate", path, "--as-of", "2025-12-31")
+    assert checked.exit_code == 1
+    assert "Trips, row 2, Km: Km is empty. [value.missing]" in checked.stdout
+    assert "Odometer end" not in checked.stdout
+    example2["Trips"][1][3] = 2000  # Km typed: start + Km
+    assert (
+        "Trips, row 2" not in run("validate", write_xlsx(tmp_path / "g.xlsx", example2), "--as-of", "2025-12-31").stdout
+    )
+    example2["Trips"] = [["Date", "Driver", "Km", "Odometer end", "Fuel paid"]] + [
+        [r[0], r[1], 10, r[3], r[4]] for r in rows
+    ]
+    path = write_xlsx(tmp_path / "e.xlsx", example2)
     before = path.read_bytes()
-    result = run("sync", path, "--as-of", "2025-12-31")
-    assert result.exit_code == 2, result.output
-    assert 'The Trips tab has no column for "Odometer end"' in result.stderr
-    assert result.stdout == "" and path.read_bytes() == before
+    stopped = run("sync", path, "--as-of", "2025-12-31")
+    assert stopped.exit_code == 2 and 'The Trips tab has no column for "Odometer start"' in stopped.stderr
+    assert path.read_bytes() == before
 
 
 def test_a_damaged_workbook_is_said_with_the_copy_kept_before_the_last_write(book):

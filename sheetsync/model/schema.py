@@ -57,9 +57,9 @@ class InputTab(Named):
     # a required field -> the fields that can stand in for it (a form's Timestamp for Date; Km for the readings)
     stand_ins: tuple[tuple[str, tuple[str, ...]], ...] = ()
     fr_synonyms: tuple[str, ...] = ()
-    # fields that come together: one of them there, no stand-in serves for the others (a Km column
-    # stands in for both readings, never for the one deleted beside the other)
-    together: tuple[tuple[str, ...], ...] = ()
+    # (field, other): with `field` there, no stand-in serves for `other` (a Km column stands in for
+    # both readings, or for the end one beside the start one; never for the start one beside the end)
+    requires: tuple[tuple[str, str], ...] = ()
 
     def column(self, field: str) -> InputColumn:
         return next(c for c in self.columns if c.field == field)
@@ -67,13 +67,13 @@ class InputTab(Named):
     def missing(self, found) -> list[InputColumn]:
         """The required columns that neither `found` (field ids) nor one of their stand-ins holds."""
         stand_ins = dict(self.stand_ins)
-        partnered = {f for fields in self.together if any(f in found for f in fields) for f in fields}
+        required = {other for field, other in self.requires if field in found}
         return [
             c
             for c in self.columns
             if c.required
             and c.field not in found
-            and (c.field in partnered or not any(s in found for s in stand_ins.get(c.field, ())))
+            and (c.field in required or not any(s in found for s in stand_ins.get(c.field, ())))
         ]
 
 
@@ -260,7 +260,7 @@ TRIPS = InputTab(
         ("odometer_start", ("km",)),
         ("odometer_end", ("km",)),
     ),
-    together=(("odometer_start", "odometer_end"),),
+    requires=(("odometer_end", "odometer_start"),),
 )
 
 EXPENSES = InputTab(

@@ -515,7 +515,9 @@ class _Parser:
         if start is not None and km is None and is_blank(r.raw("odometer_end")) and self._recent(day):
             r.flag("trip.in_progress", None, start=start, day=day.date().isoformat())
             return None
-        end = r.number("odometer_end", km is None)
+        end = r.number("odometer_end", km is None and "odometer_end" in r.index)
+        if end is None and km is None and "odometer_end" not in r.index:
+            r.flag("value.missing", "km")  # a start reading and Km: the end is start + Km
         if end is None and start is not None and km is not None:
             end = start + km
         fuel = r.money("fuel_paid")
