@@ -404,3 +404,24 @@ def test_a_day_its_month_has_not_is_said_so():
     assert [(p.row, p.code) for p in found] == [(2, "value.no_such_day"), (4, "value.no_such_day")]
     assert found[0].message == "« 31/02/2025 » n'est pas une date : le mois 2 de 2025 a 28 jours."
     assert found[0].hint.startswith("Corrigez le jour, ou le mois si les deux ont été inversés.")
+
+
+def test_a_second_money_column_is_money_if_it_holds_any_and_text_if_it_holds_none():
+    """A second "Fuel paid" column holding 25 and -25 still holds money not counted (an error,
+    though its total is 0); a second "Carburant" column holding the fuel's kind (Gazole) holds
+    none: a warning, and nothing is said left out."""
+    raw = group(trips=consecutive_trips(("Laurent", 100), ("Catherine", 100), ("Julien", 100)))
+    header, *rows = raw["Trips"]
+    raw["Trips"] = [header + ["Fuel paid"]] + [row + [None] * (len(header) - len(row) + 1) for row in rows]
+    raw["Trips"][1][-1], raw["Trips"][2][-1], raw["Trips"][3][-1] = 25, -25, "12,4O"
+    report = report_of(raw)
+    (money,) = [p for p in report.problems if p.code.startswith("column.")]
+    assert money.code == "column.duplicate_money" and money.is_error and report.amounts_in_doubt
+    assert len(report.left_out.rows) == 2 and len(report.left_out.unread) == 1
+    raw["Trips"][0][-1] = "Carburant"
+    for i, kind in ((1, "Gazole"), (2, "SP95"), (3, None)):
+        raw["Trips"][i][-1] = kind
+    report = report_of(raw)
+    (text,) = [p for p in report.problems if p.code.startswith("column.")]
+    assert text.code == "column.duplicate" and not report.has_errors
+    assert report.left_out.unread == () and report.left_out.rows == ()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -163,6 +163,16 @@ def _settings(raw: RawTables, found: dict[str, str], workbook_name: str) -> tupl
     return settings_tab, read_settings(settings_tab, workbook_name, tab_language(found))
 
 
+@dataclass
+class IgnoredColumn:
+    """What a second money column, not read, holds: its amounts (their total, how many) and the
+    cells that read as no amount (money too when the column holds some; else it is a text column)."""
+
+    total: Decimal = Decimal(0)
+    amounts: int = 0
+    unread: list[SourceRef] = field(default_factory=list)
+
+
 class _Parser:
     def __init__(self, settings: Settings, problems: list[Problem], today: date):
         self.settings = settings
@@ -177,7 +187,7 @@ class _Parser:
         self.latest = today + timedelta(days=365)  # the last plausible date of a record
         self.vehicle_names = Names()
         self.emails: dict[str, str] = {}  # a member's Email, folded -> their name (a form's respondent)
-        self.ignored: dict[tuple[str, int], Decimal] = defaultdict(Decimal)  # (tab, column) -> money not read
+        self.ignored: dict[tuple[str, int], IgnoredColumn] = defaultdict(IgnoredColumn)  # (tab, column) -> its money
 
     def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
         return RowReader(tab, row, cells, self.lang, self.month_first, self.latest)
@@ -274,10 +284,12 @@ class _Parser:
             return
         for i in ignored:
             amount = money_in(cells[i] if i < len(cells) else None, self.lang)
+            column = self.ignored[(tab.name, i)]
             if amount is False:
-                self.unread.append(SourceRef(tab.name, row))
+                column.unread.append(SourceRef(tab.name, row))  # counted if the column holds money at all
             elif amount:
-                self.ignored[(tab.name, i)] += amount
+                column.total += amount
+                column.amounts += 1
                 self.left_out.append((SourceRef(tab.name, row), amount))
 
     def duplicate_columns(self, tabs: list[LocatedTab]) -> None:
@@ -285,12 +297,14 @@ class _Parser:
         typed in it when it is a money column (`_ignored_money`)."""
         for tab in tabs:
             for field_id, header, index in tab.duplicates:
-                amount = self.ignored.get((tab.name, index), Decimal(0))
+                money = self.ignored.get((tab.name, index), IgnoredColumn())
+                if money.amounts:  # a column of money: what cannot be read in it is money too
+                    self.unread += money.unread
                 used = tab.columns[field_id][1]
                 code = "column.duplicate" if header_key(header) != header_key(used) else "column.same_header"
                 self.problems.append(
                     problem(
-                        "column.duplicate_money" if amount else code,
+                        "column.duplicate_money" if money.amounts else code,
                         self.lang,
                         tab.name,
                         tab.header_row,
@@ -299,7 +313,7 @@ class _Parser:
                         used=used,
                         value=header,
                         tab_id=tab.spec.id,
-                        amount=amount,
+                        amount=money.total,
                     )
                 )
 
