@@ -295,6 +295,8 @@ def test_init_refuses_a_workbook_with_data(book):
     assert result.exit_code == 2 and "never overwrites" in result.stderr
     french = run("init", book, "--lang", "fr", env={"LANG": "C"})  # the language asked for, not the terminal's
     assert french.exit_code == 2 and "init n'écrase jamais un classeur" in french.stderr, french.stderr
+    terminal = run("init", book, env={"LANG": "fr_FR.UTF-8"})  # no --lang: the terminal's language
+    assert terminal.exit_code == 2 and "init n'écrase jamais un classeur" in terminal.stderr, terminal.stderr
     assert book.read_bytes() == before
 
 

@@ -175,8 +175,9 @@ def init_command(workbook: str, lang: str, example: bool, credentials: str | Non
     """Create the input tabs with headers and dropdowns. Never overwrites a workbook that has data."""
     try:
         open_backend(workbook, credentials, oauth, limits).create_tabs(input_tables(lang, example))
-    except SheetsyncError as exc:  # said in the language asked for
-        exc.lang = exc.lang or lang
+    except SheetsyncError as exc:  # said in the language asked for, else the terminal's
+        if _typed("lang"):
+            exc.lang = exc.lang or lang
         raise
     created = (
         t(lang, "Created {workbook} with an example group.", workbook=workbook)

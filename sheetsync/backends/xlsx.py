@@ -36,7 +36,7 @@ from sheetsync.backends.files import (
 from sheetsync.backends.limits import (
     KEPT_COPY,
     MIB,
-    SAVE_AGAIN,
+    UNREADABLE,
     Limits,
     check_package,
     check_xls,
@@ -131,8 +131,10 @@ class XlsxBackend:
             self._load()
             return self._parse()
         except SetupError as exc:
-            if exc.hint_id == SAVE_AGAIN and backup_of(self.path).is_file():
-                exc.hint_id, exc.params["backup"] = KEPT_COPY, backup_of(self.path).name
+            backup = backup_of(self.path)  # beside the real file (a link's target)
+            if exc.msgid in (UNREADABLE["zip"], UNREADABLE["damaged"]) and backup.is_file():
+                shown = os.path.relpath(backup, os.path.dirname(os.path.abspath(self.given)))  # where they look
+                exc.hint_id, exc.params["backup"] = KEPT_COPY, shown
             raise
 
     def _parse(self) -> RawBook:
