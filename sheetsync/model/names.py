@@ -50,10 +50,13 @@ def word_table(*pairs: tuple[str, tuple[str, ...]]) -> dict[str, str]:
     return {header_key(w): value for value, words in pairs for w in (value, *words)}
 
 
+CLOSE_ENOUGH = 0.6  # difflib's likeness ratio from which a name is suggested for another
+
+
 def suggest(word: str, candidates: list[str]) -> str | None:
     """The candidate closest to `word` (compared folded), or None when nothing is close."""
     import difflib  # only a name that matches nothing pays for it
 
     by_key = {fold(c): c for c in candidates}
-    found = difflib.get_close_matches(fold(word), list(by_key), n=1, cutoff=0.6)
+    found = difflib.get_close_matches(fold(word), list(by_key), n=1, cutoff=CLOSE_ENOUGH)
     return by_key[found[0]] if found else None

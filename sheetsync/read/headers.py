@@ -14,7 +14,7 @@ from itertools import islice
 
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
-from sheetsync.model.names import header_key, suggest
+from sheetsync.model.names import CLOSE_ENOUGH, fold, header_key
 from sheetsync.model.schema import INPUT_TABS, SETTINGS, TABS_BY_ID, InputTab, is_generated_name
 from sheetsync.read.cells import as_text
 
@@ -312,14 +312,18 @@ def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str]
 
 
 def _likely_header(column, headers: list[str], columns: dict[str, tuple[int, str]], lang: str) -> str:
-    """The header most likely meant for the missing `column`, for the example of a mapping: among
-    those no column was matched to, the closest to one of its names ("Chauffeuse" for Driver), else
-    the only one left; with none, the column's own name."""
+    """The header most likely meant for the missing `column`, for the example of a mapping: the one
+    no column was matched to that is closest to one of its names ("Chauffeuse" for Driver); with
+    none close enough, the column's own name."""
+    import difflib  # only a tab with a column missing pays for it
+
     used = {header for _, header in columns.values()}
-    free = [h for h in headers if h not in used]
-    names = [column.en, column.fr, *column.synonyms, *column.fr_synonyms]
-    close = next((found for n in names if (found := suggest(n, free)) is not None), None)
-    return close or (free[0] if len(free) == 1 else column.name(lang))
+    names = [fold(n) for n in (column.en, column.fr, *column.synonyms, *column.fr_synonyms)]
+    scored = [
+        (max(difflib.SequenceMatcher(None, n, fold(h)).ratio() for n in names), h) for h in headers if h not in used
+    ]
+    best = max(scored, default=(0.0, ""))
+    return best[1] if best[0] >= CLOSE_ENOUGH else column.name(lang)
 
 
 def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: str) -> None:
