@@ -402,8 +402,8 @@ def test_a_day_its_month_has_not_is_said_so():
     raw["Settings"] = [["Paramètre", "Valeur"], ["langue", "fr"]]
     found = [p for p in report_of(raw).problems if p.code.startswith("value.")]
     assert [(p.row, p.code) for p in found] == [(2, "value.no_such_day"), (4, "value.no_such_day")]
-    assert found[0].message == "« 31/02/2025 » n'est pas une date : le mois 2 de 2025 a 28 jours."
-    assert found[0].hint.startswith("Corrigez le jour, ou le mois si les deux ont été inversés.")
+    assert found[0].message == "« 31/02/2025 » n'est pas une date : février 2025 a 28 jours."
+    assert found[0].hint.startswith("Corrigez le jour, ou le mois.")
 
 
 def test_a_second_money_column_is_money_if_it_holds_any_and_text_if_it_holds_none():

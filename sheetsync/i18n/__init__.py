@@ -22,6 +22,7 @@ import gettext
 import locale
 import os
 import re
+from datetime import date
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -73,6 +74,13 @@ def number(value: Decimal | int, lang: str, grouped: bool = True) -> str:
     from babel.numbers import format_decimal  # with its locale data: only where a number is written
 
     return format_decimal(value, locale=babel_locale(lang), decimal_quantization=False, group_separator=grouped)
+
+
+def month_of_year(year: int, month: int, lang: str) -> str:
+    """A month of a year as `lang` names it: "février 2025", "February 2025"."""
+    from babel.dates import format_date  # with its locale data: only where a month is named
+
+    return format_date(date(year, month, 1), "MMMM y", locale=babel_locale(lang))
 
 
 def _written(lang: str, params: dict) -> dict:

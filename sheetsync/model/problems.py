@@ -48,8 +48,8 @@ PROBLEMS: dict[str, Template] = {
     ),
     "value.no_such_day": Template(
         E,
-        N_('"{value}" is not a date: month {month} of {year} has {days} days.'),
-        N_("Correct the day, or the month if the two were swapped. Dates typed as text are read {order}."),
+        N_('"{value}" is not a date: {month} has {days} days.'),
+        N_("Correct the day, or the month. Dates typed as text are read {order}."),
     ),
     "value.date_implausible": Template(
         E,

@@ -6,7 +6,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from sheetsync.i18n import t
+from sheetsync.i18n import month_of_year, t
 from sheetsync.model import Problem
 from sheetsync.model.names import fold, suggest
 from sheetsync.model.problems import problem
@@ -176,7 +176,13 @@ class RowReader:
                 found = parse_datetime(dated, self.month_first)
             except NoSuchDay as wrong:
                 shown = as_text(self.raw(field))
-                self.flag("value.no_such_day", field, value=shown, year=wrong.year, month=wrong.month, days=wrong.days)
+                self.flag(
+                    "value.no_such_day",
+                    field,
+                    value=shown,
+                    month=month_of_year(wrong.year, wrong.month, self.lang),
+                    days=wrong.days,
+                )
                 return None
             except ValueError:
                 self.flag("value.date", field, value=as_text(self.raw(field)))
