@@ -147,7 +147,7 @@ class NoticeRun:
 
 
 CANCELS_NOTHING = ("entry.no_such_booking", "entry.cancellation_empty")  # warnings in the sheet, refusals on a phone
-CANCEL_A_LISTED_ONE = N_("Cancel one of the bookings listed under your bookings.")
+CANCEL_A_LISTED_ONE = N_('Cancel one of the bookings listed under "Your bookings".')
 ASK_FOR_MONEY = ("settlement", "advance")  # the notices whose amounts the data's errors make wrong
 
 
@@ -160,7 +160,7 @@ def wrong_figures(report: Report) -> DataError:
             "send again, or send anyway with --despite-errors."
         ),
         lang=report.settings.language,
-        left_out=left_out_text(report) or "",
+        left_out=left_out_text(report, later=False) or "",  # what the errors leave out
     )
 
 

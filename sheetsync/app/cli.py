@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -61,9 +62,11 @@ def handles_errors(command: Callable) -> Callable:
             if "limits" in kwargs:  # the --limit pairs, over sheetsync.toml and $SHEETSYNC_LIMITS
                 kwargs["limits"] = load_limits(kwargs["limits"])
             return command(*args, **kwargs)
-        except BrokenPipeError:  # the output's reader went away (`| head`): stop quietly, as a killed pipe does
+        except BrokenPipeError as exc:
+            if not _output_gone():  # another pipe than the output's
+                _unexpected(exc)
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush at exit
-            sys.exit(EXIT_BROKEN_PIPE)
+            sys.exit(EXIT_BROKEN_PIPE)  # the output's reader went away (`| head`): quietly, as a killed pipe
         except SheetsyncError as exc:
             message, hint = exc.in_language()
             echo(f"sheetsync: {message}", err=True)
@@ -71,14 +74,31 @@ def handles_errors(command: Callable) -> Callable:
                 echo(f"  → {hint}", err=True)
             sys.exit(exc.exit_code)
         except (Exception, MemoryError, RecursionError) as exc:  # noqa: BLE001 - one line, never a traceback
-            lang = user_language()
-            detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-            echo("sheetsync: " + t(lang, "unexpected error ({detail}); nothing was written.", detail=detail), err=True)
-            hint = t(lang, "Check that the workbook opens in a spreadsheet program; if it does, please report this.")
-            echo(f"  → {hint}", err=True)
-            sys.exit(2)
+            _unexpected(exc)
 
     return wrapper
+
+
+def _output_gone() -> bool:
+    """Whether the standard output is a pipe whose reader has gone (its end reports an error)."""
+    import select  # only after a broken pipe
+
+    try:
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), select.POLLOUT)
+        return any(events & select.POLLERR for _, events in poller.poll(0))
+    except (OSError, ValueError, AttributeError):  # no poll, or no file behind stdout
+        return False
+
+
+def _unexpected(exc: BaseException) -> NoReturn:
+    """An error that is none of sheetsync's: one line and its hint, exit 2, never a traceback."""
+    lang = user_language()
+    detail = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    echo("sheetsync: " + t(lang, "unexpected error ({detail}); nothing was written.", detail=detail), err=True)
+    hint = t(lang, "Check that the workbook opens in a spreadsheet program; if it does, please report this.")
+    echo(f"  → {hint}", err=True)
+    sys.exit(2)
 
 
 def as_of_option(command: Callable) -> Callable:

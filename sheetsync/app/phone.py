@@ -99,8 +99,8 @@ LABELS: dict[str, str] = {
     "saved": N_("Saved. Thank you!"),
     "optional": N_("optional"),
     "in_doubt": N_(
-        "The spreadsheet has errors that may change the amounts: what to pay is shown again once the "
-        "treasurer has corrected them."
+        "The spreadsheet has errors that may change the amounts: what to pay or receive is shown again "
+        "once the treasurer has corrected them."
     ),
     "unreadable": N_("Your group's workbook cannot be read just now."),
     "unavailable": N_("Your group's workbook cannot be read just now: nothing was saved."),

@@ -61,9 +61,10 @@ def in_words(report: Report) -> dict[str, str]:
     return phrases
 
 
-def left_out_text(report: Report) -> str | None:
+def left_out_text(report: Report, later: bool = True) -> str | None:
     """What the figures leave out, when they leave something: "€540.00 in 2 rows (see the
-    problems)", and the amounts that cannot be read, which no sum holds."""
+    problems)", the amounts that cannot be read, which no sum holds, and (with `later`) the money
+    dated after the as-of day."""
     left, lang = report.left_out, report.settings.language
     said = []
     if left.rows:
@@ -94,7 +95,7 @@ def left_out_text(report: Report) -> str | None:
                 len(left.unread),
             )
         )
-    if left.later:  # not counted yet: a date a year too far is the commonest slip
+    if left.later and later:  # not counted yet: a date a year too far is the commonest slip
         said.append(
             tn(
                 lang,
