@@ -258,6 +258,7 @@ def test_booking_a_free_slot_then_a_clash_shows_the_rule(lilas):
     catherine, julien = link(base, "Catherine"), link(base, "Julien")
     ok = post(catherine, kind="booking", vehicle="Clio", start="2026-01-10T09:00", end="2026-01-10T18:00", repeat="")
     assert ok.status_code == 200 and "Catherine 09:00–18:00" in ok.text
+    assert "10 janv. 2026 09:00–18:00 · Clio · réservation" in shown(ok)  # in the last entries, as what it is
     clash = post(julien, kind="booking", vehicle="Clio", start="2026-01-10T17:00", end="2026-01-10T20:00", repeat="")
     assert clash.status_code == 422
     assert "Selon la règle du groupe (premier réservé), Catherine garde la voiture" in shown(clash)
