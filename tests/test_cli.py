@@ -132,6 +132,7 @@ def test_money_dated_after_the_as_of_day_is_said_not_counted_yet(tmp_path):
     assert data["left_out"]["after_as_of"] == {"amount": "371.00", "rows": 2}
     assert sum(D(m["paid"]) for m in data["members"]) == D("40.00")  # the figures hold only what is due
     assert "Not counted yet" not in run("validate", path, "--as-of", "2026-12-31").stdout
+    assert run("validate", path, "--as-of", "31/12/2025").stdout == checked.stdout  # as it is typed in Europe
 
 
 def test_sync_with_errors_still_writes_what_it_could_and_exits_1(bad_book):

@@ -106,9 +106,9 @@ def as_of_option(command: Callable) -> Callable:
     return click.option(
         "--as-of",
         "as_of",
-        type=click.DateTime(["%Y-%m-%d"]),
+        type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),  # as sheetsync writes dates, or as a European types them
         default=None,
-        help="Count only what is dated on or before this day (YYYY-MM-DD). Default: today.",
+        help="Count only what is dated on or before this day (YYYY-MM-DD, or DD/MM/YYYY). Default: today.",
     )(command)
 
 
