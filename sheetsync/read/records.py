@@ -130,11 +130,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
     trips = read_all("trips", "trip", p.trip, p.quick_trip if quick else None)
     expenses = read_all("expenses", "expense", p.expense)
     bookings, cancel_nothing = without_cancelled(list(read_all("bookings", "booking", p.booking)), entries)
-    for row, member, target in cancel_nothing:
-        empty = "member" if not member else "cancels" if not target else None
-        column = entries.header(empty or "cancels", settings.language)
-        code = "entry.cancellation_empty" if empty else "entry.no_such_booking"
-        p.problems.append(problem(code, settings.language, entries.name, row, column, member=member, value=target))
+    p.cancellations_that_cancel_nothing(entries, cancel_nothing)
 
     book = Book(
         settings=p.settings,  # naming the treasurer, hub and kitty as Members does
@@ -273,6 +269,14 @@ class _Parser:
                 first = first_row(raw[name])
                 if not is_generated_title(first[0] if first else None):
                     self.problems.append(problem("tab.generated_name", self.lang, name, None, None, name=name))
+
+    def cancellations_that_cancel_nothing(self, entries: LocatedTab, lines: list[tuple[int, str, str]]) -> None:
+        """A warning on each line of `entries` that cancels nothing: (row, member, what it names)."""
+        for row, member, target in lines:
+            empty = "member" if not member else "cancels" if not target else None
+            code = "entry.cancellation_empty" if empty else "entry.no_such_booking"
+            column = entries.header(empty or "cancels", self.lang)
+            self.problems.append(problem(code, self.lang, entries.name, row, column, member=member, value=target))
 
     def note(self, code: str, tab: LocatedTab, row: int, **params) -> None:
         self.problems.append(problem(code, self.lang, tab.name, row, None, **params))
