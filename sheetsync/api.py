@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from sheetsync.backends import WORKBOOK_SUFFIXES, Backend, open_backend
 from sheetsync.backends.limits import Limits
 from sheetsync.calendar.bookings import WhoDrove, find_driver
-from sheetsync.errors import DataError, SetupError, SheetsyncError
+from sheetsync.errors import DataError, SetupError, said_in
 from sheetsync.i18n import N_, t
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
@@ -120,11 +120,8 @@ def sync(
         opened = open_report(location, as_of, True, on_step=on_step, backend=backend)
         tables = generated_tables(opened.report, opened.backend.display_name, datetime.now())
         if not dry_run:
-            try:
+            with said_in(opened.report.settings.language):  # raised by code that knows no language
                 opened.backend.write_tabs(tables)
-            except SheetsyncError as exc:  # raised before the language was known: said in the group's
-                exc.lang = exc.lang or opened.report.settings.language
-                raise
         on_step()
         if opened.report.has_errors and notify_on_problems and not dry_run:
             sent = notices(opened, "digest", "send").sent  # the Sent log as read: sync writes no Sent tab
@@ -233,10 +230,11 @@ def notify(
     backend = open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
     with backend.lock() if mode == "send" else nullcontext():
         opened = open_report(location, as_of, False, backend=backend)
-        who = member_name(opened.report, member) if member else None
-        if links_of is not None:
-            options["links"] = links_of(opened.report)
-        return notices(opened, kind, mode, who, **options)
+        with said_in(opened.report.settings.language):  # the mail settings, the server: in the group's
+            who = member_name(opened.report, member) if member else None
+            if links_of is not None:
+                options["links"] = links_of(opened.report)
+            return notices(opened, kind, mode, who, **options)
 
 
 def _messages(run: NoticeRun, sender: str, reply_to: str | None = None) -> list:

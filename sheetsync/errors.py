@@ -7,7 +7,21 @@ it knew it (`lang`), else the language of the person at the terminal.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from sheetsync.i18n import t, user_language
+
+
+@contextmanager
+def said_in(lang: str | None) -> Iterator[None]:
+    """An error raised in this block, said in `lang` (the group's, once its workbook is read)
+    unless the code that raised it chose one; `lang` None changes nothing."""
+    try:
+        yield
+    except SheetsyncError as exc:
+        exc.lang = exc.lang or lang
+        raise
 
 
 class SheetsyncError(Exception):

@@ -58,6 +58,22 @@ def test_settlement_notices_reach_each_member_in_their_language_and_once(lilas, 
     again = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
     assert again.exit_code == 0 and len(smtp_server.messages) == 2
     assert "Déjà envoyés d'après l'onglet Envois (--resend pour renvoyer) : Laurent, Catherine." in again.stderr
+    server_down = run(
+        "notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31", env={"SHEETSYNC_SMTP_PORT": "9"}
+    )
+    assert server_down.exit_code == 0, server_down.output  # nothing new to send: the server is not called
+    resent = run(
+        "notify",
+        lilas,
+        "--kind",
+        "settlement",
+        "--send",
+        "--resend",
+        "--as-of",
+        "2025-12-31",
+        env={"SHEETSYNC_SMTP_PORT": "9", "LANG": "C"},
+    )
+    assert resent.exit_code == 3 and "L'envoi a échoué" in resent.stderr, resent.stderr  # the group's language
     resend = run(
         "notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31", "--member", "laurent", "--resend"
     )

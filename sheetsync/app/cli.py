@@ -22,7 +22,7 @@ import click
 from sheetsync import __version__, api
 from sheetsync.backends import open_backend
 from sheetsync.backends.limits import load_limits
-from sheetsync.errors import SetupError, SheetsyncError
+from sheetsync.errors import SetupError, SheetsyncError, said_in
 from sheetsync.i18n import N_, t, tn, user_language
 from sheetsync.model import Severity
 from sheetsync.notify import KINDS
@@ -193,12 +193,8 @@ def cli() -> None:
 @handles_errors
 def init_command(workbook: str, lang: str, example: bool, credentials: str | None, oauth: bool, limits) -> None:
     """Create the input tabs with headers and dropdowns. Never overwrites a workbook that has data."""
-    try:
+    with said_in(lang if _typed("lang") else None):  # the language asked for, else the terminal's
         open_backend(workbook, credentials, oauth, limits).create_tabs(input_tables(lang, example))
-    except SheetsyncError as exc:  # said in the language asked for, else the terminal's
-        if _typed("lang"):
-            exc.lang = exc.lang or lang
-        raise
     created = (
         t(lang, "Created {workbook} with an example group.", workbook=workbook)
         if example

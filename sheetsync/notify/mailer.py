@@ -217,7 +217,10 @@ def send_all(
     timeout: float = 30,
 ) -> None:
     """Send in one SMTP session, calling `on_sent` after each accepted message. A failure stops
-    the run (SendFailed) with what was sent already reported through `on_sent`."""
+    the run (SendFailed) with what was sent already reported through `on_sent`. With nothing to
+    send, no session is opened (a cron run with nothing new never fails on the server)."""
+    if not messages:
+        return
     sent = 0
     try:
         context = ssl.create_default_context(cafile=config.cafile)
