@@ -320,7 +320,10 @@ def test_money_in_a_duplicate_column_is_said_left_out_with_its_amount(tmp_path, 
     assert len(report.book.trips) == 42
     (warning,) = [p for p in report.problems if p.code.startswith("column.")]
     assert (warning.code, warning.tab, warning.row) == ("column.duplicate_money", "Trips", 1)
-    assert '"Fuel paid" (further right) is ignored, and the amounts typed in it, 25 in all, are left out' in warning.message
+    assert (
+        '"Fuel paid" (further right) is ignored, and the amounts typed in it, 25 in all, are left out'
+        in warning.message
+    )
     assert warning.is_error and report.amounts_in_doubt  # no amount asked while money is not counted
     assert report.left_out.amount == D("25.00") and len(report.left_out.rows) == 1
     assert sum(m.paid for m in report.computation.members) == D("30.00")  # the column read counts
@@ -425,3 +428,20 @@ def test_a_second_money_column_is_money_if_it_holds_any_and_text_if_it_holds_non
     (text,) = [p for p in report.problems if p.code.startswith("column.")]
     assert text.code == "column.duplicate" and not report.has_errors
     assert report.left_out.unread == () and report.left_out.rows == ()
+
+
+def test_an_email_address_that_is_none_is_a_warning_at_its_cell():
+    """ "catherine arobase lilas.test" reaches nobody: validate says so where it was typed, before
+    a notice passes Catherine over; the member still counts."""
+    raw = group(trips=trips3())
+    raw["Members"] = [
+        ["Name", "Email"],
+        ["Laurent", "laurent@example.org"],
+        ["Catherine", "catherine arobase lilas.test"],
+    ]
+    raw["Members"].append(["Julien", None])
+    report = report_of(raw)
+    (wrong,) = [p for p in report.problems if p.code == "member.email"]
+    assert (wrong.tab, wrong.row, wrong.column, wrong.is_error) == ("Members", 3, "Email", False)
+    assert wrong.hint == "Write one address, such as name@example.org: until then, Catherine gets no notice."
+    assert [m.name for m in report.book.members] == ["Laurent", "Catherine", "Julien"]

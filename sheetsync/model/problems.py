@@ -122,6 +122,11 @@ PROBLEMS: dict[str, Template] = {
         N_('"{value}" is not a valid IBAN.'),
         N_("Copy the IBAN from your bank's statement (FR76 3000 …): a wrong letter or digit breaks its check digits."),
     ),
+    "member.email": Template(
+        W,
+        N_('"{value}" is not an email address.'),
+        N_("Write one address, such as name@example.org: until then, {member} gets no notice."),
+    ),
     "member.bic": Template(
         E,
         N_('"{value}" is not a valid BIC.'),

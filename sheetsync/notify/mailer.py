@@ -22,8 +22,8 @@ from pathlib import Path
 
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.i18n import N_
-from sheetsync.notify.plan import valid_address
 from sheetsync.notify.render import Rendered
+from sheetsync.read.cells import valid_address
 
 SECURITY = ("starttls", "ssl", "none")
 

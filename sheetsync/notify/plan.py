@@ -5,7 +5,6 @@ Rendering (Jinja templates) and sending (SMTP, .eml files) live in sheetsync/not
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
@@ -20,8 +19,8 @@ from sheetsync.money.settle import Transfer
 from sheetsync.notify.epc import epc_code
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
+from sheetsync.read.cells import valid_address
 
-ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
 DIGEST_PROBLEMS = 30
 
 
@@ -42,14 +41,6 @@ class Plan:
 
     notices: list[Notice]
     notes: list[str]  # why some notices are not there (said to the user)
-
-
-def valid_address(text: str | None) -> str | None:
-    """The address if it is one plain, single email address (no name, no line break), else None."""
-    if not text:
-        return None
-    text = text.strip()
-    return text if ADDRESS.fullmatch(text) else None
 
 
 def plan(

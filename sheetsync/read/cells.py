@@ -393,3 +393,14 @@ def plain_number(value: Decimal | int) -> str:
 def percent(share: Decimal) -> Decimal:
     """A share as a percentage to the hundredth: 0.5 -> 50, 1/3 -> 33.33."""
     return (share * 100).quantize(Decimal("0.01")).normalize()
+
+
+ADDRESS = re.compile(r"[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+")
+
+
+def valid_address(text: str | None) -> str | None:
+    """The address if it is one plain, single email address (no name, no line break), else None."""
+    if not text:
+        return None
+    text = text.strip()
+    return text if ADDRESS.fullmatch(text) else None

@@ -52,6 +52,7 @@ from sheetsync.read.cells import (
     parse_time,
     parse_weekday_time,
     percent,
+    valid_address,
 )
 from sheetsync.read.entries import entries_tab, entry_view, without_cancelled
 from sheetsync.read.furniture import PAID_FIELDS, RunningSums, is_sum_row, money_in, month_heading, row_money
@@ -349,10 +350,13 @@ class _Parser:
                 return None
             full_names.add(name)
             seen[name] = r.row
+            email = r.text("email")
+            if email and valid_address(email) is None:  # kept as typed: the notices pass them over
+                r.flag("member.email", "email", value=email, member=name)
             return Member(
                 SourceRef(tab.name, r.row),
                 name,
-                r.text("email"),
+                email,
                 _day(r.moment("joined")),
                 _day(r.moment("left")),
                 r.money("deposit"),
