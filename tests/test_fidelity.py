@@ -183,6 +183,31 @@ def test_ods_keeps_every_sheet_of_the_group_and_every_other_part(copy_of):
     assert parts(path).keys() == after.keys()
 
 
+@pytest.mark.skipif(soffice() is None or shutil.which("pdftotext") is None, reason="needs LibreOffice and pdftotext")
+def test_the_generated_sheets_of_an_ods_have_their_widths_as_libreoffice_prints_them(copy_of, tmp_path):
+    """Each column of a generated sheet of an .ods has its width, as in an .xlsx: LibreOffice prints
+    the History's month ends as dates, not as ### (a column too narrow for them)."""
+    import subprocess
+
+    from build_fixtures import libreoffice_convert
+
+    def printed(ods, folder):
+        pdf = libreoffice_convert(ods, tmp_path / folder, "pdf")
+        return subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+    path = copy_of("libreoffice.ods")
+    before = printed(path, "before")  # the group's own sheets: their narrow date columns print ###
+    sync(path)
+    content = parts(path)["content.xml"].decode()
+    history = re.search(r'<table:table table:name="History">.*?</table:table>', content, re.S)[0]
+    assert re.findall(r'<table:table-column table:style-name="(sheetsyncWidth\d+)"/>', history)
+    after = printed(path, "after")
+    assert after.count("###") == before.count("###") and "2025-01-31" in after  # none in the generated sheets
+    sync(path)  # the width styles are added once
+    again = parts(path)["content.xml"].decode()
+    assert again.count('style:name="sheetsyncWidth10"') == 1
+
+
 def test_calc_chain_entries_of_a_replaced_sheet_are_dropped(copy_of):
     path = copy_of("rich.xlsx")
     sync(path)

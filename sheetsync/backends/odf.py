@@ -114,9 +114,27 @@ def table_xml(table: Table, objects: list[str] = ()) -> str:
             )
         )
     body = "".join(f"<table:table-row>{r}</table:table-row>" for r in rows)
-    return (
-        f"<table:table table:name={quoteattr(table.name)}>{shapes_xml(table, list(objects))}"
-        f'<table:table-column table:number-columns-repeated="{max(1, len(table.columns))}"/>{body}</table:table>'
+    columns = (
+        "".join(f'<table:table-column table:style-name="{_width_style(c.shown_width)}"/>' for c in table.columns)
+        or "<table:table-column/>"
+    )
+    shapes = shapes_xml(table, list(objects))
+    return f"<table:table table:name={quoteattr(table.name)}>{shapes}{columns}{body}</table:table>"
+
+
+def _width_style(characters: int) -> str:
+    return f"sheetsyncWidth{characters}"
+
+
+def _width_styles(xml: str, tables: list[Table]) -> str:
+    """The column styles the tables' widths need that content.xml does not hold yet: a character
+    about 0.2 cm wide, as the widths of the .xlsx writer."""
+    widths = sorted({c.shown_width for t in tables for c in t.columns})
+    return "".join(
+        f'<style:style style:name="{_width_style(w)}" style:family="table-column">'
+        f'<style:table-column-properties style:column-width="{w * 0.2:.2f}cm"/></style:style>'
+        for w in widths
+        if f'style:name="{_width_style(w)}"' not in xml
     )
 
 
@@ -140,13 +158,9 @@ def write_generated_ods(package: Package, tables: list[Table]) -> None:
     if not tables:
         return
     xml = package.text(CONTENT)
-    if 'style:name="sheetsyncMoney"' not in xml:
-        xml = re.sub(
-            r"</office:automatic-styles>",
-            lambda _: _styles(tables[0].currency) + "</office:automatic-styles>",
-            xml,
-            count=1,
-        )
+    added = ("" if 'style:name="sheetsyncMoney"' in xml else _styles(tables[0].currency)) + _width_styles(xml, tables)
+    if added:
+        xml = re.sub(r"</office:automatic-styles>", lambda _: added + "</office:automatic-styles>", xml, count=1)
     dropped: list[str] = []
     spans = _tables(xml)
     for table in tables:

@@ -351,7 +351,7 @@ def sheet_xml(table: Table, styles: dict[str, int], drawing: str | None = None, 
         )
         rows.append(f'<row r="{r}">{cells}</row>')
     widths = "".join(
-        f'<col min="{i + 1}" max="{i + 1}" width="{c.width or max(10, min(40, len(c.header) + 4))}" customWidth="1"/>'
+        f'<col min="{i + 1}" max="{i + 1}" width="{c.shown_width}" customWidth="1"/>'
         for i, c in enumerate(table.columns)
     )
     # a sheet with charts prints one page wide, landscape: the table and its charts side by side

@@ -15,6 +15,12 @@ class Column:
     kind: str = "text"  # text | money | rate | number | date | datetime
     width: int | None = None
 
+    @property
+    def shown_width(self) -> int:
+        """Its width in characters as the writers set it: `width`, else room for its header (10 to
+        40: a date, an amount and a header fit)."""
+        return self.width or max(10, min(40, len(self.header) + 4))
+
 
 @dataclass(frozen=True)
 class Series:
