@@ -264,8 +264,12 @@ def test_logbook_reminders_for_bookings_without_trips():
         "2025-W12",
         ["Clio"],
     )
-    text = render(notice, environment(None, "en", "EUR"), "en").text
-    assert "The logbook has no trip for this booking of yours:\n  - Clio, 10 Mar 2025 09:00–18:00" in text
+    rendered = render(notice, environment(None, "en", "EUR"), "en")
+    assert "The logbook has no trip for this booking of yours:\n  - Clio, 10 Mar 2025 09:00–18:00" in rendered.text
+    assert rendered.subject == "g: please fill in the logbook (1 booking without a trip)"
+    assert plan(report_for(raw, date(2025, 6, 20)), "logbook").notes == [  # what it looks at, said
+        "Every booking that ended in the last 60 days has its trips in the logbook."
+    ]
     del raw["Bookings"]
     assert plan(report_for(raw, date(2025, 3, 20)), "logbook").notes == [
         "The workbook has no bookings yet: no logbook reminder to send."

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from sheetsync.calendar.bookings import unrecorded
+from sheetsync.calendar.bookings import RECENT, unrecorded
 from sheetsync.i18n import t, tn
 from sheetsync.model import Severity
 from sheetsync.money.periods import period_of
@@ -174,7 +174,11 @@ def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str
         for name, items in by_member.items()
     ]
     return notices, [] if notices else [
-        t(report.settings.language, "Every booking that ended has its trips in the logbook.")
+        t(
+            report.settings.language,
+            "Every booking that ended in the last {days} days has its trips in the logbook.",
+            days=RECENT.days,
+        )
     ]
 
 
