@@ -171,10 +171,10 @@ def test_the_sample_groups_agreement_states_its_workbook():
     assert result.exit_code == 0, result.output
     text = " ".join(result.stdout.split())
     assert text.startswith("# Convention d'autopartage : Rue des Lilas")
-    assert "| Julien | 1 sept. 2024 | — |" in text
+    assert "| Julien | 1er sept. 2024 | — |" in text
     assert "**Clio**, immatriculé AB-123-CD, appartient à Laurent." in text
     assert (
-        "l'assurance est à renouveler avant le 1 mars 2026 ; le prochain contrôle technique est à faire avant le 12 mai 2026."
+        "l'assurance est à renouveler avant le 1er mars 2026 ; le prochain contrôle technique est à faire avant le 12 mai 2026."
         in text
     )
     assert "Les véhicules sont partagés à leur coût réel" in text

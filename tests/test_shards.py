@@ -90,6 +90,10 @@ def test_fleet_shard_on_the_command_line(tmp_path, example2):
         assert result.exit_code == 0, result.output
         seen += [line.split()[0] for line in result.stdout.splitlines()[2:]]
     assert sorted(seen) == ["g0", "g1", "g2", "g3"]
+    many = [share_of(f"g{i}", 8) for i in range(4)]
+    empty = next(k for k in range(8) if k not in many)  # a share none of the four groups falls in
+    none = CliRunner().invoke(cli, ["fleet", str(config), "--shard", f"{empty}/8", "--as-of", "2025-12-31"])
+    assert none.exit_code == 0 and none.stdout == f"No group of {config} falls in this shard.\n"
     bad = CliRunner().invoke(cli, ["fleet", str(config), "--shard", "2/2"])
     assert bad.exit_code == 2 and "is not a shard" in bad.stderr
     ignored = CliRunner().invoke(cli, ["sync", "--config", str(config), "--limit", "rows=500000", "--oauth"])

@@ -175,7 +175,8 @@ def _exit_for(report: Report) -> None:
 def cli() -> None:
     """A car-sharing group's spreadsheet as its logbook: check it, compute who owes what, write it back.
 
-    WORKBOOK is a path to a .xlsx workbook, a Google Sheet URL as copied from the browser, or gsheet:ID.
+    WORKBOOK is a path to a workbook (.xlsx, .xlsm, .ods or .xls), a Google Sheet URL as copied from the
+    browser, or gsheet:ID.
     """
 
 
@@ -340,7 +341,9 @@ def _fleet(
 
     results = run_fleet(config, _as_of(as_of), run_one, shard=shard)
     worst = max((r.exit_code for r in results), default=0)
-    if not quiet or worst:
+    if not results and not quiet:  # a shard may hold none of the groups: not a failure, but said
+        echo(t(user_language(), "No group of {file} falls in this shard.", file=config_path))
+    elif not quiet or worst:
         lang = user_language()
         rows = [
             [

@@ -22,10 +22,11 @@ def rate(value: Decimal | None, lang: str) -> str:
 
 
 def day(value: date, lang: str) -> str:
-    """A date in the group's language ("31 déc. 2025")."""
+    """A date in the group's language ("31 déc. 2025"; "1er janv. 2026", as French writes the first)."""
     from babel.dates import format_date  # with its time zones: only where a date is written out
 
-    return format_date(value, format="medium", locale=locale(lang))
+    written = format_date(value, format="medium", locale=locale(lang))
+    return "1er" + written[1:] if lang == "fr" and value.day == 1 and written.startswith("1 ") else written
 
 
 def moment(value: datetime, lang: str) -> str:
