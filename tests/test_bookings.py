@@ -182,6 +182,8 @@ def test_who_drove_from_the_logbook_else_the_bookings(tmp_path):
     assert booked.stdout.strip() == (
         "Zoé had booked Clio at 2025-03-15 16:00 (bookings; no trip recorded: Bookings row 2 (2025-03-15 10:00–18:00))."
     )
+    day = who(path, "--at", "2025-03-12")  # a day without a time: the day is said, not midnight
+    assert day.stdout.strip().startswith("Paul drove Clio at 2025-03-12 (logbook:")
     nobody = who(path, "--at", "2025-03-20 10:00", "--format", "json")
     assert '"members": []' in nobody.stdout
 
