@@ -118,7 +118,7 @@ def sync(
     sent = 0
     with nullcontext() if dry_run else backend.lock():
         opened = open_report(location, as_of, True, on_step=on_step, backend=backend)
-        tables = generated_tables(opened.report, opened.backend.display_name, datetime.now())
+        tables = generated_tables(opened.report, opened.backend.display_name, group_now(opened.report))
         if not dry_run:
             with said_in(opened.report.settings.language):  # raised by code that knows no language
                 opened.backend.write_tabs(tables)
@@ -159,6 +159,14 @@ def wrong_figures(report: Report) -> DataError:
         lang=report.settings.language,
         left_out=left_out_text(report, later=False) or "",  # what the errors leave out
     )
+
+
+def group_now(report: Report) -> datetime:
+    """Now on the group's clock (its Settings time zone, validated by the reader), to the second:
+    when a tab says it was written or a notice sent, whatever the server's own zone."""
+    from zoneinfo import ZoneInfo
+
+    return datetime.now(ZoneInfo(report.settings.timezone)).replace(tzinfo=None, microsecond=0)
 
 
 def notices(
@@ -263,7 +271,7 @@ def _send(opened: Opened, entries: list[SentEntry], run: NoticeRun, config_path:
         n = r.notice
         new.append(
             SentEntry(
-                datetime.now().replace(microsecond=0),
+                group_now(report),
                 n.kind,
                 n.period,
                 n.member,
