@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 _UNIT = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]\s*$")
@@ -55,8 +56,15 @@ CLOSE_ENOUGH = 0.6  # difflib's likeness ratio from which a name is suggested fo
 
 def suggest(word: str, candidates: list[str]) -> str | None:
     """The candidate closest to `word` (compared folded), or None when nothing is close."""
+    return closest((word,), candidates)
+
+
+def closest(words: Iterable[str], candidates: Iterable[str]) -> str | None:
+    """The candidate closest to any of `words` (compared folded), or None when nothing is close."""
     import difflib  # only a name that matches nothing pays for it
 
+    folded = [fold(w) for w in words]
     by_key = {fold(c): c for c in candidates}
-    found = difflib.get_close_matches(fold(word), list(by_key), n=1, cutoff=CLOSE_ENOUGH)
-    return by_key[found[0]] if found else None
+    scored = ((max(difflib.SequenceMatcher(None, k, w).ratio() for w in folded), k) for k in by_key)
+    score, key = max(scored, default=(0.0, ""))
+    return by_key[key] if score >= CLOSE_ENOUGH else None

@@ -14,7 +14,7 @@ from itertools import islice
 
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
-from sheetsync.model.names import CLOSE_ENOUGH, fold, header_key
+from sheetsync.model.names import closest, header_key
 from sheetsync.model.schema import INPUT_TABS, SETTINGS, TABS_BY_ID, InputTab, is_generated_name
 from sheetsync.read.cells import as_text
 
@@ -315,15 +315,9 @@ def _likely_header(column, headers: list[str], columns: dict[str, tuple[int, str
     """The header most likely meant for the missing `column`, for the example of a mapping: the one
     no column was matched to that is closest to one of its names ("Chauffeuse" for Driver); with
     none close enough, the column's own name."""
-    import difflib  # only a tab with a column missing pays for it
-
     used = {header for _, header in columns.values()}
-    names = [fold(n) for n in (column.en, column.fr, *column.synonyms, *column.fr_synonyms)]
-    scored = [
-        (max(difflib.SequenceMatcher(None, n, fold(h)).ratio() for n in names), h) for h in headers if h not in used
-    ]
-    best = max(scored, default=(0.0, ""))
-    return best[1] if best[0] >= CLOSE_ENOUGH else column.name(lang)
+    names = (column.en, column.fr, *column.synonyms, *column.fr_synonyms)
+    return closest(names, [h for h in headers if h not in used]) or column.name(lang)
 
 
 def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: str) -> None:
