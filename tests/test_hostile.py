@@ -296,3 +296,36 @@ def test_the_service_itself_refuses_to_start_without_a_good_secret(tmp_path, mon
     with pytest.raises(SetupError, match="No secret for: lilas"):
         serve(config, "127.0.0.1", 0, on_ready=lambda: ready.append(True))
     assert ready == []
+
+
+def test_an_ods_sheet_under_another_prefix_is_read_by_nobody_and_costs_nothing(tmp_path):
+    """content.xml binding the table namespace to a second prefix ("t:") and hiding a row with a
+    formula repeated a billion times: the limits bound the rows written "table:", as calamine reads
+    them; the marks' scan reads the same rows, so it records none of those (it recorded each one,
+    until memory ran out)."""
+    import zipfile
+
+    from sheetsync.backends.ods_marks import read_ods_marks
+    from sheetsync.backends.xlsx import XlsxBackend
+
+    table = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        f'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="{table}" xmlns:t="{table}" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>'
+        '<table:table table:name="Trips"><table:table-row><table:table-cell office:value-type="string">'
+        "<text:p>a</text:p></table:table-cell></table:table-row></table:table>"
+        '<t:table t:name="X"><t:table-row t:visibility="collapse" t:number-rows-repeated="1000000000">'
+        '<t:table-cell t:formula="of:=1"/></t:table-row></t:table></office:spreadsheet></office:body>'
+        "</office:document-content>"
+    )
+    path = tmp_path / "prefix.ods"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr(
+            "META-INF/manifest.xml",
+            '<?xml version="1.0"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"/>',
+        )
+        z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
+    assert read_ods_marks(path.read_bytes()).sheets == {}
+    assert set(XlsxBackend(path).read_tabs()) == {"Trips"}

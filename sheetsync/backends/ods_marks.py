@@ -3,6 +3,10 @@ which it reads as empty (an amount would vanish without a word), and the hidden 
 with a note, or skipped by the group's setting, as in an .xlsx). LibreOffice marks them
 `calcext:value-type="error"` and `table:visibility="collapse"` (or "filter", rows a filter
 hides); content.xml is scanned only when it holds one of them.
+
+Elements are known by their names as written ("table:table-row"), not by their namespaces: so
+are they by python-calamine and by the limits' check, which bound the repeats of exactly these
+rows. A sheet written under another prefix is one that neither reads, nor this scan.
 """
 
 from __future__ import annotations
@@ -14,10 +18,6 @@ from xml.parsers import expat
 from sheetsync.backends.xlsx_marks import PackageMarks
 from sheetsync.read.headers import SheetMarks
 
-TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
-OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 SIGNS = (b'value-type="error"', b'visibility="collapse"', b'visibility="filter"')
 HIDDEN = ("collapse", "filter")
 MAX_REPEATS = 1000  # an error cell repeated over more cells than this is recorded once
@@ -35,7 +35,7 @@ def read_ods_marks(data: bytes) -> PackageMarks:
     if not any(sign in content for sign in SIGNS):
         return PackageMarks()
     scan = _Scan()
-    parser = expat.ParserCreate(namespace_separator=" ")
+    parser = expat.ParserCreate()
     parser.StartElementHandler, parser.EndElementHandler = scan.start, scan.end
     parser.CharacterDataHandler = scan.text
     try:
@@ -64,18 +64,18 @@ class _Scan:
         self.shown: list[str] | None = None  # the text of the error cell being read
 
     def start(self, name: str, attrs: dict) -> None:
-        if name == f"{TABLE} table":
-            title = attrs.get(f"{TABLE} name", "")
+        if name == "table:table":
+            title = attrs.get("table:name", "")
             self.sheet = self.errors.setdefault(title, {})
             self.hidden_here = self.hidden.setdefault(title, set())
             self.row = 0
-        elif name == f"{TABLE} table-row":
+        elif name == "table:table-row":
             self.rows_here, self.column = _count(attrs, "number-rows-repeated"), 0
-            self.row_hidden, self.row_holds = attrs.get(f"{TABLE} visibility") in HIDDEN, False
-        elif name in (f"{TABLE} table-cell", f"{TABLE} covered-table-cell"):
+            self.row_hidden, self.row_holds = attrs.get("table:visibility") in HIDDEN, False
+        elif name in ("table:table-cell", "table:covered-table-cell"):
             self.columns_here = _count(attrs, "number-columns-repeated")
-            self.row_holds = self.row_holds or f"{OFFICE} value-type" in attrs or f"{TABLE} formula" in attrs
-            if attrs.get(f"{CALCEXT} value-type") == "error":
+            self.row_holds = self.row_holds or "office:value-type" in attrs or "table:formula" in attrs
+            if attrs.get("calcext:value-type") == "error":
                 self.shown = []
 
     def text(self, data: str) -> None:
@@ -83,11 +83,11 @@ class _Scan:
             self.shown.append(data)
 
     def end(self, name: str) -> None:
-        if name == f"{TABLE} table-row":
+        if name == "table:table-row":
             if self.row_hidden and self.row_holds:  # a row holding something: the limits bound its repeats
                 self.hidden_here.update(range(self.row + 1, self.row + 1 + self.rows_here))
             self.row += self.rows_here
-        elif name in (f"{TABLE} table-cell", f"{TABLE} covered-table-cell"):
+        elif name in ("table:table-cell", "table:covered-table-cell"):
             if self.shown is not None and self.sheet is not None:
                 shown = "".join(self.shown).strip() or "#VALUE!"
                 many = self.rows_here * self.columns_here <= MAX_REPEATS
@@ -100,6 +100,6 @@ class _Scan:
 
 def _count(attrs: dict, name: str) -> int:
     try:
-        return max(1, int(attrs.get(f"{TABLE} {name}", 1)))
+        return max(1, int(attrs.get(f"table:{name}", 1)))
     except ValueError:
         return 1
