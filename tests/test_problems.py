@@ -445,3 +445,25 @@ def test_an_email_address_that_is_none_is_a_warning_at_its_cell():
     assert (wrong.tab, wrong.row, wrong.column, wrong.is_error) == ("Members", 3, "Email", False)
     assert wrong.hint == "Write one address, such as name@example.org: until then, Catherine gets no notice."
     assert [m.name for m in report.book.members] == ["Laurent", "Catherine", "Julien"]
+
+
+def test_a_second_money_columns_total_at_the_foot_is_no_money_of_its_own():
+    """A table's totals row, or a row of sums, adds up the second "Fuel paid" column too: it is
+    furniture, not money left out a second time, and not a row of errors."""
+    from sheetsync.read.headers import RawBook, SheetMarks
+
+    raw = group(trips=consecutive_trips(*[("Laurent", 100), ("Catherine", 100), ("Julien", 100)] * 3))
+    header, *rows = raw["Trips"]
+    fuel = header.index("Fuel paid")
+    raw["Trips"] = [header + ["Fuel paid"]] + [row + [None] * (len(header) - len(row) + 1) for row in rows]
+    raw["Trips"][1][fuel], raw["Trips"][1][-1] = 30, 25
+    foot = [None] * len(raw["Trips"][0])
+    foot[fuel], foot[-1] = 30, 25
+    raw["Trips"].append(foot)
+    for marks, furniture in (
+        ({}, "row.sum"),
+        ({"Trips": SheetMarks(totals={len(raw["Trips"]): "T"})}, "row.table_total"),
+    ):
+        report = report_of(RawBook(raw, marks))
+        assert report.left_out.amount == D("25.00") and len(report.left_out.rows) == 1
+        assert [p.code for p in report.problems] == ["column.duplicate_money", furniture]

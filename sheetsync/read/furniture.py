@@ -40,8 +40,11 @@ class RunningSums:
         return total
 
 
-def is_sum_row(tab: LocatedTab, cells: list, records: list, sums: RunningSums) -> bool:
-    """No date, only numbers, each in a column the records above add up to it (`=SUM(E2:E40)`)."""
+def is_sum_row(
+    tab: LocatedTab, cells: list, records: list, sums: RunningSums, unread: dict[int, Decimal] | None = None
+) -> bool:
+    """No date, only numbers, each in a column the records above add up to it (`=SUM(E2:E40)`),
+    or in a column not read whose values above add up to it (`unread`: column index -> their sum)."""
     index = tab.index
     i_date = index.get("date", index.get("timestamp"))
     if not records or (i_date is not None and i_date < len(cells) and not is_blank(cells[i_date])):
@@ -52,7 +55,13 @@ def is_sum_row(tab: LocatedTab, cells: list, records: list, sums: RunningSums) -
     fields = {i: f for f, i in index.items()}
     for i, number in numbers:
         field = fields.get(i, "")
-        if field not in SUMMED or abs(sums.total(field, records) - number) >= _TOLERANCE:
+        if unread and i in unread and field not in SUMMED:
+            total = float(unread[i])
+        elif field in SUMMED:
+            total = sums.total(field, records)
+        else:
+            return False
+        if abs(total - number) >= _TOLERANCE:
             return False
     return True
 

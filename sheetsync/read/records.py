@@ -204,8 +204,6 @@ class _Parser:
         ignored = [i for f, _, i in tab.duplicates if f in PAID_FIELDS]  # money columns not read
         sums = RunningSums()
         for row, cells in tab.data_rows():
-            if ignored and not is_empty(cells):
-                self._ignored_money(tab, row, cells, ignored)
             if special and row in special:
                 if row in marks.totals:
                     self.note("row.table_total", tab, row, table=marks.totals[row])
@@ -213,10 +211,14 @@ class _Parser:
                 if self.settings.hidden_rows == "skip":
                     self.note("row.hidden_skipped", tab, row)
                     self._leave_out(tab, row, cells)
+                    if ignored:
+                        self._ignored_money(tab, row, cells, ignored)
                     continue
                 self.note("row.hidden", tab, row)
             elif quick is not None and (record := quick(row, cells)) is not None:
                 records.append(record)
+                if ignored:
+                    self._ignored_money(tab, row, cells, ignored)
                 continue
             if is_empty(cells):
                 continue
@@ -226,9 +228,12 @@ class _Parser:
             if (heading := month_heading(cells)) is not None:
                 self.note("row.heading", tab, row, value=heading)
                 continue
-            if is_sum_row(tab, cells, records, sums):
+            totals = {i: self.ignored[(tab.name, i)].total for i in ignored}  # what a sum row may add up too
+            if is_sum_row(tab, cells, records, sums, totals):
                 self.note("row.sum", tab, row)
                 continue
+            if ignored:  # a row of data (kept or not): what its ignored columns hold is left out
+                self._ignored_money(tab, row, cells, ignored)
             r = self.reader(tab, row, cells)
             record = parse_row(r)
             self.problems.extend(r.problems)
@@ -283,10 +288,8 @@ class _Parser:
         self.problems.append(problem(code, self.lang, tab.name, row, None, **params))
 
     def _ignored_money(self, tab: LocatedTab, row: int, cells: list, ignored: list[int]) -> None:
-        """The money typed in the columns of `ignored` (a second column meaning the same as a money
-        column), left out of the figures: kept for the warning, and in `left_out`."""
-        if is_summary(cells):  # a total at the foot of the tab: no money of its own
-            return
+        """The money typed in a data row's columns of `ignored` (a second column meaning the same as
+        a money column), left out of the figures: kept for the warning, and in `left_out`."""
         for i in ignored:
             amount = money_in(cells[i] if i < len(cells) else None, self.lang)
             column = self.ignored[(tab.name, i)]
