@@ -214,7 +214,7 @@ def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
         kept = {r.source for r in after}
         for record in before:
             if record.source not in kept and money(record) is not None and record.date.date() <= as_of:
-                found[record.source] = money(record)
+                found[record.source] = found.get(record.source, Decimal(0)) + money(record)
     return LeftOut(
         sum(found.values(), Decimal("0.00")),
         _in_sheet_order(found),

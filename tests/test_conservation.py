@@ -86,3 +86,21 @@ def test_the_same_holds_read_from_a_real_file(tmp_path, workbook):
     report = build_report(XlsxBackend(path).read_tabs(), "g", date(2025, 12, 31), history=False)
     assert figures(report) + report.left_out.amount == typed
     assert len(report.left_out.unread) == unreadable
+
+
+def test_a_row_the_checks_take_out_keeps_the_money_of_its_second_column_left_out_too():
+    """A misdated trip (taken out by the checks) holding 30 in Fuel paid and 25 in a second Fuel
+    paid column: 55 left out, not 30."""
+    from conftest import consecutive_trips
+
+    raw = group(
+        trips=consecutive_trips(*[("Anne", 100), ("Bruno", 100), ("Chloé", 100)] * 3), members=MEMBERS, owner="Anne"
+    )
+    header, *rows = raw["Trips"]
+    fuel = header.index("Fuel paid")
+    raw["Trips"] = [header + ["Fuel paid"]] + [row + [None] * (len(header) - len(row) + 1) for row in rows]
+    raw["Trips"][3][0] = date(2025, 1, 20)
+    raw["Trips"][3][fuel], raw["Trips"][3][-1] = 30, 25
+    report = report_of(raw, history=False)
+    assert "trip.misdated" in [p.code for p in report.problems]
+    assert report.left_out.amount == D("55.00") and [(s.tab, s.row) for s in report.left_out.rows] == [("Trips", 4)]
