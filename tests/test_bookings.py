@@ -286,3 +286,18 @@ def test_a_cancellation_typed_in_the_entries_tab_that_cancels_nothing_is_a_warni
     empty = [(p.row, p.column, p.severity) for p in report.problems if p.code == "entry.cancellation_empty"]
     assert empty == [(9, "Cancels", Severity.WARNING), (10, "Member", Severity.WARNING)]
     assert not report.amounts_in_doubt  # nothing here changes an amount: notices asking for money go
+
+
+def test_a_cancellation_names_its_member_as_every_member_cell_does():
+    """With Prénom and Nom columns, "Marie Dupont" is Marie in a booking and in a cancellation
+    alike: the cancellation takes her booking out and is no warning."""
+    raw = group(members=("Marie", "Paul"), owner="Marie")
+    raw["Members"] = [["Prénom", "Nom"], ["Marie", "Dupont"], ["Paul", "Martin"]]
+    raw["Bookings"] = [["Member", "Start", "End"], ["Marie Dupont", "2025-04-01 10:00", "2025-04-01 12:00"]]
+    raw["Entries"] = [
+        ["Phone entries"],
+        ["Submitted at", "Kind", "Member", "Cancels"],
+        [datetime(2025, 3, 2), "cancellation", "Marie Dupont", "Bookings!2"],
+    ]
+    report = report_of(raw, as_of=AS_OF)
+    assert report.book.bookings == () and report.problems == []

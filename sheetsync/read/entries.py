@@ -7,6 +7,8 @@ at the entry's own row. A cancellation names the booking it cancels as "TAB!ROW"
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from sheetsync.model import Booking
 from sheetsync.model.names import fold, header_key, same_tab
 from sheetsync.model.schema import ENTRIES, ENTRY_FIELDS, ENTRY_KIND_IDS, TABS_BY_ID
@@ -76,16 +78,19 @@ def cancellations(tab: LocatedTab) -> list[tuple[int, str, str]]:
     return found
 
 
-def without_cancelled(bookings: list[Booking], tab: LocatedTab) -> tuple[list[Booking], list[tuple[int, str, str]]]:
+def without_cancelled(
+    bookings: list[Booking], tab: LocatedTab, member_named: Callable[[str], str | None]
+) -> tuple[list[Booking], list[tuple[int, str, str]]]:
     """The bookings that no cancellation of their own member names, and the cancellations that
     cancel nothing (row, member, what it names): no booking of their member is counted there (a
     wrong row, another member's booking, one left out for an error), an earlier line already
-    cancelled it, or the line leaves its member or what it cancels empty."""
+    cancelled it, or the line leaves its member or what it cancels empty. The member is named as
+    every member cell is (`member_named`: a full name stands for a member known by the first)."""
     counted = {booking_key(b) for b in bookings}
     done: set[tuple[str, str, int] | None] = set()
     nothing = []
     for row, member, target in cancellations(tab):
-        key = cancellation_key(member, target)
+        key = cancellation_key(member_named(member) or member, target)
         if key in counted and key not in done:
             done.add(key)
         else:

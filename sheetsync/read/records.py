@@ -130,7 +130,8 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
 
     trips = read_all("trips", "trip", p.trip, p.quick_trip if quick else None)
     expenses = read_all("expenses", "expense", p.expense)
-    bookings, cancel_nothing = without_cancelled(list(read_all("bookings", "booking", p.booking)), entries)
+    read_bookings = list(read_all("bookings", "booking", p.booking))
+    bookings, cancel_nothing = without_cancelled(read_bookings, entries, p.member_names.lookup)
     p.cancellations_that_cancel_nothing(entries, cancel_nothing)
 
     book = Book(
