@@ -150,14 +150,17 @@ ASK_FOR_MONEY = ("settlement", "advance")  # the notices whose amounts the data'
 
 def wrong_figures(report: Report) -> DataError:
     """Why notices asking for amounts do not go: the data has errors (and what they leave out)."""
+    left_out = left_out_text(report, later=False)  # what the errors leave out, when they leave money out
     return DataError(
-        N_("No notice was sent: the workbook has errors, so the amounts asked would be wrong. {left_out}"),
+        N_("No notice was sent: the workbook has errors, so the amounts asked would be wrong. {left_out}")
+        if left_out
+        else N_("No notice was sent: the workbook has errors, so the amounts asked would be wrong."),
         N_(
             "sheetsync validate names each wrong cell (so does the Problems tab after a sync): fix them and "
             "send again, or send anyway with --despite-errors."
         ),
         lang=report.settings.language,
-        left_out=left_out_text(report, later=False) or "",  # what the errors leave out
+        left_out=left_out,
     )
 
 

@@ -40,7 +40,7 @@ class SheetsyncError(Exception):
         """(message, hint) in `lang`, else the language the error was raised in, else the user's."""
         lang = lang or self.lang or user_language()
         hint = t(lang, self.hint_id, **self.params) if self.hint_id else ""
-        return t(lang, self.msgid, **self.params).strip(), hint  # a message may end with an empty part
+        return t(lang, self.msgid, **self.params), hint
 
     @property
     def message(self) -> str:
