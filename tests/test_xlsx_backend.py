@@ -184,3 +184,35 @@ def test_a_failed_save_leaves_the_file_and_no_temporary(workbook, monkeypatch):
         sync(workbook)
     assert workbook.read_bytes() == original
     assert sorted(os.listdir(workbook.parent)) == [".groupe.xlsx.sheetsync-lock", "groupe.xlsx"]
+
+
+def test_a_sheet_that_fails_to_load_as_its_rows_are_read_names_the_kept_copy_too(tmp_path, monkeypatch):
+    """A sheet is loaded only when its rows are gone through, after read_tabs has answered: when
+    calamine fails there, the message names the .bak all the same."""
+    from conftest import group, write_xlsx
+
+    import sheetsync.backends.xlsx as xlsx
+    from sheetsync.errors import SetupError
+
+    path = write_xlsx(tmp_path / "g.xlsx", group())
+    path.with_name("g.xlsx.bak").write_bytes(path.read_bytes())
+    calamine = xlsx.CalamineWorkbook
+
+    class Failing:
+        def __init__(self, workbook):
+            self.workbook, self.sheet_names = workbook, workbook.sheet_names
+
+        @classmethod
+        def from_filelike(cls, stream):
+            return cls(calamine.from_filelike(stream))
+
+        def get_sheet_by_name(self, name):
+            raise RuntimeError("panic: damaged sheet")
+
+    monkeypatch.setattr(xlsx, "CalamineWorkbook", Failing)
+    tabs = XlsxBackend(path).read_tabs()
+    with pytest.raises(SetupError) as raised:
+        list(tabs[next(iter(tabs))])
+    assert "g.xlsx.bak is the workbook as it was before sheetsync last wrote it" in " ".join(
+        raised.value.in_language("en")
+    )

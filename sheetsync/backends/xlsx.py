@@ -129,13 +129,19 @@ class XlsxBackend:
         be read is said so with the copy sheetsync kept of it, when there is one."""
         try:
             self._load()
-            return self._parse()
         except SetupError as exc:
-            backup = backup_of(self.path)  # beside the real file (a link's target)
-            if exc.msgid in (UNREADABLE["zip"], UNREADABLE["damaged"]) and backup.is_file():
-                shown = os.path.relpath(backup, os.path.dirname(os.path.abspath(self.given)))  # where they look
-                exc.hint_id, exc.params["backup"] = KEPT_COPY, shown
+            self._with_backup(exc)
             raise
+        return self._parse()
+
+    def _with_backup(self, exc: SetupError) -> SetupError:
+        """`exc`, when it says the file is damaged, pointing at the copy kept before the last write
+        (NAME.xlsx.bak beside the real file, named from where the user looks), if there is one."""
+        backup = backup_of(self.path)
+        if exc.msgid in (UNREADABLE["zip"], UNREADABLE["damaged"]) and backup.is_file():
+            shown = os.path.relpath(backup, os.path.dirname(os.path.abspath(self.given)))
+            exc.hint_id, exc.params["backup"] = KEPT_COPY, shown
+        return exc
 
     def _parse(self) -> RawBook:
         """Every sheet's rows in the bytes `_load` read and checked."""
@@ -148,7 +154,8 @@ class XlsxBackend:
         else:
             marks = PackageMarks()
         try:
-            return RawBook(_read_with_calamine(data, self.display_name, marks.errors), marks.sheets, marks.date1904)
+            tabs = _read_with_calamine(data, self.display_name, marks.errors, self._with_backup)
+            return RawBook(tabs, marks.sheets, marks.date1904)
         except SheetsyncError:
             raise
         except NOT_OURS:
@@ -273,18 +280,19 @@ class XlsxBackend:
         self._data, self._fingerprint = None, None  # the next write reads the file again (_load)
 
 
-def _read_with_calamine(data: bytes, name: str, errors: dict[str, dict[tuple[int, int], str]]) -> RawTables:
+def _read_with_calamine(data: bytes, name: str, errors: dict[str, dict[tuple[int, int], str]], damaged) -> RawTables:
     """Every worksheet's rows from row 1 and column A (formulas by their saved value), fast; each
     sheet is loaded only when its rows are gone through, and its rows are made as they come.
-    A cell showing an error (calamine reads it as empty) holds its error's text (`errors`)."""
+    A cell showing an error (calamine reads it as empty) holds its error's text (`errors`); a
+    sheet that cannot be loaded is said by `damaged(error)` (the backend's, with its kept copy)."""
     with native_stderr_quiet():
         wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
     if not wb.sheet_names:
         raise unreadable(name, detail="no sheet")
-    return {sheet: _calamine_rows(wb, sheet, name, errors.get(sheet, {})) for sheet in wb.sheet_names}
+    return {sheet: _calamine_rows(wb, sheet, name, errors.get(sheet, {}), damaged) for sheet in wb.sheet_names}
 
 
-def _calamine_rows(wb, sheet_name: str, name: str, errors: dict[tuple[int, int], str]):
+def _calamine_rows(wb, sheet_name: str, name: str, errors: dict[tuple[int, int], str], damaged):
     try:
         with native_stderr_quiet():
             sheet = wb.get_sheet_by_name(sheet_name)
@@ -293,7 +301,7 @@ def _calamine_rows(wb, sheet_name: str, name: str, errors: dict[tuple[int, int],
     except NOT_OURS:
         raise
     except BaseException as exc:  # noqa: BLE001 - a damaged sheet (a Rust panic included) is one line, exit 2
-        raise unreadable(name, "damaged", str(exc), sheet_name) from None
+        raise damaged(unreadable(name, "damaged", str(exc), sheet_name)) from None
     for _ in range(first_row):
         yield []
     pad = [None] * first_col
