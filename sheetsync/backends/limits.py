@@ -255,10 +255,12 @@ def _sheet_name(data: bytes, part: str, limits: Limits) -> str | None:
 
     try:
         package = Package(data)
+        readable = min(limits.part_mib * MIB, 4 * MIB)
+        if package.zip.getinfo("_rels/.rels").file_size > readable:  # before it is read for the index
+            return None
         index = package.workbook_part()
-        for entry in ("_rels/.rels", index, Package.rels_of(index)):
-            if package.zip.getinfo(entry).file_size > min(limits.part_mib * MIB, 4 * MIB):
-                return None
+        if any(package.zip.getinfo(entry).file_size > readable for entry in (index, Package.rels_of(index))):
+            return None
         return next((sheet.name for sheet in package.sheets() if sheet.part == part), None)
     except (KeyError, IndexError, TypeError, AttributeError, ValueError, zipfile.BadZipFile, zlib.error, OSError):
         return None

@@ -127,13 +127,8 @@ class Package:
     def workbook_part(self) -> str:
         """The workbook index's entry, as the package's relationships name it (read once)."""
         if self._workbook_part is None:
-            rels = self.text("_rels/.rels")
-            targets = [
-                _attr(rel, "Target").lstrip("/")
-                for rel in re.findall(r"<(?:\w+:)?Relationship\b[^>]*>", rels)
-                if _attr(rel, "Type") == OFFICE_DOCUMENT_REL
-            ]
-            self._workbook_part = targets[0] if targets else "xl/workbook.xml"
+            found = (target for kind, target in self.relationships("").values() if kind == OFFICE_DOCUMENT_REL)
+            self._workbook_part = next(found, "xl/workbook.xml")
         return self._workbook_part
 
     @staticmethod
