@@ -352,7 +352,9 @@ def _check_part(
     ) as exc:
         raise unreadable(name, "damaged", str(exc), info.filename) from exc
     if is_ods_content:
-        grid.scan_ods(b"".join(kept))
+        whole = b"".join(kept)
+        grid.scan_ods(whole)
+        found = any(n in whole for n in notice)
     return size, found
 
 

@@ -18,7 +18,7 @@ from xml.parsers import expat
 from sheetsync.backends.xlsx_marks import PackageMarks
 from sheetsync.read.headers import SheetMarks
 
-SIGNS = (b'value-type="error"', b'visibility="collapse"', b'visibility="filter"')
+ODS_NEEDLES = (b'value-type="error"', b'visibility="collapse"', b'visibility="filter"')
 HIDDEN = ("collapse", "filter")
 MAX_REPEATS = 1000  # an error cell repeated over more cells than this is recorded once
 
@@ -32,7 +32,7 @@ def read_ods_marks(data: bytes) -> PackageMarks:
             content = archive.read("content.xml")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError):
         return PackageMarks()
-    if not any(sign in content for sign in SIGNS):
+    if not any(sign in content for sign in ODS_NEEDLES):
         return PackageMarks()
     scan = _Scan()
     parser = expat.ParserCreate()

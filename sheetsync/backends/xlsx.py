@@ -44,7 +44,7 @@ from sheetsync.backends.limits import (
     refuse,
     unreadable,
 )
-from sheetsync.backends.ods_marks import read_ods_marks
+from sheetsync.backends.ods_marks import ODS_NEEDLES, read_ods_marks
 from sheetsync.backends.ooxml import Package, write_generated_xlsx
 from sheetsync.backends.xlsx_marks import NEEDLES, PackageMarks, is_date1904, read_marks
 from sheetsync.errors import BackendError, SetupError, SheetsyncError
@@ -118,8 +118,8 @@ class XlsxBackend:
         self._holding = set()
         if suffix == ".xls":  # no zip: an OLE file of BIFF records
             check_xls(data, self.limits, self.display_name)
-        else:  # the parts holding a mark are noticed in the same pass (an .ods's marks are read whole)
-            needles = NEEDLES if suffix in (".xlsx", ".xlsm") else ()
+        else:  # the parts holding a mark are noticed in the same pass
+            needles = ODS_NEEDLES if suffix == ".ods" else NEEDLES
             self._holding = check_package(data, suffix, self.limits, self.display_name, needles)
         self._data, self._fingerprint = data, fingerprint
         return data
@@ -149,8 +149,8 @@ class XlsxBackend:
         suffix = self.path.suffix.lower()
         if suffix in (".xlsx", ".xlsm"):
             marks = read_marks(data, self._holding)
-        elif suffix == ".ods":
-            marks = read_ods_marks(data)
+        elif suffix == ".ods":  # content.xml inflated again only when it holds a mark
+            marks = read_ods_marks(data) if "content.xml" in self._holding else PackageMarks()
         else:
             marks = PackageMarks()
         try:
