@@ -212,12 +212,13 @@ def notices(
     run.missing = [n.member for n in planned.notices if n.address is None]
     run.skipped = [n.member for n in planned.notices if n.address and (n.kind, n.period, n.member) in already]
     to_send = [n for n in planned.notices if n.address and (n.kind, n.period, n.member) not in already]
-    env = environment(templates or s.templates, s.language, s.currency)
-    run.rendered = [render(n, env, s.language) for n in to_send]
-    if mode == "send":
-        run.sent = _send(opened, log, run, config_path)
-    elif mode == "outbox":
-        run.outbox = write_outbox(Path(outbox), _messages(run, *load_sender(config_path)))
+    with said_in(s.language):  # the templates, the mail settings, the server: in the group's language
+        env = environment(templates or s.templates, s.language, s.currency)
+        run.rendered = [render(n, env, s.language) for n in to_send]
+        if mode == "send":
+            run.sent = _send(opened, log, run, config_path)
+        elif mode == "outbox":
+            run.outbox = write_outbox(Path(outbox), _messages(run, *load_sender(config_path)))
     return run
 
 
@@ -241,11 +242,10 @@ def notify(
     backend = open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
     with backend.lock() if mode == "send" else nullcontext():
         opened = open_report(location, as_of, False, backend=backend)
-        with said_in(opened.report.settings.language):  # the mail settings, the server: in the group's
-            who = member_name(opened.report, member) if member else None
-            if links_of is not None:
-                options["links"] = links_of(opened.report)
-            return notices(opened, kind, mode, who, **options)
+        who = member_name(opened.report, member) if member else None
+        if links_of is not None:
+            options["links"] = links_of(opened.report)
+        return notices(opened, kind, mode, who, **options)
 
 
 def _messages(run: NoticeRun, sender: str, reply_to: str | None = None) -> list:

@@ -112,6 +112,19 @@ def test_no_notice_asks_for_money_while_the_workbook_has_errors(tmp_path, exampl
     assert logbook.exit_code == 0, logbook.output  # a reminder asks for no amount
 
 
+def test_a_syncs_digest_says_its_mail_errors_in_the_groups_language(tmp_path, example2, monkeypatch):
+    """`sync --notify-on-problems` sends the digest as `notify` does: a missing mail setting is said
+    in the group's language there too, whatever the terminal's."""
+    example2["Settings"] += [["langue", "fr"], ["trésorier", "Laurent"]]
+    example2["Expenses"].append([date(2025, 8, 1), "Nobody", "fuel", 5])
+    path = write_xlsx(tmp_path / "g.xlsx", example2)
+    for key in ("HOST", "PORT", "FROM", "SECURITY", "USER", "PASSWORD"):
+        monkeypatch.delenv(f"SHEETSYNC_SMTP_{key}", raising=False)
+    monkeypatch.chdir(tmp_path)  # no sheetsync.toml here
+    result = run("sync", path, "--as-of", "2025-12-31", "--notify-on-problems", env={"LANG": "C"})
+    assert result.exit_code == 2 and "SMTP n'est pas configuré" in result.stderr, result.stderr
+
+
 def test_errors_that_change_no_amount_do_not_hold_the_notices(tmp_path, example2, smtp_server):
     """A member's wrong IBAN (the member still counts, without a scan-to-pay code) or a booking
     ending before it starts changes no figure: the notices go, the errors stay listed."""
