@@ -164,12 +164,15 @@ def wrong_figures(report: Report) -> DataError:
     )
 
 
-def group_now(report: Report) -> datetime:
-    """Now on the group's clock (its Settings time zone, validated by the reader), to the second:
-    when a tab says it was written or a notice sent, whatever the server's own zone."""
+def group_now(report: Report, clock_seconds: float | None = None) -> datetime:
+    """Now (or the moment `clock_seconds`, a Unix time) on the group's clock: its Settings time zone,
+    validated by the reader, to the second, without tzinfo. When a tab says it was written, a
+    notice sent or a phone entry made, whatever the server's own zone."""
     from zoneinfo import ZoneInfo
 
-    return datetime.now(ZoneInfo(report.settings.timezone)).replace(tzinfo=None, microsecond=0)
+    zone = ZoneInfo(report.settings.timezone)
+    moment = datetime.now(zone) if clock_seconds is None else datetime.fromtimestamp(clock_seconds, zone)
+    return moment.replace(tzinfo=None, microsecond=0)
 
 
 def notices(

@@ -359,11 +359,3 @@ def submit(
         return None
     fields = entry_fields(kind, form, lang)
     return api.submit_entry(group_workbook, member, kind, fields, now, credentials=credentials, limits=limits)
-
-
-def local_now(report_timezone: str, clock_seconds: float) -> datetime:
-    """The group's wall-clock time (its Settings time zone), without tzinfo, to the minute."""
-    from zoneinfo import ZoneInfo
-
-    moment = datetime.fromtimestamp(clock_seconds, ZoneInfo(report_timezone)).replace(tzinfo=None)
-    return moment.replace(second=0, microsecond=0)

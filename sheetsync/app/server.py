@@ -297,7 +297,7 @@ class Service:
         report = opened.report
         if member not in report.book.member_names() or phone.is_revoked(report, member):
             return refused
-        now = phone.local_now(report.settings.timezone, self.clock())
+        now = api.group_now(report, self.clock()).replace(second=0)  # the page's forms say minutes
         state = phone.PageState(saved="saved" in parse_qs(environ.get("QUERY_STRING", "")))
         if method == "POST":
             try:
