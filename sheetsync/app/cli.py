@@ -438,7 +438,7 @@ def links_command(
     )
     for path in run.outbox:
         echo(str(path))
-    echo("\n".join(notice_outcome(run.language, run, f"link: {_notices_done(run, mode, outbox)}.")), err=True)
+    echo("\n".join(notice_outcome(run.language, run, mode=mode, outbox=outbox)), err=True)
 
 
 @cli.command("apps-script")
@@ -619,7 +619,7 @@ def notify_command(
         for r in run.rendered:
             echo(f"To: {r.notice.member} <{r.notice.address}>\nSubject: {r.subject}\n\n{r.text}\n{'-' * 72}")
     if not quiet:
-        echo("\n".join(notice_outcome(run.language, run, f"{kind}: {_notices_done(run, mode, outbox)}.")), err=True)
+        echo("\n".join(notice_outcome(run.language, run, mode=mode, outbox=outbox)), err=True)
 
 
 def _notice_mode(send: bool, outbox: str | None) -> str:
@@ -627,22 +627,6 @@ def _notice_mode(send: bool, outbox: str | None) -> str:
     if send and outbox:
         raise SetupError(N_("Choose --send or --outbox, not both."), N_("--outbox writes files, --send emails them."))
     return "send" if send else "outbox" if outbox else "dry-run"
-
-
-def _notices_done(run: api.NoticeRun, mode: str, outbox: str | None) -> str:
-    """How many notices a run of `mode` sent, wrote or would send, in the group's language."""
-    lang = run.language
-    if mode == "send":
-        return tn(lang, "{n} notice sent", "{n} notices sent", run.sent)
-    if mode == "outbox":
-        count = len(run.outbox)
-        return tn(lang, "{n} notice written to {folder}", "{n} notices written to {folder}", count, folder=outbox)
-    return tn(
-        lang,
-        "{n} notice to send (dry run: nothing sent)",
-        "{n} notices to send (dry run: nothing sent)",
-        len(run.rendered),
-    )
 
 
 @cli.command("agreement")

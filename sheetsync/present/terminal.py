@@ -275,11 +275,27 @@ def dialog_text(report: Report, shown: int = 5) -> str:
     return "\n".join(lines)
 
 
-def notice_outcome(lang: str, run, done: str | None = None, command_line: bool = True) -> list[str]:
-    """What a run of notices (api.NoticeRun) did, in a few lines: `done` (else how many were sent),
-    its notes, who has no address, who had it already, whose notice could not become an email.
-    `command_line`: the reader can run the command again (with --resend); not from the menu."""
-    lines = [done or tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent), *run.notes]
+def notice_outcome(
+    lang: str, run, command_line: bool = True, mode: str = "send", outbox: str | None = None
+) -> list[str]:
+    """What a run of notices (api.NoticeRun) did, in a few lines: how many were sent (`mode`
+    "send"), written into `outbox` ("outbox") or would be sent ("dry-run"), its notes, who has no
+    address, who had it already, whose notice could not become an email. `command_line`: the reader
+    can run the command again (with --resend), and the first line names the kind; not from the menu."""
+    if mode == "outbox":
+        done = tn(
+            lang, "{n} notice written to {folder}.", "{n} notices written to {folder}.", len(run.outbox), folder=outbox
+        )
+    elif mode == "dry-run":
+        done = tn(
+            lang,
+            "{n} notice to send (dry run: nothing sent).",
+            "{n} notices to send (dry run: nothing sent).",
+            len(run.rendered),
+        )
+    else:
+        done = tn(lang, "{n} notice sent.", "{n} notices sent.", run.sent)
+    lines = [labelled(lang, run.kind, done) if command_line else done, *run.notes]
     if run.missing:
         lines.append(
             t(lang, "Not notified (no valid email address in Members): {names}.", names=", ".join(run.missing))
