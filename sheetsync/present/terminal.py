@@ -183,9 +183,7 @@ def problems_text(problems: list[Problem], lang: str = "en") -> str:
     """One line per problem: where, what, and the hint on the next line."""
     lines = []
     for p in problems:
-        row = word("row_n", lang, row=p.row) if p.row else ""
-        where = ", ".join(x for x in (p.tab, row, p.column or "") if x)
-        lines.append(f"{word(p.severity.value, lang):7} {labelled(lang, where, p.message)} [{p.code}]")
+        lines.append(f"{word(p.severity.value, lang):7} {labelled(lang, place(p, lang), p.message)} [{p.code}]")
         if p.hint:
             lines.append(f"        → {p.hint}")
     return "\n".join(lines)
@@ -270,8 +268,7 @@ def dialog_text(report: Report, shown: int = 5) -> str:
     lines.append(tn(lang, "{n} error", "{n} errors", errors) + ", " + tn(lang, "{n} warning", "{n} warnings", warnings))
     problems = [p for p in report.problems if p.severity is not Severity.INFO][:shown]
     for p in problems:
-        where = " ".join(str(x) for x in (p.tab, p.row, p.column) if x)
-        lines.append(f"  {labelled(lang, where, p.message)}")
+        lines.append(f"  {labelled(lang, place(p, lang), p.message)}")
     return "\n".join(lines)
 
 
@@ -312,6 +309,12 @@ def notice_outcome(
             t(lang, "Not notified (the name or address cannot go in an email): {names}.", names=", ".join(run.failed))
         )
     return lines
+
+
+def place(p: Problem, lang: str) -> str:
+    """Where a problem is: "Trips, row 5, Odometer end" (as much of it as it says)."""
+    row = word("row_n", lang, row=p.row) if p.row else ""
+    return ", ".join(x for x in (p.tab, row, p.column or "") if x)
 
 
 def labelled(lang: str, label: str, text: str) -> str:
