@@ -17,6 +17,11 @@ def has_time(moment: datetime) -> bool:
     return moment.time() != time()
 
 
+def iso_moment(moment: datetime) -> str:
+    """A moment as problems and answers write it: "2025-03-12 14:32", or "2025-03-12" for a day."""
+    return moment.strftime("%Y-%m-%d %H:%M" if has_time(moment) else "%Y-%m-%d")
+
+
 EVERYONE = "*"  # in Settings.revoked_links: every member's link (typed "all", "tous", "*")
 
 

@@ -7,7 +7,7 @@ import io
 import re
 
 from sheetsync.i18n import N_, t, tn
-from sheetsync.model import Problem, Severity, has_time
+from sheetsync.model import Problem, Severity, iso_moment
 from sheetsync.money.cents import km_value, plain
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
@@ -224,7 +224,7 @@ def summary_line(report: Report) -> str:
 
 def who_drove_text(answer, lang: str) -> str:
     """ "Julien drove Clio at 2025-03-12 14:32 (logbook: Trips row 14, …)."."""
-    at = answer.at.strftime("%Y-%m-%d %H:%M" if has_time(answer.at) else "%Y-%m-%d")  # a day asked: a day said
+    at = iso_moment(answer.at)  # a day asked: a day said
     if not answer.members:
         return t(
             lang,

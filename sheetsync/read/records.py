@@ -22,6 +22,7 @@ from sheetsync.model import (
     Trip,
     Vehicle,
     has_time,
+    iso_moment,
     plain_trip,
 )
 from sheetsync.model.names import fold, header_key, same_tab, suggest, word_table
@@ -728,7 +729,7 @@ class _Parser:
         if not has_time(end) and not has_time(start) and end.date() >= start.date():  # whole days
             end = datetime.combine(end.date() + timedelta(days=1), time())  # "14/01 – 14/01": the whole day
         if end <= start:
-            r.flag("booking.end_before_start", "end", start=_when(start), end=_when(end))
+            r.flag("booking.end_before_start", "end", start=iso_moment(start), end=iso_moment(end))
         identity = "|".join(str(x) for x in (vehicle, member, r.raw("start"), r.raw("end"), repeat))
         return Booking(
             SourceRef(r.tab.name, r.row),
@@ -845,7 +846,3 @@ def _after(start: datetime, at) -> datetime:
 
 def _day(moment):
     return moment.date() if moment is not None else None
-
-
-def _when(moment) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M") if has_time(moment) else moment.strftime("%Y-%m-%d")
