@@ -408,12 +408,12 @@ def links_command(
     config = load_groups(config_path)
     group = config.group(group_name)
     config.check_secrets([group])  # a link signed with a secret the service refuses always meets 403
-    secret = group.signing_secret()
+    secret = group.signing_secret()  # strong enough: checked just above
     public_url = str(config.server.get("public_url", ""))
-    if secret is None or not public_url:
+    if not public_url:
         raise SetupError(
-            N_("The links need the group's secret and [server] public_url in {path}."),
-            N_('Give the group secret_env or secret_file, and [server] public_url = "https://…".'),
+            N_("The links need [server] public_url in {path}: the address the phones reach the service at."),
+            N_('Add [server] public_url = "https://…".'),
             path=config_path,
         )
     mode = _notice_mode(mode == "send", outbox)

@@ -66,15 +66,19 @@ class GroupConfig:
 
     def weak_secret(self) -> str | None:
         """Why the group's secret cannot sign calls (missing, or shorter than 32 bytes), else None."""
-        secret = self.secret()
-        if secret is None:
-            return "missing"
-        return "short" if len(secret) < MIN_SECRET_BYTES else None
+        return _weakness(self.secret())
 
     def signing_secret(self) -> bytes | None:
         """The group's secret if it is strong enough to sign calls and links (read once), else None."""
         secret = self.secret()
-        return secret if secret is not None and len(secret) >= MIN_SECRET_BYTES else None
+        return secret if _weakness(secret) is None else None
+
+
+def _weakness(secret: bytes | None) -> str | None:
+    """Why `secret` cannot sign calls and links: "missing", "short" (under 32 bytes); None: it can."""
+    if secret is None:
+        return "missing"
+    return "short" if len(secret) < MIN_SECRET_BYTES else None
 
 
 @dataclass(frozen=True)
