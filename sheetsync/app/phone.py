@@ -26,7 +26,7 @@ from sheetsync.calendar.bookings import schedule
 from sheetsync.i18n import N_
 from sheetsync.i18n import t as tr
 from sheetsync.model import EVERYONE
-from sheetsync.model.schema import CATEGORIES, CATEGORIES_BY_ID, ENTRIES, ENTRY_KINDS
+from sheetsync.model.schema import CATEGORIES, CATEGORIES_BY_ID, ENTRIES, ENTRY_KINDS_BY_ID
 from sheetsync.notify.epc import epc_svg_uri
 from sheetsync.notify.plan import payment_code, payment_details
 from sheetsync.notify.templates import template_folder
@@ -238,7 +238,7 @@ def _entries_of(report: Report, member: str) -> list[tuple[int, str]]:
         if p.source.tab == tab and p.sender == member:
             amount = fmt.money(p.amount, currency, lang)
             lines.append((p.source.row, f"{fmt.moment(p.date, lang)} · {p.recipient} · {amount}"))
-    booking = next(kind for kind in ENTRY_KINDS if kind.id == "booking").name(lang)
+    booking = ENTRY_KINDS_BY_ID["booking"].name(lang)
     for b in book.bookings:
         if b.source.tab == tab and b.member == member:
             lines.append((b.source.row, f"{fmt.span(b.start, b.end, lang)} · {b.vehicle or ''} · {booking}"))

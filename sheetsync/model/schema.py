@@ -408,7 +408,8 @@ ENTRY_KINDS: tuple[Term, ...] = (
     Term("booking", "booking", "réservation"),
     Term("cancellation", "cancellation", "annulation"),
 )
-ENTRY_KIND_IDS = {k: kind.id for kind in ENTRY_KINDS for k in kind.keys()}
+ENTRY_KIND_IDS = {k: kind.id for kind in ENTRY_KINDS for k in kind.keys()}  # a kind as typed -> its id
+ENTRY_KINDS_BY_ID = {kind.id: kind for kind in ENTRY_KINDS}
 
 INPUT_TABS: tuple[InputTab, ...] = (SETTINGS, MEMBERS, VEHICLES, TRIPS, EXPENSES, BOOKINGS, PAYMENTS, ENTRIES)
 TABS_BY_ID = {t.id: t for t in INPUT_TABS}

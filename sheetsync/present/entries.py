@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sheetsync.model.schema import ENTRIES, ENTRY_KINDS
+from sheetsync.model.schema import ENTRIES, ENTRY_KINDS_BY_ID
 from sheetsync.present.table import Column, Table
 from sheetsync.present.words import word
 
@@ -29,6 +29,5 @@ def entries_table(lang: str, currency: str, rows: list[list] | None = None) -> T
 def entry_row(kind: str, member: str, fields: dict[str, object], submitted: datetime, lang: str) -> list:
     """One entry as a row of the Entries tab, its cells in the columns' order; `fields` holds the
     Entries fields the member filled in (vehicle, date, odometer_start, amount, to, cancels…)."""
-    kind_name = next(k for k in ENTRY_KINDS if k.id == kind).name(lang)
-    values = dict(fields, submitted=submitted, kind=kind_name, member=member)
+    values = dict(fields, submitted=submitted, kind=ENTRY_KINDS_BY_ID[kind].name(lang), member=member)
     return [values.get(c.field) for c in ENTRIES.columns]
