@@ -62,9 +62,9 @@ def cancellation_key(member: str, target: str) -> tuple[str, str, int] | None:
     return fold(member), same_tab(tab.strip()), int(row)
 
 
-def booking_key(booking: Booking) -> tuple[str, str, int] | None:
+def booking_key(booking: Booking) -> tuple[str, str, int]:
     """The cancellation_key that cancels `booking`: its own member's, naming its row."""
-    return cancellation_key(booking.member, booking_ref(booking))
+    return fold(booking.member), same_tab(booking.source.tab.strip()), booking.source.row
 
 
 def cancellations(tab: LocatedTab) -> list[tuple[int, str, str]]:
@@ -86,7 +86,8 @@ def without_cancelled(
     wrong row, another member's booking, one left out for an error), an earlier line already
     cancelled it, or the line leaves its member or what it cancels empty. The member is named as
     every member cell is (`member_named`: a full name stands for a member known by the first)."""
-    counted = {booking_key(b) for b in bookings}
+    keys = [booking_key(b) for b in bookings]
+    counted = set(keys)
     done: set[tuple[str, str, int] | None] = set()
     nothing = []
     for row, member, target in cancellations(tab):
@@ -95,4 +96,4 @@ def without_cancelled(
             done.add(key)
         else:
             nothing.append((row, member, target))
-    return [b for b in bookings if booking_key(b) not in done], nothing
+    return [b for b, key in zip(bookings, keys, strict=True) if key not in done], nothing
