@@ -170,6 +170,14 @@ def patched(data: bytes, changes: dict[str, bytes | None], stored: bool = False)
     return out.getvalue()
 
 
+def with_namespace_prefix(xml: bytes, prefix: bytes = b"x") -> bytes:
+    """A SpreadsheetML part with its elements written under a prefix (<x:row>…), as some programs
+    write them: the same document to any XML reader."""
+    main = b'"http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    xml = xml.replace(b"xmlns=" + main, b"xmlns:" + prefix + b"=" + main)
+    return re.sub(rb"<(/?)([A-Za-z]\w*)(?=[\s/>])", rb"<\1" + prefix + rb":\2", xml)
+
+
 def part(data: bytes, name: str) -> bytes:
     with zipfile.ZipFile(io.BytesIO(data)) as z:
         return z.read(name)

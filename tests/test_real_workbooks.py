@@ -21,6 +21,7 @@ from conftest import (
     zip_parts,
 )
 from conftest import run_cli as run
+from hostile_files import names, part, patched, with_namespace_prefix
 
 AS_OF = date(2025, 12, 31)
 
@@ -206,6 +207,24 @@ def test_formulas_saved_without_their_result_are_said(tmp_path):
         (3, "Driver"),
         (4, "Fuel paid"),
     ]
+
+
+def test_a_sheet_written_under_a_namespace_prefix_is_read_the_same(tmp_path):
+    """Some programs write <x:row><x:c><x:f>…: a formula saved without its result is said there
+    too, and its amount is never read as empty."""
+    path = workbook_with_formulas(tmp_path / "f.xlsx")
+    data = path.read_bytes()
+    sheets = [name for name in names(data) if name.startswith("xl/worksheets/")]
+    prefixed = tmp_path / "x.xlsx"
+    prefixed.write_bytes(patched(data, {name: with_namespace_prefix(part(data, name)) for name in sheets}))
+    assert any(b"<x:f>" in part(prefixed.read_bytes(), name) for name in sheets)
+    report = report_of_file(prefixed)
+    assert [(row, column) for _, row, column, _ in messages(report, "value.formula")] == [
+        (2, "Fuel paid"),
+        (3, "Driver"),
+        (4, "Fuel paid"),
+    ]
+    assert report.book.trips == report_of_file(path).book.trips == ()
 
 
 # 4. order within a day --------------------------------------------------------------------------

@@ -209,6 +209,23 @@ def highest_ref(window: bytes) -> tuple[int, int]:
     return rows, columns
 
 
+SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
+
+
+def sheet_prefix(xml: bytes) -> bytes:
+    """The namespace prefix a worksheet part writes its elements with (b"x:" for <x:sheetData>), or b""."""
+    found = SHEET_DATA.search(xml)
+    return found[1] or b"" if found else b""
+
+
+def spelled(needles: tuple[bytes, ...], prefix: bytes) -> tuple[bytes, ...]:
+    """`needles` as a part writing its elements under `prefix` spells them: an element's opening
+    (b"<f") becomes b"<x:f"; other byte strings stay."""
+    if not prefix:
+        return needles
+    return tuple(b"<" + prefix + n[1:] if n[:1] == b"<" and n[1:2].isalpha() else n for n in needles)
+
+
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="(?:[A-Z]*[0-9]*:)?([A-Z]*)([0-9]*)"')
 OVERLAP = 64  # bytes kept from the previous block, so no pattern is missed at a block boundary
 
@@ -217,7 +234,8 @@ def check_package(data: bytes, suffix: str, limits: Limits, name: str, notice: t
     """Refuse (SetupError, exit 2) a workbook that is not a sound zip of XML parts within `limits`.
 
     Returns the XML parts that hold one of the byte strings of `notice`, searched in the same pass
-    (a reader after it then inflates again only the parts that have something for it)."""
+    (a reader after it then inflates again only the parts that have something for it); a string
+    that opens an element is searched as the part spells its elements (`spelled`)."""
     if len(data) > limits.file_mib * MIB:
         raise refuse(name, "file_mib", mib(len(data)), limits.file_mib)
     try:
@@ -331,7 +349,7 @@ def _check_part(
                     if not is_ods_content:
                         window = tail + block
                         grid.scan_ooxml(window, block)
-                        found = found or any(n in window for n in notice)
+                        found = found or any(n in window for n in spelled(notice, grid.prefix))
                         tail = window[-OVERLAP:]
         if parser is not None:
             parser.Parse(b"", True)
@@ -387,8 +405,7 @@ class _Grid:
             if at < 0:
                 return
             self.in_sheet_data = True
-            prefixed = re.search(rb"<(\w+):sheetData", window)
-            self.prefix = prefixed[1] + b":" if prefixed else b""
+            self.prefix = sheet_prefix(window)
             window, block = window[at:], block[max(0, at - (len(window) - len(block))) :]
         self._grow(*highest_ref(window), self.part)
         self._count_rows_and_widths(block)

@@ -14,12 +14,16 @@ import zlib
 from dataclasses import dataclass, field
 
 from sheetsync.backends.a1 import column_number
+from sheetsync.backends.limits import sheet_prefix, spelled
 from sheetsync.backends.ooxml import Package, _attr
 from sheetsync.read.cells import Uncomputed
 from sheetsync.read.headers import SheetMarks
 
 TABLE_REL = "/relationships/table"
-NEEDLES = (b"hidden=", b't="e"', b"<f")  # a sheet without any of these has no mark to read
+# a sheet without any of these has no mark to read: a hidden row, then an error cell or a formula
+# (written <f, or <x:f under a prefix: see limits.spelled)
+UNREADABLE_NEEDLES = (b't="e"', b"<f")
+NEEDLES = (b"hidden=", *UNREADABLE_NEEDLES)
 _ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
 _HIDDEN = re.compile(rb'\shidden\s*=\s*"(?:1|true)"')
 _ROW_NUMBER = re.compile(rb'\sr\s*=\s*"(\d+)"')
@@ -58,7 +62,7 @@ def read_marks(data: bytes, holding: set[str]) -> PackageMarks:
             hidden = _hidden_rows(data)
             if totals or hidden:
                 found.sheets[sheet.name] = SheetMarks(hidden=hidden, totals=totals)
-            if b't="e"' in data or b"<f" in data:
+            if any(needle in data for needle in spelled(UNREADABLE_NEEDLES, sheet_prefix(data))):
                 found.errors[sheet.name] = _unreadable_cells(data)
         return found
     except (
