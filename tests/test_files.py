@@ -4,11 +4,17 @@ link; temporary files of killed runs removed; a save landing inside the swap is 
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
+import shutil
 import stat
+import struct
+import subprocess
+import sys
 import tempfile
 from datetime import date
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -20,6 +26,7 @@ from sheetsync.backends import files
 from sheetsync.errors import BackendError
 
 AS_OF = date(2025, 12, 31)
+ANY = 0xFFFFFFFF  # an ACL entry that names no user or group
 
 
 def sync(path):
@@ -55,6 +62,63 @@ def test_owner_and_group_are_kept_when_root_syncs_a_users_file(workbook):
     assert sync(workbook).exit_code == 0
     st = workbook.stat()
     assert (st.st_uid, st.st_gid) == (1234, 5678)
+
+
+def test_access_control_list_and_extended_attributes_are_kept(workbook):
+    """An ACL says who else may write the workbook: without it, a named member would lose access
+    and the group's mask would become its rights."""
+    try:
+        os.setxattr(workbook, "user.comment", b"le carnet de la voiture")
+    except OSError as exc:
+        pytest.skip(f"no extended attributes on this file system ({exc})")
+    # user::rw- user:4321:rw- group::r-- mask::rw- other::--- (the kernel's form of an ACL)
+    entries = [(0x01, 6, ANY), (0x02, 6, 4321), (0x04, 4, ANY), (0x10, 6, ANY), (0x20, 0, ANY)]
+    acl = struct.pack("<I", 2) + b"".join(struct.pack("<HHI", *entry) for entry in entries)
+    with contextlib.suppress(OSError):  # a file system without ACLs: the user.* attribute still counts
+        os.setxattr(workbook, "system.posix_acl_access", acl)
+    before = {name: os.getxattr(workbook, name) for name in os.listxattr(workbook)}
+    mode = stat.S_IMODE(workbook.stat().st_mode)
+    assert sync(workbook).exit_code == 0
+    assert {name: os.getxattr(workbook, name) for name in os.listxattr(workbook)} == before
+    assert stat.S_IMODE(workbook.stat().st_mode) == mode
+
+
+def as_someone_else(*args: str) -> subprocess.CompletedProcess:
+    """`sheetsync ARGS` run by a user who owns nothing here (nobody, when the tests run as root)."""
+    command = [sys.executable, "-m", "sheetsync", *args]
+    if os.geteuid() == 0:
+        command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+    return subprocess.run(command, capture_output=True, text=True, env={**os.environ, "LC_ALL": "C.UTF-8"})
+
+
+@pytest.mark.parametrize("closed", ["workbook", "folder"])
+def test_a_workbook_this_user_may_not_read_is_said_so(example2, closed):
+    """Not "save it again" (the file is fine), not an unexpected error: a permission, and whose."""
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        pytest.skip("no setpriv to run as another user")
+    folder = Path(tempfile.mkdtemp(prefix="sheetsync-perm-"))  # in /tmp: other users may reach it
+    try:
+        os.chmod(folder, 0o755)
+        path = write_xlsx(folder / "group.xlsx", example2)
+        os.chmod(path if closed == "workbook" else folder, 0o600 if closed == "workbook" else 0o700)
+        if os.geteuid() != 0 and os.access(path, os.R_OK):
+            pytest.skip("this user reads every file")
+        result = as_someone_else("validate", str(path), "--as-of", "2025-12-31")
+        if "No module named" in result.stderr:
+            pytest.skip("the other user cannot run this Python")
+        assert result.returncode == 3, result.stderr
+        assert "sheetsync may not read group.xlsx: this user has no permission" in result.stderr
+        assert "Traceback" not in result.stderr and "save it again" not in result.stderr
+    finally:
+        os.chmod(folder, 0o755)
+        shutil.rmtree(folder)
+
+
+def test_a_lock_wait_that_is_not_a_number_is_said(workbook, monkeypatch):
+    monkeypatch.setenv("SHEETSYNC_LOCK_WAIT", "abc")
+    result = sync(workbook)
+    assert result.exit_code == 2
+    assert 'SHEETSYNC_LOCK_WAIT is "abc", not a number of seconds.' in result.stderr
 
 
 def test_a_read_only_workbook_is_refused_and_left_alone(workbook):
@@ -108,18 +172,46 @@ def test_the_bak_is_never_written_through_a_link(tmp_path, workbook):
     assert not bak.is_symlink() and bak.stat().st_size > 1000
 
 
-def test_temporary_files_of_killed_runs_are_removed(workbook):
-    stale = [workbook.with_name(".group.xlsx.sheetsync-abcd1234.tmp"), workbook.with_name(".group-k3j2h1g0.xlsx")]
-    for path in stale:
-        path.write_bytes(b"PK half written")
-    keep = workbook.with_name(".group-notes.xlsx")
-    keep.write_bytes(b"someone's file")
+def test_temporary_files_of_killed_runs_are_removed_and_nothing_else(workbook):
+    stale = [workbook.with_name(".group.xlsx.sheetsync-abcd1234.tmp")]
+    stale[0].write_bytes(b"PK half written")
+    stale.append(workbook.with_name(".group.xlsx.sheetsync-efgh5678.tmp.bak"))
+    os.link(workbook, stale[1])  # the link a run makes where the swap in one step is not available
+    kept = [".group-notes.xlsx", ".group-20251231.xlsx", ".group-decembre.xlsx", ".group.xlsx.sheetsync-mine.xlsx"]
+    for name in kept:  # hidden copies people keep beside the workbook
+        workbook.with_name(name).write_bytes(b"someone's file")
     assert sync(workbook).exit_code == 0
-    assert not any(p.exists() for p in stale) and keep.exists()
-    assert sorted(p.name for p in workbook.parent.iterdir() if p.name.startswith(".")) == [
-        ".group-notes.xlsx",
-        ".group.xlsx.sheetsync-lock",
-    ]
+    assert not any(p.exists() for p in stale)
+    assert sorted(p.name for p in workbook.parent.iterdir() if p.name.startswith(".")) == sorted(
+        [*kept, ".group.xlsx.sheetsync-lock"]
+    )
+    assert all(workbook.with_name(name).read_bytes() == b"someone's file" for name in kept)
+
+
+def test_the_lock_file_is_readable_by_every_member_whatever_the_umask(workbook):
+    """Made under umask 077 it would lock every other member out of the workbook."""
+    old = os.umask(0o077)
+    try:
+        assert sync(workbook).exit_code == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(files.lock_path(workbook).stat().st_mode) == 0o644
+
+
+def test_a_workbook_with_a_second_name_is_refused_and_left_alone(tmp_path, workbook):
+    """A hard link would stay on the old version, and what is typed through it would never be read."""
+    (tmp_path / "other").mkdir()
+    other = tmp_path / "other" / "copy.xlsx"
+    os.link(workbook, other)
+    before = workbook.read_bytes()
+    result = sync(workbook)
+    assert result.exit_code == 3 and "has another name elsewhere (a hard link)" in result.stderr
+    assert "ln -s" in result.stderr and "Traceback" not in result.output
+    assert workbook.read_bytes() == before and os.path.samefile(workbook, other)
+    other.unlink()
+    workbook.with_name("group.xlsx.bak").hardlink_to(workbook)  # left so by a run killed mid-swap
+    assert sync(workbook).exit_code == 0
+    assert workbook.stat().st_nlink == 1
 
 
 def test_a_save_landing_inside_the_swap_is_put_back_and_the_run_refused(workbook, example2, monkeypatch):

@@ -4,13 +4,14 @@
   `.NAME.xlsx.sheetsync-lock`, shared by every sheetsync run on that workbook: other processes,
   and other threads of `serve` (each lock opens the file anew, so they exclude each other too).
 - `replace_file`: the new version is written to a temporary file beside the workbook with the
-  workbook's mode, owner and group, flushed to disk, then swapped with the workbook in one step
-  (Linux renameat2 RENAME_EXCHANGE) after a last compare of size, mtime and content (CRC-32). The
-  file that was swapped out is compared once more: if someone saved in between, the swap is
-  undone and the run refused (exit 3); otherwise that file becomes NAME.xlsx.bak. So an edit
-  saved at any moment ends in the workbook, in the .bak, or the run is refused. The folder is
-  flushed after the swap. Where the exchange is not available, a hard link makes the .bak and
-  a rename replaces the workbook (a window of a few microseconds remains).
+  workbook's mode, owner and group, access control list and extended attributes, flushed to disk,
+  then swapped with the workbook in one step (Linux renameat2 RENAME_EXCHANGE) after a last
+  compare of size, mtime and content (CRC-32). The file that was swapped out is compared once
+  more: if someone saved in between, the swap is undone and the run refused (exit 3); otherwise
+  that file becomes NAME.xlsx.bak. So an edit saved at any moment ends in the workbook, in the
+  .bak, or the run is refused. The folder is flushed after the swap. Where the exchange is not
+  available, a hard link makes the .bak and a rename replaces the workbook (a window of a few
+  microseconds remains).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheetsync.errors import BackendError
+from sheetsync.errors import BackendError, SetupError
 from sheetsync.i18n import N_
 
 LOCK_WAIT = 300.0  # seconds a run waits for another on the same workbook ($SHEETSYNC_LOCK_WAIT)
@@ -87,13 +88,29 @@ def lock_path(workbook: Path) -> Path:
     return workbook.with_name(f".{workbook.name}{TEMP_MARK}lock")
 
 
+def lock_wait() -> float:
+    """The seconds a run waits for another: $SHEETSYNC_LOCK_WAIT, else LOCK_WAIT."""
+    typed = os.environ.get("SHEETSYNC_LOCK_WAIT", "").strip()
+    try:
+        seconds = float(typed) if typed else LOCK_WAIT
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds < float("inf"):
+        raise SetupError(
+            N_('SHEETSYNC_LOCK_WAIT is "{value}", not a number of seconds.'),
+            N_("Set it to the seconds a run may wait for another (0: none), or unset it (300)."),
+            value=typed,
+        )
+    return seconds
+
+
 class RunLock:
     """An exclusive lock on `path` (created if missing, never deleted), waited for up to `wait`
     seconds; re-entrant within one RunLock object."""
 
     def __init__(self, path: Path, what: str, wait: float | None = None):
         self.path, self.what = path, what
-        self.wait = wait if wait is not None else float(os.environ.get("SHEETSYNC_LOCK_WAIT", LOCK_WAIT))
+        self.wait = wait if wait is not None else lock_wait()
         self._fd: int | None = None
         self._depth = 0
         self._guard = threading.Lock()
@@ -112,12 +129,34 @@ class RunLock:
                 os.close(self._fd)  # closing releases the lock
                 self._fd = None
 
+    def _open(self) -> int:
+        """The lock file, opened read-only (enough for flock: one made by another user still serves);
+        made readable by all whatever the umask, so that every member's runs can take it."""
+        flags = os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW
+        while True:
+            try:
+                fd = os.open(self.path, flags | os.O_CREAT | os.O_EXCL, 0o644)
+                os.fchmod(fd, 0o644)
+                return fd
+            except FileExistsError:
+                pass
+            except OSError as exc:
+                raise folder_error(self.path.parent, exc) from exc
+            try:
+                return os.open(self.path, flags)
+            except FileNotFoundError:
+                continue  # removed in between: make it again
+            except PermissionError:
+                raise BackendError(
+                    N_("sheetsync cannot open its lock file {lock}: another user made it readable only by them."),
+                    N_("Delete {lock} (it holds nothing: the next run makes it again), then run again."),
+                    lock=self.path.name,
+                ) from None
+            except OSError as exc:
+                raise folder_error(self.path.parent, exc) from exc
+
     def _acquire(self) -> int:
-        try:
-            # read-only is enough for flock: a lock file made by another user still serves
-            fd = os.open(self.path, os.O_RDONLY | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o666)
-        except OSError as exc:
-            raise folder_error(self.path.parent, exc) from exc
+        fd = self._open()
         deadline = time.monotonic() + self.wait
         while True:
             try:
@@ -136,7 +175,15 @@ class RunLock:
 
 
 def folder_error(folder: Path, exc: OSError) -> BackendError:
-    """Exit 3: the folder cannot be written (read-only, no permission, full)."""
+    """Exit 3: the folder cannot be written (read-only, no permission, full, a name too long)."""
+    if exc.errno == errno.ENAMETOOLONG:
+        return BackendError(
+            N_(
+                "The workbook's name is too long for the files sheetsync keeps beside it (its lock and "
+                "its temporary copy); nothing was written."
+            ),
+            N_("Give the workbook a shorter name (under 200 letters)."),
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return BackendError(
             N_("sheetsync cannot write in the folder {folder} (it is read-only for this user); nothing was written."),
@@ -191,16 +238,26 @@ def fsync_folder(folder: Path) -> None:
 
 def remove_stale_temporaries(workbook: Path) -> list[Path]:
     """Temporary files that killed runs left beside `workbook` (call it under the run lock: no
-    other sheetsync run is writing then). Older releases named them .STEM-XXXXXXXX.SUFFIX."""
-    mine = re.compile(re.escape(f".{workbook.name}{TEMP_MARK}") + r"[A-Za-z0-9_]{8}\.tmp")
-    older = re.compile(re.escape(f".{workbook.stem}-") + r"[a-z0-9_]{8}" + re.escape(workbook.suffix))
+    other sheetsync run is writing then): .NAME.xlsx.sheetsync-XXXXXXXX.tmp, and the .tmp.bak
+    link to the workbook a run makes where the swap in one step is not available. Only names
+    that hold sheetsync's mark: a hidden copy someone keeps beside the workbook stays."""
+    mine = re.compile(re.escape(f".{workbook.name}{TEMP_MARK}") + r"[A-Za-z0-9_]{8}\.tmp(?:\.bak)?")
     removed = []
     for candidate in workbook.parent.iterdir():
-        if mine.fullmatch(candidate.name) or older.fullmatch(candidate.name):
+        if mine.fullmatch(candidate.name):
             with contextlib.suppress(OSError):
                 candidate.unlink()
                 removed.append(candidate)
     return removed
+
+
+def not_allowed(name: str) -> BackendError:
+    """Exit 3: this user may not read the workbook (its permissions, or its folder's)."""
+    return BackendError(
+        N_("sheetsync may not read {name}: this user has no permission to open it or its folder."),
+        N_("Run sheetsync as a user who may read the workbook, or ask its owner to let you (its permissions)."),
+        name=name,
+    )
 
 
 def refuse_read_only(path: Path, st: os.stat_result) -> None:
@@ -209,6 +266,24 @@ def refuse_read_only(path: Path, st: os.stat_result) -> None:
         raise BackendError(
             N_("{name} is read-only; nothing was written."),
             N_("Make it writable (in its properties, or chmod u+w) if sheetsync should update it."),
+            name=path.name,
+        )
+
+
+def refuse_other_names(path: Path, st: os.stat_result, bak: Path) -> None:
+    """Exit 3 when the workbook has another name (a hard link) than its own and its .bak: the new
+    version replaces the file, so the other name would stay on the old one, and what is typed
+    through it would never be read again."""
+    ours = 1
+    with contextlib.suppress(OSError):  # a killed run's .bak can still be the workbook itself
+        ours += os.path.samestat(os.stat(bak, follow_symlinks=False), st)
+    if st.st_nlink > ours:
+        raise BackendError(
+            N_(
+                "{name} has another name elsewhere (a hard link): sheetsync replaces the file when it "
+                "writes, which would leave that name on the old version; nothing was written."
+            ),
+            N_("Keep one name for the workbook: delete the other one, or make it a symbolic link (ln -s)."),
             name=path.name,
         )
 
@@ -245,6 +320,18 @@ def _keep_owner(tmp: Path, st: os.stat_result) -> None:
         except PermissionError:
             continue
     os.chmod(tmp, stat.S_IMODE(st.st_mode))  # chown clears set-id bits
+
+
+def _keep_attributes(tmp: Path, path: Path) -> None:
+    """The new file gets the workbook's extended attributes: its access control list (who else may
+    read or write it) and the user.* ones; those this user may not set are left (not on Linux:
+    none)."""
+    if not hasattr(os, "listxattr"):
+        return
+    with contextlib.suppress(OSError):
+        for name in os.listxattr(path):
+            with contextlib.suppress(OSError):
+                os.setxattr(tmp, name, os.getxattr(path, name))
 
 
 def _umask() -> int:
@@ -286,7 +373,9 @@ def replace_file(
             else:
                 st = os.stat(path)
                 refuse_read_only(path, st)
+                refuse_other_names(path, st, bak)
                 _keep_owner(tmp, st)
+                _keep_attributes(tmp, path)
                 _flush(tmp)
                 before()
                 _swap(path, tmp, bak, read)

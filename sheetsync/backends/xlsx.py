@@ -29,6 +29,7 @@ from sheetsync.backends.files import (
     RunLock,
     backup_of,
     lock_path,
+    not_allowed,
     read_file,
     remove_stale_temporaries,
     replace_file,
@@ -94,7 +95,11 @@ class XlsxBackend:
         return self._lock
 
     def _exists(self) -> None:
-        if not self.path.exists():
+        try:
+            found = self.path.exists()
+        except PermissionError:  # a folder on the way this user may not go through
+            raise not_allowed(self.display_name) from None
+        if not found:
             raise SetupError(
                 N_("No such workbook: {path}"),
                 N_("Check the path, or create one with: sheetsync init {new_path}"),
@@ -110,6 +115,8 @@ class XlsxBackend:
             raise unreadable(self.display_name, detail="not a regular file")
         try:
             data, fingerprint = read_file(self.path, self.limits.file_mib * MIB)
+        except PermissionError:
+            raise not_allowed(self.display_name) from None
         except OSError as exc:
             raise unreadable(self.display_name, detail=exc.strerror or type(exc).__name__) from exc
         if fingerprint.size > self.limits.file_mib * MIB:
