@@ -227,6 +227,37 @@ def test_a_sheet_written_under_a_namespace_prefix_is_read_the_same(tmp_path):
     assert report.book.trips == report_of_file(path).book.trips == ()
 
 
+def strict(data: bytes) -> bytes:
+    """The package in ISO 29500 Strict form, as Excel's "Strict Open XML Spreadsheet" saves it."""
+    renamed = {
+        b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+        b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+            b"http://purl.oclc.org/ooxml/officeDocument/relationships"
+        ),
+    }
+    changes = {}
+    for name in names(data):
+        xml = part(data, name)
+        for old, new in renamed.items():
+            xml = xml.replace(old, new)
+        changes[name] = xml.replace(b"<workbook ", b'<workbook conformance="strict" ')
+    return patched(data, changes)
+
+
+def test_a_strict_open_xml_workbook_is_read_and_never_written_broken(tmp_path):
+    """sync wrote a workbook.xml with the relationships' namespace declared twice: no program
+    could open the result. It reads Strict, and refuses to write into it, saying what to do."""
+    plain = write_xlsx(tmp_path / "plain.xlsx", group(trips=consecutive_trips(("Catherine", 100), ("Julien", 50))))
+    path = tmp_path / "strict.xlsx"
+    path.write_bytes(strict(plain.read_bytes()))
+    before = path.read_bytes()
+    assert report_of_file(path).computation.members == report_of_file(plain).computation.members
+    result = run("sync", str(path), "--as-of", "2025-12-31")
+    assert result.exit_code == 2, result.output
+    assert "saved as Strict Open XML" in result.stderr and "ordinary Excel workbook (.xlsx)" in result.stderr
+    assert path.read_bytes() == before and not path.with_name("strict.xlsx.bak").exists()
+
+
 # 4. order within a day --------------------------------------------------------------------------
 
 
@@ -302,7 +333,12 @@ def test_categories_read_by_their_words_and_money_left_out_is_said(tmp_path):
     result = run("report", book, "--as-of", "2025-12-31")
     assert "Left out of the figures: €80.00 in 1 row with a problem (see the problems)." in result.output
     data = json.loads(run("report", book, "--format", "json", "--as-of", "2025-12-31").stdout)
-    assert data["left_out"] == {"amount": "80.00", "rows": 1, "unreadable_amounts": 0, "after_as_of": {"amount": "0.00", "rows": 0}}
+    assert data["left_out"] == {
+        "amount": "80.00",
+        "rows": 1,
+        "unreadable_amounts": 0,
+        "after_as_of": {"amount": "0.00", "rows": 0},
+    }
     raw["Settings"] = [["Paramètre", "Valeur"], ["langue", "fr"]]
     french = run("sync", write_xlsx(tmp_path / "f.xlsx", raw), "--as-of", "2025-12-31").output
     assert "1 erreur, 0 avertissement ; hors des comptes : 80,00\u00a0€ (1 ligne) ; onglets" in french

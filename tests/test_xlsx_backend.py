@@ -186,6 +186,17 @@ def test_a_failed_save_leaves_the_file_and_no_temporary(workbook, monkeypatch):
     assert sorted(os.listdir(workbook.parent)) == [".groupe.xlsx.sheetsync-lock", "groupe.xlsx"]
 
 
+def test_a_part_sheetsync_would_write_malformed_stops_the_run_before_anything_is_written(workbook, tmp_path):
+    """The last net under the writers: whatever they got wrong, no workbook that no program can
+    open replaces the group's."""
+    package = Package(workbook.read_bytes())
+    package.put("xl/workbook.xml", package.text("xl/workbook.xml").replace("<sheets>", "<sheets><<", 1))
+    destination = tmp_path / "out.xlsx"
+    with pytest.raises(ValueError, match="sheetsync made its part xl/workbook.xml malformed"):
+        package.write(destination)
+    assert not destination.exists()
+
+
 def test_a_sheet_that_fails_to_load_as_its_rows_are_read_names_the_kept_copy_too(tmp_path, monkeypatch):
     """A sheet is loaded only when its rows are gone through, after read_tabs has answered: when
     calamine fails there, the message names the .bak all the same."""

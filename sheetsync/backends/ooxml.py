@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from posixpath import dirname, join, normpath
+from xml.parsers import expat
 
 from sheetsync.backends.a1 import column_letter
 from sheetsync.backends.xml_text import escape, quoteattr, unescape_xml
@@ -32,6 +33,7 @@ WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 OFFICE_DOCUMENT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
 REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"  # the same, in ISO 29500 Strict
 # characters XML 1.0 cannot hold: dropped from text that came from cells
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -106,6 +108,9 @@ class Package:
         """The package with its changes, into `destination` (a path). Unchanged entries are copied
         as they are stored, compressed bytes and all, so a large sheet is neither inflated nor
         deflated again; changed and new ones are compressed afresh."""
+        for name, content in self.changed.items():
+            if name.endswith((".xml", ".rels")):
+                _well_formed(name, content)
         raw = io.BytesIO(self.data)
         with zipfile.ZipFile(destination, "w", zipfile.ZIP_DEFLATED) as out:
             for info in self.infos:
@@ -156,6 +161,15 @@ class Package:
             rel_id = _attr(tag, f"{r_prefix}:id")
             sheets.append(Sheet(unescape_xml(_attr(tag, "name")), int(_attr(tag, "sheetId")), rel_id, rels[rel_id][1]))
         return sheets
+
+
+def _well_formed(name: str, xml: bytes) -> None:
+    """A part sheetsync edited is well-formed XML, or nothing is written: a workbook no program can
+    open is never what a run leaves (ValueError, a fault of sheetsync's: said as an unexpected error)."""
+    try:
+        expat.ParserCreate().Parse(xml, True)
+    except expat.ExpatError as exc:
+        raise ValueError(f"sheetsync made its part {name} malformed ({exc})") from None
 
 
 def _copy_stored(raw, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:
@@ -383,6 +397,14 @@ def write_generated_xlsx(package: Package, tables: list[Table], date1904: bool =
 
     if not tables:
         return
+    if STRICT_NS in package.text(package.workbook_part()):
+        raise SetupError(
+            N_("The workbook is saved as Strict Open XML: sheetsync reads it, but does not write in that form."),
+            N_(
+                "Save it from Excel or LibreOffice as an ordinary Excel workbook (.xlsx), then run again; "
+                "validate and report read it as it is."
+            ),
+        )
     sheets = {same_tab(s.name): s for s in package.sheets()}
     styles = Styles(package, tables[0].currency)
     ids = styles.for_table()
