@@ -258,6 +258,31 @@ def test_a_strict_open_xml_workbook_is_read_and_never_written_broken(tmp_path):
     assert path.read_bytes() == before and not path.with_name("strict.xlsx.bak").exists()
 
 
+def test_dates_typed_as_numbers_in_a_1904_workbook_count_from_1904(tmp_path):
+    """An old Mac workbook counts its serial numbers from 1904-01-01: a date typed as a number
+    there (no date format) was read four years early, the trips in another period, silently."""
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    raw = group(
+        trips=consecutive_trips(("Laurent", 1000, 50), ("Catherine", 500, 30), ("Julien", 500)),
+        expenses=[[date(2025, 2, 1), "Laurent", "insurance", 300]],
+    )
+    plain = write_xlsx(tmp_path / "plain.xlsx", raw)
+    wb = openpyxl.load_workbook(plain)
+    wb.epoch = CALENDAR_MAC_1904
+    for name in ("Trips", "Expenses"):
+        for (cell,) in wb[name].iter_rows(min_row=2, max_col=1):
+            cell.value = (cell.value - datetime(1904, 1, 1)).days  # as the 1904 system counts it
+            cell.number_format = "General"
+    wb.save(mac := tmp_path / "mac.xlsx")
+    assert b'date1904="1"' in part(mac.read_bytes(), "xl/workbook.xml")
+    ours, theirs = report_of_file(mac), report_of_file(plain)
+    assert [p.code for p in ours.problems] == [p.code for p in theirs.problems]
+    assert [t.date for t in ours.book.trips] == [t.date for t in theirs.book.trips]
+    assert ours.computation.members == theirs.computation.members
+    assert [p.period.id for p in ours.computation.periods] == ["2025"]
+
+
 # 4. order within a day --------------------------------------------------------------------------
 
 

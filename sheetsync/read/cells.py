@@ -168,8 +168,9 @@ MONTHS = {
 _WORDY = re.compile(r"(\d{1,2})(?:er)?\s+([a-zA-Zéèûô]+)\.?\s+(\d{4})")
 
 
-def parse_datetime(value: object, month_first: bool = False) -> datetime:
-    """A datetime from a date cell, a serial number (days since 1899-12-30), or text.
+def parse_datetime(value: object, month_first: bool = False, date1904: bool = False) -> datetime:
+    """A datetime from a date cell, a serial number (days since 1899-12-30, or since 1904-01-01 in
+    a workbook that counts from 1904: `date1904`), or text.
 
     Text: "2025-03-12", "12/03/2025" (day first unless `month_first`), "12 mars 2025",
     each optionally followed by a time "20:30", "20h30" or "20h".
@@ -184,7 +185,7 @@ def parse_datetime(value: object, month_first: bool = False) -> datetime:
         serial = float(value)
         if not 1 <= serial < 2958466:
             raise ValueError(f"{value} is not a date")
-        moment = _EXCEL_EPOCH + timedelta(days=serial)
+        moment = _EXCEL_EPOCH + timedelta(days=serial + (DAYS_1904 if date1904 else 0))
         return moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a date")

@@ -105,7 +105,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
     for spec_id in ("trips", "expenses", "payments"):
         first = records.tabs[spec_id][0] if records.tabs[spec_id] else None
         tabs[spec_id] = first or LocatedTab(TABS_BY_ID[spec_id], TABS_BY_ID[spec_id].name(settings.language), 0)
-    p = _Parser(settings, list(read.problems), today)
+    p = _Parser(settings, list(read.problems), today, getattr(raw, "date1904", False))
     p.tab_problems(records, read.rows)
     p.generated_name_problems(raw)
     for used, ignored in duplicate_tabs(raw, found):
@@ -173,11 +173,12 @@ class IgnoredColumn:
 
 
 class _Parser:
-    def __init__(self, settings: Settings, problems: list[Problem], today: date):
+    def __init__(self, settings: Settings, problems: list[Problem], today: date, date1904: bool = False):
         self.settings = settings
         self.today = today
         self.lang = settings.language
         self.month_first = settings.date_format == "month_first"
+        self.date1904 = date1904  # the workbook counts its dates from 1904: a number in a date cell too
         self.problems = problems
         self.member_names = Names()
         self.rejected: list[int] = []  # rows left out for an error, of the last tab read
@@ -189,7 +190,7 @@ class _Parser:
         self.ignored: dict[tuple[str, int], IgnoredColumn] = defaultdict(IgnoredColumn)  # (tab, column) -> its money
 
     def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
-        return RowReader(tab, row, cells, self.lang, self.month_first, self.latest)
+        return RowReader(tab, row, cells, self.lang, self.month_first, self.latest, self.date1904)
 
     def rows(self, tab: LocatedTab, parse_row, keep_partial: bool = False, quick=None):
         """Records parsed by `parse_row` from each data row that is not empty, sheet furniture
@@ -760,7 +761,7 @@ class _Parser:
             r.flag("value.missing", "start")
             return None, False
         try:
-            return parse_datetime(r.raw("start"), self.month_first), False
+            return parse_datetime(r.raw("start"), self.month_first, self.date1904), False
         except ValueError:
             pass
         try:
@@ -779,7 +780,10 @@ class _Parser:
         if is_blank(raw):
             r.flag("value.missing", "end")
             return None
-        for attempt in (lambda: parse_datetime(raw, self.month_first), lambda: _after(start, parse_time(raw))):
+        for attempt in (
+            lambda: parse_datetime(raw, self.month_first, self.date1904),
+            lambda: _after(start, parse_time(raw)),
+        ):
             try:
                 return attempt()
             except ValueError:

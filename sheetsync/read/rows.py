@@ -75,9 +75,17 @@ class RowReader:
     """
 
     def __init__(
-        self, tab: LocatedTab, row: int, cells: list, lang: str, month_first: bool = False, latest: date | None = None
+        self,
+        tab: LocatedTab,
+        row: int,
+        cells: list,
+        lang: str,
+        month_first: bool = False,
+        latest: date | None = None,
+        date1904: bool = False,
     ):
         self.tab, self.row, self.cells, self.lang, self.month_first = tab, row, cells, lang, month_first
+        self.date1904 = date1904  # a number in a date cell counts from 1904 (cells.parse_datetime)
         self.latest = latest
         self.index = tab.index
         self.problems: list[Problem] = []
@@ -167,13 +175,13 @@ class RowReader:
         if self._missing(field, required, value):
             return None
         try:
-            found = parse_datetime(value, self.month_first)
+            found = parse_datetime(value, self.month_first, self.date1904)
         except ValueError as unread:
             dated = with_year(value, self.tab.year) if type(value) is str and self.tab.year else None
             try:
                 if dated is None:
                     raise unread
-                found = parse_datetime(dated, self.month_first)
+                found = parse_datetime(dated, self.month_first, self.date1904)
             except NoSuchDay as wrong:
                 shown = as_text(self.raw(field))
                 self.flag(
