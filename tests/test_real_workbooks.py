@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, datetime
 from decimal import Decimal as D
 
@@ -281,6 +282,74 @@ def test_dates_typed_as_numbers_in_a_1904_workbook_count_from_1904(tmp_path):
     assert [t.date for t in ours.book.trips] == [t.date for t in theirs.book.trips]
     assert ours.computation.members == theirs.computation.members
     assert [p.period.id for p in ours.computation.periods] == ["2025"]
+
+
+def trips_sheet_patched(tmp_path, name, change) -> tuple:
+    """A logbook of three trips (fuel 50 and 30), its Trips sheet's XML passed through `change`;
+    the file, and the plain one."""
+    plain = write_xlsx(
+        tmp_path / "plain.xlsx",
+        group(trips=consecutive_trips(("Laurent", 1000, 50), ("Catherine", 500, 30), ("Julien", 500))),
+    )
+    data = plain.read_bytes()
+    (sheet,) = [n for n in names(data) if n.startswith("xl/worksheets/") and b">Fuel paid<" in part(data, n)]
+    path = tmp_path / name
+    path.write_bytes(patched(data, {sheet: change(part(data, sheet))}))
+    return path, plain
+
+
+def test_an_error_cell_or_unsaved_formula_without_a_position_is_said_at_its_cell(tmp_path):
+    """Cells written without r="…" take the place after the one before: an error or a formula
+    without its result there was read as empty, its amount gone without a word."""
+
+    def unplaced(xml: bytes) -> bytes:
+        xml = xml.replace(b'<c r="E3" t="n"><v>30</v></c>', b'<c r="E3" t="e"><v>#N/A</v></c>')
+        xml = xml.replace(b'<c r="E2" t="n"><v>50</v></c>', b'<c r="E2"><f>20+30</f><v></v></c>')
+        return re.sub(rb'<c r="[A-Z]+[0-9]+"', b"<c", xml)
+
+    path, _ = trips_sheet_patched(tmp_path, "unplaced.xlsx", unplaced)
+    assert b'<c r="' not in b"".join(part(path.read_bytes(), n) for n in names(path.read_bytes()) if "sheet4" in n)
+    report = report_of_file(path)
+    assert messages(report, "value.error") == [
+        ("Trips", 3, "Fuel paid", "The cell shows the error #N/A: its value is unknown.")
+    ]
+    assert [(row, column) for _, row, column, _ in messages(report, "value.formula")] == [(2, "Fuel paid")]
+    assert [ref.row for ref in report.left_out.unread] == [2, 3]
+
+
+def test_a_hidden_row_without_a_position_is_still_hidden(tmp_path):
+    def unplaced(xml: bytes) -> bytes:
+        xml = re.sub(rb'<row r="[0-9]+"', b"<row", xml).replace(b'<row><c r="A3"', b'<row hidden="1"><c r="A3"', 1)
+        return re.sub(rb'<c r="[A-Z]+[0-9]+"', b"<c", xml)
+
+    path, _ = trips_sheet_patched(tmp_path, "hidden.xlsx", unplaced)
+    assert b'<row hidden="1">' in b"".join(part(path.read_bytes(), n) for n in names(path.read_bytes()))
+    assert [row for _, row, _, _ in messages(report_of_file(path), "row.hidden")] == [3]
+
+
+def test_a_formula_whose_result_is_empty_text_has_its_result(tmp_path):
+    """LibreOffice and Excel save =IF(…;"";…) as t="str" with an empty value: a result, not a
+    formula saved without one (which left the trip out, with advice no one could follow)."""
+
+    def empty_text(xml: bytes) -> bytes:
+        return xml.replace(
+            b'<c r="E3" t="n"><v>30</v></c>', b'<c r="E3" s="0" t="str"><f aca="false">IF(D3&gt;0,"",0)</f><v></v></c>'
+        )
+
+    path, plain = trips_sheet_patched(tmp_path, "empty.xlsx", empty_text)
+    report = report_of_file(path)
+    assert [p for p in report.problems if p.is_error] == []
+    assert [t.source.row for t in report.book.trips] == [2, 3, 4]
+    assert [t.fuel_paid for t in report.book.trips] == [D("50.00"), None, None]
+
+
+def test_a_formula_saved_without_its_result_is_shown_as_typed(tmp_path):
+    def unsaved(xml: bytes) -> bytes:
+        return xml.replace(b'<c r="E3" t="n"><v>30</v></c>', b'<c r="E3"><f>IF(D3&gt;0,"x",0)</f><v></v></c>')
+
+    path, _ = trips_sheet_patched(tmp_path, "typed.xlsx", unsaved)
+    ((_, row, column, message),) = messages(report_of_file(path), "value.formula")
+    assert (row, column) == (3, "Fuel paid") and '=IF(D3>0,"x",0)' in message
 
 
 # 4. order within a day --------------------------------------------------------------------------

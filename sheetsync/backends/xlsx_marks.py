@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from sheetsync.backends.a1 import column_number
 from sheetsync.backends.limits import sheet_prefix, spelled
 from sheetsync.backends.ooxml import Package, _attr
+from sheetsync.backends.xml_text import unescape_xml
 from sheetsync.read.cells import Uncomputed
 from sheetsync.read.headers import SheetMarks
 
@@ -24,14 +25,14 @@ TABLE_REL = "/relationships/table"
 # (written <f, or <x:f under a prefix: see limits.spelled)
 UNREADABLE_NEEDLES = (b't="e"', b"<f")
 NEEDLES = (b"hidden=", *UNREADABLE_NEEDLES)
-_ROW = re.compile(rb"<(?:\w+:)?row\b[^>]*>")
-_HIDDEN = re.compile(rb'\shidden\s*=\s*"(?:1|true)"')
-_ROW_NUMBER = re.compile(rb'\sr\s*=\s*"(\d+)"')
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*[^/])>(.*?)</(?:\w+:)?c>", re.S)
-_ERROR_TYPE = re.compile(rb'\st\s*=\s*"e"')
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
+_HIDDEN = re.compile(rb'\shidden\s*=\s*["\'](?:1|true)["\']')
+_ROW_NUMBER = re.compile(rb'\sr\s*=\s*["\'](\d+)["\']')
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_TYPE = re.compile(rb'\st\s*=\s*["\'](\w+)["\']')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>", re.S)
-_CELL_REF = re.compile(rb'\sr\s*=\s*"([A-Z]+)(\d+)"')
-_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>")
+_CELL_REF = re.compile(rb'\sr\s*=\s*["\']([A-Z]+)(\d+)["\']')
+_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>|<(?:\w+:)?v/>")
 _DATE1904 = re.compile(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*"(?:1|true)"')
 
 
@@ -86,30 +87,44 @@ def is_date1904(package: Package) -> bool:
     return bool(_DATE1904.search(package.text(package.workbook_part())))
 
 
+def _rows(data: bytes):
+    """(0-based row, attributes, content) of each row of a sheet: a row numbered by its r, or
+    without one, the row after the one before (as a reader places it)."""
+    row = -1
+    for attrs, content in _ROW.findall(data):
+        number = _ROW_NUMBER.search(attrs)
+        row = int(number[1]) - 1 if number else row + 1
+        yield row, attrs, content
+
+
 def _hidden_rows(data: bytes) -> frozenset[int]:
     if b"hidden=" not in data:
         return frozenset()
-    rows = set()
-    for tag in _ROW.findall(data):
-        if _HIDDEN.search(tag) and (number := _ROW_NUMBER.search(tag)):
-            rows.add(int(number[1]))
-    return frozenset(rows)
+    return frozenset(row + 1 for row, attrs, _ in _rows(data) if _HIDDEN.search(attrs))
 
 
 def _unreadable_cells(data: bytes) -> dict[tuple[int, int], str]:
     """The cells whose value calamine reads as empty though they are not: an error shown
-    ("#DIV/0!"), or a formula saved without its result (by a program that does not calculate)."""
+    ("#DIV/0!"), or a formula saved without its result (by a program that does not calculate).
+    A cell is placed by its r, or without one, after the cell before it in its row. A formula
+    whose text result is empty (t="str" with an empty value: =IF(…;"";…)) has its result."""
     cells: dict[tuple[int, int], str] = {}
-    for attrs, inner in _CELL.findall(data):
-        value = _VALUE.search(inner)
-        if _ERROR_TYPE.search(attrs):
-            shown = value[1].decode("utf-8", "replace") if value else ""
-        elif (formula := _FORMULA.search(inner)) is not None and not (value and value[1]):
-            shown = Uncomputed("=" + (formula[1] or b"").decode("utf-8", "replace"))
-        else:
-            continue
-        if shown and (ref := _CELL_REF.search(b" " + attrs)):
-            cells[(int(ref[2]) - 1, column_number(ref[1]) - 1)] = shown
+    for row, _, content in _rows(data):
+        column = -1
+        for attrs, inner in _CELL.findall(content):
+            ref = _CELL_REF.search(attrs)
+            at, column = (int(ref[2]) - 1, column_number(ref[1]) - 1) if ref else (row, column + 1)
+            kind = _TYPE.search(attrs)
+            kind = kind[1] if kind else b"n"
+            value = _VALUE.search(inner)
+            if kind == b"e":
+                shown = (value[1] or b"").decode("utf-8", "replace") if value else ""
+            elif (formula := _FORMULA.search(inner)) is None or (value is not None and (value[1] or kind == b"str")):
+                continue
+            else:
+                shown = Uncomputed("=" + unescape_xml((formula[1] or b"").decode("utf-8", "replace")))
+            if shown:
+                cells[(at, column)] = shown
     return cells
 
 
