@@ -22,7 +22,7 @@ from conftest import (
     zip_parts,
 )
 from conftest import run_cli as run
-from hostile_files import names, part, patched, with_namespace_prefix
+from hostile_files import names, ods_content, ods_package, ods_rows, part, patched, with_namespace_prefix
 
 AS_OF = date(2025, 12, 31)
 
@@ -350,6 +350,29 @@ def test_a_formula_saved_without_its_result_is_shown_as_typed(tmp_path):
     path, _ = trips_sheet_patched(tmp_path, "typed.xlsx", unsaved)
     ((_, row, column, message),) = messages(report_of_file(path), "value.formula")
     assert (row, column) == (3, "Fuel paid") and '=IF(D3>0,"x",0)' in message
+
+
+def test_an_ods_formula_saved_without_its_result_is_said_at_its_cell(tmp_path):
+    """A program that does not calculate writes table:formula and no value: python-calamine reads
+    the cell as empty, and 30 € of fuel was gone without a word (.xlsx said it already)."""
+    raw = group(trips=consecutive_trips(("Laurent", 1000, 50), ("Catherine", 500, 30), ("Julien", 500)))
+    content = ods_content({name: ods_rows(rows) for name, rows in raw.items()})
+    content = content.replace(
+        b'<table:table-cell office:value-type="string"><text:p>None</text:p></table:table-cell>', b"<table:table-cell/>"
+    )
+    fuel = b'<table:table-cell office:value-type="float" office:value="30"><text:p>30</text:p></table:table-cell>'
+    assert content.count(fuel) == 1
+    computed = content.replace(
+        fuel, fuel.replace(b"<table:table-cell ", b'<table:table-cell table:formula="of:=10+20" ')
+    )
+    unsaved = content.replace(fuel, b'<table:table-cell table:formula="of:=[.C3]*0+10+20"/>')
+    (tmp_path / "computed.ods").write_bytes(ods_package(computed))
+    (tmp_path / "unsaved.ods").write_bytes(ods_package(unsaved))
+    assert [p for p in report_of_file(tmp_path / "computed.ods").problems if p.is_error] == []
+    report = report_of_file(tmp_path / "unsaved.ods")
+    ((_, row, column, message),) = messages(report, "value.formula")
+    assert (row, column) == (3, "Fuel paid") and "=[.C3]*0+10+20" in message
+    assert [ref.row for ref in report.left_out.unread] == [3]
 
 
 # 4. order within a day --------------------------------------------------------------------------

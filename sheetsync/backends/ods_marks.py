@@ -1,8 +1,10 @@
-"""What python-calamine does not say of an .ods: the cells that show an error (#DIV/0!, #N/A…),
-which it reads as empty (an amount would vanish without a word), and the hidden rows (counted
-with a note, or skipped by the group's setting, as in an .xlsx). LibreOffice marks them
+"""What python-calamine does not say of an .ods: the cells that show an error (#DIV/0!, #N/A…)
+and the formulas saved without their result (by a program that does not calculate), which it
+reads as empty (an amount would vanish without a word), and the hidden rows (counted with a
+note, or skipped by the group's setting, as in an .xlsx). LibreOffice marks them
 `calcext:value-type="error"` and `table:visibility="collapse"` (or "filter", rows a filter
-hides); content.xml is scanned only when it holds one of them.
+hides); a formula without its result is a `table:formula` with no `office:value-type`.
+content.xml is scanned only when it holds one of them.
 
 Elements are known by their names as written ("table:table-row"), not by their namespaces: so
 are they by python-calamine and by the limits' check, which bound the repeats of exactly these
@@ -12,13 +14,17 @@ rows. A sheet written under another prefix is one that neither reads, nor this s
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from xml.parsers import expat
 
 from sheetsync.backends.xlsx_marks import PackageMarks
+from sheetsync.read.cells import Uncomputed
 from sheetsync.read.headers import SheetMarks
 
-ODS_NEEDLES = (b'value-type="error"', b'visibility="collapse"', b'visibility="filter"')
+MARKED = (b'value-type="error"', b'visibility="collapse"', b'visibility="filter"')
+ODS_NEEDLES = (*MARKED, b"table:formula=")  # the limits' pass notices them; a formula is looked at closer
+UNCOMPUTED = re.compile(rb"<table:table-cell\b(?![^>]*office:value-type)[^>]*\btable:formula=")
 HIDDEN = ("collapse", "filter")
 MAX_REPEATS = 1000  # an error cell repeated over more cells than this is recorded once
 
@@ -32,7 +38,7 @@ def read_ods_marks(data: bytes) -> PackageMarks:
             content = archive.read("content.xml")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError):
         return PackageMarks()
-    if not any(sign in content for sign in ODS_NEEDLES):
+    if not any(sign in content for sign in MARKED) and not UNCOMPUTED.search(content):
         return PackageMarks()
     scan = _Scan()
     parser = expat.ParserCreate()
@@ -77,6 +83,9 @@ class _Scan:
             self.row_holds = self.row_holds or "office:value-type" in attrs or "table:formula" in attrs
             if attrs.get("calcext:value-type") == "error":
                 self.shown = []
+            elif "table:formula" in attrs and "office:value-type" not in attrs:
+                formula = attrs["table:formula"].partition(":=")
+                self.shown = [Uncomputed("=" + (formula[2] if formula[1] else formula[0].lstrip("=")))]
 
     def text(self, data: str) -> None:
         if self.shown is not None:
@@ -89,7 +98,8 @@ class _Scan:
             self.row += self.rows_here
         elif name in ("table:table-cell", "table:covered-table-cell"):
             if self.shown is not None and self.sheet is not None:
-                shown = "".join(self.shown).strip() or "#VALUE!"
+                shown = self.shown[0] if self.shown and isinstance(self.shown[0], Uncomputed) else None
+                shown = shown or "".join(self.shown).strip() or "#VALUE!"
                 many = self.rows_here * self.columns_here <= MAX_REPEATS
                 for r in range(self.row, self.row + (self.rows_here if many else 1)):
                     for c in range(self.column, self.column + (self.columns_here if many else 1)):
