@@ -375,6 +375,30 @@ def test_an_ods_formula_saved_without_its_result_is_said_at_its_cell(tmp_path):
     assert [ref.row for ref in report.left_out.unread] == [3]
 
 
+@pytest.mark.parametrize("typed", ["$120.50", "120,50 USD", "£120.50", "CHF 120.50", "120.50 GBP"])
+def test_an_amount_in_another_currency_is_an_error_not_counted_as_the_groups(typed):
+    """A group counting in euros that types "$120.50" was counted 120.50 € without a word."""
+    raw = group(
+        trips=consecutive_trips(("Laurent", 1000, 50), ("Julien", 500)),
+        expenses=[[date(2025, 2, 1), "Laurent", "insurance", typed], [date(2025, 2, 2), "Julien", "repair", "80 €"]],
+    )
+    report = report_of(raw)
+    ((tab, row, column, message),) = messages(report, "value.other_currency")
+    assert (tab, row, column) == ("Expenses", 2, "Amount")
+    assert message.startswith(f'"{typed}" is in ') and message.endswith(", but the group counts in EUR.")
+    assert [e.amount for e in report.book.expenses] == [D("80.00")]
+    assert [ref.row for ref in report.left_out.unread] == [2]
+
+
+@pytest.mark.parametrize("typed", ["120,50 €", "€120.50", "120,50 euros", "120,5 euro", "120.50 EUR"])
+def test_an_amount_in_the_groups_currency_reads_however_it_is_written(typed):
+    raw = group(trips=consecutive_trips(("Laurent", 1000), ("Julien", 500)))
+    raw["Expenses"].append([date(2025, 2, 1), "Laurent", "insurance", typed])
+    report = report_of(raw)
+    assert [p for p in report.problems if p.is_error] == []
+    assert [e.amount for e in report.book.expenses] == [D("120.50")]
+
+
 # 4. order within a day --------------------------------------------------------------------------
 
 

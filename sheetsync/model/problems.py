@@ -34,6 +34,11 @@ PROBLEMS: dict[str, Template] = {
         N_('"{value}" is not a number.'),
         N_("Type a number such as 12.5 or 1,234.50 (a currency sign is fine)."),
     ),
+    "value.other_currency": Template(
+        E,
+        N_('"{value}" is in {found}, but the group counts in {currency}.'),
+        N_("Type the amount converted to {currency} (the original can go in a note)."),
+    ),
     "value.yes_no": Template(
         W,
         N_('"{value}" is neither yes nor no.'),

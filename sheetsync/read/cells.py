@@ -15,7 +15,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from sheetsync.model import CENT
 
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007'’"
-_CURRENCY = re.compile(r"(€|\$|£|CHF|EUR|USD|GBP|euros?)", re.IGNORECASE)
+_CURRENCY = re.compile(r"(€|\$|£|CHF|euros?|EUR|USD|GBP)", re.IGNORECASE)
+# the currency each sign or code names: an amount typed in another one than the group's is refused
+CURRENCY_OF = {"€": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "£": "GBP"}
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 DAYS_1904 = 1462  # a workbook using the 1904 date system counts its serial numbers from 1904-01-01
 _ERROR_VALUE = re.compile(r"#(DIV/0!|REF!|N/A|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|ERROR!)")
@@ -39,8 +41,17 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def parse_number(value: object, lang: str = "en") -> Decimal:
+class OtherCurrency(ValueError):
+    """An amount typed in another currency than the group's ("$120.50" in a group counting in EUR)."""
+
+    def __init__(self, text: str, found: str):
+        super().__init__(f'"{text}" is in {found}')
+        self.found = found
+
+
+def parse_number(value: object, lang: str = "en", currency: str | None = None) -> Decimal:
     """A Decimal from a number cell or text such as "12,5", "1 234,50 €", "€1,234.50", "1.234,50".
+    With the group's `currency`, text naming another one is refused (OtherCurrency).
 
     A lone separator followed by exactly three digits ("1.234", "1,234") is a thousands
     separator or a decimal point according to the group's language (fr: "." groups thousands).
@@ -56,6 +67,11 @@ def parse_number(value: object, lang: str = "en") -> Decimal:
         return Decimal(repr(value))
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a number")
+    if currency is not None:
+        for sign in _CURRENCY.findall(value):
+            found = CURRENCY_OF.get(sign.lower(), sign.upper())
+            if found != currency and not (sign == "$" and currency.endswith("D")):  # $: any dollar
+                raise OtherCurrency(value, found)
     return _number_from_text(value, lang)
 
 
@@ -114,9 +130,9 @@ def _join_thousands(whole: str, sep: str, frac: str | None) -> str | None:
     return f"{joined}.{frac}" if frac else joined
 
 
-def parse_money(value: object, lang: str = "en") -> Decimal:
-    """A number rounded half up to the cent."""
-    return parse_number(value, lang).quantize(CENT, rounding=ROUND_HALF_UP)
+def parse_money(value: object, lang: str = "en", currency: str | None = None) -> Decimal:
+    """A number rounded half up to the cent (in the group's `currency`: see parse_number)."""
+    return parse_number(value, lang, currency).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")

@@ -84,25 +84,26 @@ def month_heading(cells: list) -> str | None:
     return filled[0].strip()
 
 
-def money_in(value: object, lang: str) -> Decimal | None | bool:
+def money_in(value: object, lang: str, currency: str | None = None) -> Decimal | None | bool:
     """The amount a money cell holds: a Decimal; None for an empty cell; False when it holds
-    something that is not an amount (an error shown, "12,4O"), which no sum can hold."""
+    something that is not an amount of the group's `currency` (an error shown, "12,4O", "$120"),
+    which no sum can hold."""
     if is_blank(value):
         return None
     if cell_error(value) is not None:
         return False
     try:
-        return parse_money(value, lang)
+        return parse_money(value, lang, currency)
     except ValueError:
         return False
 
 
-def row_money(tab: LocatedTab, cells: list, lang: str) -> tuple[Decimal | None, int]:
+def row_money(tab: LocatedTab, cells: list, lang: str, currency: str | None = None) -> tuple[Decimal | None, int]:
     """The money a row holds in its money columns (those that read as amounts; None: none does),
     and how many of them hold something that is not an amount."""
     total, found, unread = Decimal(0), False, 0
     for field in PAID_FIELDS:
-        amount = money_in(tab.cell(cells, field), lang)
+        amount = money_in(tab.cell(cells, field), lang, currency)
         if amount is False:
             unread += 1
         elif amount is not None:

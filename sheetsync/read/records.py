@@ -190,7 +190,9 @@ class _Parser:
         self.ignored: dict[tuple[str, int], IgnoredColumn] = defaultdict(IgnoredColumn)  # (tab, column) -> its money
 
     def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
-        return RowReader(tab, row, cells, self.lang, self.month_first, self.latest, self.date1904)
+        return RowReader(
+            tab, row, cells, self.lang, self.month_first, self.latest, self.date1904, self.settings.currency
+        )
 
     def rows(self, tab: LocatedTab, parse_row, keep_partial: bool = False, quick=None):
         """Records parsed by `parse_row` from each data row that is not empty, sheet furniture
@@ -294,7 +296,7 @@ class _Parser:
         """The money typed in a data row's columns of `ignored` (a second column meaning the same as
         a money column), left out of the figures: kept for the warning, and in `left_out`."""
         for i in ignored:
-            amount = money_in(cells[i] if i < len(cells) else None, self.lang)
+            amount = money_in(cells[i] if i < len(cells) else None, self.lang, self.settings.currency)
             column = self.ignored[(tab.name, i)]
             if amount is False:
                 column.unread.append(SourceRef(tab.name, row))  # counted if the column holds money at all
@@ -331,7 +333,7 @@ class _Parser:
     def _leave_out(self, tab: LocatedTab, row: int, cells: list) -> None:
         """Remember the money a row left out holds (a fuel paid, an amount), to say it is not
         counted; and the row once for each money cell of it that cannot be read as an amount."""
-        amount, unread = row_money(tab, cells, self.lang)
+        amount, unread = row_money(tab, cells, self.lang, self.settings.currency)
         if amount is not None:
             self.left_out.append((SourceRef(tab.name, row), amount))
         self.unread += [SourceRef(tab.name, row)] * unread
@@ -586,6 +588,7 @@ class _Parser:
         width = max(i_date, i_driver, i_start, i_end)
         only = self.vehicle_names.all()[0] if len(self.vehicle_names.all()) == 1 else None
         vehicles, members, name, lang = self.vehicle_names, self.member_names, tab.name, self.lang
+        currency = self.settings.currency
         numbers = (int, float)
         days: dict[date, datetime] = {}  # one datetime per day, however many trips that day
         amounts: dict[str, Decimal | None] = {}  # a fuel amount typed as text, read once
@@ -597,7 +600,7 @@ class _Parser:
 
         def fuel_text(text: str) -> Decimal | None:
             try:
-                amount = parse_money(text, lang)
+                amount = parse_money(text, lang, currency)
             except ValueError:
                 amount = None  # the careful way says why
             amounts[text] = amount = amount if amount is None or amount >= 0 else None

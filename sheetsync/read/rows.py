@@ -14,6 +14,7 @@ from sheetsync.read.bank import parse_bic, parse_iban
 from sheetsync.read.cells import (
     EARLIEST_DATE,
     NoSuchDay,
+    OtherCurrency,
     Uncomputed,
     as_text,
     cell_error,
@@ -83,9 +84,11 @@ class RowReader:
         month_first: bool = False,
         latest: date | None = None,
         date1904: bool = False,
+        currency: str | None = None,
     ):
         self.tab, self.row, self.cells, self.lang, self.month_first = tab, row, cells, lang, month_first
         self.date1904 = date1904  # a number in a date cell counts from 1904 (cells.parse_datetime)
+        self.currency = currency  # the group's: an amount typed in another is refused
         self.latest = latest
         self.index = tab.index
         self.problems: list[Problem] = []
@@ -145,7 +148,10 @@ class RowReader:
         if self._missing(field, required, value):
             return None
         try:
-            amount = parse_money(value, self.lang)
+            amount = parse_money(value, self.lang, self.currency)
+        except OtherCurrency as other:
+            self.flag("value.other_currency", field, value=as_text(value), found=other.found, currency=self.currency)
+            return None
         except ValueError:
             self.flag("value.number", field, value=as_text(self.raw(field)))
             return None
