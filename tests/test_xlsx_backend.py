@@ -186,6 +186,31 @@ def test_a_failed_save_leaves_the_file_and_no_temporary(workbook, monkeypatch):
     assert sorted(os.listdir(workbook.parent)) == [".groupe.xlsx.sheetsync-lock", "groupe.xlsx"]
 
 
+def test_a_file_caught_in_the_middle_of_a_save_is_said_changed_not_damaged(workbook, monkeypatch):
+    """A program saving the workbook (a cp, a save in place) leaves it half written for a moment:
+    a run that read it then is told to run again (exit 3, what a cron job retries), not to
+    repair a file that is fine a moment later."""
+    from sheetsync.backends import xlsx
+
+    whole = workbook.read_bytes()
+    workbook.write_bytes(whole[: len(whole) // 2])  # the save has written half the file
+    real = xlsx.check_package
+
+    def save_finishes_meanwhile(*args, **kwargs):
+        try:
+            return real(*args, **kwargs)
+        finally:
+            workbook.write_bytes(whole)  # and now it is done
+
+    monkeypatch.setattr(xlsx, "check_package", save_finishes_meanwhile)
+    with pytest.raises(BackendError, match="changed while sheetsync was computing"):
+        XlsxBackend(workbook).read_tabs()
+    monkeypatch.setattr(xlsx, "check_package", real)
+    workbook.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(SetupError, match="is not a readable workbook"):  # damaged, and staying so
+        XlsxBackend(workbook).read_tabs()
+
+
 def test_a_part_sheetsync_would_write_malformed_stops_the_run_before_anything_is_written(workbook, tmp_path):
     """The last net under the writers: whatever they got wrong, no workbook that no program can
     open replaces the group's."""

@@ -288,7 +288,7 @@ def refuse_other_names(path: Path, st: os.stat_result, bak: Path) -> None:
         )
 
 
-def _changed(name: str) -> BackendError:
+def changed_meanwhile(name: str) -> BackendError:
     return BackendError(
         N_("{name} changed while sheetsync was computing; nothing was written."),
         N_("Run the command again."),
@@ -369,7 +369,7 @@ def replace_file(
                 try:
                     os.link(tmp, path)  # fails if someone created the file meanwhile
                 except FileExistsError:
-                    raise _changed(path.name) from None
+                    raise changed_meanwhile(path.name) from None
             else:
                 st = os.stat(path)
                 refuse_read_only(path, st)
@@ -399,14 +399,14 @@ def _swap(path: Path, tmp: Path, bak: Path, read: Fingerprint) -> None:
             name=bak.name,
         )
     if Fingerprint.of_path(path) != read:
-        raise _changed(path.name)
+        raise changed_meanwhile(path.name)
     ours = Fingerprint.of_path(tmp)
     if not exchange(tmp, path):
         staging = tmp.with_name(tmp.name + ".bak")
         os.link(path, staging)  # the .bak is the very file read: an edit saved in place lands in it
         os.replace(staging, bak)
         if Fingerprint.of_path(path) != read:
-            raise _changed(path.name)
+            raise changed_meanwhile(path.name)
         os.replace(tmp, path)
         return
     # tmp now holds the file that was at `path` a moment ago
@@ -416,4 +416,4 @@ def _swap(path: Path, tmp: Path, bak: Path, read: Fingerprint) -> None:
     exchange(tmp, path)  # someone saved in between: put their file back
     if Fingerprint.of_path(tmp) != ours:  # and yet another save landed on ours: keep it
         os.replace(tmp, bak)
-    raise _changed(path.name)
+    raise changed_meanwhile(path.name)

@@ -28,6 +28,7 @@ from sheetsync.backends.files import (
     Fingerprint,
     RunLock,
     backup_of,
+    changed_meanwhile,
     lock_path,
     not_allowed,
     read_file,
@@ -87,6 +88,7 @@ class XlsxBackend:
         self._data: bytes | None = None
         self._holding: set[str] = set()  # the parts with marks to read, found by the limits' check
         self._fingerprint: Fingerprint | None = None
+        self._read_as: Fingerprint | None = None  # the file as last read, checked or not
         self._lock = RunLock(lock_path(self.path), self.display_name)
 
     def lock(self) -> RunLock:
@@ -115,6 +117,7 @@ class XlsxBackend:
             raise unreadable(self.display_name, detail="not a regular file")
         try:
             data, fingerprint = read_file(self.path, self.limits.file_mib * MIB)
+            self._read_as = fingerprint
         except PermissionError:
             raise not_allowed(self.display_name) from None
         except OSError as exc:
@@ -137,15 +140,24 @@ class XlsxBackend:
         try:
             self._load()
         except SetupError as exc:
-            self._with_backup(exc)
-            raise
+            raise self._damaged(exc) from None
         return self._parse()
 
-    def _with_backup(self, exc: SetupError) -> SetupError:
+    def _damaged(self, exc: SetupError) -> SheetsyncError:
         """`exc`, when it says the file is damaged, pointing at the copy kept before the last write
-        (NAME.xlsx.bak beside the real file, named from where the user looks), if there is one."""
+        (NAME.xlsx.bak beside the real file, named from where the user looks), if there is one; or,
+        when the file is no longer what was read (a program was saving it), that it changed
+        meanwhile (exit 3: run again), not that it is damaged."""
+        if exc.msgid not in (UNREADABLE["zip"], UNREADABLE["damaged"]):
+            return exc
+        try:
+            moved = self._read_as is not None and Fingerprint.of_path(self.path) != self._read_as
+        except OSError:
+            moved = False
+        if moved:
+            return changed_meanwhile(self.display_name)
         backup = backup_of(self.path)
-        if exc.msgid in (UNREADABLE["zip"], UNREADABLE["damaged"]) and backup.is_file():
+        if backup.is_file():
             shown = os.path.relpath(backup, os.path.dirname(os.path.abspath(self.given)))
             exc.hint_id, exc.params["backup"] = KEPT_COPY, shown
         return exc
@@ -161,7 +173,7 @@ class XlsxBackend:
         else:
             marks = PackageMarks()
         try:
-            tabs = _read_with_calamine(data, self.display_name, marks.errors, self._with_backup)
+            tabs = _read_with_calamine(data, self.display_name, marks.errors, self._damaged)
             return RawBook(tabs, marks.sheets, marks.date1904)
         except SheetsyncError:
             raise
