@@ -289,6 +289,7 @@ def refuse_other_names(path: Path, st: os.stat_result, bak: Path) -> None:
 
 
 def changed_meanwhile(name: str) -> BackendError:
+    """Exit 3: the workbook is no longer what sheetsync read (someone saved it): run again."""
     return BackendError(
         N_("{name} changed while sheetsync was computing; nothing was written."),
         N_("Run the command again."),
