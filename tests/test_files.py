@@ -77,6 +77,8 @@ def test_access_control_list_and_extended_attributes_are_kept(workbook):
     with contextlib.suppress(OSError):  # a file system without ACLs: the user.* attribute still counts
         os.setxattr(workbook, "system.posix_acl_access", acl)
     before = {name: os.getxattr(workbook, name) for name in os.listxattr(workbook)}
+    if os.geteuid() == 0:  # the system's own attributes belong to the old content: not copied
+        os.setxattr(workbook, "trusted.signature", b"of the old content")
     mode = stat.S_IMODE(workbook.stat().st_mode)
     assert sync(workbook).exit_code == 0
     assert {name: os.getxattr(workbook, name) for name in os.listxattr(workbook)} == before

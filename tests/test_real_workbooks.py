@@ -399,6 +399,38 @@ def test_an_amount_in_the_groups_currency_reads_however_it_is_written(typed):
     assert [e.amount for e in report.book.expenses] == [D("120.50")]
 
 
+def test_a_last_row_of_formulas_without_results_is_said_not_dropped(tmp_path):
+    """calamine stops at its last row holding a value: a row below it whose cells are all formulas
+    saved without their result was gone, money and all, without a word."""
+
+    def unsaved_last_row(xml: bytes) -> bytes:
+        row = b'<row r="5"><c r="A5"><f>DATE(2025,1,9)</f><v></v></c><c r="E5"><f>20+30</f><v></v></c></row>'
+        return xml.replace(b"</sheetData>", row + b"</sheetData>")
+
+    path, _ = trips_sheet_patched(tmp_path, "last.xlsx", unsaved_last_row)
+    report = report_of_file(path)
+    assert [(row, column) for _, row, column, _ in messages(report, "value.formula")] == [
+        (5, "Date"),
+        (5, "Fuel paid"),
+    ]
+    assert [ref.row for ref in report.left_out.unread] == [5]
+
+
+def test_what_a_comment_holds_is_no_mark_and_costs_no_more_than_one_pass(tmp_path):
+    """A comment is not markup: a hidden row or an error cell written inside one is none; and one
+    full of row and cell openings (made to make every search for an end go over the whole part)
+    is read once."""
+
+    def commented(xml: bytes) -> bytes:
+        bait = b'<row r="3" hidden="1"><c r="E3" t="e"><v>#N/A</v></c></row>' + b"<row <c " * 20_000
+        return xml.replace(b"<sheetData>", b"<sheetData><!-- " + bait + b" -->")
+
+    path, plain = trips_sheet_patched(tmp_path, "commented.xlsx", commented)
+    report = report_of_file(path)
+    assert [p.code for p in report.problems] == [p.code for p in report_of_file(plain).problems]
+    assert [t.fuel_paid for t in report.book.trips] == [D("50.00"), D("30.00"), None]
+
+
 # 4. order within a day --------------------------------------------------------------------------
 
 

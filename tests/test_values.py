@@ -134,3 +134,9 @@ def test_a1_columns_and_sheet_names_as_spreadsheet_programs_write_them():
     assert [column_letter(i) for i in (0, 25, 26, 701, 702, 16383)] == ["A", "Z", "AA", "ZZ", "AAA", "XFD"]
     assert [column_number(column_letter(i).encode()) - 1 for i in range(0, 20000, 7)] == list(range(0, 20000, 7))
     assert a1_sheet("Bob's car") == "'Bob''s car'"
+
+
+def test_a_serial_at_the_end_of_the_1904_range_is_no_date_not_a_crash():
+    assert parse_datetime(0, date1904=True) == datetime(1904, 1, 1)
+    with pytest.raises(ValueError):
+        parse_datetime(2_958_000, date1904=True)

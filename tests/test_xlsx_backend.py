@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 from conftest import Formula, consecutive_trips, group, read_xlsx, write_xlsx
 
-from sheetsync.backends.ooxml import Package
+from sheetsync.backends.ooxml import MalformedOutput, Package
 from sheetsync.backends.xlsx import XlsxBackend
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.pipeline import build_report
@@ -217,7 +217,7 @@ def test_a_part_sheetsync_would_write_malformed_stops_the_run_before_anything_is
     package = Package(workbook.read_bytes())
     package.put("xl/workbook.xml", package.text("xl/workbook.xml").replace("<sheets>", "<sheets><<", 1))
     destination = tmp_path / "out.xlsx"
-    with pytest.raises(ValueError, match="sheetsync made its part xl/workbook.xml malformed"):
+    with pytest.raises(MalformedOutput, match="sheetsync made its part xl/workbook.xml malformed"):
         package.write(destination)
     assert not destination.exists()
 

@@ -34,6 +34,7 @@ from pathlib import Path
 from sheetsync.errors import BackendError, SetupError
 from sheetsync.i18n import N_
 
+ACL_ATTRIBUTE = "system.posix_acl_access"  # a file's access control list, as Linux keeps it
 LOCK_WAIT = 300.0  # seconds a run waits for another on the same workbook ($SHEETSYNC_LOCK_WAIT)
 TEMP_MARK = ".sheetsync-"
 
@@ -110,7 +111,7 @@ class RunLock:
 
     def __init__(self, path: Path, what: str, wait: float | None = None):
         self.path, self.what = path, what
-        self.wait = wait if wait is not None else lock_wait()
+        self.wait = wait  # None: $SHEETSYNC_LOCK_WAIT, read when the lock is taken
         self._fd: int | None = None
         self._depth = 0
         self._guard = threading.Lock()
@@ -136,7 +137,8 @@ class RunLock:
         while True:
             try:
                 fd = os.open(self.path, flags | os.O_CREAT | os.O_EXCL, 0o644)
-                os.fchmod(fd, 0o644)
+                with contextlib.suppress(OSError):  # a file system with fixed modes (vfat) keeps its own
+                    os.fchmod(fd, 0o644)
                 return fd
             except FileExistsError:
                 pass
@@ -156,8 +158,9 @@ class RunLock:
                 raise folder_error(self.path.parent, exc) from exc
 
     def _acquire(self) -> int:
+        wait = self.wait if self.wait is not None else lock_wait()
         fd = self._open()
-        deadline = time.monotonic() + self.wait
+        deadline = time.monotonic() + wait
         while True:
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -169,7 +172,7 @@ class RunLock:
                         N_("Another sheetsync run has been working on {what} for more than {seconds} seconds."),
                         N_("Wait for it to finish, then run again."),
                         what=self.what,
-                        seconds=int(self.wait),
+                        seconds=int(wait),
                     ) from None
                 time.sleep(0.05)
 
@@ -182,7 +185,7 @@ def folder_error(folder: Path, exc: OSError) -> BackendError:
                 "The workbook's name is too long for the files sheetsync keeps beside it (its lock and "
                 "its temporary copy); nothing was written."
             ),
-            N_("Give the workbook a shorter name (under 200 letters)."),
+            N_("Give the workbook a shorter name."),
         )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return BackendError(
@@ -324,15 +327,17 @@ def _keep_owner(tmp: Path, st: os.stat_result) -> None:
 
 
 def _keep_attributes(tmp: Path, path: Path) -> None:
-    """The new file gets the workbook's extended attributes: its access control list (who else may
-    read or write it) and the user.* ones; those this user may not set are left (not on Linux:
+    """The new file gets the workbook's access control list (who else may read or write it) and its
+    user.* extended attributes; not the security.* or trusted.* ones, which belong to the old
+    content (a signature) or to the system. Those this user may not set are left (not on Linux:
     none)."""
     if not hasattr(os, "listxattr"):
         return
     with contextlib.suppress(OSError):
         for name in os.listxattr(path):
-            with contextlib.suppress(OSError):
-                os.setxattr(tmp, name, os.getxattr(path, name))
+            if name == ACL_ATTRIBUTE or name.startswith("user."):
+                with contextlib.suppress(OSError):
+                    os.setxattr(tmp, name, os.getxattr(path, name))
 
 
 def _umask() -> int:
@@ -406,6 +411,7 @@ def _swap(path: Path, tmp: Path, bak: Path, read: Fingerprint) -> None:
         staging = tmp.with_name(tmp.name + ".bak")
         os.link(path, staging)  # the .bak is the very file read: an edit saved in place lands in it
         os.replace(staging, bak)
+        staging.unlink(missing_ok=True)  # still there when the .bak already was that file (rename(2))
         if Fingerprint.of_path(path) != read:
             raise changed_meanwhile(path.name)
         os.replace(tmp, path)

@@ -19,6 +19,7 @@ import zipfile
 from xml.parsers import expat
 
 from sheetsync.backends.xlsx_marks import PackageMarks
+from sheetsync.backends.xml_text import markup_only
 from sheetsync.read.cells import Uncomputed
 from sheetsync.read.headers import SheetMarks
 
@@ -38,7 +39,7 @@ def read_ods_marks(data: bytes) -> PackageMarks:
             content = archive.read("content.xml")
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, EOFError, NotImplementedError):
         return PackageMarks()
-    if not any(sign in content for sign in MARKED) and not UNCOMPUTED.search(content):
+    if not any(sign in content for sign in MARKED) and not UNCOMPUTED.search(markup_only(content)):
         return PackageMarks()
     scan = _Scan()
     parser = expat.ParserCreate()

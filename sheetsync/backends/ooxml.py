@@ -163,13 +163,18 @@ class Package:
         return sheets
 
 
+class MalformedOutput(Exception):
+    """A part sheetsync made is not well-formed XML: a fault of sheetsync's, never the workbook's
+    (said as an unexpected error; nothing is written)."""
+
+
 def _well_formed(name: str, xml: bytes) -> None:
     """A part sheetsync edited is well-formed XML, or nothing is written: a workbook no program can
-    open is never what a run leaves (ValueError, a fault of sheetsync's: said as an unexpected error)."""
+    open is never what a run leaves."""
     try:
         expat.ParserCreate().Parse(xml, True)
     except expat.ExpatError as exc:
-        raise ValueError(f"sheetsync made its part {name} malformed ({exc})") from None
+        raise MalformedOutput(f"sheetsync made its part {name} malformed ({exc})") from None
 
 
 def _copy_stored(raw, info: zipfile.ZipInfo, out: zipfile.ZipFile) -> None:

@@ -47,7 +47,7 @@ from sheetsync.backends.limits import (
     unreadable,
 )
 from sheetsync.backends.ods_marks import ODS_NEEDLES, read_ods_marks
-from sheetsync.backends.ooxml import Package, write_generated_xlsx
+from sheetsync.backends.ooxml import MalformedOutput, Package, write_generated_xlsx
 from sheetsync.backends.xlsx_marks import NEEDLES, PackageMarks, is_date1904, read_marks
 from sheetsync.errors import BackendError, SetupError, SheetsyncError
 from sheetsync.i18n import N_
@@ -98,9 +98,12 @@ class XlsxBackend:
 
     def _exists(self) -> None:
         try:
-            found = self.path.exists()
+            os.stat(self.path)
+            found = True
         except PermissionError:  # a folder on the way this user may not go through
             raise not_allowed(self.display_name) from None
+        except (OSError, ValueError):  # missing, a file on the way, a link loop: no such workbook
+            found = False
         if not found:
             raise SetupError(
                 N_("No such workbook: {path}"),
@@ -285,7 +288,7 @@ class XlsxBackend:
         def guarded(destination) -> None:
             try:
                 write(destination)
-            except (OSError, SheetsyncError, *NOT_OURS):
+            except (OSError, SheetsyncError, MalformedOutput, *NOT_OURS):
                 raise
             except Exception as exc:  # noqa: BLE001 - e.g. a local header that disagrees with the directory
                 raise unreadable(self.display_name, detail=f"{type(exc).__name__}: {exc}") from exc
@@ -321,18 +324,24 @@ def _calamine_rows(wb, sheet_name: str, name: str, errors: dict[tuple[int, int],
         raise
     except BaseException as exc:  # noqa: BLE001 - a damaged sheet (a Rust panic included) is one line, exit 2
         raise damaged(unreadable(name, "damaged", str(exc), sheet_name)) from None
-    for _ in range(first_row):
-        yield []
     pad = [None] * first_col
     error_rows = {r for r, _ in errors}
+
+    def marked(index: int, row: list) -> list:
+        """The row with the error each marked cell shows (calamine reads those cells as empty)."""
+        cells = pad + [None if cell == "" else cell for cell in row] if row else []
+        for (r, c), text in errors.items():
+            if r == index:
+                cells.extend([None] * (c + 1 - len(cells)))  # an error cell at the row's end
+                cells[c] = text
+        return _trim(cells)
+
+    for index in range(first_row):  # rows above calamine's range: empty but for their marks
+        yield marked(index, []) if index in error_rows else []
+    index = first_row - 1
     for index, row in enumerate(rows, start=first_row):
         if index in error_rows:
-            cells = pad + [None if cell == "" else cell for cell in row]
-            for (r, c), text in errors.items():
-                if r == index:
-                    cells.extend([None] * (c + 1 - len(cells)))  # an error cell at the row's end
-                    cells[c] = text
-            yield _trim(cells)
+            yield marked(index, row)
             continue
         # calamine's own list, trimmed of its empty end first: most rows then have no empty cell left
         while row and type(last := row[-1]) is str and not last.strip():
@@ -340,6 +349,8 @@ def _calamine_rows(wb, sheet_name: str, name: str, errors: dict[tuple[int, int],
         if "" in row:
             row = [None if cell == "" else cell for cell in row]
         yield pad + row if first_col and row else row
+    for below in range(index + 1, max(error_rows, default=-1) + 1):  # below it: rows of marks alone
+        yield marked(below, [])
 
 
 def _read_with_openpyxl(data: bytes, name: str) -> RawTables:

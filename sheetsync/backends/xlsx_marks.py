@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from sheetsync.backends.a1 import column_number
 from sheetsync.backends.limits import sheet_prefix, spelled
 from sheetsync.backends.ooxml import Package, _attr
-from sheetsync.backends.xml_text import unescape_xml
+from sheetsync.backends.xml_text import markup_only, unescape_xml
 from sheetsync.read.cells import Uncomputed
 from sheetsync.read.headers import SheetMarks
 
@@ -59,7 +59,7 @@ def read_marks(data: bytes, holding: set[str]) -> PackageMarks:
                 if totals:
                     found.sheets[sheet.name] = SheetMarks(totals=totals)
                 continue
-            data = package.bytes_of(sheet.part)
+            data = markup_only(package.bytes_of(sheet.part))
             hidden = _hidden_rows(data)
             if totals or hidden:
                 found.sheets[sheet.name] = SheetMarks(hidden=hidden, totals=totals)

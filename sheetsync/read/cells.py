@@ -16,8 +16,10 @@ from sheetsync.model import CENT
 
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007'’"
 _CURRENCY = re.compile(r"(€|\$|£|CHF|euros?|EUR|USD|GBP)", re.IGNORECASE)
-# the currency each sign or code names: an amount typed in another one than the group's is refused
+# the currency each sign or word names ("$": the US dollar, or a group's own dollar or peso);
+# an amount typed in another currency than the group's is refused
 CURRENCY_OF = {"€": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "£": "GBP"}
+NOT_DOLLARS = ("EUR", "GBP", "CHF")  # the groups that write "$" for another currency than theirs
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 DAYS_1904 = 1462  # a workbook using the 1904 date system counts its serial numbers from 1904-01-01
 _ERROR_VALUE = re.compile(r"#(DIV/0!|REF!|N/A|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|ERROR!)")
@@ -70,7 +72,7 @@ def parse_number(value: object, lang: str = "en", currency: str | None = None) -
     if currency is not None:
         for sign in _CURRENCY.findall(value):
             found = CURRENCY_OF.get(sign.lower(), sign.upper())
-            if found != currency and not (sign == "$" and currency.endswith("D")):  # $: any dollar
+            if found != currency and (sign != "$" or currency in NOT_DOLLARS):
                 raise OtherCurrency(value, found)
     return _number_from_text(value, lang)
 
@@ -198,10 +200,10 @@ def parse_datetime(value: object, month_first: bool = False, date1904: bool = Fa
     if isinstance(value, date):
         return datetime.combine(value, time())
     if isinstance(value, (int, float, Decimal)):
-        serial = float(value)
+        serial = float(value) + (DAYS_1904 if date1904 else 0)  # days since 1899-12-30, whichever the system
         if not 1 <= serial < 2958466:
             raise ValueError(f"{value} is not a date")
-        moment = _EXCEL_EPOCH + timedelta(days=serial + (DAYS_1904 if date1904 else 0))
+        moment = _EXCEL_EPOCH + timedelta(days=serial)
         return moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a date")
