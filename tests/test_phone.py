@@ -483,6 +483,17 @@ def test_numbers_typed_on_the_phone_are_read_as_the_workbook_reads_them():
         "Infinity",
         "1e5",
     ]  # the checks say why
+    euros = entry_fields("payment", {"amount": "$12", "to": "Laurent"}, "en", "EUR")["amount"]
+    assert euros == "$12" and entry_fields("payment", {"amount": "12 €"}, "fr", "EUR")["amount"] == 12
+
+
+def test_an_amount_typed_in_another_currency_on_the_phone_is_refused_saying_so(lilas):
+    """Counted as euros before, without a word."""
+    workbook, base = lilas
+    answer = post(link(base, "Catherine"), kind="payment", to="Laurent", amount="$12", date="2026-01-04T09:00")
+    assert answer.status_code == 422
+    assert "« $12 » est en USD, mais le groupe compte en EUR." in shown(answer)
+    assert "Saisies" not in read_xlsx(workbook)
 
 
 def test_a_form_with_a_body_length_that_is_no_number_is_a_bad_request(tmp_path, example2, monkeypatch):

@@ -164,20 +164,22 @@ def _moment(text: str) -> object:
         return text
 
 
-def _typed_number(text: str, lang: str) -> object:
+def _typed_number(text: str, lang: str, currency: str | None = None) -> object:
     """A number from what was typed ("23 512", "45,30"), read as the workbook's cells are read in
-    the group's language; else the text as typed (the checks say why)."""
+    the group's language and `currency`; else the text as typed (the checks say why: "$12" in a
+    group counting in euros is in another currency)."""
     text = (text or "").strip()
     if not text:
         return None
     try:
-        return parse_number(text, lang)
+        return parse_number(text, lang, currency)
     except ValueError:
         return text
 
 
-def entry_fields(kind: str, form: dict[str, str], lang: str) -> dict[str, object]:
-    """The Entries fields of a submitted form of `kind`, each read as its column holds it."""
+def entry_fields(kind: str, form: dict[str, str], lang: str, currency: str | None = None) -> dict[str, object]:
+    """The Entries fields of a submitted form of `kind`, each read as its column holds it (numbers
+    in the group's language; amounts in its `currency`)."""
     fields: dict[str, object] = {}
     for name in ENTRY_FORMS[kind]:
         typed = form.get(INPUT_NAMES.get((kind, name), name), "")
@@ -185,7 +187,7 @@ def entry_fields(kind: str, form: dict[str, str], lang: str) -> dict[str, object
         if column == "datetime":
             fields[name] = _moment(typed)
         elif column in ("number", "money"):
-            fields[name] = _typed_number(typed, lang)
+            fields[name] = _typed_number(typed, lang, currency)
         else:
             fields[name] = (typed or "").strip() or None
     return fields
@@ -351,11 +353,12 @@ def submit(
     now: datetime,
     lang: str,
     limits=None,
+    currency: str | None = None,
 ):
     """Check and append the entry of a submitted form, its numbers read in the group's language
     `lang`; the api's Submitted (or None for an unknown form)."""
     kind = form.get("kind", "")
     if kind not in ENTRY_FORMS:
         return None
-    fields = entry_fields(kind, form, lang)
+    fields = entry_fields(kind, form, lang, currency)
     return api.submit_entry(group_workbook, member, kind, fields, now, credentials=credentials, limits=limits)

@@ -302,7 +302,14 @@ class Service:
         if method == "POST":
             try:
                 submitted = phone.submit(
-                    group.workbook, group.credentials, member, form, now, report.settings.language, self.limits
+                    group.workbook,
+                    group.credentials,
+                    member,
+                    form,
+                    now,
+                    report.settings.language,
+                    self.limits,
+                    report.settings.currency,
                 )
             except SheetsyncError as exc:  # the workbook open elsewhere, another run, Google away
                 reason = without_paths(exc.in_language(report.settings.language)[0])
