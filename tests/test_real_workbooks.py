@@ -259,9 +259,9 @@ def test_a_strict_open_xml_workbook_is_read_and_never_written_broken(tmp_path):
     assert path.read_bytes() == before and not path.with_name("strict.xlsx.bak").exists()
 
 
-def test_dates_typed_as_numbers_in_a_1904_workbook_count_from_1904(tmp_path):
-    """An old Mac workbook counts its serial numbers from 1904-01-01: a date typed as a number
-    there (no date format) was read four years early, the trips in another period, silently."""
+def mac_workbook(tmp_path):
+    """A group's workbook that counts its dates from 1904 (an old Mac setting), its dates typed as
+    plain numbers (no date format), and the same workbook counting from 1900 with date cells."""
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
     raw = group(
@@ -277,11 +277,28 @@ def test_dates_typed_as_numbers_in_a_1904_workbook_count_from_1904(tmp_path):
             cell.number_format = "General"
     wb.save(mac := tmp_path / "mac.xlsx")
     assert b'date1904="1"' in part(mac.read_bytes(), "xl/workbook.xml")
-    ours, theirs = report_of_file(mac), report_of_file(plain)
+    return mac, plain
+
+
+def assert_read_the_same(ours, theirs):
     assert [p.code for p in ours.problems] == [p.code for p in theirs.problems]
     assert [t.date for t in ours.book.trips] == [t.date for t in theirs.book.trips]
     assert ours.computation.members == theirs.computation.members
     assert [p.period.id for p in ours.computation.periods] == ["2025"]
+
+
+def test_dates_typed_as_numbers_in_a_1904_workbook_count_from_1904(tmp_path):
+    """A date typed as a number there was read four years early, the trips in another period,
+    silently."""
+    mac, plain = mac_workbook(tmp_path)
+    assert_read_the_same(report_of_file(mac), report_of_file(plain))
+
+
+def test_an_old_excel_file_counting_from_1904_is_read_in_its_own_system_too(tmp_path):
+    """The .xls says it in its DATEMODE record."""
+    mac, plain = mac_workbook(tmp_path)
+    xls = saved_by_libreoffice(mac, tmp_path / "xls", "xls")
+    assert_read_the_same(report_of_file(xls), report_of_file(plain))
 
 
 def trips_sheet_patched(tmp_path, name, change) -> tuple:

@@ -484,11 +484,13 @@ def _ods_width(row: bytes) -> int:
 XLS_CELLS = {0x0006, 0x00FD, 0x0203, 0x0204, 0x0205, 0x027E, 0x00D6, 0x0201}
 XLS_SPANS = {0x00BD, 0x00BE}  # MULRK, MULBLANK: row, first column, ..., last column (last word)
 XLS_DIMENSIONS = 0x0200
+XLS_DATEMODE = 0x0022  # 1: the workbook counts its dates from 1904
 
 
-def check_xls(data: bytes, limits: Limits, name: str) -> None:
+def check_xls(data: bytes, limits: Limits, name: str) -> bool:
     """The same grid limits for an .xls: every cell record's row and column, and each sheet's
-    declared dimensions, read from the workbook stream before calamine sees it."""
+    declared dimensions, read from the workbook stream before calamine sees it. Returns whether
+    the workbook counts its dates from 1904 (its DATEMODE record), read in the same pass."""
     import olefile  # only for .xls
 
     try:
@@ -502,6 +504,7 @@ def check_xls(data: bytes, limits: Limits, name: str) -> None:
     except (OSError, ValueError, IndexError, struct.error, TypeError, olefile.olefile.OleFileError) as exc:
         raise unreadable(name, detail=f"{type(exc).__name__}: {exc}") from exc
     grid = _Grid(stream, limits, name)
+    date1904 = False
     at, size = 0, len(book)
     while at + 4 <= size:
         kind, length = struct.unpack_from("<HH", book, at)
@@ -522,3 +525,6 @@ def check_xls(data: bytes, limits: Limits, name: str) -> None:
             if first_row > last_row or first_column > last_column:  # a reader would size a wrapped-around grid
                 raise unreadable(name, "damaged", "dimensions", stream)
             grid._grow(last_row, last_column, stream)
+        elif kind == XLS_DATEMODE and length >= 2:
+            date1904 = struct.unpack_from("<H", body)[0] == 1
+    return date1904

@@ -89,6 +89,7 @@ class XlsxBackend:
         self._holding: set[str] = set()  # the parts with marks to read, found by the limits' check
         self._fingerprint: Fingerprint | None = None
         self._read_as: Fingerprint | None = None  # the file as last read, checked or not
+        self._xls1904 = False  # an .xls that counts its dates from 1904
         self._lock = RunLock(lock_path(self.path), self.display_name)
 
     def lock(self) -> RunLock:
@@ -130,7 +131,7 @@ class XlsxBackend:
         suffix = self.path.suffix.lower()
         self._holding = set()
         if suffix == ".xls":  # no zip: an OLE file of BIFF records
-            check_xls(data, self.limits, self.display_name)
+            self._xls1904 = check_xls(data, self.limits, self.display_name)
         else:  # the parts holding a mark are noticed in the same pass
             needles = ODS_NEEDLES if suffix == ".ods" else NEEDLES
             self._holding = check_package(data, suffix, self.limits, self.display_name, needles)
@@ -173,8 +174,8 @@ class XlsxBackend:
             marks = read_marks(data, self._holding)
         elif suffix == ".ods":  # content.xml inflated again only when it holds a mark
             marks = read_ods_marks(data) if "content.xml" in self._holding else PackageMarks()
-        else:
-            marks = PackageMarks()
+        else:  # an .xls: its date system, read by the limits' pass
+            marks = PackageMarks(date1904=self._xls1904)
         try:
             tabs = _read_with_calamine(data, self.display_name, marks.errors, self._damaged)
             return RawBook(tabs, marks.sheets, marks.date1904)
