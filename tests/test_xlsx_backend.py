@@ -186,6 +186,26 @@ def test_a_failed_save_leaves_the_file_and_no_temporary(workbook, monkeypatch):
     assert sorted(os.listdir(workbook.parent)) == [".groupe.xlsx.sheetsync-lock", "groupe.xlsx"]
 
 
+def test_a_workbook_index_whose_r_prefix_names_another_namespace_stays_well_formed(tmp_path, example2):
+    """The writer declared xmlns:r a second time (a file no program opens), found by the fuzz
+    campaign once the well-formedness net was under the writers."""
+    path = write_xlsx(tmp_path / "groupe.xlsx", example2)
+    with zipfile.ZipFile(path) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    index = parts["xl/workbook.xml"].decode()
+    rel_ns = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    assert f'xmlns:r="{rel_ns}"' in index
+    parts["xl/workbook.xml"] = index.replace(f'xmlns:r="{rel_ns}"', 'xmlns:r="urn:example:other"').encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    sync(path)
+    package = Package(path.read_bytes())
+    written = package.text("xl/workbook.xml")
+    assert written.count("xmlns:r=") == 1  # declared once: the index stays as the file wrote it, well-formed
+    assert "Balances" in [sheet.name for sheet in package.sheets()]
+
+
 def test_a_file_caught_in_the_middle_of_a_save_is_said_changed_not_damaged(workbook, monkeypatch):
     """A program saving the workbook (a cp, a save in place) leaves it half written for a moment:
     a run that read it then is told to run again (exit 3, what a cron job retries), not to

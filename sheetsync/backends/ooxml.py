@@ -482,9 +482,10 @@ def _add_sheet_part(package: Package, table: Table, xml: str) -> str:
     rel_id = free_name("rId{}", rel_ids, start=len(rel_ids) + 1)
     sheet_ids = [int(x) for x in re.findall(r'<(?:\w+:)?sheet\b[^>]*\bsheetId="(\d+)"', wb)]
     r_prefix = _prefix_of(wb, REL_NS)
-    if r_prefix is None:
+    if r_prefix is None:  # r:id, as the index is read (Package.sheets); declared unless "r" already is
         r_prefix = "r"
-        wb = re.sub(r"<((?:\w+:)?workbook)\b", rf'<\1 xmlns:r="{REL_NS}"', wb, count=1)
+        if not re.search(r"\sxmlns:r\s*=", wb):
+            wb = re.sub(r"<((?:\w+:)?workbook)\b", rf'<\1 xmlns:r="{REL_NS}"', wb, count=1)
     prefix = _element_prefix(wb, "sheets")
     sheet_tag = (
         f'<{prefix}sheet name={quoteattr(table.name)} sheetId="{max([0, *sheet_ids]) + 1}" {r_prefix}:id="{rel_id}"/>'

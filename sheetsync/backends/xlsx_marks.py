@@ -8,6 +8,7 @@ or an error cell costs one substring search each.
 
 from __future__ import annotations
 
+import functools
 import re
 import zipfile
 import zlib
@@ -25,6 +26,7 @@ TABLE_REL = "/relationships/table"
 # (written <f, or <x:f under a prefix: see limits.spelled)
 UNREADABLE_NEEDLES = (b't="e"', b"<f")
 NEEDLES = (b"hidden=", *UNREADABLE_NEEDLES)
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _HIDDEN = re.compile(rb'\shidden\s*=\s*["\'](?:1|true)["\']')
 _ROW_NUMBER = re.compile(rb'\sr\s*=\s*["\'](\d+)["\']')
@@ -33,6 +35,23 @@ _TYPE = re.compile(rb'\st\s*=\s*["\'](\w+)["\']')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*>([^<]*)</(?:\w+:)?f>|<(?:\w+:)?f\b[^>]*/>", re.S)
 _CELL_REF = re.compile(rb'\sr\s*=\s*["\']([A-Z]+)(\d+)["\']')
 _VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>|<(?:\w+:)?v/>")
+# where a cell may show an error (its t="e"), or hold a formula without its result: the end of a
+# formula (</f>, or a shared one's <f …/>) followed by no value, or an empty one, before the cell
+# ends; each search starts with its own text, so that a large sheet is gone through quickly
+_ERROR_CELL = re.compile(rb"""t\s*=\s*["']e["']""")
+_NO_VALUE_TO_CELL_END = rb"\s*(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>"
+
+
+@functools.lru_cache(maxsize=8)
+def _formulas_without_value(prefix: bytes) -> tuple[re.Pattern, re.Pattern]:
+    """The ends of formulas followed by no value, in a sheet writing its elements under `prefix`."""
+    return (
+        re.compile(re.escape(b"</" + prefix + b"f>") + _NO_VALUE_TO_CELL_END),
+        re.compile(re.escape(b"<" + prefix + b"f") + rb"\b[^>]*/>" + _NO_VALUE_TO_CELL_END),
+    )
+
+
+CELL_NAME_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what may follow "<c" in a cell's tag
 _DATE1904 = re.compile(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*"(?:1|true)"')
 
 
@@ -98,34 +117,77 @@ def _rows(data: bytes):
 
 
 def _hidden_rows(data: bytes) -> frozenset[int]:
+    """The 1-based rows hidden (by hand or by a filter): each row by its r, or without one, the
+    row after the one before."""
     if b"hidden=" not in data:
         return frozenset()
-    return frozenset(row + 1 for row, attrs, _ in _rows(data) if _HIDDEN.search(attrs))
+    hidden, row = set(), 0
+    for attrs in _ROW_TAG.findall(data):
+        number = _ROW_NUMBER.search(attrs)
+        row = int(number[1]) if number else row + 1
+        if b"hidden" in attrs and _HIDDEN.search(attrs):
+            hidden.add(row)
+    return frozenset(hidden)
 
 
 def _unreadable_cells(data: bytes) -> dict[tuple[int, int], str]:
     """The cells whose value calamine reads as empty though they are not: an error shown
     ("#DIV/0!"), or a formula saved without its result (by a program that does not calculate).
-    A cell is placed by its r, or without one, after the cell before it in its row. A formula
-    whose text result is empty (t="str" with an empty value: =IF(…;"";…)) has its result."""
+    Only the cells that may be one are looked at (a logbook with a formula on every row costs one
+    search); where one of them has no r, the whole sheet is gone through, each cell placed after
+    the one before it in its row."""
+    cells: dict[tuple[int, int], str] = {}
+    prefix = sheet_prefix(data)
+    opening, closing = b"<" + prefix + b"c", b"</" + prefix + b"c>"
+    seen = set()
+    searches = (_ERROR_CELL, *_formulas_without_value(prefix))
+    for at in sorted(found.start() for search in searches for found in search.finditer(data)):
+        start = data.rfind(opening, 0, at)
+        while start >= 0 and data[start + len(opening) : start + len(opening) + 1] not in CELL_NAME_ENDS:
+            start = data.rfind(opening, 0, start)  # <col, <cfRule…: not a cell
+        tag_end = data.find(b">", start)
+        if start < 0 or tag_end < 0:
+            return _unreadable_cells_in_order(data)
+        if start in seen:
+            continue
+        seen.add(start)
+        attrs = data[start + len(opening) : tag_end]
+        ref = _CELL_REF.search(attrs)
+        if ref is None:  # a cell placed by its order: count every cell
+            return _unreadable_cells_in_order(data)
+        inner = b"" if attrs.endswith(b"/") else data[tag_end + 1 : data.find(closing, tag_end)]
+        if shown := _shown(attrs, inner):
+            cells[(int(ref[2]) - 1, column_number(ref[1]) - 1)] = shown
+    return cells
+
+
+def _unreadable_cells_in_order(data: bytes) -> dict[tuple[int, int], str]:
+    """`_unreadable_cells` for a sheet whose cells or rows are not all placed by their r: each is
+    placed after the one before it in its row, as a reader places it."""
     cells: dict[tuple[int, int], str] = {}
     for row, _, content in _rows(data):
         column = -1
         for attrs, inner in _CELL.findall(content):
             ref = _CELL_REF.search(attrs)
             at, column = (int(ref[2]) - 1, column_number(ref[1]) - 1) if ref else (row, column + 1)
-            kind = _TYPE.search(attrs)
-            kind = kind[1] if kind else b"n"
-            value = _VALUE.search(inner)
-            if kind == b"e":
-                shown = (value[1] or b"").decode("utf-8", "replace") if value else ""
-            elif (formula := _FORMULA.search(inner)) is None or (value is not None and (value[1] or kind == b"str")):
-                continue
-            else:
-                shown = Uncomputed("=" + unescape_xml((formula[1] or b"").decode("utf-8", "replace")))
-            if shown:
+            if shown := _shown(attrs, inner):
                 cells[(at, column)] = shown
     return cells
+
+
+def _shown(attrs: bytes, inner: bytes) -> str | None:
+    """What a cell shows that calamine reads as empty: the error it shows, or its formula saved
+    without a result (an Uncomputed); None for any other cell. A formula whose text result is
+    empty (t="str" with an empty value: =IF(…;"";…)) has its result."""
+    kind = _TYPE.search(attrs)
+    kind = kind[1] if kind else b"n"
+    value = _VALUE.search(inner)
+    if kind == b"e":
+        return (value[1] or b"").decode("utf-8", "replace") if value else None
+    formula = _FORMULA.search(inner)
+    if formula is None or (value is not None and (value[1] or kind == b"str")):
+        return None
+    return Uncomputed("=" + unescape_xml((formula[1] or b"").decode("utf-8", "replace")))
 
 
 def _table_totals(package: Package, sheet_part: str) -> dict[int, str]:
