@@ -373,6 +373,7 @@ def _cell_data(cell: dict | None) -> dict:
         data["formattedValue"] = _shown(cell, "FORMATTED_VALUE", "FORMATTED_STRING")
     if cell.get("format"):
         data["userEnteredFormat"] = copy.deepcopy(cell["format"])
+        data["effectiveFormat"] = copy.deepcopy(cell["format"])  # what the fake sets is what applies
     return data
 
 

@@ -347,14 +347,43 @@ def test_a_command_that_only_reads_costs_one_request(fake_sheets, service_accoun
     assert fake_sheets.log == [("GET", SID)]
 
 
-def test_the_one_read_gives_the_values_as_the_values_api_does(fake_sheets, service_account_key, example2):
-    """Numbers, dates (serial numbers), text and booleans, empty cells between values and error cells."""
+def test_the_one_read_gives_the_values_as_the_values_api_does_and_dates_as_dates(
+    fake_sheets, service_account_key, example2
+):
+    """Numbers, text and booleans, empty cells between values and error cells, as the values API
+    gives them; a number shown as a date is that date (the values API gives its serial number, which
+    read as an amount was tens of thousands of euros)."""
     example2["Trips"].append([45000.5, "Clio", "", None, True, "#N/A"])
     fake_sheets.create(SID, "g", example2)
     fake_sheets.books[SID].sheet("Trips").cells[(len(example2["Trips"]) - 1, 5)] = {"value": "#N/A", "format": {}}
     tabs = backend(service_account_key).read_tabs()
-    assert {name: rows for name, rows in tabs.items()} == {name: fake_sheets.rows(SID, name) for name in example2}
+    values_api = {name: fake_sheets.rows(SID, name) for name in example2}
+    for name, rows in example2.items():  # the dates typed, where the values API gives serial numbers
+        for r, row in enumerate(rows):
+            for c, typed in enumerate(row):
+                if isinstance(typed, date):
+                    assert isinstance(values_api[name][r][c], int | float)
+                    values_api[name][r][c] = typed
+    assert {name: rows for name, rows in tabs.items()} == values_api
     assert tabs["Trips"][-1] == [45000.5, "Clio", "", "", True, "#N/A"]
+    assert tabs["Trips"][1][0] == date(2025, 1, 1) and tabs["Expenses"][1][0] == date(2025, 2, 1)
+
+
+def test_a_date_or_a_time_in_a_money_column_is_no_amount(fake_sheets, service_account_key):
+    """A payment's amount cell showing a date (a row pasted one column off, "1/4" typed and turned
+    into a date) or a time ("12:30" for 12,30) was read as its serial number: 45 748 € to pay."""
+    raw = group(trips=consecutive_trips(("Catherine", 100), ("Julien", 100)))
+    raw["Payments"].append([date(2025, 4, 1), "Catherine", "Julien", date(2025, 4, 1)])
+    raw["Payments"].append([date(2025, 4, 2), "Catherine", "Julien", 10])
+    fake_sheets.create(SID, "g", raw)
+    sheet = fake_sheets.books[SID].sheet("Payments")
+    sheet.cells[(2, 3)] = {"value": 12.5 / 24, "format": {"numberFormat": {"type": "TIME", "pattern": "hh:mm"}}}
+    report = build_report(backend(service_account_key).read_tabs(), "g", date(2025, 12, 31))
+    assert [(p.row, p.column, p.code) for p in report.problems if p.is_error] == [
+        (2, "Amount", "value.number"),
+        (3, "Amount", "value.number"),
+    ]
+    assert report.book.payments == () and [ref.row for ref in report.left_out.unread] == [2, 3]
 
 
 def test_grid_rows_read_errors_and_blanks_as_the_values_api_shows_them():

@@ -448,6 +448,20 @@ def test_what_a_comment_holds_is_no_mark_and_costs_no_more_than_one_pass(tmp_pat
     assert [t.fuel_paid for t in report.book.trips] == [D("50.00"), D("30.00"), None]
 
 
+@pytest.mark.parametrize("typed", [1e26, 1e25, 2_000_000_000, "12345678901234567890123456789"])
+def test_an_amount_of_a_billion_or_more_is_said_at_its_cell_never_a_crash(typed):
+    """A 27-digit reference pasted into Amount ended the run (an unexpected error, no cell named);
+    10^25 € went into the figures."""
+    raw = group(
+        trips=consecutive_trips(("Laurent", 1000, typed if isinstance(typed, float) else None), ("Julien", 500)),
+        expenses=[[date(2025, 3, 1), "Julien", "repair", typed]],
+    )
+    report = report_of(raw)
+    found = [(tab, row, column) for tab, row, column, _ in messages(report, "value.amount_implausible")]
+    assert ("Expenses", 2, "Amount") in found
+    assert report.book.expenses == () and ("Expenses", 2) in [(ref.tab, ref.row) for ref in report.left_out.unread]
+
+
 # 4. order within a day --------------------------------------------------------------------------
 
 

@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 import zlib
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -42,13 +42,15 @@ CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS
 
 
 # One read: each sheet's description and the effective value of its cells (a number, a date as its
-# serial number, a text, a boolean or an error): what values:batchGet gives with UNFORMATTED_VALUE
-# and SERIAL_NUMBER, without a second request; and which rows are hidden, by hand or by a filter.
-# The mask names every field read: nothing else comes.
+# serial number, a text, a boolean or an error) with the type of its number format (a serial
+# number shown as a date or a time is one: never an amount); and which rows are hidden, by hand or
+# by a filter. The mask names every field read: nothing else comes.
 READ_FIELDS = (
     "properties.title,sheets(properties,protectedRanges,charts.chartId,"
-    "data(rowData.values.effectiveValue,rowMetadata(hiddenByUser,hiddenByFilter)))"
+    "data(rowData.values(effectiveValue,effectiveFormat.numberFormat.type),rowMetadata(hiddenByUser,hiddenByFilter)))"
 )
+GOOGLE_EPOCH = datetime(1899, 12, 30)  # day 0 of a Google Sheets serial number
+MOMENT_FORMATS = ("DATE", "DATE_TIME", "TIME")
 # How the values API shows an error cell, by the ErrorType of its effective value.
 ERROR_TEXTS = {
     "NULL_VALUE": "#NULL!",
@@ -63,18 +65,36 @@ ERROR_TEXTS = {
 
 
 def grid_rows(data: list[dict]) -> list[list]:
-    """A sheet's GridData as rows of values, as values:batchGet gives them (UNFORMATTED_VALUE,
-    SERIAL_NUMBER): an empty cell is "", trailing empty cells and rows are left out."""
+    """A sheet's GridData as rows of values, as a local workbook's are read: a number shown as a
+    date, a date and time, or a time is that moment (as a date, datetime or time), any other cell
+    its effective value; an empty cell is "", trailing empty cells and rows are left out."""
     rows: list[list] = []
     for block in data:
         for row_data in block.get("rowData", ()):
-            row = [_effective(cell.get("effectiveValue")) for cell in row_data.get("values", ())]
+            row = [
+                _effective(cell.get("effectiveValue"), cell.get("effectiveFormat"))
+                for cell in row_data.get("values", ())
+            ]
             while row and row[-1] == "":
                 row.pop()
             rows.append(row)
     while rows and not rows[-1]:
         rows.pop()
     return rows
+
+
+def _serial_moment(serial: float, kind: str) -> object:
+    """A serial number shown as a date, a date and time, or a time: that moment; the number itself
+    when it names none (out of range)."""
+    try:
+        moment = GOOGLE_EPOCH + timedelta(seconds=round(serial * 86400))
+    except (OverflowError, ValueError):
+        return serial
+    if kind == "TIME" and 0 <= serial < 1:
+        return moment.time()
+    if kind == "DATE" and moment.time() == time():
+        return moment.date()
+    return moment
 
 
 def hidden_rows(data: list[dict]) -> frozenset[int]:
@@ -86,10 +106,13 @@ def hidden_rows(data: list[dict]) -> frozenset[int]:
     )
 
 
-def _effective(value: dict | None) -> object:
+def _effective(value: dict | None, shown: dict | None = None) -> object:
     if not value:
         return ""
     if "numberValue" in value:
+        kind = ((shown or {}).get("numberFormat") or {}).get("type")
+        if kind in MOMENT_FORMATS:
+            return _serial_moment(value["numberValue"], kind)
         return value["numberValue"]
     if "stringValue" in value:
         return value["stringValue"]

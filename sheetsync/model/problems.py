@@ -34,6 +34,11 @@ PROBLEMS: dict[str, Template] = {
         N_('"{value}" is not a number.'),
         N_("Type a number such as 12.5 or 1,234.50 (a currency sign is fine)."),
     ),
+    "value.amount_implausible": Template(
+        E,
+        N_('"{value}" is not a plausible amount (a billion or more).'),
+        N_("Check the cell: a reference number or a date may have landed in it."),
+    ),
     "value.other_currency": Template(
         E,
         N_('"{value}" is in {found}, but the group counts in {currency}.'),

@@ -132,9 +132,20 @@ def _join_thousands(whole: str, sep: str, frac: str | None) -> str | None:
     return f"{joined}.{frac}" if frac else joined
 
 
+class ImplausibleAmount(ValueError):
+    """An amount of a billion or more: a reference number or a date in a money cell, not money a
+    group spends (and past what the sums keep to the cent)."""
+
+
+MAX_AMOUNT = Decimal(10) ** 9
+
+
 def parse_money(value: object, lang: str = "en", currency: str | None = None) -> Decimal:
     """A number rounded half up to the cent (in the group's `currency`: see parse_number)."""
-    return parse_number(value, lang, currency).quantize(CENT, rounding=ROUND_HALF_UP)
+    number = parse_number(value, lang, currency)
+    if not abs(number) < MAX_AMOUNT:  # NaN and infinities too
+        raise ImplausibleAmount(f"{value!r} is no plausible amount")
+    return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")

@@ -43,6 +43,7 @@ from sheetsync.model.schema import (
 )
 from sheetsync.read.cells import (
     EARLIEST_DATE,
+    MAX_AMOUNT,
     as_text,
     cell_error,
     is_blank,
@@ -635,7 +636,7 @@ class _Parser:
                     fuel = amounts[fuel] if fuel in amounts else fuel_text(fuel)
                     if fuel is None:
                         return None
-                elif type(fuel) not in numbers or fuel < 0:
+                elif type(fuel) not in numbers or not 0 <= fuel < MAX_AMOUNT:
                     return None
                 else:
                     fuel = Decimal(repr(fuel)).quantize(CENT, rounding=ROUND_HALF_UP)

@@ -13,6 +13,7 @@ from sheetsync.model.problems import problem
 from sheetsync.read.bank import parse_bic, parse_iban
 from sheetsync.read.cells import (
     EARLIEST_DATE,
+    ImplausibleAmount,
     NoSuchDay,
     OtherCurrency,
     Uncomputed,
@@ -149,6 +150,9 @@ class RowReader:
             return None
         try:
             amount = parse_money(value, self.lang, self.currency)
+        except ImplausibleAmount:
+            self.flag("value.amount_implausible", field, value=as_text(value))
+            return None
         except OtherCurrency as other:
             self.flag("value.other_currency", field, value=as_text(value), found=other.found, currency=self.currency)
             return None
