@@ -407,6 +407,14 @@ def test_an_amount_in_another_currency_is_an_error_not_counted_as_the_groups(typ
     assert [ref.row for ref in report.left_out.unread] == [2]
 
 
+@pytest.mark.parametrize("written", ["€", "EUR", "eur", "Euro", "Euros"])
+def test_the_groups_currency_reads_however_settings_writes_it(written):
+    """A cell said "12 Euros" read as euros while Settings' "Euro" was refused: one reading now."""
+    raw = group(trips=consecutive_trips(("Laurent", 1000), ("Julien", 500)), settings=[("currency", written)])
+    report = report_of(raw)
+    assert report.settings.currency == "EUR" and [p.code for p in report.problems] == []
+
+
 @pytest.mark.parametrize("typed", ["120,50 €", "€120.50", "120,50 euros", "120,5 euro", "120.50 EUR"])
 def test_an_amount_in_the_groups_currency_reads_however_it_is_written(typed):
     raw = group(trips=consecutive_trips(("Laurent", 1000), ("Julien", 500)))

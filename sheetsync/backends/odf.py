@@ -16,9 +16,10 @@ from sheetsync.backends.ooxml import ILLEGAL_XML, Package
 from sheetsync.backends.xml_text import escape, quoteattr, unescape_xml
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
+from sheetsync.model import CURRENCY_SYMBOLS
 from sheetsync.model.names import same_tab
 from sheetsync.model.schema import is_generated_title
-from sheetsync.present.table import CURRENCY_SYMBOLS, Table, fit_cell
+from sheetsync.present.table import Table, fit_cell
 
 CONTENT = "content.xml"
 STYLE_NAMES = {

@@ -10,6 +10,7 @@ from enum import StrEnum
 from sheetsync.model.schema import CATEGORIES_BY_ID, TABS_BY_ID
 
 CENT = Decimal("0.01")  # the smallest amount of money: every amount is a whole number of cents
+CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}  # the sign a currency is written with
 
 
 def has_time(moment: datetime) -> bool:

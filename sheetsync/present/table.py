@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from sheetsync.model import CURRENCY_SYMBOLS
+
 MAX_CELL_TEXT = 32_767  # characters a cell holds in Excel (and what LibreOffice and Google keep)
 
 
@@ -81,9 +83,6 @@ def chart_anchor(table: Table, k: int) -> tuple[int, int]:
 def fit_cell(text: str) -> str:
     """Text cut to what one cell holds, an ellipsis marking the cut."""
     return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
-
-
-CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 
 
 def number_format(kind: str, currency: str) -> str | None:

@@ -12,13 +12,13 @@ from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from sheetsync.model import CENT
+from sheetsync.model import CENT, CURRENCY_SYMBOLS
 
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007'’"
 _CURRENCY = re.compile(r"(€|\$|£|CHF|euros?|EUR|USD|GBP)", re.IGNORECASE)
 # the currency each sign or word names ("$": the US dollar, or a group's own dollar or peso);
 # an amount typed in another currency than the group's is refused
-CURRENCY_OF = {"€": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "£": "GBP"}
+CURRENCY_OF = {sign: code for code, sign in CURRENCY_SYMBOLS.items()} | {"euro": "EUR", "euros": "EUR"}
 NOT_DOLLARS = ("EUR", "GBP", "CHF")  # the groups that write "$" for another currency than theirs
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 DAYS_1904 = 1462  # a workbook using the 1904 date system counts its serial numbers from 1904-01-01
@@ -51,6 +51,11 @@ class OtherCurrency(ValueError):
         self.found = found
 
 
+def currency_code(sign: str) -> str:
+    """The currency a sign, word or code names: "€", "Euros" and "eur" are EUR."""
+    return CURRENCY_OF.get(sign.strip().lower(), sign.strip().upper())
+
+
 def parse_number(value: object, lang: str = "en", currency: str | None = None) -> Decimal:
     """A Decimal from a number cell or text such as "12,5", "1 234,50 €", "€1,234.50", "1.234,50".
     With the group's `currency`, text naming another one is refused (OtherCurrency).
@@ -71,7 +76,7 @@ def parse_number(value: object, lang: str = "en", currency: str | None = None) -
         raise ValueError(f"{value!r} is not a number")
     if currency is not None:
         for sign in _CURRENCY.findall(value):
-            found = CURRENCY_OF.get(sign.lower(), sign.upper())
+            found = currency_code(sign)
             if found != currency and (sign != "$" or currency in NOT_DOLLARS):
                 raise OtherCurrency(value, found)
     return _number_from_text(value, lang)

@@ -10,7 +10,7 @@ from sheetsync.model import Problem, Settings, SourceRef
 from sheetsync.model.names import header_key, suggest, word_table
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import INPUT_TABS, TABS_BY_ID, category_id, category_names
-from sheetsync.read.cells import CURRENCY_OF, as_text, is_blank, parse_number
+from sheetsync.read.cells import as_text, currency_code, is_blank, parse_number
 from sheetsync.read.headers import LocatedTab
 
 CHOICES: dict[str, dict[str, str]] = {
@@ -145,7 +145,7 @@ class _Reader:
             else:
                 self._bad(row, key, value, "Europe/Paris", "Europe/Paris, Europe/Brussels, America/Montreal …")
         elif name == "currency":
-            code = CURRENCY_OF.get(text, text.upper())
+            code = currency_code(text)
             if re.fullmatch(r"[A-Z]{3}", code):
                 self.values[name] = code
             else:
