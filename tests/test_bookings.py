@@ -301,3 +301,16 @@ def test_a_cancellation_names_its_member_as_every_member_cell_does():
     ]
     report = report_of(raw, as_of=AS_OF)
     assert report.book.bookings == () and report.problems == []
+
+
+def test_a_booking_on_a_day_its_month_has_not_is_said_so_as_a_trip_is():
+    """"31/02/2025" was a date that could not be read in Bookings, and a day February has not in Trips."""
+    raw = with_bookings(
+        [
+            ["Marie", "31/02/2025 18:00", "01/03/2025 10:00", None, None, None, None],
+            ["Paul", "10/03/2025 08:00", "31/04/2025 18:00", None, None, None, None],
+            ["Zoé", "quand je peux", "12/03/2025 08:00", None, None, None, None],
+        ]
+    )
+    found = [(p.row, p.column, p.code) for p in report_of(raw, as_of=AS_OF).problems if p.is_error]
+    assert found == [(2, "Start", "value.no_such_day"), (3, "End", "value.no_such_day"), (4, "Start", "value.date")]

@@ -48,7 +48,6 @@ from sheetsync.read.cells import (
     cell_error,
     is_blank,
     name_list,
-    parse_datetime,
     parse_money,
     parse_shares,
     parse_time,
@@ -68,7 +67,7 @@ from sheetsync.read.headers import (
     tab_language,
 )
 from sheetsync.read.logbooks import RecordTabs, record_tabs
-from sheetsync.read.rows import Names, RowReader, is_empty, is_summary
+from sheetsync.read.rows import Names, Reading, RowReader, is_empty, is_summary
 from sheetsync.read.settings_tab import SettingsRead, read_settings
 
 REFUND_WORDS = {header_key(w) for w in ("refund", "remboursement", "rembt", "remb", "avoir", "refunded", "remboursé")}
@@ -178,22 +177,21 @@ class _Parser:
         self.settings = settings
         self.today = today
         self.lang = settings.language
-        self.month_first = settings.date_format == "month_first"
-        self.date1904 = date1904  # the workbook counts its dates from 1904: a number in a date cell too
+        # the last plausible date of a record: a year after the as-of date
+        latest = today + timedelta(days=365)
+        month_first = settings.date_format == "month_first"
+        self.reading = Reading(self.lang, month_first, latest, date1904, settings.currency)
         self.problems = problems
         self.member_names = Names()
         self.rejected: list[int] = []  # rows left out for an error, of the last tab read
         self.left_out: list[tuple[SourceRef, Decimal]] = []  # the money of each row left out
         self.unread: list[SourceRef] = []  # the row of each amount left out that cannot be read
-        self.latest = today + timedelta(days=365)  # the last plausible date of a record
         self.vehicle_names = Names()
         self.emails: dict[str, str] = {}  # a member's Email, folded -> their name (a form's respondent)
         self.ignored: dict[tuple[str, int], IgnoredColumn] = defaultdict(IgnoredColumn)  # (tab, column) -> its money
 
     def reader(self, tab: LocatedTab, row: int, cells: list) -> RowReader:
-        return RowReader(
-            tab, row, cells, self.lang, self.month_first, self.latest, self.date1904, self.settings.currency
-        )
+        return RowReader(tab, row, cells, self.reading)
 
     def rows(self, tab: LocatedTab, parse_row, keep_partial: bool = False, quick=None):
         """Records parsed by `parse_row` from each data row that is not empty, sheet furniture
@@ -593,7 +591,7 @@ class _Parser:
         numbers = (int, float)
         days: dict[date, datetime] = {}  # one datetime per day, however many trips that day
         amounts: dict[str, Decimal | None] = {}  # a fuel amount typed as text, read once
-        earliest, latest = datetime.combine(EARLIEST_DATE, time()), datetime.combine(self.latest, time.max)
+        earliest, latest = datetime.combine(EARLIEST_DATE, time()), datetime.combine(self.reading.latest, time.max)
         # an optional column absent from the tab gets an index past any row's end: it reads as empty
         i_back, i_vehicle, i_fuel, i_note, i_litres, i_full = (
             ABSENT if i is None else i for i in (i_back, i_vehicle, i_fuel, i_note, i_litres, i_full)
@@ -765,13 +763,13 @@ class _Parser:
             r.flag("value.missing", "start")
             return None, False
         try:
-            return parse_datetime(r.raw("start"), self.month_first, self.date1904), False
-        except ValueError:
-            pass
+            return self.reading.moment(r.raw("start")), False
+        except ValueError as unread:
+            error = unread
         try:
             weekday, at = parse_weekday_time(r.raw("start"))
         except ValueError:
-            r.flag("value.date", "start", value=r.text("start"))
+            r.unread_date("start", error)
             return None, False
         anchor = booked_at.date() if booked_at else date(self.today.year, 1, 1)
         first = anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
@@ -784,18 +782,18 @@ class _Parser:
         if is_blank(raw):
             r.flag("value.missing", "end")
             return None
-        for attempt in (
-            lambda: parse_datetime(raw, self.month_first, self.date1904),
-            lambda: _after(start, parse_time(raw)),
-        ):
-            try:
-                return attempt()
-            except ValueError:
-                continue
+        try:
+            return self.reading.moment(raw)
+        except ValueError as unread:
+            error = unread
+        try:
+            return _after(start, parse_time(raw))
+        except ValueError:
+            pass
         try:
             weekday, at = parse_weekday_time(raw)
         except ValueError:
-            r.flag("value.date", "end", value=r.text("end"))
+            r.unread_date("end", error)
             return None
         day = start.date() + timedelta(days=(weekday - start.weekday()) % 7)
         end = datetime.combine(day, at)

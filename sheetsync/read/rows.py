@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -69,28 +70,33 @@ class Names:
 DATED_FIELDS = ("date", "return")  # the dates a record is filed under: they must be plausible
 
 
+@dataclass(frozen=True)
+class Reading:
+    """How a workbook's values are read: in the group's language and currency (an amount typed in
+    another is refused), days first or months first, serial numbers counted from 1900 or from 1904
+    (`date1904`), and `latest`, the last plausible date of a record (a year after the as-of date)."""
+
+    lang: str
+    month_first: bool = False
+    latest: date | None = None
+    date1904: bool = False
+    currency: str | None = None
+
+    def moment(self, value: object) -> datetime:
+        """`value` as a date and time (cells.parse_datetime), as this workbook writes them."""
+        return parse_datetime(value, self.month_first, self.date1904)
+
+
 class RowReader:
-    """The cells of one data row, read field by field; `ok` is False once a cell had an error.
+    """The cells of one data row, read field by field as `reading` says; `ok` is False once a cell
+    had an error.
 
     A cell showing a spreadsheet error (#DIV/0!, #REF!…) is an error at that cell, naming it, and
-    reads as empty. `latest` is the last plausible date of a record (a year after the as-of date).
+    reads as empty.
     """
 
-    def __init__(
-        self,
-        tab: LocatedTab,
-        row: int,
-        cells: list,
-        lang: str,
-        month_first: bool = False,
-        latest: date | None = None,
-        date1904: bool = False,
-        currency: str | None = None,
-    ):
-        self.tab, self.row, self.cells, self.lang, self.month_first = tab, row, cells, lang, month_first
-        self.date1904 = date1904  # a number in a date cell counts from 1904 (cells.parse_datetime)
-        self.currency = currency  # the group's: an amount typed in another is refused
-        self.latest = latest
+    def __init__(self, tab: LocatedTab, row: int, cells: list, reading: Reading):
+        self.tab, self.row, self.cells, self.reading, self.lang = tab, row, cells, reading, reading.lang
         self.index = tab.index
         self.problems: list[Problem] = []
         self.errors: dict[str, str] = {}
@@ -114,7 +120,7 @@ class RowReader:
         if code == "value.missing" and field in self.errors:
             return  # the cell is not empty: it shows an error, already said
         column = self.tab.header(field, self.lang) if field else None
-        params.setdefault("order", date_order(self.lang, self.month_first))
+        params.setdefault("order", date_order(self.lang, self.reading.month_first))
         self.problems.append(problem(code, self.lang, self.tab.name, self.row, column, **params))
 
     def _missing(self, field: str, required: bool, value: object) -> bool:
@@ -149,12 +155,13 @@ class RowReader:
         if self._missing(field, required, value):
             return None
         try:
-            amount = parse_money(value, self.lang, self.currency)
+            amount = parse_money(value, self.lang, self.reading.currency)
         except ImplausibleAmount:
             self.flag("value.amount_implausible", field, value=as_text(value))
             return None
         except OtherCurrency as other:
-            self.flag("value.other_currency", field, value=as_text(value), found=other.found, currency=self.currency)
+            currency = self.reading.currency
+            self.flag("value.other_currency", field, value=as_text(value), found=other.found, currency=currency)
             return None
         except ValueError:
             self.flag("value.number", field, value=as_text(self.raw(field)))
@@ -184,38 +191,41 @@ class RowReader:
         value = self.raw(field)
         if self._missing(field, required, value):
             return None
+        dated = with_year(value, self.tab.year) if type(value) is str and self.tab.year else None
         try:
-            found = parse_datetime(value, self.month_first, self.date1904)
+            found = self.reading.moment(value)
         except ValueError as unread:
-            dated = with_year(value, self.tab.year) if type(value) is str and self.tab.year else None
-            try:
-                if dated is None:
-                    raise unread
-                found = parse_datetime(dated, self.month_first, self.date1904)
-            except NoSuchDay as wrong:
-                shown = as_text(self.raw(field))
-                self.flag(
-                    "value.no_such_day",
-                    field,
-                    value=shown,
-                    month=month_of_year(wrong.year, wrong.month, self.lang),
-                    days=wrong.days,
-                )
+            found, error = None, unread
+            if dated is not None:  # "12/03" in a tab named for its year
+                try:
+                    found = self.reading.moment(dated)
+                except ValueError as still:
+                    error = still
+            if found is None:
+                self.unread_date(field, error)
                 return None
-            except ValueError:
-                self.flag("value.date", field, value=as_text(self.raw(field)))
-                return None
-        if field in DATED_FIELDS and not plausible(found.date(), self.latest):
+        latest = self.reading.latest
+        if field in DATED_FIELDS and not plausible(found.date(), latest):
             self.flag(
                 "value.date_implausible",
                 field,
                 value=as_text(value),
                 day=found.date().isoformat(),
                 earliest=EARLIEST_DATE.isoformat(),
-                latest=(self.latest or found.date()).isoformat(),
+                latest=(latest or found.date()).isoformat(),
             )
             return None
         return found
+
+    def unread_date(self, field: str, error: ValueError) -> None:
+        """Say why the date in `field` could not be read: a day its month has not (`error` a
+        NoSuchDay: "31/02/2025"), or no date at all."""
+        shown = as_text(self.raw(field))
+        if isinstance(error, NoSuchDay):
+            month = month_of_year(error.year, error.month, self.lang)
+            self.flag("value.no_such_day", field, value=shown, month=month, days=error.days)
+        else:
+            self.flag("value.date", field, value=shown)
 
     def bank(self, field: str, code: str) -> str | None:
         """An IBAN (field "iban") or BIC (field "bic"), compact; a wrong one is flagged at its cell."""
