@@ -59,12 +59,16 @@ def cancellation_key(member: str, target: str) -> tuple[str, str, int] | None:
     tab, bang, row = target.rpartition("!")
     if not bang or not row.strip().isdigit():
         return None
-    return fold(member), same_tab(tab.strip()), int(row)
+    return _key(member, tab, int(row))
 
 
 def booking_key(booking: Booking) -> tuple[str, str, int]:
     """The cancellation_key that cancels `booking`: its own member's, naming its row."""
-    return fold(booking.member), same_tab(booking.source.tab.strip()), booking.source.row
+    return _key(booking.member, booking.source.tab, booking.source.row)
+
+
+def _key(member: str, tab: str, row: int) -> tuple[str, str, int]:
+    return fold(member), same_tab(tab.strip()), row
 
 
 def cancellations(tab: LocatedTab) -> list[tuple[int, str, str]]:
