@@ -6,7 +6,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from decimal import Decimal
 
 from sheetsync.calendar.bookings import Occurrence, check_conflicts, expand, reconcile
@@ -202,13 +202,12 @@ def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
         found[source] = found.get(source, Decimal(0)) + amount
     read = parsed.book
     later: dict[SourceRef, Decimal] = {}
-    tomorrow = datetime.combine(as_of + timedelta(days=1), time())
     for before, after, money in (
         (read.trips, checked.trips, lambda r: r.fuel_paid),
         (read.expenses, checked.expenses, lambda r: r.amount),
         (read.payments, checked.payments, lambda r: r.amount),
     ):
-        later |= {r.source: money(r) for r in after if r.date >= tomorrow and money(r)}
+        later |= {r.source: amount for r in after if r.date.date() > as_of and (amount := money(r))}
         if len(before) == len(after):
             continue  # the checks took nothing out
         kept = {r.source for r in after}

@@ -55,7 +55,7 @@ def is_sum_row(
     fields = {i: f for f, i in index.items()}
     for i, number in numbers:
         field = fields.get(i, "")
-        if unread and i in unread and field not in SUMMED:
+        if unread and i in unread:  # a column not read is in no field
             total = float(unread[i])
         elif field in SUMMED:
             total = sums.total(field, records)

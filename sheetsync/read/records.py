@@ -232,7 +232,8 @@ class _Parser:
             if (heading := month_heading(cells)) is not None:
                 self.note("row.heading", tab, row, value=heading)
                 continue
-            totals = {i: self.ignored[(tab.name, i)].total for i in ignored}  # what a sum row may add up too
+            # what a sum row may add up too, in the columns not read
+            totals = {i: self.ignored[(tab.name, i)].total for i in ignored} if ignored else None
             if is_sum_row(tab, cells, records, sums, totals):
                 self.note("row.sum", tab, row)
                 continue
