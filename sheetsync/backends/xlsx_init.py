@@ -34,7 +34,7 @@ def _write_sheet(ws, table: Table) -> None:
         cell = ws.cell(header_row, col, column.header)
         cell.data_type = "s"
         cell.font = Font(bold=True)
-        ws.column_dimensions[get_column_letter(col)].width = column.width or max(10, min(40, len(column.header) + 4))
+        ws.column_dimensions[get_column_letter(col)].width = column.shown_width
     formats = [number_format(c.kind, table.currency) for c in table.columns]
     for r, values in enumerate(table.rows, start=header_row + 1):
         for c, value in enumerate(values, start=1):

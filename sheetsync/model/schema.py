@@ -24,9 +24,13 @@ class Named:
         """The name in `lang` (the English one for a language without names of its own)."""
         return self.fr if lang == "fr" else self.en
 
+    def names(self) -> tuple[str, ...]:
+        """Every name, as written: English, French, then the synonyms."""
+        return (self.en, self.fr, *self.synonyms, *self.fr_synonyms)
+
     def keys(self) -> set[str]:
         """Every name, as `header_key` compares them."""
-        return {header_key(n) for n in (self.en, self.fr, *self.synonyms, *self.fr_synonyms)}
+        return {header_key(n) for n in self.names()}
 
     def french_keys(self) -> set[str]:
         """The names that are French only (the French name and French synonyms), as `header_key` compares them."""

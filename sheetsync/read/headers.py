@@ -316,8 +316,7 @@ def _likely_header(column, headers: list[str], columns: dict[str, tuple[int, str
     no column was matched to that is closest to one of its names ("Chauffeuse" for Driver); with
     none close enough, the column's own name."""
     used = {header for _, header in columns.values()}
-    names = (column.en, column.fr, *column.synonyms, *column.fr_synonyms)
-    return closest(names, [h for h in headers if h not in used]) or column.name(lang)
+    return closest(column.names(), [h for h in headers if h not in used]) or column.name(lang)
 
 
 def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: str) -> None:
