@@ -35,6 +35,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from sheetsync.backends.a1 import column_letter, column_number
+from sheetsync.backends.xml_text import element_prefix, spelled
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 
@@ -207,23 +208,6 @@ def highest_ref(window: bytes) -> tuple[int, int]:
     rows = max(rows, max(map(int, set(REF_ROW.findall(window)))))
     columns = max(columns, max(map(column_number, set(REF_COLUMN.findall(window))), default=0))
     return rows, columns
-
-
-SHEET_DATA = re.compile(rb"<(\w+:)?sheetData\b")
-
-
-def sheet_prefix(xml: bytes) -> bytes:
-    """The namespace prefix a worksheet part writes its elements with (b"x:" for <x:sheetData>), or b""."""
-    found = SHEET_DATA.search(xml)
-    return found[1] or b"" if found else b""
-
-
-def spelled(needles: tuple[bytes, ...], prefix: bytes) -> tuple[bytes, ...]:
-    """`needles` as a part writing its elements under `prefix` spells them: an element's opening
-    (b"<f") becomes b"<x:f"; other byte strings stay."""
-    if not prefix:
-        return needles
-    return tuple(b"<" + prefix + n[1:] if n[:1] == b"<" and n[1:2].isalpha() else n for n in needles)
 
 
 DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="(?:[A-Z]*[0-9]*:)?([A-Z]*)([0-9]*)"')
@@ -405,7 +389,7 @@ class _Grid:
             if at < 0:
                 return
             self.in_sheet_data = True
-            self.prefix = sheet_prefix(window)
+            self.prefix = element_prefix(window, "sheetData")
             window, block = window[at:], block[max(0, at - (len(window) - len(block))) :]
         self._grow(*highest_ref(window), self.part)
         self._count_rows_and_widths(block)

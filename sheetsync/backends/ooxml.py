@@ -20,7 +20,7 @@ from posixpath import dirname, join, normpath
 from xml.parsers import expat
 
 from sheetsync.backends.a1 import column_letter
-from sheetsync.backends.xml_text import escape, quoteattr, unescape_xml
+from sheetsync.backends.xml_text import element_prefix, escape, quoteattr, unescape_xml
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.names import same_tab
@@ -211,11 +211,6 @@ def _prefix_of(xml: str, namespace: str) -> str | None:
     return m[1] if m else None
 
 
-def _element_prefix(xml: str, local: str) -> str:
-    m = re.search(rf"<(\w+:)?{local}\b", xml)
-    return m[1] or "" if m else ""
-
-
 def _insert_before_close(xml: str, local: str, snippet: str) -> str:
     """`snippet` inserted before </local> (or into <local/>)."""
     closing = re.search(rf"</(\w+:)?{local}>", xml)
@@ -269,7 +264,7 @@ class Styles:
         self.changed = True
 
     def number_format(self, code: str) -> int:
-        prefix = _element_prefix(self.xml, "styleSheet")
+        prefix = element_prefix(self.xml, "styleSheet")
         for tag in re.findall(r"<(?:\w+:)?numFmt\b[^>]*>", self.xml):
             if unescape_xml(_attr(tag, "formatCode") or "") == code:
                 return int(_attr(tag, "numFmtId"))
@@ -301,7 +296,7 @@ class Styles:
         return len(fonts)
 
     def xf(self, num_fmt: int, font: int) -> int:
-        prefix = _element_prefix(self.xml, "styleSheet")
+        prefix = element_prefix(self.xml, "styleSheet")
         wanted = (
             f'<{prefix}xf numFmtId="{num_fmt}" fontId="{font}" fillId="0" borderId="0" xfId="0" '
             f'applyNumberFormat="1" applyFont="1"/>'
@@ -453,7 +448,7 @@ def _update_content_types(package: Package, dropped: list[str], added: list[str]
     for name in dropped:
         if name not in kept:
             types = re.sub(rf'<(?:\w+:)?Override\b[^>]*PartName="/{re.escape(name)}"[^>]*/>', "", types)
-    prefix = _element_prefix(types, "Types")
+    prefix = element_prefix(types, "Types")
     for name, content_type in added:
         if f'PartName="/{name}"' not in types:
             types = _insert_before_close(
@@ -486,13 +481,13 @@ def _add_sheet_part(package: Package, table: Table, xml: str) -> str:
         r_prefix = "r"
         if not re.search(r"\sxmlns:r\s*=", wb):
             wb = re.sub(r"<((?:\w+:)?workbook)\b", rf'<\1 xmlns:r="{REL_NS}"', wb, count=1)
-    prefix = _element_prefix(wb, "sheets")
+    prefix = element_prefix(wb, "sheets")
     sheet_tag = (
         f'<{prefix}sheet name={quoteattr(table.name)} sheetId="{max([0, *sheet_ids]) + 1}" {r_prefix}:id="{rel_id}"/>'
     )
     package.put(wb_part, _insert_before_close(wb, "sheets", sheet_tag))
     target = part[len(dirname(wb_part)) + 1 :] if part.startswith(dirname(wb_part) + "/") else "/" + part
-    rel_prefix = _element_prefix(rels, "Relationships")
+    rel_prefix = element_prefix(rels, "Relationships")
     package.put(
         rels_part,
         _insert_before_close(
@@ -500,7 +495,7 @@ def _add_sheet_part(package: Package, table: Table, xml: str) -> str:
         ),
     )
     types = package.text("[Content_Types].xml")
-    type_prefix = _element_prefix(types, "Types")
+    type_prefix = element_prefix(types, "Types")
     package.put(
         "[Content_Types].xml",
         _insert_before_close(

@@ -15,15 +15,14 @@ import zlib
 from dataclasses import dataclass, field
 
 from sheetsync.backends.a1 import column_number
-from sheetsync.backends.limits import sheet_prefix, spelled
 from sheetsync.backends.ooxml import Package, _attr
-from sheetsync.backends.xml_text import markup_only, unescape_xml
+from sheetsync.backends.xml_text import element_prefix, markup_only, spelled, unescape_xml
 from sheetsync.read.cells import Uncomputed
 from sheetsync.read.headers import SheetMarks
 
 TABLE_REL = "/relationships/table"
 # a sheet without any of these has no mark to read: a hidden row, then an error cell or a formula
-# (written <f, or <x:f under a prefix: see limits.spelled)
+# (written <f, or <x:f under a prefix: see xml_text.spelled)
 UNREADABLE_NEEDLES = (b't="e"', b"<f")
 NEEDLES = (b"hidden=", *UNREADABLE_NEEDLES)
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
@@ -82,8 +81,9 @@ def read_marks(data: bytes, holding: set[str]) -> PackageMarks:
             hidden = _hidden_rows(data)
             if totals or hidden:
                 found.sheets[sheet.name] = SheetMarks(hidden=hidden, totals=totals)
-            if any(needle in data for needle in spelled(UNREADABLE_NEEDLES, sheet_prefix(data))):
-                found.errors[sheet.name] = _unreadable_cells(data)
+            prefix = element_prefix(data, "sheetData")
+            if any(needle in data for needle in spelled(UNREADABLE_NEEDLES, prefix)):
+                found.errors[sheet.name] = _unreadable_cells(data, prefix)
         return found
     except (
         zipfile.BadZipFile,
@@ -106,38 +106,39 @@ def is_date1904(package: Package) -> bool:
     return bool(_DATE1904.search(package.text(package.workbook_part())))
 
 
-def _rows(data: bytes):
-    """(0-based row, attributes, content) of each row of a sheet: a row numbered by its r, or
+def _row_numbers(attributes: list[bytes]):
+    """The 0-based number of each row, from the attributes of the rows' tags in order: its r, or
     without one, the row after the one before (as a reader places it)."""
     row = -1
-    for attrs, content in _ROW.findall(data):
+    for attrs in attributes:
         number = _ROW_NUMBER.search(attrs)
         row = int(number[1]) - 1 if number else row + 1
-        yield row, attrs, content
+        yield row
+
+
+def _rows(data: bytes):
+    """(0-based row, content) of each row of a sheet (`_row_numbers`)."""
+    found = _ROW.findall(data)
+    return zip(_row_numbers([attrs for attrs, _ in found]), [content for _, content in found], strict=True)
 
 
 def _hidden_rows(data: bytes) -> frozenset[int]:
-    """The 1-based rows hidden (by hand or by a filter): each row by its r, or without one, the
-    row after the one before."""
+    """The 1-based rows hidden (by hand or by a filter), read from the rows' tags alone."""
     if b"hidden=" not in data:
         return frozenset()
-    hidden, row = set(), 0
-    for attrs in _ROW_TAG.findall(data):
-        number = _ROW_NUMBER.search(attrs)
-        row = int(number[1]) if number else row + 1
-        if b"hidden" in attrs and _HIDDEN.search(attrs):
-            hidden.add(row)
-    return frozenset(hidden)
+    tags = _ROW_TAG.findall(data)
+    return frozenset(
+        row + 1 for row, attrs in zip(_row_numbers(tags), tags) if b"hidden" in attrs and _HIDDEN.search(attrs)
+    )
 
 
-def _unreadable_cells(data: bytes) -> dict[tuple[int, int], str]:
+def _unreadable_cells(data: bytes, prefix: bytes) -> dict[tuple[int, int], str]:
     """The cells whose value calamine reads as empty though they are not: an error shown
     ("#DIV/0!"), or a formula saved without its result (by a program that does not calculate).
     Only the cells that may be one are looked at (a logbook with a formula on every row costs one
     search); where one of them has no r, the whole sheet is gone through, each cell placed after
-    the one before it in its row."""
+    the one before it in its row. `prefix`: the one the sheet's elements are written under."""
     cells: dict[tuple[int, int], str] = {}
-    prefix = sheet_prefix(data)
     opening, closing = b"<" + prefix + b"c", b"</" + prefix + b"c>"
     seen = set()
     searches = (_ERROR_CELL, *_formulas_without_value(prefix))
@@ -165,7 +166,7 @@ def _unreadable_cells_in_order(data: bytes) -> dict[tuple[int, int], str]:
     """`_unreadable_cells` for a sheet whose cells or rows are not all placed by their r: each is
     placed after the one before it in its row, as a reader places it."""
     cells: dict[tuple[int, int], str] = {}
-    for row, _, content in _rows(data):
+    for row, content in _rows(data):
         column = -1
         for attrs, inner in _CELL.findall(content):
             ref = _CELL_REF.search(attrs)

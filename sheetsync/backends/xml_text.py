@@ -3,10 +3,32 @@ urllib.request, and with it http.client, email and ssl: a tenth of a small sync'
 
 from __future__ import annotations
 
+import functools
 import re
 
 XML_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));")
 XML_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+
+
+@functools.lru_cache(maxsize=32)
+def _opening(local: str, as_bytes: bool) -> re.Pattern:
+    pattern = rf"<(\w+:)?{local}\b"
+    return re.compile(pattern.encode() if as_bytes else pattern)
+
+
+def element_prefix(xml: str | bytes, local: str) -> str | bytes:
+    """The namespace prefix the first `local` element is written with ("x:" for <x:sheetData>),
+    or "" (in the type of `xml`)."""
+    found = _opening(local, isinstance(xml, bytes)).search(xml)
+    return (found[1] or xml[:0]) if found else xml[:0]
+
+
+def spelled(needles: tuple[bytes, ...], prefix: bytes) -> tuple[bytes, ...]:
+    """`needles` as a part writing its elements under `prefix` spells them: an element's opening
+    (b"<f") becomes b"<x:f"; other byte strings stay."""
+    if not prefix:
+        return needles
+    return tuple(b"<" + prefix + n[1:] if n[:1] == b"<" and n[1:2].isalpha() else n for n in needles)
 
 
 NOT_MARKUP = re.compile(rb"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<\?.*?\?>", re.S)
