@@ -127,9 +127,8 @@ def _hidden_rows(data: bytes) -> frozenset[int]:
     if b"hidden=" not in data:
         return frozenset()
     tags = _ROW_TAG.findall(data)
-    return frozenset(
-        row + 1 for row, attrs in zip(_row_numbers(tags), tags) if b"hidden" in attrs and _HIDDEN.search(attrs)
-    )
+    numbered = zip(_row_numbers(tags), tags, strict=True)
+    return frozenset(row + 1 for row, attrs in numbered if b"hidden" in attrs and _HIDDEN.search(attrs))
 
 
 def _unreadable_cells(data: bytes, prefix: bytes) -> dict[tuple[int, int], str]:
