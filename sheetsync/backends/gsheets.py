@@ -17,7 +17,7 @@ import json
 import os
 import tempfile
 import zlib
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
 
@@ -34,7 +34,7 @@ from sheetsync.i18n import N_
 from sheetsync.model.names import same_tab
 from sheetsync.model.schema import is_generated_name, is_generated_title
 from sheetsync.present.table import Table, chart_anchor, fit_cell, number_format
-from sheetsync.read.cells import to_serial
+from sheetsync.read.cells import from_serial, to_serial
 from sheetsync.read.headers import RawBook, RawTables, SheetMarks
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
@@ -49,7 +49,6 @@ READ_FIELDS = (
     "properties.title,sheets(properties,protectedRanges,charts.chartId,"
     "data(rowData.values(effectiveValue,effectiveFormat.numberFormat.type),rowMetadata(hiddenByUser,hiddenByFilter)))"
 )
-GOOGLE_EPOCH = datetime(1899, 12, 30)  # day 0 of a Google Sheets serial number
 MOMENT_FORMATS = ("DATE", "DATE_TIME", "TIME")
 # How the values API shows an error cell, by the ErrorType of its effective value.
 ERROR_TEXTS = {
@@ -87,7 +86,7 @@ def _serial_moment(serial: float, kind: str) -> object:
     """A serial number shown as a date, a date and time, or a time: that moment; the number itself
     when it names none (out of range)."""
     try:
-        moment = GOOGLE_EPOCH + timedelta(seconds=round(serial * 86400))
+        moment = from_serial(serial)
     except (OverflowError, ValueError):
         return serial
     if kind == "TIME" and 0 <= serial < 1:

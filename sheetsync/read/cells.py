@@ -219,11 +219,16 @@ def parse_datetime(value: object, month_first: bool = False, date1904: bool = Fa
         serial = float(value) + (DAYS_1904 if date1904 else 0)  # days since 1899-12-30, whichever the system
         if not 1 <= serial < 2958466:
             raise ValueError(f"{value} is not a date")
-        moment = _EXCEL_EPOCH + timedelta(days=serial)
-        return moment.replace(microsecond=0) + timedelta(seconds=round(moment.microsecond / 1e6))
+        return from_serial(serial)
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a date")
     return _datetime_from_text(value, month_first)
+
+
+def from_serial(serial: float) -> datetime:
+    """The moment a spreadsheet serial number names (days since 1899-12-30, as Excel, LibreOffice
+    and Google Sheets count them), to the second; OverflowError past year 9999."""
+    return _EXCEL_EPOCH + timedelta(seconds=round(serial * 86400))
 
 
 class NoSuchDay(ValueError):
