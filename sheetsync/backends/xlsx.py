@@ -18,6 +18,7 @@ import io
 import os
 import sys
 import threading
+from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -326,15 +327,16 @@ def _calamine_rows(wb, sheet_name: str, name: str, errors: dict[tuple[int, int],
     except BaseException as exc:  # noqa: BLE001 - a damaged sheet (a Rust panic included) is one line, exit 2
         raise damaged(unreadable(name, "damaged", str(exc), sheet_name)) from None
     pad = [None] * first_col
-    error_rows = {r for r, _ in errors}
+    error_rows: dict[int, list[tuple[int, str]]] = defaultdict(list)  # row -> (column, what it shows)
+    for (r, c), text in errors.items():
+        error_rows[r].append((c, text))
 
     def marked(index: int, row: list) -> list:
         """The row with the error each marked cell shows (calamine reads those cells as empty)."""
         cells = pad + [None if cell == "" else cell for cell in row] if row else []
-        for (r, c), text in errors.items():
-            if r == index:
-                cells.extend([None] * (c + 1 - len(cells)))  # an error cell at the row's end
-                cells[c] = text
+        for c, text in error_rows[index]:
+            cells.extend([None] * (c + 1 - len(cells)))  # an error cell at the row's end
+            cells[c] = text
         return _trim(cells)
 
     for index in range(first_row):  # rows above calamine's range: empty but for their marks
