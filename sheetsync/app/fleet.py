@@ -64,10 +64,6 @@ class GroupConfig:
                 raise SetupError(N_("Cannot read the secret file of group {name}."), str(exc), name=self.name) from exc
         return None
 
-    def weak_secret(self) -> str | None:
-        """Why the group's secret cannot sign calls (missing, or shorter than 32 bytes), else None."""
-        return _weakness(self.secret())
-
     def signing_secret(self) -> bytes | None:
         """The group's secret if it is strong enough to sign calls and links (read once), else None."""
         secret = self.secret()
@@ -101,10 +97,12 @@ class FleetConfig:
             )
         return found
 
-    def check_secrets(self, groups: list[GroupConfig] | None = None) -> None:
-        """A SetupError naming the groups (all, or `groups`) whose secret is missing or shorter
-        than 32 bytes: neither the service nor the links work with a secret that cannot sign safely."""
-        why = {g.name: g.weak_secret() for g in (self.groups if groups is None else groups)}
+    def check_secrets(self, groups: list[GroupConfig] | None = None) -> dict[str, bytes]:
+        """Each group's secret (all, or `groups`), read once; a SetupError naming the groups whose
+        secret is missing or shorter than 32 bytes: neither the service nor the links work with a
+        secret that cannot sign safely."""
+        secrets = {g.name: g.secret() for g in (self.groups if groups is None else groups)}
+        why = {name: _weakness(secret) for name, secret in secrets.items()}
         missing = [name for name, weak in why.items() if weak == "missing"]
         if missing:
             raise SetupError(
@@ -122,6 +120,7 @@ class FleetConfig:
                 ),
                 groups=", ".join(short),
             )
+        return secrets
 
 
 def load_groups(path: str) -> FleetConfig:

@@ -86,7 +86,7 @@ def calendar_token(secret: bytes, group: str) -> str:
 def token_matches(group: GroupConfig, token: str, expected: Callable[[bytes], str]) -> bool:
     """Whether `token` (of a calendar or a member's link) is the one `expected(secret)` makes under
     the group's secret: 32 lower-case hex digits, under a secret strong enough to sign calls
-    (GroupConfig.weak_secret), compared in constant time."""
+    (GroupConfig.signing_secret), compared in constant time."""
     secret = group.signing_secret()
     if not TOKEN.fullmatch(token) or secret is None:
         return False
