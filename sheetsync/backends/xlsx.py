@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import io
 import os
+import stat
 import sys
 import threading
 from collections import defaultdict
@@ -88,8 +89,7 @@ class XlsxBackend:
         self.limits = limits or Limits()
         self._data: bytes | None = None
         self._holding: set[str] = set()  # the parts with marks to read, found by the limits' check
-        self._fingerprint: Fingerprint | None = None
-        self._read_as: Fingerprint | None = None  # the file as last read, checked or not
+        self._fingerprint: Fingerprint | None = None  # the file as last read (checked: `_data` is set)
         self._xls1904 = False  # an .xls that counts its dates from 1904
         self._lock = RunLock(lock_path(self.path), self.display_name)
 
@@ -98,35 +98,33 @@ class XlsxBackend:
         self._exists()
         return self._lock
 
-    def _exists(self) -> None:
+    def _exists(self) -> os.stat_result:
+        """The workbook's status; a SetupError when there is none (missing, a file on the way, a
+        link loop), a BackendError when this user may not go through a folder on the way."""
         try:
-            os.stat(self.path)
-            found = True
-        except PermissionError:  # a folder on the way this user may not go through
+            return os.stat(self.path)
+        except PermissionError:
             raise not_allowed(self.display_name) from None
-        except (OSError, ValueError):  # missing, a file on the way, a link loop: no such workbook
-            found = False
-        if not found:
+        except (OSError, ValueError):
             raise SetupError(
                 N_("No such workbook: {path}"),
                 N_("Check the path, or create one with: sheetsync init {new_path}"),
                 path=str(self.given),
                 new_path=str(self.given.with_suffix(".xlsx")),  # init creates .xlsx workbooks
-            )
+            ) from None
 
     # reading ---------------------------------------------------------------------------
     def _load(self) -> bytes:
         """The file's bytes, checked against the limits; kept for the writers."""
-        self._exists()
-        if not self.path.is_file():  # a folder, a device, a pipe: never opened (a pipe would block)
+        if not stat.S_ISREG(self._exists().st_mode):  # a folder, a device, a pipe: never opened (a pipe would block)
             raise unreadable(self.display_name, detail="not a regular file")
         try:
             data, fingerprint = read_file(self.path, self.limits.file_mib * MIB)
-            self._read_as = fingerprint
         except PermissionError:
             raise not_allowed(self.display_name) from None
         except OSError as exc:
             raise unreadable(self.display_name, detail=exc.strerror or type(exc).__name__) from exc
+        self._fingerprint = fingerprint  # before the checks: a file they find damaged is compared with it
         if fingerprint.size > self.limits.file_mib * MIB:
             raise refuse(self.display_name, "file_mib", mib(fingerprint.size), self.limits.file_mib)
         suffix = self.path.suffix.lower()
@@ -136,7 +134,7 @@ class XlsxBackend:
         else:  # the parts holding a mark are noticed in the same pass
             needles = ODS_NEEDLES if suffix == ".ods" else NEEDLES
             self._holding = check_package(data, suffix, self.limits, self.display_name, needles)
-        self._data, self._fingerprint = data, fingerprint
+        self._data = data
         return data
 
     def read_tabs(self) -> RawTables:
@@ -156,7 +154,7 @@ class XlsxBackend:
         if exc.msgid not in (UNREADABLE["zip"], UNREADABLE["damaged"]):
             return exc
         try:
-            moved = self._read_as is not None and Fingerprint.of_path(self.path) != self._read_as
+            moved = self._fingerprint is not None and Fingerprint.of_path(self.path) != self._fingerprint
         except OSError:
             moved = False
         if moved:
