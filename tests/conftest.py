@@ -83,6 +83,13 @@ def run_cli(*args, env=None):
     return CliRunner().invoke(cli, [str(a) for a in args], env=env)
 
 
+def report_json(*args) -> dict:
+    """`sheetsync report ARGS… --format json`, read back."""
+    import json
+
+    return json.loads(run_cli("report", *args, "--format", "json").stdout)
+
+
 def zip_parts(path) -> dict[str, bytes]:
     """Every part of a zip package (.xlsx, .ods), by name."""
     import zipfile

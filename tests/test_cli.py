@@ -6,7 +6,7 @@ from decimal import Decimal as D
 
 import openpyxl
 import pytest
-from conftest import consecutive_trips, group, read_xlsx, write_xlsx
+from conftest import consecutive_trips, group, read_xlsx, report_json, write_xlsx
 from conftest import run_cli as run
 
 from sheetsync.app.cli import cli
@@ -96,7 +96,7 @@ def test_validate_says_how_much_money_its_errors_leave_out(tmp_path):
     )
     synced = run("sync", path, "--as-of", "2025-12-31").stdout
     assert "; €160.00 left out (1 row); 1 unreadable amount left out; wrote" in synced
-    report = json.loads(run("report", path, "--format", "json", "--as-of", "2025-12-31").stdout)
+    report = report_json(path, "--as-of", "2025-12-31")
     assert report["left_out"] == {
         "amount": "160.00",
         "rows": 1,
@@ -128,7 +128,7 @@ def test_money_dated_after_the_as_of_day_is_said_not_counted_yet(tmp_path):
     assert (
         "; €371.00 dated after 31 Dec 2025, not counted yet; wrote" in run("sync", path, "--as-of", "2025-12-31").stdout
     )
-    data = json.loads(run("report", path, "--format", "json", "--as-of", "2025-12-31").stdout)
+    data = report_json(path, "--as-of", "2025-12-31")
     assert data["left_out"]["after_as_of"] == {"amount": "371.00", "rows": 2}
     assert sum(D(m["paid"]) for m in data["members"]) == D("40.00")  # the figures hold only what is due
     assert "Not counted yet" not in run("validate", path, "--as-of", "2026-12-31").stdout
@@ -327,7 +327,7 @@ def test_as_of_excludes_later_rows(tmp_path):
         expenses=[[date(2025, 6, 1), "Laurent", "fuel", 20]],
     )
     path = write_xlsx(tmp_path / "g.xlsx", raw)
-    data = json.loads(run("report", path, "--format", "json", "--as-of", "2025-06-02").stdout)
+    data = report_json(path, "--as-of", "2025-06-02")
     assert {m["name"]: m["km"] for m in data["members"]} == {"Laurent": 0, "Catherine": 0, "Julien": 100}
     assert data["vehicles"][0]["periods"][0]["provisional"] is True
 

@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal as D
 
 import pytest
-from conftest import consecutive_trips, group
+from conftest import consecutive_trips, group, report_json
 from conftest import run_cli as run
 
 from sheetsync.backends.a1 import a1_sheet
@@ -71,11 +71,11 @@ def test_a_hidden_row_of_a_google_sheet_is_seen_as_in_a_workbook(fake_sheets, se
     with a note, or skipped by the group's setting, their money then said left out."""
     raw = group(trips=consecutive_trips(("Catherine", 100), ("Julien", 100, 45)))
     fake_sheets.create(SID, "Lilas", raw).sheet("Trips").hidden_rows[2] = hidden_by  # sheet row 3
-    counted = json.loads(run("report", URL, "--credentials", service_account_key, "--format", "json").stdout)
+    counted = report_json(URL, "--credentials", service_account_key)
     assert [(p["tab"], p["row"]) for p in counted["problems"] if p["code"] == "row.hidden"] == [("Trips", 3)]
     raw["Settings"].append(["hidden_rows", "skip"])
     fake_sheets.create(SID, "Lilas", raw).sheet("Trips").hidden_rows[2] = hidden_by
-    skipped = json.loads(run("report", URL, "--credentials", service_account_key, "--format", "json").stdout)
+    skipped = report_json(URL, "--credentials", service_account_key)
     assert {m["name"]: m["km"] for m in skipped["members"]}["Julien"] == 0
     assert skipped["left_out"] == {"amount": "45.00", "rows": 1, "unreadable_amounts": 0, "after_as_of": {"amount": "0.00", "rows": 0}} and len(fake_sheets.log) == 2
 
@@ -94,7 +94,7 @@ def test_example_1_on_a_google_sheet_reads_french_decimals(fake_sheets, service_
         ],
     )
     fake_sheets.create(SID, "Marie", raw)
-    data = json.loads(run("report", f"gsheet:{SID}", "--credentials", service_account_key, "--format", "json").stdout)
+    data = report_json(f"gsheet:{SID}", "--credentials", service_account_key)
     assert {m["name"]: m["balance"] for m in data["members"]} == {
         "Marie": "1150.00",
         "Françoise": "-341.00",

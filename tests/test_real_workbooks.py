@@ -15,6 +15,7 @@ from conftest import (
     consecutive_trips,
     group,
     read_eml,
+    report_json,
     report_of,
     report_of_file,
     text_part,
@@ -544,7 +545,7 @@ def test_categories_read_by_their_words_and_money_left_out_is_said(tmp_path):
     assert "; €80.00 left out (1 row); wrote" in result.output
     result = run("report", book, "--as-of", "2025-12-31")
     assert "Left out of the figures: €80.00 in 1 row with a problem (see the problems)." in result.output
-    data = json.loads(run("report", book, "--format", "json", "--as-of", "2025-12-31").stdout)
+    data = report_json(book, "--as-of", "2025-12-31")
     assert data["left_out"] == {
         "amount": "80.00",
         "rows": 1,
