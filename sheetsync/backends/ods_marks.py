@@ -69,6 +69,7 @@ class _Scan:
         self.rows_here = self.columns_here = 1
         self.row_hidden = self.row_holds = False
         self.shown: list[str] | None = None  # the text of the error cell being read
+        self.formula: Uncomputed | None = None  # the formula of the cell being read, saved without its result
 
     def start(self, name: str, attrs: dict) -> None:
         if name == "table:table":
@@ -86,7 +87,7 @@ class _Scan:
                 self.shown = []
             elif "table:formula" in attrs and "office:value-type" not in attrs:
                 formula = attrs["table:formula"].partition(":=")
-                self.shown = [Uncomputed("=" + (formula[2] if formula[1] else formula[0].lstrip("=")))]
+                self.formula = Uncomputed("=" + (formula[2] if formula[1] else formula[0].lstrip("=")))
 
     def text(self, data: str) -> None:
         if self.shown is not None:
@@ -98,14 +99,14 @@ class _Scan:
                 self.hidden_here.update(range(self.row + 1, self.row + 1 + self.rows_here))
             self.row += self.rows_here
         elif name in ("table:table-cell", "table:covered-table-cell"):
-            if self.shown is not None and self.sheet is not None:
-                shown = self.shown[0] if self.shown and isinstance(self.shown[0], Uncomputed) else None
-                shown = shown or "".join(self.shown).strip() or "#VALUE!"
+            marked = self.shown is not None or self.formula is not None
+            if marked and self.sheet is not None:
+                shown = self.formula or "".join(self.shown or ()).strip() or "#VALUE!"
                 many = self.rows_here * self.columns_here <= MAX_REPEATS
                 for r in range(self.row, self.row + (self.rows_here if many else 1)):
                     for c in range(self.column, self.column + (self.columns_here if many else 1)):
                         self.sheet[(r, c)] = shown
-            self.shown = None
+            self.shown = self.formula = None
             self.column += self.columns_here
 
 

@@ -635,7 +635,7 @@ class _Parser:
                     fuel = amounts[fuel] if fuel in amounts else fuel_text(fuel)
                     if fuel is None:
                         return None
-                elif type(fuel) not in numbers or not 0 <= fuel < MAX_AMOUNT:
+                elif type(fuel) not in numbers or not 0 <= fuel < MAX_AMOUNT:  # parse_money's bound
                     return None
                 else:
                     fuel = Decimal(repr(fuel)).quantize(CENT, rounding=ROUND_HALF_UP)
