@@ -7,10 +7,12 @@ it knew it (`lang`), else the language of the person at the terminal.
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sheetsync.i18n import t, user_language
+from sheetsync.i18n import N_, Phrase, t, user_language
 
 
 @contextmanager
@@ -71,3 +73,43 @@ class BackendError(SheetsyncError):
     """The storage failed: network, API, file locked or changed underneath (exit 3)."""
 
     exit_code = 3
+
+
+# Why the system said no, for the reasons a group meets (a full disk, a refused connection), in
+# words the catalogues translate: "No space left on device" is not left in English inside a
+# French sentence. Negative numbers are getaddrinfo's (a mail server's name not found).
+OS_REASONS = {
+    errno.ENOSPC: N_("the disk is full"),
+    errno.EDQUOT: N_("the disk space allowed to this user is used up"),
+    errno.EROFS: N_("the disk is read-only"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.ENOENT: N_("no such file or folder"),
+    errno.ENOTDIR: N_("a part of the path is not a folder"),
+    errno.EISDIR: N_("it is a folder"),
+    errno.EIO: N_("the disk could not be read or written"),
+    errno.EBUSY: N_("the file is in use"),
+    errno.EMFILE: N_("too many files are open"),
+    errno.ENFILE: N_("too many files are open"),
+    errno.ENAMETOOLONG: N_("a name is too long"),
+    errno.ELOOP: N_("too many symbolic links"),
+    errno.ECONNREFUSED: N_("the connection was refused"),
+    errno.ECONNRESET: N_("the connection was cut"),
+    errno.ETIMEDOUT: N_("the connection timed out"),
+    errno.EHOSTUNREACH: N_("the server cannot be reached"),
+    errno.ENETUNREACH: N_("the network cannot be reached"),
+    -2: N_("the server's name was not found"),  # EAI_NONAME
+    -3: N_("the server's name could not be looked up now"),  # EAI_AGAIN
+    -5: N_("the server's name was not found"),  # EAI_NODATA
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why `exc` happened: a Phrase the message's language translates for a usual reason of the
+    system's, else its own words ("certificate verify failed", a mail server's reply)."""
+    code, said = exc.errno, exc.strerror or ""
+    if isinstance(exc, TimeoutError) and code is None:  # a socket's timeout
+        return Phrase(OS_REASONS[errno.ETIMEDOUT])
+    if code in OS_REASONS and (code < 0 or said == os.strerror(code)):  # not an SSL error's own number
+        return Phrase(OS_REASONS[code])
+    return said or str(exc) or type(exc).__name__

@@ -142,6 +142,20 @@ def test_a_read_only_folder_is_exit_3_with_a_message(workbook, monkeypatch):
     assert "cannot write in the folder" in result.stderr and "Traceback" not in result.output
 
 
+def test_a_full_disk_is_said_in_the_groups_language(workbook, example2, monkeypatch):
+    """The system's reason (ENOSPC) is put in the group's words, not left in English inside a French sentence."""
+    example2["Settings"] += [["langue", "fr"]]
+    write_xlsx(workbook, example2)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(tempfile, "mkstemp", full)
+    result = sync(workbook)
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert "le disque est plein" in result.stderr and "No space left" not in result.stderr
+
+
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes in read-only folders")
 def test_a_really_read_only_folder(tmp_path, example2):
     folder = tmp_path / "ro"

@@ -185,6 +185,14 @@ def test_a_server_failing_half_way_leaves_exactly_what_was_sent_logged(tmp_path,
     assert len(read_xlsx(path)["Sent"][2:]) == 3
 
 
+def test_a_server_that_refuses_the_connection_is_said_in_the_groups_language(lilas, smtp_server, monkeypatch):
+    monkeypatch.setenv("SHEETSYNC_SMTP_PORT", str(free_port()))  # nothing listens there
+    result = run("notify", lilas, "--kind", "settlement", "--send", "--as-of", "2025-12-31")
+    assert result.exit_code == 3 and "Traceback" not in result.output
+    assert "la connexion a été refusée" in result.stderr and "Connection refused" not in result.stderr
+    assert not smtp_server.messages
+
+
 def test_outbox_files_parse_with_the_standard_parser_and_amounts_in_english(tmp_path):
     from pathlib import Path
 
@@ -461,3 +469,12 @@ def test_starttls_and_login(tmp_path, lilas, monkeypatch):
         assert len(inbox.messages) == 2 and logins == [(b"treasurer", b"s3cret")]
     finally:
         controller.stop()
+
+
+def test_a_tls_failure_keeps_its_own_words_not_an_errno_of_the_same_number():
+    import ssl
+
+    from sheetsync.errors import os_reason
+
+    failed = ssl.SSLError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
+    assert os_reason(failed) == "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"  # not EPERM's words

@@ -22,6 +22,7 @@ from conftest import (
 from sheetsync.app.cli import cli
 from sheetsync.app.fleet import FleetConfig, GroupConfig, TokenBucket, load_groups, run_fleet
 from sheetsync.app.server import Service, sign
+from sheetsync.errors import SetupError
 
 SID = "1LilasSheetForTheMenu0123456789abcdef"
 SECRET = SERVICE_SECRET
@@ -187,6 +188,15 @@ def test_fleet_goes_past_a_failing_group(tmp_path, example2):
     assert "Balances" in __import__("openpyxl").load_workbook(good).sheetnames
     same = CliRunner().invoke(cli, ["sync", "--config", str(config), "--as-of", "2025-12-31", "--quiet"])
     assert same.exit_code == 2 and "broken" in same.stdout
+
+
+def test_a_secret_file_that_cannot_be_read_says_why_in_the_readers_language(tmp_path):
+    group = GroupConfig("lilas", "lilas.xlsx", secret_file=str(tmp_path / "absent.secret"))
+    with pytest.raises(SetupError) as refused:
+        group.secret()
+    message, hint = refused.value.in_language("fr")
+    assert message == "Impossible de lire le fichier secret du groupe lilas : ce fichier ou ce dossier n'existe pas."
+    assert "secret_file" in hint
 
 
 def test_google_groups_are_paced_under_the_quota():

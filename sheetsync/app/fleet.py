@@ -31,7 +31,7 @@ from pathlib import Path
 from sheetsync.app.shards import ALL, Shard
 from sheetsync.backends.limits import Limits, load_limits
 from sheetsync.backends.locations import spreadsheet_id
-from sheetsync.errors import SetupError, SheetsyncError
+from sheetsync.errors import SetupError, SheetsyncError, os_reason
 from sheetsync.i18n import N_
 
 MIN_SECRET_BYTES = 32  # a menu's secret: 256 bits, as long as the HMAC's key block deserves
@@ -61,7 +61,12 @@ class GroupConfig:
             try:
                 return Path(self.secret_file).expanduser().read_text().strip().encode()
             except OSError as exc:
-                raise SetupError(N_("Cannot read the secret file of group {name}."), str(exc), name=self.name) from exc
+                raise SetupError(
+                    N_("Cannot read the secret file of group {name}: {reason}."),
+                    N_("Check the path of its secret_file in the groups file, and who may read it."),
+                    name=self.name,
+                    reason=os_reason(exc),
+                ) from exc
         return None
 
     def signing_secret(self) -> bytes | None:

@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheetsync.errors import BackendError, SetupError
+from sheetsync.errors import BackendError, SetupError, os_reason
 from sheetsync.i18n import N_
 
 ACL_ATTRIBUTE = "system.posix_acl_access"  # a file's access control list, as Linux keeps it
@@ -197,7 +197,7 @@ def folder_error(folder: Path, exc: OSError) -> BackendError:
         N_("Could not write in the folder {folder}: {reason}; nothing was written."),
         N_("Check the folder's permissions and free space."),
         folder=folder.name or str(folder),
-        reason=exc.strerror or str(exc) or type(exc).__name__,
+        reason=os_reason(exc),
     )
 
 
@@ -393,7 +393,7 @@ def replace_file(
             N_("Could not write {name}: {reason}; nothing was written."),
             N_("Check the folder's permissions and free space."),
             name=path.name,
-            reason=exc.strerror or str(exc) or type(exc).__name__,
+            reason=os_reason(exc),
         ) from exc
 
 

@@ -37,7 +37,7 @@ from xml.parsers import expat
 from sheetsync.backends.a1 import column_letter, column_number
 from sheetsync.backends.xml_text import element_prefix, spelled
 from sheetsync.errors import SetupError
-from sheetsync.i18n import N_
+from sheetsync.i18n import N_, Phrase
 
 MIB = 1 << 20
 BLOCK = 1 << 20
@@ -152,7 +152,8 @@ def refuse(name: str, key: str, found: int, limit: int, where: str = "") -> Setu
 
 def unreadable(name: str, kind: str = "other", detail: str = "", where: str = "") -> SetupError:
     """Exit 2, one line: the file cannot be read, and what to do."""
-    return OneLineError(UNREADABLE[kind], SAVE_AGAIN, name=name, where=where, detail=" ".join(detail.split())[:160])
+    detail = detail if isinstance(detail, Phrase) else " ".join(detail.split())[:160]  # a Phrase is translated
+    return OneLineError(UNREADABLE[kind], SAVE_AGAIN, name=name, where=where, detail=detail)
 
 
 def mib(n: int) -> int:

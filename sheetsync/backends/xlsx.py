@@ -51,7 +51,7 @@ from sheetsync.backends.limits import (
 from sheetsync.backends.ods_marks import ODS_NEEDLES, read_ods_marks
 from sheetsync.backends.ooxml import MalformedOutput, Package, write_generated_xlsx
 from sheetsync.backends.xlsx_marks import NEEDLES, PackageMarks, is_date1904, read_marks
-from sheetsync.errors import BackendError, SetupError, SheetsyncError
+from sheetsync.errors import BackendError, SetupError, SheetsyncError, os_reason
 from sheetsync.i18n import N_
 from sheetsync.present.table import Table
 from sheetsync.read.headers import RawBook, RawTables
@@ -123,7 +123,7 @@ class XlsxBackend:
         except PermissionError:
             raise not_allowed(self.display_name) from None
         except OSError as exc:
-            raise unreadable(self.display_name, detail=exc.strerror or type(exc).__name__) from exc
+            raise unreadable(self.display_name, detail=os_reason(exc)) from exc
         self._fingerprint = fingerprint  # before the checks: a file they find damaged is compared with it
         if fingerprint.size > self.limits.file_mib * MIB:
             raise refuse(self.display_name, "file_mib", mib(fingerprint.size), self.limits.file_mib)

@@ -83,11 +83,23 @@ def month_of_year(year: int, month: int, lang: str) -> str:
     return format_date(date(year, month, 1), "MMMM y", locale=babel_locale(lang))
 
 
+class Phrase(str):
+    """A parameter that is a sentence of its own (an `N_` message id), translated with the one it
+    fills: `t("fr", "Could not write {name}: {reason}", reason=Phrase(N_("the disk is full")))`."""
+
+
 def _written(lang: str, params: dict) -> dict:
-    """`params` with each Decimal written as a cell of `lang` holds it: its decimal sign, no grouping."""
-    if not any(isinstance(value, Decimal) for value in params.values()):
+    """`params` with each Decimal written as a cell of `lang` holds it (its decimal sign, no
+    grouping), and each Phrase in `lang`."""
+    if not any(isinstance(value, Decimal | Phrase) for value in params.values()):
         return params
-    return {k: number(v, lang, grouped=False) if isinstance(v, Decimal) else v for k, v in params.items()}
+    return {k: _word(lang, v) for k, v in params.items()}
+
+
+def _word(lang: str, value: object) -> object:
+    if isinstance(value, Decimal):
+        return number(value, lang, grouped=False)
+    return catalogue(lang).gettext(value) if isinstance(value, Phrase) else value
 
 
 _VOWEL_START = re.compile(r"[aeiouhàâäéèêëîïôöùûü]", re.IGNORECASE)

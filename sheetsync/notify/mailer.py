@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from sheetsync.errors import BackendError, SetupError
+from sheetsync.errors import BackendError, SetupError, os_reason
 from sheetsync.i18n import N_
 from sheetsync.notify.render import Rendered
 from sheetsync.read.cells import valid_address
@@ -247,5 +247,5 @@ def send_all(
             sent,
             sent_count=sent,
             total=len(messages),
-            error=exc,
+            error=os_reason(exc),  # a mail server's reply in its own words
         ) from exc
