@@ -196,10 +196,11 @@ def _build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool
 
 
 def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
-    """The money of the rows left out while reading, and of the records the checks took out."""
+    """The money of the rows left out while reading, and of the records the checks took out, each
+    amount counted by its size: a refused -30 and a refused 30 leave 60 out, not nothing."""
     found: dict[SourceRef, Decimal] = {}
     for source, amount in parsed.left_out:  # a row may hold money in a column left out too
-        found[source] = found.get(source, Decimal(0)) + amount
+        found[source] = found.get(source, Decimal(0)) + abs(amount)
     read = parsed.book
     later: dict[SourceRef, Decimal] = {}
     for before, after, money in (
@@ -207,13 +208,13 @@ def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
         (read.expenses, checked.expenses, lambda r: r.amount),
         (read.payments, checked.payments, lambda r: r.amount),
     ):
-        later |= {r.source: amount for r in after if r.date.date() > as_of and (amount := money(r))}
+        later |= {r.source: abs(amount) for r in after if r.date.date() > as_of and (amount := money(r))}
         if len(before) == len(after):
             continue  # the checks took nothing out
         kept = {r.source for r in after}
         for record in before:
             if record.source not in kept and money(record) is not None and record.date.date() <= as_of:
-                found[record.source] = found.get(record.source, Decimal(0)) + money(record)
+                found[record.source] = found.get(record.source, Decimal(0)) + abs(money(record))
     return LeftOut(
         sum(found.values(), Decimal("0.00")),
         _in_sheet_order(found),

@@ -17,6 +17,7 @@ BAD_EXPENSE = [None, (1, "Zoé"), (2, "Truc bizarre"), (0, "32/13/2025"), (0, 12
 BAD_EXPENSE += [(3, "12,4O"), (3, "#DIV/0!")]  # an amount that cannot be read
 BAD_PAYMENT = [None, (1, "Zoé"), (2, "Anne"), (0, "hier"), (3, "-15")]
 BAD_TRIP = [None, (1, "Zoé"), (0, date(2052, 1, 1)), (2, "#DIV/0!"), (4, "plein")]
+STAYS_WITH_PAYER = {"Péage A7"}  # a negative amount there is refused (no refund of a toll); elsewhere a refund
 UNREADABLE = ("12,4O", "#DIV/0!", "plein")  # money cells holding these are said left out, unread
 
 
@@ -49,7 +50,8 @@ def workbooks(draw):
         if (bad := draw(st.sampled_from(BAD_EXPENSE))) is not None:
             row[bad[0]] = bad[1]
         unreadable += row[3] in UNREADABLE
-        typed += D(row[3]) if row[3] not in UNREADABLE else 0
+        refused_refund = row[3].startswith("-") and row[2] in STAYS_WITH_PAYER  # left out: counted by its size
+        typed += (abs(D(row[3])) if refused_refund else D(row[3])) if row[3] not in UNREADABLE else 0
         expenses.append(row)
     payments = []
     for _ in range(draw(st.integers(0, 4))):
@@ -57,7 +59,7 @@ def workbooks(draw):
         row = [date(2025, 6, 1), "Bruno", "Anne", amount]
         if (bad := draw(st.sampled_from(BAD_PAYMENT))) is not None:
             row[bad[0]] = bad[1]
-        typed += D(str(row[3]))
+        typed += abs(D(str(row[3])))  # a refused -15 is 15 left out
         payments.append(row)
     raw = group(members=MEMBERS, owner="Anne", trips=trips, expenses=expenses, payments=payments)
     return raw, typed, unreadable
@@ -104,3 +106,16 @@ def test_a_row_the_checks_take_out_keeps_the_money_of_its_second_column_left_out
     report = report_of(raw, history=False)
     assert "trip.misdated" in [p.code for p in report.problems]
     assert report.left_out.amount == D("55.00") and [(s.tab, s.row) for s in report.left_out.rows] == [("Trips", 4)]
+
+
+def test_money_left_out_is_counted_by_its_size_whatever_its_sign():
+    """A payment of -30 (refused) and one of 30 to oneself (refused): 60 is left out, not 0."""
+    raw = group(
+        members=MEMBERS,
+        owner="Anne",
+        trips=[[date(2025, 1, 1), "Anne", 1000, 1050, None]],
+        payments=[[date(2025, 6, 1), "Bruno", "Anne", -30], [date(2025, 6, 2), "Chloé", "Chloé", 30]],
+    )
+    report = report_of(raw, history=False)
+    assert {p.code for p in report.problems if p.is_error} == {"payment.negative", "payment.self"}
+    assert report.left_out.amount == D("60.00") and len(report.left_out.rows) == 2
