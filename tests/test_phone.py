@@ -474,7 +474,7 @@ def test_numbers_typed_on_the_phone_are_read_as_the_workbook_reads_them():
     def amount(typed, lang):
         return entry_fields("payment", {"amount": typed, "to": "Laurent"}, lang)["amount"]
 
-    assert amount("1,234", "en") == 1234 and amount("1,234", "fr") == D("1.234")
+    assert amount("1,234", "en") == 1234 and amount("1,234", "fr") == "1,234"  # ambiguous: the checks say why
     assert (
         amount("45,30", "fr") == D("45.30") and amount("23 512", "fr") == 23512 and amount("12,5 €", "en") == D("12.5")
     )
@@ -493,6 +493,15 @@ def test_an_amount_typed_in_another_currency_on_the_phone_is_refused_saying_so(l
     answer = post(link(base, "Catherine"), kind="payment", to="Laurent", amount="$12", date="2026-01-04T09:00")
     assert answer.status_code == 422
     assert "« $12 » est en USD, mais le groupe compte en EUR." in shown(answer)
+    assert "Saisies" not in read_xlsx(workbook)
+
+
+def test_an_ambiguous_amount_typed_on_the_phone_is_refused_not_rounded(lilas):
+    """"1,234" was saved as 1.234 and counted 1,23 €."""
+    workbook, base = lilas
+    answer = post(link(base, "Catherine"), kind="payment", to="Laurent", amount="1,234", date="2026-01-04T09:00")
+    assert answer.status_code == 422
+    assert "« 1,234 » est ambigu" in shown(answer)
     assert "Saisies" not in read_xlsx(workbook)
 
 

@@ -408,6 +408,24 @@ def test_an_amount_in_another_currency_is_an_error_not_counted_as_the_groups(typ
     assert [ref.row for ref in report.left_out.unread] == [2]
 
 
+def test_an_amount_with_three_digits_after_its_decimal_comma_is_an_error_at_its_cell():
+    """A treasurer's trial: "1,234" (a thousand, written the English way) was counted 1,23 € in a
+    French group, without a word."""
+    raw = group(
+        trips=consecutive_trips(("Laurent", 1000, 50), ("Julien", 500)),
+        expenses=[[date(2025, 2, 1), "Laurent", "insurance", "1,234"], [date(2025, 2, 2), "Julien", "repair", "80 €"]],
+        settings=[("language", "fr")],
+    )
+    report = report_of(raw)
+    ((tab, row, column, message),) = messages(report, "value.amount_ambiguous")
+    assert (tab, row, column) == ("Expenses", 2, "Amount")
+    assert message == "« 1,234 » est ambigu : trois chiffres après le séparateur décimal."
+    hint = next(p.hint for p in report.problems if p.code == "value.amount_ambiguous")
+    assert "1234" in hint and "1,23" in hint
+    assert [e.amount for e in report.book.expenses] == [D("80.00")]
+    assert [ref.row for ref in report.left_out.unread] == [2]
+
+
 @pytest.mark.parametrize("written", ["€", "EUR", "eur", "Euro", "Euros"])
 def test_the_groups_currency_reads_however_settings_writes_it(written):
     """A cell said "12 Euros" read as euros while Settings' "Euro" was refused: one reading now."""

@@ -6,7 +6,7 @@ from decimal import Decimal as D
 import pytest
 
 from sheetsync.backends.a1 import a1_sheet, column_letter, column_number
-from sheetsync.read.cells import name_list, parse_datetime, parse_money, parse_number, parse_shares
+from sheetsync.read.cells import AmbiguousAmount, name_list, parse_datetime, parse_money, parse_number, parse_shares
 from sheetsync.read.rows import Names
 
 
@@ -48,10 +48,27 @@ def test_not_numbers(text):
 
 
 def test_money_is_rounded_half_up_to_the_cent():
-    assert parse_money("12,345", "fr") == D("12.35")  # French: a decimal comma, even before three digits
+    assert parse_money("12,3456", "fr") == D("12.35")  # French: a decimal comma
     assert parse_money("12.345", "fr") == D("12345.00")  # French: a dot groups thousands
-    assert parse_money("12.345", "en") == D("12.35")
-    assert parse_money(0.125, "en") == D("0.13")
+    assert parse_money("12.3456", "en") == D("12.35")
+    assert parse_money(0.125, "en") == D("0.13")  # a number cell (a formula's result) has its digits
+
+
+@pytest.mark.parametrize(
+    "text,lang", [("1,234", "fr"), ("12,345", "fr"), ("2,999", "fr"), ("2,000 €", "fr"), ("-1,234", "fr"), ("1.234", "en")]
+)
+def test_three_digits_after_the_decimal_sign_of_an_amount_typed_as_text_are_ambiguous(text, lang):
+    """"1,234" was 1,23 € in French and "1.234" 1 234 €: the same keys, a thousand times apart,
+    without a word. Money has cents: three digits after the decimal sign are a thousand written
+    the other way, or a slip, and the amount is refused rather than guessed."""
+    with pytest.raises(AmbiguousAmount):
+        parse_money(text, lang)
+    assert parse_number(text, lang)  # a number of km or litres may have three decimals
+
+
+@pytest.mark.parametrize("text,lang,expected", [("1.234", "fr", "1234"), ("1,234", "en", "1234"), ("0,125", "fr", "0.13")])
+def test_a_thousands_separator_or_a_leading_zero_is_no_ambiguity(text, lang, expected):
+    assert parse_money(text, lang) == D(expected)
 
 
 @pytest.mark.parametrize(

@@ -33,7 +33,7 @@ from sheetsync.notify.templates import template_folder
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
 from sheetsync.present.entries import ENTRY_COLUMN_KINDS
-from sheetsync.read.cells import parse_number, plain_number
+from sheetsync.read.cells import parse_money, parse_number, plain_number
 from sheetsync.read.entries import booking_ref
 
 WEEKS_SHOWN = 3
@@ -164,14 +164,16 @@ def _moment(text: str) -> object:
         return text
 
 
-def _typed_number(text: str, lang: str, currency: str | None = None) -> object:
+def _typed_number(text: str, lang: str, currency: str | None = None, money: bool = False) -> object:
     """A number from what was typed ("23 512", "45,30"), read as the workbook's cells are read in
     the group's language and `currency`; else the text as typed (the checks say why: "$12" in a
-    group counting in euros is in another currency)."""
+    group counting in euros is in another currency; "1,234" as an amount is ambiguous)."""
     text = (text or "").strip()
     if not text:
         return None
     try:
+        if money:
+            parse_money(text, lang, currency)  # refused as a cell typed so would be
         return parse_number(text, lang, currency)
     except ValueError:
         return text
@@ -187,7 +189,7 @@ def entry_fields(kind: str, form: dict[str, str], lang: str, currency: str | Non
         if column == "datetime":
             fields[name] = _moment(typed)
         elif column in ("number", "money"):
-            fields[name] = _typed_number(typed, lang, currency)
+            fields[name] = _typed_number(typed, lang, currency, money=column == "money")
         else:
             fields[name] = (typed or "").strip() or None
     return fields

@@ -39,6 +39,11 @@ PROBLEMS: dict[str, Template] = {
         N_('"{value}" is not a plausible amount (a billion or more).'),
         N_("Check the cell: a reference number or a date may have landed in it."),
     ),
+    "value.amount_ambiguous": Template(
+        E,
+        N_('"{value}" is ambiguous: three digits after the decimal sign.'),
+        N_("Write {thousands} if it is over a thousand, or the amount with two decimals (such as {cents})."),
+    ),
     "value.other_currency": Template(
         E,
         N_('"{value}" is in {found}, but the group counts in {currency}.'),

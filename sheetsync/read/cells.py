@@ -145,11 +145,28 @@ class ImplausibleAmount(ValueError):
 MAX_AMOUNT = Decimal(10) ** 9
 
 
+class AmbiguousAmount(ValueError):
+    """Text such as "1,234" in a group writing decimal commas ("1.234" where it writes points): an
+    amount with three digits after its decimal sign, which money does not have. A thousand written
+    the other way, or a slip: either reading may be wrong by a factor of a thousand, so neither is
+    chosen. `thousands` and `cents` are the two amounts meant, for the hint."""
+
+    def __init__(self, text: str, number: Decimal):
+        super().__init__(f'"{text}" has three digits after its decimal sign')
+        self.thousands = abs(number).scaleb(3).to_integral_value()
+        self.cents = abs(number).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
 def parse_money(value: object, lang: str = "en", currency: str | None = None) -> Decimal:
-    """A number rounded half up to the cent (in the group's `currency`: see parse_number)."""
+    """A number rounded half up to the cent (in the group's `currency`: see parse_number). Text
+    with one separator, read as the decimal sign before exactly three digits (1 to 999 before it),
+    is refused (AmbiguousAmount); a number cell keeps its digits (a formula's result)."""
     number = parse_number(value, lang, currency)
     if not abs(number) < MAX_AMOUNT:  # NaN and infinities too
         raise ImplausibleAmount(f"{value!r} is no plausible amount")
+    if isinstance(value, str) and number.as_tuple().exponent == -3 and 1 <= abs(number) < 1000:
+        if value.count(".") + value.count(",") == 1:
+            raise AmbiguousAmount(value, number)
     return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 

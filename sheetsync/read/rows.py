@@ -13,6 +13,7 @@ from sheetsync.model.names import fold, suggest
 from sheetsync.model.problems import problem
 from sheetsync.read.bank import parse_bic, parse_iban
 from sheetsync.read.cells import (
+    AmbiguousAmount,
     EARLIEST_DATE,
     ImplausibleAmount,
     NoSuchDay,
@@ -158,6 +159,10 @@ class RowReader:
             amount = parse_money(value, self.lang, self.reading.currency)
         except ImplausibleAmount:
             self.flag("value.amount_implausible", field, value=as_text(value))
+            return None
+        except AmbiguousAmount as ambiguous:
+            thousands, cents = ambiguous.thousands, ambiguous.cents
+            self.flag("value.amount_ambiguous", field, value=as_text(value), thousands=thousands, cents=cents)
             return None
         except OtherCurrency as other:
             currency = self.reading.currency
