@@ -55,10 +55,11 @@ def test_money_is_rounded_half_up_to_the_cent():
 
 
 @pytest.mark.parametrize(
-    "text,lang", [("1,234", "fr"), ("12,345", "fr"), ("2,999", "fr"), ("2,000 €", "fr"), ("-1,234", "fr"), ("1.234", "en")]
+    "text,lang",
+    [("1,234", "fr"), ("12,345", "fr"), ("2,999", "fr"), ("2,000 €", "fr"), ("-1,234", "fr"), ("1.234", "en")],
 )
 def test_three_digits_after_the_decimal_sign_of_an_amount_typed_as_text_are_ambiguous(text, lang):
-    """"1,234" was 1,23 € in French and "1.234" 1 234 €: the same keys, a thousand times apart,
+    """ "1,234" was 1,23 € in French and "1.234" 1 234 €: the same keys, a thousand times apart,
     without a word. Money has cents: three digits after the decimal sign are a thousand written
     the other way, or a slip, and the amount is refused rather than guessed."""
     with pytest.raises(AmbiguousAmount):
@@ -66,7 +67,9 @@ def test_three_digits_after_the_decimal_sign_of_an_amount_typed_as_text_are_ambi
     assert parse_number(text, lang)  # a number of km or litres may have three decimals
 
 
-@pytest.mark.parametrize("text,lang,expected", [("1.234", "fr", "1234"), ("1,234", "en", "1234"), ("0,125", "fr", "0.13")])
+@pytest.mark.parametrize(
+    "text,lang,expected", [("1.234", "fr", "1234"), ("1,234", "en", "1234"), ("0,125", "fr", "0.13")]
+)
 def test_a_thousands_separator_or_a_leading_zero_is_no_ambiguity(text, lang, expected):
     assert parse_money(text, lang) == D(expected)
 

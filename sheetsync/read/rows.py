@@ -13,8 +13,8 @@ from sheetsync.model.names import fold, suggest
 from sheetsync.model.problems import problem
 from sheetsync.read.bank import parse_bic, parse_iban
 from sheetsync.read.cells import (
-    AmbiguousAmount,
     EARLIEST_DATE,
+    AmbiguousAmount,
     ImplausibleAmount,
     NoSuchDay,
     OtherCurrency,
