@@ -14,6 +14,7 @@ import io
 import random
 import re
 import sys
+import warnings
 import zipfile
 import zlib
 from datetime import date
@@ -155,6 +156,15 @@ def base_ods() -> bytes:
     return ods_package(ods_content({name: ods_rows(rows) for name, rows in base_raw().items()}))
 
 
+def _with_a_part_twice(data: bytes, name: str) -> bytes:
+    """The package with a second entry of the same name at its end (readers disagree on which counts)."""
+    out = io.BytesIO(data)
+    with warnings.catch_warnings(), zipfile.ZipFile(out, "a") as z:
+        warnings.simplefilter("ignore")  # zipfile warns of the duplicate it is asked to write
+        z.writestr(name, part(data, name))
+    return out.getvalue()
+
+
 def patched(data: bytes, changes: dict[str, bytes | None], stored: bool = False) -> bytes:
     """The package with some parts replaced or added (None: removed)."""
     out = io.BytesIO()
@@ -211,6 +221,7 @@ def malformed() -> dict[str, tuple[str, bytes]]:
     content = part(o, "content.xml")
     return {
         "not-a-zip.xlsx": (".xlsx", b"this is not a workbook\n" * 10),
+        "duplicate-part.xlsx": (".xlsx", _with_a_part_twice(x, WORKBOOK)),
         "empty.xlsx": (".xlsx", b""),
         "truncated.xlsx": (".xlsx", x[: len(x) // 2]),
         "bad-xml-sheet.xlsx": (".xlsx", patched(x, {SHEET: sheet[: len(sheet) // 2]})),
@@ -325,6 +336,15 @@ def bombs(full: bool = False) -> dict[str, tuple[str, bytes]]:
             ".xlsx",
             patched(x, {SHEET: sheet_with_rows(sheet, '<row r="1048576"><c r="CV1048576"><v>1</v></c></row>')}),
         ),
+        # positions spelled as XML allows and readers accept, not as programs write them (a trial's finds)
+        "far-cell-single-quotes.xlsx": (
+            ".xlsx",
+            patched(x, {SHEET: sheet_with_rows(sheet, "<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>")}),
+        ),
+        "far-cell-spaced.xlsx": (
+            ".xlsx",
+            patched(x, {SHEET: sheet_with_rows(sheet, '<row r = "1048576"><c r =\n"XFD1048576"><v>1</v></c></row>')}),
+        ),
         "declared-dimension.xlsx": (
             ".xlsx",
             patched(x, {SHEET: re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', sheet)}),
@@ -371,7 +391,29 @@ def bombs(full: bool = False) -> dict[str, tuple[str, bytes]]:
                 )
             ),
         ),
+        **{
+            f"repeated-rows-{how}.ods": (".ods", _ods_repeated_member(repeated))
+            for how, repeated in {
+                "single-quotes": "<table:table-row table:number-rows-repeated='{n}'>{cell}</table:table-row>",
+                "plus-sign": '<table:table-row table:number-rows-repeated="+{n}">{cell}</table:table-row>',
+                "leading-zeros": '<table:table-row table:number-rows-repeated="0000000000000000{n}">{cell}'
+                "</table:table-row>",
+                "character-reference": '<table:table-row table:number-rows-repeated="&#49;{rest}">{cell}'
+                "</table:table-row>",
+                "in-a-row-group": "<table:table-row-group><table:table-row "
+                'table:number-rows-repeated="{n}">{cell}</table:table-row></table:table-row-group>',
+            }.items()
+        },
     }
+
+
+def _ods_repeated_member(spelled: str) -> bytes:
+    """An .ods whose Members tab ends with one row holding a name, repeated a million times, the
+    repeat spelled as `spelled` says ({n}, or {rest} after its first digit)."""
+    cell = '<table:table-cell table:number-columns-repeated="50" office:value-type="string"><text:p>x</text:p></table:table-cell>'
+    row = spelled.format(n=1_000_000, rest="000000", cell=cell)
+    members, _, _ = ods_rows(base_raw()["Members"]).partition("<table:table-row table:number-rows-repeated")
+    return ods_package(ods_content({"Settings": ods_rows(base_raw()["Settings"]), "Members": members + row}))
 
 
 def main(argv: list[str]) -> None:

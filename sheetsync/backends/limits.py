@@ -188,10 +188,30 @@ def _above(rows: int, columns: int) -> re.Pattern:
     return re.compile(f"{row}|{column}".encode())
 
 
+# a position spelled as XML allows, not as programs write it: r='7', r = "7" (readers take it)
+REF_ANY = re.compile(rb"""\br\s*=\s*(["'])([A-Z]{0,4})([0-9]{1,12})\1""")
+SPACED_EQUALS = (b" =", b"\t=", b"\n=", b"\r=")
+
+
+def plainly_spelled(window: bytes) -> bool:
+    """Whether every attribute of `window` is written name="value", as spreadsheet programs write
+    them: each = followed by a double quote, none after a space. Then the searches for r="…" see
+    every position; else every position is read, however spelt (an = in a cell's text costs that
+    too). A window may end between = and its quote."""
+    return window.count(b"=") - window.endswith(b"=") == window.count(b'="') and not any(
+        spaced in window for spaced in SPACED_EQUALS
+    )
+
+
 def highest_ref(window: bytes) -> tuple[int, int]:
     """The highest row number and column any position in `window` names. In an ordered sheet both
     are near its end: they are read there, then one search over the window finds nothing higher;
     a file in another order costs a few searches more, or a reading of every position."""
+    if not plainly_spelled(window):
+        found = REF_ANY.findall(window)
+        return max((int(row) for _, _, row in found), default=0), max(
+            (column_number(letters) for _, letters, _ in found if letters), default=0
+        )
     rows = max(map(int, set(REF_ROW.findall(window, len(window) - TAIL))), default=0)
     columns = max(map(column_number, set(REF_COLUMN.findall(window, len(window) - TAIL))), default=0)
     if len(window) <= TAIL:  # every position was read (a small sheet: no pattern to build)
@@ -273,7 +293,11 @@ def _check_declared(infos: list[zipfile.ZipInfo], limits: Limits, name: str) -> 
     """What the zip's directory declares, before inflating anything (a part cannot inflate to more
     than its declared size: zipfile stops there and checks the CRC)."""
     total = 0
+    seen: set[str] = set()
     for info in infos:
+        if info.filename in seen:  # readers disagree on which of the two counts, and a writer keeps both
+            raise unreadable(name, "damaged", Phrase(N_("it is twice in the package")), info.filename)
+        seen.add(info.filename)
         total += info.file_size
         if info.file_size > limits.part_mib * MIB:
             raise refuse(name, "part_mib", mib(info.file_size), limits.part_mib, info.filename)
@@ -317,9 +341,11 @@ def _check_part(
     if is_xml:  # well-formed, or refused: a reader may loop on it
         parser = expat.ParserCreate()
         parser.StartDoctypeDeclHandler = _refuse_doctype
+        if is_ods_content:  # rows and repeats as expat reads them: however their attributes are spelt
+            sheets = _OdsSheets(grid)
+            parser.StartElementHandler, parser.EndElementHandler = sheets.start, sheets.end
     size = 0
     tail = b""
-    kept: list[bytes] = []
     found = False
     try:
         with archive.open(info) as part:
@@ -327,15 +353,15 @@ def _check_part(
                 size += len(block)
                 if size > limits.part_mib * MIB:
                     raise refuse(name, "part_mib", mib(size), limits.part_mib, info.filename)
-                if is_ods_content:
-                    kept.append(block)  # scanned whole below: rows span blocks
                 if is_xml:
                     parser.Parse(block, False)
-                    if not is_ods_content:
-                        window = tail + block
+                    window = tail + block
+                    if is_ods_content:
+                        found = found or any(n in window for n in notice)
+                    else:
                         grid.scan_ooxml(window, block)
                         found = found or any(n in window for n in spelled(notice, grid.prefix))
-                        tail = window[-OVERLAP:]
+                    tail = window[-OVERLAP:]
         if parser is not None:
             parser.Parse(b"", True)
     except SetupError:
@@ -354,10 +380,6 @@ def _check_part(
         LookupError,  # an XML declaration naming an unknown encoding
     ) as exc:
         raise unreadable(name, "damaged", str(exc), info.filename) from exc
-    if is_ods_content:
-        whole = b"".join(kept)
-        grid.scan_ods(whole)
-        found = any(n in whole for n in notice)
     return size, found
 
 
@@ -414,53 +436,53 @@ class _Grid:
             self.row_cells += sum(segment.count(cell_tag + end) for end in (b" ", b">", b"/"))
         self.widest = max(self.widest, self.row_cells)
 
-    def scan_ods(self, xml: bytes) -> None:
-        """Each <table:table>'s rows and columns, repeat counts included, up to the last one holding
-        something; a repeated empty row or cell costs nothing to a reader."""
-        for table in ODS_TABLE.finditer(xml):
-            named = ODS_NAME.search(table[1])
-            title = named[1].decode("utf-8", "replace") if named else "?"
-            self.rows = self.columns = 0
-            row_number = 0
-            for row in ODS_ROW.finditer(table[2]):
-                repeat = _repeat(row[1], b"number-rows-repeated")
-                body = row[2] or b""
-                if _holds_something(body):
-                    self._grow(row_number + repeat, _ods_width(body), title)
-                row_number += repeat
-                if row_number > 1 << 40:  # an absurd count: no reader expands it, but stop counting
-                    break
+
+class _OdsSheets:
+    """expat's handlers for an .ods content.xml: each <table:table>'s rows and columns, repeat counts
+    included, up to the last one holding something (a repeated empty row or cell costs a reader
+    nothing), grown into the grid as each row ends. Attribute values come as a reader gets them
+    (any quotes, character references decoded), and rows count wherever they stand in their table
+    (in a row group, among the header rows). Names are those written, as calamine knows them."""
+
+    def __init__(self, grid: _Grid):
+        self.grid = grid
+        self.tables: list[list] = []  # [title, rows so far, its extent] of each table being read, innermost last
+        self.repeat = self.width = self.last = 0  # of the row being read
+
+    def start(self, name: str, attrs: dict) -> None:
+        if name == "table:table":
+            self.tables.append([attrs.get("table:name", "?"), 0, (0, 0)])
+        elif name == "table:table-row":
+            self.repeat, self.width, self.last = repeat_count(attrs.get("table:number-rows-repeated")), 0, 0
+        elif name in ("table:table-cell", "table:covered-table-cell"):
+            self.width += repeat_count(attrs.get("table:number-columns-repeated"))
+            if "table:formula" in attrs or any(key.endswith(":value-type") for key in attrs):
+                self.last = self.width
+        elif name.startswith("text:"):  # a cell's text
+            self.last = self.width
+
+    def end(self, name: str) -> None:
+        if name == "table:table-row" and self.tables:
+            table, grid = self.tables[-1], self.grid
+            if self.last:  # each table's own extent is bounded: rows of one, columns of another are no grid
+                grid.rows, grid.columns = table[2]
+                grid._grow(min(table[1] + self.repeat, ABSURD), self.last, table[0])
+                table[2] = grid.rows, grid.columns
+            table[1] = min(table[1] + self.repeat, ABSURD)
+        elif name == "table:table" and self.tables:
+            self.tables.pop()
 
 
-ODS_TABLE = re.compile(rb"<table:table\b([^>]*)>(.*?)</table:table>", re.S)
-ODS_NAME = re.compile(rb'table:name="([^"]*)"')
-ODS_ROW = re.compile(rb"<table:table-row\b([^>]*?)(?:/>|>(.*?)</table:table-row>)", re.S)
-ODS_CELL = re.compile(rb"<table:(?:covered-)?table-cell\b([^>]*?)(?:/>|>(.*?)</table:(?:covered-)?table-cell>)", re.S)
-REPEAT = {
-    key: re.compile(rb"table:" + key + rb'="([0-9]{1,15})"')
-    for key in (b"number-rows-repeated", b"number-columns-repeated")
-}
+ABSURD = 1 << 40  # a repeat no reader expands: counted as this, and refused by any limit
 
 
-def _repeat(attributes: bytes, key: bytes) -> int:
-    m = REPEAT[key].search(attributes)
-    return max(1, int(m[1])) if m else 1
-
-
-def _holds_something(xml: bytes) -> bool:
-    return b"value-type" in xml or b"<text:" in xml or b"table:formula" in xml
-
-
-def _ods_width(row: bytes) -> int:
-    """Columns of a row up to its last cell that holds something, repeats counted."""
-    if b"number-columns-repeated" not in row:
-        return row.count(b"<table:table-cell") + row.count(b"<table:covered-table-cell")
-    width = last = 0
-    for cell in ODS_CELL.finditer(row):
-        width += _repeat(cell[1], b"number-columns-repeated")
-        if _holds_something(cell[0]):
-            last = width
-    return last
+def repeat_count(value: str | None) -> int:
+    """A repeat count as a reader takes it ("+1000000", leading zeros, spaces); 1 when absent or
+    no number."""
+    digits = (value or "").strip().lstrip("+")
+    if not digits.isdigit():
+        return 1
+    return max(1, int(digits)) if len(digits) <= 15 else ABSURD
 
 
 # .xls (BIFF8 in an OLE compound file) ---------------------------------------------------------

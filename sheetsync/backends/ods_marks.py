@@ -18,6 +18,7 @@ import re
 import zipfile
 from xml.parsers import expat
 
+from sheetsync.backends.limits import repeat_count
 from sheetsync.backends.xlsx_marks import PackageMarks
 from sheetsync.backends.xml_text import markup_only
 from sheetsync.read.cells import Uncomputed
@@ -78,10 +79,10 @@ class _Scan:
             self.hidden_here = self.hidden.setdefault(title, set())
             self.row = 0
         elif name == "table:table-row":
-            self.rows_here, self.column = _count(attrs, "number-rows-repeated"), 0
+            self.rows_here, self.column = repeat_count(attrs.get("table:number-rows-repeated")), 0
             self.row_hidden, self.row_holds = attrs.get("table:visibility") in HIDDEN, False
         elif name in ("table:table-cell", "table:covered-table-cell"):
-            self.columns_here = _count(attrs, "number-columns-repeated")
+            self.columns_here = repeat_count(attrs.get("table:number-columns-repeated"))
             self.row_holds = self.row_holds or "office:value-type" in attrs or "table:formula" in attrs
             if attrs.get("calcext:value-type") == "error":
                 self.shown = []
@@ -108,10 +109,3 @@ class _Scan:
                         self.sheet[(r, c)] = shown
             self.shown = self.formula = None
             self.column += self.columns_here
-
-
-def _count(attrs: dict, name: str) -> int:
-    try:
-        return max(1, int(attrs.get(f"table:{name}", 1)))
-    except ValueError:
-        return 1
