@@ -408,6 +408,19 @@ def test_an_amount_in_another_currency_is_an_error_not_counted_as_the_groups(typ
     assert [ref.row for ref in report.left_out.unread] == [2]
 
 
+def test_a_number_cell_holding_nan_is_an_error_at_its_cell_not_a_crash():
+    """A hostile trial: <v>NaN</v> in a money or odometer cell stopped the whole run with "unexpected error"."""
+    trips = consecutive_trips(("Laurent", 1000, 50), ("Julien", 500), ("Laurent", 300))
+    trips[2][3] = float("nan")
+    raw = group(trips=trips, expenses=[[date(2025, 2, 1), "Laurent", "insurance", float("nan")]])
+    report = report_of(raw)
+    assert [(tab, row, column) for tab, row, column, _ in messages(report, "value.number")] == [
+        ("Trips", 4, "Odometer end"),
+        ("Expenses", 2, "Amount"),
+    ]
+    assert not report.book.expenses and [ref.row for ref in report.left_out.unread] == [2]
+
+
 def test_an_amount_with_three_digits_after_its_decimal_comma_is_an_error_at_its_cell():
     """A treasurer's trial: "1,234" (a thousand, written the English way) was counted 1,23 € in a
     French group, without a word."""

@@ -7,6 +7,7 @@ returns a typed value or raises ValueError; the caller turns that into a Problem
 from __future__ import annotations
 
 import calendar
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
@@ -66,10 +67,14 @@ def parse_number(value: object, lang: str = "en", currency: str | None = None) -
     if isinstance(value, bool):
         raise ValueError("a yes/no value is not a number")
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"{value} is not a number")
         return value
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, float):
+        if not math.isfinite(value):  # <v>NaN</v>, <v>inf</v>: no number (a Decimal NaN stops every comparison)
+            raise ValueError(f"{value} is not a number")
         # repr() gives the shortest text that reads back the same float: 0.1 -> "0.1"
         return Decimal(repr(value))
     if not isinstance(value, str):

@@ -615,7 +615,9 @@ class _Parser:
             day, start, end, driver = cells[i_date], cells[i_start], cells[i_end], cells[i_driver]
             if type(day) is date:  # a date cell without a time
                 day = days.get(day) or days.setdefault(day, datetime(day.year, day.month, day.day))
-            if type(day) is not datetime or type(start) not in numbers or type(end) not in numbers or end < start:
+            if type(day) is not datetime or type(start) not in numbers or type(end) not in numbers:
+                return None
+            if not 0 <= end - start < MAX_AMOUNT:  # backwards, or not finite (NaN, inf): the careful way says why
                 return None
             if not earliest <= day <= latest:
                 return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -136,7 +137,7 @@ class RowReader:
 
     def number(self, field: str, required: bool = False) -> Decimal | None:
         value = self.raw(field)
-        if type(value) is float:  # the common cases, made quick
+        if type(value) is float and math.isfinite(value):  # the common cases, made quick
             return Decimal(repr(value))
         if type(value) is int:
             return Decimal(value)
