@@ -27,6 +27,8 @@ from sheetsync.backends.limits import Limits
 from sheetsync.calendar.bookings import WhoDrove, find_driver
 from sheetsync.errors import DataError, SetupError, said_in
 from sheetsync.i18n import N_, t
+from sheetsync.model import Problem
+from sheetsync.model.problems import problem
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
 from sheetsync.present.tabs import generated_tables, left_out_text
@@ -420,6 +422,24 @@ def submit_entry(
         return _submit(backend, member, kind, fields, now)
 
 
+def _already_saved(after: Report, tab: str, row: int) -> list[Problem]:
+    """The expense or payment on `tab`'s `row` when the workbook already held it, to the minute: a
+    form sent twice (Back and the button again, a retry after an answer lost in a car park)."""
+    for records in (after.book.expenses, after.book.payments):
+        new = next((r for r in records if r.source.tab == tab and r.source.row == row), None)
+        saved = next(
+            (r for r in records if r is not new and new is not None and replace(r, source=new.source) == new), None
+        )
+        if saved is not None:
+            lang = after.settings.language
+            return [
+                problem(
+                    "entry.already_saved", lang, tab, row, None, saved_tab=saved.source.tab, saved_row=saved.source.row
+                )
+            ]
+    return []
+
+
 def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime) -> Submitted:
     from sheetsync.calendar.bookings import clashes_of
     from sheetsync.model.schema import ENTRIES
@@ -445,6 +465,7 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     ]
     if kind == "booking" and not stopping:
         stopping = clashes_of(after.book, after.occurrences, name, number)
+    stopping = stopping or _already_saved(after, name, number)
     if stopping:
         return Submitted(False, stopping, None, name)
     below_header = [list(r) for r in current[table.header_row :]]  # the tab as just read, for a file's writer

@@ -505,6 +505,25 @@ def test_an_ambiguous_amount_typed_on_the_phone_is_refused_not_rounded(lilas):
     assert "Saisies" not in read_xlsx(workbook)
 
 
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"kind": "payment", "to": "Laurent", "amount": "467,98", "date": "2026-01-04T09:00"},
+        {"kind": "expense", "vehicle": "Clio", "category": "fournitures", "amount": "40", "date": "2026-01-04T10:00"},
+    ],
+)
+def test_a_form_sent_twice_is_saved_once_and_the_second_time_says_so(lilas, form):
+    """Two trials: Back then the button again, or a retry after a lost answer, saved the payment
+    twice and the figures moved with no word; the page said "Enregistré" both times."""
+    workbook, base = lilas
+    assert post(link(base, "Catherine"), **form).status_code == 200 and len(entries(workbook)) == 3
+    again = post(link(base, "Catherine"), **form)
+    assert again.status_code == 422 and "est déjà dans le classeur (Saisies, ligne 3)" in shown(again)
+    assert len(entries(workbook)) == 3  # title, header, the one entry
+    other = post(link(base, "Catherine"), **(form | {"date": "2026-01-04T11:00"}))
+    assert other.status_code == 200 and len(entries(workbook)) == 4  # another time: another one
+
+
 def test_a_form_with_a_body_length_that_is_no_number_is_a_bad_request(tmp_path, example2, monkeypatch):
     """waitress refuses such a request itself; any other WSGI server hands it over as it came."""
     monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)

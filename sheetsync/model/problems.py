@@ -147,6 +147,11 @@ PROBLEMS: dict[str, Template] = {
         N_('"{value}" is not a valid BIC.'),
         N_("A BIC has 8 or 11 letters and digits (AGRIFRPP or AGRIFRPPXXX); leave it empty if unsure."),
     ),
+    "entry.already_saved": Template(
+        E,  # only ever on a phone's entry, which it stops (api.submit_entry)
+        N_("This entry is already in the workbook ({saved_tab}, row {saved_row})."),
+        N_("It was saved the first time: nothing more to do. If it is a second one, give its time."),
+    ),
     "entry.no_such_booking": Template(
         W,  # it cancels nothing and counts for nothing; a phone refuses it (api.submit_entry)
         N_("No booking of {member} at {value} to cancel."),
