@@ -440,6 +440,21 @@ def _already_saved(after: Report, tab: str, row: int) -> list[Problem]:
     return []
 
 
+def _others_made_wrong(before: Report, after: Report, tab: str, row: int) -> list[Problem]:
+    """The first error the entry on `tab`'s `row` brings on another row (a trip logged late, after
+    a later one was logged from the reading at its end), said on the entry, which it stops."""
+    had = {(p.tab, p.row, p.code) for p in before.problems if p.is_error}
+    for p in after.problems:
+        if p.is_error and (p.tab, p.row) != (tab, row) and (p.tab, p.row, p.code) not in had:
+            lang = after.settings.language
+            return [
+                problem(
+                    "entry.makes_another_wrong", lang, tab, row, None, saved_tab=p.tab, saved_row=p.row, said=p.message
+                )
+            ]
+    return []
+
+
 def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime) -> Submitted:
     from sheetsync.calendar.bookings import clashes_of
     from sheetsync.model.schema import ENTRIES
@@ -466,6 +481,9 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     if kind == "booking" and not stopping:
         stopping = clashes_of(after.book, after.occurrences, name, number)
     stopping = stopping or _already_saved(after, name, number)
+    if not stopping and after.has_errors:  # none of them its own: does it make another row wrong?
+        before = build_report(raw, _default_group(backend), now.date(), history=False)
+        stopping = _others_made_wrong(before, after, name, number)
     if stopping:
         return Submitted(False, stopping, None, name)
     below_header = [list(r) for r in current[table.header_row :]]  # the tab as just read, for a file's writer

@@ -189,6 +189,22 @@ def test_a_trip_is_checked_then_appended_and_nothing_else_changes(lilas):
     assert "Sam. 4 janv. 2026" in answer.text or "4 janv. 2026" in answer.text  # the last entries
 
 
+def test_a_trip_logged_late_that_would_make_anothers_trip_wrong_is_refused(lilas):
+    """A members' trial: Catherine logs today's trip; Julien then logs yesterday's from the
+    reading the page filled in (hers, at its end). His was saved, and hers became the error
+    (trip.misdated) that held every notice back. His is refused now, and hers is left as it is."""
+    workbook, base = lilas
+    today = {"kind": "trip", "vehicle": "Clio", "date": "2026-01-04T09:00"}
+    readings = {"odometer_start": str(LAST_READING), "odometer_end": str(LAST_READING + 60)}
+    assert post(link(base, "Catherine"), **today, **readings).status_code == 200
+    late = {"odometer_start": str(LAST_READING + 60), "odometer_end": str(LAST_READING + 110)}
+    answer = post(link(base, "Julien"), **(today | {"date": "2026-01-03T14:00"}), **late)
+    assert answer.status_code == 422 and "Rien n'a été enregistré" in shown(answer)
+    assert "Saisies, ligne 3" in shown(answer)  # the trip it would make wrong
+    assert len(entries(workbook)) == 3  # title, header, Catherine's trip
+    assert not [p for p in api.load(str(workbook), date(2026, 1, 5)).problems if p.is_error]
+
+
 def test_a_reading_below_the_last_one_is_refused_in_words(lilas):
     workbook, base = lilas
     answer = post(

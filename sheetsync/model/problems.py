@@ -152,6 +152,11 @@ PROBLEMS: dict[str, Template] = {
         N_("This entry is already in the workbook ({saved_tab}, row {saved_row})."),
         N_("It was saved the first time: nothing more to do. If it is a second one, give its time."),
     ),
+    "entry.makes_another_wrong": Template(
+        E,  # only ever on a phone's entry, which it stops (api.submit_entry)
+        N_("With this entry, the one at {saved_tab}, row {saved_row} would be wrong: {said}"),
+        N_("Check the date and the odometer readings of yours: a vehicle's readings go up with time."),
+    ),
     "entry.no_such_booking": Template(
         W,  # it cancels nothing and counts for nothing; a phone refuses it (api.submit_entry)
         N_("No booking of {member} at {value} to cancel."),
