@@ -190,24 +190,15 @@ def _above(rows: int, columns: int) -> re.Pattern:
 
 # a position spelled as XML allows, not as programs write it: r='7', r = "7" (readers take it)
 REF_ANY = re.compile(rb"""\br\s*=\s*(["'])([A-Z]{0,4})([0-9]{1,12})\1""")
-SPACED_EQUALS = (b" =", b"\t=", b"\n=", b"\r=")
 
 
-def plainly_spelled(window: bytes) -> bool:
-    """Whether every attribute of `window` is written name="value", as spreadsheet programs write
-    them: each = followed by a double quote, none after a space. Then the searches for r="…" see
-    every position; else every position is read, however spelt (an = in a cell's text costs that
-    too). A window may end between = and its quote."""
-    return window.count(b"=") - window.endswith(b"=") == window.count(b'="') and not any(
-        spaced in window for spaced in SPACED_EQUALS
-    )
-
-
-def highest_ref(window: bytes) -> tuple[int, int]:
+def highest_ref(window: bytes, plain: bool = True) -> tuple[int, int]:
     """The highest row number and column any position in `window` names. In an ordered sheet both
     are near its end: they are read there, then one search over the window finds nothing higher;
-    a file in another order costs a few searches more, or a reading of every position."""
-    if not plainly_spelled(window):
+    a file in another order costs a few searches more, or a reading of every position. Unless
+    `plain` (every cell and row written <c r="…", <row r="…", as programs write them), every
+    position is read, however XML lets it be spelt."""
+    if not plain:
         found = REF_ANY.findall(window)
         return max((int(row) for _, _, row in found), default=0), max(
             (column_number(letters) for _, letters, _ in found if letters), default=0
@@ -414,27 +405,36 @@ class _Grid:
             self.in_sheet_data = True
             self.prefix = element_prefix(window, "sheetData")
             window, block = window[at:], block[max(0, at - (len(window) - len(block))) :]
-        self._grow(*highest_ref(window), self.part)
-        self._count_rows_and_widths(block)
+        plain = self._count_rows_and_widths(block)
+        self._grow(*highest_ref(window, plain), self.part)
         self._grow(self.row_elements, self.widest, self.part)
 
-    def _count_rows_and_widths(self, block: bytes) -> None:
+    def _count_rows_and_widths(self, block: bytes) -> bool:
         """Rows and cells written without `r` take the next row or column: count the row elements,
         and, when some cell of the block has no position of its own, the cells of each row (a tag
-        cut at a block boundary is missed: one in a MiB)."""
+        cut at a block boundary is missed: one in a MiB). Returns whether every cell and row of the
+        block opens with its r="…" (r='…', r = "…" or r after another attribute are read otherwise)."""
         row_tag, cell_tag = b"<" + self.prefix + b"row", b"<" + self.prefix + b"c"
         self.row_elements += block.count(row_tag)
-        placed = cell_tag + b' r="'
-        end = len(block) - len(placed)  # the tags that start before it (a cut one is the next block's)
-        if block.count(cell_tag, 0, end + len(cell_tag) - 1) == block.count(placed, 0, end + len(placed) - 1):
+        rows_placed = _all_placed(block, row_tag)  # (a <rowBreaks> after the rows: that block is read whole)
+        if _all_placed(block, cell_tag):
             self.row_cells = 0  # every cell (and no other element starting so) is placed by its r:
-            return  # the refs bound the columns
+            return rows_placed  # the refs bound the columns
         for i, segment in enumerate(block.split(row_tag)):
             if i:  # a row starts here
                 self.widest = max(self.widest, self.row_cells)
                 self.row_cells = 0
             self.row_cells += sum(segment.count(cell_tag + end) for end in (b" ", b">", b"/"))
         self.widest = max(self.widest, self.row_cells)
+        return False
+
+
+def _all_placed(block: bytes, tag: bytes) -> bool:
+    """Whether every element of `block` opening with `tag` goes on with r="…" (the tags that start
+    near its end, cut, are the next block's)."""
+    placed = tag + b' r="'
+    end = len(block) - len(placed)
+    return block.count(tag, 0, end + len(tag) - 1) == block.count(placed, 0, end + len(placed) - 1)
 
 
 class _OdsSheets:
