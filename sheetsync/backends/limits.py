@@ -383,6 +383,10 @@ class _Grid:
         self.in_sheet_data = False
         self.prefix = b""  # the namespace prefix of the sheet's elements ("x:"), if any
 
+    def new_sheet(self) -> None:
+        """A sheet of its own begins in the part: its extent is bounded apart from the one before."""
+        self.rows = self.columns = 0
+
     def _grow(self, rows: int, columns: int, where: str) -> None:
         self.rows, self.columns = max(self.rows, rows), max(self.columns, columns)
         lim = self.limits
@@ -446,12 +450,13 @@ class _OdsSheets:
 
     def __init__(self, grid: _Grid):
         self.grid = grid
-        self.tables: list[list] = []  # [title, rows so far, its extent] of each table being read, innermost last
+        self.tables: list[list] = []  # [title, rows so far] of each table being read, innermost last
         self.repeat = self.width = self.last = 0  # of the row being read
 
     def start(self, name: str, attrs: dict) -> None:
         if name == "table:table":
-            self.tables.append([attrs.get("table:name", "?"), 0, (0, 0)])
+            self.tables.append([attrs.get("table:name", "?"), 0])
+            self.grid.new_sheet()
         elif name == "table:table-row":
             self.repeat, self.width, self.last = repeat_count(attrs.get("table:number-rows-repeated")), 0, 0
         elif name in ("table:table-cell", "table:covered-table-cell"):
@@ -463,12 +468,10 @@ class _OdsSheets:
 
     def end(self, name: str) -> None:
         if name == "table:table-row" and self.tables:
-            table, grid = self.tables[-1], self.grid
-            if self.last:  # each table's own extent is bounded: rows of one, columns of another are no grid
-                grid.rows, grid.columns = table[2]
-                grid._grow(min(table[1] + self.repeat, ABSURD), self.last, table[0])
-                table[2] = grid.rows, grid.columns
+            table = self.tables[-1]
             table[1] = min(table[1] + self.repeat, ABSURD)
+            if self.last:
+                self.grid._grow(table[1], self.last, table[0])
         elif name == "table:table" and self.tables:
             self.tables.pop()
 
@@ -520,7 +523,7 @@ def check_xls(data: bytes, limits: Limits, name: str) -> bool:
             raise unreadable(name, "damaged", "a record is cut short", stream)
         at += 4 + length
         if kind == 0x0809:  # BOF: a new sheet (or the workbook globals) begins
-            grid.rows = grid.columns = 0
+            grid.new_sheet()
         elif kind in XLS_CELLS and length >= 4:
             row, column = struct.unpack_from("<HH", body)
             grid._grow(row + 1, column + 1, stream)
