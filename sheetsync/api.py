@@ -427,9 +427,9 @@ def _already_saved(after: Report, tab: str, row: int) -> list[Problem]:
     form sent twice (Back and the button again, a retry after an answer lost in a car park)."""
     for records in (after.book.expenses, after.book.payments):
         new = next((r for r in records if r.source.tab == tab and r.source.row == row), None)
-        saved = next(
-            (r for r in records if r is not new and new is not None and replace(r, source=new.source) == new), None
-        )
+        if new is None:
+            continue
+        saved = next((r for r in records if r is not new and replace(r, source=new.source) == new), None)
         if saved is not None:
             lang = after.settings.language
             return [
