@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -617,7 +618,7 @@ class _Parser:
                 day = days.get(day) or days.setdefault(day, datetime(day.year, day.month, day.day))
             if type(day) is not datetime or type(start) not in numbers or type(end) not in numbers:
                 return None
-            if not 0 <= end - start < MAX_AMOUNT:  # backwards, or not finite (NaN, inf): the careful way says why
+            if not 0 <= end - start < math.inf:  # backwards, or not finite (NaN, inf): the careful way says why
                 return None
             if not earliest <= day <= latest:
                 return None
