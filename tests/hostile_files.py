@@ -404,7 +404,21 @@ def bombs(full: bool = False) -> dict[str, tuple[str, bytes]]:
                 'table:number-rows-repeated="{n}">{cell}</table:table-row></table:table-row-group>',
             }.items()
         },
+        "nested-table-forgets-width.ods": (".ods", _ods_nested_table()),
     }
+
+
+def _ods_nested_table() -> bytes:
+    """A sheet with one row 200 cells wide, then a cell holding a table of its own, then 20,000
+    narrow rows: 4 million cells in all, twice the limit, unless the inner table makes the outer
+    sheet's width forgotten."""
+    wide = "<table:table-row>" + '<table:table-cell office:value-type="float" office:value="1"/>' * 200
+    inner = '<table:table table:name="inner"><table:table-row><table:table-cell/></table:table-row></table:table>'
+    rng = random.Random(5)  # varied values: the part compresses like a real sheet
+    cell = '<table:table-row><table:table-cell office:value-type="float" office:value="{}"/></table:table-row>'
+    rows = wide + "</table:table-row><table:table-row><table:table-cell>" + inner + "</table:table-cell></table:table-row>"
+    members, _, _ = ods_rows(base_raw()["Members"]).partition("<table:table-row table:number-rows-repeated")
+    return ods_package(ods_content({"Settings": ods_rows(base_raw()["Settings"]), "Members": members + rows + "".join(cell.format(rng.randrange(10**9)) for _ in range(20_000))}))
 
 
 def _ods_repeated_member(spelled: str) -> bytes:

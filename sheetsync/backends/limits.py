@@ -442,38 +442,54 @@ def _all_placed(block: bytes, tag: bytes) -> bool:
 
 
 class _OdsSheets:
-    """expat's handlers for an .ods content.xml: each <table:table>'s rows and columns, repeat counts
+    """expat's handlers for an .ods content.xml: each sheet's rows and columns, repeat counts
     included, up to the last one holding something (a repeated empty row or cell costs a reader
     nothing), grown into the grid as each row ends. Attribute values come as a reader gets them
     (any quotes, character references decoded), and rows count wherever they stand in their table
-    (in a row group, among the header rows). Names are those written, as calamine knows them."""
+    (in a row group, among the header rows). A table inside a cell has its rows apart, and leaves
+    its sheet's extent as it was. Names are those written, as calamine knows them."""
 
     def __init__(self, grid: _Grid):
         self.grid = grid
-        self.tables: list[list] = []  # [title, rows so far] of each table being read, innermost last
-        self.repeat = self.width = self.last = 0  # of the row being read
+        self.tables: list[_OdsTable] = []  # the tables being read, innermost last
 
     def start(self, name: str, attrs: dict) -> None:
         if name == "table:table":
-            self.tables.append([attrs.get("table:name", "?"), 0])
-            self.grid.new_sheet()
+            if not self.tables:  # a sheet
+                self.grid.new_sheet()
+            self.tables.append(_OdsTable(attrs.get("table:name", "?")))
+        elif not self.tables:
+            return
         elif name == "table:table-row":
-            self.repeat, self.width, self.last = repeat_count(attrs.get("table:number-rows-repeated")), 0, 0
+            self.tables[-1].row(repeat_count(attrs.get("table:number-rows-repeated")))
         elif name in ("table:table-cell", "table:covered-table-cell"):
-            self.width += repeat_count(attrs.get("table:number-columns-repeated"))
+            table = self.tables[-1]
+            table.width += repeat_count(attrs.get("table:number-columns-repeated"))
             if "table:formula" in attrs or any(key.endswith(":value-type") for key in attrs):
-                self.last = self.width
+                table.last = table.width
         elif name.startswith("text:"):  # a cell's text
-            self.last = self.width
+            self.tables[-1].last = self.tables[-1].width
 
     def end(self, name: str) -> None:
         if name == "table:table-row" and self.tables:
             table = self.tables[-1]
-            table[1] = min(table[1] + self.repeat, ABSURD)
-            if self.last:
-                self.grid._grow(table[1], self.last, table[0])
+            table.rows = min(table.rows + table.repeat, ABSURD)
+            if table.last:
+                self.grid._grow(table.rows, table.last, self.tables[0].title)
         elif name == "table:table" and self.tables:
             self.tables.pop()
+
+
+class _OdsTable:
+    """A table being read: its rows so far, and the row being read (its repeat, its width so far,
+    and the width up to its last cell holding something)."""
+
+    def __init__(self, title: str):
+        self.title, self.rows = title, 0
+        self.repeat = self.width = self.last = 0
+
+    def row(self, repeat: int) -> None:
+        self.repeat, self.width, self.last = repeat, 0, 0
 
 
 ABSURD = 1 << 40  # a repeat no reader expands: counted as this, and refused by any limit
