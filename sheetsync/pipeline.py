@@ -199,8 +199,8 @@ def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
     """The money of the rows left out while reading, and of the records the checks took out, each
     amount counted by its size: a refused -30 and a refused 30 leave 60 out, not nothing."""
     found: dict[SourceRef, Decimal] = {}
-    for source, amount in parsed.left_out:  # a row may hold money in a column left out too
-        found[source] = found.get(source, Decimal(0)) + abs(amount)
+    for source, amount in parsed.left_out:  # a row may hold money in a column left out too (by size already)
+        found[source] = found.get(source, Decimal(0)) + amount
     read = parsed.book
     later: dict[SourceRef, Decimal] = {}
     for before, after, money in (

@@ -119,3 +119,18 @@ def test_money_left_out_is_counted_by_its_size_whatever_its_sign():
     report = report_of(raw, history=False)
     assert {p.code for p in report.problems if p.is_error} == {"payment.negative", "payment.self"}
     assert report.left_out.amount == D("60.00") and len(report.left_out.rows) == 2
+
+
+def test_a_second_money_column_says_its_amounts_by_their_size_as_the_money_left_out_does():
+    """The reading's review: 25 and -25 in an ignored second Fuel paid column were "0 in all" in its
+    warning, while 50 was said left out."""
+    from conftest import consecutive_trips
+
+    raw = group(trips=consecutive_trips(("Anne", 100), ("Bruno", 100)), members=MEMBERS, owner="Anne")
+    header, *rows = raw["Trips"]
+    raw["Trips"] = [header + ["Fuel paid"]] + [
+        row + [None] * (len(header) - len(row)) + [v] for row, v in zip(rows, (25, -25))
+    ]
+    report = report_of(raw, history=False)
+    (warning,) = [p for p in report.problems if p.code == "column.duplicate_money"]
+    assert "50 in all" in warning.message and report.left_out.amount == D("50.00")

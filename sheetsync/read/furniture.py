@@ -100,12 +100,13 @@ def money_in(value: object, lang: str, currency: str | None = None) -> Decimal |
 
 def row_money(tab: LocatedTab, cells: list, lang: str, currency: str | None = None) -> tuple[Decimal | None, int]:
     """The money a row holds in its money columns (those that read as amounts; None: none does),
-    and how many of them hold something that is not an amount."""
+    each amount by its size (money left out: a refund and a cost do not cancel out), and how many
+    of them hold something that is not an amount."""
     total, found, unread = Decimal(0), False, 0
     for field in PAID_FIELDS:
         amount = money_in(tab.cell(cells, field), lang, currency)
         if amount is False:
             unread += 1
         elif amount is not None:
-            total, found = total + amount, True
+            total, found = total + abs(amount), True
     return (total if found else None), unread

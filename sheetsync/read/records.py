@@ -185,7 +185,7 @@ class _Parser:
         self.problems = problems
         self.member_names = Names()
         self.rejected: list[int] = []  # rows left out for an error, of the last tab read
-        self.left_out: list[tuple[SourceRef, Decimal]] = []  # the money of each row left out
+        self.left_out: list[tuple[SourceRef, Decimal]] = []  # the money of each row left out, by its size
         self.unread: list[SourceRef] = []  # the row of each amount left out that cannot be read
         self.vehicle_names = Names()
         self.emails: dict[str, str] = {}  # a member's Email, folded -> their name (a form's respondent)
@@ -302,9 +302,9 @@ class _Parser:
             if amount is False:
                 column.unread.append(SourceRef(tab.name, row))  # counted if the column holds money at all
             elif amount:
-                column.total += amount
+                column.total += abs(amount)  # money left out counts by its size
                 column.amounts += 1
-                self.left_out.append((SourceRef(tab.name, row), amount))
+                self.left_out.append((SourceRef(tab.name, row), abs(amount)))
 
     def duplicate_columns(self, tabs: list[LocatedTab]) -> None:
         """A warning for each column ignored because another one means the same, with the money
