@@ -33,7 +33,7 @@ from sheetsync.notify.templates import template_folder
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
 from sheetsync.present.entries import ENTRY_COLUMN_KINDS
-from sheetsync.read.cells import parse_money, parse_number, plain_number
+from sheetsync.read.cells import parse_number, plain_number
 from sheetsync.read.entries import booking_ref
 
 WEEKS_SHOWN = 3
@@ -172,9 +172,7 @@ def _typed_number(text: str, lang: str, currency: str | None = None, money: bool
     if not text:
         return None
     try:
-        if money:
-            parse_money(text, lang, currency)  # refused as a cell typed so would be
-        return parse_number(text, lang, currency)
+        return parse_number(text, lang, currency, amount=money)  # an amount refused as a cell typed so would be
     except ValueError:
         return text
 

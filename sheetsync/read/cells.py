@@ -57,12 +57,25 @@ def currency_code(sign: str) -> str:
     return CURRENCY_OF.get(sign.strip().lower(), sign.strip().upper())
 
 
-def parse_number(value: object, lang: str = "en", currency: str | None = None) -> Decimal:
+class AmbiguousAmount(ValueError):
+    """Text such as "1,234" in a group writing decimal commas ("1.234" where it writes points): an
+    amount with three digits after its decimal sign, which money does not have. A thousand written
+    the other way, or a slip: either reading may be wrong by a factor of a thousand, so neither is
+    chosen. `thousands` and `cents` are the two amounts meant, for the hint."""
+
+    def __init__(self, text: str, number: Decimal):
+        super().__init__(f'"{text}" has three digits after its decimal sign')
+        self.thousands = number.scaleb(3).to_integral_value()
+        self.cents = number.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def parse_number(value: object, lang: str = "en", currency: str | None = None, amount: bool = False) -> Decimal:
     """A Decimal from a number cell or text such as "12,5", "1 234,50 €", "€1,234.50", "1.234,50".
     With the group's `currency`, text naming another one is refused (OtherCurrency).
 
     A lone separator followed by exactly three digits ("1.234", "1,234") is a thousands
-    separator or a decimal point according to the group's language (fr: "." groups thousands).
+    separator or a decimal point according to the group's language (fr: "." groups thousands);
+    read as the decimal sign in an `amount`, it is refused (AmbiguousAmount: money has cents).
     """
     if isinstance(value, bool):
         raise ValueError("a yes/no value is not a number")
@@ -84,10 +97,10 @@ def parse_number(value: object, lang: str = "en", currency: str | None = None) -
             found = currency_code(sign)
             if found != currency and (sign != "$" or currency in NOT_DOLLARS):
                 raise OtherCurrency(value, found)
-    return _number_from_text(value, lang)
+    return _number_from_text(value, lang, amount)
 
 
-def _number_from_text(text: str, lang: str) -> Decimal:
+def _number_from_text(text: str, lang: str, amount: bool = False) -> Decimal:
     s = _CURRENCY.sub("", text.strip()).strip()
     negative = False
     if s.startswith("(") and s.endswith(")"):
@@ -102,7 +115,7 @@ def _number_from_text(text: str, lang: str) -> Decimal:
         if not all(re.fullmatch(r"\d{3}([.,]\d*)?", g) for g in groups[1:]) or not re.fullmatch(r"\d{1,3}", groups[0]):
             raise ValueError(f'"{text}" is not a number')
         s = "".join(groups)
-    digits = _normalise_separators(s, lang)
+    digits = _normalise_separators(s, lang, amount)
     if digits is None:
         raise ValueError(f'"{text}" is not a number')
     try:
@@ -112,7 +125,7 @@ def _number_from_text(text: str, lang: str) -> Decimal:
     return -number if negative else number
 
 
-def _normalise_separators(s: str, lang: str) -> str | None:
+def _normalise_separators(s: str, lang: str, amount: bool = False) -> str | None:
     dots, commas = s.count("."), s.count(",")
     if dots and commas:
         decimal_sep = "." if s.rfind(".") > s.rfind(",") else ","
@@ -131,6 +144,8 @@ def _normalise_separators(s: str, lang: str) -> str | None:
         thousands = "." if lang == "fr" else ","
         if sep == thousands:
             return whole + frac
+        if amount:
+            raise AmbiguousAmount(s, Decimal(f"{whole}.{frac}"))
     return f"{whole or '0'}.{frac}" if frac else whole or None
 
 
@@ -150,28 +165,12 @@ class ImplausibleAmount(ValueError):
 MAX_AMOUNT = Decimal(10) ** 9
 
 
-class AmbiguousAmount(ValueError):
-    """Text such as "1,234" in a group writing decimal commas ("1.234" where it writes points): an
-    amount with three digits after its decimal sign, which money does not have. A thousand written
-    the other way, or a slip: either reading may be wrong by a factor of a thousand, so neither is
-    chosen. `thousands` and `cents` are the two amounts meant, for the hint."""
-
-    def __init__(self, text: str, number: Decimal):
-        super().__init__(f'"{text}" has three digits after its decimal sign')
-        self.thousands = abs(number).scaleb(3).to_integral_value()
-        self.cents = abs(number).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def parse_money(value: object, lang: str = "en", currency: str | None = None) -> Decimal:
-    """A number rounded half up to the cent (in the group's `currency`: see parse_number). Text
-    with one separator, read as the decimal sign before exactly three digits (1 to 999 before it),
-    is refused (AmbiguousAmount); a number cell keeps its digits (a formula's result)."""
-    number = parse_number(value, lang, currency)
-    if not abs(number) < MAX_AMOUNT:  # NaN and infinities too
+    """A number rounded half up to the cent (in the group's `currency`: see parse_number; "1,234"
+    typed in a French group is ambiguous); a number cell keeps its digits (a formula's result)."""
+    number = parse_number(value, lang, currency, amount=True)
+    if not abs(number) < MAX_AMOUNT:
         raise ImplausibleAmount(f"{value!r} is no plausible amount")
-    if isinstance(value, str) and number.as_tuple().exponent == -3 and 1 <= abs(number) < 1000:
-        if value.count(".") + value.count(",") == 1:
-            raise AmbiguousAmount(value, number)
     return number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
