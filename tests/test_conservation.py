@@ -129,7 +129,7 @@ def test_a_second_money_column_says_its_amounts_by_their_size_as_the_money_left_
     raw = group(trips=consecutive_trips(("Anne", 100), ("Bruno", 100)), members=MEMBERS, owner="Anne")
     header, *rows = raw["Trips"]
     raw["Trips"] = [header + ["Fuel paid"]] + [
-        row + [None] * (len(header) - len(row)) + [v] for row, v in zip(rows, (25, -25))
+        row + [None] * (len(header) - len(row)) + [v] for row, v in zip(rows, (25, -25), strict=True)
     ]
     report = report_of(raw, history=False)
     (warning,) = [p for p in report.problems if p.code == "column.duplicate_money"]
