@@ -104,6 +104,17 @@ OS_REASONS = {
 }
 
 
+def not_written(name: str, exc: OSError, lang: str | None = None) -> BackendError:
+    """Exit 3: the file `name` could not be written, and why (`os_reason`)."""
+    return BackendError(
+        N_("Could not write {name}: {reason}; nothing was written."),
+        N_("Check the folder's permissions and free space."),
+        lang,
+        name=name,
+        reason=os_reason(exc),
+    )
+
+
 def os_reason(exc: OSError) -> str:
     """Why `exc` happened: a Phrase the message's language translates for a usual reason of the
     system's, else its own words ("certificate verify failed", a mail server's reply)."""

@@ -119,6 +119,15 @@ def test_in_french_from_a_french_workbook(tmp_path):
     assert "- Chloé : 300,00 €" in text
 
 
+def test_an_output_file_that_cannot_be_written_is_said_in_the_groups_language(tmp_path):
+    """The reading's review: "-o" into a folder that does not exist was an "unexpected error"
+    quoting Python's English, with advice about the workbook."""
+    path = write_xlsx(tmp_path / "Les Voisins.xlsx", workbook([("langue", "fr")], "fr"))
+    result = CliRunner().invoke(cli, ["agreement", str(path), "-o", str(tmp_path / "absent" / "a.md")])
+    assert result.exit_code == 3 and "unexpected" not in result.stderr and "inattendue" not in result.stderr
+    assert "a.md : ce fichier ou ce dossier n'existe pas ; rien n'a été écrit." in result.stderr
+
+
 def test_a_group_overrides_the_template_with_a_folder_of_its_own(tmp_path):
     own = tmp_path / "our-templates" / "en"
     own.mkdir(parents=True)

@@ -199,6 +199,12 @@ def test_a_secret_file_that_cannot_be_read_says_why_in_the_readers_language(tmp_
     assert "secret_file" in hint
 
 
+def test_a_groups_file_that_cannot_be_read_says_why(tmp_path):
+    with pytest.raises(SetupError) as refused:
+        load_groups(str(tmp_path))  # a folder
+    assert refused.value.in_language("fr")[0] == f"Impossible de lire {tmp_path} : c'est un dossier."
+
+
 def test_google_groups_are_paced_under_the_quota():
     clock = {"now": 0.0}
     waits = []

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from sheetsync.errors import SetupError
+from sheetsync.errors import SetupError, not_written
 from sheetsync.i18n import N_
 from sheetsync.i18n import t as tr
 from sheetsync.model.schema import CATEGORIES, TABS_BY_ID
@@ -193,5 +193,7 @@ def write_new_secret(path: Path) -> None:
             N_("Give a new file name."),
             file=str(path),
         ) from None
+    except OSError as exc:
+        raise not_written(str(path), exc) from exc
     with os.fdopen(fd, "w") as f:
         f.write(secrets.token_hex(32) + "\n")

@@ -22,7 +22,7 @@ import click
 from sheetsync import __version__, api
 from sheetsync.backends import open_backend
 from sheetsync.backends.limits import load_limits
-from sheetsync.errors import SetupError, SheetsyncError, said_in
+from sheetsync.errors import SetupError, SheetsyncError, not_written, said_in
 from sheetsync.i18n import N_, t, tn, user_language
 from sheetsync.model import Severity
 from sheetsync.notify import KINDS
@@ -159,6 +159,14 @@ def steps(count: int, quiet: bool) -> Iterator[Callable[[], None]]:
 def to_stdout(output: str | None) -> bool:
     """No file given, or "-" (as most commands read it): the result goes to standard output."""
     return not output or output == "-"
+
+
+def write_output(output: str, data: bytes, lang: str) -> None:
+    """`data` into the file given with -o; one that cannot be written is said in `lang` (exit 3)."""
+    try:
+        Path(output).write_bytes(data)
+    except OSError as exc:
+        raise not_written(output, exc, lang) from exc
 
 
 def _as_of(value: datetime | None) -> date:
@@ -537,7 +545,7 @@ def calendar_command(workbook: str, output: str | None, vehicle: str | None, as_
     if to_stdout(output):
         click.echo(text.decode(), nl=False)
     else:
-        Path(output).write_bytes(text)
+        write_output(output, text, lang)
         echo(tn(lang, "Wrote {n} booking to {path}.", "Wrote {n} bookings to {path}.", count, path=output), err=True)
 
 
@@ -649,7 +657,7 @@ def agreement_command(
     if to_stdout(output):
         echo(document.decode(), nl=False)
     else:
-        Path(output).write_bytes(document)
+        write_output(output, document, lang)
         echo(t(lang, "Wrote the agreement to {path}.", path=output), err=True)
 
 

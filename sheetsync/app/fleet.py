@@ -32,7 +32,7 @@ from sheetsync.app.shards import ALL, Shard
 from sheetsync.backends.limits import Limits, load_limits
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError, SheetsyncError, os_reason
-from sheetsync.i18n import N_
+from sheetsync.i18n import N_, Phrase
 
 MIN_SECRET_BYTES = 32  # a menu's secret: 256 bits, as long as the HMAC's key block deserves
 REQUESTS_PER_GOOGLE_SYNC = 2  # one spreadsheets.get, one batchUpdate
@@ -59,7 +59,7 @@ class GroupConfig:
             return os.environ[self.secret_env].encode()
         if self.secret_file:
             try:
-                return Path(self.secret_file).expanduser().read_text().strip().encode()
+                return Path(self.secret_file).expanduser().read_bytes().strip()
             except OSError as exc:
                 raise SetupError(
                     N_("Cannot read the secret file of group {name}: {reason}."),
@@ -135,6 +135,14 @@ def load_groups(path: str) -> FleetConfig:
     except FileNotFoundError as exc:
         raise SetupError(
             N_("No configuration file {path}."), N_("See `sheetsync fleet --help` for its layout."), path=path
+        ) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = os_reason(exc) if isinstance(exc, OSError) else Phrase(N_("it is not text"))
+        raise SetupError(
+            N_("Cannot read {path}: {reason}."),
+            N_("See `sheetsync fleet --help` for its layout."),
+            path=path,
+            reason=reason,
         ) from exc
     except tomllib.TOMLDecodeError as exc:
         raise SetupError(N_("{path} is not valid TOML: {error}"), N_("Fix the file."), path=path, error=exc) from exc

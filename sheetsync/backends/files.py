@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sheetsync.errors import BackendError, SetupError, os_reason
+from sheetsync.errors import BackendError, SetupError, not_written, os_reason
 from sheetsync.i18n import N_
 
 ACL_ATTRIBUTE = "system.posix_acl_access"  # a file's access control list, as Linux keeps it
@@ -389,12 +389,7 @@ def replace_file(
     except BackendError:
         raise
     except OSError as exc:
-        raise BackendError(
-            N_("Could not write {name}: {reason}; nothing was written."),
-            N_("Check the folder's permissions and free space."),
-            name=path.name,
-            reason=os_reason(exc),
-        ) from exc
+        raise not_written(path.name, exc) from exc
 
 
 def _swap(path: Path, tmp: Path, bak: Path, read: Fingerprint) -> None:

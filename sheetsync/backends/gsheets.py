@@ -29,8 +29,8 @@ from gspread.exceptions import APIError
 from sheetsync.backends.a1 import a1_sheet, column_letter
 from sheetsync.backends.files import RunLock
 from sheetsync.backends.retry import Retryable, RetryPolicy
-from sheetsync.errors import BackendError, SetupError
-from sheetsync.i18n import N_
+from sheetsync.errors import BackendError, SetupError, os_reason
+from sheetsync.i18n import N_, Phrase
 from sheetsync.model.names import same_tab
 from sheetsync.model.schema import is_generated_name, is_generated_title
 from sheetsync.present.table import Table, chart_anchor, fit_cell, number_format
@@ -153,10 +153,12 @@ def authorize(credentials: str | None, oauth: bool = False) -> tuple[gspread.Cli
     try:
         info = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
+        reason = os_reason(exc) if isinstance(exc, OSError) else Phrase(N_("it is not a JSON key file"))
         raise SetupError(
-            N_("Cannot read the credentials file {path}."),
+            N_("Cannot read the credentials file {path}: {reason}."),
             N_("Give the JSON key file downloaded from Google Cloud (IAM > Service accounts > Keys)."),
             path=path,
+            reason=reason,
         ) from exc
     if not isinstance(info, dict):
         raise SetupError(

@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from sheetsync.errors import BackendError, SetupError, os_reason
+from sheetsync.errors import BackendError, SetupError, not_written, os_reason
 from sheetsync.i18n import N_
 from sheetsync.notify.render import Rendered
 from sheetsync.read.cells import valid_address
@@ -183,7 +183,10 @@ def build_message(rendered: Rendered, sender: str, reply_to: str | None = None) 
 def write_outbox(folder: Path, messages: list[tuple[Rendered, EmailMessage]]) -> list[Path]:
     """One .eml file per message; names say the kind, period and member, and are unique within
     the run ("Jean Paul" and "Jean-Paul" get -2 on the second)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise not_written(str(folder), exc) from exc
     paths = []
     taken: set[str] = set()
     for rendered, msg in messages:
@@ -195,7 +198,10 @@ def write_outbox(folder: Path, messages: list[tuple[Rendered, EmailMessage]]) ->
             name = f"{stem}-{k}"
         taken.add(name.casefold())
         path = folder / f"{name}.eml"
-        path.write_bytes(msg.as_bytes())
+        try:
+            path.write_bytes(msg.as_bytes())
+        except OSError as exc:
+            raise not_written(str(path), exc) from exc
         paths.append(path)
     return paths
 
