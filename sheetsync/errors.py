@@ -77,7 +77,7 @@ class BackendError(SheetsyncError):
 
 # Why the system said no, for the reasons a group meets (a full disk, a refused connection), in
 # words the catalogues translate: "No space left on device" is not left in English inside a
-# French sentence. Negative numbers are getaddrinfo's (a mail server's name not found).
+# French sentence.
 OS_REASONS = {
     errno.ENOSPC: N_("the disk is full"),
     errno.EDQUOT: N_("the disk space allowed to this user is used up"),
@@ -98,9 +98,12 @@ OS_REASONS = {
     errno.ETIMEDOUT: N_("the connection timed out"),
     errno.EHOSTUNREACH: N_("the server cannot be reached"),
     errno.ENETUNREACH: N_("the network cannot be reached"),
-    -2: N_("the server's name was not found"),  # EAI_NONAME
-    -3: N_("the server's name could not be looked up now"),  # EAI_AGAIN
-    -5: N_("the server's name was not found"),  # EAI_NODATA
+}
+# getaddrinfo's reasons (socket.gaierror), by their names: their numbers differ from one system to another
+NAME_REASONS = {
+    "EAI_NONAME": N_("the server's name was not found"),
+    "EAI_NODATA": N_("the server's name was not found"),
+    "EAI_AGAIN": N_("the server's name could not be looked up now"),
 }
 
 
@@ -118,9 +121,14 @@ def not_written(name: str, exc: OSError, lang: str | None = None) -> BackendErro
 def os_reason(exc: OSError) -> str:
     """Why `exc` happened: a Phrase the message's language translates for a usual reason of the
     system's, else its own words ("certificate verify failed", a mail server's reply)."""
+    import socket  # loaded by whatever failed on the network; only read when a reason is said
+
     code, said = exc.errno, exc.strerror or ""
     if isinstance(exc, TimeoutError) and code is None:  # a socket's timeout
         return Phrase(OS_REASONS[errno.ETIMEDOUT])
-    if code in OS_REASONS and (code < 0 or said == os.strerror(code)):  # not an SSL error's own number
+    if isinstance(exc, socket.gaierror):
+        name = next((n for n in NAME_REASONS if getattr(socket, n, None) == code), None)
+        return Phrase(NAME_REASONS[name]) if name else said or str(exc)
+    if code in OS_REASONS and said == os.strerror(code):  # not an SSL error's own number
         return Phrase(OS_REASONS[code])
     return said or str(exc) or type(exc).__name__

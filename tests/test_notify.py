@@ -478,3 +478,13 @@ def test_a_tls_failure_keeps_its_own_words_not_an_errno_of_the_same_number():
 
     failed = ssl.SSLError(1, "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed")
     assert os_reason(failed) == "[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"  # not EPERM's words
+
+
+def test_a_mail_servers_name_not_found_is_said_by_the_systems_own_code_for_it():
+    import socket
+
+    from sheetsync.errors import os_reason
+    from sheetsync.i18n import t
+
+    missing = socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+    assert t("fr", "{reason}", reason=os_reason(missing)) == "le nom du serveur est introuvable"
