@@ -27,7 +27,7 @@ from sheetsync.backends.limits import Limits
 from sheetsync.calendar.bookings import WhoDrove, find_driver
 from sheetsync.errors import DataError, SetupError, said_in
 from sheetsync.i18n import N_, t
-from sheetsync.model import Problem
+from sheetsync.model import AsOf, Problem
 from sheetsync.model.problems import problem
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
@@ -50,7 +50,7 @@ class Opened:
 
 def load(
     location: str,
-    as_of: date | None = None,
+    as_of: AsOf | None = None,
     *,
     credentials: str | None = None,
     oauth: bool = False,
@@ -63,7 +63,7 @@ def load(
 
 def open_report(
     location: str,
-    as_of: date | None = None,
+    as_of: AsOf | None = None,
     history: bool = True,
     credentials: str | None = None,
     oauth: bool = False,
@@ -72,8 +72,9 @@ def open_report(
     backend: Backend | None = None,
 ) -> Opened:
     """Read a workbook (`backend`, else the one at `location`) and compute its report (with each
-    member's monthly history when `history`)."""
-    as_of = as_of or date.today()
+    member's monthly history when `history`). With no `as_of`, the figures count up to today where
+    the group lives (its Settings time zone), whatever the server's own zone."""
+    as_of = as_of or today_where
     backend = backend or open_backend(location, credentials=credentials, oauth=oauth, limits=limits)
     raw = backend.read_tabs()
     on_step()
@@ -104,7 +105,7 @@ class Synced:
 
 def sync(
     location: str,
-    as_of: date | None = None,
+    as_of: AsOf | None = None,
     dry_run: bool = False,
     *,
     notify_on_problems: bool = False,
@@ -170,11 +171,20 @@ def group_now(report: Report, clock_seconds: float | None = None) -> datetime:
     """Now (or the moment `clock_seconds`, a Unix time) on the group's clock: its Settings time zone,
     validated by the reader, to the second, without tzinfo. When a tab says it was written, a
     notice sent or a phone entry made, whatever the server's own zone."""
+    return _moment_in(report.settings.timezone, clock_seconds).replace(tzinfo=None, microsecond=0)
+
+
+def today_where(zone: str, clock_seconds: float | None = None) -> date:
+    """The day it is now (or at `clock_seconds`, a Unix time) in the time zone `zone`: a group's
+    "today", what its figures count up to when no day is given."""
+    return _moment_in(zone, clock_seconds).date()
+
+
+def _moment_in(zone: str, clock_seconds: float | None) -> datetime:
     from zoneinfo import ZoneInfo
 
-    zone = ZoneInfo(report.settings.timezone)
-    moment = datetime.now(zone) if clock_seconds is None else datetime.fromtimestamp(clock_seconds, zone)
-    return moment.replace(tzinfo=None, microsecond=0)
+    where = ZoneInfo(zone)
+    return datetime.now(where) if clock_seconds is None else datetime.fromtimestamp(clock_seconds, where)
 
 
 def notices(
@@ -229,7 +239,7 @@ def notices(
 
 def notify(
     location: str,
-    as_of: date | None,
+    as_of: AsOf | None,
     kind: str,
     mode: str = "dry-run",
     member: str | None = None,
@@ -316,7 +326,7 @@ def who_drove(
 
 def calendar(
     location: str,
-    as_of: date | None = None,
+    as_of: AsOf | None = None,
     vehicle: str | None = None,
     *,
     credentials: str | None = None,
@@ -369,7 +379,7 @@ def one_of(report: Report, names: list[str], typed: str, tab_id: str) -> str:
 
 def draft_agreement(
     location: str,
-    as_of: date | None = None,
+    as_of: AsOf | None = None,
     fmt: str = "md",
     templates: str | None = None,
     *,

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sheetsync.calendar.bookings import Occurrence, check_conflicts, expand, reconcile
 from sheetsync.checks.cross_rows import validate
-from sheetsync.model import Book, Problem, Severity, SourceRef
+from sheetsync.model import AsOf, Book, Problem, Severity, SourceRef
 from sheetsync.model.problems import CHANGE_NO_AMOUNT, problem
 from sheetsync.model.schema import INPUT_TABS
 from sheetsync.money.advances import Advance, suggest_advances
@@ -142,8 +142,9 @@ class Report:
         }
 
 
-def build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool = True) -> Report:
-    """Read, check and compute a group's workbook as of `as_of`.
+def build_report(raw: RawTables, workbook_name: str, as_of: AsOf, history: bool = True) -> Report:
+    """Read, check and compute a group's workbook as of `as_of` (a day, or how to tell it from the
+    group's time zone).
 
     Raises SetupError when a required tab or column is missing; every problem with the data
     itself is in `Report.problems`, and the rows that have errors are left out of the figures.
@@ -167,8 +168,9 @@ def cycles_collected_after() -> Iterator[None]:
             gc.enable()
 
 
-def _build_report(raw: RawTables, workbook_name: str, as_of: date, history: bool) -> Report:
-    parsed = parse_workbook(raw, workbook_name, as_of)
+def _build_report(raw: RawTables, workbook_name: str, today: AsOf, history: bool) -> Report:
+    parsed = parse_workbook(raw, workbook_name, today)
+    as_of = parsed.as_of
     book, checked = validate(parsed.book, parsed.settings_rows)
     ledger = build_ledger(book, as_of)
     closed: dict = {}  # each vehicle-period that has ended, computed once for all the figures below

@@ -111,3 +111,18 @@ def test_a_workbooks_default_group_name_is_its_file_name_without_the_extension()
         "Lilas",
         "Rue des Lilas (a Google Sheet)",
     ]
+
+
+def test_with_no_as_of_the_figures_count_up_to_today_where_the_group_lives(tmp_path):
+    """Kiritimati is 14 hours ahead of UTC and Pago Pago 11 behind: whatever the hour on the server,
+    at least one of them is not on the server's day, and its figures count up to its own day."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    for zone in ("Pacific/Kiritimati", "Pacific/Pago_Pago"):
+        path = write_xlsx(tmp_path / f"{zone.split('/')[1]}.xlsx", group(settings=[("timezone", zone)]))
+        before = datetime.now(ZoneInfo(zone)).date()
+        as_of = sheetsync.load(str(path)).as_of
+        assert before <= as_of <= datetime.now(ZoneInfo(zone)).date(), zone
+        printed = json.loads(run("report", str(path), "--format", "json").stdout)["as_of"]
+        assert before.isoformat() <= printed <= datetime.now(ZoneInfo(zone)).date().isoformat(), zone

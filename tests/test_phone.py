@@ -630,3 +630,35 @@ def test_a_trip_logged_as_km_only_leaves_the_last_reading_to_the_trips_that_have
     with serve(workbook, monkeypatch) as (_, base):
         page = requests.get(link(base, "Julien"), timeout=30)
         assert page.status_code == 200 and f'required value="{LAST_READING}"' in page.text
+
+
+def test_just_after_midnight_where_the_group_lives_an_expense_of_today_counts(tmp_path, example2, monkeypatch):
+    """00:30 in Paris is still yesterday on a server that keeps UTC: the page's day is the group's."""
+    monkeypatch.setenv("SHEETSYNC_SECRET_LILAS", SECRET)
+    workbook = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
+    config = FleetConfig([GroupConfig("lilas", str(workbook), None, "SHEETSYNC_SECRET_LILAS")], {})
+    half_past_midnight = datetime(2026, 1, 6, 0, 30, tzinfo=ZoneInfo("Europe/Paris"))
+    with served(Service(config, clock=half_past_midnight.timestamp), config) as (_, base):
+        answer = post(
+            link(base, "Julien"),
+            kind="expense",
+            vehicle="Clio",
+            category="entretien",
+            amount="40",
+            date="2026-01-06T00:20",
+        )
+        assert answer.status_code == 200 and "Enregistré" in shown(answer), shown(answer)[-2000:]
+        tomorrow = post(
+            link(base, "Julien"),
+            kind="expense",
+            vehicle="Clio",
+            category="entretien",
+            amount="15",
+            date="2026-01-07T08:00",
+        )
+
+    def balance(day):
+        return str(api.load(str(workbook), day).computation.balances()["Julien"]).replace(".", ",")
+
+    assert len({balance(date(2026, 1, day)) for day in (5, 6, 7)}) == 3  # each day counts another expense
+    assert f'Votre solde : <span class="neg">{balance(date(2026, 1, 6))}\xa0€' in shown(tomorrow)  # the clock's day in Paris

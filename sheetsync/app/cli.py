@@ -108,7 +108,10 @@ def as_of_option(command: Callable) -> Callable:
         "as_of",
         type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),  # as sheetsync writes dates, or as a European types them
         default=None,
-        help="Count only what is dated on or before this day (YYYY-MM-DD, or DD/MM/YYYY). Default: today.",
+        help=(
+            "Count only what is dated on or before this day (YYYY-MM-DD, or DD/MM/YYYY). "
+            "Default: today where the group lives (Settings timezone)."
+        ),
     )(command)
 
 
@@ -169,8 +172,9 @@ def write_output(output: str, data: bytes, lang: str) -> None:
         raise not_written(output, exc, lang) from exc
 
 
-def _as_of(value: datetime | None) -> date:
-    return value.date() if value else date.today()
+def _as_of(value: datetime | None) -> date | None:
+    """The day given with --as-of; none given, the API takes today where the group lives."""
+    return value.date() if value else None
 
 
 def _exit_for(report: Report) -> None:

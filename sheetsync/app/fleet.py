@@ -25,7 +25,6 @@ import time
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from sheetsync.app.shards import ALL, Shard
@@ -33,6 +32,7 @@ from sheetsync.backends.limits import Limits, load_limits
 from sheetsync.backends.locations import spreadsheet_id
 from sheetsync.errors import SetupError, SheetsyncError, os_reason
 from sheetsync.i18n import N_, Phrase
+from sheetsync.model import AsOf
 
 MIN_SECRET_BYTES = 32  # a menu's secret: 256 bits, as long as the HMAC's key block deserves
 REQUESTS_PER_GOOGLE_SYNC = 2  # one spreadsheets.get, one batchUpdate
@@ -228,7 +228,7 @@ class GroupResult:
 
 def run_fleet(
     config: FleetConfig,
-    as_of: date,
+    as_of: AsOf | None,
     run_one: Callable,
     quota: Callable[[], TokenBucket] | None = None,
     shard: Shard = ALL,

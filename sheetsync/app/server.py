@@ -39,7 +39,7 @@ from sheetsync.app import phone
 from sheetsync.app.fleet import FleetConfig, GroupConfig
 from sheetsync.errors import DataError, SheetsyncError
 from sheetsync.i18n import browser_language, t
-from sheetsync.model import Severity
+from sheetsync.model import AsOf, Severity
 from sheetsync.present.terminal import dialog_text, notice_outcome, summary_line
 
 log = logging.getLogger("sheetsync.server")
@@ -97,14 +97,20 @@ class Service:
     """A WSGI application serving the groups of a fleet configuration."""
 
     def __init__(
-        self, config: FleetConfig, clock: Callable[[], float] = time.time, today: Callable[[], date] = date.today
+        self, config: FleetConfig, clock: Callable[[], float] = time.time, today: Callable[[], date] | None = None
     ):
+        """`clock` gives now (a Unix time); `today`, when given, the day every call counts up to
+        when it names none. Without it, that day is the clock's day where each group lives."""
         self.groups = {g.name: g for g in config.groups}
         self.public_url = str(config.server.get("public_url", "")).rstrip("/")
         self.limits = config.limits
-        self.clock, self.today = clock, today
+        self.clock, self._today = clock, today
         self._seen: dict[str, float] = {}  # signature -> when it may be forgotten
         self._lock = threading.Lock()
+
+    def today(self) -> AsOf:
+        """The day a call that names none counts up to (a group's today, told by its time zone)."""
+        return self._today() if self._today else lambda zone: api.today_where(zone, self.clock())
 
     # WSGI --------------------------------------------------------------------------------
     def __call__(self, environ, start_response):
@@ -166,7 +172,7 @@ class Service:
         except SheetsyncError as exc:
             return 200, {"ok": False, "exit_code": exc.exit_code, "message": without_paths(str(exc))}, None
 
-    def as_of(self, options: dict) -> date:
+    def as_of(self, options: dict) -> AsOf:
         """The day the call counts up to: its "as_of" (YYYY-MM-DD), else today."""
         value = options.get("as_of")
         if not value:
@@ -202,7 +208,7 @@ class Service:
         return None
 
     # actions -------------------------------------------------------------------------------
-    def act(self, group: GroupConfig, action: str, as_of: date) -> dict:
+    def act(self, group: GroupConfig, action: str, as_of: AsOf) -> dict:
         where = {"credentials": group.credentials, "limits": self.limits}
         if action == "sync":
             opened = api.sync(group.workbook, as_of, **where).opened

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -22,6 +23,10 @@ def iso_moment(moment: datetime) -> str:
     """A moment as problems and answers write it: "2025-03-12 14:32", or "2025-03-12" for a day."""
     return moment.strftime("%Y-%m-%d %H:%M" if has_time(moment) else "%Y-%m-%d")
 
+
+# the day the figures count up to, or how to tell it from the group's time zone (its Settings):
+# "today" is the group's today, not the server's (the core reads no clock)
+AsOf = date | Callable[[str], date]
 
 EVERYONE = "*"  # in Settings.revoked_links: every member's link (typed "all", "tous", "*")
 

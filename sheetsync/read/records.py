@@ -12,6 +12,7 @@ from sheetsync.i18n import t
 from sheetsync.model import (
     CENT,
     EVERYONE,
+    AsOf,
     Book,
     Booking,
     Expense,
@@ -84,18 +85,21 @@ class Parsed:
     settings_rows: dict[str, SourceRef]
     left_out: list[tuple[SourceRef, Decimal]]  # the money of each row left out while reading
     unread: list[SourceRef]  # the row of each amount left out while reading that cannot be read
+    as_of: date  # the day the reading counted up to
 
 
-def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool = True) -> Parsed:
+def parse_workbook(raw: RawTables, workbook_name: str, today: AsOf, quick: bool = True) -> Parsed:
     """Locate the tabs, read Settings, then every input tab, in dependency order.
 
-    `today` (the as-of date: the core reads no clock) anchors weekly bookings written as "mardi
-    20h" and bounds plausible dates. `quick`
+    `today` (the as-of date, or how to tell it from the group's time zone) anchors weekly bookings
+    written as "mardi 20h" and bounds plausible dates. `quick`
     lets plain logbook lines take the fast reader (the result is the same; a test holds it so).
     """
     found = find_tabs(raw)
     settings_tab, read = _settings(raw, found, workbook_name)
     settings = read.settings
+    if not isinstance(today, date):
+        today = today(settings.timezone)
     tabs = {
         spec.id: locate(spec, found.get(spec.id), raw, settings.columns, settings.language)
         for spec in (MEMBERS, VEHICLES, BOOKINGS)
@@ -150,7 +154,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: date, quick: bool 
         headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
     )
     p.duplicate_columns(every_tab)  # after the rows: with the money each ignored column held
-    return Parsed(book, p.problems, read.rows, p.left_out, p.unread)
+    return Parsed(book, p.problems, read.rows, p.left_out, p.unread, today)
 
 
 def workbook_settings(raw: RawTables, workbook_name: str) -> Settings:
