@@ -117,6 +117,17 @@ def test_gap_is_a_warning_and_overlap_an_error():
     assert "40 km" in report.problems[1].message
 
 
+def test_no_gap_is_said_right_after_a_trip_left_out_for_an_error():
+    """The km of a trip left out (its start typed wrong, or its date) are not missing: the row
+    that holds them is already an error, and a gap said after it would send the group looking."""
+    overlapping = trips3() + consecutive_trips(("Laurent", 50), start_day=date(2025, 1, 7), odometer=10300)
+    overlapping[2][2] = 10150  # typed 10150 for 10200: overlaps row 3
+    assert codes(report_of(group(trips=overlapping))) == [("Trips", 4, "Odometer start", "trip.overlap")]
+    misdated = consecutive_trips(*[("Laurent", 100)] * 5)
+    misdated[2][0] = date(2025, 3, 5)  # typed March for January
+    assert codes(report_of(group(trips=misdated))) == [("Trips", 4, "Date", "trip.misdated")]
+
+
 def test_implausible_distance():
     trips = consecutive_trips(("Julien", 2500))
     assert codes(report_of(group(trips=trips))) == [("Trips", 2, "Odometer end", "trip.implausible")]

@@ -126,6 +126,9 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 )
             )
             dropped.add(source)
+        # the km right after a trip left out for an error are in that trip's row: no gap is said there
+        after_misdated = {after.source for _, after in misdated.values()}
+        just_left_out = False  # the trip before this one overlapped, and is left out
         for trip in in_day_order([x for x in trips if x.source not in misdated]) if misdated else ordered:
             if previous_end is not None and trip.odometer_start < previous_end and previous_row is not None:
                 problems.append(
@@ -141,11 +144,14 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                     )
                 )
                 dropped.add(trip.source)
+                just_left_out = True
                 continue
             if (
                 previous_end is not None
                 and trip.odometer_start > previous_end
-                and not any(  # a row left out for an error between the two explains the gap
+                and not just_left_out
+                and trip.source not in after_misdated
+                and not any(  # a row the reader left out for an error between the two
                     tab == trip.source.tab and (previous_row or 0) < row < trip.source.row
                     for tab, row in book.rejected_rows.get("trips", ())
                 )
@@ -165,7 +171,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                         where=where,
                     )
                 )
-            previous_end, previous_row = trip.odometer_end, trip.source.row
+            previous_end, previous_row, just_left_out = trip.odometer_end, trip.source.row, False
     if not dropped:
         return book, problems
     return replace(book, trips=tuple(t for t in book.trips if t.source not in dropped)), problems
