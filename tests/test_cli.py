@@ -192,6 +192,23 @@ def test_a_reading_column_deleted_beside_a_km_column_is_said_at_the_column_still
     assert path.read_bytes() == before
 
 
+def test_renamed_readings_beside_the_empty_km_column_of_init_say_the_mapping_not_empty_cells(tmp_path):
+    """`init` lays out Km beside the readings; a group that renamed the readings and left Km empty
+    gets the missing columns and the mapping of its own header, not "empty" on every row."""
+    raw = group(lang="fr", trips=consecutive_trips(("Laurent", 100), ("Julien", 50)))
+    raw["Trajets"] = [["Date", "Conducteur", "Relevé départ", "Relevé arrivée", "Km", "Carburant payé"]] + [
+        [*row[:4], None, row[4]] for row in raw["Trajets"][1:]
+    ]
+    path = write_xlsx(tmp_path / "g.xlsx", raw)
+    result = run("validate", path, "--as-of", "2025-12-31")
+    assert result.exit_code == 2, result.stdout
+    assert 'L\'onglet Trajets n\'a pas de colonne "Compteur départ", "Compteur arrivée"' in result.stderr
+    assert "sa colonne Km, qui pourrait les remplacer, est vide" in result.stderr
+    assert "column.trips.odometer_start = Relevé départ" in result.stderr
+    raw["Trajets"][1][4] = 100  # Km typed: a logbook of km alone, which the readings' names do not matter to
+    assert run("validate", write_xlsx(tmp_path / "k.xlsx", raw), "--as-of", "2025-12-31").exit_code == 1
+
+
 def test_a_damaged_workbook_is_said_with_the_copy_kept_before_the_last_write(book):
     """A file cut short (a copy half done, a full disk) cannot be opened and saved again: the
     message names the .bak that the last sync kept, when there is one."""

@@ -68,6 +68,14 @@ class InputTab(Named):
     def column(self, field: str) -> InputColumn:
         return next(c for c in self.columns if c.field == field)
 
+    def stand_ins_found(self, found) -> list[str]:
+        """The stand-ins in `found` (field ids) while none of the fields they stand in for is."""
+        return [
+            s
+            for s in dict.fromkeys(s for _, those in self.stand_ins for s in those)
+            if s in found and not any(field in found for field, those in self.stand_ins if s in those)
+        ]
+
     def missing(self, found) -> list[InputColumn]:
         """The required columns that neither `found` (field ids) nor one of their stand-ins holds."""
         stand_ins = dict(self.stand_ins)

@@ -198,12 +198,17 @@ def locate(
         return LocatedTab(spec, spec.name(lang), 0)  # absent: named in the group's language
     rows = rows if rows is not None else Rows(raw[name])
     best: tuple[int, dict, list] | None = None
+    empty: list[str] = []  # the headers of stand-ins left empty, which stand in for nothing
     for index, row in enumerate(rows.head(HEADER_SCAN_ROWS)):
         columns, duplicates = _match_header(spec, row, mapping, lang)
         if not columns:
             continue
         if not spec.missing(columns):
-            return LocatedTab(spec, name, index + 1, columns, rows, duplicates, marks_of(raw, name))
+            unfilled = _empty_stand_ins(spec, columns, rows.head(index + 1 + STAND_IN_ROWS)[index + 1 :])
+            if not unfilled:
+                return LocatedTab(spec, name, index + 1, columns, rows, duplicates, marks_of(raw, name))
+            empty = [columns[f][1] for f in unfilled]
+            columns = {f: c for f, c in columns.items() if f not in unfilled}
         if best is None or len(columns) > len(best[1]):
             best = (index, columns, duplicates)
     if spec is SETTINGS:  # a settings tab without a header: key in A, value in B
@@ -218,8 +223,24 @@ def locate(
                 headers=", ".join(c.name(lang) for c in spec.columns),
             )
         return LocatedTab(spec, name, 0)
-    _raise_missing_columns(spec, name, rows, best, lang)
+    _raise_missing_columns(spec, name, rows, best, lang, empty)
     raise AssertionError("unreachable")
+
+
+STAND_IN_ROWS = 50  # the rows a stand-in column must be empty on to stand in for nothing
+
+
+def _empty_stand_ins(spec: InputTab, columns: dict[str, tuple[int, str]], below: list[list]) -> list[str]:
+    """The stand-ins found while none of the columns they stand in for is, and empty on every
+    filled row of `below` (the first rows under the header): Km left empty, as `init` lays it out,
+    beside readings the group renamed. Such a column stands in for nothing, and the tab misses
+    the columns it would have stood in for."""
+    filled = [row for row in below if any(as_text(cell) for cell in row)]
+    return [
+        stand_in
+        for stand_in in spec.stand_ins_found(columns)
+        if filled and not any((at := columns[stand_in][0]) < len(row) and as_text(row[at]) for row in filled)
+    ]
 
 
 MONEY_FIELDS = frozenset({"fuel_paid", "amount", "deposit"})
@@ -319,7 +340,7 @@ def _likely_header(column, headers: list[str], columns: dict[str, tuple[int, str
     return closest(column.names(), [h for h in headers if h not in used]) or column.name(lang)
 
 
-def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: str) -> None:
+def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: str, empty: list[str]) -> None:
     index = best[0] if best else 0
     columns = best[1] if best else {}
     head = rows.head(index + 1)
@@ -328,8 +349,14 @@ def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: st
     missing = spec.missing(columns)
     first = missing[0]
     names = ", ".join(f'"{c.name(lang)}"' for c in missing)
+    message = N_("The {name} tab has no column for {names} (headers found on row {row}: {headers}).")
+    if empty:
+        message = N_(
+            "The {name} tab has no column for {names} (headers found on row {row}: {headers}); its column "
+            "{empty}, which could stand in for them, is empty."
+        )
     raise SetupError(
-        N_("The {name} tab has no column for {names} (headers found on row {row}: {headers})."),
+        message,
         N_(
             "Rename a header, or map yours in the Settings tab: a row 'column.{tab_id}.{field}' with the "
             "header's text as value (e.g. column.{tab_id}.{field} = {example})."
@@ -342,4 +369,5 @@ def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: st
         tab_id=spec.id,
         field=first.field,
         example=_likely_header(first, headers, columns, lang),
+        empty=", ".join(empty),
     )
