@@ -416,9 +416,18 @@ def _ods_nested_table() -> bytes:
     inner = '<table:table table:name="inner"><table:table-row><table:table-cell/></table:table-row></table:table>'
     rng = random.Random(5)  # varied values: the part compresses like a real sheet
     cell = '<table:table-row><table:table-cell office:value-type="float" office:value="{}"/></table:table-row>'
-    rows = wide + "</table:table-row><table:table-row><table:table-cell>" + inner + "</table:table-cell></table:table-row>"
+    rows = (
+        wide + "</table:table-row><table:table-row><table:table-cell>" + inner + "</table:table-cell></table:table-row>"
+    )
     members, _, _ = ods_rows(base_raw()["Members"]).partition("<table:table-row table:number-rows-repeated")
-    return ods_package(ods_content({"Settings": ods_rows(base_raw()["Settings"]), "Members": members + rows + "".join(cell.format(rng.randrange(10**9)) for _ in range(20_000))}))
+    return ods_package(
+        ods_content(
+            {
+                "Settings": ods_rows(base_raw()["Settings"]),
+                "Members": members + rows + "".join(cell.format(rng.randrange(10**9)) for _ in range(20_000)),
+            }
+        )
+    )
 
 
 def _ods_repeated_member(spelled: str) -> bytes:

@@ -304,7 +304,7 @@ def test_a_cancellation_names_its_member_as_every_member_cell_does():
 
 
 def test_a_booking_on_a_day_its_month_has_not_is_said_so_as_a_trip_is():
-    """"31/02/2025" was a date that could not be read in Bookings, and a day February has not in Trips."""
+    """ "31/02/2025" was a date that could not be read in Bookings, and a day February has not in Trips."""
     raw = with_bookings(
         [
             ["Marie", "31/02/2025 18:00", "01/03/2025 10:00", None, None, None, None],

@@ -77,7 +77,11 @@ def test_a_hidden_row_of_a_google_sheet_is_seen_as_in_a_workbook(fake_sheets, se
     fake_sheets.create(SID, "Lilas", raw).sheet("Trips").hidden_rows[2] = hidden_by
     skipped = report_json(URL, "--credentials", service_account_key)
     assert {m["name"]: m["km"] for m in skipped["members"]}["Julien"] == 0
-    assert skipped["left_out"] == {"amount": "45.00", "rows": 1, "unreadable_amounts": 0, "after_as_of": {"amount": "0.00", "rows": 0}} and len(fake_sheets.log) == 2
+    assert (
+        skipped["left_out"]
+        == {"amount": "45.00", "rows": 1, "unreadable_amounts": 0, "after_as_of": {"amount": "0.00", "rows": 0}}
+        and len(fake_sheets.log) == 2
+    )
 
 
 def test_example_1_on_a_google_sheet_reads_french_decimals(fake_sheets, service_account_key):

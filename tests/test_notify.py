@@ -222,7 +222,10 @@ def test_outbox_files_come_from_the_configured_address(tmp_path, lilas, monkeypa
     assert (msg["From"], msg["Reply-To"]) == ("treasurer@example.org", "group@example.org")
     config.write_text('[smtp]\nfrom = "the treasurer"\n')
     wrong = run("notify", lilas, "--kind", "settlement", "--outbox", out, "--config", config, "--as-of", "2025-12-31")
-    assert wrong.exit_code == 2 and "L'adresse d'expéditeur « the treasurer » n'est pas une adresse de courriel." in wrong.stderr
+    assert (
+        wrong.exit_code == 2
+        and "L'adresse d'expéditeur « the treasurer » n'est pas une adresse de courriel." in wrong.stderr
+    )
 
 
 def test_html_escapes_what_comes_from_cells_and_headers_stay_one_line():

@@ -661,4 +661,6 @@ def test_just_after_midnight_where_the_group_lives_an_expense_of_today_counts(tm
         return str(api.load(str(workbook), day).computation.balances()["Julien"]).replace(".", ",")
 
     assert len({balance(date(2026, 1, day)) for day in (5, 6, 7)}) == 3  # each day counts another expense
-    assert f'Votre solde : <span class="neg">{balance(date(2026, 1, 6))}\xa0€' in shown(tomorrow)  # the clock's day in Paris
+    assert f'Votre solde : <span class="neg">{balance(date(2026, 1, 6))}\xa0€' in shown(
+        tomorrow
+    )  # the clock's day in Paris

@@ -8,7 +8,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
-from conftest import consecutive_trips, group, read_eml, report_of_file, text_part, write_xlsx
+from conftest import consecutive_trips, group, read_eml, read_xlsx, report_of_file, text_part, write_xlsx
 from conftest import run_cli as run
 
 from sheetsync.i18n import t
@@ -207,3 +207,28 @@ def test_a_household_named_with_an_ampersand_is_one_member_in_every_list(tmp_pat
     assert [name for name, _ in vehicle.owners] == ["Marie & Paul", "Anne"]
     assert vehicle.shared_with == ("Marie & Paul", "Anne")
     assert report.settings.revoked_links == ("Léa", "Marie & Paul")
+
+
+def test_french_separates_a_list_with_a_spaced_semicolon_and_says_a_self_payment_neutrally(tmp_path):
+    """French puts a space before ";" (and "lui-même" would give every member a gender)."""
+    raw = group(
+        lang="fr",
+        owner="Laurent",
+        trips=consecutive_trips(("Julien", 300), ("Catherine", 10)),
+        expenses=[[date(2025, 2, 1), "Catherine", "assurance", 500], [date(2025, 2, 2), "Laurent", "entretien", 500]],
+        payments=[[date(2025, 3, 1), "Laurent", "Laurent", 10]],
+    )
+    raw["Réservations"] = [
+        ["Membre", "Début", "Fin"],
+        ["Julien", datetime(2025, 12, 20, 8), datetime(2025, 12, 20, 12)],
+        ["Catherine", datetime(2025, 12, 20, 14), datetime(2025, 12, 20, 18)],
+    ]
+    path = write_xlsx(tmp_path / "f.xlsx", raw)
+    checked = run("validate", path, "--as-of", "2025-12-19")
+    assert "De et À nomment le même membre : Laurent." in checked.stdout, checked.stdout
+    assert run("sync", path, "--as-of", "2025-12-19").exit_code == 1
+    tabs = read_xlsx(path)
+    (julien,) = [row for row in tabs["Soldes"] if row[0] == "Julien"]
+    assert " ; doit " in julien[7] and "; doit" not in julien[7].replace(" ; ", ""), julien[7]
+    day = [row for row in tabs["Planning des véhicules"] if row[0] == datetime(2025, 12, 20)]
+    assert len(day) == 1 and " ; " in day[0][1], day

@@ -33,6 +33,7 @@ from sheetsync.notify.templates import template_folder
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
 from sheetsync.present.entries import ENTRY_COLUMN_KINDS
+from sheetsync.present.words import word
 from sheetsync.read.cells import parse_number, plain_number
 from sheetsync.read.entries import booking_ref
 
@@ -268,7 +269,7 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
     ]
     vehicles = [v.name for v in book.vehicles]
     readings = report.book.last_readings()
-    grid = schedule(report.occurrences, vehicles, now.date(), weeks=WEEKS_SHOWN)
+    grid = schedule(report.occurrences, vehicles, now.date(), weeks=WEEKS_SHOWN, separator=word("list_sep", lang))
     mine = {}
     for o in report.occurrences:
         if o.member == member and o.end > now and o.booking not in mine:

@@ -318,8 +318,11 @@ def _returned(trip: Trip) -> str:
     return f" → {trip.returned:%Y-%m-%d %H:%M}" if trip.returned else ""
 
 
-def schedule(found: list[Occurrence], vehicles: list[str], first: date, weeks: int = 6) -> list[list]:
-    """Rows of a grid: one per day from `first`, one column per vehicle, who has it and when."""
+def schedule(
+    found: list[Occurrence], vehicles: list[str], first: date, weeks: int = 6, separator: str = "; "
+) -> list[list]:
+    """Rows of a grid: one per day from `first`, one column per vehicle, who has it and when (the
+    bookings of a day apart by `separator`, the group's language's)."""
     rows = []
     for n in range(weeks * 7):
         day = first + timedelta(days=n)
@@ -328,5 +331,5 @@ def schedule(found: list[Occurrence], vehicles: list[str], first: date, weeks: i
         for o in found:
             if o.start < finish and o.end > begin and o.vehicle in cells:
                 cells[o.vehicle].append(_day_label(o, begin, finish))
-        rows.append([day] + ["; ".join(cells[v]) for v in vehicles])
+        rows.append([day] + [separator.join(cells[v]) for v in vehicles])
     return rows

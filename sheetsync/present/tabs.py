@@ -51,7 +51,7 @@ def in_words(report: Report) -> dict[str, str]:
     for m in report.computation.members:
         amount = fmt.money(abs(m.balance), currency, lang)
         if owes[m.name]:
-            phrases[m.name] = "; ".join(owes[m.name])
+            phrases[m.name] = word("list_sep", lang).join(owes[m.name])
         elif m.balance > 0 and owed_by[m.name]:
             phrases[m.name] = word("is_owed", lang, amount=amount, others=", ".join(owed_by[m.name]))
         elif m.balance > 0:
@@ -337,4 +337,10 @@ def schedule_table(report: Report, title: str) -> Table:
     lang = report.settings.language
     vehicles = [v.name for v in report.book.vehicles]
     columns = [Column(word("day", lang), "date")] + [Column(v, "text", width=28) for v in vehicles]
-    return _table(report, "schedule", title, columns, schedule(report.occurrences, vehicles, report.as_of))
+    return _table(
+        report,
+        "schedule",
+        title,
+        columns,
+        schedule(report.occurrences, vehicles, report.as_of, separator=word("list_sep", lang)),
+    )

@@ -233,7 +233,7 @@ def who_drove_text(answer, lang: str) -> str:
             at=at,
         )
     who = word("and", lang).join(answer.members)
-    rows = "; ".join(
+    rows = word("list_sep", lang).join(
         f"{r.tab} {word('row_n', lang, row=r.row)} ({d})" for r, d in zip(answer.rows, answer.details, strict=False)
     )
     n = len(answer.members)
