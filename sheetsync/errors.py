@@ -118,6 +118,12 @@ def not_written(name: str, exc: OSError, lang: str | None = None) -> BackendErro
     )
 
 
+def not_read(path: object, exc: OSError | UnicodeDecodeError, hint: str) -> SetupError:
+    """Exit 2: a settings file (`path`) that cannot be read, and why; `hint`, what it should hold."""
+    reason = os_reason(exc) if isinstance(exc, OSError) else Phrase(N_("it is not text"))
+    return SetupError(N_("Cannot read {path}: {reason}."), hint, path=path, reason=reason)
+
+
 def os_reason(exc: OSError) -> str:
     """Why `exc` happened: a Phrase the message's language translates for a usual reason of the
     system's, else its own words ("certificate verify failed", a mail server's reply)."""

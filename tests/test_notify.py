@@ -125,6 +125,19 @@ def test_a_syncs_digest_says_its_mail_errors_in_the_groups_language(tmp_path, ex
     assert result.exit_code == 2 and "SMTP n'est pas configuré" in result.stderr, result.stderr
 
 
+def test_a_settings_file_that_cannot_be_read_is_said_with_why(tmp_path, example2, monkeypatch):
+    """A folder, or a binary file, where sheetsync.toml is looked for: the file and why, exit 2."""
+    path = write_xlsx(tmp_path / "g.xlsx", example2)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "sheetsync.toml").mkdir()
+    result = run("notify", path, "--kind", "settlement", "--outbox", tmp_path / "out", "--as-of", "2025-12-31")
+    assert result.exit_code == 2 and "Cannot read sheetsync.toml: it is a folder." in result.stderr, result.stderr
+    binary = tmp_path / "binary.toml"
+    binary.write_bytes(b"\xff\xfe[smtp]")
+    result = run("notify", path, "--kind", "settlement", "--send", "--config", binary, "--as-of", "2025-12-31")
+    assert result.exit_code == 2 and f"Cannot read {binary}: it is not text." in result.stderr, result.stderr
+
+
 def test_errors_that_change_no_amount_do_not_hold_the_notices(tmp_path, example2, smtp_server):
     """A member's wrong IBAN (the member still counts, without a scan-to-pay code) or a booking
     ending before it starts changes no figure: the notices go, the errors stay listed."""

@@ -30,8 +30,8 @@ from pathlib import Path
 from sheetsync.app.shards import ALL, Shard
 from sheetsync.backends.limits import Limits, load_limits
 from sheetsync.backends.locations import spreadsheet_id
-from sheetsync.errors import SetupError, SheetsyncError, os_reason
-from sheetsync.i18n import N_, Phrase
+from sheetsync.errors import SetupError, SheetsyncError, not_read, os_reason
+from sheetsync.i18n import N_
 from sheetsync.model import AsOf
 
 MIN_SECRET_BYTES = 32  # a menu's secret: 256 bits, as long as the HMAC's key block deserves
@@ -137,13 +137,7 @@ def load_groups(path: str) -> FleetConfig:
             N_("No configuration file {path}."), N_("See `sheetsync fleet --help` for its layout."), path=path
         ) from exc
     except (OSError, UnicodeDecodeError) as exc:
-        reason = os_reason(exc) if isinstance(exc, OSError) else Phrase(N_("it is not text"))
-        raise SetupError(
-            N_("Cannot read {path}: {reason}."),
-            N_("See `sheetsync fleet --help` for its layout."),
-            path=path,
-            reason=reason,
-        ) from exc
+        raise not_read(path, exc, N_("See `sheetsync fleet --help` for its layout.")) from exc
     except tomllib.TOMLDecodeError as exc:
         raise SetupError(N_("{path} is not valid TOML: {error}"), N_("Fix the file."), path=path, error=exc) from exc
     groups = []

@@ -20,7 +20,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from sheetsync.errors import BackendError, SetupError, not_written, os_reason
+from sheetsync.errors import BackendError, SetupError, not_read, not_written, os_reason
 from sheetsync.i18n import N_
 from sheetsync.notify.render import Rendered
 from sheetsync.read.cells import valid_address
@@ -57,6 +57,8 @@ def _smtp_values(path: str | None) -> dict[str, object]:
     if toml_path.exists():
         try:
             values.update(tomllib.loads(toml_path.read_text()).get("smtp", {}))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise not_read(toml_path, exc, N_("Give the path of your sheetsync.toml.")) from exc
         except tomllib.TOMLDecodeError as exc:
             raise SetupError(
                 N_("{toml_path} is not valid TOML: {error}"),
