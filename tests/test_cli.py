@@ -151,6 +151,9 @@ def test_sync_summary_and_quiet(book, bad_book):
     assert run("sync", book, "--quiet").stdout == ""
     quiet_bad = run("sync", bad_book, "--quiet")
     assert quiet_bad.exit_code == 1 and "value.number" in quiet_bad.stdout and "warning" not in quiet_bad.stdout
+    # cron mails what a quiet run prints: it says which workbook, first
+    assert quiet_bad.stdout.startswith(f"In {bad_book}:\n"), quiet_bad.stdout
+    assert run("validate", bad_book, "--quiet").stdout.startswith(f"In {bad_book}:\n")
 
 
 def test_missing_column_exits_2_naming_tab_headers_and_mapping(tmp_path, example2):

@@ -177,6 +177,11 @@ def _as_of(value: datetime | None) -> date | None:
     return value.date() if value else None
 
 
+def _which(workbook: str, lang: str) -> str:
+    """The line a quiet run's errors come under: cron mails them, and may run several workbooks."""
+    return t(lang, "In {workbook}:", workbook=workbook)
+
+
 def _exit_for(report: Report) -> None:
     if report.has_errors:
         sys.exit(EXIT_DATA_ERRORS)
@@ -231,6 +236,8 @@ def validate_command(workbook: str, fmt: str, as_of: datetime | None, quiet: boo
         echo(as_json([p.to_dict() for p in shown]))
     else:
         if shown:
+            if quiet:
+                echo(_which(workbook, report.settings.language))
             echo(problems_text(shown, report.settings.language))
         elif not quiet:
             echo(t(report.settings.language, "No problem found."))
@@ -284,6 +291,7 @@ def sync_command(
     errors = [p for p in report.problems if p.is_error]
     if quiet:
         if errors:
+            echo(_which(workbook, lang))
             echo(problems_text(errors, lang))
     else:
         written = (
