@@ -44,6 +44,9 @@ def test_a_settlement_notice_carries_a_scan_to_pay_code_with_every_epc_field(tmp
     inline = [p for p in related.iter_parts() if p.get_content_type() == "image/png"]
     attached = [p for p in catherine.iter_attachments() if p.get_content_type() == "image/png"]
     assert len(inline) == 1 and len(attached) == 1
+    # shown in the text, and listed once among the attachments: the inline picture has no file name
+    assert (inline[0].get_content_disposition(), inline[0].get_filename()) == ("inline", None)
+    assert attached[0].get_filename().endswith("-Laurent.png")
     cid = inline[0]["Content-ID"].strip("<>")
     assert f'src="cid:{cid}"' in text_part(catherine, "html")
     payload = decode(inline[0].get_content())
@@ -102,6 +105,17 @@ def test_a_bad_iban_is_an_error_at_its_cell_and_the_member_stays(lilas_raw):
     ]
     assert [m.name for m in report.book.members] == ["Laurent", "Catherine", "Julien"]
     assert report.book.members[0].iban is None
+
+
+def test_a_long_group_name_is_cut_in_a_reference_and_the_year_and_members_stay(tmp_path, lilas_raw):
+    """A reference holds 140 characters: a long name gives way, never the period or who pays whom."""
+    long_name = "Association des habitants du quartier " * 4
+    lilas_raw["Settings"][-1] = ["groupe", long_name]
+    lilas = write_xlsx(tmp_path / "lilas.xlsx", lilas_raw)
+    assert run("sync", lilas, "--as-of", "2025-12-31").exit_code == 0
+    reference = read_xlsx(lilas)["Règlements"][2][3]
+    assert len(reference) <= 140 and reference.startswith("Autopartage Association des habitants du quartier")
+    assert reference.endswith(" 2025 Catherine-Laurent"), reference
 
 
 def test_settlements_tab_shows_references_and_marks_a_matching_payment_paid(tmp_path, lilas_raw):

@@ -21,12 +21,18 @@ MAX_LENGTH = 140  # what an EPC QR code's remittance text holds
 
 
 def transfer_reference(settings: Settings, period: Period, sender: str, recipient: str) -> str:
-    """The reference of the transfer from `sender` to `recipient` for `period`, at most 140 characters."""
-    lang = settings.language
+    """The reference of the transfer from `sender` to `recipient` for `period`, at most 140
+    characters: a long group name is cut, so that the period and the two members stay."""
+    lang, group = settings.language, " ".join(settings.group.split())
     pair = f" {sender}-{recipient}"
-    base = t(lang, "Car sharing {group} {period}", group=settings.group, period=period.label(lang))
-    base = " ".join(base.split())
-    return base[: MAX_LENGTH - len(pair)].rstrip() + pair[:MAX_LENGTH]
+
+    def base(name: str) -> str:
+        return " ".join(t(lang, "Car sharing {group} {period}", group=name, period=period.label(lang)).split())
+
+    over = len(base(group)) + len(pair) - MAX_LENGTH
+    if over > 0:
+        group = group[: max(len(group) - over, 0)].rstrip()
+    return (base(group) + pair)[:MAX_LENGTH]
 
 
 def settlement_period(book: Book, as_of: date) -> Period:

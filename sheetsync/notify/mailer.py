@@ -172,8 +172,8 @@ def build_message(rendered: Rendered, sender: str, reply_to: str | None = None) 
         msg.add_alternative(rendered.html, subtype="html")
         if rendered.images:
             html = msg.get_payload()[1]
-            for image in rendered.images:
-                html.add_related(image.png, "image", "png", cid=f"<{image.cid}>", filename=image.filename)
+            for image in rendered.images:  # shown in the text, nameless: mail programs list it once, below
+                html.add_related(image.png, "image", "png", cid=f"<{image.cid}>", disposition="inline")
             for image in rendered.images:
                 msg.add_attachment(image.png, maintype="image", subtype="png", filename=image.filename)
         msg.as_bytes()  # what cannot be written out (a lone surrogate in a name) fails here, not mid-send
