@@ -128,6 +128,33 @@ def test_no_gap_is_said_right_after_a_trip_left_out_for_an_error():
     assert codes(report_of(group(trips=misdated))) == [("Trips", 4, "Date", "trip.misdated")]
 
 
+def test_a_trip_in_the_wrong_vehicle_is_said_so_when_its_readings_continue_the_other_ones():
+    """Two cars, one trip typed in the Clio with the Zoé's readings: neither its readings nor the
+    next Clio trip's date are wrong, its vehicle is, and the message says which one it continues."""
+    raw = group(
+        trips=[
+            [date(2025, 1, 1), "Laurent", 10000, 10100, None, "Clio"],
+            [date(2025, 1, 2), "Julien", 50000, 50080, None, "Zoé"],
+            [date(2025, 1, 3), "Julien", 50080, 50150, None, "Clio"],  # the Zoé's
+            [date(2025, 1, 4), "Catherine", 10100, 10200, None, "Clio"],
+            [date(2025, 1, 9), "Catherine", 5000, 5040, None, "Zoé"],  # no car's reading: a wrong one
+            [date(2025, 1, 6), "Laurent", 50150, 50190, None, "Zoé"],  # after the one typed in the Clio: no gap
+        ]
+    )
+    raw["Trips"][0].append("Vehicle")
+    raw["Vehicles"].append(["Zoé", "Laurent", None])
+    report = report_of(raw)
+    assert codes(report) == [
+        ("Trips", 4, "Vehicle", "trip.other_vehicle"),
+        ("Trips", 6, "Odometer start", "trip.overlap"),
+    ]
+    assert report.problems[0].message == (
+        "This trip's readings (50080 → 50150 km) follow on from Zoé's trip on row 3, not from Clio's logbook."
+    )
+    assert report.problems[0].hint == "If it was in Zoé, correct its vehicle; if not, its readings."
+    assert {m.name: m.km for m in report.computation.members} == {"Laurent": 140, "Catherine": 100, "Julien": 80}
+
+
 def test_implausible_distance():
     trips = consecutive_trips(("Julien", 2500))
     assert codes(report_of(group(trips=trips))) == [("Trips", 2, "Odometer end", "trip.implausible")]

@@ -84,6 +84,41 @@ def _inversions(trip: Trip, trips: list[Trip]) -> int:
     )
 
 
+def _in_another_vehicle(book: Book, by_vehicle: dict[str, list[Trip]]) -> dict[Trip, Trip]:
+    """The trips whose start reading is where a trip of another vehicle ends and where none of
+    their own vehicle's does (nor its initial reading): typed in the wrong car. trip -> that trip.
+    Looked at twice: a trip found typed in the wrong car then ends in its own car's logbook, so
+    that car's next trip, which starts from it, is not taken for another one."""
+    if len(by_vehicle) < 2:
+        return {}
+    ends: dict[str, set[int]] = {}
+    last_of: dict[tuple[str, int], Trip] = {}
+    for name, trips in by_vehicle.items():
+        ends[name] = {t.odometer_end for t in trips if t.odometer_end is not None}
+        initial = book.vehicle(name).odometer_at_start
+        # with no initial reading, a car's first trip starts where nothing of its own ends
+        ends[name].add(initial if initial is not None else min(trips, key=lambda t: t.date).odometer_start)
+        for trip in trips:
+            last_of.setdefault((name, trip.odometer_end), trip)
+
+    def typed_in_another() -> dict[Trip, Trip]:
+        found = {}
+        for name, trips in by_vehicle.items():
+            for trip in trips:
+                if trip.odometer_start in ends[name]:
+                    continue
+                other = next((o for o in by_vehicle if o != name and trip.odometer_start in ends[o]), None)
+                if other is not None and (other, trip.odometer_start) in last_of:
+                    found[trip] = last_of[other, trip.odometer_start]
+        return found
+
+    for trip, before in typed_in_another().items():
+        ends[trip.vehicle].discard(trip.odometer_end)
+        ends[before.vehicle].add(trip.odometer_end)
+        last_of.setdefault((before.vehicle, trip.odometer_end), trip)
+    return typed_in_another()
+
+
 def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
     """Odometer readings of each vehicle, in the order driven: a trip whose readings do not fit its
     date is an error on that row (its date is mistyped); overlaps are errors, gaps warnings."""
@@ -95,6 +130,25 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
         if trip.odometer_start is not None:  # a trip typed as km only has no readings to check
             by_vehicle[trip.vehicle].append(trip)
     order = date_order(lang, book.settings.date_format == "month_first")
+    elsewhere: dict[str, set[tuple[int, int]]] = defaultdict(set)  # the readings of a car typed in another
+    for trip, other in _in_another_vehicle(book, by_vehicle).items():
+        problems.append(
+            problem(
+                "trip.other_vehicle",
+                lang,
+                trip.source.tab,
+                trip.source.row,
+                book.header("trips", "vehicle"),
+                start=trip.odometer_start,
+                end=trip.odometer_end,
+                other=other.vehicle,
+                other_row=other.source.row,
+                vehicle=trip.vehicle,
+            )
+        )
+        dropped.add(trip.source)
+        by_vehicle[trip.vehicle].remove(trip)
+        elsewhere[other.vehicle].add((trip.odometer_start, trip.odometer_end))
     for vehicle_name, trips in by_vehicle.items():
         vehicle = book.vehicle(vehicle_name)
         previous_end, previous_row = vehicle.odometer_at_start, None
@@ -151,6 +205,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 and trip.odometer_start > previous_end
                 and not just_left_out
                 and trip.source not in after_misdated
+                and (previous_end, trip.odometer_start) not in elsewhere[vehicle_name]
                 and not any(  # a row the reader left out for an error between the two
                     tab == trip.source.tab and (previous_row or 0) < row < trip.source.row
                     for tab, row in book.rejected_rows.get("trips", ())

@@ -209,6 +209,13 @@ PROBLEMS: dict[str, Template] = {
         N_("This trip starts at {start} km, before the trip on row {other_row} ended ({previous} km)."),
         N_("One of the two readings is wrong: correct it."),
     ),
+    "trip.other_vehicle": Template(
+        E,
+        N_(
+            "This trip's readings ({start} → {end} km) follow on from {other}'s trip on row {other_row}, not from {vehicle}'s logbook."
+        ),
+        N_("If it was in {other}, correct its vehicle; if not, its readings."),
+    ),
     "trip.misdated": Template(
         E,
         N_(
