@@ -168,6 +168,9 @@ def test_missing_column_exits_2_naming_tab_headers_and_mapping(tmp_path, example
     example2["Trips"][0][3], example2["Trips"][0][1] = "Odometer end", "Chauffeuse"  # the driver, renamed
     named = run("validate", write_xlsx(tmp_path / "d.xlsx", example2)).stderr
     assert "column.trips.driver = Chauffeuse" in named, named
+    example2["Trips"][0][1] = "Pilote du jour"  # like none of Driver's names, but the one header nothing was matched to
+    named = run("validate", write_xlsx(tmp_path / "q.xlsx", example2)).stderr
+    assert "column.trips.driver = Pilote du jour" in named, named
 
 
 def test_a_reading_column_deleted_beside_a_km_column_is_said_at_the_column_still_there(tmp_path, example2):

@@ -334,10 +334,11 @@ def _match_header(spec: InputTab, row: list[Cell], mapping: dict[tuple[str, str]
 
 def _likely_header(column, headers: list[str], columns: dict[str, tuple[int, str]], lang: str) -> str:
     """The header most likely meant for the missing `column`, for the example of a mapping: the one
-    no column was matched to that is closest to one of its names ("Chauffeuse" for Driver); with
-    none close enough, the column's own name."""
+    no column was matched to that is closest to one of its names ("Chauffeuse" for Driver), else
+    the only one no column was matched to; else the column's own name."""
     used = {header for _, header in columns.values()}
-    return closest(column.names(), [h for h in headers if h not in used]) or column.name(lang)
+    unused = [h for h in headers if h not in used]
+    return closest(column.names(), unused) or (unused[0] if len(unused) == 1 else column.name(lang))
 
 
 def _raise_missing_columns(spec: InputTab, name: str, rows: Rows, best, lang: str, empty: list[str]) -> None:
