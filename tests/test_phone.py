@@ -5,6 +5,7 @@ of a Google Sheet (one append request), bookings under the group's rule, cancell
 import fcntl
 import html
 import io
+import re
 import shutil
 import threading
 import zipfile
@@ -664,3 +665,19 @@ def test_just_after_midnight_where_the_group_lives_an_expense_of_today_counts(tm
     assert f'Votre solde : <span class="neg">{balance(date(2026, 1, 6))}\xa0€' in shown(
         tomorrow
     )  # the clock's day in Paris
+
+
+def test_a_refused_field_is_named_and_marked_for_a_screen_reader(lilas):
+    """The message says which field, and the field itself says it is wrong and where the reason is
+    (aria-invalid, aria-describedby): a screen reader reads both when the member goes back to it."""
+    workbook, base = lilas
+    answer = post(link(base, "Julien"), kind="payment", to="Laurent", amount="cent", date="2026-01-05T10:00")
+    page = shown(answer)
+    assert '<div class="box" role="alert" id="err-payment">' in page
+    assert "<li><strong>Montant</strong> : " in page and '"cent"' in page
+    amount = re.search(r'<input id="p-amount"[^>]*>', page).group(0)
+    assert 'aria-invalid="true"' in amount and 'aria-describedby="err-payment"' in amount
+    date_input = re.search(r'<input id="p-date"[^>]*>', page).group(0)
+    assert "aria-invalid" not in date_input
+    assert "aria-invalid" not in re.search(r'<input id="e-amount"[^>]*>', page).group(0)  # another form's
+    assert len(entries(workbook)) == 0

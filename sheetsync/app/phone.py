@@ -96,6 +96,7 @@ LABELS: dict[str, str] = {
     "last_entries": N_("Your last entries"),
     "no_entries": N_("No entry yet."),
     "not_saved": N_("Nothing was saved:"),
+    "colon": N_(": "),  # between a field's name and what is wrong with it (French spaces it)
     "try_again": N_("Try again in a few minutes: what you typed is still in the form."),
     "saved": N_("Saved. Thank you!"),
     "optional": N_("optional"),
@@ -214,6 +215,7 @@ class Refusal:
 
     message: str
     hint: str
+    column: None = None  # a problem names its field; a refusal names none
 
 
 def not_saved_now(form: dict[str, str], reason: str, lang: str) -> PageState:
@@ -306,7 +308,16 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         "entries": [text for _, text in _entries_of(report, member)],
         "state": state,
         "form": state.form,
+        "invalid": _invalid_inputs(state, lang),
     }
+
+
+def _invalid_inputs(state: PageState, lang: str) -> set[str]:
+    """The inputs of the refused form that its problems name (by their Entries column), which the
+    page marks for screen readers."""
+    fields = {c.name(lang): c.field for c in ENTRIES.columns}
+    named = (fields.get(p.column or "") for p in state.problems)
+    return {INPUT_NAMES.get((state.kind, f), f) for f in named if f}
 
 
 def render_page(report: Report, member: str, now: datetime, state: PageState) -> bytes:
