@@ -126,6 +126,19 @@ def test_no_gap_is_said_right_after_a_trip_left_out_for_an_error():
     misdated = consecutive_trips(*[("Laurent", 100)] * 5)
     misdated[2][0] = date(2025, 3, 5)  # typed March for January
     assert codes(report_of(group(trips=misdated))) == [("Trips", 4, "Date", "trip.misdated")]
+    # km nobody logged beyond the trip left out are still said, from where that trip ends
+    overlapping[3][2:4] = [11050, 11100]
+    report = report_of(group(trips=overlapping))
+    assert codes(report) == [("Trips", 4, "Odometer start", "trip.overlap"), ("Trips", 5, "Odometer start", "trip.gap")]
+    assert report.problems[1].message.startswith(
+        "750 km not recorded: the previous reading of Clio was 10300 km (row 4)"
+    )
+    misdated[3][2:4], misdated[4][2:4] = [11300, 11400], [11400, 11500]
+    report = report_of(group(trips=misdated))
+    assert codes(report) == [("Trips", 4, "Date", "trip.misdated"), ("Trips", 5, "Odometer start", "trip.gap")]
+    assert report.problems[1].message.startswith(
+        "1000 km not recorded: the previous reading of Clio was 10300 km (row 4)"
+    )
 
 
 def test_a_trip_in_the_wrong_vehicle_is_said_so_when_its_readings_continue_the_other_ones():
@@ -153,6 +166,47 @@ def test_a_trip_in_the_wrong_vehicle_is_said_so_when_its_readings_continue_the_o
     )
     assert report.problems[0].hint == "If it was in Zoé, correct its vehicle; if not, its readings."
     assert {m.name: m.km for m in report.computation.members} == {"Laurent": 140, "Catherine": 100, "Julien": 80}
+
+
+def test_two_trips_in_a_row_typed_in_the_wrong_car_are_both_said_and_a_reading_that_merely_meets_is_not():
+    def report(trips):
+        raw = group(trips=trips)
+        raw["Trips"][0].append("Vehicle")
+        raw["Vehicles"].append(["Zoé", "Laurent", None])
+        return report_of(raw)
+
+    chain = report(
+        [
+            [date(2025, 1, 1), "Laurent", 10000, 10100, None, "Clio"],
+            [date(2025, 1, 2), "Julien", 50000, 50080, None, "Zoé"],
+            [date(2025, 1, 3), "Julien", 50080, 50150, None, "Clio"],  # the Zoé's
+            [date(2025, 1, 4), "Julien", 50150, 50200, None, "Clio"],  # the Zoé's too
+            [date(2025, 1, 5), "Catherine", 10100, 10200, None, "Clio"],
+            [date(2025, 1, 6), "Laurent", 50200, 50240, None, "Zoé"],
+        ]
+    )
+    assert codes(chain) == [
+        ("Trips", 4, "Vehicle", "trip.other_vehicle"),
+        ("Trips", 5, "Vehicle", "trip.other_vehicle"),
+    ]
+    assert "follow on from Zoé's trip on row 4, not from Clio's" in chain.problems[1].message
+    assert {m.name: m.km for m in chain.computation.members} == {"Laurent": 140, "Catherine": 100, "Julien": 80}
+    meets = report(  # the Clio's 150 km nobody logged end where a Zoé trip ends: a gap, counted
+        [
+            [date(2025, 1, 1), "Laurent", 10000, 10100, None, "Clio"],
+            [date(2025, 1, 2), "Julien", 10200, 10250, None, "Zoé"],
+            [date(2025, 1, 3), "Catherine", 10250, 10300, None, "Clio"],
+        ]
+    )
+    assert codes(meets) == [("Trips", 4, "Odometer start", "trip.gap")]
+    first_day = report(  # the Clio's first day typed in reverse, its first reading where the Zoé's ends
+        [
+            [date(2025, 1, 1), "Laurent", 1050, 1100, None, "Clio"],
+            [date(2025, 1, 1), "Laurent", 1000, 1050, None, "Clio"],
+            [date(2024, 12, 30), "Julien", 900, 1000, None, "Zoé"],
+        ]
+    )
+    assert codes(first_day) == []
 
 
 def test_implausible_distance():

@@ -84,39 +84,48 @@ def _inversions(trip: Trip, trips: list[Trip]) -> int:
     )
 
 
-def _in_another_vehicle(book: Book, by_vehicle: dict[str, list[Trip]]) -> dict[Trip, Trip]:
-    """The trips whose start reading is where a trip of another vehicle ends and where none of
-    their own vehicle's does (nor its initial reading): typed in the wrong car. trip -> that trip.
-    Looked at twice: a trip found typed in the wrong car then ends in its own car's logbook, so
-    that car's next trip, which starts from it, is not taken for another one."""
+MAX_RUN = 20  # the most trips in a row typed in the wrong car that are looked for
+
+
+def _in_another_vehicle(book: Book, by_vehicle: dict[str, list[Trip]]) -> list[tuple[str, Trip, list[Trip]]]:
+    """The runs of trips typed in the wrong car: trips of one car whose readings go on exactly from
+    where a trip of another car ends (and no trip of their own car does) to where that car's next
+    trip starts, filling the gap of its logbook to the km. (the car they belong to, its trip they
+    follow on from, the run). A reading that merely meets another car's is not enough: the run
+    must close the other car's gap at both ends."""
     if len(by_vehicle) < 2:
-        return {}
-    ends: dict[str, set[int]] = {}
-    last_of: dict[tuple[str, int], Trip] = {}
+        return []
+    starts: dict[str, dict[int, Trip]] = {name: {} for name in by_vehicle}
+    ends: dict[str, set[int]] = {name: set() for name in by_vehicle}
     for name, trips in by_vehicle.items():
-        ends[name] = {t.odometer_end for t in trips if t.odometer_end is not None}
-        initial = book.vehicle(name).odometer_at_start
-        # with no initial reading, a car's first trip starts where nothing of its own ends
-        ends[name].add(initial if initial is not None else min(trips, key=lambda t: t.date).odometer_start)
         for trip in trips:
-            last_of.setdefault((name, trip.odometer_end), trip)
-
-    def typed_in_another() -> dict[Trip, Trip]:
-        found = {}
-        for name, trips in by_vehicle.items():
-            for trip in trips:
-                if trip.odometer_start in ends[name]:
-                    continue
-                other = next((o for o in by_vehicle if o != name and trip.odometer_start in ends[o]), None)
-                if other is not None and (other, trip.odometer_start) in last_of:
-                    found[trip] = last_of[other, trip.odometer_start]
-        return found
-
-    for trip, before in typed_in_another().items():
-        ends[trip.vehicle].discard(trip.odometer_end)
-        ends[before.vehicle].add(trip.odometer_end)
-        last_of.setdefault((before.vehicle, trip.odometer_end), trip)
-    return typed_in_another()
+            starts[name].setdefault(trip.odometer_start, trip)
+            if trip.odometer_end is not None:
+                ends[name].add(trip.odometer_end)
+        if (initial := book.vehicle(name).odometer_at_start) is not None:
+            ends[name].add(initial)
+    runs: list[tuple[str, Trip, list[Trip]]] = []
+    taken: set[SourceRef] = set()
+    for owner, trips in by_vehicle.items():
+        for last in trips:
+            gap_at = last.odometer_end
+            if gap_at is None or gap_at in starts[owner]:
+                continue  # the owner's next trip starts where this one ends: no gap to fill
+            for typed_in in by_vehicle:
+                if typed_in == owner or gap_at in ends[typed_in]:
+                    continue  # a trip of its own car ends there: the run follows on from it
+                run, reading = [], gap_at
+                while len(run) < MAX_RUN and reading not in starts[owner]:
+                    trip = starts[typed_in].get(reading)
+                    if trip is None or trip.odometer_end is None or trip.odometer_end <= reading:
+                        break
+                    run.append(trip)
+                    reading = trip.odometer_end
+                if run and reading in starts[owner] and not any(t.source in taken for t in run):
+                    runs.append((owner, last, run))
+                    taken.update(t.source for t in run)
+                    break
+    return runs
 
 
 def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
@@ -130,25 +139,28 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
         if trip.odometer_start is not None:  # a trip typed as km only has no readings to check
             by_vehicle[trip.vehicle].append(trip)
     order = date_order(lang, book.settings.date_format == "month_first")
-    elsewhere: dict[str, set[tuple[int, int]]] = defaultdict(set)  # the readings of a car typed in another
-    for trip, other in _in_another_vehicle(book, by_vehicle).items():
-        problems.append(
-            problem(
-                "trip.other_vehicle",
-                lang,
-                trip.source.tab,
-                trip.source.row,
-                book.header("trips", "vehicle"),
-                start=trip.odometer_start,
-                end=trip.odometer_end,
-                other=other.vehicle,
-                other_row=other.source.row,
-                vehicle=trip.vehicle,
+    elsewhere: dict[str, set[tuple[int, int]]] = defaultdict(set)  # a car's km typed in another car
+    for owner, before, run in _in_another_vehicle(book, by_vehicle):
+        for trip in run:
+            problems.append(
+                problem(
+                    "trip.other_vehicle",
+                    lang,
+                    trip.source.tab,
+                    trip.source.row,
+                    book.header("trips", "vehicle"),
+                    start=trip.odometer_start,
+                    end=trip.odometer_end,
+                    other=owner,
+                    other_row=before.source.row,
+                    vehicle=trip.vehicle,
+                )
             )
-        )
-        dropped.add(trip.source)
-        by_vehicle[trip.vehicle].remove(trip)
-        elsewhere[other.vehicle].add((trip.odometer_start, trip.odometer_end))
+            dropped.add(trip.source)
+            before = trip
+        elsewhere[owner].add((run[0].odometer_start, run[-1].odometer_end))
+    if dropped:
+        by_vehicle = {name: [t for t in trips if t.source not in dropped] for name, trips in by_vehicle.items()}
     for vehicle_name, trips in by_vehicle.items():
         vehicle = book.vehicle(vehicle_name)
         previous_end, previous_row = vehicle.odometer_at_start, None
@@ -180,9 +192,9 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 )
             )
             dropped.add(source)
-        # the km right after a trip left out for an error are in that trip's row: no gap is said there
-        after_misdated = {after.source for _, after in misdated.values()}
-        just_left_out = False  # the trip before this one overlapped, and is left out
+        # the km of a trip left out for an error are in its row: a gap is measured from its end
+        left_out = {misdated[trip.source][1].source: trip for trip in trips if trip.source in misdated}
+        overlapped: Trip | None = None  # the last trip left out for overlapping since the previous kept one
         for trip in in_day_order([x for x in trips if x.source not in misdated]) if misdated else ordered:
             if previous_end is not None and trip.odometer_start < previous_end and previous_row is not None:
                 problems.append(
@@ -198,20 +210,23 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                     )
                 )
                 dropped.add(trip.source)
-                just_left_out = True
+                if overlapped is None or (trip.odometer_end or 0) > (overlapped.odometer_end or 0):
+                    overlapped = trip
                 continue
+            gap_from, from_row = previous_end, previous_row
+            for skipped in (left_out.get(trip.source), overlapped):
+                if skipped is not None and (skipped.odometer_end or 0) > (gap_from or 0):
+                    gap_from, from_row = skipped.odometer_end, skipped.source.row
             if (
-                previous_end is not None
-                and trip.odometer_start > previous_end
-                and not just_left_out
-                and trip.source not in after_misdated
-                and (previous_end, trip.odometer_start) not in elsewhere[vehicle_name]
+                gap_from is not None
+                and trip.odometer_start > gap_from
+                and (gap_from, trip.odometer_start) not in elsewhere[vehicle_name]
                 and not any(  # a row the reader left out for an error between the two
                     tab == trip.source.tab and (previous_row or 0) < row < trip.source.row
                     for tab, row in book.rejected_rows.get("trips", ())
                 )
             ):
-                where = f" ({t(lang, 'row {row}', row=previous_row)})" if previous_row else ""
+                where = f" ({t(lang, 'row {row}', row=from_row)})" if from_row else ""
                 problems.append(
                     problem(
                         "trip.gap",
@@ -219,14 +234,14 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                         trip.source.tab,
                         trip.source.row,
                         column,
-                        km=trip.odometer_start - previous_end,
+                        km=trip.odometer_start - gap_from,
                         vehicle=vehicle_name,
-                        previous=previous_end,
+                        previous=gap_from,
                         start=trip.odometer_start,
                         where=where,
                     )
                 )
-            previous_end, previous_row, just_left_out = trip.odometer_end, trip.source.row, False
+            previous_end, previous_row, overlapped = trip.odometer_end, trip.source.row, None
     if not dropped:
         return book, problems
     return replace(book, trips=tuple(t for t in book.trips if t.source not in dropped)), problems
