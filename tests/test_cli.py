@@ -213,6 +213,10 @@ def test_renamed_readings_beside_the_empty_km_column_of_init_say_the_mapping_not
     assert "column.trips.odometer_start = Relevé départ" in result.stderr
     raw["Trajets"][1][4] = 100  # Km typed: a logbook of km alone, which the readings' names do not matter to
     assert run("validate", write_xlsx(tmp_path / "k.xlsx", raw), "--as-of", "2025-12-31").exit_code == 1
+    # a logbook of km alone, days typed ahead: no header for readings, so nothing was renamed
+    raw["Trajets"] = [["Date", "Conducteur", "Km"]] + [[row[0], row[1], None] for row in raw["Trajets"][1:]]
+    ahead = run("validate", write_xlsx(tmp_path / "a.xlsx", raw), "--as-of", "2025-12-31")
+    assert ahead.exit_code == 1 and "Km est vide" in ahead.stdout, ahead.stderr
 
 
 def test_a_damaged_workbook_is_said_with_the_copy_kept_before_the_last_write(book):

@@ -204,7 +204,7 @@ def locate(
         if not columns:
             continue
         if not spec.missing(columns):
-            unfilled = _empty_stand_ins(spec, columns, rows.head(index + 1 + STAND_IN_ROWS)[index + 1 :])
+            unfilled = _empty_stand_ins(spec, columns, row, rows.head(index + 1 + STAND_IN_ROWS)[index + 1 :])
             if not unfilled:
                 return LocatedTab(spec, name, index + 1, columns, rows, duplicates, marks_of(raw, name))
             empty = [columns[f][1] for f in unfilled]
@@ -230,11 +230,15 @@ def locate(
 STAND_IN_ROWS = 50  # the rows a stand-in column must be empty on to stand in for nothing
 
 
-def _empty_stand_ins(spec: InputTab, columns: dict[str, tuple[int, str]], below: list[list]) -> list[str]:
+def _empty_stand_ins(spec: InputTab, columns: dict[str, tuple[int, str]], header: list, below: list[list]) -> list[str]:
     """The stand-ins found while none of the columns they stand in for is, and empty on every
-    filled row of `below` (the first rows under the header): Km left empty, as `init` lays it out,
-    beside readings the group renamed. Such a column stands in for nothing, and the tab misses
-    the columns it would have stood in for."""
+    filled row of `below` (the first rows under the header), beside a `header` that has headers
+    sheetsync does not know: Km left empty, as `init` lays it out, beside readings the group
+    renamed. Such a column stands in for nothing, and the tab misses the columns it would have
+    stood in for. (Without an unknown header, nothing was renamed: a logbook of km alone.)"""
+    known = {name for _, name in columns.values()}
+    if not any((text := as_text(cell)) and text not in known for cell in header):
+        return []
     filled = [row for row in below if any(as_text(cell) for cell in row)]
     return [
         stand_in
