@@ -154,6 +154,8 @@ def test_sync_summary_and_quiet(book, bad_book):
     # cron mails what a quiet run prints: it says which workbook, first
     assert quiet_bad.stdout.startswith(f"In {bad_book}:\n"), quiet_bad.stdout
     assert run("validate", bad_book, "--quiet").stdout.startswith(f"In {bad_book}:\n")
+    stopped = run("sync", bad_book.parent / "nowhere.xlsx", "--quiet")  # a stop (exit 2) too
+    assert stopped.exit_code == 2 and stopped.stderr.startswith(f"In {bad_book.parent / 'nowhere.xlsx'}:\n")
 
 
 def test_missing_column_exits_2_naming_tab_headers_and_mapping(tmp_path, example2):

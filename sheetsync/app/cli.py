@@ -69,6 +69,8 @@ def handles_errors(command: Callable) -> Callable:
             sys.exit(EXIT_BROKEN_PIPE)  # the output's reader went away (`| head`): quietly, as a killed pipe
         except SheetsyncError as exc:
             message, hint = exc.in_language()
+            if kwargs.get("quiet") and kwargs.get("workbook"):  # cron mails it: which workbook stopped
+                echo(_which(kwargs["workbook"], exc.lang or user_language()), err=True)
             echo(f"sheetsync: {message}", err=True)
             if hint:
                 echo(f"  → {hint}", err=True)
