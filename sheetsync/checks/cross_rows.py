@@ -95,34 +95,37 @@ def _in_another_vehicle(book: Book, by_vehicle: dict[str, list[Trip]]) -> list[t
     must close the other car's gap at both ends."""
     if len(by_vehicle) < 2:
         return []
-    starts: dict[str, dict[int, Trip]] = {name: {} for name in by_vehicle}
-    ends: dict[str, set[int]] = {name: set() for name in by_vehicle}
-    for name, trips in by_vehicle.items():
-        for trip in trips:
-            starts[name].setdefault(trip.odometer_start, trip)
-            if trip.odometer_end is not None:
-                ends[name].add(trip.odometer_end)
+    starts = {name: {t.odometer_start for t in trips} for name, trips in by_vehicle.items()}
+    ends = {name: {t.odometer_end for t in trips} - {None} for name, trips in by_vehicle.items()}
+    gaps = {name: ends[name] - starts[name] for name in by_vehicle}  # a car's readings nothing goes on from
+    for name in by_vehicle:
         if (initial := book.vehicle(name).odometer_at_start) is not None:
             ends[name].add(initial)
+    trip_at: dict[tuple[str, str], dict[int, Trip]] = {}  # a car's trips by a reading, made when first needed
+
+    def trip_by(name: str, which: str, reading: int) -> Trip | None:
+        if (name, which) not in trip_at:
+            found = trip_at[name, which] = {}
+            for trip in by_vehicle[name]:
+                found.setdefault(getattr(trip, which), trip)
+        return trip_at[name, which].get(reading)
+
     runs: list[tuple[str, Trip, list[Trip]]] = []
     taken: set[SourceRef] = set()
-    for owner, trips in by_vehicle.items():
-        for last in trips:
-            gap_at = last.odometer_end
-            if gap_at is None or gap_at in starts[owner]:
-                continue  # the owner's next trip starts where this one ends: no gap to fill
+    for owner, gap_ats in gaps.items():
+        for gap_at in sorted(gap_ats):
             for typed_in in by_vehicle:
-                if typed_in == owner or gap_at in ends[typed_in]:
-                    continue  # a trip of its own car ends there: the run follows on from it
+                if typed_in == owner or gap_at not in starts[typed_in] or gap_at in ends[typed_in]:
+                    continue  # no trip of that car starts there, or one of its own ends there
                 run, reading = [], gap_at
                 while len(run) < MAX_RUN and reading not in starts[owner]:
-                    trip = starts[typed_in].get(reading)
+                    trip = trip_by(typed_in, "odometer_start", reading)
                     if trip is None or trip.odometer_end is None or trip.odometer_end <= reading:
                         break
                     run.append(trip)
                     reading = trip.odometer_end
                 if run and reading in starts[owner] and not any(t.source in taken for t in run):
-                    runs.append((owner, last, run))
+                    runs.append((owner, trip_by(owner, "odometer_end", gap_at), run))
                     taken.update(t.source for t in run)
                     break
     return runs
@@ -130,37 +133,52 @@ def _in_another_vehicle(book: Book, by_vehicle: dict[str, list[Trip]]) -> list[t
 
 def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
     """Odometer readings of each vehicle, in the order driven: a trip whose readings do not fit its
-    date is an error on that row (its date is mistyped); overlaps are errors, gaps warnings."""
-    lang = book.settings.language
-    problems: list[Problem] = []
-    dropped: set[SourceRef] = set()
+    date is an error on that row (its date is mistyped); overlaps are errors, gaps warnings; trips
+    typed in the wrong car, errors. The wrong car is looked for only when a logbook is not regular."""
     by_vehicle: dict[str, list[Trip]] = defaultdict(list)
     for trip in book.trips:
         if trip.odometer_start is not None:  # a trip typed as km only has no readings to check
             by_vehicle[trip.vehicle].append(trip)
-    order = date_order(lang, book.settings.date_format == "month_first")
-    elsewhere: dict[str, set[tuple[int, int]]] = defaultdict(set)  # a car's km typed in another car
-    for owner, before, run in _in_another_vehicle(book, by_vehicle):
-        for trip in run:
-            problems.append(
-                problem(
-                    "trip.other_vehicle",
-                    lang,
-                    trip.source.tab,
-                    trip.source.row,
-                    book.header("trips", "vehicle"),
-                    start=trip.odometer_start,
-                    end=trip.odometer_end,
-                    other=owner,
-                    other_row=before.source.row,
-                    vehicle=trip.vehicle,
+    problems, dropped = _sequences(book, by_vehicle, {})
+    runs = _in_another_vehicle(book, by_vehicle) if problems and len(by_vehicle) > 1 else []
+    if runs:
+        problems, moved, elsewhere = [], set(), defaultdict(set)  # a car's km typed in another car
+        for owner, before, run in runs:
+            for trip in run:
+                problems.append(
+                    problem(
+                        "trip.other_vehicle",
+                        book.settings.language,
+                        trip.source.tab,
+                        trip.source.row,
+                        book.header("trips", "vehicle"),
+                        start=trip.odometer_start,
+                        end=trip.odometer_end,
+                        other=owner,
+                        other_row=before.source.row,
+                        vehicle=trip.vehicle,
+                    )
                 )
-            )
-            dropped.add(trip.source)
-            before = trip
-        elsewhere[owner].add((run[0].odometer_start, run[-1].odometer_end))
-    if dropped:
-        by_vehicle = {name: [t for t in trips if t.source not in dropped] for name, trips in by_vehicle.items()}
+                moved.add(trip.source)
+                before = trip
+            elsewhere[owner].add((run[0].odometer_start, run[-1].odometer_end))
+        kept = {name: [t for t in trips if t.source not in moved] for name, trips in by_vehicle.items()}
+        more, dropped = _sequences(book, kept, elsewhere)
+        problems, dropped = problems + more, dropped | moved
+    if not dropped:
+        return book, problems
+    return replace(book, trips=tuple(t for t in book.trips if t.source not in dropped)), problems
+
+
+def _sequences(
+    book: Book, by_vehicle: dict[str, list[Trip]], elsewhere: dict[str, set[tuple[int, int]]]
+) -> tuple[list[Problem], set[SourceRef]]:
+    """The problems of each vehicle's readings in the order driven, and the trips they leave out;
+    `elsewhere`, the readings of each car that were typed in another (no gap is said for them)."""
+    lang = book.settings.language
+    problems: list[Problem] = []
+    dropped: set[SourceRef] = set()
+    order = date_order(lang, book.settings.date_format == "month_first")
     for vehicle_name, trips in by_vehicle.items():
         vehicle = book.vehicle(vehicle_name)
         previous_end, previous_row = vehicle.odometer_at_start, None
@@ -168,8 +186,9 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
         ordered = in_day_order(trips)
         in_order = all(a.odometer_start <= b.odometer_start for a, b in zip(ordered, ordered[1:], strict=False))
         misdated = {} if in_order else misdated_trips(trips)
+        trips_at = {t.source: t for t in trips if t.source in misdated} if misdated else {}
         for source, (before, after) in misdated.items():
-            trip = next(t for t in trips if t.source == source)
+            trip = trips_at[source]
             problems.append(
                 problem(
                     "trip.misdated",
@@ -193,7 +212,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
             )
             dropped.add(source)
         # the km of a trip left out for an error are in its row: a gap is measured from its end
-        left_out = {misdated[trip.source][1].source: trip for trip in trips if trip.source in misdated}
+        left_out = {after.source: trips_at[source] for source, (_, after) in misdated.items()}
         overlapped: Trip | None = None  # the last trip left out for overlapping since the previous kept one
         for trip in in_day_order([x for x in trips if x.source not in misdated]) if misdated else ordered:
             if previous_end is not None and trip.odometer_start < previous_end and previous_row is not None:
@@ -214,13 +233,13 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                     overlapped = trip
                 continue
             gap_from, from_row = previous_end, previous_row
-            for skipped in (left_out.get(trip.source), overlapped):
+            for skipped in (left_out.get(trip.source) if left_out else None, overlapped):
                 if skipped is not None and (skipped.odometer_end or 0) > (gap_from or 0):
                     gap_from, from_row = skipped.odometer_end, skipped.source.row
             if (
                 gap_from is not None
                 and trip.odometer_start > gap_from
-                and (gap_from, trip.odometer_start) not in elsewhere[vehicle_name]
+                and (gap_from, trip.odometer_start) not in elsewhere.get(vehicle_name, ())
                 and not any(  # a row the reader left out for an error between the two
                     tab == trip.source.tab and (previous_row or 0) < row < trip.source.row
                     for tab, row in book.rejected_rows.get("trips", ())
@@ -242,9 +261,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                     )
                 )
             previous_end, previous_row, overlapped = trip.odometer_end, trip.source.row, None
-    if not dropped:
-        return book, problems
-    return replace(book, trips=tuple(t for t in book.trips if t.source not in dropped)), problems
+    return problems, dropped
 
 
 def check_membership(book: Book) -> tuple[Book, list[Problem]]:
