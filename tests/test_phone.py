@@ -640,23 +640,15 @@ def test_just_after_midnight_where_the_group_lives_an_expense_of_today_counts(tm
     config = FleetConfig([GroupConfig("lilas", str(workbook), None, "SHEETSYNC_SECRET_LILAS")], {})
     half_past_midnight = datetime(2026, 1, 6, 0, 30, tzinfo=ZoneInfo("Europe/Paris"))
     with served(Service(config, clock=half_past_midnight.timestamp), config) as (_, base):
-        answer = post(
-            link(base, "Julien"),
-            kind="expense",
-            vehicle="Clio",
-            category="entretien",
-            amount="40",
-            date="2026-01-06T00:20",
-        )
+
+        def expense(amount, day):
+            return post(
+                link(base, "Julien"), kind="expense", vehicle="Clio", category="entretien", amount=amount, date=day
+            )
+
+        answer = expense("40", "2026-01-06T00:20")
         assert answer.status_code == 200 and "Enregistré" in shown(answer), shown(answer)[-2000:]
-        tomorrow = post(
-            link(base, "Julien"),
-            kind="expense",
-            vehicle="Clio",
-            category="entretien",
-            amount="15",
-            date="2026-01-07T08:00",
-        )
+        tomorrow = expense("15", "2026-01-07T08:00")
 
     def balance(day):
         return str(api.load(str(workbook), day).computation.balances()["Julien"]).replace(".", ",")
