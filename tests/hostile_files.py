@@ -311,12 +311,12 @@ def sheet_with_rows(sheet: bytes, rows: str) -> bytes:
     return sheet.replace(b"</sheetData>", rows.encode() + b"</sheetData>")
 
 
-def _rows_without_r(rows: int, widest: int) -> str:
+def _rows_without_r(rows: int, widest: int, cell: str = "<c>") -> str:
     """Rows and cells that give no position (`r`): each takes the next one. Varied values, so the
-    part compresses like a real sheet; one row `widest` cells wide."""
+    part compresses like a real sheet; one row `widest` cells wide, each opened with `cell`."""
     rng = random.Random(3)
     narrow = "".join(f"<row><c><v>{rng.randrange(10**9)}</v></c></row>" for _ in range(rows))
-    return narrow + "<row>" + "<c><v>1</v></c>" * widest + "</row>"
+    return narrow + "<row>" + f"{cell}<v>1</v></c>" * widest + "</row>"
 
 
 def bombs(full: bool = False) -> dict[str, tuple[str, bytes]]:
@@ -377,6 +377,13 @@ def bombs(full: bool = False) -> dict[str, tuple[str, bytes]]:
         ),
         "billion-laughs.xlsx": (".xlsx", patched(x, {SHEET: with_xml_prefix(sheet, LAUGHS)})),
         "cells-without-r.xlsx": (".xlsx", patched(x, {SHEET: sheet_with_rows(sheet, _rows_without_r(50_000, 20_000))})),
+        **{  # a cell's name may end with any XML space, not only " ", ">" or "/"
+            f"cells-without-r-{name}.xlsx": (
+                ".xlsx",
+                patched(x, {SHEET: sheet_with_rows(sheet, _rows_without_r(50_000, 20_000, f"<c{space}>"))}),
+            )
+            for name, space in {"newline": "\n", "tab": "\t"}.items()
+        },
         "repeated-rows.ods": (
             ".ods",
             ods_package(

@@ -35,7 +35,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from sheetsync.backends.a1 import column_letter, column_number
-from sheetsync.backends.xml_text import element_prefix, spelled
+from sheetsync.backends.xml_text import NAME_ENDS, element_prefix, spelled
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_, Phrase
 
@@ -428,7 +428,7 @@ class _Grid:
             if i:  # a row starts here
                 self.widest = max(self.widest, self.row_cells)
                 self.row_cells = 0
-            self.row_cells += sum(segment.count(cell_tag + end) for end in (b" ", b">", b"/"))
+            self.row_cells += sum(segment.count(cell_tag + end) for end in NAME_ENDS)
         self.widest = max(self.widest, self.row_cells)
         return False
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sheetsync.backends.a1 import column_number
 from sheetsync.backends.ooxml import Package, _attr
-from sheetsync.backends.xml_text import element_prefix, markup_only, spelled, unescape_xml
+from sheetsync.backends.xml_text import NAME_ENDS, element_prefix, markup_only, spelled, unescape_xml
 from sheetsync.read.cells import Uncomputed
 from sheetsync.read.headers import SheetMarks
 
@@ -50,7 +50,6 @@ def _formulas_without_value(prefix: bytes) -> tuple[re.Pattern, re.Pattern]:
     )
 
 
-CELL_NAME_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what may follow "<c" in a cell's tag
 _DATE1904 = re.compile(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*"(?:1|true)"')
 
 
@@ -143,7 +142,7 @@ def _unreadable_cells(data: bytes, prefix: bytes) -> dict[tuple[int, int], str]:
     searches = (_ERROR_CELL, *_formulas_without_value(prefix))
     for at in sorted(found.start() for search in searches for found in search.finditer(data)):
         start = data.rfind(opening, 0, at)
-        while start >= 0 and data[start + len(opening) : start + len(opening) + 1] not in CELL_NAME_ENDS:
+        while start >= 0 and data[start + len(opening) : start + len(opening) + 1] not in NAME_ENDS:
             start = data.rfind(opening, 0, start)  # <col, <cfRule…: not a cell
         tag_end = data.find(b">", start)
         if start < 0 or tag_end < 0:

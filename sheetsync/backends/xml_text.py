@@ -8,6 +8,7 @@ import re
 
 XML_REFERENCE = re.compile(r"&(?:#([0-9]{1,7})|#x([0-9a-fA-F]{1,6})|(lt|gt|amp|quot|apos));")
 XML_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+NAME_ENDS = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what may follow an element's name in its tag
 
 
 @functools.lru_cache(maxsize=32)
