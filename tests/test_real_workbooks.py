@@ -293,6 +293,10 @@ def test_dates_typed_as_numbers_in_a_1904_workbook_count_from_1904(tmp_path):
     silently."""
     mac, plain = mac_workbook(tmp_path)
     assert_read_the_same(report_of_file(mac), report_of_file(plain))
+    data = mac.read_bytes()  # the setting in single quotes, as XML allows
+    quoted = part(data, "xl/workbook.xml").replace(b'date1904="1"', b"date1904='1'")
+    (single := tmp_path / "single.xlsx").write_bytes(patched(data, {"xl/workbook.xml": quoted}))
+    assert_read_the_same(report_of_file(single), report_of_file(plain))
 
 
 def test_an_old_excel_file_counting_from_1904_is_read_in_its_own_system_too(tmp_path):

@@ -50,7 +50,7 @@ def _formulas_without_value(prefix: bytes) -> tuple[re.Pattern, re.Pattern]:
     )
 
 
-_DATE1904 = re.compile(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904\s*=\s*"(?:1|true)"')
+_WORKBOOK_PR = re.compile(r"<(?:\w+:)?workbookPr\b[^>]*")
 
 
 @dataclass
@@ -102,7 +102,8 @@ def read_marks(data: bytes, holding: set[str]) -> PackageMarks:
 
 def is_date1904(package: Package) -> bool:
     """Whether the workbook counts its dates from 1904 (a setting of old Mac workbooks)."""
-    return bool(_DATE1904.search(package.text(package.workbook_part())))
+    tag = _WORKBOOK_PR.search(package.text(package.workbook_part()))
+    return bool(tag) and _attr(tag[0], "date1904") in ("1", "true")
 
 
 def _row_numbers(attributes: list[bytes]):
