@@ -229,6 +229,13 @@ def test_a_damaged_workbook_is_said_with_the_copy_kept_before_the_last_write(boo
     result = run("report", book)
     assert result.exit_code == 2
     assert f"{book.name}.bak is the workbook as it was before sheetsync last wrote it" in result.stderr
+    from hostile_files import patched
+
+    kept = book.with_name(book.name + ".bak").read_bytes()  # a package missing a part calamine needs
+    book.write_bytes(patched(kept, {"xl/_rels/workbook.xml.rels": None}))
+    result = run("report", book)
+    assert result.exit_code == 2
+    assert f"{book.name}.bak is the workbook as it was before sheetsync last wrote it" in result.stderr
     book.with_name(book.name + ".bak").unlink()
     alone = run("report", book)
     assert alone.exit_code == 2 and ".bak" not in alone.stderr and "save it again." in alone.stderr

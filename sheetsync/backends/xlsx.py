@@ -40,7 +40,7 @@ from sheetsync.backends.files import (
 from sheetsync.backends.limits import (
     KEPT_COPY,
     MIB,
-    UNREADABLE,
+    SAVE_AGAIN,
     Limits,
     check_package,
     check_xls,
@@ -142,16 +142,16 @@ class XlsxBackend:
         be read is said so with the copy sheetsync kept of it, when there is one."""
         try:
             self._load()
+            return self._parse()
         except SetupError as exc:
             raise self._damaged(exc) from None
-        return self._parse()
 
     def _damaged(self, exc: SetupError) -> SheetsyncError:
         """`exc`, when it says the file is damaged, pointing at the copy kept before the last write
         (NAME.xlsx.bak beside the real file, named from where the user looks), if there is one; or,
         when the file is no longer what was read (a program was saving it), that it changed
         meanwhile (exit 3: run again), not that it is damaged."""
-        if exc.msgid not in (UNREADABLE["zip"], UNREADABLE["damaged"]):
+        if exc.hint_id != SAVE_AGAIN:  # not a file that cannot be read (or already pointed at the copy)
             return exc
         try:
             moved = self._fingerprint is not None and Fingerprint.of_path(self.path) != self._fingerprint
