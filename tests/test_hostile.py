@@ -329,3 +329,24 @@ def test_an_ods_sheet_under_another_prefix_is_read_by_nobody_and_costs_nothing(t
         z.writestr("content.xml", content, zipfile.ZIP_DEFLATED)
     assert read_ods_marks(path.read_bytes()).sheets == {}
     assert set(XlsxBackend(path).read_tabs()) == {"Trips"}
+
+
+def test_a_table_nested_in_a_cell_leaves_the_marks_of_its_sheet_where_they_are():
+    """A cell holding a table of its own (legal ODF): the error cell and the hidden row after it
+    are the outer sheet's, at their places there, as the limits count them."""
+    from hostile_files import ods_content, ods_package
+
+    from sheetsync.backends.ods_marks import read_ods_marks
+
+    inner = '<table:table table:name="inner"><table:table-row><table:table-cell/></table:table-row></table:table>'
+    rows = (
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>a</text:p></table:table-cell>'
+        "</table:table-row><table:table-row><table:table-cell>" + inner + "</table:table-cell></table:table-row>"
+        '<table:table-row><table:table-cell table:formula="of:=1/0" calcext:value-type="error">'
+        "<text:p>#DIV/0!</text:p></table:table-cell></table:table-row>"
+        '<table:table-row table:visibility="collapse"><table:table-cell office:value-type="float" office:value="3"/>'
+        "</table:table-row>"
+    )
+    marks = read_ods_marks(ods_package(ods_content({"Trips": rows})))
+    assert marks.errors == {"Trips": {(2, 0): "#DIV/0!"}}
+    assert {name: set(m.hidden) for name, m in marks.sheets.items()} == {"Trips": {4}}

@@ -59,7 +59,8 @@ def read_ods_marks(data: bytes) -> PackageMarks:
 class _Scan:
     """Where each error cell and hidden row stands, rows and columns counted as the sheet repeats
     them. A hidden row is kept when it holds something (an empty one is skipped anyway, and
-    LibreOffice may hide a million of them at once)."""
+    LibreOffice may hide a million of them at once). A table nested in a cell is part of that
+    cell: its rows and cells are not the sheet's, as the limits count them."""
 
     def __init__(self):
         self.errors: dict[str, dict[tuple[int, int], str]] = {}
@@ -71,8 +72,13 @@ class _Scan:
         self.row_hidden = self.row_holds = False
         self.shown: list[str] | None = None  # the text of the error cell being read
         self.formula: Uncomputed | None = None  # the formula of the cell being read, saved without its result
+        self.depth = 0  # how many tables the element being read is in
 
     def start(self, name: str, attrs: dict) -> None:
+        if name == "table:table":
+            self.depth += 1
+        if self.depth != 1:
+            return
         if name == "table:table":
             title = attrs.get("table:name", "")
             self.sheet = self.errors.setdefault(title, {})
@@ -95,6 +101,10 @@ class _Scan:
             self.shown.append(data)
 
     def end(self, name: str) -> None:
+        if name == "table:table":
+            self.depth -= 1
+        if self.depth != 1:
+            return
         if name == "table:table-row":
             if self.row_hidden and self.row_holds:  # a row holding something: the limits bound its repeats
                 self.hidden_here.update(range(self.row + 1, self.row + 1 + self.rows_here))
