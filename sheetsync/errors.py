@@ -118,9 +118,10 @@ def not_written(name: str, exc: OSError, lang: str | None = None) -> BackendErro
     )
 
 
-def not_read(path: object, exc: OSError | UnicodeDecodeError, hint: str) -> SetupError:
-    """Exit 2: a settings file (`path`) that cannot be read, and why; `hint`, what it should hold."""
-    reason = os_reason(exc) if isinstance(exc, OSError) else Phrase(N_("it is not text"))
+def not_read(path: object, exc: OSError | ValueError, hint: str, unlike: str = N_("it is not text")) -> SetupError:
+    """Exit 2: a settings file (`path`) that cannot be read, and why: the system's reason, or
+    `unlike` when its content is not what it should be (`hint` says what it should hold)."""
+    reason = os_reason(exc) if isinstance(exc, OSError) else Phrase(unlike)
     return SetupError(N_("Cannot read {path}: {reason}."), hint, path=path, reason=reason)
 
 

@@ -423,3 +423,13 @@ def test_a_phone_entry_keeps_its_text_as_text(fake_sheets, service_account_key, 
     assert [(r[1], r[2], r[10], r[12]) for r in rows] == [("payment", "Julien", 12.5, "Laurent")] * len(notes)
     report = api.load(f"gsheet:{SID}", date(2026, 1, 5), credentials=str(service_account_key))
     assert [p.amount for p in report.book.payments if p.source.tab == "Entries"] == [D("12.50")] * len(notes)
+
+
+def test_a_credentials_file_that_is_no_key_says_which_and_why(tmp_path):
+    """A text or a binary file given as the key: the file and why (exit 2), before anything
+    reaches Google."""
+    for name, content in {"key.json": b"not json", "key.bin": b"\xff\xfe\x00"}.items():
+        (key := tmp_path / name).write_bytes(content)
+        wrong = run("report", "gsheet:1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789", "--credentials", str(key))
+        assert wrong.exit_code == 2 and f"Cannot read {key}: it is not a JSON key file." in wrong.stderr, wrong.stderr
+        assert "JSON key file downloaded from Google Cloud" in wrong.stderr

@@ -29,8 +29,8 @@ from gspread.exceptions import APIError
 from sheetsync.backends.a1 import a1_sheet, column_letter
 from sheetsync.backends.files import RunLock
 from sheetsync.backends.retry import Retryable, RetryPolicy
-from sheetsync.errors import BackendError, SetupError, os_reason
-from sheetsync.i18n import N_, Phrase
+from sheetsync.errors import BackendError, SetupError, not_read
+from sheetsync.i18n import N_
 from sheetsync.model.names import same_tab
 from sheetsync.model.schema import is_generated_name, is_generated_title
 from sheetsync.present.table import Table, chart_anchor, fit_cell, number_format
@@ -39,6 +39,7 @@ from sheetsync.read.headers import RawBook, RawTables, SheetMarks
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS")
+KEY_FILE = N_("Give the JSON key file downloaded from Google Cloud (IAM > Service accounts > Keys).")
 
 
 # One read: each sheet's description and the effective value of its cells (a number, a date as its
@@ -153,17 +154,11 @@ def authorize(credentials: str | None, oauth: bool = False) -> tuple[gspread.Cli
     try:
         info = json.loads(path.read_text())
     except (OSError, ValueError) as exc:
-        reason = os_reason(exc) if isinstance(exc, OSError) else Phrase(N_("it is not a JSON key file"))
-        raise SetupError(
-            N_("Cannot read the credentials file {path}: {reason}."),
-            N_("Give the JSON key file downloaded from Google Cloud (IAM > Service accounts > Keys)."),
-            path=path,
-            reason=reason,
-        ) from exc
+        raise not_read(path, exc, KEY_FILE, N_("it is not a JSON key file")) from exc
     if not isinstance(info, dict):
         raise SetupError(
             N_("The credentials file {path} is not a key: it holds JSON, but not a key's fields."),
-            N_("Give the JSON key file downloaded from Google Cloud (IAM > Service accounts > Keys)."),
+            KEY_FILE,
             path=path,
         )
     kind = info.get("type")
