@@ -673,3 +673,17 @@ def test_a_refused_field_is_named_and_marked_for_a_screen_reader(lilas):
     assert "aria-invalid" not in date_input
     assert "aria-invalid" not in re.search(r'<input id="e-amount"[^>]*>', page).group(0)  # another form's
     assert len(entries(workbook)) == 0
+
+
+def test_a_refused_field_is_marked_whichever_language_the_entries_tab_was_made_in():
+    """A group that turned French after its Entries tab was made in English: its problems name
+    "Amount", and the amount input is still the one marked."""
+    from sheetsync.app.phone import PageState, _invalid_inputs
+    from sheetsync.model import Problem, Severity
+
+    def marked(column):
+        wrong = Problem(Severity.ERROR, "value.number", "Saisies", 3, column, '"cent" is not a number.', "")
+        return _invalid_inputs(PageState("payment", {}, [wrong]))
+
+    assert marked("Amount") == marked("Montant") == {"amount"}
+    assert marked("Date") == {"date"} and marked(None) == set()

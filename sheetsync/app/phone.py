@@ -26,6 +26,7 @@ from sheetsync.calendar.bookings import schedule
 from sheetsync.i18n import N_
 from sheetsync.i18n import t as tr
 from sheetsync.model import EVERYONE
+from sheetsync.model.names import header_key
 from sheetsync.model.schema import CATEGORIES, CATEGORIES_BY_ID, ENTRIES, ENTRY_KINDS_BY_ID
 from sheetsync.notify.epc import epc_svg_uri
 from sheetsync.notify.plan import payment_code, payment_details
@@ -308,15 +309,15 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         "entries": [text for _, text in _entries_of(report, member)],
         "state": state,
         "form": state.form,
-        "invalid": _invalid_inputs(state, lang),
+        "invalid": _invalid_inputs(state),
     }
 
 
-def _invalid_inputs(state: PageState, lang: str) -> set[str]:
-    """The inputs of the refused form that its problems name (by their Entries column), which the
-    page marks for screen readers."""
-    fields = {c.name(lang): c.field for c in ENTRIES.columns}
-    named = (fields.get(p.column or "") for p in state.problems)
+def _invalid_inputs(state: PageState) -> set[str]:
+    """The inputs of the refused form that its problems name (by their Entries column, whichever
+    language its tab was made in), which the page marks for screen readers."""
+    fields = {header_key(name): c.field for c in ENTRIES.columns for name in (c.en, c.fr)}  # either language's tab
+    named = (fields.get(header_key(p.column)) for p in state.problems if p.column)
     return {INPUT_NAMES.get((state.kind, f), f) for f in named if f}
 
 
