@@ -154,6 +154,11 @@ def test_sync_summary_and_quiet(book, bad_book):
     # cron mails what a quiet run prints: it says which workbook, first
     assert quiet_bad.stdout.startswith(f"In {bad_book}:\n"), quiet_bad.stdout
     assert run("validate", bad_book, "--quiet").stdout.startswith(f"In {bad_book}:\n")
+    # a quiet sync says what a quiet validate says, the money left out included
+    raw = group(trips=consecutive_trips(("Laurent", 100)), expenses=[[date(2025, 1, 2), "Nobody", "fuel", 5]])
+    money = write_xlsx(bad_book.parent / "money.xlsx", raw)
+    quiet_sync = run("sync", money, "--quiet", "--dry-run").stdout
+    assert quiet_sync == run("validate", money, "--quiet").stdout and "Left out of the figures" in quiet_sync
     stopped = run("sync", bad_book.parent / "nowhere.xlsx", "--quiet")  # a stop (exit 2) too
     assert stopped.exit_code == 2 and stopped.stderr.startswith(f"In {bad_book.parent / 'nowhere.xlsx'}:\n")
 

@@ -179,6 +179,18 @@ def _as_of(value: datetime | None) -> date | None:
     return value.date() if value else None
 
 
+def _quiet_errors(workbook: str, report: Report) -> None:
+    """What a quiet run prints (cron mails it): nothing when the data has no error; else which
+    workbook, its errors, and the money they leave out of the figures."""
+    errors = [p for p in report.problems if p.is_error]
+    if errors:
+        lang = report.settings.language
+        echo(_which(workbook, lang))
+        echo(problems_text(errors, lang))
+        if (left := left_out_text(report)) is not None:
+            echo(left)
+
+
 def _which(workbook: str, lang: str) -> str:
     """The line a quiet run's errors come under: cron mails them, and may run several workbooks."""
     return t(lang, "In {workbook}:", workbook=workbook)
@@ -233,17 +245,14 @@ def init_command(workbook: str, lang: str, example: bool, credentials: str | Non
 def validate_command(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **google) -> None:
     """Read and check every entry; print the problems. Writes nothing."""
     report = api.load(workbook, _as_of(as_of), **google)
-    shown = [p for p in report.problems if not quiet or p.is_error]
     if fmt == "json":
-        echo(as_json([p.to_dict() for p in shown]))
+        echo(as_json([p.to_dict() for p in report.problems if not quiet or p.is_error]))
+    elif quiet:
+        _quiet_errors(workbook, report)
     else:
-        if shown:
-            if quiet:
-                echo(_which(workbook, report.settings.language))
-            echo(problems_text(shown, report.settings.language))
-        elif not quiet:
-            echo(t(report.settings.language, "No problem found."))
-        if (shown or not quiet) and (left := left_out_text(report)) is not None:  # the money not counted
+        lang = report.settings.language
+        echo(problems_text(report.problems, lang) if report.problems else t(lang, "No problem found."))
+        if (left := left_out_text(report)) is not None:  # the money not counted
             echo(left)
     _exit_for(report)
 
@@ -290,11 +299,8 @@ def sync_command(
         )
     report = done.report
     lang = report.settings.language
-    errors = [p for p in report.problems if p.is_error]
     if quiet:
-        if errors:
-            echo(_which(workbook, lang))
-            echo(problems_text(errors, lang))
+        _quiet_errors(workbook, report)
     else:
         written = (
             t(lang, "nothing written (dry run)")
