@@ -34,6 +34,7 @@ from sheetsync.notify.templates import template_folder
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
 from sheetsync.present.entries import ENTRY_COLUMN_KINDS
+from sheetsync.present.terminal import labelled
 from sheetsync.present.words import word
 from sheetsync.read.cells import parse_number, plain_number
 from sheetsync.read.entries import booking_ref
@@ -97,7 +98,6 @@ LABELS: dict[str, str] = {
     "last_entries": N_("Your last entries"),
     "no_entries": N_("No entry yet."),
     "not_saved": N_("Nothing was saved:"),
-    "colon": N_(": "),  # between a field's name and what is wrong with it (French spaces it)
     "try_again": N_("Try again in a few minutes: what you typed is still in the form."),
     "saved": N_("Saved. Thank you!"),
     "optional": N_("optional"),
@@ -310,6 +310,7 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         "state": state,
         "form": state.form,
         "invalid": _invalid_inputs(state),
+        "colon": labelled(lang, "", ""),  # between a field's name and what is wrong with it (French spaces it)
     }
 
 
