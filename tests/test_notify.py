@@ -307,6 +307,10 @@ def test_logbook_reminders_for_bookings_without_trips():
     assert plan(report_for(raw, date(2025, 6, 20)), "logbook").notes == [  # what it looks at, said
         "Every booking that ended in the last 60 days has its trips in the logbook."
     ]
+    raw["Bookings"] = [raw["Bookings"][0], raw["Bookings"][3]]  # only Marie's, ended yesterday
+    assert plan(report_for(raw, date(2025, 3, 20)), "logbook", days=3).notes == [  # not "every booking…"
+        "1 booking ended less than 3 days ago without a trip yet: no reminder before then."
+    ]
     del raw["Bookings"]
     assert plan(report_for(raw, date(2025, 3, 20)), "logbook").notes == [
         "The workbook has no bookings yet: no logbook reminder to send."

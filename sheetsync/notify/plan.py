@@ -157,11 +157,8 @@ def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str
     if not report.book.bookings:
         return [], [t(report.settings.language, "The workbook has no bookings yet: no logbook reminder to send.")]
     cutoff = report.as_of - timedelta(days=days)
-    missing = [
-        o
-        for o in unrecorded(report.book, report.occurrences, report.as_of)
-        if o.end <= datetime.combine(cutoff, time.max)
-    ]
+    pending = unrecorded(report.book, report.occurrences, report.as_of)
+    missing = [o for o in pending if o.end <= datetime.combine(cutoff, time.max)]
     by_member: dict[str, list[dict]] = defaultdict(list)
     for o in missing:
         by_member[o.member].append(
@@ -173,12 +170,21 @@ def _logbook(report: Report, days: int = 3, **_) -> tuple[list[Notice], list[str
         Notice("logbook", period, name, _address(report, name), _base(report, name) | {"bookings": items})
         for name, items in by_member.items()
     ]
-    return notices, [] if notices else [
-        t(
-            report.settings.language,
-            "Every booking that ended in the last {days} days has its trips in the logbook.",
-            days=RECENT.days,
-        )
+    if notices:
+        return notices, []
+    lang = report.settings.language
+    if pending:  # ended too lately to remind of: said, not taken for a logbook in order
+        return [], [
+            tn(
+                lang,
+                "{n} booking ended less than {days} days ago without a trip yet: no reminder before then.",
+                "{n} bookings ended less than {days} days ago without a trip yet: no reminder before then.",
+                len(pending),
+                days=days,
+            )
+        ]
+    return [], [
+        t(lang, "Every booking that ended in the last {days} days has its trips in the logbook.", days=RECENT.days)
     ]
 
 
