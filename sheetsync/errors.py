@@ -118,6 +118,22 @@ def not_written(name: str, exc: OSError, lang: str | None = None) -> BackendErro
     )
 
 
+def read_toml(path: str | os.PathLike, hint: str) -> dict:
+    """The settings file at `path`, read as TOML; a SetupError (exit 2) says why it cannot be, with
+    `hint` (what the file is and where it is described)."""
+    import tomllib  # only where a settings file is read
+    from pathlib import Path
+
+    try:
+        return tomllib.loads(Path(path).read_text())
+    except FileNotFoundError as exc:
+        raise SetupError(N_("No configuration file {path}."), hint, path=path) from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise not_read(path, exc, hint) from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise SetupError(N_("{path} is not valid TOML: {error}"), hint, path=path, error=exc) from exc
+
+
 def not_read(path: object, exc: OSError | ValueError, hint: str, unlike: str = N_("it is not text")) -> SetupError:
     """Exit 2: a settings file (`path`) that cannot be read, and why: the system's reason, or
     `unlike` when its content is not what it should be (`hint` says what it should hold)."""

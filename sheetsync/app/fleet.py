@@ -22,7 +22,6 @@ from __future__ import annotations
 import os
 import re
 import time
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +29,7 @@ from pathlib import Path
 from sheetsync.app.shards import ALL, Shard
 from sheetsync.backends.limits import Limits, load_limits
 from sheetsync.backends.locations import spreadsheet_id
-from sheetsync.errors import SetupError, SheetsyncError, not_read, os_reason
+from sheetsync.errors import SetupError, SheetsyncError, os_reason, read_toml
 from sheetsync.i18n import N_
 from sheetsync.model import AsOf
 
@@ -130,16 +129,7 @@ class FleetConfig:
 
 def load_groups(path: str) -> FleetConfig:
     """Read GROUPS.TOML; a SetupError names what is wrong in it."""
-    try:
-        data = tomllib.loads(Path(path).read_text())
-    except FileNotFoundError as exc:
-        raise SetupError(
-            N_("No configuration file {path}."), N_("See `sheetsync fleet --help` for its layout."), path=path
-        ) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise not_read(path, exc, N_("See `sheetsync fleet --help` for its layout.")) from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise SetupError(N_("{path} is not valid TOML: {error}"), N_("Fix the file."), path=path, error=exc) from exc
+    data = read_toml(path, N_("See `sheetsync fleet --help` for its layout."))
     groups = []
     for i, entry in enumerate(data.get("groups", []), start=1):
         if not entry.get("name") or not entry.get("workbook"):

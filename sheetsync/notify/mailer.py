@@ -11,7 +11,6 @@ import os
 import re
 import smtplib
 import ssl
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.errors import HeaderParseError
@@ -20,7 +19,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
-from sheetsync.errors import BackendError, SetupError, not_read, not_written, os_reason
+from sheetsync.errors import BackendError, SetupError, not_written, os_reason, read_toml
 from sheetsync.i18n import N_
 from sheetsync.notify.render import Rendered
 from sheetsync.read.cells import valid_address
@@ -50,22 +49,8 @@ def _smtp_values(path: str | None) -> dict[str, object]:
     overridden by SHEETSYNC_SMTP_* variables."""
     values: dict[str, object] = {}
     toml_path = Path(path) if path else Path("sheetsync.toml")
-    if path and not toml_path.exists():
-        raise SetupError(
-            N_("No configuration file {toml_path}."), N_("Give the path of your sheetsync.toml."), toml_path=toml_path
-        )
-    if toml_path.exists():
-        try:
-            values.update(tomllib.loads(toml_path.read_text()).get("smtp", {}))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise not_read(toml_path, exc, N_("Give the path of your sheetsync.toml.")) from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise SetupError(
-                N_("{toml_path} is not valid TOML: {error}"),
-                N_("Fix the file (see the README)."),
-                toml_path=toml_path,
-                error=exc,
-            ) from exc
+    if path or toml_path.exists():  # one given must be there; ./sheetsync.toml only when it is
+        values.update(read_toml(toml_path, N_("Its [smtp] table is described in the README.")).get("smtp", {}))
     for key in ("host", "port", "user", "password", "from", "reply_to", "security", "cafile"):
         env = os.environ.get(f"SHEETSYNC_SMTP_{key.upper()}")
         if env:
