@@ -198,3 +198,16 @@ def test_after_libreoffice_saved_the_workbook_a_sync_still_replaces_the_charts(t
     again = sync(saved)
     assert len([n for n in again if re.fullmatch(r"xl/charts/chart\d+\.xml", n)]) == 3
     assert len([n for n in again if re.fullmatch(r"xl/drawings/drawing\d+\.xml", n)]) == 2
+
+
+def test_an_ods_chart_stands_right_of_its_table_one_column_apart(example2):
+    """The .ods columns are as wide as their text (not LibreOffice's default): a chart placed by
+    the default width sat on the table's last columns."""
+    from sheetsync.backends.odf_charts import CHARACTER_CM, COLUMN_CM, shapes_xml
+
+    report = build_report(example2, "g", date(2025, 12, 31))
+    for table in (t for t in generated_tables(report, "g", datetime(2026, 1, 5)) if t.charts):
+        frames = shapes_xml(table, [f"Object {k}" for k in range(len(table.charts))])
+        table_cm = sum(c.shown_width * CHARACTER_CM for c in table.columns)
+        xs = {float(x) for x in re.findall(r'svg:x="([0-9.]+)cm"', frames)}
+        assert xs == {round(table_cm + COLUMN_CM, 3)}, (table.name, xs, table_cm)

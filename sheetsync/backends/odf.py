@@ -11,7 +11,14 @@ import re
 from datetime import date, datetime
 from decimal import Decimal
 
-from sheetsync.backends.odf_charts import drop_objects, objects_in, put_objects, shapes_xml, update_manifest
+from sheetsync.backends.odf_charts import (
+    CHARACTER_CM,
+    drop_objects,
+    objects_in,
+    put_objects,
+    shapes_xml,
+    update_manifest,
+)
 from sheetsync.backends.ooxml import ILLEGAL_XML, Package
 from sheetsync.backends.xml_text import escape, quoteattr, unescape_xml
 from sheetsync.errors import SetupError
@@ -133,7 +140,7 @@ def _width_styles(xml: str, tables: list[Table]) -> str:
     widths = sorted({c.shown_width for t in tables for c in t.columns})
     return "".join(
         f'<style:style style:name="{_width_style(w)}" style:family="table-column">'
-        f'<style:table-column-properties style:column-width="{w * 0.2:.2f}cm"/></style:style>'
+        f'<style:table-column-properties style:column-width="{w * CHARACTER_CM:.2f}cm"/></style:style>'
         for w in widths
         if f'style:name="{_width_style(w)}"' not in xml
     )

@@ -14,6 +14,7 @@ from sheetsync.present.table import CHART_COLUMNS, CHART_ROWS, Chart, Series, Ta
 MANIFEST = "META-INF/manifest.xml"
 CHART_MEDIA = "application/vnd.oasis.opendocument.chart"
 COLUMN_CM, ROW_CM = 2.258, 0.452  # LibreOffice's default column width and row height
+CHARACTER_CM = 0.2  # a character of a column's shown width (the .xlsx writer's width unit), in cm
 NAMESPACES = (
     'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
     'xmlns:chart="urn:oasis:names:tc:opendocument:xmlns:chart:1.0" '
@@ -88,11 +89,18 @@ def shapes_xml(table: Table, objects: list[str]) -> str:
         frames.append(
             f'<draw:frame draw:z-index="{k}" draw:name={quoteattr(chart.title)} '
             f'svg:width="{CHART_COLUMNS * COLUMN_CM:.3f}cm" svg:height="{CHART_ROWS * ROW_CM:.3f}cm" '
-            f'svg:x="{col * COLUMN_CM:.3f}cm" svg:y="{row * ROW_CM:.3f}cm"><draw:object '
+            f'svg:x="{_column_x(table, col):.3f}cm" svg:y="{row * ROW_CM:.3f}cm"><draw:object '
             f'xlink:href="./{escape(name)}" xlink:type="simple" xlink:show="embed" xlink:actuate="onLoad"/>'
             "</draw:frame>"
         )
     return f"<table:shapes>{''.join(frames)}</table:shapes>" if frames else ""
+
+
+def _column_x(table: Table, col: int) -> float:
+    """Where the 0-based column `col` starts, in cm: the table's columns at their widths, then
+    LibreOffice's default width for each column past the table."""
+    widths = [c.shown_width * CHARACTER_CM for c in table.columns[:col]]
+    return sum(widths) + (col - len(widths)) * COLUMN_CM
 
 
 def objects_in(segment: str) -> list[str]:
