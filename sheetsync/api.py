@@ -27,8 +27,9 @@ from sheetsync.backends.limits import Limits
 from sheetsync.calendar.bookings import WhoDrove, find_driver
 from sheetsync.errors import DataError, SetupError, said_in
 from sheetsync.i18n import N_, t
-from sheetsync.model import AsOf, Problem
+from sheetsync.model import AsOf, Problem, Severity
 from sheetsync.model.problems import problem
+from sheetsync.model.schema import ENTRIES
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
 from sheetsync.present.tabs import generated_tables, left_out_text
@@ -406,12 +407,15 @@ def draft_agreement(
 @dataclass
 class Submitted:
     """What became of an entry made from a phone: written (at `row` of the Entries tab), or
-    refused for `problems` (the same checks as `validate`, and the booking rule), nothing written."""
+    refused for `problems` (the same checks as `validate`, and the booking rule), nothing written;
+    or `asked` about, nothing written: its problems are only warnings (a likely slip), and the
+    entry sent again `confirmed` is written as typed."""
 
     written: bool
     problems: list = field(default_factory=list)
     row: int | None = None
     tab: str = ""
+    asked: bool = False
 
 
 def submit_entry(
@@ -423,13 +427,16 @@ def submit_entry(
     *,
     credentials: str | None = None,
     limits: Limits | None = None,
+    confirmed: bool = False,
 ) -> Submitted:
     """Check one member's entry (kind "trip", "expense", "payment", "booking" or "cancellation";
     `fields` as in the Entries tab) as `validate` would with it in the workbook, then append it as
-    one row of the Entries tab, all under the workbook's run lock: two entries at once both land."""
+    one row of the Entries tab, all under the workbook's run lock: two entries at once both land.
+    An entry with a warning of its own, or dated after `now`'s day, is only asked about unless
+    `confirmed` (the member said "save anyway"); an error stops it whatever."""
     backend = open_backend(location, credentials=credentials, limits=limits)
     with backend.lock():
-        return _submit(backend, member, kind, fields, now)
+        return _submit(backend, member, kind, fields, now, confirmed)
 
 
 def _already_saved(after: Report, tab: str, row: int) -> list[Problem]:
@@ -465,9 +472,20 @@ def _others_made_wrong(before: Report, after: Report, tab: str, row: int) -> lis
     return []
 
 
-def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime) -> Submitted:
+def _doubts(after: Report, kind: str, fields: dict, tab: str, row: int, now: datetime) -> list[Problem]:
+    """What looks like a slip in the entry on `tab`'s `row`: its warnings (3,000 km in a day, an
+    amount of 0), and a trip, an expense or a payment dated after today (a year typed too far)."""
+    lang = after.settings.language
+    doubts = [p for p in after.problems if p.tab == tab and p.row == row and p.severity is Severity.WARNING]
+    day = fields.get("date")
+    if kind in ("trip", "expense", "payment") and isinstance(day, datetime) and day.date() > now.date():
+        column = ENTRIES.column("date").name(lang)
+        doubts.insert(0, problem("entry.after_today", lang, tab, row, column, day=day.date()))
+    return doubts
+
+
+def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime, confirmed: bool) -> Submitted:
     from sheetsync.calendar.bookings import clashes_of
-    from sheetsync.model.schema import ENTRIES
     from sheetsync.present.entries import entries_table, entry_row
     from sheetsync.read.headers import find_tabs
     from sheetsync.read.records import workbook_settings
@@ -496,6 +514,8 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
         stopping = _others_made_wrong(before, after, name, number)
     if stopping:
         return Submitted(False, stopping, None, name)
+    if not confirmed and (doubts := _doubts(after, kind, fields, name, number, now)):
+        return Submitted(False, doubts, None, name, asked=True)
     below_header = [list(r) for r in current[table.header_row :]]  # the tab as just read, for a file's writer
     backend.append_row(replace(table, name=name, rows=below_header), row)  # below the group's own tab, however spelt
     return Submitted(True, [], number, name)

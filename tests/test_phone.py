@@ -641,14 +641,20 @@ def test_just_after_midnight_where_the_group_lives_an_expense_of_today_counts(tm
     half_past_midnight = datetime(2026, 1, 6, 0, 30, tzinfo=ZoneInfo("Europe/Paris"))
     with served(Service(config, clock=half_past_midnight.timestamp), config) as (_, base):
 
-        def expense(amount, day):
+        def expense(amount, day, **confirmed):
             return post(
-                link(base, "Julien"), kind="expense", vehicle="Clio", category="entretien", amount=amount, date=day
+                link(base, "Julien"),
+                kind="expense",
+                vehicle="Clio",
+                category="entretien",
+                amount=amount,
+                date=day,
+                **confirmed,
             )
 
         answer = expense("40", "2026-01-06T00:20")
         assert answer.status_code == 200 and "Enregistré" in shown(answer), shown(answer)[-2000:]
-        tomorrow = expense("15", "2026-01-07T08:00")
+        tomorrow = expense("15", "2026-01-07T08:00", confirmed="1")  # after the page asked: it is tomorrow
 
     def balance(day):
         return str(api.load(str(workbook), day).computation.balances()["Julien"]).replace(".", ",")
@@ -687,3 +693,57 @@ def test_a_refused_field_is_marked_whichever_language_the_entries_tab_was_made_i
 
     assert marked("Amount") == marked("Montant") == {"amount"}
     assert marked("Date") == {"date"} and marked(None) == set()
+
+
+def confirming_form(page: str, kind: str) -> dict[str, str]:
+    """The inputs of the page's "save anyway" form for `kind`, as a browser sends them."""
+    form = re.search(rf'<form method="post" action="#[a-z]+" id="confirm-{kind}">(.*?)</form>', page, re.S)
+    assert form, "no confirming form"
+    return {html.unescape(n): html.unescape(v) for n, v in re.findall(r'name="([^"]*)" value="([^"]*)"', form[1])}
+
+
+@pytest.mark.parametrize(
+    "form,said",
+    [
+        (  # 3,000 km in a day: a zero too many
+            {
+                "kind": "trip",
+                "vehicle": "Clio",
+                "date": "2026-01-04T09:00",
+                "odometer_start": str(LAST_READING),
+                "odometer_end": str(LAST_READING + 3000),
+            },
+            ("<strong>Compteur arrivée</strong>", "3000 km en 1 jour(s)"),  # the Entries tab's own column
+        ),
+        (  # the year typed one too far
+            {"kind": "payment", "to": "Laurent", "amount": "40", "date": "2027-01-04T09:00"},
+            ("<strong>Date</strong>", "Le 4 janv. 2027 est après aujourd'hui"),
+        ),
+        (
+            {"kind": "payment", "to": "Laurent", "amount": "0", "date": "2026-01-04T09:00"},
+            ("<strong>Montant</strong>", "Le montant est 0."),
+        ),
+    ],
+)
+def test_a_likely_slip_is_asked_about_and_saved_only_once_confirmed(lilas, form, said):
+    """Three trials: a trip a zero too long, a payment dated next year, a payment of 0 were saved
+    without a word (the sheet warns of each). The page now says what looks wrong, keeps the form to
+    correct, and saves it as typed only with "Enregistrer quand même"."""
+    workbook, base = lilas
+    asked = post(link(base, "Catherine"), **form)
+    page = shown(asked)
+    assert asked.status_code == 200 and "Vérifiez avant d'enregistrer :" in page
+    assert all(words in page for words in said), page[page.find('class="box"') :][:600]
+    assert "Enregistré" not in page and entries(workbook) == []
+    confirmed = confirming_form(asked.text, form["kind"])
+    assert {k: v for k, v in confirmed.items() if k != "confirmed"} == form and confirmed["confirmed"] == "1"
+    saved = post(link(base, "Catherine"), **confirmed)
+    assert saved.status_code == 200 and "Enregistré" in shown(saved)
+    assert len(entries(workbook)) == 3  # title, header, the entry as typed
+
+
+def test_a_confirmed_form_is_still_checked_and_an_error_still_stops_it(lilas):
+    workbook, base = lilas
+    form = {"kind": "payment", "to": "Laurent", "amount": "cent", "date": "2027-01-04T09:00", "confirmed": "1"}
+    refused = post(link(base, "Catherine"), **form)
+    assert refused.status_code == 422 and '"cent"' in shown(refused) and entries(workbook) == []

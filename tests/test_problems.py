@@ -236,6 +236,39 @@ def test_a_return_typed_before_the_date_leaves_the_trip_on_its_own_day():
     assert report.computation.periods[0].bears["Catherine"] == D("400.00")
 
 
+def test_an_amount_of_zero_is_a_warning_at_its_cell_and_counts_nothing():
+    """A payment or an expense of 0 is a slip (the amount forgotten, a key missed): said at its
+    cell as a warning; the figures are those of the other rows."""
+    clean = report_of(group(trips=trips3(), expenses=[[date(2025, 1, 2), "Laurent", "fuel", 30]]))
+    report = report_of(
+        group(
+            trips=trips3(),
+            expenses=[[date(2025, 1, 2), "Laurent", "fuel", 30], [date(2025, 1, 4), "Julien", "toll", "0,00"]],
+            payments=[[date(2025, 1, 3), "Julien", "Laurent", 0]],
+        )
+    )
+    assert codes(report) == [
+        ("Expenses", 3, "Amount", "value.zero_amount"),
+        ("Payments", 2, "Amount", "value.zero_amount"),
+    ]
+    assert not report.has_errors and all(p.severity is Severity.WARNING for p in report.problems)
+    balances = {m.name: m.balance for m in report.computation.members}
+    assert balances == {m.name: m.balance for m in clean.computation.members}
+
+
+def test_a_problem_of_a_row_of_the_entries_tab_names_that_tabs_column():
+    """The Trips tab says "Odometer end", the Entries tab (made by the phones, in French for this
+    group's first treasurer) "Compteur arrivée": a trip of the Entries tab 3,000 km long is said at
+    its own tab's column, which the treasurer sees, not at the Trips tab's."""
+    raw = group(trips=consecutive_trips(("Laurent", 100)))
+    raw["Entries"] = [
+        ["Phone entries"],
+        ["Saisi le", "Type", "Membre", "Véhicule", "Date", "Compteur départ", "Compteur arrivée"],
+        [datetime(2025, 1, 4), "trajet", "Julien", "Clio", datetime(2025, 1, 3, 9), 10100, 13100],
+    ]
+    assert codes(report_of(raw)) == [("Entries", 3, "Compteur arrivée", "trip.implausible")]
+
+
 def test_payment_to_oneself():
     report = report_of(group(trips=trips3(), payments=[[date(2025, 1, 3), "Julien", "julien", 5]]))
     assert codes(report) == [("Payments", 2, "To", "payment.self")]

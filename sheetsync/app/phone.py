@@ -98,6 +98,9 @@ LABELS: dict[str, str] = {
     "last_entries": N_("Your last entries"),
     "no_entries": N_("No entry yet."),
     "not_saved": N_("Nothing was saved:"),
+    "check": N_("Check before saving:"),
+    "save_anyway": N_("Save anyway"),
+    "or_correct": N_("or correct the form below."),
     "try_again": N_("Try again in a few minutes: what you typed is still in the form."),
     "saved": N_("Saved. Thank you!"),
     "optional": N_("optional"),
@@ -207,6 +210,7 @@ class PageState:
     form: dict[str, str] = field(default_factory=dict)
     problems: list = field(default_factory=list)
     saved: bool = False
+    asked: bool = False  # the problems are warnings: the form can be sent again, confirmed
 
 
 @dataclass(frozen=True)
@@ -310,6 +314,7 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         "state": state,
         "form": state.form,
         "invalid": _invalid_inputs(state),
+        "confirming": _sent_inputs(state.form) + [("confirmed", "1")] if state.asked else [],
         "colon": labelled(lang, "", ""),  # between a field's name and what is wrong with it (French spaces it)
     }
 
@@ -333,17 +338,28 @@ def render_unavailable(group: str, reason: str, lang: str, form: dict[str, str])
     form that sends it again."""
     labels = {k: tr(lang, LABELS[k]) for k in ("title", "unavailable_hint", "kept", "send_again")}
     labels["unavailable"] = tr(lang, LABELS["unavailable" if form else "unreadable"])  # nothing sent, nothing lost
-    kind = form.get("kind", "")
-    inputs = [(INPUT_NAMES.get((kind, f), f), f) for f in ENTRY_FORMS.get(kind, ())]  # only a form of the page
+    inputs = _inputs_of(form.get("kind", ""))
     context = {
         "lang": lang,
         "group": group,
         "L": labels,
         "reason": reason,
         "shown": [(ENTRIES.column(f).name(lang), form[i]) for i, f in inputs if form.get(i, "").strip()],
-        "hidden": [("kind", kind)] + [(i, form[i]) for i, _ in inputs if i in form] if inputs else [],
+        "hidden": _sent_inputs(form),
     }
     return _templates().get_template("unavailable.html").render(context).encode()
+
+
+def _inputs_of(kind: str) -> list[tuple[str, str]]:
+    """(input name, Entries field) of each input of the page's form of `kind`; none for another."""
+    return [(INPUT_NAMES.get((kind, f), f), f) for f in ENTRY_FORMS.get(kind, ())]
+
+
+def _sent_inputs(form: dict[str, str]) -> list[tuple[str, str]]:
+    """The sent `form` as (name, value) inputs that send it again: its kind and the fields of that
+    form of the page, nothing else (none for a form the page does not have)."""
+    inputs = _inputs_of(form.get("kind", ""))
+    return [("kind", form["kind"])] + [(i, form[i]) for i, _ in inputs if i in form] if inputs else []
 
 
 @cache
@@ -375,4 +391,7 @@ def submit(
     if kind not in ENTRY_FORMS:
         return None
     fields = entry_fields(kind, form, lang, currency)
-    return api.submit_entry(group_workbook, member, kind, fields, now, credentials=credentials, limits=limits)
+    confirmed = form.get("confirmed") == "1"  # "save anyway", after the page asked about a likely slip
+    return api.submit_entry(
+        group_workbook, member, kind, fields, now, credentials=credentials, limits=limits, confirmed=confirmed
+    )

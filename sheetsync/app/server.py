@@ -327,10 +327,16 @@ class Service:
                     script = quote(environ.get("SCRIPT_NAME", ""))
                     where = phone.member_link(script, group.secret(), group.name, member)
                     return 303, b"", "text/plain; charset=utf-8", [("Location", where + "?saved=1")]
-                state = phone.PageState(form.get("kind"), form, submitted.problems)
+                state = phone.PageState(form.get("kind"), form, submitted.problems, asked=submitted.asked)
         page = phone.render_page(report, member, now, state)
         headers = [("Cache-Control", "no-store"), ("Referrer-Policy", "no-referrer")]
-        status = 200 if not state.problems else 503 if isinstance(state.problems[0], phone.Refusal) else 422
+        status = (
+            200
+            if not state.problems or state.asked  # a question, not a refusal
+            else 503
+            if isinstance(state.problems[0], phone.Refusal)
+            else 422
+        )
         return status, page, "text/html; charset=utf-8", headers
 
 

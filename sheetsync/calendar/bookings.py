@@ -187,7 +187,7 @@ def reconcile(book: Book, found: list[Occurrence], as_of: date) -> list[Problem]
             for n in range((last - first).days + 1)
             for o in by_day.get((trip.vehicle, first + timedelta(days=n)), [])
         }
-        column = book.header("trips", "driver")
+        column = book.header("trips", "driver", trip.source.tab)
         if not covering:
             problems.append(
                 problem(
@@ -226,7 +226,9 @@ def reconcile(book: Book, found: list[Occurrence], as_of: date) -> list[Problem]
 def _on_booking(book: Book, code: str, o: Occurrence, **params) -> Problem:
     """A problem on the row of an occurrence's booking, in its Start column."""
     source = o.booking.source
-    return problem(code, book.settings.language, source.tab, source.row, book.header("bookings", "start"), **params)
+    return problem(
+        code, book.settings.language, source.tab, source.row, book.header("bookings", "start", source.tab), **params
+    )
 
 
 def unrecorded(book: Book, found: list[Occurrence], as_of: date, since: timedelta = RECENT) -> list[Occurrence]:

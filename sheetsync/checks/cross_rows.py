@@ -151,7 +151,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                         book.settings.language,
                         trip.source.tab,
                         trip.source.row,
-                        book.header("trips", "vehicle"),
+                        book.header("trips", "vehicle", trip.source.tab),
                         start=trip.odometer_start,
                         end=trip.odometer_end,
                         other=owner,
@@ -182,7 +182,6 @@ def _sequences(
     for vehicle_name, trips in by_vehicle.items():
         vehicle = book.vehicle(vehicle_name)
         previous_end, previous_row = vehicle.odometer_at_start, None
-        column = book.header("trips", "odometer_start")
         ordered = in_day_order(trips)
         in_order = all(a.odometer_start <= b.odometer_start for a, b in zip(ordered, ordered[1:], strict=False))
         misdated = {} if in_order else misdated_trips(trips)
@@ -195,7 +194,7 @@ def _sequences(
                     lang,
                     source.tab,
                     source.row,
-                    book.header("trips", "date"),
+                    book.header("trips", "date", source.tab),
                     start=trip.odometer_start,
                     end=trip.odometer_end,
                     day=trip.date.date().isoformat(),
@@ -222,7 +221,7 @@ def _sequences(
                         lang,
                         trip.source.tab,
                         trip.source.row,
-                        column,
+                        book.header("trips", "odometer_start", trip.source.tab),
                         start=trip.odometer_start,
                         previous=previous_end,
                         other_row=previous_row,
@@ -252,7 +251,7 @@ def _sequences(
                         lang,
                         trip.source.tab,
                         trip.source.row,
-                        column,
+                        book.header("trips", "odometer_start", trip.source.tab),
                         km=trip.odometer_start - gap_from,
                         vehicle=vehicle_name,
                         previous=gap_from,
@@ -286,7 +285,7 @@ def check_membership(book: Book) -> tuple[Book, list[Problem]]:
                 lang,
                 trip.source.tab,
                 trip.source.row,
-                book.header("trips", "date"),
+                book.header("trips", "date", trip.source.tab),
                 driver=trip.driver,
                 day=day.isoformat(),
                 span=span,
@@ -310,7 +309,9 @@ def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
                     book.settings.language,
                     trip.source.tab,
                     trip.source.row,
-                    book.headers.get(("trips", "km")) or book.header("trips", "odometer_end"),
+                    book.header(
+                        "trips", "km" if (trip.source.tab, "km") in book.headers else "odometer_end", trip.source.tab
+                    ),
                     km=trip.km,
                     days=days,
                     limit=MAX_KM_PER_DAY,
@@ -338,7 +339,7 @@ def check_responsible(book: Book) -> tuple[Book, list[Problem]]:
                 book.settings.language,
                 expense.source.tab,
                 expense.source.row,
-                book.header("expenses", "responsible"),
+                book.header("expenses", "responsible", expense.source.tab),
                 category=category,
                 vehicle=expense.vehicle,
                 day=expense.date.date().isoformat(),

@@ -10,6 +10,8 @@ catalogue per language: `sheetsync/i18n/locale/LANG/LC_MESSAGES/sheetsync.po` (c
 - A `Decimal` given to `t` or `tn` is written with the language's decimal sign and no thousands
   separator, as a cell holds it: "10900" and "0,181" in French, "10900" and "0.181" in English
   (so that it can be searched for in the sheet). Counts and row numbers are ints, left as they are.
+- A `date` is written as the language writes a day ("4 janv. 2027", "4 Jan 2027"), a `datetime`
+  with its time ("4 janv. 2027 09:00").
 
 `make catalogues` extracts every marked sentence with babel (keywords `t:2`, `tn:2,3`, `N_`)
 into `sheetsync.pot` and updates each catalogue; a test fails when a sentence lacks a
@@ -22,7 +24,7 @@ import gettext
 import locale
 import os
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -76,6 +78,19 @@ def number(value: Decimal | int, lang: str, grouped: bool = True) -> str:
     return format_decimal(value, locale=babel_locale(lang), decimal_quantization=False, group_separator=grouped)
 
 
+def day(value: date, lang: str) -> str:
+    """A date in the group's language ("31 déc. 2025"; "1er janv. 2026", as French writes the first)."""
+    from babel.dates import format_date  # with its locale data: only where a date is written
+
+    written = format_date(value, format="medium", locale=babel_locale(lang))
+    return "1er" + written[1:] if lang == "fr" and value.day == 1 and written.startswith("1 ") else written
+
+
+def moment(value: datetime, lang: str) -> str:
+    """A day and a time in the group's language ("3 janv. 2026 09:00")."""
+    return f"{day(value.date(), lang)} {value:%H:%M}"
+
+
 def month_of_year(year: int, month: int, lang: str) -> str:
     """A month of a year as `lang` names it: "février 2025", "February 2025"."""
     from babel.dates import format_date  # with its locale data: only where a month is named
@@ -91,7 +106,7 @@ class Phrase(str):
 def _written(lang: str, params: dict) -> dict:
     """`params` with each Decimal written as a cell of `lang` holds it (its decimal sign, no
     grouping), and each Phrase in `lang`."""
-    if not any(isinstance(value, Decimal | Phrase) for value in params.values()):
+    if not any(isinstance(value, Decimal | Phrase | date) for value in params.values()):
         return params
     return {k: _word(lang, v) for k, v in params.items()}
 
@@ -99,6 +114,10 @@ def _written(lang: str, params: dict) -> dict:
 def _word(lang: str, value: object) -> object:
     if isinstance(value, Decimal):
         return number(value, lang, grouped=False)
+    if isinstance(value, datetime):
+        return moment(value, lang)
+    if isinstance(value, date):
+        return day(value, lang)
     return catalogue(lang).gettext(value) if isinstance(value, Phrase) else value
 
 

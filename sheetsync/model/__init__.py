@@ -276,15 +276,16 @@ class Book:
     bookings: tuple[Booking, ...] = ()
     payments: tuple[Payment, ...] = ()
     tab_names: dict[str, str] = field(default_factory=dict)  # tab id -> name as written
-    headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab id, field) -> header as written
+    headers: dict[tuple[str, str], str] = field(default_factory=dict)  # (tab name, field) -> header as written
     # per input tab id ("trips", "bookings"…), the (tab, row) of the records left out for an error,
     # in that tab or in the phone entries that stand for it: a gap in the logbook, a booking not in the calendar
     rejected_rows: dict[str, frozenset[tuple[str, int]]] = field(default_factory=dict)
 
-    def header(self, tab_id: str, field_id: str) -> str:
-        """The column's header as the group wrote it (or its default name when the column is absent)."""
-
-        return self.headers.get((tab_id, field_id)) or TABS_BY_ID[tab_id].column(field_id).name(self.settings.language)
+    def header(self, tab_id: str, field_id: str, tab: str | None = None) -> str:
+        """The column's header as the group wrote it in `tab` (the tab a record came from: a second
+        logbook, the Entries tab), else in the tab of `tab_id`; its default name when absent there."""
+        found = self.headers.get((tab or self.tab_names.get(tab_id, ""), field_id))
+        return found or TABS_BY_ID[tab_id].column(field_id).name(self.settings.language)
 
     def split_rule(self, category: str) -> str:
         """How costs of `category` are split: the group's setting, else the category's default rule."""

@@ -39,6 +39,11 @@ PROBLEMS: dict[str, Template] = {
         N_('"{value}" is not a plausible amount (a billion or more).'),
         N_("Check the cell: a reference number or a date may have landed in it."),
     ),
+    "value.zero_amount": Template(
+        W,
+        N_("The amount is 0."),
+        N_("Type the amount paid, or delete the row if nothing was paid."),
+    ),
     "value.amount_ambiguous": Template(
         E,
         N_('"{value}" is ambiguous: three digits after the decimal sign.'),
@@ -156,6 +161,11 @@ PROBLEMS: dict[str, Template] = {
         E,  # only ever on a phone's entry, which it stops (api.submit_entry)
         N_("With this entry, the one at {saved_tab}, row {saved_row} would be wrong: {said}"),
         N_("Check the date and the odometer readings of yours: a vehicle's readings go up with time."),
+    ),
+    "entry.after_today": Template(
+        W,  # only ever on a phone's entry, which asks before saving it (api.submit_entry)
+        N_("{day} is after today: this entry counts only from that day."),
+        N_("Check the day, the month and the year; save it anyway if it is meant for that day."),
     ),
     "entry.no_such_booking": Template(
         W,  # it cancels nothing and counts for nothing; a phone refuses it (api.submit_entry)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 
 from sheetsync.i18n import babel_locale as locale
-from sheetsync.i18n import number
+from sheetsync.i18n import day, moment, number  # noqa: F401 (days as messages write them: fmt.day)
 
 
 def money(amount: Decimal, currency: str, lang: str) -> str:
@@ -19,19 +19,6 @@ def money(amount: Decimal, currency: str, lang: str) -> str:
 def rate(value: Decimal | None, lang: str) -> str:
     """A rate with four decimals in the group's language ("0,2400")."""
     return "—" if value is None else format_decimal(value, format="0.0000", locale=locale(lang))
-
-
-def day(value: date, lang: str) -> str:
-    """A date in the group's language ("31 déc. 2025"; "1er janv. 2026", as French writes the first)."""
-    from babel.dates import format_date  # with its time zones: only where a date is written out
-
-    written = format_date(value, format="medium", locale=locale(lang))
-    return "1er" + written[1:] if lang == "fr" and value.day == 1 and written.startswith("1 ") else written
-
-
-def moment(value: datetime, lang: str) -> str:
-    """A day and a time in the group's language ("3 janv. 2026 09:00")."""
-    return f"{day(value.date(), lang)} {value:%H:%M}"
 
 
 def span(start: datetime, end: datetime, lang: str) -> str:

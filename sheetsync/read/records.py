@@ -123,6 +123,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: AsOf, quick: bool 
     entries = entries_tab(raw, found.get("entries"), settings.language)
     views = {kind: entry_view(entries, kind) for kind in ("trip", "expense", "payment", "booking")}
     rejected: dict[str, set[tuple[str, int]]] = defaultdict(set)
+    headers = {(tab.name, f): header for tab in tabs.values() for f, (_, header) in tab.columns.items()}
 
     def read_all(tab_id: str, kind: str, parse_row, quick_for=None) -> tuple:
         """The records of every tab of `tab_id`, then of the entries of `kind` made from the phones;
@@ -132,6 +133,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: AsOf, quick: bool 
         for tab in [*tabs_of, views[kind]] if views[kind] is not None else tabs_of:
             found_rows += p.rows(tab, parse_row, quick=quick_for(tab) if quick_for and tab is not views[kind] else None)
             rejected[tab_id] |= {(tab.name, row) for row in p.rejected}
+            headers.update({(tab.name, f): header for f, (_, header) in tab.columns.items()})
         return tuple(found_rows)
 
     trips = read_all("trips", "trip", p.trip, p.quick_trip if quick else None)
@@ -151,7 +153,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: AsOf, quick: bool 
         tab_names={tab_id: tab.name for tab_id, tab in tabs.items()}
         | {"settings": settings_tab.name, "entries": entries.name},
         rejected_rows={tab_id: frozenset(rows) for tab_id, rows in rejected.items()},
-        headers={(tab_id, f): header for tab_id, tab in tabs.items() for f, (_, header) in tab.columns.items()},
+        headers=headers,
     )
     p.duplicate_columns(every_tab)  # after the rows: with the money each ignored column held
     return Parsed(book, p.problems, read.rows, p.left_out, p.unread, today)
@@ -669,6 +671,8 @@ class _Parser:
         payer = self._who(r, "paid_by")
         category, refund = self._category(r)
         amount = r.money("amount", True, negative_code=None)
+        if amount == 0:
+            r.flag("value.zero_amount", "amount")
         if amount is not None and category is not None:
             amount = self._refund(r, category, -abs(amount) if refund else amount)
         litres = r.number("litres")
@@ -816,6 +820,8 @@ class _Parser:
             return None
         if sender == recipient:
             r.flag("payment.self", "to", value=sender)
+        if amount == 0:
+            r.flag("value.zero_amount", "amount")
         return Payment(SourceRef(r.tab.name, r.row), day, sender, recipient, amount, r.text("note"))
 
 
