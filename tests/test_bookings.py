@@ -39,12 +39,12 @@ def test_weekly_booking_written_with_a_weekday_and_a_planted_clash():
     found = conflicts(report)
     assert [(p.tab, p.row, p.column) for p in found] == [("Bookings", 2, "Start"), ("Bookings", 3, "Start")]
     assert all(p.severity is Severity.WARNING for p in found)
-    assert "Paul on row 3 (2025-03-11 22:00–08:00)" in found[0].message
-    assert "Marie on row 2 (2025-03-11 20:00–23:00)" in found[1].message
+    assert "Paul on row 3 (11 Mar 2025 22:00 – 12 Mar 2025 08:00)" in found[0].message
+    assert "Marie on row 2 (11 Mar 2025 20:00–23:00)" in found[1].message
     assert (
         found[0].hint
         == found[1].hint
-        == ("Under the group's rule (first booked), Marie keeps the car: booked first, on 2025-01-02 00:00.")
+        == ("Under the group's rule (first booked), Marie keeps the car: booked first, on 2 Jan 2025 00:00.")
     )
 
 
@@ -106,8 +106,8 @@ def test_reconciliation_of_logbook_and_calendar():
         ("Trips", 3, "Driver", "trip.outside_booking"),
         ("Trips", 4, "Driver", "trip.unbooked"),
     ]
-    assert report.problems[2].message == "Zoé drove Clio on 2025-03-05, when it was booked by Paul."
-    assert report.problems[1].message == "Marie's booking of Clio (2025-03-20 09:00–18:00) has no trip in the logbook."
+    assert report.problems[2].message == "Zoé drove Clio on 5 Mar 2025, when it was booked by Paul."
+    assert report.problems[1].message == "Marie's booking of Clio (20 Mar 2025 09:00–18:00) has no trip in the logbook."
 
 
 def test_dst_change_keeps_the_local_time_and_the_ics_round_trips():

@@ -275,9 +275,12 @@ def test_the_generated_tabs_say_when_on_the_groups_clock_not_the_servers(book, m
         monkeypatch.undo()
         time.tzset()
     title = read_xlsx(book)["Balances"][0][0]
-    when = datetime.strptime(re.search(r"on (\d{4}-\d\d-\d\d \d\d:\d\d)", title)[1], "%Y-%m-%d %H:%M")
+    from sheetsync.i18n import day
+
     paris = datetime.now(ZoneInfo("Europe/Paris")).replace(tzinfo=None)
-    assert abs((paris - when).total_seconds()) < 180, (title, paris)
+    written, at = re.search(r"on (\d+ \S+ \d{4}) (\d\d:\d\d) from", title).groups()  # "5 Sept 2026 09:30"
+    when = datetime.combine(paris.date(), datetime.strptime(at, "%H:%M").time())
+    assert written == day(paris.date(), "en") and abs((paris - when).total_seconds()) < 180, (title, paris)
 
 
 def test_no_such_file_exits_2_and_leaves_nothing_behind(tmp_path):

@@ -531,8 +531,8 @@ def test_a_bare_number_or_a_year_typo_is_an_error_at_its_cell(tmp_path):
     trips[1][0] = date(2052, 1, 3)
     report = report_of_file(write_xlsx(tmp_path / "d.xlsx", group(trips=trips)))
     assert messages(report, "value.date_implausible") == [
-        ("Trips", 2, "Date", '"12" reads as 1900-01-11, which is not a plausible date.'),
-        ("Trips", 3, "Date", '"2052-01-03" reads as 2052-01-03, which is not a plausible date.'),
+        ("Trips", 2, "Date", '"12" reads as 11 Jan 1900, which is not a plausible date.'),
+        ("Trips", 3, "Date", '"2052-01-03" reads as 3 Jan 2052, which is not a plausible date.'),
     ]
     assert "trip.overlap" not in [p.code for p in report.problems]
     assert [p.period.id for p in report.computation.periods] == ["2025"]
@@ -551,8 +551,8 @@ def test_a_month_first_date_is_blamed_on_its_own_row_with_a_hint(tmp_path):
     (p,) = [p for p in report.problems if p.is_error]
     assert (p.row, p.column, p.code) == (11, "Date", "trip.misdated")
     assert p.message == (
-        "The odometer readings of this trip (10900 → 11000 km) do not fit its date 2025-03-05: they come "
-        "between the trips of 2025-04-27 (row 10) and 2025-05-11 (row 12)."
+        "The odometer readings of this trip (10900 → 11000 km) do not fit its date 5 Mar 2025: they come "
+        "between the trips of 27 Apr 2025 (row 10) and 11 May 2025 (row 12)."
     )
     # row 11's km are in row 11, whose error says so: no gap is said at row 12 (docs/workbook.md)
     assert [p.code for p in report.problems if not p.is_error] == []
@@ -642,8 +642,8 @@ def test_trips_outside_a_members_dates_are_warnings(tmp_path):
     ]
     report = report_of_file(write_xlsx(tmp_path / "j.xlsx", raw))
     assert messages(report, "trip.outside_membership") == [
-        ("Trips", 2, "Date", "Catherine drove on 2025-01-01, outside their membership (2025-02-01 – …)."),
-        ("Trips", 3, "Date", "Julien drove on 2025-01-03, outside their membership (… – 2024-12-31)."),
+        ("Trips", 2, "Date", "Catherine drove on 1 Jan 2025, outside their membership (1 Feb 2025 – …)."),
+        ("Trips", 3, "Date", "Julien drove on 3 Jan 2025, outside their membership (… – 31 Dec 2024)."),
     ]
     assert {m.name: m.km for m in report.computation.members} == {"Laurent": 0, "Catherine": 100, "Julien": 100}
 

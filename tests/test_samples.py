@@ -58,9 +58,9 @@ def test_english_sample_has_a_planted_clash_judged_by_the_rule():
         ("Bookings", 2, "booking.conflict"),
         ("Bookings", 3, "booking.conflict"),
     ]
-    assert clashes[0]["message"] == "Twingo is also booked by Françoise on row 3 (2026-01-17 10:00–18:00)."
+    assert clashes[0]["message"] == "Twingo is also booked by Françoise on row 3 (17 Jan 2026 10:00–18:00)."
     assert (
         clashes[0]["hint"]
         == clashes[1]["hint"]
-        == ("Under the group's rule (first booked), Françoise keeps the car: booked first, on 2025-12-20 00:00.")
+        == ("Under the group's rule (first booked), Françoise keeps the car: booked first, on 20 Dec 2025 00:00.")
     )

@@ -149,7 +149,7 @@ def test_a_trip_still_out_is_not_counted_yet(tmp_path):
     raw["Trips"].append([date(2025, 12, 28), "Catherine", 10100, None])
     report = report_of_file(write_xlsx(tmp_path / "out.xlsx", raw))
     assert notes(report, "trip.in_progress") == [
-        ("Trips", 3, "A trip still out: started at 10100 km on 2025-12-28, no end reading yet. Not counted yet.")
+        ("Trips", 3, "A trip still out: started at 10100 km on 28 Dec 2025, no end reading yet. Not counted yet.")
     ]
     assert [p for p in report.problems if p.is_error] == []
     assert km(report)["Catherine"] == 0

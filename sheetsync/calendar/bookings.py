@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sheetsync.i18n import N_, t, tn
+from sheetsync.i18n import N_, span, t, tn
 from sheetsync.model import Book, Booking, Problem, SourceRef, Trip, has_time
 from sheetsync.model.problems import problem
 from sheetsync.read.cells import plain_number
@@ -141,7 +141,7 @@ def _conflict_problems(
         VERDICTS[reason],
         name=winner.member,
         row=winner.source.row,
-        when=winner.booked_at.strftime("%Y-%m-%d %H:%M") if winner.booked_at else "",
+        when=winner.booked_at or "",
     )
     if count > 1:
         verdict += " " + tn(lang, "({n} clash.)", "({n} clashes.)", count)
@@ -155,7 +155,7 @@ def _conflict_problems(
                 vehicle=mine.vehicle or "",
                 other=other.member,
                 other_row=other.booking.source.row,
-                when=_iso_span(other.start, other.end),
+                when=span(other.start, other.end, lang),
                 verdict=verdict,
             ),
         )
@@ -197,7 +197,7 @@ def reconcile(book: Book, found: list[Occurrence], as_of: date) -> list[Problem]
                     trip.source.row,
                     column,
                     vehicle=trip.vehicle,
-                    day=first.isoformat(),
+                    day=first,
                 )
             )
         elif trip.driver not in covering:
@@ -210,13 +210,13 @@ def reconcile(book: Book, found: list[Occurrence], as_of: date) -> list[Problem]
                     column,
                     driver=trip.driver,
                     vehicle=trip.vehicle,
-                    day=first.isoformat(),
+                    day=first,
                     others=", ".join(sorted(covering)),
                 )
             )
     problems += [
         _on_booking(
-            book, "booking.no_trip", o, member=o.member, vehicle=o.vehicle or "", when=_iso_span(o.start, o.end)
+            book, "booking.no_trip", o, member=o.member, vehicle=o.vehicle or "", when=span(o.start, o.end, lang)
         )
         for o in unrecorded(book, found, as_of)
     ]

@@ -197,13 +197,13 @@ def _sequences(
                     book.header("trips", "date", source.tab),
                     start=trip.odometer_start,
                     end=trip.odometer_end,
-                    day=trip.date.date().isoformat(),
+                    day=trip.date.date(),
                     near=t(
                         lang,
                         "{first} (row {first_row}) and {second} (row {second_row})",
-                        first=before.date.date().isoformat(),
+                        first=before.date.date(),
                         first_row=before.source.row,
-                        second=after.date.date().isoformat(),
+                        second=after.date.date(),
                         second_row=after.source.row,
                     ),
                     order=order,
@@ -276,8 +276,8 @@ def check_membership(book: Book) -> tuple[Book, list[Problem]]:
         span = t(
             lang,
             "{joined} – {left}",
-            joined=m.joined.isoformat() if m.joined else "…",
-            left=m.left.isoformat() if m.left else "…",
+            joined=m.joined or "…",
+            left=m.left or "…",
         )
         problems.append(
             problem(
@@ -287,7 +287,7 @@ def check_membership(book: Book) -> tuple[Book, list[Problem]]:
                 trip.source.row,
                 book.header("trips", "date", trip.source.tab),
                 driver=trip.driver,
-                day=day.isoformat(),
+                day=day,
                 span=span,
             )
         )
@@ -342,7 +342,7 @@ def check_responsible(book: Book) -> tuple[Book, list[Problem]]:
                 book.header("expenses", "responsible", expense.source.tab),
                 category=category,
                 vehicle=expense.vehicle,
-                day=expense.date.date().isoformat(),
+                day=expense.date.date(),
             )
         )
     return replace(book, expenses=tuple(kept)), problems

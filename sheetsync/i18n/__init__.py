@@ -91,6 +91,13 @@ def moment(value: datetime, lang: str) -> str:
     return f"{day(value.date(), lang)} {value:%H:%M}"
 
 
+def span(start: datetime, end: datetime, lang: str) -> str:
+    """From `start` to `end`, the day said once when it is the same: "3 janv. 2026 09:00–12:00"."""
+    if start.date() == end.date():
+        return f"{moment(start, lang)}–{end:%H:%M}"
+    return f"{moment(start, lang)} – {moment(end, lang)}"
+
+
 def month_of_year(year: int, month: int, lang: str) -> str:
     """A month of a year as `lang` names it: "février 2025", "February 2025"."""
     from babel.dates import format_date  # with its locale data: only where a month is named

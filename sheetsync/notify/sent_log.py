@@ -68,4 +68,4 @@ def sent_table(entries: list[SentEntry], lang: str, title: str, currency: str = 
 
 def sent_title(lang: str, when: datetime, source: str) -> str:
     """The first line of the Sent tab: generated, from where, last sent when."""
-    return word("sent_title", lang, when=when.strftime("%Y-%m-%d %H:%M"), source=source)
+    return word("sent_title", lang, when=when, source=source)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 
 from sheetsync.i18n import babel_locale as locale
-from sheetsync.i18n import day, moment, number  # noqa: F401 (days as messages write them: fmt.day)
+from sheetsync.i18n import day, moment, number, span  # noqa: F401 (days as messages write them: fmt.day)
 
 
 def money(amount: Decimal, currency: str, lang: str) -> str:
@@ -19,13 +18,6 @@ def money(amount: Decimal, currency: str, lang: str) -> str:
 def rate(value: Decimal | None, lang: str) -> str:
     """A rate with four decimals in the group's language ("0,2400")."""
     return "—" if value is None else format_decimal(value, format="0.0000", locale=locale(lang))
-
-
-def span(start: datetime, end: datetime, lang: str) -> str:
-    """From `start` to `end`, the day said once when it is the same: "3 janv. 2026 09:00–12:00"."""
-    if start.date() == end.date():
-        return f"{moment(start, lang)}–{end:%H:%M}"
-    return f"{moment(start, lang)} – {moment(end, lang)}"
 
 
 def iban(compact: str) -> str:

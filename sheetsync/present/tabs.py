@@ -21,9 +21,7 @@ TAB_NAMES = {t.id: t for t in GENERATED_TABS}
 def generated_tables(report: Report, source: str, generated_at: datetime) -> list[Table]:
     """Every generated tab, in the group's language, each titled with when and from what it was made."""
     lang = report.settings.language
-    title = word(
-        "title", lang, when=generated_at.strftime("%Y-%m-%d %H:%M"), source=source, as_of=report.as_of.isoformat()
-    )
+    title = word("title", lang, when=generated_at, source=source, as_of=report.as_of)
     builders = [balances_table, settlements_table, summary_table, problems_table, history_table]
     if report.book.bookings:
         builders.append(schedule_table)

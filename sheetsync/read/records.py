@@ -550,7 +550,7 @@ class _Parser:
             )
         start = r.number("odometer_start", True)
         if start is not None and km is None and is_blank(r.raw("odometer_end")) and self._recent(day):
-            r.flag("trip.in_progress", None, start=start, day=day.date().isoformat())
+            r.flag("trip.in_progress", None, start=start, day=day.date())
             return None
         end = r.number("odometer_end", km is None and "odometer_end" in r.index)
         if end is None and km is None and "odometer_end" not in r.index:

@@ -216,9 +216,9 @@ class RowReader:
                 "value.date_implausible",
                 field,
                 value=as_text(value),
-                day=found.date().isoformat(),
-                earliest=EARLIEST_DATE.isoformat(),
-                latest=(latest or found.date()).isoformat(),
+                day=found.date(),
+                earliest=EARLIEST_DATE,
+                latest=latest or found.date(),
             )
             return None
         return found
