@@ -16,9 +16,11 @@ Problems with the data are in `Report.problems`; what stops a run raises a Sheet
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -472,21 +474,33 @@ def _others_made_wrong(before: Report, after: Report, tab: str, row: int) -> lis
     return []
 
 
-def _doubts(after: Report, kind: str, fields: dict, tab: str, row: int, now: datetime) -> list[Problem]:
+def _doubts(before: Callable[[], Report], after: Report, kind: str, fields: dict, tab: str, row: int, now: datetime):
     """What looks like a slip in the entry on `tab`'s `row`: its warnings (3,000 km in a day, an
-    amount of 0), and a trip, an expense or a payment dated after today (a year typed too far)."""
+    amount of 0), a trip, an expense or a payment dated after today (a year typed too far), and a
+    cancellation of a repeating booking (it cancels every one to come). `before`: the report without it."""
     lang = after.settings.language
     doubts = [p for p in after.problems if p.tab == tab and p.row == row and p.severity is Severity.WARNING]
     day = fields.get("date")
     if kind in ("trip", "expense", "payment") and isinstance(day, datetime) and day.date() > now.date():
         column = ENTRIES.column("date").name(lang)
         doubts.insert(0, problem("entry.after_today", lang, tab, row, column, day=day.date()))
+    if kind == "cancellation":
+        from sheetsync.present.formatting import repeats
+
+        kept = {b.source for b in after.book.bookings}
+        for booking in (b for b in before().book.bookings if b.repeat and b.source not in kept):
+            column = ENTRIES.column("cancels").name(lang)
+            series = repeats(booking, lang)
+            doubts.append(
+                problem("entry.cancels_series", lang, tab, row, column, vehicle=booking.vehicle, every=series)
+            )
     return doubts
 
 
 def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime, confirmed: bool) -> Submitted:
     from sheetsync.calendar.bookings import clashes_of
     from sheetsync.present.entries import entries_table, entry_row
+    from sheetsync.read.entries import entries_tab
     from sheetsync.read.headers import find_tabs
     from sheetsync.read.records import workbook_settings
 
@@ -509,13 +523,19 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     if kind == "booking" and not stopping:
         stopping = clashes_of(after.book, after.occurrences, name, number)
     stopping = stopping or _already_saved(after, name, number)
+    before = cache(lambda: build_report(raw, _default_group(backend), now.date(), history=False))
     if not stopping and after.has_errors:  # none of them its own: does it make another row wrong?
-        before = build_report(raw, _default_group(backend), now.date(), history=False)
-        stopping = _others_made_wrong(before, after, name, number)
+        stopping = _others_made_wrong(before(), after, name, number)
     if stopping:
         return Submitted(False, stopping, None, name)
-    if not confirmed and (doubts := _doubts(after, kind, fields, name, number, now)):
+    if not confirmed and (doubts := _doubts(before, after, kind, fields, name, number, now)):
         return Submitted(False, doubts, None, name, asked=True)
     below_header = [list(r) for r in current[table.header_row :]]  # the tab as just read, for a file's writer
-    backend.append_row(replace(table, name=name, rows=below_header), row)  # below the group's own tab, however spelt
+    entry_tab = replace(table, name=name, rows=below_header)
+    if name in raw and not all(f in entries_tab(raw, name, s.language).columns for f, v in fields.items() if v):
+        # a tab an older sheetsync made lacks a column this entry fills (Until: added last, so
+        # every row keeps its place): the tab is written whole with today's header, once
+        backend.write_tabs([replace(entry_tab, rows=[*below_header, row])])
+    else:
+        backend.append_row(entry_tab, row)  # below the group's own tab, however spelt
     return Submitted(True, [], number, name)

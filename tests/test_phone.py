@@ -747,3 +747,66 @@ def test_a_confirmed_form_is_still_checked_and_an_error_still_stops_it(lilas):
     form = {"kind": "payment", "to": "Laurent", "amount": "cent", "date": "2027-01-04T09:00", "confirmed": "1"}
     refused = post(link(base, "Catherine"), **form)
     assert refused.status_code == 422 and '"cent"' in shown(refused) and entries(workbook) == []
+
+
+def test_a_repeating_booking_made_on_the_phone_ends_where_the_member_says(lilas):
+    """A members' trial: "every week" from the phone had no end, and the Thursday car went on being
+    booked for ever. The form now takes an optional last day; the list says the repeat and its end."""
+    workbook, base = lilas
+    catherine = link(base, "Catherine")
+    weekly = {"kind": "booking", "vehicle": "Clio", "start": "2026-01-08T18:00", "end": "2026-01-08T20:00"}
+    page = post(catherine, **weekly, repeat="weekly", until="2026-01-29")
+    assert page.status_code == 200 and "Enregistré" in shown(page)
+    assert "chaque semaine jusqu'au 29 janv. 2026" in shown(page)  # under "Vos réservations"
+    (booking,) = api.load(str(workbook), date(2026, 1, 5)).book.bookings
+    assert (booking.repeat, booking.until) == ("weekly", date(2026, 1, 29))
+    _, ics, _ = api.calendar(str(workbook), date(2026, 1, 5))
+    assert b"UNTIL=20260129" in ics
+    assert entries(workbook)[1][-1] == "Jusqu'au"
+
+
+@pytest.mark.parametrize("where", ["xlsx", "gsheet"])
+def test_an_entries_tab_made_before_the_until_column_gains_it_and_keeps_its_rows(
+    where, tmp_path, example2, monkeypatch, fake_sheets, service_account_key
+):
+    """An Entries tab made by the last version has no Until column: a weekly booking with an end
+    made from the phone gets one (last, so that every row keeps its place), on Google Sheets too,
+    where an entry is otherwise one append below the header as it is."""
+    from sheetsync.present.words import word
+
+    tabs = lilas_tabs(example2)
+    old_header = ["Saisi le", "Type", "Membre", "Véhicule", "Date", "Fin", "Compteur départ", "Compteur arrivée"]
+    old_header += ["Carburant payé", "Catégorie", "Montant", "Litres", "À", "Répétition", "Annule", "Note"]
+    paid = [datetime(2026, 1, 2, 9), "paiement", "Julien", None, datetime(2026, 1, 2, 9), None, None, None]
+    paid += [None, None, 40, None, "Laurent", None, None, "essence"]
+    tabs["Saisies"] = [[word("entries_title", "fr")], old_header, paid]
+    fake_sheets.responses_mock.add_passthru("http://127.0.0.1")
+    if where == "gsheet":
+        fake_sheets.create(SID, "Rue des Lilas", tabs)
+        location, credentials = f"gsheet:{SID}", str(service_account_key)
+    else:
+        location, credentials = str(write_xlsx(tmp_path / "old.xlsx", tabs)), None
+    before = api.load(location, date(2026, 1, 5), credentials=credentials).computation.balances()
+    with serve(location, monkeypatch, credentials) as (_, base):
+        weekly = {"kind": "booking", "vehicle": "Clio", "start": "2026-01-08T18:00", "end": "2026-01-08T20:00"}
+        answer = post(link(base, "Catherine"), **weekly, repeat="weekly", until="2026-01-29")
+        assert answer.status_code == 200, shown(answer)[shown(answer).find('class="box"') :][:400]
+    rows = fake_sheets.rows(SID, "Saisies") if where == "gsheet" else entries(location)
+    assert rows[1] == [*old_header, "Jusqu'au"] and len(rows) == 4
+    report = api.load(location, date(2026, 1, 5), credentials=credentials)
+    assert report.computation.balances() == before  # the payment typed before: in its place
+    assert [(b.member, b.until) for b in report.book.bookings] == [("Catherine", date(2026, 1, 29))]
+
+
+def test_cancelling_a_repeating_booking_asks_first_as_it_cancels_every_one_to_come(lilas):
+    workbook, base = lilas
+    catherine = link(base, "Catherine")
+    weekly = {"kind": "booking", "vehicle": "Clio", "start": "2026-01-08T18:00", "end": "2026-01-08T20:00"}
+    assert post(catherine, **weekly, repeat="weekly").status_code == 200
+    asked = post(catherine, kind="cancellation", cancels="Saisies!3")
+    page = shown(asked)
+    assert asked.status_code == 200 and "Vérifiez avant d'enregistrer :" in page
+    assert "chaque semaine" in page and "toutes celles à venir" in page
+    assert len(entries(workbook)) == 3 and len(api.load(str(workbook), date(2026, 1, 5)).book.bookings) == 1
+    assert post(catherine, **confirming_form(asked.text, "cancellation")).status_code == 200
+    assert api.load(str(workbook), date(2026, 1, 5)).book.bookings == ()

@@ -139,12 +139,28 @@ def test_book_a_free_slot_then_a_clashing_one_shows_the_rule(browser, lilas, tmp
     browser.get(link(base, "Catherine"))
     set_datetime(browser, "b-start", "2026-01-10T09:00")
     set_datetime(browser, "b-end", "2026-01-10T18:00")
-    assert "Enregistré" in submit(browser, "#b-repeat + button", "[role=status]").text
+    assert "Enregistré" in submit(browser, "#b-until + button", "[role=status]").text
     assert "Catherine 09:00–18:00" in browser.find_element("css selector", "table").text
     browser.get(link(base, "Julien"))
     set_datetime(browser, "b-start", "2026-01-10T17:00")
     set_datetime(browser, "b-end", "2026-01-10T21:00")
-    alert = submit(browser, "#b-repeat + button", "[role=alert]").text
+    alert = submit(browser, "#b-until + button", "[role=alert]").text
     assert "Selon la règle du groupe (premier réservé), Catherine garde la voiture" in alert
     screenshot(browser, tmp_path / "phone-clash.png")
     assert [r[1:3] for r in read_xlsx(workbook)["Saisies"][2:]] == [["réservation", "Catherine"]]
+
+
+def test_a_payment_of_zero_is_asked_about_then_saved_with_save_anyway(browser, lilas, tmp_path):
+    """In the browser: the question, the form still filled in below it, and the button that saves
+    the entry as typed (its hidden inputs are the ones the member sent)."""
+    workbook, base = lilas
+    browser.get(link(base, "Julien"))
+    fill(browser, "p-amount", "0")
+    set_datetime(browser, "p-date", "2026-01-05T10:00")
+    asked = submit(browser, "#p-note + button", "[role=alert]").text
+    assert "Vérifiez avant d'enregistrer" in asked and "Le montant est 0." in asked
+    assert browser.find_element("id", "p-amount").get_attribute("value") == "0"  # kept, to correct
+    screenshot(browser, tmp_path / "phone-asked.png")
+    assert "Saisies" not in read_xlsx(workbook)
+    assert "Enregistré" in submit(browser, "#confirm-payment button", "[role=status]").text
+    assert [r[1:3] + r[10:11] for r in read_xlsx(workbook)["Saisies"][2:]] == [["paiement", "Julien", 0]]

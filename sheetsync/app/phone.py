@@ -47,7 +47,7 @@ ENTRY_FORMS: dict[str, tuple[str, ...]] = {
     "trip": ("vehicle", "date", "end", "odometer_start", "odometer_end", "fuel_paid", "note"),
     "expense": ("vehicle", "date", "category", "amount", "litres", "note"),
     "payment": ("date", "to", "amount", "note"),
-    "booking": ("vehicle", "date", "end", "repeat", "note"),
+    "booking": ("vehicle", "date", "end", "repeat", "until", "note"),
     "cancellation": ("cancels", "note"),
 }
 INPUT_NAMES = {("booking", "date"): "start"}  # a form's input named otherwise than its column
@@ -88,9 +88,7 @@ LABELS: dict[str, str] = {
     "end": N_("End"),
     "repeat": N_("Repeat"),
     "once": N_("once"),
-    "weekly": N_("every week"),
-    "biweekly": N_("every two weeks"),
-    "monthly": N_("every month"),
+    "until": N_("Last day, if it repeats"),
     "save_booking": N_("Book"),
     "my_bookings": N_("Your bookings"),
     "cancel": N_("Cancel"),
@@ -114,7 +112,7 @@ LABELS: dict[str, str] = {
     "kept": N_("What you typed is kept:"),
     "send_again": N_("Send again"),
 }
-REPEAT_WORDS = {"": "once", "weekly": "weekly", "biweekly": "biweekly", "monthly": "monthly"}
+REPEATS_OFFERED = ("weekly", "biweekly", "monthly")  # besides once; a daily booking is typed in the sheet
 
 
 def link_token(secret: bytes, what: str) -> str:
@@ -192,6 +190,9 @@ def entry_fields(kind: str, form: dict[str, str], lang: str, currency: str | Non
         column = ENTRY_COLUMN_KINDS.get(name, "text")
         if column == "datetime":
             fields[name] = _moment(typed)
+        elif column == "date":
+            moment = _moment(typed)
+            fields[name] = moment.date() if isinstance(moment, datetime) else moment
         elif column in ("number", "money"):
             fields[name] = _typed_number(typed, lang, currency, money=column == "money")
         else:
@@ -306,10 +307,13 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         ],
         "members": [m for m in book.member_names() if m != member],
         "categories": [(c.name(lang), c.name(lang).capitalize()) for c in CATEGORIES],
-        "repeats": [(value, labels[word]) for value, word in REPEAT_WORDS.items()],
+        "repeats": [("", labels["once"])] + [(r, tr(lang, fmt.REPEAT_NAMES[r])) for r in REPEATS_OFFERED],
         "now": now.strftime("%Y-%m-%dT%H:%M"),
         "grid": [[fmt.day(row[0], lang), *row[1:]] for row in grid],
-        "bookings": [{"ref": booking_ref(b), "when": when, "vehicle": b.vehicle or ""} for b, when in mine.items()],
+        "bookings": [
+            {"ref": booking_ref(b), "when": when, "vehicle": b.vehicle or "", "repeats": fmt.repeats(b, lang)}
+            for b, when in mine.items()
+        ],
         "entries": [text for _, text in _entries_of(report, member)],
         "state": state,
         "form": state.form,

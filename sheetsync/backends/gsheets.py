@@ -32,7 +32,7 @@ from sheetsync.backends.retry import Retryable, RetryPolicy
 from sheetsync.errors import BackendError, SetupError, not_read
 from sheetsync.i18n import N_
 from sheetsync.model.names import same_tab
-from sheetsync.model.schema import is_generated_name, is_generated_title
+from sheetsync.model.schema import is_generated_title
 from sheetsync.present.table import Table, chart_anchor, fit_cell, number_format
 from sheetsync.read.cells import from_serial, to_serial
 from sheetsync.read.headers import RawBook, RawTables, SheetMarks
@@ -232,7 +232,7 @@ class GoogleSheetsBackend:
         self.display_name = sheet_id
         self.requests_made = 0
         self._sheets: dict[str, dict] = {}  # title -> properties + protectedRanges
-        self._first_cells: dict[str, object] = {}  # generated-looking title -> its A1
+        self._first_cells: dict[str, object] = {}  # tab -> its A1 (sheetsync's title on a tab it made)
         self._ids_taken: set[int] = set()
         self._lock = RunLock(google_lock_path(sheet_id), sheet_id)
 
@@ -261,8 +261,7 @@ class GoogleSheetsBackend:
             tabs[title] = rows
             if hidden := hidden_rows(data):
                 marks[title] = SheetMarks(hidden=hidden)
-            if is_generated_name(title):
-                self._first_cells[title] = rows[0][0] if rows and rows[0] else None
+            self._first_cells[title] = rows[0][0] if rows and rows[0] else None
         return RawBook(tabs, marks)
 
     # writing ---------------------------------------------------------------------------

@@ -167,6 +167,11 @@ PROBLEMS: dict[str, Template] = {
         N_("{day} is after today: this entry counts only from that day."),
         N_("Check the day, the month and the year; save it anyway if it is meant for that day."),
     ),
+    "entry.cancels_series": Template(
+        W,  # only ever on a phone's entry, which asks before saving it (api.submit_entry)
+        N_("The booking of {vehicle} repeats ({every}): cancelling it cancels every one to come, not only the next."),
+        N_("Save anyway to cancel them all; to keep some of its days, book them again afterwards."),
+    ),
     "entry.no_such_booking": Template(
         W,  # it cancels nothing and counts for nothing; a phone refuses it (api.submit_entry)
         N_("No booking of {member} at {value} to cancel."),

@@ -354,6 +354,7 @@ ENTRIES = InputTab(
         C("repeat", "Repeat", "Répétition"),
         C("cancels", "Cancels", "Annule"),
         C("note", "Note", "Note"),
+        C("until", "Until", "Jusqu'au"),  # last: a tab made before it keeps every column in its place
     ),
     synonyms=("Phone entries",),
     fr_synonyms=("Saisies mobiles",),
@@ -396,6 +397,7 @@ ENTRY_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
             "start": "date",
             "end": "end",
             "repeat": "repeat",
+            "until": "until",
             "booked_at": "submitted",
             "note": "note",
         },

@@ -17,6 +17,7 @@ ENTRY_COLUMN_KINDS = {
     "fuel_paid": "money",
     "amount": "money",
     "litres": "number",
+    "until": "date",
 }
 
 

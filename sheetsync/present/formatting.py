@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 
+from sheetsync.i18n import N_, day, moment, number, span, t  # noqa: F401 (day, moment, span: fmt.day as messages write it)
 from sheetsync.i18n import babel_locale as locale
-from sheetsync.i18n import day, moment, number, span  # noqa: F401 (days as messages write them: fmt.day)
+from sheetsync.model import Booking
 
 
 def money(amount: Decimal, currency: str, lang: str) -> str:
@@ -18,6 +19,22 @@ def money(amount: Decimal, currency: str, lang: str) -> str:
 def rate(value: Decimal | None, lang: str) -> str:
     """A rate with four decimals in the group's language ("0,2400")."""
     return "—" if value is None else format_decimal(value, format="0.0000", locale=locale(lang))
+
+
+REPEAT_NAMES = {  # how a booking repeats, as a person says it
+    "daily": N_("every day"),
+    "weekly": N_("every week"),
+    "biweekly": N_("every two weeks"),
+    "monthly": N_("every month"),
+}
+
+
+def repeats(booking: Booking, lang: str) -> str:
+    """How `booking` repeats and until when ("chaque semaine jusqu'au 29 janv. 2026"); "" when once."""
+    if booking.repeat not in REPEAT_NAMES:
+        return ""
+    every = t(lang, REPEAT_NAMES[booking.repeat])
+    return t(lang, "{every} until {day}", every=every, day=booking.until) if booking.until else every
 
 
 def iban(compact: str) -> str:
