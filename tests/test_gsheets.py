@@ -405,6 +405,22 @@ def test_grid_rows_read_errors_and_blanks_as_the_values_api_shows_them():
     assert grid_rows(data) == [["#DIV/0!"], [], ["", 3]]
 
 
+def test_a_cell_google_was_still_computing_is_said_so_and_its_row_left_out(fake_sheets, service_account_key):
+    """An amount taken from another sheet (IMPORTRANGE) that Google had not computed yet shows
+    "Loading...": it was '"Loading..." is not a number. Type a number', which sent the treasurer to
+    retype a cell that holds a formula. It is now said as what it is, with the remedy (run again)."""
+    data = [{"rowData": [{"values": [{"effectiveValue": {"errorValue": {"type": "LOADING", "message": "x"}}}]}]}]
+    assert grid_rows(data) == [["Loading..."]]
+    raw = group(trips=consecutive_trips(("Catherine", 100), ("Julien", 100)))
+    raw["Payments"].append([date(2025, 4, 1), "Catherine", "Julien", "Loading..."])
+    fake_sheets.create(SID, "g", raw)
+    report = build_report(backend(service_account_key).read_tabs(), "g", date(2025, 12, 31))
+    (p,) = [p for p in report.problems if p.is_error]
+    assert (p.tab, p.row, p.column, p.code) == ("Payments", 2, "Amount", "value.loading")
+    assert "still being computed" in p.message and "Loading..." in p.message and "again" in p.hint
+    assert report.book.payments == () and [ref.row for ref in report.left_out.unread] == [2]
+
+
 def test_a_phone_entry_keeps_its_text_as_text(fake_sheets, service_account_key, example2):
     """Sheets reads what is typed ("3/4" a date, "0612" the number 612): a note arrives as written."""
     from datetime import datetime

@@ -90,6 +90,14 @@ PROBLEMS: dict[str, Template] = {
         N_("The cell shows the error {value}: its value is unknown."),
         N_("Correct the formula or type the value; until then this row is left out."),
     ),
+    "value.loading": Template(
+        E,
+        N_("The cell was still being computed when sheetsync read it ({value}): its value is unknown."),
+        N_(
+            "Run again in a minute; if it still shows {value}, check its formula (a value taken from another "
+            "sheet needs access to it). Until then this row is left out."
+        ),
+    ),
     "ref.member": Template(
         E,
         N_('"{value}" is not in the Members tab.'),

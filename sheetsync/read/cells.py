@@ -24,6 +24,9 @@ NOT_DOLLARS = ("EUR", "GBP", "CHF")  # the groups that write "$" for another cur
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 DAYS_1904 = 1462  # a workbook using the 1904 date system counts its serial numbers from 1904-01-01
 _ERROR_VALUE = re.compile(r"#(DIV/0!|REF!|N/A|VALUE!|NAME\?|NUM!|NULL!|SPILL!|CALC!|GETTING_DATA|ERROR!)")
+# what a cell shows while its formula is still being computed (Google Sheets, Excel's data types):
+# no value yet, and no fault of the formula
+STILL_COMPUTING = ("Loading...", "#GETTING_DATA")
 EARLIEST_DATE = date(1990, 1, 1)  # a car-sharing logbook dated before this is a typo or a bare number
 
 
@@ -32,10 +35,12 @@ class Uncomputed(str):
 
 
 def cell_error(value: object) -> str | None:
-    """The spreadsheet error a cell shows ("#DIV/0!", "#REF!", "#N/A"…), or the formula of an
-    Uncomputed cell, or None."""
+    """The spreadsheet error a cell shows ("#DIV/0!", "#REF!", "#N/A", Google's "Loading..."…),
+    or the formula of an Uncomputed cell, or None."""
     if type(value) is str and value[:1] == "#" and _ERROR_VALUE.fullmatch(value.strip()):
         return value.strip()
+    if value == STILL_COMPUTING[0]:
+        return value
     return str(value) if isinstance(value, Uncomputed) else None
 
 

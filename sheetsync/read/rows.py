@@ -15,6 +15,7 @@ from sheetsync.model.problems import problem
 from sheetsync.read.bank import parse_bic, parse_iban
 from sheetsync.read.cells import (
     EARLIEST_DATE,
+    STILL_COMPUTING,
     AmbiguousAmount,
     ImplausibleAmount,
     NoSuchDay,
@@ -105,7 +106,7 @@ class RowReader:
         for field, i in self.index.items():
             if i < len(cells) and (shown := cell_error(cells[i])) is not None:
                 self.errors[field] = shown
-                self.flag("value.formula" if isinstance(cells[i], Uncomputed) else "value.error", field, value=shown)
+                self.flag(_error_code(cells[i], shown), field, value=shown)
 
     @property
     def ok(self) -> bool:
@@ -285,3 +286,11 @@ def is_summary(cells: list) -> bool:
             continue
         return type(c) is str and bool(_SUMMARY.match(fold(c)))
     return False
+
+
+def _error_code(cell: object, shown: str) -> str:
+    """The problem of a cell that shows no value: a formula saved without its result, one still
+    being computed when read, or an error."""
+    if isinstance(cell, Uncomputed):
+        return "value.formula"
+    return "value.loading" if shown in STILL_COMPUTING else "value.error"
