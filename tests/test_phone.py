@@ -810,3 +810,13 @@ def test_cancelling_a_repeating_booking_asks_first_as_it_cancels_every_one_to_co
     assert len(entries(workbook)) == 3 and len(api.load(str(workbook), date(2026, 1, 5)).book.bookings) == 1
     assert post(catherine, **confirming_form(asked.text, "cancellation")).status_code == 200
     assert api.load(str(workbook), date(2026, 1, 5)).book.bookings == ()
+
+
+def test_save_anyway_sent_while_the_workbook_cannot_be_read_is_kept_confirmed():
+    """The page shown when the workbook cannot be read keeps the form to send again: a form the
+    member had confirmed ("Save anyway") stays confirmed, instead of asking the question again."""
+    from sheetsync.app.phone import render_unavailable
+
+    form = {"kind": "payment", "to": "Laurent", "amount": "0", "date": "2026-01-05T10:00", "confirmed": "1"}
+    page = render_unavailable("lilas", "Google Sheets does not answer.", "fr", form).decode()
+    assert '<input type="hidden" name="confirmed" value="1">' in page

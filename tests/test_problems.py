@@ -269,6 +269,38 @@ def test_a_problem_of_a_row_of_the_entries_tab_names_that_tabs_column():
     assert codes(report_of(raw)) == [("Entries", 3, "Compteur arrivée", "trip.implausible")]
 
 
+def phone_trip(start, end, day=datetime(2025, 1, 20, 9)):
+    """The Entries tab holding one trip of Clio typed on a phone."""
+    header = ["Saisi le", "Type", "Membre", "Véhicule", "Date", "Compteur départ", "Compteur arrivée"]
+    return [["Phone entries"], header, [day, "trajet", "Julien", "Clio", day, start, end]]
+
+
+def test_a_phone_trip_after_a_logbook_row_left_out_gets_no_gap_for_that_rows_km():
+    """The logbook's last row is an error (a driver misspelt): its km are in that row. A trip from
+    a phone starting where that row ends is no gap, though it is on another tab."""
+    trips = consecutive_trips(("Laurent", 100), ("Catherine", 100), ("Julien", 1000))
+    trips[2][1] = "Jullien"
+    raw = group(trips=trips)
+    raw["Entries"] = phone_trip(11200, 11300)
+    assert [c[3] for c in codes(report_of(raw))] == ["ref.member"]
+    trips[2][1] = "Julien"  # the row put right: a trip starting beyond its end is a gap, said from it
+    raw = dict(group(trips=trips), Entries=phone_trip(11500, 11600))
+    gaps = [p for p in report_of(raw).problems if p.code == "trip.gap"]
+    assert [(p.tab, p.row) for p in gaps] == [("Entries", 3)] and "(Trips, row 4)" in gaps[0].message
+
+
+def test_a_trip_with_readings_after_trips_logged_as_km_only_is_no_gap():
+    """A logbook kept in km, then a phone trip with readings: the km logged are those driven since
+    the vehicle's first reading, not a gap."""
+    raw = group()
+    raw["Vehicles"] = [["Vehicle", "Owner", "Odometer at start"], ["Clio", "Laurent", 10000]]
+    raw["Trips"] = [["Date", "Driver", "Km"], [date(2025, 1, 2), "Laurent", 1500], [date(2025, 1, 9), "Julien", 1500]]
+    raw["Entries"] = phone_trip(13000, 13100)
+    assert codes(report_of(raw)) == []
+    raw["Entries"] = phone_trip(13300, 13400)
+    assert [(c[0], c[3]) for c in codes(report_of(raw))] == [("Entries", "trip.gap")]
+
+
 def test_payment_to_oneself():
     report = report_of(group(trips=trips3(), payments=[[date(2025, 1, 3), "Julien", "julien", 5]]))
     assert codes(report) == [("Payments", 2, "To", "payment.self")]

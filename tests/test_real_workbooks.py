@@ -538,6 +538,17 @@ def test_a_bare_number_or_a_year_typo_is_an_error_at_its_cell(tmp_path):
     assert [p.period.id for p in report.computation.periods] == ["2025"]
 
 
+def test_a_misread_year_is_shown_with_its_four_digits():
+    """The message exists to show the year misread: "0025" must not be written "25", which reads as 2025."""
+    trips = consecutive_trips(("Catherine", 100), ("Julien", 100))
+    trips[0][0] = "0025-03-12"
+    for lang, said in (("en", "reads as 12 Mar 0025,"), ("fr", "12 mars 0025")):
+        settings = [("langue", "fr")] if lang == "fr" else []
+        report = report_of(group(trips=trips, lang=lang, settings=settings))
+        (p,) = [p for p in report.problems if p.code == "value.date_implausible"]
+        assert said in p.message, p.message
+
+
 def test_a_month_first_date_is_blamed_on_its_own_row_with_a_hint(tmp_path):
     trips = consecutive_trips(*[("Catherine", 100)] * 5, start_day=date(2025, 3, 2), step_days=7)
     trips[2][0] = "03/20/2025"  # typed month first in a day-first group

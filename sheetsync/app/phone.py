@@ -360,10 +360,13 @@ def _inputs_of(kind: str) -> list[tuple[str, str]]:
 
 
 def _sent_inputs(form: dict[str, str]) -> list[tuple[str, str]]:
-    """The sent `form` as (name, value) inputs that send it again: its kind and the fields of that
-    form of the page, nothing else (none for a form the page does not have)."""
+    """The sent `form` as (name, value) inputs that send it again: its kind, the fields of that
+    form of the page and whether it was confirmed, nothing else (none for a form the page does not have)."""
     inputs = _inputs_of(form.get("kind", ""))
-    return [("kind", form["kind"])] + [(i, form[i]) for i, _ in inputs if i in form] if inputs else []
+    if not inputs:
+        return []
+    confirmed = [("confirmed", "1")] if form.get("confirmed") == "1" else []
+    return [("kind", form["kind"])] + [(i, form[i]) for i, _ in inputs if i in form] + confirmed
 
 
 @cache

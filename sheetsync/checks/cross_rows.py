@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 
 from sheetsync.i18n import t
@@ -136,10 +137,13 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
     date is an error on that row (its date is mistyped); overlaps are errors, gaps warnings; trips
     typed in the wrong car, errors. The wrong car is looked for only when a logbook is not regular."""
     by_vehicle: dict[str, list[Trip]] = defaultdict(list)
+    km_only: dict[str, list[tuple[datetime, Decimal | int]]] = defaultdict(list)
     for trip in book.trips:
-        if trip.odometer_start is not None:  # a trip typed as km only has no readings to check
+        if trip.odometer_start is not None:
             by_vehicle[trip.vehicle].append(trip)
-    problems, dropped = _sequences(book, by_vehicle, {})
+        else:  # a trip typed as km only has no readings to check: its km count in the gaps
+            km_only[trip.vehicle].append((trip.date, trip.km))
+    problems, dropped = _sequences(book, by_vehicle, {}, km_only)
     runs = _in_another_vehicle(book, by_vehicle) if problems and len(by_vehicle) > 1 else []
     if runs:
         problems, moved, elsewhere = [], set(), defaultdict(set)  # a car's km typed in another car
@@ -163,7 +167,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                 before = trip
             elsewhere[owner].add((run[0].odometer_start, run[-1].odometer_end))
         kept = {name: [t for t in trips if t.source not in moved] for name, trips in by_vehicle.items()}
-        more, dropped = _sequences(book, kept, elsewhere)
+        more, dropped = _sequences(book, kept, elsewhere, km_only)
         problems, dropped = problems + more, dropped | moved
     if not dropped:
         return book, problems
@@ -171,17 +175,22 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
 
 
 def _sequences(
-    book: Book, by_vehicle: dict[str, list[Trip]], elsewhere: dict[str, set[tuple[int, int]]]
+    book: Book,
+    by_vehicle: dict[str, list[Trip]],
+    elsewhere: dict[str, set[tuple[int, int]]],
+    km_only: dict[str, list[tuple[datetime, Decimal | int]]],
 ) -> tuple[list[Problem], set[SourceRef]]:
     """The problems of each vehicle's readings in the order driven, and the trips they leave out;
-    `elsewhere`, the readings of each car that were typed in another (no gap is said for them)."""
+    `elsewhere`, the readings of each car that were typed in another (no gap is said for them);
+    `km_only`, the (date, km) of each car's trips logged as km alone (driven, so no gap either)."""
     lang = book.settings.language
     problems: list[Problem] = []
     dropped: set[SourceRef] = set()
     order = date_order(lang, book.settings.date_format == "month_first")
     for vehicle_name, trips in by_vehicle.items():
         vehicle = book.vehicle(vehicle_name)
-        previous_end, previous_row = vehicle.odometer_at_start, None
+        previous_end, previous = vehicle.odometer_at_start, None  # the last trip kept, None before the first
+        logged = km_only.get(vehicle_name, ())
         ordered = in_day_order(trips)
         in_order = all(a.odometer_start <= b.odometer_start for a, b in zip(ordered, ordered[1:], strict=False))
         misdated = {} if in_order else misdated_trips(trips)
@@ -214,7 +223,7 @@ def _sequences(
         left_out = {after.source: trips_at[source] for source, (_, after) in misdated.items()}
         overlapped: Trip | None = None  # the last trip left out for overlapping since the previous kept one
         for trip in in_day_order([x for x in trips if x.source not in misdated]) if misdated else ordered:
-            if previous_end is not None and trip.odometer_start < previous_end and previous_row is not None:
+            if previous_end is not None and trip.odometer_start < previous_end and previous is not None:
                 problems.append(
                     problem(
                         "trip.overlap",
@@ -224,27 +233,27 @@ def _sequences(
                         book.header("trips", "odometer_start", trip.source.tab),
                         start=trip.odometer_start,
                         previous=previous_end,
-                        other_row=previous_row,
+                        other_row=_row_seen_from(lang, previous.source, trip.source),
                     )
                 )
                 dropped.add(trip.source)
                 if overlapped is None or (trip.odometer_end or 0) > (overlapped.odometer_end or 0):
                     overlapped = trip
                 continue
-            gap_from, from_row = previous_end, previous_row
+            gap_from, from_trip = previous_end, previous
             for skipped in (left_out.get(trip.source) if left_out else None, overlapped):
                 if skipped is not None and (skipped.odometer_end or 0) > (gap_from or 0):
-                    gap_from, from_row = skipped.odometer_end, skipped.source.row
+                    gap_from, from_trip = skipped.odometer_end, skipped
+            if gap_from is not None and logged:  # the km of the trips logged as km alone since then
+                since = from_trip.date if from_trip else None
+                gap_from += sum(km for day, km in logged if (since is None or since <= day) and day <= trip.date)
             if (
                 gap_from is not None
                 and trip.odometer_start > gap_from
                 and (gap_from, trip.odometer_start) not in elsewhere.get(vehicle_name, ())
-                and not any(  # a row the reader left out for an error between the two
-                    tab == trip.source.tab and (previous_row or 0) < row < trip.source.row
-                    for tab, row in book.rejected_rows.get("trips", ())
-                )
+                and not _left_out_between(book, previous, trip)
             ):
-                where = f" ({t(lang, 'row {row}', row=from_row)})" if from_row else ""
+                where = f" ({_row_seen_from(lang, from_trip.source, trip.source)})" if from_trip else ""
                 problems.append(
                     problem(
                         "trip.gap",
@@ -259,8 +268,28 @@ def _sequences(
                         where=where,
                     )
                 )
-            previous_end, previous_row, overlapped = trip.odometer_end, trip.source.row, None
+            previous_end, previous, overlapped = trip.odometer_end, trip, None
     return problems, dropped
+
+
+def _left_out_between(book: Book, before: Trip | None, trip: Trip) -> bool:
+    """Whether a logbook row the reader left out for an error (with no readings to go by) may lie
+    between the trip kept `before` and `trip`: above `trip` in its tab (below `before` when that is
+    in the same tab), or below `before` in its own, other tab (a phone's trip after the logbook)."""
+    for tab, row in book.rejected_rows.get("trips", ()):
+        if tab == trip.source.tab and row < trip.source.row:
+            if before is None or before.source.tab != tab or row > before.source.row:
+                return True
+        elif before is not None and tab == before.source.tab and row > before.source.row:
+            return True
+    return False
+
+
+def _row_seen_from(lang: str, ref: SourceRef, here: SourceRef) -> str:
+    """ "row 3" of the tab `here` is in; "Trips, row 3" of another."""
+    if ref.tab == here.tab:
+        return t(lang, "row {row}", row=ref.row)
+    return t(lang, "{tab}, row {row}", tab=ref.tab, row=ref.row)
 
 
 def check_membership(book: Book) -> tuple[Book, list[Problem]]:

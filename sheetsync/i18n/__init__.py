@@ -79,11 +79,20 @@ def number(value: Decimal | int, lang: str, grouped: bool = True) -> str:
 
 
 def day(value: date, lang: str) -> str:
-    """A date in the group's language ("31 déc. 2025"; "1er janv. 2026", as French writes the first)."""
+    """A date in the group's language ("31 déc. 2025"; "1er janv. 2026", as French writes the first;
+    a year always with its four digits: "12 mars 0025" is a year misread, not 2025)."""
     from babel.dates import format_date  # with its locale data: only where a date is written
 
-    written = format_date(value, format="medium", locale=babel_locale(lang))
+    written = format_date(value, format=_day_pattern(lang), locale=babel_locale(lang))
     return "1er" + written[1:] if lang == "fr" and value.day == 1 and written.startswith("1 ") else written
+
+
+@cache
+def _day_pattern(lang: str) -> str:
+    """The language's medium date pattern ("d MMM y"), its year written with four digits at least."""
+    from babel.dates import get_date_format
+
+    return re.sub("y+", "yyyy", get_date_format("medium", babel_locale(lang)).pattern)
 
 
 def moment(value: datetime, lang: str) -> str:
