@@ -145,7 +145,7 @@ def sync_code(path: Path) -> str:
     """What the `sheetsync` console script runs for `sheetsync sync PATH --as-of 2025-12-31 --quiet`,
     its exit included."""
     return (
-        "from sheetsync.app.cli import main\n"
+        "from sheetsync.app.console import main\n"
         f"sys.argv = ['sheetsync', 'sync', {str(path)!r}, '--as-of', '2025-12-31', '--quiet']\n"
         "try:\n"
         "    main()\n"

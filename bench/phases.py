@@ -66,8 +66,13 @@ class _Sheet:
 
 
 def main(path: str) -> None:
+    import gc
+
+    gc.disable()  # as the console script imports the command (sheetsync/app/console.py)
     from sheetsync.app.cli import cli
 
+    gc.freeze()
+    gc.enable()
     imported = time.perf_counter()
     from sheetsync.backends import xlsx  # what the command imports when it opens a local workbook
 

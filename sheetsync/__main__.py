@@ -1,5 +1,5 @@
-"""`python -m sheetsync` runs the command line."""
+"""`python -m sheetsync` runs the command line, as the `sheetsync` console script does."""
 
-from sheetsync.app.cli import main
+from sheetsync.app.console import main
 
 main()

@@ -135,6 +135,17 @@ def test_money_dated_after_the_as_of_day_is_said_not_counted_yet(tmp_path):
     assert run("validate", path, "--as-of", "31/12/2025").stdout == checked.stdout  # as it is typed in Europe
 
 
+def test_an_as_of_that_is_no_date_is_said_in_the_users_language_and_nothing_is_written(tmp_path):
+    """--as-of reads a day as the workbook's cells are read ("31/12/2025", "2025-12-31", "31 déc.
+    2025"); what is no date stops the command (exit 2) with a hint, in the user's language."""
+    path = write_xlsx(tmp_path / "g.xlsx", group(trips=consecutive_trips(("Laurent", 100))))
+    before = path.read_bytes()
+    assert run("validate", path, "--as-of", "31 déc. 2025").exit_code == 0
+    result = run("sync", path, "--as-of", "next tuesday", env={"LANG": "fr_FR.UTF-8"})
+    assert result.exit_code == 2 and path.read_bytes() == before
+    assert "« next tuesday » n'est pas une date" in result.stderr and "31/12/2025" in result.stderr
+
+
 def test_sync_with_errors_still_writes_what_it_could_and_exits_1(bad_book):
     result = run("sync", bad_book, "--as-of", "2025-12-31")
     assert result.exit_code == 1
@@ -380,3 +391,29 @@ def test_every_command_has_help():
     for name, command in cli.commands.items():
         assert command.help, name
         assert run(name, "--help").exit_code == 0
+
+
+def test_the_console_script_imports_the_command_with_the_collector_paused_then_runs_with_it_on():
+    """The imports' objects live until the process ends: no collector pass while they are made
+    (a twentieth of a small sync), then they are frozen and the command runs with it on."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc, sys\n"
+        "seen = []\n"
+        "class Spy:\n"
+        "    def find_spec(self, name, path, target=None):\n"
+        "        if name == 'sheetsync.app.cli':\n"
+        "            seen.append(gc.isenabled())\n"
+        "sys.meta_path.insert(0, Spy())\n"
+        "from sheetsync.app import console\n"
+        "sys.argv = ['sheetsync', '--version']\n"
+        "try:\n"
+        "    console.main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(seen, gc.isenabled(), gc.get_freeze_count() > 1000)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[False] True True"

@@ -37,6 +37,8 @@ NOT_FOR_A_LOCAL_SYNC = (
     "_hashlib",  # OpenSSL: the workbook's fingerprint is a CRC-32
     "json",
     "difflib",
+    "csv",  # report --format csv only
+    "_strptime",  # --as-of is read as a date cell is
     "sheetsync.notify.plan",
     "sheetsync.notify.sent_log",
     "sheetsync.notify.render",

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
@@ -108,8 +108,7 @@ def as_of_option(command: Callable) -> Callable:
     return click.option(
         "--as-of",
         "as_of",
-        type=click.DateTime(["%Y-%m-%d", "%d/%m/%Y"]),  # as sheetsync writes dates, or as a European types them
-        default=None,
+        default=None,  # read as a date cell is (see _as_of)
         help=(
             "Count only what is dated on or before this day (YYYY-MM-DD, or DD/MM/YYYY). "
             "Default: today where the group lives (Settings timezone)."
@@ -174,9 +173,17 @@ def write_output(output: str, data: bytes, lang: str) -> None:
         raise not_written(output, exc, lang) from exc
 
 
-def _as_of(value: datetime | None) -> date | None:
-    """The day given with --as-of; none given, the API takes today where the group lives."""
-    return value.date() if value else None
+def _as_of(value: str | None) -> date | None:
+    """The day given with --as-of, read as a date cell is read ("2025-12-31", "31/12/2025" day
+    first, "31 déc. 2025"); none given, the API takes today where the group lives."""
+    if value is None:
+        return None
+    try:
+        return parse_datetime(value.strip()).date()
+    except ValueError as exc:
+        raise SetupError(
+            N_('"{value}" is not a date.'), N_("Write the day as 2025-12-31 or 31/12/2025."), value=value
+        ) from exc
 
 
 def _quiet_errors(workbook: str, report: Report) -> None:
@@ -242,7 +249,7 @@ def init_command(workbook: str, lang: str, example: bool, credentials: str | Non
 @quiet_option
 @google_options
 @handles_errors
-def validate_command(workbook: str, fmt: str, as_of: datetime | None, quiet: bool, **google) -> None:
+def validate_command(workbook: str, fmt: str, as_of: str | None, quiet: bool, **google) -> None:
     """Read and check every entry; print the problems. Writes nothing."""
     report = api.load(workbook, _as_of(as_of), **google)
     if fmt == "json":
@@ -275,7 +282,7 @@ def sync_command(
     dry_run: bool,
     config_path: str | None,
     notify_on_problems: bool,
-    as_of: datetime | None,
+    as_of: str | None,
     quiet: bool,
     **google,
 ) -> None:
@@ -332,7 +339,7 @@ def sync_command(
 @quiet_option
 @handles_errors
 def fleet_command(
-    config_path: str, dry_run: bool, notify_on_problems: bool, shard: str | None, as_of: datetime | None, quiet: bool
+    config_path: str, dry_run: bool, notify_on_problems: bool, shard: str | None, as_of: str | None, quiet: bool
 ) -> None:
     """Sync every group listed in GROUPS.TOML, paced under Google's quota; a summary table at the end.
 
@@ -344,7 +351,7 @@ def fleet_command(
 
 def _fleet(
     config_path: str,
-    as_of: datetime | None,
+    as_of: str | None,
     dry_run: bool,
     quiet: bool,
     notify_on_problems: bool,
@@ -524,7 +531,7 @@ def form_command(workbook: str, manifest: bool, **google) -> None:
 @as_of_option
 @google_options
 @handles_errors
-def report_command(workbook: str, fmt: str, as_of: datetime | None, **google) -> None:
+def report_command(workbook: str, fmt: str, as_of: str | None, **google) -> None:
     """Print balances, settlements, cost per km and problems. Writes nothing."""
     result = api.load(workbook, _as_of(as_of), **google)
     render = {"table": report_text, "json": report_json, "csv": report_csv}[fmt]
@@ -545,7 +552,7 @@ def report_command(workbook: str, fmt: str, as_of: datetime | None, **google) ->
 @as_of_option
 @google_options
 @handles_errors
-def calendar_command(workbook: str, output: str | None, vehicle: str | None, as_of: datetime | None, **google) -> None:
+def calendar_command(workbook: str, output: str | None, vehicle: str | None, as_of: str | None, **google) -> None:
     """Export the bookings as an iCalendar (.ics) file that phones and calendar programs can subscribe to."""
     result, text, count = api.calendar(workbook, _as_of(as_of), vehicle, **google)
     lang = result.settings.language
@@ -619,7 +626,7 @@ def notify_command(
     config_path: str | None,
     days: int,
     within: int,
-    as_of: datetime | None,
+    as_of: str | None,
     quiet: bool,
     **google,
 ) -> None:
@@ -668,7 +675,7 @@ def _notice_mode(send: bool, outbox: str | None) -> str:
 @google_options
 @handles_errors
 def agreement_command(
-    workbook: str, output: str | None, fmt: str, templates: str | None, as_of: datetime | None, **google
+    workbook: str, output: str | None, fmt: str, templates: str | None, as_of: str | None, **google
 ) -> None:
     """Draft the group's car-sharing agreement from its workbook, in its language (PDF through LibreOffice)."""
     if fmt == "pdf" and to_stdout(output):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 
@@ -47,6 +46,8 @@ def csv_text(value: str) -> str:
 def report_csv(report: Report) -> str:
     """The balances, one row per member, with the amounts as plain numbers; then, after an empty
     line, the transfers to settle (from, to, amount). Names are neutralised (`csv_text`)."""
+    import csv  # only where CSV is written
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["name", "km", "bears", "paid", "payments_sent", "payments_received", "balance"])
