@@ -474,7 +474,9 @@ def _others_made_wrong(before: Report, after: Report, tab: str, row: int) -> lis
     return []
 
 
-def _doubts(before: Callable[[], Report], after: Report, kind: str, fields: dict, tab: str, row: int, now: datetime):
+def _doubts(
+    before: Callable[[], Report], after: Report, kind: str, fields: dict, tab: str, row: int, now: datetime
+) -> list[Problem]:
     """What looks like a slip in the entry on `tab`'s `row`: its warnings (3,000 km in a day, an
     amount of 0), a trip, an expense or a payment dated after today (a year typed too far), and a
     cancellation of a repeating booking (it cancels every one to come). `before`: the report without it."""
@@ -497,19 +499,36 @@ def _doubts(before: Callable[[], Report], after: Report, kind: str, fields: dict
     return doubts
 
 
+def _entries_as_kept(raw: RawTables, name: str, lang: str, currency: str) -> tuple[Table, list | None, int]:
+    """The Entries tab to add a row to: its Table (the rows below its header as just read, for a
+    file's writer), the field of each of its columns (None: sheetsync's own layout), and how many
+    columns the tab has now. The group's tab is kept as it is (a column the treasurer added or
+    moved stays in its place); a new tab, or one with rows above its title, is sheetsync's."""
+    from sheetsync.present.entries import entries_table, kept_layout
+    from sheetsync.read.entries import entries_tab
+
+    located = entries_tab(raw, name if name in raw else None, lang)
+    if located.header_row not in (1, 2):
+        table = entries_table(lang, currency, [list(r) for r in raw.get(name, [])[2:]])
+        return table, None, len(table.columns)
+    rows = list(raw[name])
+    header, below = rows[located.header_row - 1], [list(r) for r in rows[located.header_row :]]
+    table, layout = kept_layout(lang, currency, list(header), located.index, below, located.header_row == 2)
+    return table, layout, len(header)
+
+
 def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime, confirmed: bool) -> Submitted:
     from sheetsync.calendar.bookings import clashes_of
-    from sheetsync.present.entries import entries_table, entry_row
-    from sheetsync.read.entries import entries_tab
+    from sheetsync.present.entries import entry_row
     from sheetsync.read.headers import find_tabs
     from sheetsync.read.records import workbook_settings
 
     raw = RawBook.listed(backend.read_tabs())  # the marks kept: a hidden row counts as in `validate`
     s = workbook_settings(raw, _default_group(backend))
     name = find_tabs(raw).get("entries") or ENTRIES.name(s.language)
-    table = entries_table(s.language, s.currency)
-    row = entry_row(kind, member, fields, now, s.language)
+    table, layout, width = _entries_as_kept(raw, name, s.language, s.currency)
     current = raw.get(name) or [[table.title], [c.header for c in table.columns]]
+    row = entry_row(kind, member, fields, now, s.language, layout)
     with_entry = raw.with_tab(name, [*current, row])
     number = len(current) + 1
     after = build_report(with_entry, _default_group(backend), now.date(), history=False)
@@ -523,19 +542,18 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     if kind == "booking" and not stopping:
         stopping = clashes_of(after.book, after.occurrences, name, number)
     stopping = stopping or _already_saved(after, name, number)
-    before = cache(lambda: build_report(raw, _default_group(backend), now.date(), history=False))
+    before = cache(lambda: build_report(raw, _default_group(backend), now.date(), history=False))  # when needed
     if not stopping and after.has_errors:  # none of them its own: does it make another row wrong?
         stopping = _others_made_wrong(before(), after, name, number)
     if stopping:
         return Submitted(False, stopping, None, name)
     if not confirmed and (doubts := _doubts(before, after, kind, fields, name, number, now)):
         return Submitted(False, doubts, None, name, asked=True)
-    below_header = [list(r) for r in current[table.header_row :]]  # the tab as just read, for a file's writer
-    entry_tab = replace(table, name=name, rows=below_header)
-    if name in raw and not all(f in entries_tab(raw, name, s.language).columns for f, v in fields.items() if v):
-        # a tab an older sheetsync made lacks a column this entry fills (Until: added last, so
-        # every row keeps its place): the tab is written whole with today's header, once
-        backend.write_tabs([replace(entry_tab, rows=[*below_header, row])])
+    entry_tab = replace(table, name=name)
+    if any(v is not None for v in row[width:]):
+        # the tab lacks a column this entry fills (Until came in a later version): it gains it at
+        # its end, every other cell in its place; on Google Sheets too, so the tab is written whole, once
+        backend.write_tabs([replace(entry_tab, rows=[*table.rows, row])])
     else:
         backend.append_row(entry_tab, row)  # below the group's own tab, however spelt
     return Submitted(True, [], number, name)

@@ -820,3 +820,40 @@ def test_save_anyway_sent_while_the_workbook_cannot_be_read_is_kept_confirmed():
     form = {"kind": "payment", "to": "Laurent", "amount": "0", "date": "2026-01-05T10:00", "confirmed": "1"}
     page = render_unavailable("lilas", "Google Sheets does not answer.", "fr", form).decode()
     assert '<input type="hidden" name="confirmed" value="1">' in page
+
+
+@pytest.mark.parametrize("where", ["xlsx", "gsheet"])
+def test_an_entries_tab_the_treasurer_rearranged_keeps_its_columns_and_rows(
+    where, tmp_path, example2, monkeypatch, fake_sheets, service_account_key
+):
+    """The treasurer inserted a column "Vérifié" after Membre and ticks what they checked. An entry
+    from a phone was written in sheetsync's own order under the tab's header: every cell from Membre
+    on landed one column off (its amount under Véhicule), and on a file the header was put back in
+    sheetsync's order, shifting every older row too. The entry now goes into the tab as it is."""
+    from sheetsync.present.words import word
+
+    tabs = lilas_tabs(example2)
+    header = ["Saisi le", "Type", "Membre", "Vérifié", "Véhicule", "Date", "Fin", "Compteur départ"]
+    header += ["Compteur arrivée", "Carburant payé", "Catégorie", "Montant", "Litres", "À", "Répétition"]
+    header += ["Annule", "Note", "Jusqu'au"]
+    paid = [datetime(2026, 1, 2, 9), "paiement", "Julien", "oui", None, datetime(2026, 1, 2, 9)]
+    paid += [None, None, None, None, None, 40, None, "Laurent", None, None, "essence"]
+    tabs["Saisies"] = [[word("entries_title", "fr")], header, paid + [None, "vu par Laurent"]]  # a word past it
+    fake_sheets.responses_mock.add_passthru("http://127.0.0.1")
+    if where == "gsheet":
+        fake_sheets.create(SID, "Rue des Lilas", tabs)
+        location, credentials = f"gsheet:{SID}", str(service_account_key)
+    else:
+        location, credentials = str(write_xlsx(tmp_path / "kept.xlsx", tabs)), None
+    julien = api.load(location, date(2026, 1, 5), credentials=credentials).computation.balances()["Julien"]
+    with serve(location, monkeypatch, credentials) as (_, base):
+        answer = post(link(base, "Julien"), kind="payment", to="Laurent", amount="25", date="2026-01-05T10:00")
+        page = shown(answer)
+        assert answer.status_code == 200 and "Enregistré" in page, page[page.find("role=\"alert\"") :][:500]
+    rows = fake_sheets.rows(SID, "Saisies") if where == "gsheet" else entries(location)
+    assert rows[1][: len(header)] == header and not any(rows[1][len(header) :]) and len(rows) == 4
+    assert "vu par Laurent" in rows[2], rows[2]  # typed past the header: kept
+    assert [rows[3][i] for i in (1, 2, 3, 11, 13)] == ["paiement", "Julien", "" if where == "gsheet" else None, 25, "Laurent"]
+    report = api.load(location, date(2026, 1, 5), credentials=credentials)
+    assert report.computation.balances()["Julien"] == julien + 25  # the older payment still counts
+    assert [p.amount for p in report.book.payments if p.source.tab == "Saisies"] == [40, 25]

@@ -113,7 +113,7 @@ def table_xml(table: Table, objects: list[str] = ()) -> str:
     rows = []
     if table.title:
         rows.append(_table_cell(table.title, "title", table.currency))
-    rows.append("".join(_table_cell(c.header, "header", table.currency) for c in table.columns))
+    rows.append("".join(_table_cell(c.header or None, "header", table.currency) for c in table.columns))
     kinds = [c.kind for c in table.columns]
     for values in table.rows:
         rows.append(

@@ -346,7 +346,9 @@ def sheet_xml(table: Table, styles: dict[str, int], drawing: str | None = None, 
     if table.title:
         rows.append(f'<row r="1">{_sheet_cell("A1", table.title, styles["title"])}</row>')
     header = "".join(
-        _sheet_cell(f"{column_letter(i)}{header_row}", c.header, styles["header"]) for i, c in enumerate(table.columns)
+        _sheet_cell(f"{column_letter(i)}{header_row}", c.header, styles["header"])
+        for i, c in enumerate(table.columns)
+        if c.header  # a column of the group's own with no header stays without one
     )
     rows.append(f'<row r="{header_row}">{header}</row>')
     kinds = [styles.get(c.kind) for c in table.columns]

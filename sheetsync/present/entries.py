@@ -1,8 +1,9 @@
-"""The Entries tab as sheetsync writes it: its title and header, and one member's entry as a row."""
+"""The Entries tab as sheetsync writes it: its title and header, and one member's entry as a row,
+in sheetsync's own layout for a new tab, or in the layout the group keeps it in."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sheetsync.model.schema import ENTRIES, ENTRY_KINDS_BY_ID
 from sheetsync.present.table import Column, Table
@@ -27,8 +28,49 @@ def entries_table(lang: str, currency: str, rows: list[list] | None = None) -> T
     return Table("entries", ENTRIES.name(lang), columns, list(rows or []), word("entries_title", lang), currency)
 
 
-def entry_row(kind: str, member: str, fields: dict[str, object], submitted: datetime, lang: str) -> list:
-    """One entry as a row of the Entries tab, its cells in the columns' order; `fields` holds the
-    Entries fields the member filled in (vehicle, date, odometer_start, amount, to, cancels…)."""
+def kept_layout(
+    lang: str, currency: str, header: list, fields_at: dict[str, int], rows: list[list], titled: bool
+) -> tuple[Table, list[str | None]]:
+    """The Entries tab as the group keeps it, and the field of each of its columns (None: a column
+    of the group's own): its header cells where they are (a column the treasurer added or moved
+    stays in its place, and so does every cell of its `rows`), then each column sheetsync writes
+    that it lacks (one a later version added), at its end."""
+    at = {i: f for f, i in fields_at.items()}
+    width = max([len(header), *(i + 1 for i in at), *(len(r) for r in rows)])  # a cell typed past the header too
+    fields: list[str | None] = [at.get(i) for i in range(width)]
+    headers = [header[i] if i < len(header) and header[i] is not None else "" for i in range(len(fields))]
+    for c in ENTRIES.columns:
+        if c.field not in fields_at:
+            fields.append(c.field)
+            headers.append(c.name(lang))
+    columns = tuple(
+        Column(str(h), ENTRY_COLUMN_KINDS[f] if f in ENTRY_COLUMN_KINDS else _kind_of(rows, i))
+        for i, (h, f) in enumerate(zip(headers, fields, strict=True))
+    )
+    title = word("entries_title", lang) if titled else None
+    return Table("entries", ENTRIES.name(lang), columns, rows, title, currency), fields
+
+
+def _kind_of(rows: list[list], i: int) -> str:
+    """The kind of a column of the group's own, by what its cells hold (its dates stay dates)."""
+    values = [r[i] for r in rows if i < len(r) and r[i] is not None and r[i] != ""]
+    if values and all(isinstance(v, datetime) for v in values):
+        return "datetime"
+    if values and all(isinstance(v, date) for v in values):
+        return "date"
+    return "text"
+
+
+def entry_row(
+    kind: str,
+    member: str,
+    fields: dict[str, object],
+    submitted: datetime,
+    lang: str,
+    layout: list[str | None] | None = None,
+) -> list:
+    """One entry as a row of the Entries tab, its cells under the columns of `layout` (the field of
+    each column: kept_layout's), else in sheetsync's own order; `fields` holds the Entries fields
+    the member filled in (vehicle, date, odometer_start, amount, to, cancels…)."""
     values = dict(fields, submitted=submitted, kind=ENTRY_KINDS_BY_ID[kind].name(lang), member=member)
-    return [values.get(c.field) for c in ENTRIES.columns]
+    return [values.get(f) if f else None for f in layout or [c.field for c in ENTRIES.columns]]
