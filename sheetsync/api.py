@@ -20,6 +20,7 @@ from collections.abc import Callable
 from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,6 +150,7 @@ class NoticeRun:
     outbox: list[Path] = field(default_factory=list)
 
 
+LARGE_PAYMENT = 10  # a payment this many times what its member owes, or more, is asked about
 CANCELS_NOTHING = ("entry.no_such_booking", "entry.cancellation_empty")  # warnings in the sheet, refusals on a phone
 CANCEL_A_LISTED_ONE = N_('Cancel one of the bookings listed under "Your bookings".')
 ASK_FOR_MONEY = ("settlement", "advance")  # the notices whose amounts the data's errors make wrong
@@ -475,17 +477,32 @@ def _others_made_wrong(before: Report, after: Report, tab: str, row: int) -> lis
 
 
 def _doubts(
-    before: Callable[[], Report], after: Report, kind: str, fields: dict, tab: str, row: int, now: datetime
+    before: Callable[[], Report],
+    after: Report,
+    member: str,
+    kind: str,
+    fields: dict,
+    tab: str,
+    row: int,
+    now: datetime,
 ) -> list[Problem]:
-    """What looks like a slip in the entry on `tab`'s `row`: its warnings (3,000 km in a day, an
-    amount of 0), a trip, an expense or a payment dated after today (a year typed too far), and a
-    cancellation of a repeating booking (it cancels every one to come). `before`: the report without it."""
+    """What looks like a slip in `member`'s entry on `tab`'s `row`: its warnings (3,000 km in a day,
+    an amount of 0), a trip, an expense or a payment dated after today (a year typed too far), a
+    payment ten times what its member owes or more, and a cancellation of a repeating booking (it
+    cancels every one to come). `before`: the report without it."""
     lang = after.settings.language
     doubts = [p for p in after.problems if p.tab == tab and p.row == row and p.severity is Severity.WARNING]
     day = fields.get("date")
     if kind in ("trip", "expense", "payment") and isinstance(day, datetime) and day.date() > now.date():
         column = ENTRIES.column("date").name(lang)
         doubts.insert(0, problem("entry.after_today", lang, tab, row, column, day=day.date()))
+    if kind == "payment" and isinstance(amount := fields.get("amount"), Decimal):
+        owed = -before().computation.balances().get(member, Decimal(0))
+        if owed > 0 and amount >= LARGE_PAYMENT * owed:  # a decimal sign missed: 46798 for 467,98
+            column = ENTRIES.column("amount").name(lang)
+            said = {"amount": amount, "owed": owed, "member": member}
+            said |= {"typed": Decimal(4679), "meant": Decimal("46.79")}  # an example, in the group's language
+            doubts.append(problem("entry.large_payment", lang, tab, row, column, **said))
     if kind == "cancellation":
         from sheetsync.present.formatting import repeats
 
@@ -547,7 +564,7 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
         stopping = _others_made_wrong(before(), after, name, number)
     if stopping:
         return Submitted(False, stopping, None, name)
-    if not confirmed and (doubts := _doubts(before, after, kind, fields, name, number, now)):
+    if not confirmed and (doubts := _doubts(before, after, member, kind, fields, name, number, now)):
         return Submitted(False, doubts, None, name, asked=True)
     entry_tab = replace(table, name=name)
     if any(v is not None for v in row[width:]):

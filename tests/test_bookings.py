@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from conftest import codes, consecutive_trips, group, read_xlsx, report_of, write_xlsx
 
 from sheetsync.app.cli import cli
-from sheetsync.calendar.bookings import occurrences
+from sheetsync.calendar.bookings import find_driver, occurrences
 from sheetsync.calendar.ics import bookings_calendar
 from sheetsync.model import Severity
 
@@ -44,7 +44,7 @@ def test_weekly_booking_written_with_a_weekday_and_a_planted_clash():
     assert (
         found[0].hint
         == found[1].hint
-        == ("Under the group's rule (first booked), Marie keeps the car: booked first, on 2 Jan 2025 00:00.")
+        == ("Under the group's rule (first booked), Marie keeps the car: booked first, on 2 Jan 2025.")
     )
 
 
@@ -314,3 +314,50 @@ def test_a_booking_on_a_day_its_month_has_not_is_said_so_as_a_trip_is():
     )
     found = [(p.row, p.column, p.code) for p in report_of(raw, as_of=AS_OF).problems if p.is_error]
     assert found == [(2, "Start", "value.no_such_day"), (3, "End", "value.no_such_day"), (4, "Start", "value.date")]
+
+
+def test_a_repeat_whose_last_day_is_before_its_start_is_an_error_at_its_cell():
+    """A trial: a weekly booking from 26 Nov "until 20 Nov" was saved, then counted nowhere (no
+    day left), though the calendar file still showed it. It is an error at its Until cell now."""
+    raw = group()
+    raw["Bookings"] = [
+        ["Member", "Start", "End", "Repeat", "Until"],
+        ["Laurent", "2025-11-26 09:00", "2025-11-26 12:00", "weekly", "2025-11-20"],
+        ["Julien", "2025-11-27 09:00", "2025-11-27 08:00", None, None],
+    ]
+    report = report_of(raw, as_of=date(2025, 11, 1))
+    assert [(p.row, p.column, p.code) for p in report.problems if p.is_error] == [
+        (2, "Until", "booking.until_before_start"),
+        (3, "End", "booking.end_before_start"),
+    ]
+    messages = [p.message for p in report.problems if p.is_error]
+    assert messages == [
+        "The last day of the repeat (20 Nov 2025) is before the booking starts (26 Nov 2025).",
+        "The booking ends (27 Nov 2025 08:00) before it starts (27 Nov 2025 09:00).",
+    ]
+    assert report.book.bookings == ()
+
+
+def test_cancelling_a_series_under_way_keeps_its_days_gone_by():
+    """A trial: Julien's weekly booking began on 3 Nov; cancelled on 20 Nov, it vanished whole, and
+    who drove on 10 Nov had no answer any more. The days before the cancellation stay (it says
+    "every one to come"); a series not yet begun, and a single booking, go whole as before."""
+    raw = group(members=("Julien", "Marie"), owner="Marie")
+    raw["Bookings"] = [
+        ["Member", "Start", "End", "Repeat"],
+        ["Julien", "2025-11-03 09:00", "2025-11-03 12:00", "weekly"],
+        ["Marie", "2025-12-01 09:00", "2025-12-01 12:00", "weekly"],
+    ]
+    raw["Entries"] = [
+        ["Phone entries"],
+        ["Submitted at", "Kind", "Member", "Cancels"],
+        [datetime(2025, 11, 20, 18, 0), "cancellation", "Julien", "Bookings!2"],
+        [datetime(2025, 11, 20, 18, 5), "cancellation", "Marie", "Bookings!3"],
+    ]
+    report = report_of(raw, as_of=date(2025, 12, 31))
+    assert [(b.member, b.until) for b in report.book.bookings] == [("Julien", date(2025, 11, 20))]  # up to then
+    days = [o.start.date() for o in occurrences(report.book.bookings[0], datetime(2026, 1, 31))]
+    assert days == [date(2025, 11, d) for d in (3, 10, 17)]
+    assert find_driver(report.book, report.occurrences, "Clio", datetime(2025, 11, 10, 10)).members == ("Julien",)
+    # the days kept are booked days as any other: with no trip in the logbook, the reminder asks for them
+    assert [p.code for p in report.problems] == ["booking.no_trip"] * 3

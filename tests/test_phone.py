@@ -805,8 +805,9 @@ def test_cancelling_a_repeating_booking_asks_first_as_it_cancels_every_one_to_co
     assert post(catherine, **weekly, repeat="weekly").status_code == 200
     asked = post(catherine, kind="cancellation", cancels="Saisies!3")
     page = shown(asked)
-    assert asked.status_code == 200 and "Vérifiez avant d'enregistrer :" in page
+    assert asked.status_code == 200 and "Vérifiez avant d'annuler :" in page
     assert "chaque semaine" in page and "toutes celles à venir" in page
+    assert "Tout annuler</button>" in page and "corrigez le formulaire" not in page  # nothing to correct
     assert len(entries(workbook)) == 3 and len(api.load(str(workbook), date(2026, 1, 5)).book.bookings) == 1
     assert post(catherine, **confirming_form(asked.text, "cancellation")).status_code == 200
     assert api.load(str(workbook), date(2026, 1, 5)).book.bookings == ()
@@ -857,3 +858,15 @@ def test_an_entries_tab_the_treasurer_rearranged_keeps_its_columns_and_rows(
     report = api.load(location, date(2026, 1, 5), credentials=credentials)
     assert report.computation.balances()["Julien"] == julien + 25  # the older payment still counts
     assert [p.amount for p in report.book.payments if p.source.tab == "Saisies"] == [40, 25]
+
+
+def test_a_payment_ten_times_what_the_member_owes_is_asked_about(lilas):
+    """A trial: Catherine owes 467,98 € and typed 46798 (the comma missed): saved at once, her balance
+    became +46 330 €. Ten times what she owes or more is now asked about; what she owes is not."""
+    workbook, base = lilas
+    catherine = link(base, "Catherine")
+    asked = post(catherine, kind="payment", to="Laurent", amount="46798", date="2026-01-05T10:00")
+    assert asked.status_code == 200 and "Vérifiez avant d'enregistrer :" in shown(asked)
+    assert "46798" in shown(asked) and "467,98" in shown(asked) and entries(workbook) == []
+    paid = post(catherine, kind="payment", to="Laurent", amount="467,98", date="2026-01-05T10:00")
+    assert paid.status_code == 200 and "Enregistré" in shown(paid) and len(entries(workbook)) == 3

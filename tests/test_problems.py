@@ -289,6 +289,16 @@ def test_a_phone_trip_after_a_logbook_row_left_out_gets_no_gap_for_that_rows_km(
     assert [(p.tab, p.row) for p in gaps] == [("Entries", 3)] and "(Trips, row 4)" in gaps[0].message
 
 
+def test_an_overlap_names_the_other_trips_row_once_and_its_tab_when_it_is_another():
+    trips = consecutive_trips(("Laurent", 100), ("Catherine", 100))
+    trips[1][2] = 10050  # starts before the first one ended
+    (p,) = [p for p in report_of(group(trips=trips)).problems if p.code == "trip.overlap"]
+    assert p.message == "This trip starts at 10050 km, before the trip on row 2 ended (10100 km)."
+    raw = dict(group(trips=trips[:1]), Entries=phone_trip(10050, 10150))
+    (p,) = [p for p in report_of(raw).problems if p.code == "trip.overlap"]
+    assert p.message == "This trip starts at 10050 km, before the trip on row 2 (Trips) ended (10100 km)."
+
+
 def test_a_trip_with_readings_after_trips_logged_as_km_only_is_no_gap():
     """A logbook kept in km, then a phone trip with readings: the km logged are those driven since
     the vehicle's first reading, not a gap."""

@@ -62,5 +62,5 @@ def test_english_sample_has_a_planted_clash_judged_by_the_rule():
     assert (
         clashes[0]["hint"]
         == clashes[1]["hint"]
-        == ("Under the group's rule (first booked), Françoise keeps the car: booked first, on 20 Dec 2025 00:00.")
+        == ("Under the group's rule (first booked), Françoise keeps the car: booked first, on 20 Dec 2025.")
     )

@@ -41,7 +41,7 @@ from sheetsync.present.terminal import (
     text_table,
     who_drove_text,
 )
-from sheetsync.read.cells import parse_datetime
+from sheetsync.read.cells import EARLIEST_DATE, parse_datetime
 
 EXIT_DATA_ERRORS = 1
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: what a program killed by a closed pipe exits with
@@ -178,12 +178,14 @@ def _as_of(value: str | None) -> date | None:
     first, "31 déc. 2025"); none given, the API takes today where the group lives."""
     if value is None:
         return None
+    hint = N_("Write the day as 2025-12-31 or 31/12/2025.")
     try:
-        return parse_datetime(value.strip()).date()
+        day = parse_datetime(value.strip()).date()
     except ValueError as exc:
-        raise SetupError(
-            N_('"{value}" is not a date.'), N_("Write the day as 2025-12-31 or 31/12/2025."), value=value
-        ) from exc
+        raise SetupError(N_('"{value}" is not a date.'), hint, value=value) from exc
+    if day < EARLIEST_DATE:  # as for a date cell: "0025" is a year cut short
+        raise SetupError(N_('"{value}" reads as {day}, which is not a plausible date.'), hint, value=value, day=day)
+    return day
 
 
 def _quiet_errors(workbook: str, report: Report) -> None:

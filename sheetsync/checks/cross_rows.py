@@ -233,7 +233,7 @@ def _sequences(
                         book.header("trips", "odometer_start", trip.source.tab),
                         start=trip.odometer_start,
                         previous=previous_end,
-                        other_row=_row_seen_from(lang, previous.source, trip.source),
+                        other_row=_row_number_from(previous.source, trip.source),
                     )
                 )
                 dropped.add(trip.source)
@@ -283,6 +283,11 @@ def _left_out_between(book: Book, before: Trip | None, trip: Trip) -> bool:
         elif before is not None and tab == before.source.tab and row > before.source.row:
             return True
     return False
+
+
+def _row_number_from(ref: SourceRef, here: SourceRef) -> int | str:
+    """The row number of `ref` as said after "row" from the tab `here` is in: 3, or "3 (Trips)"."""
+    return ref.row if ref.tab == here.tab else f"{ref.row} ({ref.tab})"
 
 
 def _row_seen_from(lang: str, ref: SourceRef, here: SourceRef) -> str:

@@ -24,7 +24,7 @@ import gettext
 import locale
 import os
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -130,8 +130,8 @@ def _written(lang: str, params: dict) -> dict:
 def _word(lang: str, value: object) -> object:
     if isinstance(value, Decimal):
         return number(value, lang, grouped=False)
-    if isinstance(value, datetime):
-        return moment(value, lang)
+    if isinstance(value, datetime):  # a day typed alone reads as midnight: the day is said alone
+        return moment(value, lang) if value.time() != time() else day(value.date(), lang)
     if isinstance(value, date):
         return day(value, lang)
     return catalogue(lang).gettext(value) if isinstance(value, Phrase) else value

@@ -175,6 +175,11 @@ PROBLEMS: dict[str, Template] = {
         N_("{day} is after today: this entry counts only from that day."),
         N_("Check the day, the month and the year; save it anyway if it is meant for that day."),
     ),
+    "entry.large_payment": Template(
+        W,  # only ever on a phone's entry, which asks before saving it (api.submit_entry)
+        N_("This payment ({amount}) is ten times what {member} owes ({owed}) or more."),
+        N_("Check the amount: a decimal sign may have been missed ({typed} for {meant})."),
+    ),
     "entry.cancels_series": Template(
         W,  # only ever on a phone's entry, which asks before saving it (api.submit_entry)
         N_("The booking of {vehicle} repeats ({every}): cancelling it cancels every one to come, not only the next."),
@@ -292,6 +297,11 @@ PROBLEMS: dict[str, Template] = {
         E,
         N_("The booking ends ({end}) before it starts ({start})."),
         N_("Check the dates and times; a booking past midnight ends the next day."),
+    ),
+    "booking.until_before_start": Template(
+        E,
+        N_("The last day of the repeat ({until}) is before the booking starts ({start})."),
+        N_("Correct the last day, or the start; leave the last day empty for a repeat with no end."),
     ),
     "booking.repeat": Template(
         E,

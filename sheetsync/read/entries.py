@@ -8,11 +8,13 @@ at the entry's own row. A cancellation names the booking it cancels as "TAB!ROW"
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from sheetsync.model import Booking
 from sheetsync.model.names import fold, header_key, same_tab
 from sheetsync.model.schema import ENTRIES, ENTRY_FIELDS, ENTRY_KIND_IDS, TABS_BY_ID
-from sheetsync.read.cells import as_text
+from sheetsync.read.cells import as_text, parse_datetime
 from sheetsync.read.headers import LocatedTab, RawTables, Rows, locate
 
 
@@ -71,15 +73,33 @@ def _key(member: str, tab: str, row: int) -> tuple[str, str, int]:
     return fold(member), same_tab(tab.strip()), row
 
 
-def cancellations(tab: LocatedTab) -> list[tuple[int, str, str]]:
-    """(sheet row, member, what it cancels) of every cancellation in the Entries tab, in row order
-    ("" for an empty cell)."""
+def cancellations(tab: LocatedTab) -> list[tuple[int, str, str, datetime | None]]:
+    """(sheet row, member, what it cancels, when it was made) of every cancellation in the Entries
+    tab, in row order ("" for an empty cell; None for a moment that cannot be read)."""
     found = []
     for i, cells in enumerate(entry_rows(tab)):
         if i >= tab.header_row and entry_kind(tab, cells) == "cancellation":
             member, target = as_text(tab.cell(cells, "member")), as_text(tab.cell(cells, "cancels"))
-            found.append((i + 1, member or "", target or ""))
+            found.append((i + 1, member or "", target or "", _made_at(tab.cell(cells, "submitted"))))
     return found
+
+
+def _made_at(value: object) -> datetime | None:
+    try:
+        return parse_datetime(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def _left_after(booking: Booking, cancelled_at: datetime | None) -> Booking | None:
+    """What a cancellation made at `cancelled_at` leaves of `booking`: of a series under way, its
+    days gone by (they were booked, and may have been driven); nothing of a single booking, of a
+    series not yet begun, or when the cancellation says not when it was made."""
+    if not booking.repeat or cancelled_at is None or booking.start >= cancelled_at:
+        return None
+    begun_today = cancelled_at.time() > booking.start.time()  # that day's, if any, has begun: it stays
+    last = cancelled_at.date() - timedelta(days=0 if begun_today else 1)
+    return replace(booking, until=min(last, booking.until) if booking.until else last)
 
 
 def without_cancelled(
@@ -94,10 +114,13 @@ def without_cancelled(
     counted = set(keys)
     done: set[tuple[str, str, int] | None] = set()
     nothing = []
-    for row, member, target in cancellations(tab):
+    when: dict[tuple[str, str, int] | None, datetime | None] = {}
+    for row, member, target, made in cancellations(tab):
         key = cancellation_key(member_named(member) or member, target)
         if key in counted and key not in done:
             done.add(key)
+            when[key] = made
         else:
             nothing.append((row, member, target))
-    return [b for b, key in zip(bookings, keys, strict=True) if key not in done], nothing
+    kept = [b if key not in done else _left_after(b, when[key]) for b, key in zip(bookings, keys, strict=True)]
+    return [b for b in kept if b is not None], nothing

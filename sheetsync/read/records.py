@@ -24,7 +24,6 @@ from sheetsync.model import (
     Trip,
     Vehicle,
     has_time,
-    iso_moment,
     plain_trip,
 )
 from sheetsync.model.names import fold, header_key, same_tab, suggest, word_table
@@ -744,7 +743,9 @@ class _Parser:
         if not has_time(end) and not has_time(start) and end.date() >= start.date():  # whole days
             end = datetime.combine(end.date() + timedelta(days=1), time())  # "14/01 – 14/01": the whole day
         if end <= start:
-            r.flag("booking.end_before_start", "end", start=iso_moment(start), end=iso_moment(end))
+            r.flag("booking.end_before_start", "end", start=start, end=end)
+        if repeat and until is not None and until.date() < start.date():  # no day left to book
+            r.flag("booking.until_before_start", "until", until=until.date(), start=start.date())
         identity = "|".join(str(x) for x in (vehicle, member, r.raw("start"), r.raw("end"), repeat))
         return Booking(
             SourceRef(r.tab.name, r.row),
