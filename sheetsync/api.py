@@ -444,8 +444,8 @@ def submit_entry(
 
 
 def _already_saved(after: Report, tab: str, row: int) -> list[Problem]:
-    """The expense or payment on `tab`'s `row` when the workbook already held it, to the minute: a
-    form sent twice (Back and the button again, a retry after an answer lost in a car park)."""
+    """The expense or payment on `tab`'s `row` when the workbook already held it, to the minute, in
+    any tab (the treasurer typed it too; a form sent twice is found before, by _sent_before)."""
     for records in (after.book.expenses, after.book.payments):
         new = next((r for r in records if r.source.tab == tab and r.source.row == row), None)
         if new is None:
@@ -459,6 +459,31 @@ def _already_saved(after: Report, tab: str, row: int) -> list[Problem]:
                 )
             ]
     return []
+
+
+def _sent_before(table: Table, layout: list | None, row: list) -> int | None:
+    """The sheet row of an entry of `table` (the Entries tab as just read) equal to `row` in every
+    column sheetsync writes but when it was submitted: the same form sent twice (a trip, a booking,
+    a cancellation, whose copy would otherwise be refused as wrong against the first)."""
+    fields = layout or [c.field for c in ENTRIES.columns]
+    compared = [i for i, f in enumerate(fields) if f and f != "submitted" and i < len(row)]
+    wanted = [_as_compared(row[i]) for i in compared]
+    for n, cells in enumerate(table.rows, start=table.header_row + 1):
+        if [_as_compared(cells[i] if i < len(cells) else None) for i in compared] == wanted:
+            return n
+    return None
+
+
+def _as_compared(value: object) -> object:
+    """A cell as two entries are compared: a number as its decimal value (30.5 read back from a
+    file is the Decimal 30.5 sent), a text without its spaces around, an empty cell as None."""
+    if isinstance(value, bool) or value is None:
+        return value
+    if isinstance(value, float | int):
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
 
 
 def _others_made_wrong(before: Report, after: Report, tab: str, row: int) -> list[Problem]:
@@ -545,9 +570,11 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     name = find_tabs(raw).get("entries") or ENTRIES.name(s.language)
     table, layout, width = _entries_as_kept(raw, name, s.language, s.currency)
     current = raw.get(name) or [[table.title], [c.header for c in table.columns]]
-    row = entry_row(kind, member, fields, now, s.language, layout)
+    row, number = entry_row(kind, member, fields, now, s.language, layout), len(current) + 1
+    if (saved_row := _sent_before(table, layout, row)) is not None:  # sent twice: said before any check
+        said = problem("entry.already_saved", s.language, name, number, None, saved_tab=name, saved_row=saved_row)
+        return Submitted(False, [said], None, name)
     with_entry = raw.with_tab(name, [*current, row])
-    number = len(current) + 1
     after = build_report(with_entry, _default_group(backend), now.date(), history=False)
     # an error on its row stops an entry, and so does a cancellation that would cancel nothing (a
     # warning in the sheet; the phone lists the member's bookings still counted, and says so)

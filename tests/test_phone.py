@@ -870,3 +870,28 @@ def test_a_payment_ten_times_what_the_member_owes_is_asked_about(lilas):
     assert "46798" in shown(asked) and "467,98" in shown(asked) and entries(workbook) == []
     paid = post(catherine, kind="payment", to="Laurent", amount="467,98", date="2026-01-05T10:00")
     assert paid.status_code == 200 and "Enregistré" in shown(paid) and len(entries(workbook)) == 3
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {
+            "kind": "trip",
+            "vehicle": "Clio",
+            "date": "2026-01-04T09:00",
+            "odometer_start": str(LAST_READING),
+            "odometer_end": str(LAST_READING + 60),
+        },
+        {"kind": "booking", "vehicle": "Clio", "start": "2026-01-10T09:00", "end": "2026-01-10T18:00", "repeat": ""},
+    ],
+)
+def test_a_trip_or_a_booking_sent_twice_is_said_saved_not_wrong(lilas, form):
+    """A trial: a trip sent again (Back, then the button) was refused as starting "before the end of
+    the trip of row 3", its own copy; a booking sent again clashed with itself. Both now say they are
+    already in the workbook, and where."""
+    workbook, base = lilas
+    assert post(link(base, "Catherine"), **form).status_code == 200 and len(entries(workbook)) == 3
+    again = post(link(base, "Catherine"), **form)
+    page = shown(again)
+    assert again.status_code == 422 and "est déjà dans le classeur (Saisies, ligne 3)" in page
+    assert "avant la fin" not in page and "aussi réservée" not in page and len(entries(workbook)) == 3

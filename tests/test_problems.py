@@ -236,6 +236,27 @@ def test_a_return_typed_before_the_date_leaves_the_trip_on_its_own_day():
     assert report.computation.periods[0].bears["Catherine"] == D("400.00")
 
 
+def test_a_return_before_the_departure_is_a_warning_at_its_cell():
+    """A trial: a trip logged from a phone with its return the day before its departure was saved
+    without a word. A return on the departure's day, typed as a day alone, is no slip."""
+    trips = [
+        [date(2025, 1, 3), "Catherine", 1000, 1100, None, date(2025, 1, 2)],
+        [datetime(2025, 1, 5, 9), "Julien", 1100, 1200, None, date(2025, 1, 5)],
+        [datetime(2025, 1, 7, 9), "Julien", 1200, 1300, None, datetime(2025, 1, 7, 8)],
+    ]
+    raw = group(trips=trips)
+    raw["Trips"][0].append("Return")
+    report = report_of(raw)
+    assert codes(report) == [
+        ("Trips", 2, "Return", "trip.return_before_departure"),
+        ("Trips", 4, "Return", "trip.return_before_departure"),
+    ]
+    assert report.problems[0].message == (
+        "The return (2 Jan 2025) is before the departure (3 Jan 2025): the trip is counted on its departure day."
+    )
+    assert {m.name: m.km for m in report.computation.members}["Julien"] == 200  # counted all the same
+
+
 def test_an_amount_of_zero_is_a_warning_at_its_cell_and_counts_nothing():
     """A payment or an expense of 0 is a slip (the amount forgotten, a key missed): said at its
     cell as a warning; the figures are those of the other rows."""

@@ -261,6 +261,11 @@ PROBLEMS: dict[str, Template] = {
         N_("A trip still out: started at {start} km on {day}, no end reading yet. Not counted yet."),
         N_("Fill in the end reading when the car is back."),
     ),
+    "trip.return_before_departure": Template(
+        W,
+        N_("The return ({end}) is before the departure ({start}): the trip is counted on its departure day."),
+        N_("Correct the date or the time of the return."),
+    ),
     "trip.implausible": Template(
         W,
         N_("{km} km in {days} day(s): more than {limit} km a day."),

@@ -178,6 +178,13 @@ class IgnoredColumn:
     unread: list[SourceRef] = field(default_factory=list)
 
 
+def _returned_before(r: RowReader, day: datetime, returned: datetime | None) -> None:
+    """A return before the departure (the day before, or earlier the same day) is a warning: the
+    trip counts on its departure day. A return typed as a day alone, on the departure's day, is none."""
+    if returned is not None and (returned.date() < day.date() or (has_time(returned) and returned < day)):
+        r.flag("trip.return_before_departure", "return", end=returned, start=day)
+
+
 class _Parser:
     def __init__(self, settings: Settings, problems: list[Problem], today: date, date1904: bool = False):
         self.settings = settings
@@ -533,6 +540,7 @@ class _Parser:
             litres, full = r.number("litres"), r.yes_no("full")
             if not r.ok:
                 return None
+            _returned_before(r, day, returned)
             return Trip(
                 SourceRef(r.tab.name, r.row),
                 day,
@@ -560,6 +568,7 @@ class _Parser:
         litres, full = r.number("litres"), r.yes_no("full")
         if not r.ok:
             return None
+        _returned_before(r, day, returned)
         if end < start:
             r.flag("trip.odometer_backwards", "odometer_end", start=start, end=end)
         elif km is not None and km != end - start and r.raw("odometer_end") is not None:
@@ -636,7 +645,9 @@ class _Parser:
             note = cells[i_note] if i_note < n else None
             if type(back) is date:
                 back = datetime(back.year, back.month, back.day)
-            if vehicle is None or (back is not None and (type(back) is not datetime or not earliest <= back <= latest)):
+            if back is not None and (type(back) is not datetime or not earliest <= back <= latest or back < day):
+                return None  # (a return before the departure, even a day typed alone: the careful way says)
+            if vehicle is None:
                 return None
             if fuel is not None:
                 if type(fuel) is str:
