@@ -713,7 +713,7 @@ def confirming_form(page: str, kind: str) -> dict[str, str]:
                 "odometer_start": str(LAST_READING),
                 "odometer_end": str(LAST_READING + 3000),
             },
-            ("<strong>Compteur arrivée</strong>", "3000 km en 1 jour(s)"),  # the Entries tab's own column
+            ("<strong>Compteur au retour (km)</strong>", "3000 km en 1 jour(s)"),  # the form's own label
         ),
         (  # the year typed one too far
             {"kind": "payment", "to": "Laurent", "amount": "40", "date": "2027-01-04T09:00"},
@@ -895,3 +895,16 @@ def test_a_trip_or_a_booking_sent_twice_is_said_saved_not_wrong(lilas, form):
     page = shown(again)
     assert again.status_code == 422 and "est déjà dans le classeur (Saisies, ligne 3)" in page
     assert "avant la fin" not in page and "aussi réservée" not in page and len(entries(workbook)) == 3
+
+
+def test_a_problem_on_the_page_names_the_forms_own_field_and_gives_the_pages_advice(lilas):
+    """A trial: the page said "Compteur arrivée" under a field labelled "Compteur au retour (km)",
+    and "supprimez la ligne" to a member who has no row before them. The page names the field as
+    its form does, and a sheet's advice about its rows becomes the page's."""
+    workbook, base = lilas
+    form = {"kind": "trip", "vehicle": "Clio", "date": "2026-01-04T09:00", "odometer_start": str(LAST_READING)}
+    trip = shown(post(link(base, "Catherine"), **form, odometer_end=str(LAST_READING + 3000)))
+    assert "<strong>Compteur au retour (km)</strong>" in trip and "<strong>Compteur arrivée</strong>" not in trip
+    zero = shown(post(link(base, "Catherine"), kind="payment", to="Laurent", amount="0", date="2026-01-04T09:00"))
+    assert "<strong>Montant</strong>" in zero and "Le montant est 0." in zero
+    assert "supprimez la ligne" not in zero and "Tapez le montant payé." in zero

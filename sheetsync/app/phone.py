@@ -114,6 +114,22 @@ LABELS: dict[str, str] = {
     "kept": N_("What you typed is kept:"),
     "send_again": N_("Send again"),
 }
+# the label of each Entries field on the page's forms, by (form, field), or (None, field) on every form
+FIELD_LABELS: dict[tuple[str | None, str | None], str] = {
+    ("trip", "date"): "departure",
+    ("trip", "end"): "return",
+    ("booking", "date"): "start",
+    (None, "date"): "date",
+    (None, "end"): "end",
+    (None, "odometer_start"): "odo_start",
+    (None, "odometer_end"): "odo_end",
+    (None, "fuel_paid"): "fuel",
+} | {(None, f): f for f in ("vehicle", "category", "amount", "litres", "to", "repeat", "until", "note")}
+# the page's advice for the problems whose advice in the sheet speaks of its rows
+PAGE_HINTS = {
+    "value.missing": N_("Fill in this field."),
+    "value.zero_amount": N_("Type the amount paid."),
+}
 REPEATS_OFFERED = ("weekly", "biweekly", "monthly")  # besides once; a daily booking is typed in the sheet
 
 
@@ -320,17 +336,38 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         "state": state,
         "form": state.form,
         "invalid": _invalid_inputs(state),
+        "reasons": _shown_problems(state, lang),
         "confirming": _sent_inputs(state.form) + [("confirmed", "1")] if state.asked else [],
         "colon": labelled(lang, "", ""),  # between a field's name and what is wrong with it (French spaces it)
     }
 
 
+_ENTRY_FIELDS_BY_HEADER = {header_key(name): c.field for c in ENTRIES.columns for name in (c.en, c.fr)}
+
+
+def _field_named(column: str | None) -> str | None:
+    """The Entries field a problem's column names, whichever language its tab was made in."""
+    return _ENTRY_FIELDS_BY_HEADER.get(header_key(column)) if column else None
+
+
 def _invalid_inputs(state: PageState) -> set[str]:
-    """The inputs of the refused form that its problems name (by their Entries column, whichever
-    language its tab was made in), which the page marks for screen readers."""
-    fields = {header_key(name): c.field for c in ENTRIES.columns for name in (c.en, c.fr)}  # either language's tab
-    named = (fields.get(header_key(p.column)) for p in state.problems if p.column)
+    """The inputs of the refused form that its problems name, which the page marks for screen readers."""
+    named = (_field_named(p.column) for p in state.problems)
     return {INPUT_NAMES.get((state.kind, f), f) for f in named if f}
+
+
+def _shown_problems(state: PageState, lang: str) -> list[dict[str, str]]:
+    """Each problem of the form as the page says it: the field by its label on the form (not the
+    Entries tab's heading), and the page's own advice where the sheet's speaks of rows."""
+    shown = []
+    for p in state.problems:
+        field = _field_named(p.column)
+        label = FIELD_LABELS.get((state.kind, field)) or FIELD_LABELS.get((None, field))
+        hint = tr(lang, PAGE_HINTS[p.code]) if getattr(p, "code", None) in PAGE_HINTS else p.hint
+        shown.append(
+            {"field": tr(lang, LABELS[label]) if label else p.column or "", "message": p.message, "hint": hint}
+        )
+    return shown
 
 
 def render_page(report: Report, member: str, now: datetime, state: PageState) -> bytes:
