@@ -85,6 +85,10 @@ def test_a_wrong_or_revoked_link_gets_403_and_no_data(lilas, tmp_path, example2)
     wrong = good[:-4] + "0000"
     answer = requests.get(wrong, timeout=30)
     assert answer.status_code == 403 and "Catherine" not in answer.text and "Lilas" not in answer.text
+    # a page the member can read, in their phone's language (a trial saw a bare English "Forbidden")
+    french = requests.get(wrong, timeout=30, headers={"Accept-Language": "fr-FR,fr;q=0.9"})
+    assert french.headers["Content-Type"].startswith("text/html") and '<html lang="fr">' in french.text
+    assert "Demandez votre lien personnel" in shown(french) and "Lilas" not in french.text
     other = link(base, "Laurent").replace("/m/Laurent/", "/m/Catherine/")
     assert requests.get(other, timeout=30).status_code == 403
     tabs = lilas_tabs(example2)

@@ -111,6 +111,8 @@ LABELS: dict[str, str] = {
     "unreadable": N_("Your group's workbook cannot be read just now."),
     "unavailable": N_("Your group's workbook cannot be read just now: nothing was saved."),
     "unavailable_hint": N_("Try again in a few minutes; if it lasts, tell your treasurer what this page says."),
+    "refused": N_("This link does not open a page (any more)."),
+    "refused_hint": N_("Ask your treasurer for your personal link: it may have changed."),
     "kept": N_("What you typed is kept:"),
     "send_again": N_("Send again"),
 }
@@ -390,6 +392,15 @@ def render_unavailable(group: str, reason: str, lang: str, form: dict[str, str])
         "shown": [(ENTRIES.column(f).name(lang), form[i]) for i, f in inputs if form.get(i, "").strip()],
         "hidden": _sent_inputs(form),
     }
+    return _templates().get_template("unavailable.html").render(context).encode()
+
+
+def render_refused(lang: str) -> bytes:
+    """The page of a link that opens nothing (wrong, or revoked), in the phone's language `lang`:
+    what to do, and nothing of the group."""
+    labels = {k: tr(lang, LABELS[k]) for k in ("title", "kept", "send_again")}
+    labels |= {"unavailable": tr(lang, LABELS["refused"]), "unavailable_hint": tr(lang, LABELS["refused_hint"])}
+    context = {"lang": lang, "group": labels["title"], "L": labels, "reason": "", "shown": [], "hidden": []}
     return _templates().get_template("unavailable.html").render(context).encode()
 
 

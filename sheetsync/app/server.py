@@ -280,9 +280,8 @@ class Service:
     def phone_page(self, group: GroupConfig, environ, method: str, member: str, token: str):
         """A member's phone page (GET), or one of its forms (POST: the entry is checked, then
         appended, then the page is shown again, Post/Redirect/Get)."""
-        refused = 403, b"Forbidden", "text/plain; charset=utf-8"
         if not token_matches(group, token, lambda secret: phone.member_token(secret, group.name, member)):
-            return refused
+            return refused(environ)
         if method not in ("GET", "POST"):
             return 405, b"Method Not Allowed", "text/plain; charset=utf-8"
         form: dict[str, str] = {}
@@ -302,7 +301,7 @@ class Service:
             return 503, page, "text/html; charset=utf-8", [("Cache-Control", "no-store")]
         report = opened.report
         if member not in report.book.member_names() or phone.is_revoked(report, member):
-            return refused
+            return refused(environ)
         now = api.group_now(report, self.clock()).replace(second=0)  # the page's forms say minutes
         state = phone.PageState(saved="saved" in parse_qs(environ.get("QUERY_STRING", "")))
         if method == "POST":
@@ -338,6 +337,12 @@ class Service:
             else 422
         )
         return status, page, "text/html; charset=utf-8", headers
+
+
+def refused(environ) -> tuple:
+    """A wrong or revoked link: a page in the phone's language (its Accept-Language), nothing of the group."""
+    page = phone.render_refused(browser_language(environ.get("HTTP_ACCEPT_LANGUAGE", "")))
+    return 403, page, "text/html; charset=utf-8", [("Cache-Control", "no-store")]
 
 
 def without_paths(text: str) -> str:
