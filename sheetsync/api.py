@@ -461,15 +461,16 @@ def _already_saved(after: Report, tab: str, row: int) -> list[Problem]:
     return []
 
 
-def _sent_before(table: Table, layout: list | None, row: list) -> int | None:
+def _sent_before(table: Table, layout: list | None, row: list, cancelled: set[int]) -> int | None:
     """The sheet row of an entry of `table` (the Entries tab as just read) equal to `row` in every
     column sheetsync writes but when it was submitted: the same form sent twice (a trip, a booking,
-    a cancellation, whose copy would otherwise be refused as wrong against the first)."""
+    a cancellation, whose copy would otherwise be refused as wrong against the first). A row that a
+    cancellation took out (`cancelled`) is none: the same slot may be booked again."""
     fields = layout or [c.field for c in ENTRIES.columns]
     compared = [i for i, f in enumerate(fields) if f and f != "submitted" and i < len(row)]
     wanted = [_as_compared(row[i]) for i in compared]
     for n, cells in enumerate(table.rows, start=table.header_row + 1):
-        if [_as_compared(cells[i] if i < len(cells) else None) for i in compared] == wanted:
+        if n not in cancelled and [_as_compared(cells[i] if i < len(cells) else None) for i in compared] == wanted:
             return n
     return None
 
@@ -483,6 +484,8 @@ def _as_compared(value: object) -> object:
         return Decimal(repr(value))
     if isinstance(value, str):
         return value.strip() or None
+    if type(value) is date:  # a moment at midnight comes back from a file as its day
+        return datetime.combine(value, datetime.min.time())
     return value
 
 
@@ -541,18 +544,21 @@ def _doubts(
     return doubts
 
 
-def _entries_as_kept(raw: RawTables, name: str, lang: str, currency: str) -> tuple[Table, list | None, int]:
+def _entries_as_kept(raw: RawTables, name: str, lang: str, currency: str) -> tuple[Table | None, list | None, int]:
     """The Entries tab to add a row to: its Table (the rows below its header as just read, for a
     file's writer), the field of each of its columns (None: sheetsync's own layout), and how many
     columns the tab has now. The group's tab is kept as it is (a column the treasurer added or
-    moved stays in its place); a new tab, or one with rows above its title, is sheetsync's."""
+    moved stays in its place); a new tab is sheetsync's. None for a tab with rows of the group's
+    above its title, or no header: no row can be added without moving theirs."""
     from sheetsync.present.entries import entries_table, kept_layout
     from sheetsync.read.entries import entries_tab
 
     located = entries_tab(raw, name if name in raw else None, lang)
-    if located.header_row not in (1, 2):
-        table = entries_table(lang, currency, [list(r) for r in raw.get(name, [])[2:]])
+    if name not in raw:
+        table = entries_table(lang, currency)
         return table, None, len(table.columns)
+    if located.header_row not in (1, 2):  # rows of the group's above it, or no header to go by
+        return None, None, 0
     rows = list(raw[name])
     header, below = rows[located.header_row - 1], [list(r) for r in rows[located.header_row :]]
     table, layout = kept_layout(lang, currency, list(header), located.index, below, located.header_row == 2)
@@ -562,6 +568,7 @@ def _entries_as_kept(raw: RawTables, name: str, lang: str, currency: str) -> tup
 def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime, confirmed: bool) -> Submitted:
     from sheetsync.calendar.bookings import clashes_of
     from sheetsync.present.entries import entry_row
+    from sheetsync.read.entries import cancelled_rows
     from sheetsync.read.headers import find_tabs
     from sheetsync.read.records import workbook_settings
 
@@ -569,9 +576,13 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     s = workbook_settings(raw, _default_group(backend))
     name = find_tabs(raw).get("entries") or ENTRIES.name(s.language)
     table, layout, width = _entries_as_kept(raw, name, s.language, s.currency)
+    if table is None:  # rows of the group's above its header: nothing is moved
+        refused = problem("entry.rows_above_header", s.language, name, None, None, name=name)
+        return Submitted(False, [refused], None, name)
     current = raw.get(name) or [[table.title], [c.header for c in table.columns]]
     row, number = entry_row(kind, member, fields, now, s.language, layout), len(current) + 1
-    if (saved_row := _sent_before(table, layout, row)) is not None:  # sent twice: said before any check
+    saved_row = _sent_before(table, layout, row, cancelled_rows(raw, name, s.language))
+    if saved_row is not None:  # the same form sent twice: said before any check
         said = problem("entry.already_saved", s.language, name, number, None, saved_tab=name, saved_row=saved_row)
         return Submitted(False, [said], None, name)
     with_entry = raw.with_tab(name, [*current, row])

@@ -728,9 +728,11 @@ def _entered_value(entered: dict):
 
 
 def _to_sheet_value(value):
-    from datetime import date
+    from datetime import date, time
     from decimal import Decimal
 
+    if isinstance(value, time):  # a time of day: its fraction of a day, as Sheets keeps one
+        return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
     if isinstance(value, datetime):
         return (value - EPOCH).total_seconds() / 86400
     if isinstance(value, date):
@@ -743,8 +745,10 @@ def _to_sheet_value(value):
 
 
 def _format_of(value) -> dict:
-    from datetime import date
+    from datetime import date, time
 
+    if isinstance(value, time):
+        return {"numberFormat": {"type": "TIME", "pattern": "hh:mm"}}
     if isinstance(value, (datetime, date)):
         return {"numberFormat": {"type": "DATE", "pattern": "yyyy-mm-dd"}}
     return {}

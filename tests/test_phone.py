@@ -912,3 +912,78 @@ def test_a_problem_on_the_page_names_the_forms_own_field_and_gives_the_pages_adv
     zero = shown(post(link(base, "Catherine"), kind="payment", to="Laurent", amount="0", date="2026-01-04T09:00"))
     assert "<strong>Montant</strong>" in zero and "Le montant est 0." in zero
     assert "supprimez la ligne" not in zero and "Tapez le montant payé." in zero
+
+
+@pytest.mark.parametrize("where", ["xlsx", "gsheet"])
+def test_the_groups_own_columns_of_times_and_dates_stay_times_and_dates(
+    where, tmp_path, example2, monkeypatch, fake_sheets, service_account_key
+):
+    """A review: a column of the group's own holding times of day made the next phone entry write a
+    workbook no program could open; a column of dates with a word among them came back as bare
+    numbers. Both are written back as they were read."""
+    from datetime import time
+
+    from sheetsync.backends import open_backend
+    from sheetsync.present.words import word
+
+    tabs = lilas_tabs(example2)
+    header = ["Saisi le", "Type", "Membre", "Véhicule", "Date", "Fin", "Compteur départ", "Compteur arrivée"]
+    header += ["Carburant payé", "Catégorie", "Montant", "Litres", "À", "Répétition", "Annule", "Note", "Jusqu'au"]
+    header += ["Heure", "Rappel"]
+    paid = [datetime(2026, 1, 2, 9), "paiement", "Julien", None, datetime(2026, 1, 2, 9), None, None, None]
+    paid += [None, None, 40, None, "Laurent", None, None, None, None, time(9, 30), date(2026, 1, 3)]
+    later = [datetime(2026, 1, 3, 9), "paiement", "Julien", None, datetime(2026, 1, 3, 9), None, None, None]
+    later += [None, None, 10, None, "Laurent", None, None, None, None, None, "à voir"]
+    tabs["Saisies"] = [[word("entries_title", "fr")], header, paid, later]
+    fake_sheets.responses_mock.add_passthru("http://127.0.0.1")
+    if where == "gsheet":
+        fake_sheets.create(SID, "Rue des Lilas", tabs)
+        location, credentials = f"gsheet:{SID}", str(service_account_key)
+    else:
+        location, credentials = str(write_xlsx(tmp_path / "own.xlsx", tabs)), None
+    with serve(location, monkeypatch, credentials) as (_, base):
+        answer = post(link(base, "Julien"), kind="payment", to="Laurent", amount="25", date="2026-01-05T10:00")
+        assert answer.status_code == 200 and "Enregistré" in shown(answer)
+    if where == "xlsx":
+        openpyxl.load_workbook(location)  # a workbook a spreadsheet program opens
+    rows = [list(r) for r in open_backend(location, credentials=credentials).read_tabs()["Saisies"]]
+    assert rows[2][17:19] == [time(9, 30), date(2026, 1, 3)] and rows[3][18] == "à voir" and len(rows) == 5
+
+
+def test_a_booking_cancelled_then_made_again_is_saved_not_said_already_there(lilas):
+    """A review: the same slot booked, cancelled, then booked again was refused as "already in the
+    workbook" (the first, cancelled row). A row a cancellation took out is no copy."""
+    workbook, base = lilas
+    catherine = link(base, "Catherine")
+    slot = {"kind": "booking", "vehicle": "Clio", "start": "2026-01-10T09:00", "end": "2026-01-10T18:00", "repeat": ""}
+    assert post(catherine, **slot).status_code == 200
+    assert post(catherine, kind="cancellation", cancels="Saisies!3").status_code == 200
+    again = post(catherine, **slot)
+    assert again.status_code == 200 and "Enregistré" in shown(again) and len(entries(workbook)) == 5
+    report = api.load(str(workbook), date(2026, 1, 5))
+    assert [(b.source.row, b.member) for b in report.book.bookings] == [(5, "Catherine")]
+
+
+def test_a_booking_from_midnight_sent_twice_is_said_already_there():
+    """A review: a moment at midnight comes back from an .xlsx as a day: the copy was not seen as one."""
+    from sheetsync.api import _as_compared
+
+    assert _as_compared(date(2026, 1, 10)) == _as_compared(datetime(2026, 1, 10, 0, 0))
+    assert _as_compared(30.5) == _as_compared(D("30.5")) and _as_compared(" x ") == "x"
+
+
+def test_an_entries_tab_with_rows_above_its_header_is_left_as_it_is_and_the_entry_refused(lilas):
+    """A review: a note above the Entries tab's header ("Ne pas trier") was overwritten by the next
+    phone entry, and the group's header became a row of data. Nothing is written now; the page
+    says what the treasurer can do."""
+    from sheetsync.present.words import word
+
+    workbook, base = lilas
+    tabs = read_xlsx(workbook)
+    header = ["Saisi le", "Type", "Membre", "Véhicule", "Date", "Fin", "Compteur départ", "Compteur arrivée"]
+    tabs["Saisies"] = [[word("entries_title", "fr")], ["Ne pas trier"], header]
+    write_xlsx(workbook, tabs)
+    before = workbook.read_bytes()
+    answer = post(link(base, "Julien"), kind="payment", to="Laurent", amount="25", date="2026-01-05T10:00")
+    assert answer.status_code == 422 and "au-dessus de son en-tête" in shown(answer)
+    assert workbook.read_bytes() == before

@@ -632,6 +632,11 @@ def _cell_data(value: object, kind: str, currency: str) -> dict:
             "userEnteredValue": {"numberValue": serial},
             "userEnteredFormat": {"numberFormat": {"type": "DATE", "pattern": pattern}},
         }
+    if isinstance(value, time):  # a time of day alone: its fraction of a day
+        return {
+            "userEnteredValue": {"numberValue": to_serial(value)},
+            "userEnteredFormat": {"numberFormat": {"type": "TIME", "pattern": "hh:mm"}},
+        }
     number = float(value) if isinstance(value, Decimal) else value
     cell: dict = {"userEnteredValue": {"numberValue": number}}
     if kind == "money":

@@ -8,7 +8,7 @@ other sheet's XML keeps its exact text, and every other part of the zip its exac
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from sheetsync.backends.odf_charts import (
@@ -92,6 +92,12 @@ def _table_cell(value: object, kind: str, currency: str) -> str:
         return (
             f'<table:table-cell table:style-name="{style}" office:value-type="date" office:date-value="{iso}" '
             f'calcext:value-type="date"><text:p>{iso.replace("T", " ")}</text:p></table:table-cell>'
+        )
+    if isinstance(value, time):  # a time of day alone (ISO 8601 duration, as ODF writes one)
+        duration = f"PT{value.hour:02d}H{value.minute:02d}M{value.second:02d}S"
+        return (
+            f'<table:table-cell office:value-type="time" office:time-value="{duration}" calcext:value-type="time">'
+            f"<text:p>{value:%H:%M}</text:p></table:table-cell>"
         )
     text = f"{value:f}" if isinstance(value, Decimal) else repr(value)
     if kind == "money":

@@ -14,7 +14,7 @@ import re
 import struct
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from posixpath import dirname, join, normpath
 from xml.parsers import expat
@@ -249,7 +249,7 @@ class Styles:
         self.package, self.name = package, "xl/styles.xml"
         self.xml = package.text(self.name)
         self.changed = False
-        self.formats = {kind: number_format(kind, currency) for kind in ("money", "rate", "date", "datetime")}
+        self.formats = {kind: number_format(kind, currency) for kind in ("money", "rate", "date", "datetime", "time")}
 
     def _items(self, block: str, item: str) -> list[str]:
         m = re.search(rf"<(?:\w+:)?{block}\b[^>]*>(.*?)</(?:\w+:)?{block}>", self.xml, re.S)
@@ -332,6 +332,8 @@ def _sheet_cell(ref: str, value: object, style: int | None, date1904: bool = Fal
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
     if isinstance(value, (datetime, date)):
         return f'<c r="{ref}"{s}><v>{to_serial(value, date1904)!r}</v></c>'
+    if isinstance(value, time):  # a time of day alone: its fraction of a day, whatever the date system
+        return f'<c r="{ref}"{s}><v>{to_serial(value)!r}</v></c>'
     if isinstance(value, Decimal):
         return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
     return f'<c r="{ref}"{s}><v>{value!r}</v></c>'

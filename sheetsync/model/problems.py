@@ -185,6 +185,13 @@ PROBLEMS: dict[str, Template] = {
         N_("The booking of {vehicle} repeats ({every}): cancelling it cancels every one to come, not only the next."),
         N_("Save anyway to cancel them all; to keep some of its days, book them again afterwards."),
     ),
+    "entry.rows_above_header": Template(
+        E,  # only ever on a phone's entry, which it stops (api.submit_entry)
+        N_("The {name} tab has rows above its header: an entry cannot be added there without moving them."),
+        N_(
+            "Tell the treasurer: its title must be on its first row and its header on the second (or the header first)."
+        ),
+    ),
     "entry.no_such_booking": Template(
         W,  # it cancels nothing and counts for nothing; a phone refuses it (api.submit_entry)
         N_("No booking of {member} at {value} to cancel."),

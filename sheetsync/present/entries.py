@@ -3,7 +3,7 @@ in sheetsync's own layout for a new tab, or in the layout the group keeps it in.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from sheetsync.model.schema import ENTRIES, ENTRY_KINDS_BY_ID
 from sheetsync.present.table import Column, Table
@@ -52,12 +52,12 @@ def kept_layout(
 
 
 def _kind_of(rows: list[list], i: int) -> str:
-    """The kind of a column of the group's own, by what its cells hold (its dates stay dates)."""
-    values = [r[i] for r in rows if i < len(r) and r[i] is not None and r[i] != ""]
-    if values and all(isinstance(v, datetime) for v in values):
-        return "datetime"
-    if values and all(isinstance(v, date) for v in values):
-        return "date"
+    """The kind of a column of the group's own, by what its cells other than text hold: its dates
+    stay dates, its times times, a word among them or not (a text is written as text whatever)."""
+    values = [r[i] for r in rows if i < len(r) and r[i] is not None and not isinstance(r[i], str)]
+    for kind, types in (("datetime", datetime), ("date", date), ("time", time)):
+        if values and all(isinstance(v, types) for v in values):
+            return kind
     return "text"
 
 

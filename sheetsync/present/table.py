@@ -14,7 +14,7 @@ class Column:
     """A column of a generated tab: its header, the kind of its values and its width."""
 
     header: str
-    kind: str = "text"  # text | money | rate | number | date | datetime
+    kind: str = "text"  # text | money | rate | number | date | datetime | time
     width: int | None = None
 
     @property
@@ -93,4 +93,5 @@ def number_format(kind: str, currency: str) -> str | None:
         "rate": "0.0000",
         "date": "yyyy-mm-dd",
         "datetime": "yyyy-mm-dd hh:mm",
+        "time": "hh:mm",
     }.get(kind)

@@ -311,9 +311,12 @@ def with_year(text: str, year: int) -> str | None:
     return f"{day}{separator}{year}{m[2]}"
 
 
-def to_serial(value: date, date1904: bool = False) -> float:
+def to_serial(value: date | time, date1904: bool = False) -> float:
     """A date or datetime as a spreadsheet serial number (days since 1899-12-30, time as a fraction;
-    with `date1904`, days since 1904-01-01 as such workbooks count them)."""
+    with `date1904`, days since 1904-01-01 as such workbooks count them); a time of day alone, as
+    its fraction of a day."""
+    if isinstance(value, time):
+        return (value.hour * 3600 + value.minute * 60 + value.second + value.microsecond / 1e6) / 86400
     moment = value if isinstance(value, datetime) else datetime.combine(value, time())
     return (moment - _EXCEL_EPOCH).total_seconds() / 86400 - (DAYS_1904 if date1904 else 0)
 

@@ -84,6 +84,19 @@ def cancellations(tab: LocatedTab) -> list[tuple[int, str, str, datetime | None]
     return found
 
 
+def cancelled_rows(raw: RawTables, name: str, lang: str) -> set[int]:
+    """The rows of the Entries tab `name` that a cancellation in it names ("Saisies!3")."""
+    if name not in raw:
+        return set()
+    tab = entries_tab(raw, name, lang)
+    named = (target.rpartition("!") for _, _, target, _ in cancellations(tab))
+    return {
+        int(row)
+        for where, bang, row in named
+        if bang and row.strip().isdigit() and same_tab(where.strip()) == same_tab(name)
+    }
+
+
 def _made_at(value: object) -> datetime | None:
     try:
         return parse_datetime(value) if value not in (None, "") else None
