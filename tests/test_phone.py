@@ -74,6 +74,16 @@ def shown(answer) -> str:
     return html.unescape(answer.text)
 
 
+def placed(where, tabs, path, fake_sheets, service_account_key):
+    """`tabs` as a local .xlsx at `path` or as the Google Sheet SID of the fake ("xlsx" or "gsheet"),
+    served on loopback either way: (location, credentials) to open it with."""
+    fake_sheets.responses_mock.add_passthru("http://127.0.0.1")
+    if where == "gsheet":
+        fake_sheets.create(SID, "Rue des Lilas", tabs)
+        return f"gsheet:{SID}", str(service_account_key)
+    return str(write_xlsx(path, tabs)), None
+
+
 def entries(workbook):
     return read_xlsx(workbook).get("Saisies", [])
 
@@ -784,12 +794,7 @@ def test_an_entries_tab_made_before_the_until_column_gains_it_and_keeps_its_rows
     paid = [datetime(2026, 1, 2, 9), "paiement", "Julien", None, datetime(2026, 1, 2, 9), None, None, None]
     paid += [None, None, 40, None, "Laurent", None, None, "essence"]
     tabs["Saisies"] = [[word("entries_title", "fr")], old_header, paid]
-    fake_sheets.responses_mock.add_passthru("http://127.0.0.1")
-    if where == "gsheet":
-        fake_sheets.create(SID, "Rue des Lilas", tabs)
-        location, credentials = f"gsheet:{SID}", str(service_account_key)
-    else:
-        location, credentials = str(write_xlsx(tmp_path / "old.xlsx", tabs)), None
+    location, credentials = placed(where, tabs, tmp_path / "old.xlsx", fake_sheets, service_account_key)
     before = api.load(location, date(2026, 1, 5), credentials=credentials).computation.balances()
     with serve(location, monkeypatch, credentials) as (_, base):
         weekly = {"kind": "booking", "vehicle": "Clio", "start": "2026-01-08T18:00", "end": "2026-01-08T20:00"}
@@ -844,12 +849,7 @@ def test_an_entries_tab_the_treasurer_rearranged_keeps_its_columns_and_rows(
     paid = [datetime(2026, 1, 2, 9), "paiement", "Julien", "oui", None, datetime(2026, 1, 2, 9)]
     paid += [None, None, None, None, None, 40, None, "Laurent", None, None, "essence"]
     tabs["Saisies"] = [[word("entries_title", "fr")], header, paid + [None, "vu par Laurent"]]  # a word past it
-    fake_sheets.responses_mock.add_passthru("http://127.0.0.1")
-    if where == "gsheet":
-        fake_sheets.create(SID, "Rue des Lilas", tabs)
-        location, credentials = f"gsheet:{SID}", str(service_account_key)
-    else:
-        location, credentials = str(write_xlsx(tmp_path / "kept.xlsx", tabs)), None
+    location, credentials = placed(where, tabs, tmp_path / "kept.xlsx", fake_sheets, service_account_key)
     julien = api.load(location, date(2026, 1, 5), credentials=credentials).computation.balances()["Julien"]
     with serve(location, monkeypatch, credentials) as (_, base):
         answer = post(link(base, "Julien"), kind="payment", to="Laurent", amount="25", date="2026-01-05T10:00")
@@ -935,12 +935,7 @@ def test_the_groups_own_columns_of_times_and_dates_stay_times_and_dates(
     later = [datetime(2026, 1, 3, 9), "paiement", "Julien", None, datetime(2026, 1, 3, 9), None, None, None]
     later += [None, None, 10, None, "Laurent", None, None, None, None, None, "à voir"]
     tabs["Saisies"] = [[word("entries_title", "fr")], header, paid, later]
-    fake_sheets.responses_mock.add_passthru("http://127.0.0.1")
-    if where == "gsheet":
-        fake_sheets.create(SID, "Rue des Lilas", tabs)
-        location, credentials = f"gsheet:{SID}", str(service_account_key)
-    else:
-        location, credentials = str(write_xlsx(tmp_path / "own.xlsx", tabs)), None
+    location, credentials = placed(where, tabs, tmp_path / "own.xlsx", fake_sheets, service_account_key)
     with serve(location, monkeypatch, credentials) as (_, base):
         answer = post(link(base, "Julien"), kind="payment", to="Laurent", amount="25", date="2026-01-05T10:00")
         assert answer.status_code == 200 and "Enregistré" in shown(answer)
