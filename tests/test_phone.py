@@ -898,6 +898,7 @@ def test_a_trip_or_a_booking_sent_twice_is_said_saved_not_wrong(lilas, form):
     again = post(link(base, "Catherine"), **form)
     page = shown(again)
     assert again.status_code == 422 and "est déjà dans le classeur (Saisies, ligne 3)" in page
+    assert "Déjà enregistré :" in page and "Rien n'a été enregistré" not in page  # the heading agrees
     assert "avant la fin" not in page and "aussi réservée" not in page and len(entries(workbook)) == 3
 
 

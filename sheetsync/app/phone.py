@@ -96,6 +96,7 @@ LABELS: dict[str, str] = {
     "last_entries": N_("Your last entries"),
     "no_entries": N_("No entry yet."),
     "not_saved": N_("Nothing was saved:"),
+    "already": N_("Already saved:"),
     "check": N_("Check before saving:"),
     "check_cancel": N_("Check before cancelling:"),
     "save_anyway": N_("Save anyway"),
@@ -339,6 +340,8 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         "form": state.form,
         "invalid": _invalid_inputs(state),
         "reasons": _shown_problems(state, lang),
+        "already": bool(state.problems)
+        and all(getattr(p, "code", "") == "entry.already_saved" for p in state.problems),
         "confirming": _sent_inputs(state.form) + [("confirmed", "1")] if state.asked else [],
         "colon": labelled(lang, "", ""),  # between a field's name and what is wrong with it (French spaces it)
     }
