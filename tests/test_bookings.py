@@ -175,15 +175,17 @@ def test_who_drove_from_the_logbook_else_the_bookings(tmp_path):
     path = write_xlsx(tmp_path / "g.xlsx", raw)
     answer = who(path, "--at", "2025-03-12 14:32")
     assert answer.exit_code == 0, answer.output
-    assert answer.stdout.strip() == (
-        "Paul drove Clio at 2025-03-12 14:32 (logbook: Trips row 2 (2025-03-12 09:00, 1000 → 1060 km))."
+    assert answer.stdout.strip() == (  # in the group's language, as every message
+        "Paul drove Clio at 12 Mar 2025 14:32 (logbook: Trips row 2 (12 Mar 2025 09:00, 1000 → 1060 km))."
     )
     booked = who(path, "--at", "15/03/2025 16h", "--vehicle", "clio")
     assert booked.stdout.strip() == (
-        "Zoé had booked Clio at 2025-03-15 16:00 (bookings; no trip recorded: Bookings row 2 (2025-03-15 10:00–18:00))."
+        "Zoé had booked Clio at 15 Mar 2025 16:00 (bookings; no trip recorded: Bookings row 2 (15 Mar 2025 10:00–18:00))."
     )
     day = who(path, "--at", "2025-03-12")  # a day without a time: the day is said, not midnight
-    assert day.stdout.strip().startswith("Paul drove Clio at 2025-03-12 (logbook:")
+    assert day.stdout.strip().startswith("Paul drove Clio at 12 Mar 2025 (logbook:")
+    data = who(path, "--at", "2025-03-12 14:32", "--format", "json").stdout  # for a program: ISO
+    assert '"at": "2025-03-12 14:32:00"' in data and '"2025-03-12 09:00, 1000 → 1060 km"' in data
     nobody = who(path, "--at", "2025-03-20 10:00", "--format", "json")
     assert '"members": []' in nobody.stdout
 

@@ -262,7 +262,8 @@ class WhoDrove:
     members: tuple[str, ...]  # empty when nothing says
     source: str | None  # "trips" or "bookings"
     rows: tuple[SourceRef, ...]
-    details: tuple[str, ...]
+    details: tuple[str, ...]  # each row's moments and km, as JSON gives them (ISO)
+    spans: tuple[tuple[datetime, datetime | None, str], ...] = ()  # each row's start, end and km, to be said
 
     def to_dict(self) -> dict:
         """The answer as `who-drove --format json` prints it."""
@@ -287,6 +288,7 @@ def find_driver(book: Book, found: list[Occurrence], vehicle: str, at: datetime)
             "trips",
             tuple(t.source for t in trips),
             tuple(_trip_detail(t) for t in trips),
+            tuple((t.date, t.returned, _km_text(t)) for t in trips),
         )
     booked = [o for o in found if o.vehicle == vehicle and o.start <= at < o.end]
     return WhoDrove(
@@ -296,6 +298,7 @@ def find_driver(book: Book, found: list[Occurrence], vehicle: str, at: datetime)
         "bookings" if booked else None,
         tuple(o.booking.source for o in booked),
         tuple(_iso_span(o.start, o.end) for o in booked),
+        tuple((o.start, o.end, "") for o in booked),
     )
 
 
@@ -309,11 +312,14 @@ def _day_label(o: Occurrence, begin: datetime, finish: datetime) -> str:
 
 
 def _trip_detail(trip: Trip) -> str:
-    if trip.odometer_start is None:  # a logbook of km only
-        km = f"{plain_number(trip.km)} km"
-    else:
-        km = f"{plain_number(trip.odometer_start)} → {plain_number(trip.odometer_end)} km"
-    return f"{trip.date:%Y-%m-%d %H:%M}{_returned(trip)}, {km}"
+    return f"{trip.date:%Y-%m-%d %H:%M}{_returned(trip)}, {_km_text(trip)}"
+
+
+def _km_text(trip: Trip) -> str:
+    """ "1000 → 1060 km", or "60 km" in a logbook of km only."""
+    if trip.odometer_start is None:
+        return f"{plain_number(trip.km)} km"
+    return f"{plain_number(trip.odometer_start)} → {plain_number(trip.odometer_end)} km"
 
 
 def _returned(trip: Trip) -> str:

@@ -19,11 +19,6 @@ def has_time(moment: datetime) -> bool:
     return moment.time() != time()
 
 
-def iso_moment(moment: datetime) -> str:
-    """A moment as problems and answers write it: "2025-03-12 14:32", or "2025-03-12" for a day."""
-    return moment.strftime("%Y-%m-%d %H:%M" if has_time(moment) else "%Y-%m-%d")
-
-
 # the day the figures count up to, or how to tell it from the group's time zone (its Settings):
 # "today" is the group's today, not the server's (the core reads no clock)
 AsOf = date | Callable[[str], date]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import datetime
 
 from sheetsync.i18n import N_, t, tn
-from sheetsync.model import Problem, Severity, iso_moment
+from sheetsync.model import Problem, Severity
 from sheetsync.money.cents import km_value, plain
 from sheetsync.pipeline import Report
 from sheetsync.present import formatting as fmt
@@ -224,8 +225,8 @@ def summary_line(report: Report) -> str:
 
 
 def who_drove_text(answer, lang: str) -> str:
-    """ "Julien drove Clio at 2025-03-12 14:32 (logbook: Trips row 14, …)."."""
-    at = iso_moment(answer.at)  # a day asked: a day said
+    """ "Julien drove Clio at 12 Mar 2025 14:32 (logbook: Trips row 14, …)."."""
+    at = answer.at  # a day asked (midnight): a day said
     if not answer.members:
         return t(
             lang,
@@ -235,7 +236,8 @@ def who_drove_text(answer, lang: str) -> str:
         )
     who = word("and", lang).join(answer.members)
     rows = word("list_sep", lang).join(
-        f"{r.tab} {word('row_n', lang, row=r.row)} ({d})" for r, d in zip(answer.rows, answer.details, strict=False)
+        f"{r.tab} {word('row_n', lang, row=r.row)} ({_when_and_km(start, end, km, lang)})"
+        for r, (start, end, km) in zip(answer.rows, answer.spans, strict=True)
     )
     n = len(answer.members)
     params = {"who": who, "vehicle": answer.vehicle, "at": at, "rows": rows}
@@ -254,6 +256,13 @@ def who_drove_text(answer, lang: str) -> str:
         n,
         **params,
     )
+
+
+def _when_and_km(start: datetime, end: datetime | None, km: str, lang: str) -> str:
+    """A trip's departure (→ return), km: "12 mars 2025 09:00, 1000 → 1060 km"; a booking's span."""
+    if not km:
+        return fmt.span(start, end, lang)
+    return f"{fmt.moment(start, lang)}{f' → {fmt.moment(end, lang)}' if end else ''}, {km}"
 
 
 def dialog_text(report: Report, shown: int = 5) -> str:
