@@ -983,3 +983,34 @@ def test_an_entries_tab_with_rows_above_its_header_is_left_as_it_is_and_the_entr
     answer = post(link(base, "Julien"), kind="payment", to="Laurent", amount="25", date="2026-01-05T10:00")
     assert answer.status_code == 422 and "au-dessus de son en-tête" in shown(answer)
     assert workbook.read_bytes() == before
+
+
+def test_a_phone_entry_adds_one_row_to_a_local_entries_tab_and_leaves_every_other_cell_as_it_was(lilas):
+    """A review: on a file, each entry wrote the Entries tab again from its values: a formula the
+    treasurer typed in it became its value, a row they hid showed again. The entry is now one row
+    added to the sheet; every other cell of the tab keeps its bytes."""
+    workbook, base = lilas
+    assert post(link(base, "Julien"), kind="payment", to="Laurent", amount="40", date="2026-01-02T09:00").ok
+    assert post(link(base, "Julien"), kind="payment", to="Laurent", amount="5", date="2026-01-03T09:00").ok
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Saisies"]
+    sheet["R3"] = "=K3*2"  # the treasurer's own formula, beside the first payment
+    sheet.row_dimensions[4].hidden = True  # and the second payment, hidden
+    book.save(workbook)
+    part = f"xl/worksheets/sheet{book.sheetnames.index('Saisies') + 1}.xml"  # as openpyxl names them
+
+    def sheet():
+        return zipfile.ZipFile(workbook).read(part).decode()
+
+    before = sheet()
+    answer = post(link(base, "Julien"), kind="payment", to="Laurent", amount="25", date="2026-01-05T10:00")
+    assert answer.status_code == 200 and "Enregistré" in shown(answer)
+    after = sheet()
+    assert "<f>K3*2</f>" in after and re.search(r'<row r="4"[^>]*hidden="1"', after)
+    rows_before = before[before.index("<sheetData>") : before.index("</sheetData>")]
+    assert after.index(rows_before) < after.index('<row r="5"')  # rows 1 to 4: byte for byte
+    assert re.search(r'<dimension ref="A1:R5"\s*/>', after)  # the extent a reader sizes the sheet by
+    reopened = openpyxl.load_workbook(workbook)["Saisies"]
+    assert reopened["K5"].value == 25 and reopened["A5"].is_date and reopened["R3"].value == "=K3*2"
+    report = api.load(str(workbook), date(2026, 1, 5))
+    assert [p.amount for p in report.book.payments if p.source.tab == "Saisies"] == [40, 5, 25]

@@ -19,7 +19,7 @@ from decimal import Decimal
 from posixpath import dirname, join, normpath
 from xml.parsers import expat
 
-from sheetsync.backends.a1 import column_letter
+from sheetsync.backends.a1 import column_letter, column_number
 from sheetsync.backends.xml_text import element_prefix, escape, quoteattr, unescape_xml
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
@@ -339,6 +339,18 @@ def _sheet_cell(ref: str, value: object, style: int | None, date1904: bool = Fal
     return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
 
 
+def _row_xml(r: int, values: list, kinds: list[int | None], date1904: bool) -> str:
+    """Row `r` of a sheet: its cells typed, each styled by its column's kind (text stays plain)."""
+    cells = "".join(
+        _sheet_cell(
+            f"{column_letter(i)}{r}", v, kinds[i] if i < len(kinds) and not isinstance(v, str) else None, date1904
+        )
+        for i, v in enumerate(values)
+        if v is not None
+    )
+    return f'<row r="{r}">{cells}</row>'
+
+
 def sheet_xml(table: Table, styles: dict[str, int], drawing: str | None = None, date1904: bool = False) -> str:
     """A worksheet part for a generated table: title, bold header, typed cells, frozen header; with
     `drawing` (a relationship id), the drawing that holds its charts. Dates are written in the
@@ -354,15 +366,7 @@ def sheet_xml(table: Table, styles: dict[str, int], drawing: str | None = None, 
     )
     rows.append(f'<row r="{header_row}">{header}</row>')
     kinds = [styles.get(c.kind) for c in table.columns]
-    for r, values in enumerate(table.rows, start=header_row + 1):
-        cells = "".join(
-            _sheet_cell(
-                f"{column_letter(i)}{r}", v, kinds[i] if i < len(kinds) and not isinstance(v, str) else None, date1904
-            )
-            for i, v in enumerate(values)
-            if v is not None
-        )
-        rows.append(f'<row r="{r}">{cells}</row>')
+    rows += [_row_xml(r, values, kinds, date1904) for r, values in enumerate(table.rows, start=header_row + 1)]
     widths = "".join(
         f'<col min="{i + 1}" max="{i + 1}" width="{c.shown_width}" customWidth="1"/>'
         for i, c in enumerate(table.columns)
@@ -440,6 +444,53 @@ def write_generated_xlsx(package: Package, tables: list[Table], date1904: bool =
     _update_content_types(package, dropped, added)
     styles.save()
     _drop_calc_chain_entries(package, replaced_ids)
+
+
+_ROW_AT = re.compile(r"<row\b[^>]*?\br=\"(\d+)\"[^>]*?(/>|>)")
+_DIMENSION = re.compile(r'(<dimension\b[^>]*\bref=")([A-Z]+[0-9]+)(?::([A-Z]+)([0-9]+))?(")')
+
+
+def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = False) -> bool:
+    """Add `row` to the existing sheet `table.name` as one row element below `table.rows` (the
+    tab's rows as just read), every other element of the sheet kept as it is: the group's
+    formulas, hidden rows, comments and formats. False when the sheet is not there, spells its
+    elements with a prefix, or holds something at that row: the caller writes the tab whole."""
+    existing = next((s for s in package.sheets() if same_tab(s.name) == same_tab(table.name)), None)
+    if existing is None:
+        return False
+    xml = package.text(existing.part)
+    if element_prefix(xml, "sheetData") or "<sheetData" not in xml:
+        return False
+    number = table.header_row + len(table.rows) + 1
+    styles = Styles(package, table.currency)
+    ids = styles.for_table()
+    added = _row_xml(number, row, [ids.get(c.kind) for c in table.columns], date1904)
+    if "<sheetData/>" in xml:
+        xml = xml.replace("<sheetData/>", f"<sheetData>{added}</sheetData>", 1)
+    else:
+        at = next((m for m in _ROW_AT.finditer(xml) if int(m[1]) >= number), None)
+        if at is None:
+            end = xml.index("</sheetData>")
+            xml = xml[:end] + added + xml[end:]
+        elif int(at[1]) > number:
+            xml = xml[: at.start()] + added + xml[at.start() :]
+        else:  # a row element there already: only one the reader found empty (formats alone) is replaced
+            close = at.end() if at[2] == "/>" else xml.index("</row>", at.end()) + len("</row>")
+            if re.search(r"<(?:v|is|f)\b", xml[at.start() : close]):
+                return False
+            xml = xml[: at.start()] + added + xml[close:]
+    xml = _DIMENSION.sub(lambda m: _grown(m, number, len(row)), xml, count=1)
+    package.put(existing.part, xml)
+    styles.save()
+    return True
+
+
+def _grown(m: re.Match, rows: int, columns: int) -> str:
+    """A <dimension ref="A1:Q4"> that covers `rows` rows and `columns` columns too."""
+    first = m[2]
+    last_column, last_row = m[3] or first.rstrip("0123456789"), int(m[4] or first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    wide = max(column_number(last_column.encode()), columns)
+    return f"{m[1]}{first}:{column_letter(wide - 1)}{max(last_row, rows)}{m[5]}"
 
 
 def _update_content_types(package: Package, dropped: list[str], added: list[str]) -> None:

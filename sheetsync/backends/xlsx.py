@@ -20,6 +20,7 @@ import stat
 import sys
 import threading
 from collections import defaultdict
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
@@ -49,7 +50,7 @@ from sheetsync.backends.limits import (
     unreadable,
 )
 from sheetsync.backends.ods_marks import ODS_NEEDLES, read_ods_marks
-from sheetsync.backends.ooxml import MalformedOutput, Package, write_generated_xlsx
+from sheetsync.backends.ooxml import MalformedOutput, Package, append_xlsx_row, write_generated_xlsx
 from sheetsync.backends.xlsx_marks import NEEDLES, PackageMarks, is_date1904, read_marks
 from sheetsync.errors import BackendError, SetupError, SheetsyncError, os_reason
 from sheetsync.i18n import N_
@@ -204,31 +205,50 @@ class XlsxBackend:
                 name=self.display_name,
                 xlsx_name=self.given.with_suffix(".xlsx").name,
             )
+
+        def generated(package: Package) -> bool:
+            if self.path.suffix.lower() == ".ods":
+                from sheetsync.backends.odf import write_generated_ods
+
+                write_generated_ods(package, tables)
+            else:
+                write_generated_xlsx(package, tables, date1904=is_date1904(package))
+            return True
+
+        self._edit(generated)
+
+    def append_row(self, table: Table, row: list) -> None:
+        """Add `row` below `table.rows` (the tab `table.name`'s rows as the caller read them under
+        the lock): in an .xlsx, one row element added to its sheet, every other cell of the tab as
+        it was (its formulas, hidden rows, formats); else the tab written whole, created with
+        `table`'s title and header when missing. Every other part of the workbook keeps its bytes.
+        A file changed since it was read is not written."""
+        if self.path.suffix.lower() in (".xlsx", ".xlsm") and self._edit(
+            lambda package: append_xlsx_row(package, table, row, date1904=is_date1904(package))
+        ):
+            return
+        self.write_tabs([replace(table, rows=[*table.rows, row])])
+
+    def _edit(self, change: Callable[[Package], bool]) -> bool:
+        """`change` the workbook's package under the run lock, then save it, unless `change`
+        answers False (nothing is written then). A part the writer needs, missing or malformed,
+        says the workbook cannot be read."""
         with self._lock:
             self._refuse_if_open()
             if self._data is None:
                 self._load()
             try:
                 package = Package(self._data)
-                if self.path.suffix.lower() == ".ods":
-                    from sheetsync.backends.odf import write_generated_ods
-
-                    write_generated_ods(package, tables)
-                else:
-                    write_generated_xlsx(package, tables, date1904=is_date1904(package))
+                changed = change(package)
             except SheetsyncError:
                 raise
             except NOT_OURS:
                 raise
             except Exception as exc:  # noqa: BLE001 - a part the writer needs is missing or malformed
                 raise unreadable(self.display_name, detail=f"{type(exc).__name__}: {exc}") from exc
-            self._save(self._guarded(package.write), self._fingerprint)
-
-    def append_row(self, table: Table, row: list) -> None:
-        """Add `row` below `table.rows` (the tab `table.name`'s rows as the caller read them under
-        the lock), the tab created with `table`'s title and header when missing; every other part
-        of the workbook keeps its bytes. A file changed since it was read is not written."""
-        self.write_tabs([replace(table, rows=[*table.rows, row])])
+            if changed:
+                self._save(self._guarded(package.write), self._fingerprint)
+            return changed
 
     def create_tabs(self, tables: list[Table]) -> None:
         """A new .xlsx with the input tabs (`init`); a workbook that holds data is refused."""
