@@ -1,6 +1,7 @@
 """Real .xlsx files: written, synced, read back. Input tabs stay exactly as typed."""
 
 import os
+import re
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
@@ -272,3 +273,20 @@ def test_a_sheet_that_fails_to_load_as_its_rows_are_read_names_the_kept_copy_too
     assert "g.xlsx.bak is the workbook as it was before sheetsync last wrote it" in " ".join(
         raised.value.in_language("en")
     )
+
+
+def test_a_row_is_added_to_a_sheet_only_where_its_rows_are_placed_by_number(tmp_path):
+    """The one-row append to an existing sheet reads where its rows are by their r="N": a sheet
+    placing its rows by their order (legal XML) is left to the whole-tab writer."""
+    from sheetsync.backends.ooxml import Package, append_xlsx_row
+    from sheetsync.present.entries import entries_table
+
+    path = write_xlsx(tmp_path / "e.xlsx", {"Entries": [["Phone entries"], ["Submitted at", "Kind"]]})
+    package = Package(path.read_bytes())
+    part = next(s.part for s in package.sheets() if s.name == "Entries")
+    table = entries_table("en", "EUR")
+    assert append_xlsx_row(package, table, [datetime(2026, 1, 5), "payment"])
+    assert '<row r="3">' in package.text(part)
+    unplaced = re.sub(r'(<row\b[^>]*?) r="\d+"', r"\1", package.text(part))
+    package.put(part, unplaced)
+    assert not append_xlsx_row(package, table, [datetime(2026, 1, 6), "payment"])

@@ -454,12 +454,15 @@ def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = 
     """Add `row` to the existing sheet `table.name` as one row element below `table.rows` (the
     tab's rows as just read), every other element of the sheet kept as it is: the group's
     formulas, hidden rows, comments and formats. False when the sheet is not there, spells its
-    elements with a prefix, or holds something at that row: the caller writes the tab whole."""
+    elements with a prefix, places a row otherwise than r="N" (by its order, r='N'), or holds
+    something at that row: the caller writes the tab whole."""
     existing = next((s for s in package.sheets() if same_tab(s.name) == same_tab(table.name)), None)
     if existing is None:
         return False
     xml = package.text(existing.part)
     if element_prefix(xml, "sheetData") or "<sheetData" not in xml:
+        return False
+    if len(re.findall(r"<row[\s/>]", xml)) != len(_ROW_AT.findall(xml)):  # a row placed otherwise than r="N"
         return False
     number = table.header_row + len(table.rows) + 1
     styles = Styles(package, table.currency)
