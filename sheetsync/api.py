@@ -32,7 +32,7 @@ from sheetsync.errors import DataError, SetupError, said_in
 from sheetsync.i18n import N_, t
 from sheetsync.model import AsOf, Problem, Severity
 from sheetsync.model.problems import problem
-from sheetsync.model.schema import ENTRIES
+from sheetsync.model.schema import ENTRIES, is_generated_title
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
 from sheetsync.present.tabs import generated_tables, left_out_text
@@ -557,7 +557,7 @@ def _entries_as_kept(raw: RawTables, name: str, lang: str, currency: str) -> tup
     if name not in raw:
         table = entries_table(lang, currency)
         return table, None, len(table.columns)
-    if located.header_row not in (1, 2):  # rows of the group's above it, or no header to go by
+    if located.header_row not in (1, 2):  # rows of the group's above it, an empty tab, no header to go by
         return None, None, 0
     rows = list(raw[name])
     header, below = rows[located.header_row - 1], [list(r) for r in rows[located.header_row :]]
@@ -576,11 +576,18 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     s = workbook_settings(raw, _default_group(backend))
     name = find_tabs(raw).get("entries") or ENTRIES.name(s.language)
     table, layout, width = _entries_as_kept(raw, name, s.language, s.currency)
-    if table is None:  # rows of the group's above its header: nothing is moved
-        refused = problem("entry.rows_above_header", s.language, name, None, None, name=name)
-        return Submitted(False, [refused], None, name)
+    if table is None:  # nothing of the group's is moved: the page says what the treasurer can do
+        empty = not any(v not in (None, "") for r in raw[name] for v in r)
+        code = "entry.empty_entries_tab" if empty else "entry.rows_above_header"
+        return Submitted(False, [problem(code, s.language, name, None, None, name=name)], None, name)
     current = raw.get(name) or [[table.title], [c.header for c in table.columns]]
     row, number = entry_row(kind, member, fields, now, s.language, layout), len(current) + 1
+    grows = any(v is not None for v in row[width:])  # the tab lacks a column this entry fills
+    if grows and not is_generated_title(current[0][0] if current and current[0] else None):
+        # the group's own tab (no title of sheetsync's): its header is theirs to extend
+        missing = ", ".join(str(c.header) for c, v in zip(table.columns[width:], row[width:], strict=False) if v)
+        said = problem("entry.missing_column", s.language, name, None, missing, name=name)
+        return Submitted(False, [said], None, name)
     saved_row = _sent_before(table, layout, row, cancelled_rows(raw, name, s.language))
     if saved_row is not None:  # the same form sent twice: said before any check
         said = problem("entry.already_saved", s.language, name, number, None, saved_tab=name, saved_row=saved_row)
@@ -605,7 +612,7 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     if not confirmed and (doubts := _doubts(before, after, member, kind, fields, name, number, now)):
         return Submitted(False, doubts, None, name, asked=True)
     entry_tab = replace(table, name=name)
-    if any(v is not None for v in row[width:]):
+    if grows:
         # the tab lacks a column this entry fills (Until came in a later version): it gains it at
         # its end, every other cell in its place; on Google Sheets too, so the tab is written whole, once
         backend.write_tabs([replace(entry_tab, rows=[*table.rows, row])])

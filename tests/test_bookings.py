@@ -184,6 +184,10 @@ def test_who_drove_from_the_logbook_else_the_bookings(tmp_path):
     )
     day = who(path, "--at", "2025-03-12")  # a day without a time: the day is said, not midnight
     assert day.stdout.strip().startswith("Paul drove Clio at 12 Mar 2025 (logbook:")
+    raw["Trips"] = [["Date", "Driver", "Km"], [date(2025, 3, 10), "Paul", 60.5]]
+    raw["Settings"].append(["language", "fr"])
+    km_only = who(write_xlsx(tmp_path / "k.xlsx", raw), "--at", "2025-03-10 10:00")  # a day typed alone, km only
+    assert "(10 mars 2025, 60,5 km)" in km_only.stdout, km_only.stdout
     data = who(path, "--at", "2025-03-12 14:32", "--format", "json").stdout  # for a program: ISO
     assert '"at": "2025-03-12 14:32:00"' in data and '"2025-03-12 09:00, 1000 → 1060 km"' in data
     nobody = who(path, "--at", "2025-03-20 10:00", "--format", "json")

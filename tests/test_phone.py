@@ -1014,3 +1014,27 @@ def test_a_phone_entry_adds_one_row_to_a_local_entries_tab_and_leaves_every_othe
     assert reopened["K5"].value == 25 and reopened["A5"].is_date and reopened["R3"].value == "=K3*2"
     report = api.load(str(workbook), date(2026, 1, 5))
     assert [p.amount for p in report.book.payments if p.source.tab == "Saisies"] == [40, 5, 25]
+
+
+def test_a_groups_own_entries_tab_lacking_a_column_an_entry_fills_says_which_to_add(lilas):
+    """A review: a weekly booking with its last day, on an Entries tab of the group's own making
+    (its header on row 1) without Until, got "try again in a few minutes", which never works. The
+    page now says which column the treasurer can add; an entry that needs none is saved."""
+    workbook, base = lilas
+    tabs = read_xlsx(workbook)
+    tabs["Saisies"] = [["Saisi le", "Type", "Membre", "Véhicule", "Date", "Fin", "Répétition", "Annule", "Note"]]
+    write_xlsx(workbook, tabs)
+    weekly = {"kind": "booking", "vehicle": "Clio", "start": "2026-01-08T18:00", "end": "2026-01-08T20:00"}
+    before = workbook.read_bytes()
+    answer = post(link(base, "Catherine"), **weekly, repeat="weekly", until="2026-01-29")
+    assert answer.status_code == 422 and "n'a pas de colonne Jusqu'au" in shown(answer)
+    assert workbook.read_bytes() == before
+    assert post(link(base, "Catherine"), **weekly, repeat="weekly").status_code == 200
+    assert [r[1] for r in entries(workbook)[1:]] == ["réservation"]
+
+
+def test_an_empty_entries_tab_is_said_empty():
+    from sheetsync.model.problems import problem
+
+    said = problem("entry.empty_entries_tab", "fr", "Saisies", None, None, name="Saisies")
+    assert said.message.startswith("L'onglet Saisies est vide")

@@ -263,7 +263,8 @@ class WhoDrove:
     source: str | None  # "trips" or "bookings"
     rows: tuple[SourceRef, ...]
     details: tuple[str, ...]  # each row's moments and km, as JSON gives them (ISO)
-    spans: tuple[tuple[datetime, datetime | None, str], ...] = ()  # each row's start, end and km, to be said
+    # each row's start and end, and a trip's readings and km (None for a booking), to be said
+    spans: tuple[tuple[datetime, datetime | None, Trip | None], ...] = ()
 
     def to_dict(self) -> dict:
         """The answer as `who-drove --format json` prints it."""
@@ -288,7 +289,7 @@ def find_driver(book: Book, found: list[Occurrence], vehicle: str, at: datetime)
             "trips",
             tuple(t.source for t in trips),
             tuple(_trip_detail(t) for t in trips),
-            tuple((t.date, t.returned, _km_text(t)) for t in trips),
+            tuple((t.date, t.returned, t) for t in trips),
         )
     booked = [o for o in found if o.vehicle == vehicle and o.start <= at < o.end]
     return WhoDrove(
@@ -298,7 +299,7 @@ def find_driver(book: Book, found: list[Occurrence], vehicle: str, at: datetime)
         "bookings" if booked else None,
         tuple(o.booking.source for o in booked),
         tuple(_iso_span(o.start, o.end) for o in booked),
-        tuple((o.start, o.end, "") for o in booked),
+        tuple((o.start, o.end, None) for o in booked),
     )
 
 
@@ -312,14 +313,14 @@ def _day_label(o: Occurrence, begin: datetime, finish: datetime) -> str:
 
 
 def _trip_detail(trip: Trip) -> str:
-    return f"{trip.date:%Y-%m-%d %H:%M}{_returned(trip)}, {_km_text(trip)}"
+    return f"{trip.date:%Y-%m-%d %H:%M}{_returned(trip)}, {km_text(trip, plain_number)}"
 
 
-def _km_text(trip: Trip) -> str:
-    """ "1000 → 1060 km", or "60 km" in a logbook of km only."""
+def km_text(trip: Trip, written) -> str:
+    """ "1000 → 1060 km", or "60 km" in a logbook of km only; each number `written(value)`."""
     if trip.odometer_start is None:
-        return f"{plain_number(trip.km)} km"
-    return f"{plain_number(trip.odometer_start)} → {plain_number(trip.odometer_end)} km"
+        return f"{written(trip.km)} km"
+    return f"{written(trip.odometer_start)} → {written(trip.odometer_end)} km"
 
 
 def _returned(trip: Trip) -> str:

@@ -192,6 +192,16 @@ PROBLEMS: dict[str, Template] = {
             "Tell the treasurer: its title must be on its first row and its header on the second (or the header first)."
         ),
     ),
+    "entry.empty_entries_tab": Template(
+        E,  # only ever on a phone's entry, which it stops (api.submit_entry)
+        N_("The {name} tab is empty: sheetsync makes it, with its title and header, at the first entry."),
+        N_("Tell the treasurer: delete that empty tab, then send again."),
+    ),
+    "entry.missing_column": Template(
+        E,  # only ever on a phone's entry, which it stops (api.submit_entry)
+        N_("The {name} tab has no column {column}, which this entry fills."),
+        N_("Tell the treasurer: add a column headed {column} at the end of its header, then send again."),
+    ),
     "entry.no_such_booking": Template(
         W,  # it cancels nothing and counts for nothing; a phone refuses it (api.submit_entry)
         N_("No booking of {member} at {value} to cancel."),

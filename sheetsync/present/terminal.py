@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime
+from datetime import datetime, time
 
+from sheetsync.calendar.bookings import km_text
 from sheetsync.i18n import N_, t, tn
 from sheetsync.model import Problem, Severity
 from sheetsync.money.cents import km_value, plain
@@ -236,8 +237,8 @@ def who_drove_text(answer, lang: str) -> str:
         )
     who = word("and", lang).join(answer.members)
     rows = word("list_sep", lang).join(
-        f"{r.tab} {word('row_n', lang, row=r.row)} ({_when_and_km(start, end, km, lang)})"
-        for r, (start, end, km) in zip(answer.rows, answer.spans, strict=True)
+        f"{r.tab} {word('row_n', lang, row=r.row)} ({_when_and_km(start, end, trip, lang)})"
+        for r, (start, end, trip) in zip(answer.rows, answer.spans, strict=True)
     )
     n = len(answer.members)
     params = {"who": who, "vehicle": answer.vehicle, "at": at, "rows": rows}
@@ -258,11 +259,17 @@ def who_drove_text(answer, lang: str) -> str:
     )
 
 
-def _when_and_km(start: datetime, end: datetime | None, km: str, lang: str) -> str:
-    """A trip's departure (→ return), km: "12 mars 2025 09:00, 1000 → 1060 km"; a booking's span."""
-    if not km:
+def _when_and_km(start: datetime, end: datetime | None, trip, lang: str) -> str:
+    """A trip's departure (→ return), km: "12 mars 2025 09:00, 1000 → 1060 km" (a day typed alone,
+    said alone); a booking's span."""
+    if trip is None:
         return fmt.span(start, end, lang)
-    return f"{fmt.moment(start, lang)}{f' → {fmt.moment(end, lang)}' if end else ''}, {km}"
+
+    def said(moment: datetime) -> str:
+        return fmt.moment(moment, lang) if moment.time() != time() else fmt.day(moment.date(), lang)
+
+    km = km_text(trip, lambda value: fmt.number(value, lang, grouped=False))
+    return f"{said(start)}{f' → {said(end)}' if end else ''}, {km}"
 
 
 def dialog_text(report: Report, shown: int = 5) -> str:
