@@ -453,9 +453,10 @@ _DIMENSION = re.compile(r'(<dimension\b[^>]*\bref=")([A-Z]+[0-9]+)(?::([A-Z]+)([
 def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = False) -> bool:
     """Add `row` to the existing sheet `table.name` as one row element below `table.rows` (the
     tab's rows as just read), every other element of the sheet kept as it is: the group's
-    formulas, hidden rows, comments and formats. False when the sheet is not there, spells its
-    elements with a prefix, places a row otherwise than r="N" (by its order, r='N'), or holds
-    something at that row: the caller writes the tab whole."""
+    formulas, hidden rows, comments and formats (a row element already at that number holding no
+    value, formats alone, is replaced; an Excel table over the tab is not stretched to it). False
+    when the sheet is not there, spells its elements with a prefix, places a row otherwise than
+    r="N" (by its order, r='N'), or holds a value at that row: the caller writes the tab whole."""
     existing = next((s for s in package.sheets() if same_tab(s.name) == same_tab(table.name)), None)
     if existing is None:
         return False
