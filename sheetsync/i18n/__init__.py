@@ -11,7 +11,7 @@ catalogue per language: `sheetsync/i18n/locale/LANG/LC_MESSAGES/sheetsync.po` (c
   separator, as a cell holds it: "10900" and "0,181" in French, "10900" and "0.181" in English
   (so that it can be searched for in the sheet). Counts and row numbers are ints, left as they are.
 - A `date` is written as the language writes a day ("4 janv. 2027", "4 Jan 2027"), a `datetime`
-  with its time ("4 janv. 2027 09:00").
+  with its time ("4 janv. 2027 09:00"; at midnight, a day typed alone, the day alone).
 
 `make catalogues` extracts every marked sentence with babel (keywords `t:2`, `tn:2,3`, `N_`)
 into `sheetsync.pot` and updates each catalogue; a test fails when a sentence lacks a
