@@ -727,7 +727,7 @@ def confirming_form(page: str, kind: str) -> dict[str, str]:
                 "odometer_start": str(LAST_READING),
                 "odometer_end": str(LAST_READING + 3000),
             },
-            ("<strong>Compteur au retour (km)</strong>", "3000 km en 1 jour(s)"),  # the form's own label
+            ("<strong>Compteur au retour (km)</strong>", "3000 km en 1 jour :"),  # the form's own label
         ),
         (  # the year typed one too far
             {"kind": "payment", "to": "Laurent", "amount": "40", "date": "2027-01-04T09:00"},

@@ -11,7 +11,7 @@ from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
 
-from sheetsync.i18n import t
+from sheetsync.i18n import t, tn
 from sheetsync.model import EVERYONE, Book, Problem, SourceRef, Trip, has_time
 from sheetsync.model.problems import problem
 from sheetsync.model.schema import CATEGORIES_BY_ID
@@ -347,7 +347,7 @@ def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
                         "trips", "km" if (trip.source.tab, "km") in book.headers else "odometer_end", trip.source.tab
                     ),
                     km=trip.km,
-                    days=days,
+                    days=tn(book.settings.language, "{n} day", "{n} days", days),
                     limit=MAX_KM_PER_DAY,
                 )
             )

@@ -285,7 +285,7 @@ PROBLEMS: dict[str, Template] = {
     ),
     "trip.implausible": Template(
         W,
-        N_("{km} km in {days} day(s): more than {limit} km a day."),
+        N_("{km} km in {days}: more than {limit} km a day."),
         N_("Check the odometer readings and the dates."),
     ),
     "expense.negative": Template(
