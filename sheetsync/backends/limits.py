@@ -419,8 +419,9 @@ class _Grid:
         cut at a block boundary is missed: one in a MiB). Returns whether every cell and row of the
         block opens with its r="…" (r='…', r = "…" or r after another attribute are read otherwise)."""
         row_tag, cell_tag = b"<" + self.prefix + b"row", b"<" + self.prefix + b"c"
-        self.row_elements += block.count(row_tag)
-        rows_placed = _all_placed(block, row_tag)  # (a <rowBreaks> after the rows: that block is read whole)
+        rows = block.count(row_tag)
+        self.row_elements += rows
+        rows_placed = _all_placed(block, row_tag, rows)  # (a <rowBreaks> after the rows: that block is read whole)
         if _all_placed(block, cell_tag):
             self.row_cells = 0  # every cell (and no other element starting so) is placed by its r:
             return rows_placed  # the refs bound the columns
@@ -433,12 +434,13 @@ class _Grid:
         return False
 
 
-def _all_placed(block: bytes, tag: bytes) -> bool:
+def _all_placed(block: bytes, tag: bytes, tags: int | None = None) -> bool:
     """Whether every element of `block` opening with `tag` goes on with r="…" (the tags that start
-    near its end, cut, are the next block's)."""
+    near its end, cut, are the next block's). `tags`: how many `tag` the block holds, if counted."""
     placed = tag + b' r="'
     end = len(block) - len(placed)
-    return block.count(tag, 0, end + len(tag) - 1) == block.count(placed, 0, end + len(placed) - 1)
+    before_end = block.count(tag, 0, end + len(tag) - 1) if tags is None or end < 0 else tags - block.count(tag, end)
+    return before_end == block.count(placed, 0, end + len(placed) - 1)
 
 
 class _OdsSheets:
