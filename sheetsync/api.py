@@ -36,7 +36,7 @@ from sheetsync.model.schema import ENTRIES, is_generated_title
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
 from sheetsync.present.tabs import generated_tables, left_out_text
-from sheetsync.read.headers import RawBook, RawTables
+from sheetsync.read.headers import LocatedTab, RawBook, RawTables
 from sheetsync.read.rows import Names
 
 if TYPE_CHECKING:  # the notices' modules load only when notices are made
@@ -544,16 +544,17 @@ def _doubts(
     return doubts
 
 
-def _entries_as_kept(raw: RawTables, name: str, lang: str, currency: str) -> tuple[Table | None, list | None, int]:
+def _entries_as_kept(
+    raw: RawTables, located: LocatedTab, lang: str, currency: str
+) -> tuple[Table | None, list | None, int]:
     """The Entries tab to add a row to: its Table (the rows below its header as just read, for a
     file's writer), the field of each of its columns (None: sheetsync's own layout), and how many
     columns the tab has now. The group's tab is kept as it is (a column the treasurer added or
     moved stays in its place); a new tab is sheetsync's. None for a tab with rows of the group's
     above its title, or no header: no row can be added without moving theirs."""
     from sheetsync.present.entries import entries_table, kept_layout
-    from sheetsync.read.entries import entries_tab
 
-    located = entries_tab(raw, name if name in raw else None, lang)
+    name = located.name
     if name not in raw:
         table = entries_table(lang, currency)
         return table, None, len(table.columns)
@@ -568,14 +569,15 @@ def _entries_as_kept(raw: RawTables, name: str, lang: str, currency: str) -> tup
 def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetime, confirmed: bool) -> Submitted:
     from sheetsync.calendar.bookings import clashes_of
     from sheetsync.present.entries import entry_row
-    from sheetsync.read.entries import cancelled_rows
+    from sheetsync.read.entries import cancelled_rows, entries_tab
     from sheetsync.read.headers import find_tabs
     from sheetsync.read.records import workbook_settings
 
     raw = RawBook.listed(backend.read_tabs())  # the marks kept: a hidden row counts as in `validate`
     s = workbook_settings(raw, _default_group(backend))
     name = find_tabs(raw).get("entries") or ENTRIES.name(s.language)
-    table, layout, width = _entries_as_kept(raw, name, s.language, s.currency)
+    located = entries_tab(raw, name if name in raw else None, s.language)  # once: its layout, its cancellations
+    table, layout, width = _entries_as_kept(raw, located, s.language, s.currency)
     if table is None:  # nothing of the group's is moved: the page says what the treasurer can do
         empty = not any(v not in (None, "") for r in raw[name] for v in r)
         code = "entry.empty_entries_tab" if empty else "entry.rows_above_header"
@@ -588,7 +590,7 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
         missing = ", ".join(str(c.header) for c, v in zip(table.columns[width:], row[width:], strict=False) if v)
         said = problem("entry.missing_column", s.language, name, None, missing, name=name)
         return Submitted(False, [said], None, name)
-    saved_row = _sent_before(table, layout, row, cancelled_rows(raw, name, s.language))
+    saved_row = _sent_before(table, layout, row, cancelled_rows(located))
     if saved_row is not None:  # the same form sent twice: said before any check
         said = problem("entry.already_saved", s.language, name, number, None, saved_tab=name, saved_row=saved_row)
         return Submitted(False, [said], None, name)

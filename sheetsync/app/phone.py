@@ -243,6 +243,7 @@ class Refusal:
     message: str
     hint: str
     column: None = None  # a problem names its field; a refusal names none
+    code: str = ""  # nor a problem's code
 
 
 def not_saved_now(form: dict[str, str], reason: str, lang: str) -> PageState:
@@ -340,8 +341,7 @@ def page_context(report: Report, member: str, now: datetime, state: PageState) -
         "form": state.form,
         "invalid": _invalid_inputs(state),
         "reasons": _shown_problems(state, lang),
-        "already": bool(state.problems)
-        and all(getattr(p, "code", "") == "entry.already_saved" for p in state.problems),
+        "already": bool(state.problems) and all(p.code == "entry.already_saved" for p in state.problems),
         "confirming": _sent_inputs(state.form) + [("confirmed", "1")] if state.asked else [],
         "colon": labelled(lang, "", ""),  # between a field's name and what is wrong with it (French spaces it)
     }
@@ -368,7 +368,7 @@ def _shown_problems(state: PageState, lang: str) -> list[dict[str, str]]:
     for p in state.problems:
         field = _field_named(p.column)
         label = FIELD_LABELS.get((state.kind, field)) or FIELD_LABELS.get((None, field))
-        hint = tr(lang, PAGE_HINTS[p.code]) if getattr(p, "code", None) in PAGE_HINTS else p.hint
+        hint = tr(lang, PAGE_HINTS[p.code]) if p.code in PAGE_HINTS else p.hint
         shown.append(
             {"field": tr(lang, LABELS[label]) if label else p.column or "", "message": p.message, "hint": hint}
         )

@@ -100,6 +100,11 @@ def moment(value: datetime, lang: str) -> str:
     return f"{day(value.date(), lang)} {value:%H:%M}"
 
 
+def when(value: datetime, lang: str) -> str:
+    """A moment as said: its day and time, or its day alone at midnight (a day typed alone)."""
+    return moment(value, lang) if value.time() != time() else day(value.date(), lang)
+
+
 def span(start: datetime, end: datetime, lang: str) -> str:
     """From `start` to `end`, the day said once when it is the same: "3 janv. 2026 09:00–12:00"."""
     if start.date() == end.date():
@@ -130,8 +135,8 @@ def _written(lang: str, params: dict) -> dict:
 def _word(lang: str, value: object) -> object:
     if isinstance(value, Decimal):
         return number(value, lang, grouped=False)
-    if isinstance(value, datetime):  # a day typed alone reads as midnight: the day is said alone
-        return moment(value, lang) if value.time() != time() else day(value.date(), lang)
+    if isinstance(value, datetime):
+        return when(value, lang)
     if isinstance(value, date):
         return day(value, lang)
     return catalogue(lang).gettext(value) if isinstance(value, Phrase) else value

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 
-from sheetsync.i18n import N_, day, moment, number, span, t  # noqa: F401 (day, moment, span: fmt.day as messages write it)
+from sheetsync.i18n import N_, day, moment, number, span, t, when  # noqa: F401 (day, moment, span, when: as messages write them)
 from sheetsync.i18n import babel_locale as locale
 from sheetsync.model import Booking
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, time
+from datetime import datetime
 
 from sheetsync.calendar.bookings import km_text
 from sheetsync.i18n import N_, t, tn
@@ -264,12 +264,8 @@ def _when_and_km(start: datetime, end: datetime | None, trip, lang: str) -> str:
     said alone); a booking's span."""
     if trip is None:
         return fmt.span(start, end, lang)
-
-    def said(moment: datetime) -> str:
-        return fmt.moment(moment, lang) if moment.time() != time() else fmt.day(moment.date(), lang)
-
     km = km_text(trip, lambda value: fmt.number(value, lang, grouped=False))
-    return f"{said(start)}{f' → {said(end)}' if end else ''}, {km}"
+    return f"{fmt.when(start, lang)}{f' → {fmt.when(end, lang)}' if end else ''}, {km}"
 
 
 def dialog_text(report: Report, shown: int = 5) -> str:

@@ -84,17 +84,11 @@ def cancellations(tab: LocatedTab) -> list[tuple[int, str, str, datetime | None]
     return found
 
 
-def cancelled_rows(raw: RawTables, name: str, lang: str) -> set[int]:
-    """The rows of the Entries tab `name` that a cancellation in it names ("Saisies!3")."""
-    if name not in raw:
-        return set()
-    tab = entries_tab(raw, name, lang)
-    named = (target.rpartition("!") for _, _, target, _ in cancellations(tab))
-    return {
-        int(row)
-        for where, bang, row in named
-        if bang and row.strip().isdigit() and same_tab(where.strip()) == same_tab(name)
-    }
+def cancelled_rows(tab: LocatedTab) -> set[int]:
+    """The rows of the Entries tab that a cancellation in it names ("Saisies!3"), read as every
+    cancellation is (cancellation_key)."""
+    keys = (cancellation_key(member, target) for _, member, target, _ in cancellations(tab))
+    return {key[2] for key in keys if key is not None and key[1] == same_tab(tab.name.strip())}
 
 
 def _made_at(value: object) -> datetime | None:
