@@ -66,13 +66,9 @@ class _Sheet:
 
 
 def main(path: str) -> None:
-    import gc
+    from sheetsync.app.console import command_line
 
-    gc.disable()  # as the console script imports the command (sheetsync/app/console.py)
-    from sheetsync.app.cli import cli
-
-    gc.freeze()
-    gc.enable()
+    cli = command_line().cli  # imported as the console script imports it
     imported = time.perf_counter()
     from sheetsync.backends import xlsx  # what the command imports when it opens a local workbook
 

@@ -350,3 +350,15 @@ def test_a_table_nested_in_a_cell_leaves_the_marks_of_its_sheet_where_they_are()
     marks = read_ods_marks(ods_package(ods_content({"Trips": rows})))
     assert marks.errors == {"Trips": {(2, 0): "#DIV/0!"}}
     assert {name: set(m.hidden) for name, m in marks.sheets.items()} == {"Trips": {4}}
+
+
+def test_a_hidden_row_is_one_the_limits_and_the_marks_both_see_holding_something():
+    """A reading: the limits counted a row whose cell holds text with no value type as holding
+    something, the marks did not, so such a hidden row was counted without a word. One rule now."""
+    from hostile_files import ods_content, ods_package
+
+    from sheetsync.backends.ods_marks import read_ods_marks
+
+    row = '<table:table-row table:visibility="collapse"><table:table-cell><text:p>40</text:p></table:table-cell></table:table-row>'
+    marks = read_ods_marks(ods_package(ods_content({"Trips": row + row})))
+    assert marks.sheets["Trips"].hidden == frozenset({1, 2})

@@ -13,12 +13,17 @@ from __future__ import annotations
 import gc
 
 
-def main() -> None:
-    """Import the command line with the collector paused, then run it."""
+def command_line():
+    """The command line's module (sheetsync.app.cli), imported with the collector paused."""
     gc.disable()
     try:
-        from sheetsync.app.cli import main as command_line
+        from sheetsync.app import cli
     finally:
         gc.freeze()
         gc.enable()
-    command_line()
+    return cli
+
+
+def main() -> None:
+    """Import the command line with the collector paused, then run it."""
+    command_line().main()

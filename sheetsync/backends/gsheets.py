@@ -635,7 +635,7 @@ def _cell_data(value: object, kind: str, currency: str) -> dict:
     if isinstance(value, time):  # a time of day alone: its fraction of a day
         return {
             "userEnteredValue": {"numberValue": to_serial(value)},
-            "userEnteredFormat": {"numberFormat": {"type": "TIME", "pattern": "hh:mm"}},
+            "userEnteredFormat": {"numberFormat": {"type": "TIME", "pattern": number_format("time", currency)}},
         }
     number = float(value) if isinstance(value, Decimal) else value
     cell: dict = {"userEnteredValue": {"numberValue": number}}

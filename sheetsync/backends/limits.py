@@ -467,7 +467,7 @@ class _OdsSheets:
         elif name in ("table:table-cell", "table:covered-table-cell"):
             table = self.tables[-1]
             table.width += repeat_count(attrs.get("table:number-columns-repeated"))
-            if "table:formula" in attrs or any(key.endswith(":value-type") for key in attrs):
+            if ods_cell_holds(attrs):
                 table.last = table.width
         elif name.startswith("text:"):  # a cell's text
             self.tables[-1].last = self.tables[-1].width
@@ -492,6 +492,12 @@ class _OdsTable:
 
     def row(self, repeat: int) -> None:
         self.repeat, self.width, self.last = repeat, 0, 0
+
+
+def ods_cell_holds(attrs: dict) -> bool:
+    """Whether an .ods cell's attributes say it holds something: a value of any type, or a formula
+    (a text paragraph in it holds something too: the scans see it as its own element)."""
+    return "table:formula" in attrs or any(key.endswith(":value-type") for key in attrs)
 
 
 ABSURD = 1 << 40  # a repeat no reader expands: counted as this, and refused by any limit

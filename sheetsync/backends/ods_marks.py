@@ -18,7 +18,7 @@ import re
 import zipfile
 from xml.parsers import expat
 
-from sheetsync.backends.limits import repeat_count
+from sheetsync.backends.limits import ods_cell_holds, repeat_count
 from sheetsync.backends.xlsx_marks import PackageMarks
 from sheetsync.backends.xml_text import markup_only
 from sheetsync.read.cells import Uncomputed
@@ -89,12 +89,14 @@ class _Scan:
             self.row_hidden, self.row_holds = attrs.get("table:visibility") in HIDDEN, False
         elif name in ("table:table-cell", "table:covered-table-cell"):
             self.columns_here = repeat_count(attrs.get("table:number-columns-repeated"))
-            self.row_holds = self.row_holds or "office:value-type" in attrs or "table:formula" in attrs
+            self.row_holds = self.row_holds or ods_cell_holds(attrs)
             if attrs.get("calcext:value-type") == "error":
                 self.shown = []
             elif "table:formula" in attrs and "office:value-type" not in attrs:
                 formula = attrs["table:formula"].partition(":=")
                 self.formula = Uncomputed("=" + (formula[2] if formula[1] else formula[0].lstrip("=")))
+        elif name.startswith("text:"):  # a cell's text: its row holds something, as the limits count it
+            self.row_holds = True
 
     def text(self, data: str) -> None:
         if self.shown is not None:

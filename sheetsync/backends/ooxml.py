@@ -447,7 +447,7 @@ def write_generated_xlsx(package: Package, tables: list[Table], date1904: bool =
 
 
 _ROW_AT = re.compile(r"<row\b[^>]*?\br=\"(\d+)\"[^>]*?(/>|>)")
-_DIMENSION = re.compile(r'(<dimension\b[^>]*\bref=")([A-Z]+[0-9]+)(?::([A-Z]+)([0-9]+))?(")')
+_DIMENSION = re.compile(r'(<dimension\b[^>]*\bref=")(([A-Z]+)([0-9]+))(?::([A-Z]+)([0-9]+))?(")')
 
 
 def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = False) -> bool:
@@ -463,7 +463,8 @@ def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = 
     xml = package.text(existing.part)
     if element_prefix(xml, "sheetData") or "<sheetData" not in xml:
         return False
-    if len(re.findall(r"<row[\s/>]", xml)) != len(_ROW_AT.findall(xml)):  # a row placed otherwise than r="N"
+    placed = list(_ROW_AT.finditer(xml))  # the sheet's rows, gone through once
+    if len(re.findall(r"<row[\s/>]", xml)) != len(placed):  # a row placed otherwise than r="N"
         return False
     number = table.header_row + len(table.rows) + 1
     styles = Styles(package, table.currency)
@@ -472,7 +473,11 @@ def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = 
     if "<sheetData/>" in xml:
         xml = xml.replace("<sheetData/>", f"<sheetData>{added}</sheetData>", 1)
     else:
-        at = next((m for m in _ROW_AT.finditer(xml) if int(m[1]) >= number), None)
+        at = None  # the first row at or past the new one's number, looked for from the end
+        for m in reversed(placed):
+            if int(m[1]) < number:
+                break
+            at = m
         if at is None:
             end = xml.index("</sheetData>")
             xml = xml[:end] + added + xml[end:]
@@ -491,10 +496,9 @@ def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = 
 
 def _grown(m: re.Match, rows: int, columns: int) -> str:
     """A <dimension ref="A1:Q4"> that covers `rows` rows and `columns` columns too."""
-    first = m[2]
-    last_column, last_row = m[3] or first.rstrip("0123456789"), int(m[4] or first.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    last_column, last_row = m[5] or m[3], int(m[6] or m[4])  # "A1" alone: its one cell is its last
     wide = max(column_number(last_column.encode()), columns)
-    return f"{m[1]}{first}:{column_letter(wide - 1)}{max(last_row, rows)}{m[5]}"
+    return f"{m[1]}{m[2]}:{column_letter(wide - 1)}{max(last_row, rows)}{m[7]}"
 
 
 def _update_content_types(package: Package, dropped: list[str], added: list[str]) -> None:

@@ -192,6 +192,10 @@ class XlsxBackend:
     # writing ---------------------------------------------------------------------------
     def write_tabs(self, tables: list[Table]) -> None:
         """Replace the generated sheets, under the run lock, without losing anybody's edit."""
+        self._edit(self._written_whole(tables))
+
+    def _written_whole(self, tables: list[Table]) -> Callable[[Package], bool]:
+        """The change that writes `tables` whole into a package (none for an .xls: refused)."""
         if self.path.suffix.lower() == ".xls":
             raise SetupError(
                 N_(
@@ -215,7 +219,7 @@ class XlsxBackend:
                 write_generated_xlsx(package, tables, date1904=is_date1904(package))
             return True
 
-        self._edit(generated)
+        return generated
 
     def append_row(self, table: Table, row: list) -> None:
         """Add `row` below `table.rows` (the tab `table.name`'s rows as the caller read them under
@@ -223,11 +227,12 @@ class XlsxBackend:
         it was (its formulas, hidden rows, formats); else the tab written whole, created with
         `table`'s title and header when missing. Every other part of the workbook keeps its bytes.
         A file changed since it was read is not written."""
-        if self.path.suffix.lower() in (".xlsx", ".xlsm") and self._edit(
-            lambda package: append_xlsx_row(package, table, row, date1904=is_date1904(package))
-        ):
+        whole = self._written_whole([replace(table, rows=[*table.rows, row])])
+        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
+            self._edit(whole)
             return
-        self.write_tabs([replace(table, rows=[*table.rows, row])])
+        # one row added where the sheet allows it, else the tab whole: one reading, one package
+        self._edit(lambda package: append_xlsx_row(package, table, row, is_date1904(package)) or whole(package))
 
     def _edit(self, change: Callable[[Package], bool]) -> bool:
         """`change` the workbook's package under the run lock, then save it, unless `change`
