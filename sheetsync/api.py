@@ -36,6 +36,7 @@ from sheetsync.model.schema import ENTRIES, is_generated_title
 from sheetsync.pipeline import Report, build_report
 from sheetsync.present.table import Table
 from sheetsync.present.tabs import generated_tables, left_out_text
+from sheetsync.read.entries import booking_key, cancellation_key
 from sheetsync.read.headers import LocatedTab, RawBook, RawTables
 from sheetsync.read.rows import Names
 
@@ -461,13 +462,12 @@ def _already_saved(after: Report, tab: str, row: int) -> list[Problem]:
     return []
 
 
-def _sent_before(table: Table, layout: list | None, row: list, cancelled: set[int]) -> int | None:
+def _sent_before(table: Table, layout: list, row: list, cancelled: set[int]) -> int | None:
     """The sheet row of an entry of `table` (the Entries tab as just read) equal to `row` in every
     column sheetsync writes but when it was submitted: the same form sent twice (a trip, a booking,
     a cancellation, whose copy would otherwise be refused as wrong against the first). A row that a
     cancellation took out (`cancelled`) is none: the same slot may be booked again."""
-    fields = layout or [c.field for c in ENTRIES.columns]
-    compared = [i for i, f in enumerate(fields) if f and f != "submitted" and i < len(row)]
+    compared = [i for i, f in enumerate(layout) if f and f != "submitted" and i < len(row)]
     wanted = [_as_compared(row[i]) for i in compared]
     for n, cells in enumerate(table.rows, start=table.header_row + 1):
         if n not in cancelled and [_as_compared(cells[i] if i < len(cells) else None) for i in compared] == wanted:
@@ -531,11 +531,11 @@ def _doubts(
             said = {"amount": amount, "owed": owed, "member": member}
             said |= {"typed": Decimal(4679), "meant": Decimal("46.79")}  # an example, in the group's language
             doubts.append(problem("entry.large_payment", lang, tab, row, column, **said))
-    if kind == "cancellation":
+    if kind == "cancellation" and (named := cancellation_key(member, str(fields.get("cancels") or ""))):
         from sheetsync.present.formatting import repeats
 
-        kept = {b.source for b in after.book.bookings}
-        for booking in (b for b in before().book.bookings if b.repeat and b.source not in kept):
+        # the booking it names, as it stood: a series under way is still there after, cut short
+        for booking in (b for b in before().book.bookings if b.repeat and booking_key(b) == named):
             column = ENTRIES.column("cancels").name(lang)
             series = repeats(booking, lang)
             doubts.append(
@@ -544,22 +544,20 @@ def _doubts(
     return doubts
 
 
-def _entries_as_kept(
-    raw: RawTables, located: LocatedTab, lang: str, currency: str
-) -> tuple[Table | None, list | None, int]:
+def _entries_as_kept(raw: RawTables, located: LocatedTab, lang: str, currency: str) -> tuple[Table | None, list, int]:
     """The Entries tab to add a row to: its Table (the rows below its header as just read, for a
-    file's writer), the field of each of its columns (None: sheetsync's own layout), and how many
+    file's writer), the field of each of its columns (None for a column of the group's), and how many
     columns the tab has now. The group's tab is kept as it is (a column the treasurer added or
     moved stays in its place); a new tab is sheetsync's. None for a tab with rows of the group's
     above its title, or no header: no row can be added without moving theirs."""
-    from sheetsync.present.entries import entries_table, kept_layout
+    from sheetsync.present.entries import OWN_LAYOUT, entries_table, kept_layout
 
     name = located.name
     if name not in raw:
         table = entries_table(lang, currency)
-        return table, None, len(table.columns)
+        return table, OWN_LAYOUT, len(table.columns)
     if located.header_row not in (1, 2):  # rows of the group's above it, an empty tab, no header to go by
-        return None, None, 0
+        return None, [], 0
     rows = list(raw[name])
     header, below = rows[located.header_row - 1], [list(r) for r in rows[located.header_row :]]
     table, layout = kept_layout(lang, currency, list(header), located.index, below, located.header_row == 2)

@@ -10,7 +10,7 @@ Year 2025: 107.5 L; (37.5 + 30) L / (800 + 500) km = 5.1923… l/100 km; 191.50 
 """
 
 import json
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal as D
 
 from click.testing import CliRunner
@@ -146,3 +146,15 @@ def test_numbers_in_a_french_groups_warnings_are_written_the_french_way():
     )
     (consumption,) = [p.message for p in thousands.problems if p.code == "fuel.consumption"]
     assert "(4 L sur 2100 km)" in consumption  # as the cells hold them: searchable in the sheet
+
+
+def test_a_fill_too_large_typed_on_a_phone_is_said_at_the_entries_tabs_column():
+    """A reading: fuel warnings named the Expenses tab's column for a row of the Entries tab."""
+    raw = fuel_group()
+    raw["Expenses"][0][4] = "Liters"  # the Expenses tab's own heading, not the Entries tab's
+    raw["Entries"] = [
+        ["Phone entries"],
+        ["Saisi le", "Type", "Membre", "Véhicule", "Date", "Catégorie", "Montant", "Litres"],
+        [datetime(2025, 4, 1, 9), "dépense", "Julien", "Clio", datetime(2025, 4, 1, 9), "carburant", 95, 52],
+    ]
+    assert [c for c in fuel_codes(report_of(raw)) if c[0] == "Entries"] == [("Entries", 3, "Litres", "fuel.over_tank")]

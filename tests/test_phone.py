@@ -1038,3 +1038,32 @@ def test_an_empty_entries_tab_is_said_empty():
 
     said = problem("entry.empty_entries_tab", "fr", "Saisies", None, None, name="Saisies")
     assert said.message.startswith("L'onglet Saisies est vide")
+
+
+def test_cancelling_a_series_already_under_way_is_asked_about_too(tmp_path, example2):
+    """A reading: the question was asked by comparing the bookings before and after; a series under
+    way keeps its days gone by, so it was still there after, and the cancelling went unasked."""
+    tabs = lilas_tabs(example2)
+    tabs["Bookings"] = [["Member", "Start", "End", "Repeat"], ["Catherine", "2025-12-01 09:00", "2025-12-01 12:00", "weekly"]]
+    workbook = write_xlsx(tmp_path / "series.xlsx", tabs)
+    now = datetime(2026, 1, 5, 18, 30)
+    asked = api.submit_entry(str(workbook), "Catherine", "cancellation", {"cancels": "Bookings!2"}, now)
+    assert asked.asked and [p.code for p in asked.problems] == ["entry.cancels_series"]
+    done = api.submit_entry(str(workbook), "Catherine", "cancellation", {"cancels": "Bookings!2"}, now, confirmed=True)
+    assert done.written
+
+
+def test_a_cancellation_of_another_members_booking_does_not_make_hers_bookable_twice(tmp_path, example2):
+    """A reading: a cancellation typed by Julien naming Catherine's booking cancels nothing (the
+    reader says so), yet the copy check took her booking's row as cancelled: sent again, her
+    booking clashed with itself instead of being said already there."""
+    tabs = lilas_tabs(example2)
+    workbook = write_xlsx(tmp_path / "other.xlsx", tabs)
+    now = datetime(2026, 1, 5, 18, 30)
+    slot = {"vehicle": "Clio", "date": datetime(2026, 1, 10, 9), "end": datetime(2026, 1, 10, 18)}
+    assert api.submit_entry(str(workbook), "Catherine", "booking", slot, now).written
+    tabs = read_xlsx(workbook)
+    tabs["Saisies"].append([datetime(2026, 1, 5, 19), "annulation", "Julien", None, None, None, None, None, None, None, None, None, None, None, "Saisies!3"])
+    write_xlsx(workbook, tabs)
+    again = api.submit_entry(str(workbook), "Catherine", "booking", slot, now)
+    assert [p.code for p in again.problems] == ["entry.already_saved"]

@@ -655,3 +655,44 @@ def test_a_second_money_columns_total_at_the_foot_is_no_money_of_its_own():
         report = report_of(RawBook(raw, marks))
         assert report.left_out.amount == D("25.00") and len(report.left_out.rows) == 1
         assert [p.code for p in report.problems] == ["column.duplicate_money", furniture]
+
+
+def test_a_sum_row_under_an_ignored_money_column_holding_a_refund_is_still_a_sum_row():
+    """A reading: since money left out counts by its size, the ignored column's total was also what
+    a =SUM() row was compared with: 100 and -30 made 130, the sum row's 70 no longer matched, and
+    the row became three errors (and 70 more "left out")."""
+    raw = group(
+        trips=trips3(),
+        expenses=[
+            [date(2025, 3, 1), "Laurent", "fuel", 50, "Laurent", 100],
+            [date(2025, 3, 2), "Laurent", "fuel", 20, "Laurent", -30],
+            [None, None, None, 70, None, 70],  # =SUM() under both money columns
+        ],
+    )
+    raw["Expenses"][0].append("Amount")
+    report = report_of(raw)
+    assert ("Expenses", 4, None, "row.sum") in codes(report)
+    assert [c[3] for c in codes(report) if c[1] == 4] == ["row.sum"]  # no value.missing on it
+    (duplicate,) = [p for p in report.problems if p.code == "column.duplicate_money"]
+    assert "130" in duplicate.message  # left out by its size: 100 and 30
+
+
+def test_a_trip_typed_in_the_wrong_car_names_the_other_cars_row_with_its_tab():
+    """A reading: the wrong-car error said "Zoé's trip on row 2" when that row is in another tab."""
+    header = ["Date", "Driver", "Odometer start", "Odometer end", "Fuel paid", "Vehicle"]
+    raw = group(
+        trips=[
+            [date(2025, 1, 1), "Laurent", 10000, 10100, None, "Clio"],
+            [date(2025, 1, 3), "Julien", 50080, 50150, None, "Clio"],  # the Zoé's, typed in the Clio
+            [date(2025, 1, 4), "Catherine", 10100, 10200, None, "Clio"],
+        ]
+    )
+    raw["Trips"][0].append("Vehicle")
+    raw["Vehicles"].append(["Zoé", "Laurent", None])
+    raw["Trips Zoé"] = [
+        header,
+        [date(2025, 1, 2), "Julien", 50000, 50080, None, "Zoé"],
+        [date(2025, 1, 6), "Laurent", 50150, 50190, None, "Zoé"],
+    ]
+    (p,) = [p for p in report_of(raw).problems if p.code == "trip.other_vehicle"]
+    assert "row 2 (Trips Zoé)" in p.message, p.message

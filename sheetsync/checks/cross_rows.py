@@ -159,7 +159,7 @@ def check_trip_sequence(book: Book) -> tuple[Book, list[Problem]]:
                         start=trip.odometer_start,
                         end=trip.odometer_end,
                         other=owner,
-                        other_row=before.source.row,
+                        other_row=_row_number_from(before.source, trip.source),
                         vehicle=trip.vehicle,
                     )
                 )

@@ -219,4 +219,4 @@ def _price_outliers(book: Book, vehicle: str, vehicle_fills: list[Fill]) -> list
 
 def _problem(book: Book, code: str, f: Fill, field: str, **params: object) -> Problem:
     lang = book.settings.language
-    return problem(code, lang, f.source.tab, f.source.row, book.header(f.tab_id, field), **params)
+    return problem(code, lang, f.source.tab, f.source.row, book.header(f.tab_id, field, f.source.tab), **params)

@@ -22,6 +22,9 @@ ENTRY_COLUMN_KINDS = {
 }
 
 
+OWN_LAYOUT = [c.field for c in ENTRIES.columns]  # the field of each column of a tab sheetsync makes
+
+
 def entries_table(lang: str, currency: str, rows: list[list] | None = None) -> Table:
     """The Entries tab: a title row that says what it is, the header, then `rows`."""
     columns = tuple(Column(c.name(lang), ENTRY_COLUMN_KINDS.get(c.field, "text")) for c in ENTRIES.columns)
@@ -67,10 +70,10 @@ def entry_row(
     fields: dict[str, object],
     submitted: datetime,
     lang: str,
-    layout: list[str | None] | None = None,
+    layout: list[str | None],
 ) -> list:
     """One entry as a row of the Entries tab, its cells under the columns of `layout` (the field of
-    each column: kept_layout's), else in sheetsync's own order; `fields` holds the Entries fields
-    the member filled in (vehicle, date, odometer_start, amount, to, cancels…)."""
+    each column: OWN_LAYOUT, or kept_layout's); `fields` holds the Entries fields the member filled
+    in (vehicle, date, odometer_start, amount, to, cancels…)."""
     values = dict(fields, submitted=submitted, kind=ENTRY_KINDS_BY_ID[kind].name(lang), member=member)
-    return [values.get(f) if f else None for f in layout or [c.field for c in ENTRIES.columns]]
+    return [values.get(f) if f else None for f in layout]

@@ -85,10 +85,16 @@ def cancellations(tab: LocatedTab) -> list[tuple[int, str, str, datetime | None]
 
 
 def cancelled_rows(tab: LocatedTab) -> set[int]:
-    """The rows of the Entries tab that a cancellation in it names ("Saisies!3"), read as every
-    cancellation is (cancellation_key)."""
-    keys = (cancellation_key(member, target) for _, member, target, _ in cancellations(tab))
-    return {key[2] for key in keys if key is not None and key[1] == same_tab(tab.name.strip())}
+    """The rows of the Entries tab that a cancellation in it takes out: one naming the row
+    ("Saisies!3") made by the member whose entry is there, matched as every cancellation is."""
+    rows = list(entry_rows(tab))
+    keys = {cancellation_key(member, target) for _, member, target, _ in cancellations(tab)}
+    here = same_tab(tab.name.strip())
+    return {
+        n
+        for n, cells in enumerate(rows[tab.header_row :], start=tab.header_row + 1)
+        if _key(as_text(tab.cell(cells, "member")) or "", here, n) in keys
+    }
 
 
 def _made_at(value: object) -> datetime | None:

@@ -173,7 +173,8 @@ class IgnoredColumn:
     """What a second money column, not read, holds: its amounts (their total, how many) and the
     cells that read as no amount (money too when the column holds some; else it is a text column)."""
 
-    total: Decimal = Decimal(0)
+    total: Decimal = Decimal(0)  # by each amount's size: the money left out
+    signed: Decimal = Decimal(0)  # as typed: what a sum row under the column adds up to
     amounts: int = 0
     unread: list[SourceRef] = field(default_factory=list)
 
@@ -246,7 +247,7 @@ class _Parser:
                 self.note("row.heading", tab, row, value=heading)
                 continue
             # what a sum row may add up too, in the columns not read
-            totals = {i: self.ignored[(tab.name, i)].total for i in ignored} if ignored else None
+            totals = {i: self.ignored[(tab.name, i)].signed for i in ignored} if ignored else None
             if is_sum_row(tab, cells, records, sums, totals):
                 self.note("row.sum", tab, row)
                 continue
@@ -315,6 +316,7 @@ class _Parser:
                 column.unread.append(SourceRef(tab.name, row))  # counted if the column holds money at all
             elif amount:
                 column.total += abs(amount)  # money left out counts by its size
+                column.signed += amount
                 column.amounts += 1
                 self.left_out.append((SourceRef(tab.name, row), abs(amount)))
 
