@@ -145,7 +145,9 @@ def test_an_as_of_that_is_no_date_is_said_in_the_users_language_and_nothing_is_w
     assert result.exit_code == 2 and path.read_bytes() == before
     assert "« next tuesday » n'est pas une date" in result.stderr and "31/12/2025" in result.stderr
     year_25 = run("report", path, "--as-of", "0025-12-31")  # a year cut short: every row would be "implausible"
-    assert year_25.exit_code == 2 and '"0025-12-31" reads as 31 Dec 0025, which is not a plausible date.' in year_25.stderr
+    assert (
+        year_25.exit_code == 2 and '"0025-12-31" reads as 31 Dec 0025, which is not a plausible date.' in year_25.stderr
+    )
 
 
 def test_sync_with_errors_still_writes_what_it_could_and_exits_1(bad_book):

@@ -484,6 +484,47 @@ def test_an_ods_workbook_takes_entries_too_and_keeps_its_other_parts(tmp_path, e
     ]
 
 
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_an_ods_entries_tab_of_the_groups_own_takes_one_row_and_keeps_its_formulas(tmp_path, example2):
+    """The eleventh stop's leftover: on an .ods, an entry wrote the Entries tab whole, so a formula
+    the treasurer typed there became its value; on a tab of the group's own (no title of
+    sheetsync's) it was refused as "a tab sheetsync did not generate". One row is added now, and
+    every other row of content.xml keeps its text."""
+    from build_fixtures import libreoffice_convert
+
+    tabs = lilas_tabs(example2)
+    header = ["Saisi le", "Type", "Membre", "Véhicule", "Date", "Fin", "Compteur départ", "Compteur arrivée"]
+    header += ["Carburant payé", "Catégorie", "Montant", "Litres", "À", "Répétition", "Annule", "Note", "Jusqu'au"]
+    paid = [datetime(2026, 1, 2, 9), "paiement", "Julien", None, datetime(2026, 1, 2, 9), None, None, None]
+    paid += [None, None, 40, None, "Laurent", None, None, None, None]
+    tabs["Saisies"] = [header, paid, [None] * len(header)]
+    source = write_xlsx(tmp_path / "own.xlsx", tabs)
+    book = openpyxl.load_workbook(source)
+    book["Saisies"]["P2"] = "=K2*2"  # the treasurer's own formula, in the Note column
+    book["Saisies"].row_dimensions[3].hidden = True  # an empty row the group hid, below their payment
+    book.save(source)
+    ods = libreoffice_convert(source, tmp_path / "ods", "ods")
+    content = zipfile.ZipFile(ods).read("content.xml").decode()
+    rows_before = re.search(r'<table:table table:name="Saisies".*?(?=</table:table>)', content, re.S)[0]
+    rows_before = rows_before[: rows_before.rindex("<table:table-row", 0, rows_before.index('"collapse"'))]
+    now = NOW.replace(tzinfo=None)
+    done = api.submit_entry(str(ods), "Julien", "payment", {"to": "Laurent", "amount": D(25), "date": now}, now)
+    assert done.written and done.row == 3, done.problems  # in the empty row the group hid, shown
+    after = zipfile.ZipFile(ods).read("content.xml").decode()
+    assert rows_before in after and 'table:formula="of:=[.K2]*2"' in after
+    again = api.submit_entry(str(ods), "Julien", "payment", {"to": "Laurent", "amount": D(5), "date": now}, now)
+    assert again.written and again.row == 4
+    report = api.load(str(ods), date(2026, 1, 5))
+    assert [(p.source.row, p.amount) for p in report.book.payments if p.source.tab == "Saisies"] == [
+        (2, 40),
+        (3, 25),
+        (4, 5),
+    ]
+    assert not [p for p in report.problems if p.code.startswith("row.hidden")]  # the entries show
+    seen = openpyxl.load_workbook(libreoffice_convert(ods, tmp_path / "back", "xlsx"))["Saisies"]  # LibreOffice's view
+    assert [seen[f"K{r}"].value for r in (2, 3, 4)] == [40, 25, 5] and seen["P2"].value == "=K2*2"
+
+
 def test_an_entry_goes_below_the_entries_of_a_tab_the_group_renamed(tmp_path, example2):
     path = write_xlsx(tmp_path / "lilas.xlsx", lilas_tabs(example2))
     now = NOW.replace(tzinfo=None)
@@ -854,11 +895,17 @@ def test_an_entries_tab_the_treasurer_rearranged_keeps_its_columns_and_rows(
     with serve(location, monkeypatch, credentials) as (_, base):
         answer = post(link(base, "Julien"), kind="payment", to="Laurent", amount="25", date="2026-01-05T10:00")
         page = shown(answer)
-        assert answer.status_code == 200 and "Enregistré" in page, page[page.find("role=\"alert\"") :][:500]
+        assert answer.status_code == 200 and "Enregistré" in page, page[page.find('role="alert"') :][:500]
     rows = fake_sheets.rows(SID, "Saisies") if where == "gsheet" else entries(location)
     assert rows[1][: len(header)] == header and not any(rows[1][len(header) :]) and len(rows) == 4
     assert "vu par Laurent" in rows[2], rows[2]  # typed past the header: kept
-    assert [rows[3][i] for i in (1, 2, 3, 11, 13)] == ["paiement", "Julien", "" if where == "gsheet" else None, 25, "Laurent"]
+    assert [rows[3][i] for i in (1, 2, 3, 11, 13)] == [
+        "paiement",
+        "Julien",
+        "" if where == "gsheet" else None,
+        25,
+        "Laurent",
+    ]
     report = api.load(location, date(2026, 1, 5), credentials=credentials)
     assert report.computation.balances()["Julien"] == julien + 25  # the older payment still counts
     assert [p.amount for p in report.book.payments if p.source.tab == "Saisies"] == [40, 25]
@@ -1044,7 +1091,10 @@ def test_cancelling_a_series_already_under_way_is_asked_about_too(tmp_path, exam
     """A reading: the question was asked by comparing the bookings before and after; a series under
     way keeps its days gone by, so it was still there after, and the cancelling went unasked."""
     tabs = lilas_tabs(example2)
-    tabs["Bookings"] = [["Member", "Start", "End", "Repeat"], ["Catherine", "2025-12-01 09:00", "2025-12-01 12:00", "weekly"]]
+    tabs["Bookings"] = [
+        ["Member", "Start", "End", "Repeat"],
+        ["Catherine", "2025-12-01 09:00", "2025-12-01 12:00", "weekly"],
+    ]
     workbook = write_xlsx(tmp_path / "series.xlsx", tabs)
     now = datetime(2026, 1, 5, 18, 30)
     asked = api.submit_entry(str(workbook), "Catherine", "cancellation", {"cancels": "Bookings!2"}, now)
@@ -1063,7 +1113,25 @@ def test_a_cancellation_of_another_members_booking_does_not_make_hers_bookable_t
     slot = {"vehicle": "Clio", "date": datetime(2026, 1, 10, 9), "end": datetime(2026, 1, 10, 18)}
     assert api.submit_entry(str(workbook), "Catherine", "booking", slot, now).written
     tabs = read_xlsx(workbook)
-    tabs["Saisies"].append([datetime(2026, 1, 5, 19), "annulation", "Julien", None, None, None, None, None, None, None, None, None, None, None, "Saisies!3"])
+    tabs["Saisies"].append(
+        [
+            datetime(2026, 1, 5, 19),
+            "annulation",
+            "Julien",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "Saisies!3",
+        ]
+    )
     write_xlsx(workbook, tabs)
     again = api.submit_entry(str(workbook), "Catherine", "booking", slot, now)
     assert [p.code for p in again.problems] == ["entry.already_saved"]

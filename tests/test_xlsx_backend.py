@@ -3,6 +3,7 @@
 import os
 import re
 import zipfile
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -290,3 +291,32 @@ def test_a_row_is_added_to_a_sheet_only_where_its_rows_are_placed_by_number(tmp_
     unplaced = re.sub(r'(<row\b[^>]*?) r="\d+"', r"\1", package.text(part))
     package.put(part, unplaced)
     assert not append_xlsx_row(package, table, [datetime(2026, 1, 6), "payment"])
+
+
+def test_a_row_added_to_an_ods_sheet_takes_one_repeat_of_its_empty_rows_and_never_a_row_holding_something():
+    """The one-row append to an .ods: the empty rows LibreOffice writes as one row repeated to the
+    sheet's end give up one repeat, so the sheet keeps its number of rows; a row holding a value
+    where the new one goes (the reader missed it) leaves the writing to the whole-tab writer."""
+    from hostile_files import ods_content, ods_package, ods_rows
+
+    from sheetsync.backends.odf import append_ods_row
+    from sheetsync.backends.ooxml import Package
+    from sheetsync.present.entries import entries_table
+
+    rows = ods_rows([["Phone entries"], ["Submitted at", "Kind"]])
+    package = Package(ods_package(ods_content({"Entries": rows, "Other": ods_rows([["kept"]])})))
+    table = entries_table("en", "EUR")
+    assert append_ods_row(package, table, [datetime(2026, 1, 5), "payment", None])
+    content = package.text("content.xml")
+    entries = content[content.index('table:name="Entries"') : content.index('table:name="Other"')]
+    assert re.findall(r"number-rows-repeated=\"(\d+)\"", entries) == ["1048569"]
+    assert 'office:date-value="2026-01-05T00:00:00"' in entries and "<text:p>payment</text:p>" in entries
+    assert ods_rows([["kept"]]) in content and 'style:name="sheetsyncDateTime"' in content
+    held = rows.replace(
+        "<table:table-row table:number",
+        "<table:table-row><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row><table:table-row table:number",
+        1,
+    )
+    package = Package(ods_package(ods_content({"Entries": held})))
+    assert not append_ods_row(package, table, [datetime(2026, 1, 5), "payment"])
+    assert not append_ods_row(package, replace(table, name="Elsewhere"), [datetime(2026, 1, 5), "payment"])

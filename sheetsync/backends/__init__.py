@@ -34,8 +34,8 @@ class Backend(Protocol):
     def append_row(self, table: Table, row: list) -> None:
         """Add `row` at the end of the tab `table.name` (created with `table`'s title and header when
         missing), every other tab untouched: the phone entries. `table.rows` are the tab's rows below
-        its header as the caller just read them (a file is rewritten with them; Google appends `row`
-        alone). Hold `lock()` from that reading to here."""
+        its header as the caller just read them (where `row` alone cannot be added, the tab is written
+        whole with them). Hold `lock()` from that reading to here."""
 
     def create_tabs(self, tables: list[Table]) -> None:
         """Create the input tabs of a new workbook (`init`); refuses a workbook that has data."""

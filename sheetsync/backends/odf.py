@@ -166,15 +166,82 @@ def _first_text(segment: str) -> str:
     return unescape_xml(re.sub(r"<[^>]+>", "", m[1])) if m else ""
 
 
+def _with_styles(xml: str, tables: list[Table]) -> str:
+    """content.xml with the cell styles `tables`' cells name and their column widths, added to its
+    automatic styles where it lacks them."""
+    added = ("" if 'style:name="sheetsyncMoney"' in xml else _styles(tables[0].currency)) + _width_styles(xml, tables)
+    if not added:
+        return xml
+    styles = re.search(r"<office:automatic-styles\b[^>]*?(/?)>", xml)
+    if styles is None:  # none yet (a program that writes no styles): they go before the body
+        at = xml.index("<office:body")
+        return f"{xml[:at]}<office:automatic-styles>{added}</office:automatic-styles>{xml[at:]}"
+    if styles[1]:  # <office:automatic-styles/>
+        return f"{xml[: styles.start()]}<office:automatic-styles>{added}</office:automatic-styles>{xml[styles.end() :]}"
+    at = xml.index("</office:automatic-styles>", styles.end())
+    return xml[:at] + added + xml[at:]
+
+
+_ROW = re.compile(r"<table:table-row\b([^>]*?)(/?)>")
+_ROWS_REPEATED = re.compile(r'\s*\btable:number-rows-repeated="([^"]*)"')
+_HOLDING = re.compile(r"office:value-type=|table:formula=|<text:|<draw:|<office:annotation")
+
+
+def append_ods_row(package: Package, table: Table, row: list) -> bool:
+    """Add `row` to the existing sheet `table.name` as one row below `table.rows` (the tab's rows
+    as just read), every other row of content.xml kept as its text is: the group's formulas,
+    hidden rows and styles. An empty row at that place (LibreOffice writes the rows below the
+    last as one row repeated) gives up one of its repeats to it. False when the sheet is not
+    there, holds a table in a cell, or holds something at that row: the caller writes the tab whole."""
+    xml = package.text(CONTENT)
+    span = _tables(xml).get(same_tab(table.name))
+    if span is None or "<table:table " in xml[span[0] + 1 : span[1]]:
+        return False
+    number = table.header_row + len(table.rows) + 1
+    kinds = [c.kind for c in table.columns]
+    values = list(row)
+    while values and values[-1] is None:
+        values.pop()
+    cells = "".join(
+        _table_cell(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values)
+    )
+    added = f"<table:table-row>{cells}</table:table-row>"
+    seen, last_end = 0, None
+    for m in _ROW.finditer(xml, span[0], span[1]):
+        end = m.end() if m[2] else xml.index("</table:table-row>", m.end()) + len("</table:table-row>")
+        repeated = _ROWS_REPEATED.search(m[1])
+        count = int(repeated[1]) if repeated and repeated[1].isdigit() else 1
+        if seen + count >= number:  # the row element at the new row's place
+            if _HOLDING.search(xml, m.start(), end):
+                return False
+            before, after = number - seen - 1, seen + count - number
+            added = _repeated(xml[m.start() : end], before) + added + _repeated(xml[m.start() : end], after)
+            xml = xml[: m.start()] + added + xml[end:]
+            break
+        seen, last_end = seen + count, end
+    else:
+        if last_end is None:
+            return False
+        xml = xml[:last_end] + added + xml[last_end:]
+    package.put(CONTENT, _with_styles(xml, [table]))
+    return True
+
+
+def _repeated(element: str, times: int) -> str:
+    """An empty <table:table-row> element standing for `times` rows ("" for none)."""
+    if times <= 0:
+        return ""
+    start = _ROW.match(element)
+    attributes = _ROWS_REPEATED.sub("", start[1]) + (f' table:number-rows-repeated="{times}"' if times > 1 else "")
+    return f"<table:table-row{attributes}{start[2]}>" + element[start.end() :]
+
+
 def write_generated_ods(package: Package, tables: list[Table]) -> None:
     """Replace (or append) the generated sheets in content.xml; refuse a sheet of the group's that
     bears one of their names."""
     if not tables:
         return
-    xml = package.text(CONTENT)
-    added = ("" if 'style:name="sheetsyncMoney"' in xml else _styles(tables[0].currency)) + _width_styles(xml, tables)
-    if added:
-        xml = re.sub(r"</office:automatic-styles>", lambda _: added + "</office:automatic-styles>", xml, count=1)
+    xml = _with_styles(package.text(CONTENT), tables)
     dropped: list[str] = []
     spans = _tables(xml)
     for table in tables:

@@ -223,16 +223,21 @@ class XlsxBackend:
 
     def append_row(self, table: Table, row: list) -> None:
         """Add `row` below `table.rows` (the tab `table.name`'s rows as the caller read them under
-        the lock): in an .xlsx, one row element added to its sheet, every other cell of the tab as
-        it was (its formulas, hidden rows, formats); else the tab written whole, created with
-        `table`'s title and header when missing. Every other part of the workbook keeps its bytes.
-        A file changed since it was read is not written."""
+        the lock): one row added to its sheet, every other cell of the tab as it was (its formulas,
+        hidden rows, formats); where the sheet does not allow that, the tab written whole, created
+        with `table`'s title and header when missing. Every other part of the workbook keeps its
+        bytes. A file changed since it was read is not written."""
         whole = self._written_whole([replace(table, rows=[*table.rows, row])])
-        if self.path.suffix.lower() not in (".xlsx", ".xlsm"):
-            self._edit(whole)
-            return
-        # one row added where the sheet allows it, else the tab whole: one reading, one package
-        self._edit(lambda package: append_xlsx_row(package, table, row, is_date1904(package)) or whole(package))
+        suffix = self.path.suffix.lower()
+
+        def added(package: Package) -> bool:  # one reading, one package, whichever way it goes
+            if suffix == ".ods":
+                from sheetsync.backends.odf import append_ods_row
+
+                return append_ods_row(package, table, row) or whole(package)
+            return append_xlsx_row(package, table, row, is_date1904(package)) or whole(package)
+
+        self._edit(added)
 
     def _edit(self, change: Callable[[Package], bool]) -> bool:
         """`change` the workbook's package under the run lock, then save it, unless `change`
