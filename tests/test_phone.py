@@ -1063,6 +1063,27 @@ def test_a_phone_entry_adds_one_row_to_a_local_entries_tab_and_leaves_every_othe
     assert [p.amount for p in report.book.payments if p.source.tab == "Saisies"] == [40, 5, 25]
 
 
+def test_an_excel_table_over_the_entries_tab_takes_the_new_row(lilas):
+    """The eleventh stop's leftover: a treasurer who made the Entries tab an Excel table (Insert >
+    Table: banded rows, a filter) saw every phone entry land below it, outside its filter and its
+    sorting. A table ending on the row above the entry now takes it in; another one is left as is."""
+    from openpyxl.worksheet.table import Table as ExcelTable
+
+    workbook, base = lilas
+    assert post(link(base, "Julien"), kind="payment", to="Laurent", amount="40", date="2026-01-02T09:00").ok
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Saisies"]
+    sheet.add_table(ExcelTable(displayName="Paiements", ref="A2:Q3"))
+    sheet["S1"], sheet["S2"], sheet["T1"] = "Mois", "janv.", "Total"
+    sheet.add_table(ExcelTable(displayName="Aparte", ref="S1:T2"))  # beside it, ending higher
+    book.save(workbook)
+    answer = post(link(base, "Julien"), kind="payment", to="Laurent", amount="25", date="2026-01-05T10:00")
+    assert answer.status_code == 200 and "Enregistré" in shown(answer)
+    reopened = openpyxl.load_workbook(workbook)["Saisies"]
+    assert dict(reopened.tables.items()) == {"Paiements": "A2:Q4", "Aparte": "S1:T2"}
+    assert reopened.tables["Paiements"].autoFilter.ref == "A2:Q4" and reopened["K4"].value == 25
+
+
 def test_a_groups_own_entries_tab_lacking_a_column_an_entry_fills_says_which_to_add(lilas):
     """A review: a weekly booking with its last day, on an Entries tab of the group's own making
     (its header on row 1) without Until, got "try again in a few minutes", which never works. The

@@ -454,7 +454,7 @@ def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = 
     """Add `row` to the existing sheet `table.name` as one row element below `table.rows` (the
     tab's rows as just read), every other element of the sheet kept as it is: the group's
     formulas, hidden rows, comments and formats (a row element already at that number holding no
-    value, formats alone, is replaced; an Excel table over the tab is not stretched to it). False
+    value, formats alone, is replaced; an Excel table ending on the row above takes it in). False
     when the sheet is not there, spells its elements with a prefix, places a row otherwise than
     r="N" (by its order, r='N'), or holds a value at that row: the caller writes the tab whole."""
     existing = next((s for s in package.sheets() if same_tab(s.name) == same_tab(table.name)), None)
@@ -491,7 +491,36 @@ def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = 
     xml = _DIMENSION.sub(lambda m: _grown(m, number, len(row)), xml, count=1)
     package.put(existing.part, xml)
     styles.save()
+    _stretch_tables(package, existing.part, number)
     return True
+
+
+_AUTOFILTER = re.compile(r"<(?:\w+:)?autoFilter\b[^>]*>")
+_TABLE_REF = re.compile(r"""(\sref\s*=\s*["'])([A-Z]{1,3}[0-9]+:[A-Z]{1,3})([0-9]+)(["'])""")
+
+
+def _stretch_tables(package: Package, part: str, number: int) -> None:
+    """The Excel tables of the sheet `part` (Insert > Table) whose last row is the one above the row
+    `number` just added take it in, their filter too: the entry is one of their rows, banded,
+    filtered and sorted with the others. A table with a totals row, or ending elsewhere, is left
+    as it is."""
+    for kind, target in package.relationships(part).values():
+        if not kind.endswith("/table") or target not in package:
+            continue
+        xml = package.text(target)
+        tag = re.search(r"<(?:\w+:)?table\b[^>]*>", xml)
+        ref = _TABLE_REF.search(tag[0]) if tag else None
+        if ref is None or int(ref[3]) != number - 1 or (_attr(tag[0], "totalsRowCount") or "0") != "0":
+            continue
+        old = ref[2] + ref[3]
+        xml = xml[: tag.start()] + _ref_stretched(tag[0], old, number) + xml[tag.end() :]
+        xml = _AUTOFILTER.sub(lambda f: _ref_stretched(f[0], old, number), xml, count=1)  # noqa: B023 - used here
+        package.put(target, xml)
+
+
+def _ref_stretched(tag: str, old: str, number: int) -> str:
+    """A start tag whose ref is `old` ("A2:Q3") with that ref ending on the row `number` instead."""
+    return _TABLE_REF.sub(lambda m: f"{m[1]}{m[2]}{number}{m[4]}" if m[2] + m[3] == old else m[0], tag, count=1)
 
 
 def _grown(m: re.Match, rows: int, columns: int) -> str:
