@@ -1007,6 +1007,35 @@ def test_a_booking_cancelled_then_made_again_is_saved_not_said_already_there(lil
     assert [(b.source.row, b.member) for b in report.book.bookings] == [(5, "Catherine")]
 
 
+@pytest.mark.parametrize("where", ["xlsx", "gsheet"])
+def test_a_booking_ending_at_midnight_ends_at_midnight_read_back(
+    where, tmp_path, example2, monkeypatch, fake_sheets, service_account_key
+):
+    """The eleventh stop's leftover: a booking from 00:00 to 00:00 the next day came back from an
+    .xlsx as two whole days (a midnight moment reads as a day typed alone), so it ended a day late
+    and clashed with the next morning's. Its end is written as the day it runs through, alone, which
+    reads back as the same moment everywhere, and shows as a day in the sheet."""
+    from sheetsync.backends import open_backend
+
+    location, credentials = placed(where, lilas_tabs(example2), tmp_path / "lilas.xlsx", fake_sheets, service_account_key)
+    night = {"kind": "booking", "vehicle": "Clio", "start": "2026-01-10T00:00", "end": "2026-01-11T00:00", "repeat": ""}
+    morning = {"kind": "booking", "vehicle": "Clio", "start": "2026-01-11T08:00", "end": "2026-01-11T12:00", "repeat": ""}
+    with serve(location, monkeypatch, credentials) as (_, base):
+        assert post(link(base, "Catherine"), **night).status_code == 200
+        answer = post(link(base, "Julien"), **morning)
+        assert answer.status_code == 200 and "Enregistré" in shown(answer)
+        again = post(link(base, "Catherine"), **night)
+        assert again.status_code == 422 and "Déjà enregistré" in shown(again)
+    report = api.load(location, date(2026, 1, 5), credentials=credentials)
+    assert [(b.member, b.start, b.end) for b in report.book.bookings] == [
+        ("Catherine", datetime(2026, 1, 10), datetime(2026, 1, 11)),
+        ("Julien", datetime(2026, 1, 11, 8), datetime(2026, 1, 11, 12)),
+    ]
+    assert list(open_backend(location, credentials=credentials).read_tabs()["Saisies"])[2][5] == date(2026, 1, 10)
+    if where == "xlsx":
+        assert openpyxl.load_workbook(location)["Saisies"]["F3"].number_format == "yyyy-mm-dd"
+
+
 def test_a_booking_from_midnight_sent_twice_is_said_already_there():
     """A review: a moment at midnight comes back from an .xlsx as a day: the copy was not seen as one."""
     from sheetsync.api import _as_compared

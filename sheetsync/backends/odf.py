@@ -182,7 +182,7 @@ def _with_styles(xml: str, tables: list[Table]) -> str:
     return xml[:at] + added + xml[at:]
 
 
-_ROW = re.compile(r"<table:table-row\b([^>]*?)(/?)>")
+_TABLE_ROW = re.compile(r"<table:table-row\b([^>]*?)(/?)>")
 _ROWS_REPEATED = re.compile(r'\s*\btable:number-rows-repeated="([^"]*)"')
 _HOLDING = re.compile(r"office:value-type=|table:formula=|<text:|<draw:|<office:annotation")
 
@@ -207,7 +207,7 @@ def append_ods_row(package: Package, table: Table, row: list) -> bool:
     )
     added = f"<table:table-row>{cells}</table:table-row>"
     seen, last_end = 0, None
-    for m in _ROW.finditer(xml, span[0], span[1]):
+    for m in _TABLE_ROW.finditer(xml, span[0], span[1]):
         end = m.end() if m[2] else xml.index("</table:table-row>", m.end()) + len("</table:table-row>")
         repeated = _ROWS_REPEATED.search(m[1])
         count = int(repeated[1]) if repeated and repeated[1].isdigit() else 1
@@ -231,7 +231,7 @@ def _repeated(element: str, times: int) -> str:
     """An empty <table:table-row> element standing for `times` rows ("" for none)."""
     if times <= 0:
         return ""
-    start = _ROW.match(element)
+    start = _TABLE_ROW.match(element)
     attributes = _ROWS_REPEATED.sub("", start[1]) + (f' table:number-rows-repeated="{times}"' if times > 1 else "")
     return f"<table:table-row{attributes}{start[2]}>" + element[start.end() :]
 

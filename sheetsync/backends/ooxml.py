@@ -339,16 +339,23 @@ def _sheet_cell(ref: str, value: object, style: int | None, date1904: bool = Fal
     return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
 
 
-def _row_xml(r: int, values: list, kinds: list[int | None], date1904: bool) -> str:
-    """Row `r` of a sheet: its cells typed, each styled by its column's kind (text stays plain)."""
+def _row_xml(r: int, values: list, kinds: list[str], styles: dict[str, int], date1904: bool) -> str:
+    """Row `r` of a sheet: its cells typed, each styled by its column's kind (text stays plain; a day
+    alone in a column of moments is shown as a day)."""
     cells = "".join(
-        _sheet_cell(
-            f"{column_letter(i)}{r}", v, kinds[i] if i < len(kinds) and not isinstance(v, str) else None, date1904
-        )
+        _sheet_cell(f"{column_letter(i)}{r}", v, _style_of(v, kinds[i] if i < len(kinds) else "text", styles), date1904)
         for i, v in enumerate(values)
         if v is not None
     )
     return f'<row r="{r}">{cells}</row>'
+
+
+def _style_of(value: object, kind: str, styles: dict[str, int]) -> int | None:
+    if isinstance(value, str):
+        return None
+    if kind == "datetime" and isinstance(value, date) and not isinstance(value, datetime):
+        return styles.get("date")
+    return styles.get(kind)
 
 
 def sheet_xml(table: Table, styles: dict[str, int], drawing: str | None = None, date1904: bool = False) -> str:
@@ -365,8 +372,8 @@ def sheet_xml(table: Table, styles: dict[str, int], drawing: str | None = None, 
         if c.header  # a column of the group's own with no header stays without one
     )
     rows.append(f'<row r="{header_row}">{header}</row>')
-    kinds = [styles.get(c.kind) for c in table.columns]
-    rows += [_row_xml(r, values, kinds, date1904) for r, values in enumerate(table.rows, start=header_row + 1)]
+    kinds = [c.kind for c in table.columns]
+    rows += [_row_xml(r, values, kinds, styles, date1904) for r, values in enumerate(table.rows, start=header_row + 1)]
     widths = "".join(
         f'<col min="{i + 1}" max="{i + 1}" width="{c.shown_width}" customWidth="1"/>'
         for i, c in enumerate(table.columns)
@@ -468,8 +475,7 @@ def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = 
         return False
     number = table.header_row + len(table.rows) + 1
     styles = Styles(package, table.currency)
-    ids = styles.for_table()
-    added = _row_xml(number, row, [ids.get(c.kind) for c in table.columns], date1904)
+    added = _row_xml(number, row, [c.kind for c in table.columns], styles.for_table(), date1904)
     if "<sheetData/>" in xml:
         xml = xml.replace("<sheetData/>", f"<sheetData>{added}</sheetData>", 1)
     else:

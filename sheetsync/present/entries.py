@@ -3,7 +3,7 @@ in sheetsync's own layout for a new tab, or in the layout the group keeps it in.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from sheetsync.model.schema import ENTRIES, ENTRY_KINDS_BY_ID
 from sheetsync.present.table import Column, Table
@@ -76,4 +76,9 @@ def entry_row(
     each column: OWN_LAYOUT, or kept_layout's); `fields` holds the Entries fields the member filled
     in (vehicle, date, odometer_start, amount, to, cancels…)."""
     values = dict(fields, submitted=submitted, kind=ENTRY_KINDS_BY_ID[kind].name(lang), member=member)
+    end = values.get("end")
+    if kind == "booking" and isinstance(end, datetime) and end.time() == time():
+        # a moment at midnight comes back from a file as a day, and a day alone ends at its end: a
+        # booking ending at midnight is written as the day it runs through, the same moment read back
+        values["end"] = (end - timedelta(days=1)).date()
     return [values.get(f) if f else None for f in layout]
