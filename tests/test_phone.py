@@ -110,6 +110,22 @@ def test_a_wrong_or_revoked_link_gets_403_and_no_data(lilas, tmp_path, example2)
     assert "Saisies" not in read_xlsx(workbook)
 
 
+def test_a_link_cut_short_opened_in_a_browser_gets_a_page_in_the_phones_language(lilas):
+    """The eleventh stop's leftover: a member whose link lost its end (a message app cut it), or who
+    typed the site's address alone, got English JSON: {"ok": false, "message": "No such group or
+    action."}. A browser now gets the short page a wrong link gets, in its language, with nothing
+    of the group; a program asking for JSON still gets JSON."""
+    _, base = lilas
+    french = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8", "Accept-Language": "fr-FR,fr;q=0.9"}
+    for cut in (base + "/", link(base, "Catherine").rsplit("/", 1)[0], base + "/groups/lilas"):
+        answer = requests.get(cut, timeout=30, headers=french)
+        assert answer.status_code == 404 and answer.headers["Content-Type"].startswith("text/html"), cut
+        assert '<html lang="fr">' in answer.text and "Demandez votre lien personnel" in shown(answer)
+        assert "Lilas" not in answer.text and "Catherine" not in answer.text
+    program = requests.get(base + "/groups/nowhere", timeout=30)
+    assert program.status_code == 404 and program.json() == {"ok": False, "message": "No such group or action."}
+
+
 @pytest.mark.parametrize(
     "typed", ["Catherine et Julien", "Catherine\nJulien", "Catherine / Julien", "julien; CATHERINE"]
 )

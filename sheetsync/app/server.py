@@ -146,12 +146,14 @@ class Service:
             # that stands between /m/ and the token (the last segment)
             return self.phone_page(self.groups[parts[1]], environ, method, "/".join(parts[3:-1]), parts[-1])
         if len(parts) != 3 or parts[0] != "groups" or parts[1] not in self.groups:
-            return 404, {"ok": False, "message": "No such group or action."}, None
+            return not_found(environ, method, "No such group or action.")
         group = self.groups[parts[1]]
         if parts[2] == "calendar.ics" and method == "GET":
             return self.calendar_feed(group, environ)
-        if method != "POST" or parts[2] not in ACTIONS:
-            return 405 if parts[2] in ACTIONS else 404, {"ok": False, "message": "Use POST with a signed body."}, None
+        if parts[2] not in ACTIONS:
+            return not_found(environ, method, "Use POST with a signed body.")
+        if method != "POST":
+            return 405, {"ok": False, "message": "Use POST with a signed body."}, None
         try:
             body = request_body(environ)
         except BadRequest as exc:
@@ -339,10 +341,18 @@ class Service:
         return status, page, "text/html; charset=utf-8", headers
 
 
-def refused(environ) -> tuple:
+def refused(environ, status: int = 403) -> tuple:
     """A wrong or revoked link: a page in the phone's language (its Accept-Language), nothing of the group."""
     page = phone.render_refused(browser_language(environ.get("HTTP_ACCEPT_LANGUAGE", "")))
-    return 403, page, "text/html; charset=utf-8", [("Cache-Control", "no-store")]
+    return status, page, "text/html; charset=utf-8", [("Cache-Control", "no-store")]
+
+
+def not_found(environ, method: str, message: str) -> tuple:
+    """An address that is nothing here: for a browser (a member's link cut short, the site's address
+    alone) the page of a wrong link, with 404; for a program, JSON saying `message`."""
+    if method == "GET" and "text/html" in environ.get("HTTP_ACCEPT", ""):
+        return refused(environ, 404)
+    return 404, {"ok": False, "message": message}, None
 
 
 def without_paths(text: str) -> str:
