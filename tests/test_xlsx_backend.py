@@ -312,6 +312,10 @@ def test_a_row_added_to_an_ods_sheet_takes_one_repeat_of_its_empty_rows_and_neve
     assert re.findall(r"number-rows-repeated=\"(\d+)\"", entries) == ["1048569"]
     assert 'office:date-value="2026-01-05T00:00:00"' in entries and "<text:p>payment</text:p>" in entries
     assert ods_rows([["kept"]]) in content and 'style:name="sheetsyncDateTime"' in content
+    quoted = rows.replace('number-rows-repeated="1048570"', "number-rows-repeated = '1048570'")  # legal XML too
+    package = Package(ods_package(ods_content({"Entries": quoted})))
+    assert append_ods_row(package, table, [datetime(2026, 1, 5), "payment"])
+    assert re.findall(r"number-rows-repeated=\"(\d+)\"", package.text("content.xml")) == ["1048569"]
     held = rows.replace(
         "<table:table-row table:number",
         "<table:table-row><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row><table:table-row table:number",

@@ -11,6 +11,7 @@ import re
 from datetime import date, datetime, time
 from decimal import Decimal
 
+from sheetsync.backends.limits import repeat_count
 from sheetsync.backends.odf_charts import (
     CHARACTER_CM,
     drop_objects,
@@ -183,7 +184,7 @@ def _with_styles(xml: str, tables: list[Table]) -> str:
 
 
 _TABLE_ROW = re.compile(r"<table:table-row\b([^>]*?)(/?)>")
-_ROWS_REPEATED = re.compile(r'\s*\btable:number-rows-repeated="([^"]*)"')
+_ROWS_REPEATED = re.compile(r"""\s*\btable:number-rows-repeated\s*=\s*(["'])(.*?)\1""")
 _HOLDING = re.compile(r"office:value-type=|table:formula=|<text:|<draw:|<office:annotation")
 
 
@@ -210,7 +211,7 @@ def append_ods_row(package: Package, table: Table, row: list) -> bool:
     for m in _TABLE_ROW.finditer(xml, span[0], span[1]):
         end = m.end() if m[2] else xml.index("</table:table-row>", m.end()) + len("</table:table-row>")
         repeated = _ROWS_REPEATED.search(m[1])
-        count = int(repeated[1]) if repeated and repeated[1].isdigit() else 1
+        count = repeat_count(repeated[2] if repeated else None)  # as the reader counts them
         if seen + count >= number:  # the row element at the new row's place
             if _HOLDING.search(xml, m.start(), end):
                 return False
