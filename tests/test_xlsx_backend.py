@@ -316,6 +316,11 @@ def test_a_row_added_to_an_ods_sheet_takes_one_repeat_of_its_empty_rows_and_neve
     package = Package(ods_package(ods_content({"Entries": quoted})))
     assert append_ods_row(package, table, [datetime(2026, 1, 5), "payment"])
     assert re.findall(r"number-rows-repeated=\"(\d+)\"", package.text("content.xml")) == ["1048569"]
+    grouped = rows.replace("<table:table-row>", "<table:table-row-group><table:table-row>", 1)  # Data > Group
+    grouped = grouped.replace("</table:table-row>", "</table:table-row></table:table-row-group>", 1)
+    package = Package(ods_package(ods_content({"Entries": grouped})))
+    assert append_ods_row(package, table, [datetime(2026, 1, 5), "payment"])  # a review: a group was a row
+    assert re.findall(r"number-rows-repeated=\"(\d+)\"", package.text("content.xml")) == ["1048569"]
     held = rows.replace(
         "<table:table-row table:number",
         "<table:table-row><table:table-cell><text:p>x</text:p></table:table-cell></table:table-row><table:table-row table:number",

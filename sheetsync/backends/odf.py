@@ -183,7 +183,7 @@ def _with_styles(xml: str, tables: list[Table]) -> str:
     return xml[:at] + added + xml[at:]
 
 
-_TABLE_ROW = re.compile(r"<table:table-row\b([^>]*?)(/?)>")
+_TABLE_ROW = re.compile(r"<table:table-row(?=[\s/>])([^>]*?)(/?)>")  # not <table:table-row-group>
 _ROWS_REPEATED = re.compile(r"""\s*\btable:number-rows-repeated\s*=\s*(["'])(.*?)\1""")
 _HOLDING = re.compile(r"office:value-type=|table:formula=|<text:|<draw:|<office:annotation")
 

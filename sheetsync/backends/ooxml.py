@@ -497,28 +497,33 @@ def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = 
     xml = _DIMENSION.sub(lambda m: _grown(m, number, len(row)), xml, count=1)
     package.put(existing.part, xml)
     styles.save()
-    _stretch_tables(package, existing.part, number)
+    filled = [i for i, v in enumerate(row) if v is not None]
+    if filled:
+        _stretch_tables(package, existing.part, number, (filled[0] + 1, filled[-1] + 1))
     return True
 
 
 _AUTOFILTER = re.compile(r"<(?:\w+:)?autoFilter\b[^>]*>")
-_TABLE_REF = re.compile(r"""(\sref\s*=\s*["'])([A-Z]{1,3}[0-9]+:[A-Z]{1,3})([0-9]+)(["'])""")
+_TABLE_REF = re.compile(r"""(\sref\s*=\s*["'])(([A-Z]{1,3})[0-9]+:([A-Z]{1,3}))([0-9]+)(["'])""")
 
 
-def _stretch_tables(package: Package, part: str, number: int) -> None:
-    """The Excel tables of the sheet `part` (Insert > Table) whose last row is the one above the row
-    `number` just added take it in, their filter too: the entry is one of their rows, banded,
-    filtered and sorted with the others. A table with a totals row, or ending elsewhere, is left
-    as it is."""
+def _stretch_tables(package: Package, part: str, number: int, columns: tuple[int, int]) -> None:
+    """The Excel tables of the sheet `part` (Insert > Table) over the `columns` (first, last) the
+    row `number` just added fills, whose last row is the one above it, take it in, their filter
+    too: the entry is one of their rows, banded, filtered and sorted with the others. A table
+    beside them, with a totals row, or ending elsewhere, is left as it is."""
     for kind, target in package.relationships(part).values():
         if not kind.endswith("/table") or target not in package:
             continue
         xml = package.text(target)
         tag = re.search(r"<(?:\w+:)?table\b[^>]*>", xml)
         ref = _TABLE_REF.search(tag[0]) if tag else None
-        if ref is None or int(ref[3]) != number - 1 or (_attr(tag[0], "totalsRowCount") or "0") != "0":
+        if ref is None or int(ref[5]) != number - 1 or (_attr(tag[0], "totalsRowCount") or "0") != "0":
             continue
-        old = ref[2] + ref[3]
+        first, last = column_number(ref[3].encode()), column_number(ref[4].encode())
+        if last < columns[0] or first > columns[1]:  # beside the entries: a table of the group's own
+            continue
+        old = ref[2] + ref[5]
         xml = xml[: tag.start()] + _ref_stretched(tag[0], old, number) + xml[tag.end() :]
         xml = _AUTOFILTER.sub(lambda f: _ref_stretched(f[0], old, number), xml, count=1)  # noqa: B023 - used here
         package.put(target, xml)
@@ -526,7 +531,7 @@ def _stretch_tables(package: Package, part: str, number: int) -> None:
 
 def _ref_stretched(tag: str, old: str, number: int) -> str:
     """A start tag whose ref is `old` ("A2:Q3") with that ref ending on the row `number` instead."""
-    return _TABLE_REF.sub(lambda m: f"{m[1]}{m[2]}{number}{m[4]}" if m[2] + m[3] == old else m[0], tag, count=1)
+    return _TABLE_REF.sub(lambda m: f"{m[1]}{m[2]}{number}{m[6]}" if m[2] + m[5] == old else m[0], tag, count=1)
 
 
 def _grown(m: re.Match, rows: int, columns: int) -> str:

@@ -76,9 +76,14 @@ def entry_row(
     each column: OWN_LAYOUT, or kept_layout's); `fields` holds the Entries fields the member filled
     in (vehicle, date, odometer_start, amount, to, cancels…)."""
     values = dict(fields, submitted=submitted, kind=ENTRY_KINDS_BY_ID[kind].name(lang), member=member)
-    end = values.get("end")
-    if kind == "booking" and isinstance(end, datetime) and end.time() == time():
-        # a moment at midnight comes back from a file as a day, and a day alone ends at its end: a
-        # booking ending at midnight is written as the day it runs through, the same moment read back
+    start, end = values.get("date"), values.get("end")
+    if kind == "booking" and _midnights(start, end) and end.date() > start.date():
+        # a moment at midnight comes back from a file as a day, and a booking from a day alone to a
+        # day alone runs to the end of the second: from midnight to midnight, it is written as the
+        # days it takes, the same moments read back (from 20:00, a midnight end reads as one)
         values["end"] = (end - timedelta(days=1)).date()
     return [values.get(f) if f else None for f in layout]
+
+
+def _midnights(*moments: object) -> bool:
+    return all(isinstance(m, datetime) and m.time() == time() for m in moments)
