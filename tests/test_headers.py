@@ -120,3 +120,36 @@ def test_tabs_named_by_a_french_synonym_make_a_french_workbook():
     raw["Adhérents"], raw["Sorties"] = raw.pop("Membres"), raw.pop("Carnet de bord")
     report = report_of(raw)
     assert report.problems == [] and report.settings.language == "fr"
+
+
+def test_a_settings_tab_renamed_is_read_by_its_header():
+    """A trial: the treasurer renamed Paramètres "Réglages du groupe"; every setting was dropped
+    without a word (insurance shared by km again: 175 € moved between balances). A tab whose
+    header names a Setting and a Value column is the Settings tab when none is named so."""
+    from conftest import consecutive_trips, group
+
+    trips = consecutive_trips(("Laurent", 100), ("Catherine", 300))
+    raw = group(lang="fr", settings=[("partage.assurance", "propriétaire"), ("groupe", "Rue des Lilas")], trips=trips)
+    raw["Réglages du groupe"] = raw.pop("Paramètres")
+    report = report_of(raw)
+    assert report.settings.group == "Rue des Lilas" and report.settings.language == "fr"
+    assert report.book.tab_names["settings"] == "Réglages du groupe"
+    assert not [p for p in report.problems if p.code.startswith("settings.")]
+
+
+def test_the_groups_language_is_the_one_most_of_its_tabs_are_named_in():
+    """A trial: the members' tab renamed "Participants" (a word both languages use) turned a French
+    group's sync English: new English tabs beside the French ones, which kept the old figures. The
+    tabs vote: a French name for French, an English one for English."""
+    from conftest import group
+
+    from sheetsync.read.headers import find_tabs, tab_language
+
+    raw = group(lang="fr")
+    raw["Participants"] = raw.pop("Membres")
+    assert tab_language(find_tabs(raw)) == "fr"
+    assert report_of(raw).settings.language == "fr"
+    english = group(lang="en")
+    english["Participants"] = english.pop("Members")
+    assert tab_language(find_tabs(english)) == "en"
+    assert tab_language(find_tabs({"Membres": [], "Trips": [], "Vehicles": []})) == "en"  # two to one

@@ -134,12 +134,33 @@ class LocatedTab:
 
 
 def find_tabs(raw: RawTables) -> dict[str, str]:
-    """tab id -> the tab's name as written, for each input tab present (the first so named)."""
+    """tab id -> the tab's name as written, for each input tab present (the first so named); the
+    Settings tab, when none is named so, is the first tab whose header names a Setting and a Value
+    column ("Réglages du groupe": Paramètre, Valeur)."""
     found: dict[str, str] = {}
     for name in raw:
         if (spec := named_tab(name)) is not None and spec.id not in found:
             found[spec.id] = name
+    if "settings" not in found:
+        unnamed = (n for n in raw if named_tab(n) is None and not is_generated_name(n))
+        settings = next((n for n in unnamed if _reads_as_settings(raw[n])), None)
+        if settings is not None:
+            found["settings"] = settings
     return found
+
+
+# the Settings tab's header, by its columns' names less the words any tab may head a column with ("Name")
+_SETTING_KEYS = SETTINGS.column("key").keys() - {header_key(w) for w in ("Name", "Nom")}
+_VALUE_KEYS = SETTINGS.column("value").keys()
+
+
+def _reads_as_settings(rows: Iterable[list[Cell]]) -> bool:
+    head = rows.head(HEADER_SCAN_ROWS) if isinstance(rows, Rows) else list(islice(rows, HEADER_SCAN_ROWS))
+    for row in head:
+        keys = {header_key(text) for text in map(as_text, row) if text}
+        if keys & _SETTING_KEYS and keys & _VALUE_KEYS:
+            return True
+    return False
 
 
 def named_tab(name: str) -> InputTab | None:
@@ -167,11 +188,15 @@ def duplicate_tabs(raw: RawTables, found: dict[str, str]) -> list[tuple[str, str
 
 
 def tab_language(found: dict[str, str]) -> str:
-    """ "fr" when the group's main tabs are named in French (the schema's French names), else "en"."""
-    for tab_id in ("members", "trips", "vehicles"):
-        if tab_id in found:
-            return "fr" if header_key(found[tab_id]) in TABS_BY_ID[tab_id].french_keys() else "en"
-    return "en"
+    """ "fr" when most of the group's input tabs are named in French (the schema's French names:
+    "Participants", a word both languages use, is no French name, and so one vote among several),
+    else "en"; on a tie, the first of its members', trips' and vehicles' tabs decides."""
+    french = {tab_id: header_key(name) in TABS_BY_ID[tab_id].french_keys() for tab_id, name in found.items()}
+    votes = sum(1 if is_french else -1 for is_french in french.values())
+    if votes:
+        return "fr" if votes > 0 else "en"
+    first = next((tab_id for tab_id in ("members", "trips", "vehicles") if tab_id in found), None)
+    return "fr" if first is not None and french[first] else "en"
 
 
 def locate(
