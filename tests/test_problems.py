@@ -696,3 +696,21 @@ def test_a_trip_typed_in_the_wrong_car_names_the_other_cars_row_with_its_tab():
     ]
     (p,) = [p for p in report_of(raw).problems if p.code == "trip.other_vehicle"]
     assert "row 2 (Trips Zoé)" in p.message, p.message
+
+
+def test_an_expense_or_a_payment_copied_twice_is_said_and_counted_as_typed():
+    """A trial: the insurance row copied twice by mistake, and a payment typed twice, were counted
+    twice without a word ("Aucune anomalie.", 175 € moved). The copy is a warning at its row naming
+    the first; both stay counted (two equal fuel fills can be real); a note tells them apart."""
+    insurance = [date(2025, 2, 1), "Laurent", "insurance", 351]
+    paid = [date(2025, 3, 1), "Julien", "Laurent", D("171.54")]
+    raw = group(trips=trips3(), expenses=[insurance, insurance, [*insurance[:3], 352]], payments=[paid, paid])
+    report = report_of(raw)
+    copies = [(p.code, p.tab, p.row, p.severity) for p in report.problems if p.code.endswith(".copied")]
+    assert copies == [("expense.copied", "Expenses", 3, Severity.WARNING), ("payment.copied", "Payments", 3, Severity.WARNING)]
+    said = next(p for p in report.problems if p.code == "expense.copied")
+    assert "row 2" in said.message and said.column == "Amount"
+    assert sum(e.amount for e in report.book.expenses) == 351 * 2 + 352
+    raw["Expenses"][0].append("Note")
+    raw["Expenses"][2].append("second car's")
+    assert "expense.copied" not in codes(report_of(raw))

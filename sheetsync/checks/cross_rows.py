@@ -354,6 +354,25 @@ def check_implausible_trips(book: Book) -> tuple[Book, list[Problem]]:
     return book, problems
 
 
+def check_copied_rows(book: Book) -> tuple[Book, list[Problem]]:
+    """A warning on each expense or payment equal in every cell to an earlier one (a row copied by
+    mistake, counted twice): both stay counted, two equal fuel fills a day can be real."""
+    problems = []
+    for records, tab_id, code in (
+        (book.expenses, "expenses", "expense.copied"),
+        (book.payments, "payments", "payment.copied"),
+    ):
+        first: dict[object, SourceRef] = {}
+        for record in records:
+            here = record.source
+            seen = first.setdefault(replace(record, source=None), here)
+            if seen is not here:
+                other = _row_seen_from(book.settings.language, seen, here)
+                column = book.header(tab_id, "amount", here.tab)
+                problems.append(problem(code, book.settings.language, here.tab, here.row, column, other=other))
+    return book, problems
+
+
 def check_responsible(book: Book) -> tuple[Book, list[Problem]]:
     """Give each `responsible`-rule expense its member: the one named, else the driver of the
     single trip of that vehicle at that moment (on that day, for an expense without a time)."""
@@ -451,7 +470,14 @@ def check_hub(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, li
     ]
 
 
-CHECKS = (check_trip_sequence, check_implausible_trips, check_membership, check_responsible, check_rates)
+CHECKS = (
+    check_trip_sequence,
+    check_implausible_trips,
+    check_membership,
+    check_copied_rows,
+    check_responsible,
+    check_rates,
+)
 
 
 def validate(book: Book, settings_rows: dict[str, SourceRef]) -> tuple[Book, list[Problem]]:

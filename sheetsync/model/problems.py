@@ -305,6 +305,16 @@ PROBLEMS: dict[str, Template] = {
         N_('The refund "{value}" does not say which cost it lowers.'),
         N_('Write the category after the word, e.g. "Remboursement assurance" or "refund repair".'),
     ),
+    "expense.copied": Template(
+        W,
+        N_("This expense repeats {other} exactly: it is counted twice."),
+        N_("If the row was copied by mistake, delete it; if both are real, add a note to one to tell them apart."),
+    ),
+    "payment.copied": Template(
+        W,
+        N_("This payment repeats {other} exactly: it is counted twice."),
+        N_("If the row was copied by mistake, delete it; if both are real, add a note to one to tell them apart."),
+    ),
     "expense.no_responsible": Template(
         E,
         N_("Who is responsible for this {category}?"),
