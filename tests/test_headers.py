@@ -153,3 +153,23 @@ def test_the_groups_language_is_the_one_most_of_its_tabs_are_named_in():
     english["Participants"] = english.pop("Members")
     assert tab_language(find_tabs(english)) == "en"
     assert tab_language(find_tabs({"Membres": [], "Trips": [], "Vehicles": []})) == "en"  # two to one
+
+
+def test_a_column_of_money_the_logbook_holds_and_nothing_reads_is_said_with_its_amount():
+    """A trial: a "Péage (€)" column inserted in Trajets, 12,40 and 30 typed in it: "Aucune
+    anomalie.", and 42,40 € in none of the figures. A logbook column whose header names a currency
+    and no field is a warning at its header, with the amount, and that amount is said left out; a
+    header without a currency ("Péage") is a column of notes, and "Conducteur" names none."""
+    from conftest import consecutive_trips, group
+
+    raw = group(lang="fr", trips=consecutive_trips(("Laurent", 100), ("Catherine", 300), ("Julien", 50)))
+    raw["Trajets"][0].append("Péage (€)")
+    raw["Trajets"][1].append("12,40")
+    raw["Trajets"][3].append(30)
+    report = report_of(raw)
+    (said,) = [p for p in report.problems if p.code == "column.unread_money"]
+    assert (said.tab, said.row, said.column, said.severity.value) == ("Trajets", 1, "Péage (€)", "warning")
+    assert "42,4 en tout" in said.message and "Dépenses" in said.hint
+    assert report.left_out.amount == D("42.40") and len(report.book.trips) == 3
+    raw["Trajets"][0][-1] = "Péage"
+    assert "column.unread_money" not in {p.code for p in report_of(raw).problems}

@@ -432,6 +432,16 @@ PROBLEMS: dict[str, Template] = {
         ),
         N_('Move those amounts into "{used}", then delete the other column.'),
     ),
+    "column.unread_money": Template(
+        W,  # said left out too: a group keeping its drivers' own tolls for the record may
+        N_(
+            "sheetsync reads no column of this name: the amounts typed in it, {amount} in all, are in none of the figures."
+        ),
+        N_(
+            "To share these costs, enter each as an expense in {expenses}. If each driver bears their own, take "
+            "the currency out of the header."
+        ),
+    ),
     "tab.duplicate": Template(
         W,
         N_('The tabs "{used}" and "{value}" are read as the same tab: "{used}" is used, "{value}" is ignored.'),

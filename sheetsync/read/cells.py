@@ -17,6 +17,7 @@ from sheetsync.model import CENT, CURRENCY_SYMBOLS
 
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007'’"
 _CURRENCY = re.compile(r"(€|\$|£|CHF|euros?|EUR|USD|GBP)", re.IGNORECASE)
+_CURRENCY_WORD = re.compile(r"[€$£]|\b(?:CHF|EUR|USD|GBP|euros?)\b", re.IGNORECASE)  # "Conducteur" names none
 # the currency each sign or word names ("$": the US dollar, or a group's own dollar or peso);
 # an amount typed in another currency than the group's is refused
 CURRENCY_OF = {sign: code for code, sign in CURRENCY_SYMBOLS.items()} | {"euro": "EUR", "euros": "EUR"}
@@ -55,6 +56,11 @@ class OtherCurrency(ValueError):
     def __init__(self, text: str, found: str):
         super().__init__(f'"{text}" is in {found}')
         self.found = found
+
+
+def names_a_currency(text: str) -> bool:
+    """Whether a header names a currency: "Péage (€)", "Parking EUR", "Cost in euros"."""
+    return _CURRENCY_WORD.search(text) is not None
 
 
 def currency_code(sign: str) -> str:

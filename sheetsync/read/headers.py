@@ -16,7 +16,7 @@ from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.names import closest, header_key
 from sheetsync.model.schema import INPUT_TABS, SETTINGS, TABS_BY_ID, InputTab, is_generated_name
-from sheetsync.read.cells import as_text
+from sheetsync.read.cells import as_text, names_a_currency
 
 Cell = object
 RawTables = dict[str, Iterable[list[Cell]]]  # tab name -> its rows, row 1 first (a list, or rows read as they come)
@@ -111,6 +111,16 @@ class LocatedTab:
     def index(self) -> dict[str, int]:
         """field -> 0-based column index."""
         return {name: i for name, (i, _) in self.columns.items()}
+
+    @cached_property
+    def money_unread(self) -> list[int]:
+        """The 0-based columns of a logbook whose header names a currency and no field ("Péage (€)"):
+        money typed there is in none of the figures (tolls, parking a driver notes on their trip)."""
+        if self.spec.id != "trips" or not self.header_row:
+            return []
+        header = self.rows.head(self.header_row)[self.header_row - 1]
+        read = {i for i, _ in self.columns.values()} | {i for _, _, i in self.duplicates}
+        return [i for i, cell in enumerate(header) if i not in read and names_a_currency(as_text(cell) or "")]
 
     def data_rows(self):
         """(sheet row number, cells) for each row below the header."""

@@ -31,6 +31,7 @@ from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
     BOOKINGS,
     CATEGORIES,
+    EXPENSES,
     GENERATED_TABS,
     MEMBERS,
     SETTINGS,
@@ -219,7 +220,8 @@ class _Parser:
         self.rejected = []
         marks = tab.marks
         special = marks.hidden | set(marks.totals)
-        ignored = [i for f, _, i in tab.duplicates if f in PAID_FIELDS]  # money columns not read
+        # money columns not read: a second one meaning the same as another, one naming no field
+        ignored = [i for f, _, i in tab.duplicates if f in PAID_FIELDS] + tab.money_unread
         sums = RunningSums()
         for row, cells in tab.data_rows():
             if special and row in special:
@@ -322,8 +324,25 @@ class _Parser:
 
     def duplicate_columns(self, tabs: list[LocatedTab]) -> None:
         """A warning for each column ignored because another one means the same, with the money
-        typed in it when it is a money column (`_ignored_money`)."""
+        typed in it when it is a money column (`_ignored_money`); and for each logbook column of
+        money that names no field, with the money typed in it."""
         for tab in tabs:
+            for index in tab.money_unread:
+                money = self.ignored.get((tab.name, index), IgnoredColumn())
+                if money.amounts:
+                    self.unread += money.unread
+                    header = as_text(tab.rows.head(tab.header_row)[tab.header_row - 1][index])
+                    expenses = EXPENSES.name(self.lang)
+                    said = problem(
+                        "column.unread_money",
+                        self.lang,
+                        tab.name,
+                        tab.header_row,
+                        header,
+                        amount=money.total,
+                        expenses=expenses,
+                    )
+                    self.problems.append(said)
             for field_id, header, index in tab.duplicates:
                 money = self.ignored.get((tab.name, index), IgnoredColumn())
                 if money.amounts:  # a column of money: what cannot be read in it is money too
