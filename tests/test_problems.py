@@ -72,7 +72,7 @@ def test_unknown_vehicle_and_missing_vehicle_with_several():
 def test_unknown_category():
     report = report_of(group(trips=trips3(), expenses=[[date(2025, 1, 2), "Laurent", "carbrant", 30]]))
     assert codes(report) == [("Expenses", 2, "Category", "ref.category")]
-    assert "carburant" in report.problems[0].hint
+    assert report.problems[0].hint.startswith("Did you mean fuel?")  # the closest name, in the group's language
 
 
 @pytest.mark.parametrize("typed", ["Carburant et péage", "fuel + tolls", "péage/parking"])
@@ -714,3 +714,10 @@ def test_an_expense_or_a_payment_copied_twice_is_said_and_counted_as_typed():
     raw["Expenses"][0].append("Note")
     raw["Expenses"][2].append("second car's")
     assert "expense.copied" not in codes(report_of(raw))
+
+
+def test_a_category_misspelt_is_suggested_in_the_groups_language():
+    """A trial: "Tol" in a French group's Dépenses got "Vouliez-vous dire toll ?", an English word."""
+    raw = group(lang="fr", trips=trips3(), expenses=[[date(2025, 2, 1), "Laurent", "Tol", 12]])
+    (said,) = [p for p in report_of(raw).problems if p.code == "ref.category"]
+    assert said.hint.startswith("Vouliez-vous dire péage ?") and "toll" not in said.hint

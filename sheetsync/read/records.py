@@ -756,10 +756,15 @@ class _Parser:
                 "ref.category",
                 "category",
                 value=typed,
-                suggestion=suggest(typed, category_names()) or "",
+                suggestion=self._category_name(suggest(typed, category_names())),
                 choices=", ".join(names),
             )
         return found, refund
+
+    def _category_name(self, name: str | None) -> str:
+        """A category's name as the group writes it (a suggestion found among every language's)."""
+        found = category_id(name) if name else None
+        return next(c.name(self.lang) for c in CATEGORIES if c.id == found) if found else ""
 
     def booking(self, r: RowReader) -> Booking | None:
         vehicle = self._vehicle(r) if self.vehicle_names.all() else None
