@@ -386,7 +386,7 @@ def test_settings_unknown_key_and_bad_value():
     report = report_of(raw)
     assert codes(report) == [
         ("Settings", 3, "Value", "settings.bad_value"),
-        ("Settings", 2, "Value", "settings.unknown_key"),
+        ("Settings", 2, "Setting", "settings.unknown_key"),
     ]
     assert "language" in report.problems[1].hint
     assert report.settings.cost_mode == "real" and report.settings.currency == "EUR"
@@ -721,3 +721,10 @@ def test_a_category_misspelt_is_suggested_in_the_groups_language():
     raw = group(lang="fr", trips=trips3(), expenses=[[date(2025, 2, 1), "Laurent", "Tol", 12]])
     (said,) = [p for p in report_of(raw).problems if p.code == "ref.category"]
     assert said.hint.startswith("Vouliez-vous dire péage ?") and "toll" not in said.hint
+
+
+def test_an_unknown_setting_is_said_at_the_cell_naming_it():
+    """A trial: "règlement_arrondi" was blamed on the Valeur column; the name is in Paramètre."""
+    raw = group(lang="fr", trips=trips3(), settings=[("règlement_arrondi", "1")])
+    (said,) = [p for p in report_of(raw).problems if p.code == "settings.unknown_key"]
+    assert (said.tab, said.row, said.column) == ("Paramètres", 2, "Paramètre")

@@ -129,7 +129,8 @@ class _Reader:
             if not is_blank(value):
                 self._plain(row, key, name, value)
         else:
-            self._problem("settings.unknown_key", row, value=key, suggestion=suggest(key, _known_keys()) or "")
+            suggestion = suggest(key, _known_keys()) or ""
+            self._problem("settings.unknown_key", row, value=key, suggestion=suggestion, column="key")
 
     def _plain(self, row: int, key: str, name: str, value: object) -> None:
         text = as_text(value) or ""
@@ -211,8 +212,8 @@ class _Reader:
     def _bad(self, row: int, key: str, value: object, default: object, choices: str) -> None:
         self._problem("settings.bad_value", row, value=as_text(value) or "", key=key, default=default, choices=choices)
 
-    def _problem(self, code: str, row: int, **params: object) -> None:
-        self.problems.append(problem(code, self.lang, self.tab.name, row, self.tab.header("value"), **params))
+    def _problem(self, code: str, row: int, column: str = "value", **params: object) -> None:
+        self.problems.append(problem(code, self.lang, self.tab.name, row, self.tab.header(column), **params))
 
 
 def _is_timezone(name: str) -> bool:
