@@ -728,3 +728,36 @@ def test_an_unknown_setting_is_said_at_the_cell_naming_it():
     raw = group(lang="fr", trips=trips3(), settings=[("règlement_arrondi", "1")])
     (said,) = [p for p in report_of(raw).problems if p.code == "settings.unknown_key"]
     assert (said.tab, said.row, said.column) == ("Paramètres", 2, "Paramètre")
+
+
+def test_a_distance_typed_with_its_unit_is_read_and_one_with_three_decimals_is_asked_about():
+    """A trial: "24 km" and "48 224 km" were "not a number" (the trip dropped, its readings fine);
+    "48,257" in a French odometer was read as 48.257, then said lower than the start reading with
+    the hint "perhaps swapped", pointing the treasurer the wrong way. The unit is read; a reading
+    with three decimals is ambiguous, as an amount with three is."""
+    trips = [
+        [date(2025, 1, 2), "Laurent", "10 000 km", "10 100 km"],
+        [date(2025, 1, 4), "Catherine", "10 100", "10,250"],
+        [date(2025, 1, 6), "Julien", "10 250 Km", "10 300KM"],
+        [date(2025, 1, 8), "Laurent", 10300, 10.357],  # "10,357" typed where a comma is the decimal sign
+    ]
+    report = report_of(group(lang="fr", trips=trips))
+    assert [(t.driver, t.km) for t in report.book.trips] == [("Laurent", 100), ("Julien", 50)]
+    said, typed = [p for p in report.problems if p.is_error]
+    assert (said.code, said.row, said.column) == ("value.distance_ambiguous", 3, "Compteur arrivée")
+    assert (typed.code, typed.row) == ("value.distance_ambiguous", 5) and "10357" in typed.hint
+    assert "10250" in said.hint and "10,3" in said.hint
+
+
+def test_a_date_typed_without_its_year_says_so():
+    """A trial: "3/1", "17/01" and "3 janvier" were "not a date", with the hint for any date; the
+    treasurer could not see that the year was missing. The message says it, and the hint names
+    the other way: a tab named after its year reads such dates in that year."""
+    trips = consecutive_trips(("Laurent", 100), ("Catherine", 100))
+    trips[1][0] = "3 janvier"
+    (said,) = [p for p in report_of(group(lang="fr", trips=trips)).problems if p.is_error]
+    assert (said.code, said.row, said.column) == ("value.date_no_year", 3, "Date")
+    assert "« 3 janvier » n'a pas d'année" in said.message and "Trajets 2025" in said.hint
+    trips[1][0] = "hier"
+    (said,) = [p for p in report_of(group(lang="fr", trips=trips)).problems if p.is_error]
+    assert said.code == "value.date"

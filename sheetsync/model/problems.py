@@ -49,6 +49,11 @@ PROBLEMS: dict[str, Template] = {
         N_('"{value}" is ambiguous: three digits after the decimal sign.'),
         N_("Write {thousands} if it is over a thousand, or the amount with two decimals (such as {cents})."),
     ),
+    "value.distance_ambiguous": Template(
+        E,
+        N_('"{value}" is ambiguous: three digits after the decimal sign.'),
+        N_("Write {thousands} if it is over a thousand km, or the km with one decimal (such as {tenths})."),
+    ),
     "value.other_currency": Template(
         E,
         N_('"{value}" is in {found}, but the group counts in {currency}.'),
@@ -58,6 +63,13 @@ PROBLEMS: dict[str, Template] = {
         W,
         N_('"{value}" is neither yes nor no.'),
         N_("Write yes or no (oui or non); an empty cell means yes."),
+    ),
+    "value.date_no_year": Template(
+        E,
+        N_('"{value}" has no year.'),
+        N_(
+            'Type the date with its year (such as 03/01/{year}), or name the tab after its year ("{tab_name} {year}"): its dates without a year are then read in that year.'
+        ),
     ),
     "value.date": Template(
         E,

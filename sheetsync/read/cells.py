@@ -58,6 +58,14 @@ class OtherCurrency(ValueError):
         self.found = found
 
 
+def ambiguous_km(value: float) -> bool:
+    """Whether a number of km read from a cell has three decimals and less than four digits before
+    them: "48,257" typed where the comma is the decimal sign, meant as 48257 more likely than not
+    (no meter shows metres)."""
+    number = Decimal(repr(value))
+    return number.as_tuple().exponent == -3 and 1 <= abs(number) < 1000
+
+
 def names_a_currency(text: str) -> bool:
     """Whether a header names a currency: "Péage (€)", "Parking EUR", "Cost in euros"."""
     return _CURRENCY_WORD.search(text) is not None
@@ -76,13 +84,17 @@ class AmbiguousAmount(ValueError):
 
     def __init__(self, text: str, number: Decimal):
         super().__init__(f'"{text}" has three digits after its decimal sign')
+        self.number = number
         self.thousands = number.scaleb(3).to_integral_value()
         self.cents = number.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def parse_number(value: object, lang: str = "en", currency: str | None = None, amount: bool = False) -> Decimal:
+def parse_number(
+    value: object, lang: str = "en", currency: str | None = None, amount: bool = False, unit: str | None = None
+) -> Decimal:
     """A Decimal from a number cell or text such as "12,5", "1 234,50 €", "€1,234.50", "1.234,50".
-    With the group's `currency`, text naming another one is refused (OtherCurrency).
+    With the group's `currency`, text naming another one is refused (OtherCurrency); with a
+    `unit`, text may end with it ("48 224 km").
 
     A lone separator followed by exactly three digits ("1.234", "1,234") is a thousands
     separator or a decimal point according to the group's language (fr: "." groups thousands);
@@ -103,6 +115,8 @@ def parse_number(value: object, lang: str = "en", currency: str | None = None, a
         return Decimal(repr(value))
     if not isinstance(value, str):
         raise ValueError(f"{value!r} is not a number")
+    if unit is not None:
+        value = re.sub(rf"(?<=\d)\s*{unit}\.?\s*$", "", value, flags=re.IGNORECASE)
     if currency is not None:
         for sign in _CURRENCY.findall(value):
             found = currency_code(sign)

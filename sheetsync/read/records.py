@@ -46,6 +46,7 @@ from sheetsync.model.schema import (
 from sheetsync.read.cells import (
     EARLIEST_DATE,
     MAX_AMOUNT,
+    ambiguous_km,
     as_text,
     cell_error,
     is_blank,
@@ -454,7 +455,7 @@ class _Parser:
                 owners,
                 r.text("plate"),
                 r.number("rate_per_km"),
-                r.number("odometer_at_start"),
+                r.distance("odometer_at_start"),
                 _day(r.moment("inspection_due")),
                 _day(r.moment("insurance_renewal")),
                 shared,
@@ -555,7 +556,7 @@ class _Parser:
         day, returned = self._when(r), r.moment("return")
         vehicle = self._vehicle(r)
         driver = self._who(r, "driver")
-        km = r.number("km")
+        km = r.distance("km")
         if is_blank(r.raw("odometer_start")) and is_blank(r.raw("odometer_end")) and km is not None:
             fuel = r.money("fuel_paid")
             litres, full = r.number("litres"), r.yes_no("full")
@@ -576,11 +577,11 @@ class _Parser:
                 full=full,
                 distance=km,
             )
-        start = r.number("odometer_start", True)
+        start = r.distance("odometer_start", True)
         if start is not None and km is None and is_blank(r.raw("odometer_end")) and self._recent(day):
             r.flag("trip.in_progress", None, start=start, day=day.date())
             return None
-        end = r.number("odometer_end", km is None and "odometer_end" in r.index)
+        end = r.distance("odometer_end", km is None and "odometer_end" in r.index)
         if end is None and km is None and "odometer_end" not in r.index:
             r.flag("value.missing", "km")  # a start reading and Km: the end is start + Km
         if end is None and start is not None and km is not None:
@@ -654,6 +655,8 @@ class _Parser:
             if type(day) is not datetime or type(start) not in numbers or type(end) not in numbers:
                 return None
             if not 0 <= end - start < math.inf:  # backwards, or not finite (NaN, inf): the careful way says why
+                return None
+            if (type(start) is float and ambiguous_km(start)) or (type(end) is float and ambiguous_km(end)):
                 return None
             if not earliest <= day <= latest:
                 return None

@@ -6,7 +6,7 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sheetsync.i18n import month_of_year, t
 from sheetsync.model import Problem
@@ -21,6 +21,7 @@ from sheetsync.read.cells import (
     NoSuchDay,
     OtherCurrency,
     Uncomputed,
+    ambiguous_km,
     as_text,
     cell_error,
     is_blank,
@@ -150,6 +151,30 @@ class RowReader:
             self.flag("value.number", field, value=as_text(self.raw(field)))
             return None
 
+    def distance(self, field: str, required: bool = False) -> Decimal | None:
+        """A number of km: "48 224 km" too; one with three decimals ("48,257", where French writes
+        decimal commas) is ambiguous, as an amount with three is (no meter shows metres)."""
+        value = self.raw(field)
+        if type(value) is int:
+            return Decimal(value)
+        if self._missing(field, required, value):
+            return None
+        try:
+            if type(value) is float and math.isfinite(value):
+                if ambiguous_km(value):
+                    raise AmbiguousAmount(repr(value), Decimal(repr(value)))
+                return Decimal(repr(value))
+            return parse_number(value, self.lang, amount=True, unit="km")
+        except AmbiguousAmount as ambiguous:
+            tenths = ambiguous.number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            self.flag(
+                "value.distance_ambiguous", field, value=as_text(value), thousands=ambiguous.thousands, tenths=tenths
+            )
+            return None
+        except ValueError:
+            self.flag("value.number", field, value=as_text(value))
+            return None
+
     def money(
         self, field: str, required: bool = False, negative_code: str | None = "expense.negative"
     ) -> Decimal | None:
@@ -228,11 +253,22 @@ class RowReader:
         """Say why the date in `field` could not be read: a day its month has not (`error` a
         NoSuchDay: "31/02/2025"), or no date at all."""
         shown = as_text(self.raw(field))
+        # the as-of date's year (a year before the latest plausible date), for the example
+        year = str(self.reading.latest.year - 1) if self.reading.latest else None
         if isinstance(error, NoSuchDay):
             month = month_of_year(error.year, error.month, self.lang)
             self.flag("value.no_such_day", field, value=shown, month=month, days=error.days)
+        elif year and shown and (dated := with_year(shown, int(year))) is not None and self._reads(dated):
+            self.flag("value.date_no_year", field, value=shown, tab_name=self.tab.name, year=year)
         else:
             self.flag("value.date", field, value=shown)
+
+    def _reads(self, text: str) -> bool:
+        try:
+            self.reading.moment(text)
+        except ValueError:
+            return False
+        return True
 
     def bank(self, field: str, code: str) -> str | None:
         """An IBAN (field "iban") or BIC (field "bic"), compact; a wrong one is flagged at its cell."""
