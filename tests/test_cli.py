@@ -165,15 +165,15 @@ def test_sync_summary_and_quiet(book, bad_book):
     assert result.stdout.startswith("group: 3 members, 2 transfers to settle, 0 errors, 0 warnings; wrote Balances")
     assert run("sync", book, "--quiet").stdout == ""
     quiet_bad = run("sync", bad_book, "--quiet")
-    assert quiet_bad.exit_code == 1 and "value.number" in quiet_bad.stdout and "warning" not in quiet_bad.stdout
-    # cron mails what a quiet run prints: it says which workbook, first
-    assert quiet_bad.stdout.startswith(f"In {bad_book}:\n"), quiet_bad.stdout
-    assert run("validate", bad_book, "--quiet").stdout.startswith(f"In {bad_book}:\n")
+    assert quiet_bad.exit_code == 1 and "value.number" in quiet_bad.stderr and "warning" not in quiet_bad.stderr
+    # cron mails what a quiet run prints, to stderr (a trial: `>/dev/null` hid it): which workbook, first
+    assert quiet_bad.stdout == "" and quiet_bad.stderr.startswith(f"In {bad_book}:\n"), quiet_bad.stderr
+    assert run("validate", bad_book, "--quiet").stderr.startswith(f"In {bad_book}:\n")
     # a quiet sync says what a quiet validate says, the money left out included
     raw = group(trips=consecutive_trips(("Laurent", 100)), expenses=[[date(2025, 1, 2), "Nobody", "fuel", 5]])
     money = write_xlsx(bad_book.parent / "money.xlsx", raw)
-    quiet_sync = run("sync", money, "--quiet", "--dry-run").stdout
-    assert quiet_sync == run("validate", money, "--quiet").stdout and "Left out of the figures" in quiet_sync
+    quiet_sync = run("sync", money, "--quiet", "--dry-run").stderr
+    assert quiet_sync == run("validate", money, "--quiet").stderr and "Left out of the figures" in quiet_sync
     stopped = run("sync", bad_book.parent / "nowhere.xlsx", "--quiet")  # a stop (exit 2) too
     assert stopped.exit_code == 2 and stopped.stderr.startswith(f"In {bad_book.parent / 'nowhere.xlsx'}:\n")
 

@@ -189,15 +189,15 @@ def _as_of(value: str | None) -> date | None:
 
 
 def _quiet_errors(workbook: str, report: Report) -> None:
-    """What a quiet run prints (cron mails it): nothing when the data has no error; else which
-    workbook, its errors, and the money they leave out of the figures."""
+    """What a quiet run prints, to stderr (cron mails it, and a `>/dev/null` keeps it): nothing
+    when the data has no error; else which workbook, its errors, and the money they leave out."""
     errors = [p for p in report.problems if p.is_error]
     if errors:
         lang = report.settings.language
-        echo(_which(workbook, lang))
-        echo(problems_text(errors, lang))
+        echo(_which(workbook, lang), err=True)
+        echo(problems_text(errors, lang), err=True)
         if (left := left_out_text(report)) is not None:
-            echo(left)
+            echo(left, err=True)
 
 
 def _which(workbook: str, lang: str) -> str:
