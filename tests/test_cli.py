@@ -204,7 +204,7 @@ def test_a_reading_column_deleted_beside_a_km_column_is_said_at_the_column_still
     path = write_xlsx(tmp_path / "g.xlsx", example2)
     checked = run("validate", path, "--as-of", "2025-12-31")
     assert checked.exit_code == 1
-    assert "Trips, row 2, Km: Km is empty. [value.missing]" in checked.stdout
+    assert "Trips, rows 2 to 10, Km: Km is empty. [value.missing]"  # one line for the rows that follow in checked.stdout
     assert "Odometer end" not in checked.stdout
     example2["Trips"][1][3] = 2000  # Km typed: start + Km
     assert (
@@ -421,3 +421,18 @@ def test_the_console_script_imports_the_command_with_the_collector_paused_then_r
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().splitlines()[-1] == "[False] True True"
+
+
+def test_a_filter_hiding_many_rows_is_one_line_not_one_per_row(tmp_path, example2):
+    """A trial: a filter hiding 50 rows printed 50 lines "Ligne masquée : comptée". The same note on
+    rows that follow each other is one line naming them all."""
+    import openpyxl
+
+    path = write_xlsx(tmp_path / "g.xlsx", example2)
+    book = openpyxl.load_workbook(path)
+    for row in (3, 4, 5, 6, 9):
+        book["Trips"].row_dimensions[row].hidden = True
+    book.save(path)
+    shown = run("validate", path, "--as-of", "2025-12-31").stdout
+    assert "Trips, rows 3 to 6: A hidden row: counted. [row.hidden]" in shown
+    assert "Trips, row 9: A hidden row: counted. [row.hidden]" in shown and shown.count("[row.hidden]") == 2

@@ -183,13 +183,29 @@ def fuel_text(fuel, currency: str, lang: str) -> list[str]:
 
 
 def problems_text(problems: list[Problem], lang: str = "en") -> str:
-    """One line per problem: where, what, and the hint on the next line."""
+    """One line per problem: where, what, and the hint on the next line; the same problem on rows
+    that follow each other (a filter hiding fifty rows) is one line naming them all."""
     lines = []
-    for p in problems:
-        lines.append(f"{word(p.severity.value, lang):7} {labelled(lang, place(p, lang), p.message)} [{p.code}]")
+    for p, last in _runs(problems):
+        where = place(p, lang, last)
+        lines.append(f"{word(p.severity.value, lang):7} {labelled(lang, where, p.message)} [{p.code}]")
         if p.hint:
             lines.append(f"        → {p.hint}")
     return "\n".join(lines)
+
+
+def _runs(problems: list[Problem]) -> list[tuple[Problem, int | None]]:
+    """(the first problem, the last row) of each run of one problem said alike on following rows."""
+    runs: list[tuple[Problem, int | None]] = []
+    for p in problems:
+        if runs and p.row:
+            first, last = runs[-1]
+            same = (first.code, first.tab, first.column, first.message, first.hint)
+            if same == (p.code, p.tab, p.column, p.message, p.hint) and (last or first.row) == p.row - 1:
+                runs[-1] = (first, p.row)
+                continue
+        runs.append((p, None))
+    return runs
 
 
 def summary_line(report: Report) -> str:
@@ -324,9 +340,10 @@ def notice_outcome(
     return lines
 
 
-def place(p: Problem, lang: str) -> str:
-    """Where a problem is: "Trips, row 5, Odometer end" (as much of it as it says)."""
-    row = word("row_n", lang, row=p.row) if p.row else ""
+def place(p: Problem, lang: str, last: int | None = None) -> str:
+    """Where a problem is: "Trips, row 5, Odometer end" (as much of it as it says); "rows 5 to 9"
+    up to the row `last`."""
+    row = word("rows_n_to_m", lang, row=p.row, last=last) if last else word("row_n", lang, row=p.row) if p.row else ""
     return ", ".join(x for x in (p.tab, row, p.column or "") if x)
 
 

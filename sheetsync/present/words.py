@@ -11,6 +11,7 @@ WORDS: dict[str, str] = {
     "member": N_("Member"),
     "balances_as_of": N_("{group}: balances as of {day}"),
     "row_n": N_("row {row}"),
+    "rows_n_to_m": N_("rows {row} to {last}"),
     "km": N_("Km"),
     "bears": N_("Bears"),
     "paid": N_("Paid"),
