@@ -35,6 +35,8 @@ class LeftOut:
     unread: tuple[SourceRef, ...] = ()  # the row of each amount that cannot be read (in no sum)
     later_amount: Decimal = Decimal("0.00")  # the money of rows dated after the as-of day: not counted yet
     later: tuple[SourceRef, ...] = ()  # those rows
+    km: Decimal = Decimal(0)  # the km of the trips left out: the cost per km is computed without them
+    km_trips: tuple[SourceRef, ...] = ()  # those trips
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,8 @@ class Report:
                 "rows": len(report.left_out.rows),
                 "unreadable_amounts": len(report.left_out.unread),
                 "after_as_of": {"amount": plain(report.left_out.later_amount), "rows": len(report.left_out.later)},
+                "km": km_value(report.left_out.km),
+                "km_trips": len(report.left_out.km_trips),
             },
         }
 
@@ -204,6 +208,9 @@ def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
     for source, amount in parsed.left_out:  # a row may hold money in a column left out too (by size already)
         found[source] = found.get(source, Decimal(0)) + amount
     read = parsed.book
+    km = dict(parsed.left_out_km)
+    taken = {t.source for t in checked.trips}  # the trips the checks took out, counted up to the as-of day
+    km |= {t.source: t.km for t in read.trips if t.source not in taken and t.date.date() <= as_of}
     later: dict[SourceRef, Decimal] = {}
     for before, after, money in (
         (read.trips, checked.trips, lambda r: r.fuel_paid),
@@ -223,6 +230,8 @@ def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
         _in_sheet_order(parsed.unread),
         sum(later.values(), Decimal("0.00")),
         _in_sheet_order(later),
+        sum(km.values(), Decimal(0)),
+        _in_sheet_order(km),
     )
 
 

@@ -102,6 +102,8 @@ def test_validate_says_how_much_money_its_errors_leave_out(tmp_path):
         "rows": 1,
         "unreadable_amounts": 1,
         "after_as_of": {"amount": "0.00", "rows": 0},
+        "km": 0,
+        "km_trips": 0,
     }
     raw["Expenses"] = raw["Expenses"][:1] + raw["Expenses"][-1:]
     alone = run("validate", write_xlsx(tmp_path / "g.xlsx", raw), "--as-of", "2025-12-31").stdout
@@ -204,7 +206,9 @@ def test_a_reading_column_deleted_beside_a_km_column_is_said_at_the_column_still
     path = write_xlsx(tmp_path / "g.xlsx", example2)
     checked = run("validate", path, "--as-of", "2025-12-31")
     assert checked.exit_code == 1
-    assert "Trips, rows 2 to 10, Km: Km is empty. [value.missing]"  # one line for the rows that follow in checked.stdout
+    assert (
+        "Trips, rows 2 to 10, Km: Km is empty. [value.missing]"
+    )  # one line for the rows that follow in checked.stdout
     assert "Odometer end" not in checked.stdout
     example2["Trips"][1][3] = 2000  # Km typed: start + Km
     assert (
@@ -436,3 +440,19 @@ def test_a_filter_hiding_many_rows_is_one_line_not_one_per_row(tmp_path, example
     shown = run("validate", path, "--as-of", "2025-12-31").stdout
     assert "Trips, rows 3 to 6: A hidden row: counted. [row.hidden]" in shown
     assert "Trips, row 9: A hidden row: counted. [row.hidden]" in shown and shown.count("[row.hidden]") == 2
+
+
+def test_the_km_of_trips_left_out_are_said_with_the_money(tmp_path):
+    """A trial: two logbook rows left out for a date without its year dropped 418 km from the cost
+    per km (0,2400 became 0,2291), and only their fuel was said left out; a trip left out with no
+    fuel was said nowhere but in its error. The km left out are said too, and in the JSON."""
+    trips = consecutive_trips(("Laurent", 100), ("Catherine", 159), ("Julien", 259, 40), ("Laurent", 100))
+    trips[1][0], trips[2][0] = "3/1", "17/01"
+    expenses = [[date(2025, 2, 1), "Laurent", "insurance", 300]]
+    path = write_xlsx(tmp_path / "g.xlsx", group(trips=trips, expenses=expenses))
+    shown = run("report", path, "--as-of", "2025-12-31")
+    assert "Left out of the figures: €40.00 in 1 row with a problem (see the problems)." in shown.stdout
+    assert "Km left out: 418 in 2 trips with a problem; the cost per km is computed without them." in shown.stdout
+    assert "418 km left out (2 trips)" in run("sync", path, "--as-of", "2025-12-31").stdout
+    left = json.loads(run("report", path, "--as-of", "2025-12-31", "--format", "json").stdout)["left_out"]
+    assert (left["km"], left["km_trips"]) == (418, 2)

@@ -79,7 +79,14 @@ def test_a_hidden_row_of_a_google_sheet_is_seen_as_in_a_workbook(fake_sheets, se
     assert {m["name"]: m["km"] for m in skipped["members"]}["Julien"] == 0
     assert (
         skipped["left_out"]
-        == {"amount": "45.00", "rows": 1, "unreadable_amounts": 0, "after_as_of": {"amount": "0.00", "rows": 0}}
+        == {
+            "amount": "45.00",
+            "rows": 1,
+            "unreadable_amounts": 0,
+            "after_as_of": {"amount": "0.00", "rows": 0},
+            "km": 100,  # the hidden trip's, skipped
+            "km_trips": 1,
+        }
         and len(fake_sheets.log) == 2
     )
 

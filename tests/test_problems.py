@@ -707,7 +707,10 @@ def test_an_expense_or_a_payment_copied_twice_is_said_and_counted_as_typed():
     raw = group(trips=trips3(), expenses=[insurance, insurance, [*insurance[:3], 352]], payments=[paid, paid])
     report = report_of(raw)
     copies = [(p.code, p.tab, p.row, p.severity) for p in report.problems if p.code.endswith(".copied")]
-    assert copies == [("expense.copied", "Expenses", 3, Severity.WARNING), ("payment.copied", "Payments", 3, Severity.WARNING)]
+    assert copies == [
+        ("expense.copied", "Expenses", 3, Severity.WARNING),
+        ("payment.copied", "Payments", 3, Severity.WARNING),
+    ]
     said = next(p for p in report.problems if p.code == "expense.copied")
     assert "row 2" in said.message and said.column == "Amount"
     assert sum(e.amount for e in report.book.expenses) == 351 * 2 + 352

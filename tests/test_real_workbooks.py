@@ -598,6 +598,8 @@ def test_categories_read_by_their_words_and_money_left_out_is_said(tmp_path):
         "rows": 1,
         "unreadable_amounts": 0,
         "after_as_of": {"amount": "0.00", "rows": 0},
+        "km": 0,
+        "km_trips": 0,
     }
     raw["Settings"] = [["Paramètre", "Valeur"], ["langue", "fr"]]
     french = run("sync", write_xlsx(tmp_path / "f.xlsx", raw), "--as-of", "2025-12-31").output

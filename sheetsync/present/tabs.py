@@ -93,6 +93,16 @@ def left_out_text(report: Report, later: bool = True) -> str | None:
                 len(left.unread),
             )
         )
+    if left.km_trips:  # the cost per km is shared over the km counted: those left out move it
+        said.append(
+            tn(
+                lang,
+                "Km left out: {km} in {n} trip with a problem; the cost per km is computed without it.",
+                "Km left out: {km} in {n} trips with a problem; the cost per km is computed without them.",
+                len(left.km_trips),
+                km=fmt.number(left.km, lang),
+            )
+        )
     if left.later and later:  # not counted yet: a date a year too far is the commonest slip
         said.append(
             tn(

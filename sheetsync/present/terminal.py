@@ -229,6 +229,14 @@ def summary_line(report: Report) -> str:
             len(left.rows),
             amount=fmt.money(left.amount, report.settings.currency, lang),
         )
+    if left.km_trips:  # the km the cost per km is computed without
+        line += tn(
+            lang,
+            "; {km} km left out ({n} trip)",
+            "; {km} km left out ({n} trips)",
+            len(left.km_trips),
+            km=fmt.number(left.km, lang),
+        )
     if left.unread:  # money no sum holds: said too
         line += tn(lang, "; {n} unreadable amount left out", "; {n} unreadable amounts left out", len(left.unread))
     if left.later:

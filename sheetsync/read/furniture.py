@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sheetsync.model.names import fold
-from sheetsync.read.cells import MONTHS, cell_error, is_blank, parse_money
+from sheetsync.read.cells import MONTHS, cell_error, is_blank, parse_money, parse_number
 from sheetsync.read.headers import LocatedTab
 
 PAID_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money paid
@@ -96,6 +96,23 @@ def money_in(value: object, lang: str, currency: str | None = None) -> Decimal |
         return parse_money(value, lang, currency)
     except ValueError:
         return False
+
+
+def row_km(tab: LocatedTab, cells: list, lang: str) -> Decimal | None:
+    """The km a logbook row holds as far as its cells read (its readings' difference, else its Km),
+    or None: for a row left out, the km the cost per km is computed without."""
+
+    def read(field: str) -> Decimal | None:
+        value = tab.cell(cells, field)
+        try:
+            return None if is_blank(value) else parse_number(value, lang, unit="km")
+        except ValueError:
+            return None
+
+    start, end, km = read("odometer_start"), read("odometer_end"), read("km")
+    if start is not None and end is not None:
+        return end - start if end >= start else None
+    return km if km is not None and km >= 0 else None
 
 
 def row_money(tab: LocatedTab, cells: list, lang: str, currency: str | None = None) -> tuple[Decimal | None, int]:

@@ -59,7 +59,15 @@ from sheetsync.read.cells import (
     valid_address,
 )
 from sheetsync.read.entries import entries_tab, entry_view, without_cancelled
-from sheetsync.read.furniture import PAID_FIELDS, RunningSums, is_sum_row, money_in, month_heading, row_money
+from sheetsync.read.furniture import (
+    PAID_FIELDS,
+    RunningSums,
+    is_sum_row,
+    money_in,
+    month_heading,
+    row_km,
+    row_money,
+)
 from sheetsync.read.headers import (
     LocatedTab,
     RawTables,
@@ -85,6 +93,7 @@ class Parsed:
     problems: list[Problem]
     settings_rows: dict[str, SourceRef]
     left_out: list[tuple[SourceRef, Decimal]]  # the money of each row left out while reading
+    left_out_km: list[tuple[SourceRef, Decimal]]  # the km of each logbook row left out while reading
     unread: list[SourceRef]  # the row of each amount left out while reading that cannot be read
     as_of: date  # the day the reading counted up to
 
@@ -157,7 +166,7 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: AsOf, quick: bool 
         headers=headers,
     )
     p.duplicate_columns(every_tab)  # after the rows: with the money each ignored column held
-    return Parsed(book, p.problems, read.rows, p.left_out, p.unread, today)
+    return Parsed(book, p.problems, read.rows, p.left_out, p.left_out_km, p.unread, today)
 
 
 def workbook_settings(raw: RawTables, workbook_name: str) -> Settings:
@@ -201,6 +210,7 @@ class _Parser:
         self.member_names = Names()
         self.rejected: list[int] = []  # rows left out for an error, of the last tab read
         self.left_out: list[tuple[SourceRef, Decimal]] = []  # the money of each row left out, by its size
+        self.left_out_km: list[tuple[SourceRef, Decimal]] = []  # the km of each logbook row left out
         self.unread: list[SourceRef] = []  # the row of each amount left out that cannot be read
         self.vehicle_names = Names()
         self.emails: dict[str, str] = {}  # a member's Email, folded -> their name (a form's respondent)
@@ -371,6 +381,8 @@ class _Parser:
         amount, unread = row_money(tab, cells, self.lang, self.settings.currency)
         if amount is not None:
             self.left_out.append((SourceRef(tab.name, row), amount))
+        if tab.spec.id == "trips" and (km := row_km(tab, cells, self.lang)):
+            self.left_out_km.append((SourceRef(tab.name, row), km))
         self.unread += [SourceRef(tab.name, row)] * unread
 
     def members(self, tab: LocatedTab) -> list[Member]:
