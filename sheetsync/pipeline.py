@@ -209,8 +209,9 @@ def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
         found[source] = found.get(source, Decimal(0)) + amount
     read = parsed.book
     km = dict(parsed.left_out_km)
-    taken = {t.source for t in checked.trips}  # the trips the checks took out, counted up to the as-of day
-    km |= {t.source: t.km for t in read.trips if t.source not in taken and t.date.date() <= as_of}
+    if len(read.trips) != len(checked.trips):  # the trips the checks took out, counted up to the as-of day
+        kept = {t.source for t in checked.trips}
+        km |= {t.source: t.km for t in read.trips if t.source not in kept and t.date.date() <= as_of}
     later: dict[SourceRef, Decimal] = {}
     for before, after, money in (
         (read.trips, checked.trips, lambda r: r.fuel_paid),
