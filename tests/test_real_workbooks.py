@@ -687,3 +687,29 @@ def test_left_out_money_is_in_the_report_codes(tmp_path):
     report = report_of(raw)
     assert ("Expenses", 2, "Paid by", "ref.member") in codes(report)
     assert report.left_out.amount == D("30.00")
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+def test_merged_cells_read_as_the_sheet_shows_them_and_a_merged_amount_once(tmp_path, example2, kind):
+    """A trial: Driver merged over three trips by Laurent (D5:D7 shows "Laurent" on each) gave
+    "Driver is empty" on two of them, and their trips left out; Paid by merged over two expenses
+    left 235 € out. A merged cell reads as the sheet shows it on every row it covers; an amount
+    merged over rows is said at each row it covers (counted once, on its first row)."""
+    path = write_xlsx(tmp_path / "m.xlsx", example2)
+    book = openpyxl.load_workbook(path)
+    trips, expenses = book["Trips"], book["Expenses"]
+    trips["B5"] = trips["B6"] = trips["B7"] = "Laurent"  # the three trips' driver, merged below
+    trips.merge_cells("B5:B7")
+    expenses.merge_cells("B2:B4")  # Paid by: Laurent's, over his three expenses
+    expenses["D7"] = expenses["D6"].value  # Catherine's two expenses of 42 € and 532 €: one amount...
+    expenses.merge_cells("D6:D7")  # ...merged over both rows
+    book.save(path)
+    if kind == "ods":
+        path = saved_by_libreoffice(path, tmp_path / "ods", "ods")
+    report = report_of_file(path)
+    assert not [p for p in report.problems if p.code == "value.missing"]
+    assert [t.driver for t in report.book.trips if t.source.row in (5, 6, 7)] == ["Laurent"] * 3
+    assert [e.paid_by for e in report.book.expenses if e.source.row in (2, 3, 4)] == ["Laurent"] * 3
+    (merged,) = [p for p in report.problems if p.code == "value.merged"]
+    assert (merged.tab, merged.row, merged.column) == ("Expenses", 7, "Amount") and "row 6" in merged.message
+    assert [e.amount for e in report.book.expenses if e.source.row == 6] == [42]

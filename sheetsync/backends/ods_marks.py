@@ -19,12 +19,12 @@ import zipfile
 from xml.parsers import expat
 
 from sheetsync.backends.limits import ods_cell_holds, repeat_count
-from sheetsync.backends.xlsx_marks import PackageMarks
+from sheetsync.backends.xlsx_marks import MAX_MERGED, PackageMarks
 from sheetsync.backends.xml_text import markup_only
 from sheetsync.read.cells import Uncomputed
 from sheetsync.read.headers import SheetMarks
 
-MARKED = (b'value-type="error"', b'visibility="collapse"', b'visibility="filter"')
+MARKED = (b'value-type="error"', b'visibility="collapse"', b'visibility="filter"', b"number-rows-spanned=")
 ODS_NEEDLES = (*MARKED, b"table:formula=")  # the limits' pass notices them; a formula is looked at closer
 UNCOMPUTED = re.compile(rb"<table:table-cell\b(?![^>]*office:value-type)[^>]*\btable:formula=")
 HIDDEN = ("collapse", "filter")
@@ -50,8 +50,10 @@ def read_ods_marks(data: bytes) -> PackageMarks:
         parser.Parse(content, True)
     except expat.ExpatError:
         return PackageMarks()
+    sheets = set(scan.hidden) | set(scan.merged)
+    marks = {s: SheetMarks(frozenset(scan.hidden.get(s, ())), merged=tuple(scan.merged.get(s, ()))) for s in sheets}
     return PackageMarks(
-        sheets={sheet: SheetMarks(hidden=frozenset(rows)) for sheet, rows in scan.hidden.items() if rows},
+        sheets={sheet: m for sheet, m in marks.items() if m.hidden or m.merged},
         errors={sheet: cells for sheet, cells in scan.errors.items() if cells},
     )
 
@@ -65,6 +67,8 @@ class _Scan:
     def __init__(self):
         self.errors: dict[str, dict[tuple[int, int], str]] = {}
         self.hidden: dict[str, set[int]] = {}  # sheet -> 1-based rows
+        self.merged: dict[str, list[tuple[int, int, int]]] = {}  # sheet -> (first row, column, last row)
+        self.merged_here: list[tuple[int, int, int]] = []
         self.sheet: dict[tuple[int, int], str] | None = None
         self.hidden_here: set[int] = set()
         self.row = self.column = 0
@@ -83,6 +87,7 @@ class _Scan:
             title = attrs.get("table:name", "")
             self.sheet = self.errors.setdefault(title, {})
             self.hidden_here = self.hidden.setdefault(title, set())
+            self.merged_here = self.merged.setdefault(title, [])
             self.row = 0
         elif name == "table:table-row":
             self.rows_here, self.column = repeat_count(attrs.get("table:number-rows-repeated")), 0
@@ -90,6 +95,9 @@ class _Scan:
         elif name in ("table:table-cell", "table:covered-table-cell"):
             self.columns_here = repeat_count(attrs.get("table:number-columns-repeated"))
             self.row_holds = self.row_holds or ods_cell_holds(attrs)
+            spanned = repeat_count(attrs.get("table:number-rows-spanned"))
+            if spanned > 1 and len(self.merged_here) < MAX_MERGED:  # a cell merged over the rows below
+                self.merged_here.append((self.row + 1, self.column, self.row + spanned))
             if attrs.get("calcext:value-type") == "error":
                 self.shown = []
             elif "table:formula" in attrs and "office:value-type" not in attrs:

@@ -24,7 +24,7 @@ TABLE_REL = "/relationships/table"
 # a sheet without any of these has no mark to read: a hidden row, then an error cell or a formula
 # (written <f, or <x:f under a prefix: see xml_text.spelled)
 UNREADABLE_NEEDLES = (b't="e"', b"<f")
-NEEDLES = (b"hidden=", *UNREADABLE_NEEDLES)
+NEEDLES = (b"hidden=", b"mergeCell", *UNREADABLE_NEEDLES)
 _ROW_TAG = re.compile(rb"<(?:\w+:)?row\b([^>]*)>")
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?row>)", re.S)
 _HIDDEN = re.compile(rb'\shidden\s*=\s*["\'](?:1|true)["\']')
@@ -77,9 +77,9 @@ def read_marks(data: bytes, holding: set[str]) -> PackageMarks:
                     found.sheets[sheet.name] = SheetMarks(totals=totals)
                 continue
             data = markup_only(package.bytes_of(sheet.part))
-            hidden = _hidden_rows(data)
-            if totals or hidden:
-                found.sheets[sheet.name] = SheetMarks(hidden=hidden, totals=totals)
+            hidden, merged = _hidden_rows(data), _merged_down(data)
+            if totals or hidden or merged:
+                found.sheets[sheet.name] = SheetMarks(hidden=hidden, totals=totals, merged=merged)
             prefix = element_prefix(data, "sheetData")
             if any(needle in data for needle in spelled(UNREADABLE_NEEDLES, prefix)):
                 found.errors[sheet.name] = _unreadable_cells(data, prefix)
@@ -129,6 +129,27 @@ def _hidden_rows(data: bytes) -> frozenset[int]:
     tags = _ROW_TAG.findall(data)
     numbered = zip(_row_numbers(tags), tags, strict=True)
     return frozenset(row + 1 for row, attrs in numbered if b"hidden" in attrs and _HIDDEN.search(attrs))
+
+
+_MERGED = re.compile(
+    rb"""<(?:\w+:)?mergeCell\b[^>]*?\sref\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]+):\$?([A-Z]{1,3})\$?([0-9]+)["']"""
+)
+MAX_MERGED = 10_000  # merged cells read of a sheet: a million of them is no logbook (the rest read empty)
+
+
+def _merged_down(data: bytes) -> tuple[tuple[int, int, int], ...]:
+    """The cells merged over several rows, as (first row, 0-based column, last row); across columns
+    alone, a merge shows nothing on another row."""
+    if b"mergeCell" not in data:
+        return ()
+    found = []
+    for m in _MERGED.finditer(data):
+        first, last = int(m[2]), int(m[4])
+        if last > first:
+            found.append((first, column_number(m[1]) - 1, last))
+            if len(found) == MAX_MERGED:
+                break
+    return tuple(found)
 
 
 def _unreadable_cells(data: bytes, prefix: bytes) -> dict[tuple[int, int], str]:

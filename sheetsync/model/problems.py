@@ -97,6 +97,11 @@ PROBLEMS: dict[str, Template] = {
         ),
         N_("Open the file in Excel or LibreOffice and save it again: the results are then saved with the formulas."),
     ),
+    "value.merged": Template(
+        E,
+        N_("This cell is merged with the one on row {value}: the amount it shows is counted once, on that row."),
+        N_("Unmerge the cells, and type each row's own amount in it."),
+    ),
     "value.error": Template(
         E,
         N_("The cell shows the error {value}: its value is unknown."),

@@ -35,6 +35,11 @@ class Uncomputed(str):
     """A formula saved without its result (by a program that does not calculate): its text."""
 
 
+class Merged(str):
+    """A cell of money a merged cell covers below its first row (that row's number): the amount the
+    sheet shows over several rows is one amount, counted on its first row."""
+
+
 def cell_error(value: object) -> str | None:
     """The spreadsheet error a cell shows ("#DIV/0!", "#REF!", "#N/A", Google's "Loading..."…),
     or the formula of an Uncomputed cell, or None."""
@@ -42,7 +47,7 @@ def cell_error(value: object) -> str | None:
         return value.strip()
     if value == STILL_COMPUTING[0]:
         return value
-    return str(value) if isinstance(value, Uncomputed) else None
+    return str(value) if isinstance(value, Uncomputed | Merged) else None
 
 
 def is_blank(value: object) -> bool:

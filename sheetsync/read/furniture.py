@@ -7,9 +7,8 @@ from decimal import Decimal
 
 from sheetsync.model.names import fold
 from sheetsync.read.cells import MONTHS, cell_error, is_blank, parse_money, parse_number
-from sheetsync.read.headers import LocatedTab
+from sheetsync.read.headers import PAID_FIELDS, LocatedTab
 
-PAID_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money paid
 _TOLERANCE = 0.005
 
 

@@ -16,11 +16,12 @@ from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.names import closest, header_key
 from sheetsync.model.schema import INPUT_TABS, SETTINGS, TABS_BY_ID, InputTab, is_generated_name
-from sheetsync.read.cells import as_text, names_a_currency
+from sheetsync.read.cells import Merged, as_text, is_blank, names_a_currency
 
 Cell = object
 RawTables = dict[str, Iterable[list[Cell]]]  # tab name -> its rows, row 1 first (a list, or rows read as they come)
 HEADER_SCAN_ROWS = 10
+PAID_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money paid
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class SheetMarks:
 
     hidden: frozenset[int] = frozenset()  # 1-based rows hidden in the spreadsheet
     totals: dict[int, str] = field(default_factory=dict)  # 1-based row -> the table whose totals row it is
+    # the cells merged over several rows: (first row, column, last row), rows 1-based, columns 0-based
+    merged: tuple[tuple[int, int, int], ...] = ()
 
 
 class RawBook(dict):
@@ -51,6 +54,31 @@ class RawBook(dict):
     def with_tab(self, name: str, rows: Iterable[list[Cell]]) -> RawBook:
         """The same book with the tab `name` holding `rows` (added when missing)."""
         return RawBook(dict(self) | {name: rows}, self.marks, self.date1904)
+
+
+def merged_down(rows, merged, paid: set[int]):
+    """`rows` with each cell a merged cell covers below its first one holding that cell's value, as
+    the sheet shows it on every row ("Laurent" merged over three trips of his); in a column of
+    money paid (`paid`), a Merged cell instead: an amount shown over several rows is one amount."""
+    starts: dict[int, list[tuple[int, int]]] = {}
+    for first, column, last in merged:
+        starts.setdefault(first, []).append((column, last))
+    below: dict[int, tuple[int, object]] = {}  # column -> (the merge's last row, what it shows)
+    for row, cells in rows:
+        if below:
+            cells = list(cells)
+            for column, (last, shown) in list(below.items()):
+                if row > last:
+                    del below[column]
+                elif column < len(cells) and is_blank(cells[column]):
+                    cells[column] = shown
+                elif column >= len(cells):
+                    cells += [None] * (column - len(cells)) + [shown]
+        for column, last in starts.get(row, ()):
+            value = cells[column] if column < len(cells) else None
+            if not is_blank(value):
+                below[column] = (last, Merged(row) if column in paid else value)
+        yield row, cells
 
 
 def marks_of(raw: RawTables, name: str) -> SheetMarks:
@@ -123,8 +151,13 @@ class LocatedTab:
         return [i for i, cell in enumerate(header) if i not in read and names_a_currency(as_text(cell) or "")]
 
     def data_rows(self):
-        """(sheet row number, cells) for each row below the header."""
-        return enumerate(islice(self.rows, self.header_row, None), start=self.header_row + 1)
+        """(sheet row number, cells) for each row below the header; a cell that a merged cell covers
+        holds what the sheet shows there (`merged_down`)."""
+        rows = enumerate(islice(self.rows, self.header_row, None), start=self.header_row + 1)
+        if not self.marks.merged:
+            return rows
+        paid = {self.columns[f][0] for f in PAID_FIELDS if f in self.columns}
+        return merged_down(rows, self.marks.merged, paid)
 
     def cell(self, cells: list[Cell], name: str) -> Cell:
         if name not in self.columns:

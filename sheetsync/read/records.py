@@ -60,7 +60,6 @@ from sheetsync.read.cells import (
 )
 from sheetsync.read.entries import entries_tab, entry_view, without_cancelled
 from sheetsync.read.furniture import (
-    PAID_FIELDS,
     RunningSums,
     is_sum_row,
     money_in,
@@ -69,6 +68,7 @@ from sheetsync.read.furniture import (
     row_money,
 )
 from sheetsync.read.headers import (
+    PAID_FIELDS,
     LocatedTab,
     RawTables,
     duplicate_tabs,

@@ -18,6 +18,7 @@ from sheetsync.read.cells import (
     STILL_COMPUTING,
     AmbiguousAmount,
     ImplausibleAmount,
+    Merged,
     NoSuchDay,
     OtherCurrency,
     Uncomputed,
@@ -329,4 +330,6 @@ def _error_code(cell: object, shown: str) -> str:
     being computed when read, or an error."""
     if isinstance(cell, Uncomputed):
         return "value.formula"
+    if isinstance(cell, Merged):
+        return "value.merged"
     return "value.loading" if shown in STILL_COMPUTING else "value.error"
