@@ -208,10 +208,7 @@ def _left_out(parsed: Parsed, checked: Book, as_of: date) -> LeftOut:
     for source, amount in parsed.left_out:  # a row may hold money in a column left out too (by size already)
         found[source] = found.get(source, Decimal(0)) + amount
     read = parsed.book
-    km = dict(parsed.left_out_km)
-    if len(read.trips) != len(checked.trips):  # the trips the checks took out, counted up to the as-of day
-        kept = {t.source for t in checked.trips}
-        km |= {t.source: t.km for t in read.trips if t.source not in kept and t.date.date() <= as_of}
+    km = dict(parsed.left_out_km)  # (a trip the checks took out is not counted: its readings are what they doubt)
     later: dict[SourceRef, Decimal] = {}
     for before, after, money in (
         (read.trips, checked.trips, lambda r: r.fuel_paid),

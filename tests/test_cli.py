@@ -456,3 +456,8 @@ def test_the_km_of_trips_left_out_are_said_with_the_money(tmp_path):
     assert "418 km left out (2 trips)" in run("sync", path, "--as-of", "2025-12-31").stdout
     left = json.loads(run("report", path, "--as-of", "2025-12-31", "--format", "json").stdout)["left_out"]
     assert (left["km"], left["km_trips"]) == (418, 2)
+    # a review: a reading the row was refused for, ambiguous or doubted by the checks, gives no km
+    trips = consecutive_trips(("Laurent", 100), ("Catherine", 100), ("Julien", 100))
+    trips[1][2], trips[2][2] = 48.257, 1020  # "48,257": ambiguous; 1020 for 10200: an overlap
+    left = report_json(write_xlsx(tmp_path / "r.xlsx", group(trips=trips)), "--as-of", "2025-12-31")["left_out"]
+    assert (left["km"], left["km_trips"]) == (0, 0)

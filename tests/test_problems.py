@@ -707,6 +707,7 @@ def test_an_expense_or_a_payment_copied_twice_is_said_and_counted_as_typed():
     raw = group(trips=trips3(), expenses=[insurance, insurance, [*insurance[:3], 352]], payments=[paid, paid])
     report = report_of(raw)
     copies = [(p.code, p.tab, p.row, p.severity) for p in report.problems if p.code.endswith(".copied")]
+    assert "each copy is counted" in next(p.message for p in report.problems if p.code == "payment.copied")
     assert copies == [
         ("expense.copied", "Expenses", 3, Severity.WARNING),
         ("payment.copied", "Payments", 3, Severity.WARNING),
@@ -761,6 +762,11 @@ def test_a_date_typed_without_its_year_says_so():
     (said,) = [p for p in report_of(group(lang="fr", trips=trips)).problems if p.is_error]
     assert (said.code, said.row, said.column) == ("value.date_no_year", 3, "Date")
     assert "« 3 janvier » n'a pas d'année" in said.message and "Trajets 2025" in said.hint
+    # a review: a tab whose name is not read for its year is not advised to bear one
+    members = group(lang="fr", trips=consecutive_trips(("Laurent", 100)))
+    members["Membres"] = [["Nom", "Arrivée"], ["Laurent", "3/1"], ["Catherine", None], ["Julien", None]]
+    (joined,) = [p for p in report_of(members).problems if p.code == "value.date_no_year"]
+    assert joined.hint == "Tapez la date avec son année (comme 03/01/2025)."
     trips[1][0] = "hier"
     (said,) = [p for p in report_of(group(lang="fr", trips=trips)).problems if p.is_error]
     assert said.code == "value.date"

@@ -324,12 +324,12 @@ PROBLEMS: dict[str, Template] = {
     ),
     "expense.copied": Template(
         W,
-        N_("This expense repeats {other} exactly: it is counted twice."),
+        N_("This expense repeats {other} exactly; each copy is counted."),
         N_("If the row was copied by mistake, delete it; if both are real, add a note to one to tell them apart."),
     ),
     "payment.copied": Template(
         W,
-        N_("This payment repeats {other} exactly: it is counted twice."),
+        N_("This payment repeats {other} exactly; each copy is counted."),
         N_("If the row was copied by mistake, delete it; if both are real, add a note to one to tell them apart."),
     ),
     "expense.no_responsible": Template(
@@ -450,7 +450,7 @@ PROBLEMS: dict[str, Template] = {
         N_('Move those amounts into "{used}", then delete the other column.'),
     ),
     "column.unread_money": Template(
-        W,  # said left out too: a group keeping its drivers' own tolls for the record may
+        E,  # the expenses typed in it are in no figure, as a second money column's: notices wait
         N_(
             "sheetsync reads no column of this name: the amounts typed in it, {amount} in all, are in none of the figures."
         ),

@@ -67,6 +67,8 @@ def ambiguous_km(value: float) -> bool:
     """Whether a number of km read from a cell has three decimals and less than four digits before
     them: "48,257" typed where the comma is the decimal sign, meant as 48257 more likely than not
     (no meter shows metres)."""
+    if value.is_integer():  # the common case, made quick
+        return False
     number = Decimal(repr(value))
     return number.as_tuple().exponent == -3 and 1 <= abs(number) < 1000
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sheetsync.model.names import fold
-from sheetsync.read.cells import MONTHS, cell_error, is_blank, parse_money, parse_number
+from sheetsync.read.cells import MONTHS, ambiguous_km, cell_error, is_blank, parse_money, parse_number
 from sheetsync.read.headers import PAID_FIELDS, LocatedTab
 
 _TOLERANCE = 0.005
@@ -101,10 +101,12 @@ def row_km(tab: LocatedTab, cells: list, lang: str) -> Decimal | None:
     """The km a logbook row holds as far as its cells read (its readings' difference, else its Km),
     or None: for a row left out, the km the cost per km is computed without."""
 
-    def read(field: str) -> Decimal | None:
+    def read(field: str) -> Decimal | None:  # as RowReader.distance reads it, an ambiguous one as none
         value = tab.cell(cells, field)
+        if is_blank(value) or (type(value) is float and ambiguous_km(value)):
+            return None
         try:
-            return None if is_blank(value) else parse_number(value, lang, unit="km")
+            return parse_number(value, lang, amount=True, unit="km")
         except ValueError:
             return None
 

@@ -15,7 +15,14 @@ from itertools import islice
 from sheetsync.errors import SetupError
 from sheetsync.i18n import N_
 from sheetsync.model.names import closest, header_key
-from sheetsync.model.schema import INPUT_TABS, SETTINGS, TABS_BY_ID, InputTab, is_generated_name
+from sheetsync.model.schema import (
+    INPUT_TABS,
+    SETTINGS,
+    TABS_BY_ID,
+    InputTab,
+    categories_named,
+    is_generated_name,
+)
 from sheetsync.read.cells import Merged, as_text, is_blank, names_a_currency
 
 Cell = object
@@ -54,6 +61,11 @@ class RawBook(dict):
     def with_tab(self, name: str, rows: Iterable[list[Cell]]) -> RawBook:
         """The same book with the tab `name` holding `rows` (added when missing)."""
         return RawBook(dict(self) | {name: rows}, self.marks, self.date1904)
+
+
+def _names_an_expense(header: str) -> bool:
+    """Whether a header names a currency and an expense category: "Péage (€)", "Parking EUR"."""
+    return names_a_currency(header) and bool(categories_named(header))
 
 
 def merged_down(rows, merged, paid: set[int]):
@@ -142,13 +154,14 @@ class LocatedTab:
 
     @cached_property
     def money_unread(self) -> list[int]:
-        """The 0-based columns of a logbook whose header names a currency and no field ("Péage (€)"):
-        money typed there is in none of the figures (tolls, parking a driver notes on their trip)."""
+        """The 0-based columns of a logbook whose header names a currency and an expense category,
+        and no field ("Péage (€)", "Parking EUR"): expenses typed there are in none of the figures.
+        A trip's cost worked out beside it ("Coût (€)": km × rate) names no category."""
         if self.spec.id != "trips" or not self.header_row:
             return []
         header = self.rows.head(self.header_row)[self.header_row - 1]
         read = {i for i, _ in self.columns.values()} | {i for _, _, i in self.duplicates}
-        return [i for i, cell in enumerate(header) if i not in read and names_a_currency(as_text(cell) or "")]
+        return [i for i, cell in enumerate(header) if i not in read and _names_an_expense(as_text(cell) or "")]
 
     def data_rows(self):
         """(sheet row number, cells) for each row below the header; a cell that a merged cell covers

@@ -668,7 +668,9 @@ class _Parser:
                 return None
             if not 0 <= end - start < math.inf:  # backwards, or not finite (NaN, inf): the careful way says why
                 return None
-            if (type(start) is float and ambiguous_km(start)) or (type(end) is float and ambiguous_km(end)):
+            if (type(start) is float and not start.is_integer() and ambiguous_km(start)) or (
+                type(end) is float and not end.is_integer() and ambiguous_km(end)
+            ):
                 return None
             if not earliest <= day <= latest:
                 return None

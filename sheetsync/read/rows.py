@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -90,6 +90,9 @@ class Reading:
     def moment(self, value: object) -> datetime:
         """`value` as a date and time (cells.parse_datetime), as this workbook writes them."""
         return parse_datetime(value, self.month_first, self.date1904)
+
+
+YEAR_TABS = ("trips", "expenses", "payments")  # the tabs whose name gives the year of dates typed without one
 
 
 class RowReader:
@@ -261,6 +264,9 @@ class RowReader:
             self.flag("value.no_such_day", field, value=shown, month=month, days=error.days)
         elif year and shown and (dated := with_year(shown, int(year))) is not None and self._reads(dated):
             self.flag("value.date_no_year", field, value=shown, tab_name=self.tab.name, year=year)
+            if self.tab.spec.id not in YEAR_TABS:  # a tab whose name is not read for its year
+                hint = t(self.lang, "Type the date with its year (such as 03/01/{year}).", year=year)
+                self.problems[-1] = replace(self.problems[-1], hint=hint)
         else:
             self.flag("value.date", field, value=shown)
 
