@@ -95,6 +95,7 @@ class Sheet:
         self.validations: list[dict] = []
         self.charts: list[dict] = []  # EmbeddedChart objects: chartId, spec, position
         self.hidden_rows: dict[int, str] = {}  # 0-based row -> "hiddenByUser" or "hiddenByFilter"
+        self.merges: list[dict] = []  # GridRange objects, as Sheet.merges lists them
 
     @property
     def title(self) -> str:
@@ -309,6 +310,8 @@ def _metadata(book: Spreadsheet) -> dict:
             entry["protectedRanges"] = copy.deepcopy(s.protected)
         if s.charts:
             entry["charts"] = copy.deepcopy(s.charts)
+        if s.merges:
+            entry["merges"] = copy.deepcopy(s.merges)
         sheets.append(entry)
     return {
         "spreadsheetId": book.id,

@@ -65,6 +65,21 @@ def test_worked_example_gives_the_same_figures_as_on_xlsx(fake_sheets, service_a
     assert len(fake_sheets.log) == 1  # one read; report writes nothing
 
 
+def test_a_cell_merged_over_rows_of_a_google_sheet_reads_as_the_sheet_shows_it(fake_sheets, service_account_key):
+    """Format > Merge cells > Merge vertically over a driver's three trips: the merge comes with the
+    one read (the sheet's `merges`), and the rows it covers read its value, as in a workbook."""
+    trips = consecutive_trips(("Laurent", 100), ("Laurent", 100), ("Laurent", 100), ("Julien", 100))
+    raw = group(trips=trips)
+    for row in raw["Trips"][2:4]:
+        row[1] = None  # Google keeps the value in the merge's first cell alone
+    sheet = fake_sheets.create(SID, "Lilas", raw).sheet("Trips")
+    sheet.merges.append({"sheetId": 0, "startRowIndex": 1, "endRowIndex": 4, "startColumnIndex": 1, "endColumnIndex": 2})
+    data = report_json(URL, "--credentials", service_account_key)
+    assert [p["code"] for p in data["problems"] if p["severity"] == "error"] == []
+    assert {m["name"]: m["km"] for m in data["members"]} == {"Laurent": 300, "Catherine": 0, "Julien": 100}
+    assert len(fake_sheets.log) == 1
+
+
 @pytest.mark.parametrize("hidden_by", ["hiddenByUser", "hiddenByFilter"])
 def test_a_hidden_row_of_a_google_sheet_is_seen_as_in_a_workbook(fake_sheets, service_account_key, hidden_by):
     """Rows hidden by hand or by a filter come with the one read (the rows' metadata): counted

@@ -35,7 +35,7 @@ from sheetsync.model.names import same_tab
 from sheetsync.model.schema import is_generated_title
 from sheetsync.present.table import Table, chart_anchor, fit_cell, number_format
 from sheetsync.read.cells import from_serial, to_serial
-from sheetsync.read.headers import RawBook, RawTables, SheetMarks
+from sheetsync.read.headers import MAX_MERGED, RawBook, RawTables, SheetMarks
 
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 CREDENTIAL_VARIABLES = ("SHEETSYNC_CREDENTIALS", "GOOGLE_APPLICATION_CREDENTIALS")
@@ -45,9 +45,9 @@ KEY_FILE = N_("Give the JSON key file downloaded from Google Cloud (IAM > Servic
 # One read: each sheet's description and the effective value of its cells (a number, a date as its
 # serial number, a text, a boolean or an error) with the type of its number format (a serial
 # number shown as a date or a time is one: never an amount); and which rows are hidden, by hand or
-# by a filter. The mask names every field read: nothing else comes.
+# by a filter; and the cells merged. The mask names every field read: nothing else comes.
 READ_FIELDS = (
-    "properties.title,sheets(properties,protectedRanges,charts.chartId,"
+    "properties.title,sheets(properties,protectedRanges,charts.chartId,merges,"
     "data(rowData.values(effectiveValue,effectiveFormat.numberFormat.type),rowMetadata(hiddenByUser,hiddenByFilter)))"
 )
 MOMENT_FORMATS = ("DATE", "DATE_TIME", "TIME")
@@ -95,6 +95,17 @@ def _serial_moment(serial: float, kind: str) -> object:
     if kind == "DATE" and moment.time() == time():
         return moment.date()
     return moment
+
+
+def merged_rows(merges: list[dict]) -> tuple[tuple[int, int, int], ...]:
+    """The cells a sheet's `merges` (GridRanges: 0-based, ends excluded, a 0 left out) merge over
+    several rows, as (first row, 0-based column, last row), rows 1-based; MAX_MERGED of them."""
+    found = []
+    for merge in merges[:MAX_MERGED]:
+        first, end = merge.get("startRowIndex", 0), merge.get("endRowIndex", 0)
+        if end - first > 1:
+            found.append((first + 1, merge.get("startColumnIndex", 0), end))
+    return tuple(found)
 
 
 def hidden_rows(data: list[dict]) -> frozenset[int]:
@@ -259,8 +270,9 @@ class GoogleSheetsBackend:
             data = sheet.pop("data", [])
             rows = grid_rows(data)
             tabs[title] = rows
-            if hidden := hidden_rows(data):
-                marks[title] = SheetMarks(hidden=hidden)
+            hidden, merged = hidden_rows(data), merged_rows(sheet.pop("merges", ()))
+            if hidden or merged:
+                marks[title] = SheetMarks(hidden=hidden, merged=merged)
             self._first_cells[title] = rows[0][0] if rows and rows[0] else None
         return RawBook(tabs, marks)
 

@@ -19,10 +19,10 @@ import zipfile
 from xml.parsers import expat
 
 from sheetsync.backends.limits import ods_cell_holds, repeat_count
-from sheetsync.backends.xlsx_marks import MAX_MERGED, PackageMarks
+from sheetsync.backends.xlsx_marks import PackageMarks
 from sheetsync.backends.xml_text import markup_only
 from sheetsync.read.cells import Uncomputed
-from sheetsync.read.headers import SheetMarks
+from sheetsync.read.headers import MAX_MERGED, SheetMarks
 
 MARKED = (b'value-type="error"', b'visibility="collapse"', b'visibility="filter"', b"number-rows-spanned=")
 ODS_NEEDLES = (*MARKED, b"table:formula=")  # the limits' pass notices them; a formula is looked at closer

@@ -18,7 +18,7 @@ from sheetsync.backends.a1 import column_number
 from sheetsync.backends.ooxml import Package, _attr
 from sheetsync.backends.xml_text import NAME_ENDS, element_prefix, markup_only, spelled, unescape_xml
 from sheetsync.read.cells import Uncomputed
-from sheetsync.read.headers import SheetMarks
+from sheetsync.read.headers import MAX_MERGED, SheetMarks
 
 TABLE_REL = "/relationships/table"
 # a sheet without any of these has no mark to read: a hidden row, then an error cell or a formula
@@ -134,7 +134,6 @@ def _hidden_rows(data: bytes) -> frozenset[int]:
 _MERGED = re.compile(
     rb"""<(?:\w+:)?mergeCell\b[^>]*?\sref\s*=\s*["']\$?([A-Z]{1,3})\$?([0-9]+):\$?([A-Z]{1,3})\$?([0-9]+)["']"""
 )
-MAX_MERGED = 10_000  # merged cells read of a sheet: a million of them is no logbook (the rest read empty)
 
 
 def _merged_down(data: bytes) -> tuple[tuple[int, int, int], ...]:

@@ -29,6 +29,7 @@ Cell = object
 RawTables = dict[str, Iterable[list[Cell]]]  # tab name -> its rows, row 1 first (a list, or rows read as they come)
 HEADER_SCAN_ROWS = 10
 PAID_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money paid
+MAX_MERGED = 10_000  # merged cells read of a sheet: a million of them is no logbook (the rest read empty)
 
 
 @dataclass(frozen=True)
