@@ -1120,6 +1120,32 @@ def test_a_phone_entry_adds_one_row_to_a_local_entries_tab_and_leaves_every_othe
     assert [p.amount for p in report.book.payments if p.source.tab == "Saisies"] == [40, 5, 25]
 
 
+def test_an_entry_in_a_row_the_treasurer_formatted_ahead_keeps_its_formats(lilas):
+    """The eleventh stop's leftover: rows formatted ahead of the entries (a fill, a height, as a
+    template lays them out) lost their formats to each new entry, leaving a hole in them. The
+    entry takes the row's formats: its height, the formats of the cells it leaves empty, and of
+    its text cells; a date or an amount keeps the number format it needs."""
+    from openpyxl.styles import PatternFill
+
+    workbook, base = lilas
+    assert post(link(base, "Julien"), kind="payment", to="Laurent", amount="40", date="2026-01-02T09:00").ok
+    book = openpyxl.load_workbook(workbook)
+    sheet = book["Saisies"]
+    yellow = PatternFill("solid", fgColor="FFFFF2CC")
+    for row in range(4, 9):
+        sheet.row_dimensions[row].height = 30
+        for column in range(1, 18):
+            sheet.cell(row, column).fill = yellow
+    book.save(workbook)
+    answer = post(link(base, "Julien"), kind="payment", to="Laurent", amount="25", date="2026-01-05T10:00")
+    assert answer.status_code == 200 and "Enregistré" in shown(answer)
+    sheet = openpyxl.load_workbook(workbook)["Saisies"]
+    assert sheet["B4"].value == "paiement" and sheet["B4"].fill.fgColor.rgb == "FFFFF2CC"  # a text cell
+    assert sheet["D4"].value is None and sheet["D4"].fill.fgColor.rgb == "FFFFF2CC"  # a cell left empty
+    assert sheet["K4"].value == 25 and "0.00" in sheet["K4"].number_format  # an amount: its own format
+    assert sheet.row_dimensions[4].height == 30 and sheet["B5"].fill.fgColor.rgb == "FFFFF2CC"
+
+
 def test_an_excel_table_over_the_entries_tab_takes_the_new_row(lilas):
     """The eleventh stop's leftover: a treasurer who made the Entries tab an Excel table (Insert >
     Table: banded rows, a filter) saw every phone entry land below it, outside its filter and its

@@ -339,15 +339,29 @@ def _sheet_cell(ref: str, value: object, style: int | None, date1904: bool = Fal
     return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
 
 
-def _row_xml(r: int, values: list, kinds: list[str], styles: dict[str, int], date1904: bool) -> str:
+def _row_xml(r: int, values: list, kinds: list[str], styles: dict[str, int], date1904: bool, ahead: str = "") -> str:
     """Row `r` of a sheet: its cells typed, each styled by its column's kind (text stays plain; a day
-    alone in a column of moments is shown as a day)."""
-    cells = "".join(
-        _sheet_cell(f"{column_letter(i)}{r}", v, _style_of(v, kinds[i] if i < len(kinds) else "text", styles), date1904)
-        for i, v in enumerate(values)
-        if v is not None
-    )
-    return f'<row r="{r}">{cells}</row>'
+    alone in a column of moments is shown as a day). In the place of `ahead`, an empty row element
+    formatted ahead of the entries, the row keeps its formats: its attributes (shown, though), the
+    cells it leaves empty as they were, and their style on its text cells."""
+    theirs = {column_number(m[1].encode()) - 1: m[0] for m in _CELL_AT.finditer(ahead)}
+    cells: dict[int, str] = {}
+    for i, v in enumerate(values):
+        if v is not None:
+            style = _style_of(v, kinds[i] if i < len(kinds) else "text", styles)
+            if isinstance(v, str) and i in theirs and (kept := _attr(theirs[i], "s")) is not None:
+                style = int(kept) if kept.isdigit() else style
+            cells[i] = _sheet_cell(f"{column_letter(i)}{r}", v, style, date1904)
+    for i, cell in theirs.items():
+        cells.setdefault(i, cell)
+    start = _ROW_START.match(ahead)
+    attributes = _NOT_KEPT.sub("", start[1]) if start else ""
+    return f'<row r="{r}"{attributes}>{"".join(cells[i] for i in sorted(cells))}</row>'
+
+
+_CELL_AT = re.compile(r'<c\b[^>]*?\br="([A-Z]{1,3})[0-9]+"[^>]*?(?:/>|>.*?</c>)', re.S)
+_ROW_START = re.compile(r"<row\b([^>]*?)/?>")
+_NOT_KEPT = re.compile(r"""\s(?:r|hidden|collapsed|spans)\s*=\s*(?:"[^"]*"|'[^']*')""")  # set afresh, or not kept
 
 
 def _style_of(value: object, kind: str, styles: dict[str, int]) -> int | None:
@@ -475,7 +489,8 @@ def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = 
         return False
     number = table.header_row + len(table.rows) + 1
     styles = Styles(package, table.currency)
-    added = _row_xml(number, row, [c.kind for c in table.columns], styles.for_table(), date1904)
+    kinds, ids = [c.kind for c in table.columns], styles.for_table()
+    added = _row_xml(number, row, kinds, ids, date1904)
     if "<sheetData/>" in xml:
         xml = xml.replace("<sheetData/>", f"<sheetData>{added}</sheetData>", 1)
     else:
@@ -491,9 +506,10 @@ def append_xlsx_row(package: Package, table: Table, row: list, date1904: bool = 
             xml = xml[: at.start()] + added + xml[at.start() :]
         else:  # a row element there already: only one the reader found empty (formats alone) is replaced
             close = at.end() if at[2] == "/>" else xml.index("</row>", at.end()) + len("</row>")
-            if re.search(r"<(?:v|is|f)\b", xml[at.start() : close]):
+            ahead = xml[at.start() : close]
+            if re.search(r"<(?:v|is|f)\b", ahead):
                 return False
-            xml = xml[: at.start()] + added + xml[close:]
+            xml = xml[: at.start()] + _row_xml(number, row, kinds, ids, date1904, ahead) + xml[close:]
     xml = _DIMENSION.sub(lambda m: _grown(m, number, len(row)), xml, count=1)
     package.put(existing.part, xml)
     styles.save()
