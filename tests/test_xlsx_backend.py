@@ -312,6 +312,10 @@ def test_a_row_added_to_an_ods_sheet_takes_one_repeat_of_its_empty_rows_and_neve
     assert re.findall(r"number-rows-repeated=\"(\d+)\"", entries) == ["1048569"]
     assert 'office:date-value="2026-01-05T00:00:00"' in entries and "<text:p>payment</text:p>" in entries
     assert ods_rows([["kept"]]) in content and 'style:name="sheetsyncDateTime"' in content
+    styled = rows.replace("<table:table-row table:number", '<table:table-row table:style-name="ro2" table:number', 1)
+    package = Package(ods_package(ods_content({"Entries": styled})))
+    assert append_ods_row(package, table, [datetime(2026, 1, 5), "payment"])  # the row's height kept
+    assert '<table:table-row table:style-name="ro2"><table:table-cell' in package.text("content.xml")
     quoted = rows.replace('number-rows-repeated="1048570"', "number-rows-repeated = '1048570'")  # legal XML too
     package = Package(ods_package(ods_content({"Entries": quoted})))
     assert append_ods_row(package, table, [datetime(2026, 1, 5), "payment"])

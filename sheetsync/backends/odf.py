@@ -185,6 +185,7 @@ def _with_styles(xml: str, tables: list[Table]) -> str:
 
 _TABLE_ROW = re.compile(r"<table:table-row(?=[\s/>])([^>]*?)(/?)>")  # not <table:table-row-group>
 _ROWS_REPEATED = re.compile(r"""\s*\btable:number-rows-repeated\s*=\s*(["'])(.*?)\1""")
+_SHOWN_AFRESH = re.compile(r"""\s*\btable:(?:number-rows-repeated|visibility)\s*=\s*(["']).*?\1""")
 _HOLDING = re.compile(r"office:value-type=|table:formula=|<text:|<draw:|<office:annotation")
 
 
@@ -206,7 +207,6 @@ def append_ods_row(package: Package, table: Table, row: list) -> bool:
     cells = "".join(
         _table_cell(v, kinds[i] if i < len(kinds) else "text", table.currency) for i, v in enumerate(values)
     )
-    added = f"<table:table-row>{cells}</table:table-row>"
     seen, last_end = 0, None
     for m in _TABLE_ROW.finditer(xml, span[0], span[1]):
         end = m.end() if m[2] else xml.index("</table:table-row>", m.end()) + len("</table:table-row>")
@@ -216,14 +216,16 @@ def append_ods_row(package: Package, table: Table, row: list) -> bool:
             if _HOLDING.search(xml, m.start(), end):
                 return False
             before, after = number - seen - 1, seen + count - number
-            added = _repeated(xml[m.start() : end], before) + added + _repeated(xml[m.start() : end], after)
-            xml = xml[: m.start()] + added + xml[end:]
+            kept = _SHOWN_AFRESH.sub("", m[1])  # the row's own style (its height), shown
+            added = f"<table:table-row{kept}>{cells}</table:table-row>"
+            element = xml[m.start() : end]
+            xml = xml[: m.start()] + _repeated(element, before) + added + _repeated(element, after) + xml[end:]
             break
         seen, last_end = seen + count, end
     else:
         if last_end is None:
             return False
-        xml = xml[:last_end] + added + xml[last_end:]
+        xml = xml[:last_end] + f"<table:table-row>{cells}</table:table-row>" + xml[last_end:]
     package.put(CONTENT, _with_styles(xml, [table]))
     return True
 
