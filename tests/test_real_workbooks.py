@@ -713,3 +713,35 @@ def test_merged_cells_read_as_the_sheet_shows_them_and_a_merged_amount_once(tmp_
     (merged,) = [p for p in report.problems if p.code == "value.merged"]
     assert (merged.tab, merged.row, merged.column) == ("Expenses", 7, "Amount") and "row 6" in merged.message
     assert [e.amount for e in report.book.expenses if e.source.row == 6] == [42]
+
+
+def test_a_number_merged_over_rows_counts_once_and_a_covered_cell_reads_as_shown(tmp_path):
+    """A review: a fuel fill-up merged over two trips took the second trip out (its km lost); Km
+    merged over two trips was counted on both, silently; a Notes column merged over a blank row made
+    that row four errors; and a covered cell still holding a value in the file (LibreOffice keeps
+    them when asked) was counted, though the sheet shows nothing there. A covered cell reads as the
+    sheet shows it: a name or a day copied down, an amount said, anything else empty."""
+    trips = [
+        [date(2025, 1, 2), "Catherine", 1000, 1300, 60, "A"],
+        [date(2025, 1, 3), "Catherine", 1300, 1500, None, None],
+        [None, None, None, None, None, None],  # a blank row between, under the merged note
+        [date(2025, 1, 5), "Julien", 1500, 2000, None, None],
+    ]
+    raw = group(trips=trips, expenses=[[date(2025, 1, 4), "Julien", "repair", 100], [date(2025, 1, 4), "Julien", "repair", 532]])
+    raw["Trips"][0].append("Note")
+    path = write_xlsx(tmp_path / "m.xlsx", raw)
+    book = openpyxl.load_workbook(path)
+    book["Trips"].merge_cells("E2:E3")  # one fill-up of 60 € for both of Catherine's trips
+    book["Trips"].merge_cells("F2:F4")  # a note over them and the blank row
+    book.save(path)
+    sheet = part(path.read_bytes(), "xl/worksheets/sheet5.xml")  # Expenses: 532 kept under a merge
+    sheet = sheet.replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="D2:D3"/></mergeCells>')
+    path.write_bytes(patched(path.read_bytes(), {"xl/worksheets/sheet5.xml": sheet}))
+    report = report_of_file(path)
+    assert [(t.source.row, t.driver, t.km, t.fuel_paid) for t in report.book.trips] == [
+        (2, "Catherine", 300, 60),
+        (3, "Catherine", 200, None),
+        (5, "Julien", 500, None),
+    ]
+    assert [(p.tab, p.row, p.code) for p in report.problems if p.is_error] == [("Expenses", 3, "value.merged")]
+    assert [e.amount for e in report.book.expenses] == [100]

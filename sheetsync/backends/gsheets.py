@@ -101,10 +101,12 @@ def merged_rows(merges: list[dict]) -> tuple[tuple[int, int, int], ...]:
     """The cells a sheet's `merges` (GridRanges: 0-based, ends excluded, a 0 left out) merge over
     several rows, as (first row, 0-based column, last row), rows 1-based; MAX_MERGED of them."""
     found = []
-    for merge in merges[:MAX_MERGED]:
+    for merge in merges:
         first, end = merge.get("startRowIndex", 0), merge.get("endRowIndex", 0)
         if end - first > 1:
             found.append((first + 1, merge.get("startColumnIndex", 0), end))
+            if len(found) == MAX_MERGED:
+                break
     return tuple(found)
 
 

@@ -29,6 +29,10 @@ Cell = object
 RawTables = dict[str, Iterable[list[Cell]]]  # tab name -> its rows, row 1 first (a list, or rows read as they come)
 HEADER_SCAN_ROWS = 10
 PAID_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money paid
+# the fields a cell merged over rows is read in on each row it covers, as the sheet shows it there:
+# a name, a vehicle, a category, a day ("Laurent" over three trips of his); a number merged over
+# rows (km, a reading, an amount) is one number, on its first row
+COPIED_DOWN = ("date", "return", "vehicle", "driver", "paid_by", "category", "responsible", "from", "to", "member")
 MAX_MERGED = 10_000  # merged cells read of a sheet: a million of them is no logbook (the rest read empty)
 
 
@@ -69,10 +73,12 @@ def _names_an_expense(header: str) -> bool:
     return names_a_currency(header) and bool(categories_named(header))
 
 
-def merged_down(rows, merged, paid: set[int]):
-    """`rows` with each cell a merged cell covers below its first one holding that cell's value, as
-    the sheet shows it on every row ("Laurent" merged over three trips of his); in a column of
-    money paid (`paid`), a Merged cell instead: an amount shown over several rows is one amount."""
+def merged_down(rows, merged, copied: set[int], amounts: set[int]):
+    """`rows` with each cell a merged cell covers below its first row read as the sheet shows it
+    there, whatever the file keeps in it: in a column of `copied` (COPIED_DOWN) the first cell's
+    value ("Laurent" over three trips of his); in one of `amounts` (required amounts) a Merged
+    cell, said at its row, when the first holds one (an amount shown over rows is one amount);
+    anywhere else nothing (a fuel paid, km or a note merged over rows counts on its first row)."""
     starts: dict[int, list[tuple[int, int]]] = {}
     for first, column, last in merged:
         starts.setdefault(first, []).append((column, last))
@@ -83,14 +89,16 @@ def merged_down(rows, merged, paid: set[int]):
             for column, (last, shown) in list(below.items()):
                 if row > last:
                     del below[column]
-                elif column < len(cells) and is_blank(cells[column]):
+                elif column < len(cells):
                     cells[column] = shown
-                elif column >= len(cells):
+                elif shown is not None:
                     cells += [None] * (column - len(cells)) + [shown]
         for column, last in starts.get(row, ()):
             value = cells[column] if column < len(cells) else None
-            if not is_blank(value):
-                below[column] = (last, Merged(row) if column in paid else value)
+            if column in copied:
+                below[column] = (last, None if is_blank(value) else value)
+            else:
+                below[column] = (last, Merged(row) if column in amounts and not is_blank(value) else None)
         yield row, cells
 
 
@@ -170,8 +178,9 @@ class LocatedTab:
         rows = enumerate(islice(self.rows, self.header_row, None), start=self.header_row + 1)
         if not self.marks.merged:
             return rows
-        paid = {self.columns[f][0] for f in PAID_FIELDS if f in self.columns}
-        return merged_down(rows, self.marks.merged, paid)
+        copied = {self.columns[f][0] for f in COPIED_DOWN if f in self.columns}
+        amount = self.columns.get("amount")  # required wherever it is read: a row must have its own
+        return merged_down(rows, self.marks.merged, copied, {amount[0]} if amount else set())
 
     def cell(self, cells: list[Cell], name: str) -> Cell:
         if name not in self.columns:
