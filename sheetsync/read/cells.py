@@ -73,6 +73,14 @@ def ambiguous_km(value: float) -> bool:
     return number.as_tuple().exponent == -3 and 1 <= abs(number) < 1000
 
 
+def parse_km(value: object, lang: str = "en") -> Decimal:
+    """A number of km from a cell: "48 224 km" too. One with three decimals ("48,257") is
+    AmbiguousAmount, as an amount with three is (`ambiguous_km`); one that is no number, ValueError."""
+    if type(value) is float and ambiguous_km(value):
+        raise AmbiguousAmount(repr(value), Decimal(repr(value)))
+    return parse_number(value, lang, amount=True, unit="km")
+
+
 def names_a_currency(text: str) -> bool:
     """Whether a header names a currency: "Péage (€)", "Parking EUR", "Cost in euros"."""
     return _CURRENCY_WORD.search(text) is not None

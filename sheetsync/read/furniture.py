@@ -6,8 +6,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sheetsync.model.names import fold
-from sheetsync.read.cells import MONTHS, ambiguous_km, cell_error, is_blank, parse_money, parse_number
-from sheetsync.read.headers import PAID_FIELDS, LocatedTab
+from sheetsync.read.cells import MONTHS, cell_error, is_blank, parse_km, parse_money
+from sheetsync.read.headers import LocatedTab
+
+PAID_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money paid
 
 _TOLERANCE = 0.005
 
@@ -103,10 +105,8 @@ def row_km(tab: LocatedTab, cells: list, lang: str) -> Decimal | None:
 
     def read(field: str) -> Decimal | None:  # as RowReader.distance reads it, an ambiguous one as none
         value = tab.cell(cells, field)
-        if is_blank(value) or (type(value) is float and ambiguous_km(value)):
-            return None
         try:
-            return parse_number(value, lang, amount=True, unit="km")
+            return None if is_blank(value) else parse_km(value, lang)
         except ValueError:
             return None
 

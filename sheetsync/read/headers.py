@@ -28,7 +28,6 @@ from sheetsync.read.cells import Merged, as_text, is_blank, names_a_currency
 Cell = object
 RawTables = dict[str, Iterable[list[Cell]]]  # tab name -> its rows, row 1 first (a list, or rows read as they come)
 HEADER_SCAN_ROWS = 10
-PAID_FIELDS = ("fuel_paid", "amount")  # the fields of a row that hold money paid
 # the fields a cell merged over rows is read in on each row it covers, as the sheet shows it there:
 # a name, a vehicle, a category, a day ("Laurent" over three trips of his); a number merged over
 # rows (km, a reading, an amount) is one number, on its first row

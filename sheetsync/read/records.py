@@ -31,6 +31,7 @@ from sheetsync.model.problems import problem
 from sheetsync.model.schema import (
     BOOKINGS,
     CATEGORIES,
+    CATEGORIES_BY_ID,
     EXPENSES,
     GENERATED_TABS,
     MEMBERS,
@@ -60,6 +61,7 @@ from sheetsync.read.cells import (
 )
 from sheetsync.read.entries import entries_tab, entry_view, without_cancelled
 from sheetsync.read.furniture import (
+    PAID_FIELDS,
     RunningSums,
     is_sum_row,
     money_in,
@@ -68,7 +70,6 @@ from sheetsync.read.furniture import (
     row_money,
 )
 from sheetsync.read.headers import (
-    PAID_FIELDS,
     LocatedTab,
     RawTables,
     duplicate_tabs,
@@ -781,7 +782,7 @@ class _Parser:
     def _category_name(self, name: str | None) -> str:
         """A category's name as the group writes it (a suggestion found among every language's)."""
         found = category_id(name) if name else None
-        return next(c.name(self.lang) for c in CATEGORIES if c.id == found) if found else ""
+        return CATEGORIES_BY_ID[found].name(self.lang) if found else ""
 
     def booking(self, r: RowReader) -> Booking | None:
         vehicle = self._vehicle(r) if self.vehicle_names.all() else None

@@ -22,16 +22,17 @@ from sheetsync.read.cells import (
     NoSuchDay,
     OtherCurrency,
     Uncomputed,
-    ambiguous_km,
     as_text,
     cell_error,
     is_blank,
     parse_datetime,
+    parse_km,
     parse_money,
     parse_number,
     with_year,
 )
 from sheetsync.read.headers import LocatedTab
+from sheetsync.read.logbooks import RECORD_TABS
 
 YES_NO = {
     **dict.fromkeys(("yes", "y", "oui", "o", "x", "true", "vrai", "full", "plein", "complet", "ok"), True),
@@ -90,9 +91,6 @@ class Reading:
     def moment(self, value: object) -> datetime:
         """`value` as a date and time (cells.parse_datetime), as this workbook writes them."""
         return parse_datetime(value, self.month_first, self.date1904)
-
-
-YEAR_TABS = ("trips", "expenses", "payments")  # the tabs whose name gives the year of dates typed without one
 
 
 class RowReader:
@@ -164,11 +162,7 @@ class RowReader:
         if self._missing(field, required, value):
             return None
         try:
-            if type(value) is float and math.isfinite(value):
-                if ambiguous_km(value):
-                    raise AmbiguousAmount(repr(value), Decimal(repr(value)))
-                return Decimal(repr(value))
-            return parse_number(value, self.lang, amount=True, unit="km")
+            return parse_km(value, self.lang)
         except AmbiguousAmount as ambiguous:
             tenths = ambiguous.number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
             self.flag(
@@ -264,7 +258,7 @@ class RowReader:
             self.flag("value.no_such_day", field, value=shown, month=month, days=error.days)
         elif year and shown and (dated := with_year(shown, int(year))) is not None and self._reads(dated):
             self.flag("value.date_no_year", field, value=shown, tab_name=self.tab.name, year=year)
-            if self.tab.spec.id not in YEAR_TABS:  # a tab whose name is not read for its year
+            if self.tab.spec not in RECORD_TABS:  # a tab found by its name: a year in it would hide it
                 hint = t(self.lang, "Type the date with its year (such as 03/01/{year}).", year=year)
                 self.problems[-1] = replace(self.problems[-1], hint=hint)
         else:
