@@ -577,8 +577,7 @@ def _submit(backend: Backend, member: str, kind: str, fields: dict, now: datetim
     located = entries_tab(raw, name if name in raw else None, s.language)  # once: its layout, its cancellations
     table, layout, width = _entries_as_kept(raw, located, s.language, s.currency)
     if table is None:  # nothing of the group's is moved: the page says what the treasurer can do
-        empty = not any(v not in (None, "") for r in raw[name] for v in r)
-        code = "entry.empty_entries_tab" if empty else "entry.rows_above_header"
+        code = "entry.empty_entries_tab" if located.header_row == 0 else "entry.rows_above_header"
         return Submitted(False, [problem(code, s.language, name, None, None, name=name)], None, name)
     current = raw.get(name) or [[table.title], [c.header for c in table.columns]]
     row, number = entry_row(kind, member, fields, now, s.language, layout), len(current) + 1

@@ -359,7 +359,7 @@ def _row_xml(r: int, values: list, kinds: list[str], styles: dict[str, int], dat
     return f'<row r="{r}"{attributes}>{"".join(cells[i] for i in sorted(cells))}</row>'
 
 
-_CELL_AT = re.compile(r'<c\b[^>]*?\br="([A-Z]{1,3})[0-9]+"[^>]*?(?:/>|>.*?</c>)', re.S)
+_CELL_AT = re.compile(r"""<c\b[^>]*?\br\s*=\s*["']([A-Z]{1,3})[0-9]+["'][^>]*?(?:/>|>.*?</c>)""", re.S)
 _ROW_START = re.compile(r"<row\b([^>]*?)/?>")
 _NOT_KEPT = re.compile(r"""\s(?:r|hidden|collapsed|spans)\s*=\s*(?:"[^"]*"|'[^']*')""")  # set afresh, or not kept
 
@@ -467,7 +467,7 @@ def write_generated_xlsx(package: Package, tables: list[Table], date1904: bool =
     _drop_calc_chain_entries(package, replaced_ids)
 
 
-_ROW_AT = re.compile(r"<row\b[^>]*?\br=\"(\d+)\"[^>]*?(/>|>)")
+_ROW_AT = re.compile(r"""<row\b[^>]*?\br\s*=\s*["'](\d+)["'][^>]*?(/>|>)""")  # either quote, as _attr reads
 _DIMENSION = re.compile(r'(<dimension\b[^>]*\bref=")(([A-Z]+)([0-9]+))(?::([A-Z]+)([0-9]+))?(")')
 
 
