@@ -262,7 +262,6 @@ class WhoDrove:
     members: tuple[str, ...]  # empty when nothing says
     source: str | None  # "trips" or "bookings"
     rows: tuple[SourceRef, ...]
-    details: tuple[str, ...]  # each row's moments and km, as JSON gives them (ISO)
     # each row's start and end, and a trip's readings and km (None for a booking), to be said
     spans: tuple[tuple[datetime, datetime | None, Trip | None], ...] = ()
 
@@ -274,7 +273,7 @@ class WhoDrove:
             "members": list(self.members),
             "source": self.source,
             "rows": [{"tab": r.tab, "row": r.row} for r in self.rows],
-            "details": list(self.details),
+            "details": [_trip_detail(t) if t else _iso_span(start, end) for start, end, t in self.spans],  # ISO
         }
 
 
@@ -288,7 +287,6 @@ def find_driver(book: Book, found: list[Occurrence], vehicle: str, at: datetime)
             tuple(dict.fromkeys(t.driver for t in trips)),
             "trips",
             tuple(t.source for t in trips),
-            tuple(_trip_detail(t) for t in trips),
             tuple((t.date, t.returned, t) for t in trips),
         )
     booked = [o for o in found if o.vehicle == vehicle and o.start <= at < o.end]
@@ -298,7 +296,6 @@ def find_driver(book: Book, found: list[Occurrence], vehicle: str, at: datetime)
         tuple(dict.fromkeys(o.member for o in booked)),
         "bookings" if booked else None,
         tuple(o.booking.source for o in booked),
-        tuple(_iso_span(o.start, o.end) for o in booked),
         tuple((o.start, o.end, None) for o in booked),
     )
 

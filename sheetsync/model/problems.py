@@ -67,9 +67,7 @@ PROBLEMS: dict[str, Template] = {
     "value.date_no_year": Template(
         E,
         N_('"{value}" has no year.'),
-        N_(
-            'Type the date with its year (such as 03/01/{year}), or name the tab after its year ("{tab_name} {year}"): its dates without a year are then read in that year.'
-        ),
+        N_("Type the date with its year (such as 03/01/{year}){or_tab}."),  # or_tab: where a tab's year is read
     ),
     "value.date": Template(
         E,

@@ -17,7 +17,6 @@ from sheetsync.model import CENT, CURRENCY_SYMBOLS
 
 _SPACES = "\u0020\u00a0\u202f\u2009\u2007'’"
 _CURRENCY = re.compile(r"(€|\$|£|CHF|euros?|EUR|USD|GBP)", re.IGNORECASE)
-_CURRENCY_WORD = re.compile(r"[€$£]|\b(?:CHF|EUR|USD|GBP|euros?)\b", re.IGNORECASE)  # "Conducteur" names none
 # the currency each sign or word names ("$": the US dollar, or a group's own dollar or peso);
 # an amount typed in another currency than the group's is refused
 CURRENCY_OF = {sign: code for code, sign in CURRENCY_SYMBOLS.items()} | {"euro": "EUR", "euros": "EUR"}
@@ -79,11 +78,6 @@ def parse_km(value: object, lang: str = "en") -> Decimal:
     if type(value) is float and ambiguous_km(value):
         raise AmbiguousAmount(repr(value), Decimal(repr(value)))
     return parse_number(value, lang, amount=True, unit="km")
-
-
-def names_a_currency(text: str) -> bool:
-    """Whether a header names a currency: "Péage (€)", "Parking EUR", "Cost in euros"."""
-    return _CURRENCY_WORD.search(text) is not None
 
 
 def currency_code(sign: str) -> str:

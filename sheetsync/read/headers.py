@@ -23,7 +23,7 @@ from sheetsync.model.schema import (
     categories_named,
     is_generated_name,
 )
-from sheetsync.read.cells import Merged, as_text, is_blank, names_a_currency
+from sheetsync.read.cells import Merged, as_text, is_blank
 
 Cell = object
 RawTables = dict[str, Iterable[list[Cell]]]  # tab name -> its rows, row 1 first (a list, or rows read as they come)
@@ -69,7 +69,7 @@ class RawBook(dict):
 
 def _names_an_expense(header: str) -> bool:
     """Whether a header names a currency and an expense category: "Péage (€)", "Parking EUR"."""
-    return names_a_currency(header) and bool(categories_named(header))
+    return header_unit(header) == "money" and bool(categories_named(header))
 
 
 def merged_down(rows, merged, copied: set[int], amounts: set[int]):

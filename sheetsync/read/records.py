@@ -134,7 +134,8 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: AsOf, quick: bool 
     entries = entries_tab(raw, found.get("entries"), settings.language)
     views = {kind: entry_view(entries, kind) for kind in ("trip", "expense", "payment", "booking")}
     rejected: dict[str, set[tuple[str, int]]] = defaultdict(set)
-    headers = {(tab.name, f): header for tab in tabs.values() for f, (_, header) in tab.columns.items()}
+    located = [*tabs.values(), *every_tab, *(view for view in views.values() if view is not None)]
+    headers = {(tab.name, f): header for tab in located for f, (_, header) in tab.columns.items()}
 
     def read_all(tab_id: str, kind: str, parse_row, quick_for=None) -> tuple:
         """The records of every tab of `tab_id`, then of the entries of `kind` made from the phones;
@@ -144,7 +145,6 @@ def parse_workbook(raw: RawTables, workbook_name: str, today: AsOf, quick: bool 
         for tab in [*tabs_of, views[kind]] if views[kind] is not None else tabs_of:
             found_rows += p.rows(tab, parse_row, quick=quick_for(tab) if quick_for and tab is not views[kind] else None)
             rejected[tab_id] |= {(tab.name, row) for row in p.rejected}
-            headers.update({(tab.name, f): header for f, (_, header) in tab.columns.items()})
         return tuple(found_rows)
 
     trips = read_all("trips", "trip", p.trip, p.quick_trip if quick else None)

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
-from sheetsync.i18n import month_of_year, t
+from sheetsync.i18n import N_, month_of_year, t
 from sheetsync.model import Problem
 from sheetsync.model.names import fold, suggest
 from sheetsync.model.problems import problem
+from sheetsync.model.schema import ENTRIES
 from sheetsync.read.bank import parse_bic, parse_iban
 from sheetsync.read.cells import (
     EARLIEST_DATE,
@@ -31,7 +32,7 @@ from sheetsync.read.cells import (
     parse_number,
     with_year,
 )
-from sheetsync.read.headers import LocatedTab
+from sheetsync.read.headers import LocatedTab, named_tab
 from sheetsync.read.logbooks import RECORD_TABS
 
 YES_NO = {
@@ -91,6 +92,12 @@ class Reading:
     def moment(self, value: object) -> datetime:
         """`value` as a date and time (cells.parse_datetime), as this workbook writes them."""
         return parse_datetime(value, self.month_first, self.date1904)
+
+
+# the end of value.date_no_year's hint where the tab is found by its header, whatever its name
+NAME_THE_TAB = N_(
+    ', or name the tab after its year ("{name} {year}"): its dates without a year are then read in that year'
+)
 
 
 class RowReader:
@@ -257,10 +264,10 @@ class RowReader:
             month = month_of_year(error.year, error.month, self.lang)
             self.flag("value.no_such_day", field, value=shown, month=month, days=error.days)
         elif year and shown and (dated := with_year(shown, int(year))) is not None and self._reads(dated):
-            self.flag("value.date_no_year", field, value=shown, tab_name=self.tab.name, year=year)
-            if self.tab.spec not in RECORD_TABS:  # a tab found by its name: a year in it would hide it
-                hint = t(self.lang, "Type the date with its year (such as 03/01/{year}).", year=year)
-                self.problems[-1] = replace(self.problems[-1], hint=hint)
+            # a tab found by its header may be named after its year; one found by its name, not
+            named_after_year = self.tab.spec in RECORD_TABS and named_tab(self.tab.name) is not ENTRIES
+            or_tab = t(self.lang, NAME_THE_TAB, name=self.tab.name, year=year) if named_after_year else ""
+            self.flag("value.date_no_year", field, value=shown, year=year, or_tab=or_tab)
         else:
             self.flag("value.date", field, value=shown)
 
